@@ -1,0 +1,3 @@
+//! The `ordinal` command.
+
+fn main() {}

@@ -1,0 +1,2 @@
+//! `ordinal-kubectl`: kubectl's commands, flags, printers and messages, and
+//! the tiny shell inside pods, on top of `ordinal-core`.

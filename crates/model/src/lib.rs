@@ -1,0 +1,10 @@
+//! `ordinal-model`: the Kubernetes object model Ordinal's simulator runs on.
+//!
+//! Objects are generic [`Value`] trees (like apimachinery's unstructured
+//! objects). This crate decodes them from YAML or JSON with line and column
+//! positions, defaults and validates them with the API server's own messages,
+//! and prints them back. It knows nothing about time, controllers or the DOM.
+
+pub mod value;
+
+pub use value::{Map, Value};

@@ -1,0 +1,1 @@
+//! Ordinal web app.

@@ -2,5 +2,6 @@
 //! the tiny shell inside pods, on top of `ordinal-core`.
 
 pub mod duration;
+pub mod printers;
 pub mod tabwriter;
 pub mod transcript;

@@ -1,0 +1,92 @@
+// End-to-end tests of the playground in Debian's Chromium, driven by playwright-core.
+//
+// Usage: node e2e/playground.mjs SERVED_URL OFFLINE_FILE_URL
+// For each page: it must render, start the simulated cluster, and scale the
+// StatefulSet when the learner clicks; no console error, and no request may
+// leave the page's own origin (the offline file must make none at all besides
+// file: and data: URLs). Screenshots go to target/e2e/. Ends with
+// `e2e: N passed, M failed`.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+const [servedUrl, offlineUrl] = process.argv.slice(2);
+if (!servedUrl || !offlineUrl) {
+  console.error('usage: node e2e/playground.mjs SERVED_URL OFFLINE_FILE_URL');
+  process.exit(2);
+}
+mkdirSync('target/e2e', { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+
+let passed = 0;
+let failed = 0;
+async function test(name, fn) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.__requests = [];
+  page.on('request', (r) => page.__requests.push(r.url()));
+  try {
+    await fn(page, problems);
+    if (problems.length) throw new Error(problems.join('\n'));
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${String(e.message || e).split('\n').join('\n     ')}`);
+    await page.screenshot({ path: `target/e2e/FAILED-${name.replace(/\W+/g, '-')}.png` }).catch(() => {});
+  } finally {
+    await page.close();
+  }
+}
+
+// Names of the pod cards, in page order, with their status text.
+const pods = (page) => page.$$eval('[data-pod]', (els) => els.map((e) => `${e.dataset.pod}:${e.dataset.status}`));
+
+async function waitForPods(page, expected, timeout = 30000) {
+  await page.waitForFunction(
+    (want) => [...document.querySelectorAll('[data-pod]')]
+      .map((e) => `${e.dataset.pod}:${e.dataset.status}`).join(',') === want,
+    expected.join(','), { timeout },
+  ).catch(async () => {
+    throw new Error(`expected pods ${expected.join(',')}, page shows ${(await pods(page)).join(',')}`);
+  });
+}
+
+function checkOrigins(page, allowed) {
+  const outside = page.__requests.filter((u) => !allowed(new URL(u)));
+  if (outside.length) throw new Error(`requests outside the page's origin: ${outside.join(', ')}`);
+}
+
+async function scaleScenario(page, url, shot) {
+  await page.goto(url);
+  await page.waitForSelector('#scale-up', { timeout: 20000 });
+  await page.click('#speed-fast');
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  await page.click('#scale-up');
+  const replicas = await page.textContent('#replicas');
+  if (!replicas.includes('3')) throw new Error(`replicas readout after one click: ${replicas}`);
+  await waitForPods(page, ['web-0:Running', 'web-1:Running', 'web-2:Running']);
+  await page.screenshot({ path: `target/e2e/${shot}.png` });
+}
+
+await test('served page scales the StatefulSet', async (page) => {
+  await scaleScenario(page, servedUrl, 'served');
+  const own = new URL(servedUrl).origin;
+  checkOrigins(page, (u) => u.origin === own || u.protocol === 'data:');
+});
+
+await test('offline single file works from file:// with no network', async (page) => {
+  await scaleScenario(page, offlineUrl, 'offline');
+  checkOrigins(page, (u) => u.protocol === 'file:' || u.protocol === 'data:');
+});
+
+await browser.close();
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Build dist/ordinal-offline.html: one self-contained file that works from file://.
+
+Browsers block module scripts and wasm fetches on file:// origins, so this runs
+wasm-bindgen with --target no-modules on the release .wasm, optimises it with
+wasm-opt -Oz, base64-inlines it with the stylesheet, and instantiates it from
+the inlined bytes (no fetch, no network).
+
+Usage: offline_html.py --wasm target/wasm32-unknown-unknown/release/ordinal-web.wasm \
+                       --html index.html --css web/style.css --out dist/ordinal-offline.html
+Needs wasm-bindgen (the crate's pinned version) and wasm-opt on PATH. Stdlib only.
+"""
+import argparse
+import base64
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+
+def run(*cmd):
+    print("+", " ".join(map(str, cmd)), file=sys.stderr)
+    subprocess.run(list(map(str, cmd)), check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--wasm", required=True)
+    ap.add_argument("--html", required=True)
+    ap.add_argument("--css", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+
+    with tempfile.TemporaryDirectory() as td:
+        td = pathlib.Path(td)
+        run("wasm-bindgen", "--target", "no-modules", "--no-typescript", "--out-dir", td, a.wasm)
+        (bg,) = td.glob("*_bg.wasm")
+        run("wasm-opt", "-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", bg, "-o", bg)
+        glue = bg.with_name(bg.name[: -len("_bg.wasm")] + ".js").read_text()
+        data = base64.b64encode(bg.read_bytes()).decode("ascii")
+
+    html = pathlib.Path(a.html).read_text()
+    html = re.sub(r"<link\b[^>]*\bdata-trunk\b[^>]*>\s*", "", html)
+    css = pathlib.Path(a.css).read_text().replace("</style", "<\\/style")
+    html = html.replace("</head>", "<style>\n" + css + "</style>\n  </head>", 1)
+    glue = glue.replace("</script", "<\\/script")
+    boot = (
+        "<script>\n" + glue + "\n</script>\n"
+        "<script>\n"
+        f'const ordinalWasm = "{data}";\n'
+        "const bytes = Uint8Array.from(atob(ordinalWasm), (c) => c.charCodeAt(0));\n"
+        "wasm_bindgen({ module_or_path: bytes }).catch((e) => {\n"
+        "  document.body.textContent = 'Ordinal could not start: ' + e;\n"
+        "});\n"
+        "</script>\n"
+    )
+    if "</body>" not in html:
+        sys.exit("template has no </body>")
+    html = html.replace("</body>", boot + "</body>", 1)
+    out = pathlib.Path(a.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html)
+    print(f"wrote {out} ({out.stat().st_size} bytes)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

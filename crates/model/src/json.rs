@@ -1,0 +1,471 @@
+//! JSON in and out with Go's `encoding/json` conventions: `to_compact` is
+//! `json.Marshal` (sorted keys, `<`, `>`, `&`, U+2028/U+2029 escaped; used for
+//! the last-applied-configuration annotation and error values), `to_pretty` is
+//! `kubectl -o json` (4-space indent). Numbers print like Go's float64
+//! formatting. `parse` reads JSON manifests with line/column errors.
+
+use crate::value::{Map, Value};
+use crate::yaml::Pos;
+
+/// Deepest nesting accepted by `parse`.
+pub const MAX_JSON_DEPTH: usize = 100;
+
+/// A JSON syntax error and where it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct JsonError {
+    /// Go's `encoding/json` text, e.g. `invalid character '}' looking for beginning of value`.
+    pub message: String,
+    /// 1-based position.
+    pub pos: Pos,
+}
+
+/// Parses one JSON value (the whole text).
+pub fn parse(text: &str) -> Result<Value, JsonError> {
+    let mut p = JsonParser {
+        chars: text.chars().collect(),
+        i: 0,
+        line: 1,
+        column: 1,
+    };
+    p.ws();
+    let v = p.value(0)?;
+    p.ws();
+    if p.i < p.chars.len() {
+        let c = p.chars[p.i];
+        return Err(p.err(format!(
+            "invalid character {} after top-level value",
+            quote_char(c)
+        )));
+    }
+    Ok(v)
+}
+
+fn quote_char(c: char) -> String {
+    match c {
+        '\'' => "'\\''".to_string(),
+        '"' => "'\"'".to_string(),
+        c if c.is_control() => format!("{:?}", c),
+        c => format!("'{c}'"),
+    }
+}
+
+struct JsonParser {
+    chars: Vec<char>,
+    i: usize,
+    line: usize,
+    column: usize,
+}
+
+impl JsonParser {
+    fn err(&self, message: String) -> JsonError {
+        JsonError {
+            message,
+            pos: Pos {
+                line: self.line,
+                column: self.column,
+            },
+        }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.i).copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.i += 1;
+        if c == '\n' {
+            self.line += 1;
+            self.column = 1;
+        } else {
+            self.column += 1;
+        }
+        Some(c)
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(' ' | '\t' | '\n' | '\r')) {
+            self.bump();
+        }
+    }
+
+    fn unexpected(&self, context: &str) -> JsonError {
+        match self.peek() {
+            None => self.err("unexpected end of JSON input".to_string()),
+            Some(c) => self.err(format!("invalid character {} {context}", quote_char(c))),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, JsonError> {
+        if depth > MAX_JSON_DEPTH {
+            return Err(self.err(format!("exceeded max depth of {MAX_JSON_DEPTH}")));
+        }
+        match self.peek() {
+            Some('{') => self.object(depth),
+            Some('[') => self.array(depth),
+            Some('"') => self.string().map(Value::String),
+            Some('t') => self.literal("true", Value::Bool(true)),
+            Some('f') => self.literal("false", Value::Bool(false)),
+            Some('n') => self.literal("null", Value::Null),
+            Some(c) if c == '-' || c.is_ascii_digit() => self.number(),
+            _ => Err(self.unexpected("looking for beginning of value")),
+        }
+    }
+
+    fn literal(&mut self, word: &str, v: Value) -> Result<Value, JsonError> {
+        for expected in word.chars() {
+            if self.peek() != Some(expected) {
+                return Err(self.unexpected(&format!("in literal {word} (expecting '{expected}')")));
+            }
+            self.bump();
+        }
+        Ok(v)
+    }
+
+    fn number(&mut self) -> Result<Value, JsonError> {
+        let start = self.i;
+        if self.peek() == Some('-') {
+            self.bump();
+        }
+        if !self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            return Err(self.unexpected("in numeric literal"));
+        }
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+        {
+            self.bump();
+        }
+        let text: String = self.chars[start..self.i].iter().collect();
+        if let Ok(i) = text.parse::<i64>() {
+            return Ok(Value::Int(i));
+        }
+        match text.parse::<f64>() {
+            Ok(f) => Ok(Value::Float(f)),
+            Err(_) => Err(self.err(format!("invalid number literal {text:?}"))),
+        }
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.bump();
+        let mut s = String::new();
+        loop {
+            match self.bump() {
+                None => return Err(self.err("unexpected end of JSON input".to_string())),
+                Some('"') => return Ok(s),
+                Some('\\') => match self.bump() {
+                    Some('"') => s.push('"'),
+                    Some('\\') => s.push('\\'),
+                    Some('/') => s.push('/'),
+                    Some('b') => s.push('\x08'),
+                    Some('f') => s.push('\x0c'),
+                    Some('n') => s.push('\n'),
+                    Some('r') => s.push('\r'),
+                    Some('t') => s.push('\t'),
+                    Some('u') => {
+                        let code = self.hex4()?;
+                        if (0xd800..0xdc00).contains(&code) && self.peek() == Some('\\') {
+                            self.bump();
+                            self.bump();
+                            let low = self.hex4()?;
+                            let c = 0x10000 + ((code - 0xd800) << 10) + (low.wrapping_sub(0xdc00));
+                            s.push(char::from_u32(c).unwrap_or('\u{fffd}'));
+                        } else {
+                            s.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                        }
+                    }
+                    _ => {
+                        return Err(self.err("invalid character in string escape code".to_string()))
+                    }
+                },
+                Some(c) if (c as u32) < 0x20 => {
+                    return Err(self.err("invalid character in string literal".to_string()))
+                }
+                Some(c) => s.push(c),
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let mut v = 0;
+        for _ in 0..4 {
+            let d = self
+                .peek()
+                .and_then(|c| c.to_digit(16))
+                .ok_or_else(|| self.unexpected("in \\u hexadecimal character escape"))?;
+            self.bump();
+            v = v * 16 + d;
+        }
+        Ok(v)
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
+        self.bump();
+        let mut map = Map::new();
+        self.ws();
+        if self.peek() == Some('}') {
+            self.bump();
+            return Ok(Value::Object(map));
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some('"') {
+                return Err(self.unexpected("looking for beginning of object key string"));
+            }
+            let key = self.string()?;
+            self.ws();
+            if self.peek() != Some(':') {
+                return Err(self.unexpected("after object key"));
+            }
+            self.bump();
+            self.ws();
+            let v = self.value(depth + 1)?;
+            map.insert(key, v);
+            self.ws();
+            match self.peek() {
+                Some(',') => {
+                    self.bump();
+                }
+                Some('}') => {
+                    self.bump();
+                    return Ok(Value::Object(map));
+                }
+                _ => return Err(self.unexpected("after object key:value pair")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
+        self.bump();
+        let mut items = Vec::new();
+        self.ws();
+        if self.peek() == Some(']') {
+            self.bump();
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.ws();
+            items.push(self.value(depth + 1)?);
+            self.ws();
+            match self.peek() {
+                Some(',') => {
+                    self.bump();
+                }
+                Some(']') => {
+                    self.bump();
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.unexpected("after array element")),
+            }
+        }
+    }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`.
+pub fn go_float_g(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".to_string();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_string();
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0" } else { "0" }.to_string();
+    }
+    let sci = format!("{f:e}");
+    let exp: i32 = sci
+        .split_once('e')
+        .and_then(|(_, e)| e.parse().ok())
+        .unwrap_or(0);
+    if !(-4..6).contains(&exp) {
+        go_exponent(&sci)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Rust's `1.5e-7` as Go's `1.5e-07`.
+fn go_exponent(sci: &str) -> String {
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
+    let (sign, digits) = match exp.strip_prefix('-') {
+        Some(d) => ('-', d),
+        None => ('+', exp),
+    };
+    let digits = if digits.len() < 2 {
+        format!("0{digits}")
+    } else {
+        digits.to_string()
+    };
+    format!("{mantissa}e{sign}{digits}")
+}
+
+/// Go's `encoding/json` float64 text (`1e+21`, `0.000001`, `1.5e-7`).
+pub fn go_float_json(f: f64) -> String {
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let s = go_exponent(&format!("{f:e}"));
+        let bytes = s.as_bytes();
+        let n = bytes.len();
+        if n >= 4 && bytes[n - 4] == b'e' && bytes[n - 3] == b'-' && bytes[n - 2] == b'0' {
+            return format!("{}{}", &s[..n - 2], &s[n - 1..]);
+        }
+        s
+    } else {
+        format!("{f}")
+    }
+}
+
+fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn write_scalar(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) => out.push_str(&go_float_json(*f)),
+        Value::String(s) => write_string(out, s),
+        Value::Array(_) => out.push_str("[]"),
+        Value::Object(_) => out.push_str("{}"),
+    }
+}
+
+/// `json.Marshal`: compact, keys sorted.
+pub fn to_compact(v: &Value) -> String {
+    let mut out = String::new();
+    compact(&mut out, v);
+    out
+}
+
+fn compact(out: &mut String, v: &Value) {
+    match v {
+        Value::Array(a) => {
+            out.push('[');
+            for (i, item) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                compact(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, item)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, k);
+                out.push(':');
+                compact(out, item);
+            }
+            out.push('}');
+        }
+        _ => write_scalar(out, v),
+    }
+}
+
+/// `kubectl -o json`: 4-space indent, trailing newline.
+pub fn to_pretty(v: &Value) -> String {
+    let mut out = String::new();
+    pretty(&mut out, v, 0);
+    out.push('\n');
+    out
+}
+
+fn pretty(out: &mut String, v: &Value, level: usize) {
+    let pad = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n * 4));
+    match v {
+        Value::Array(a) if !a.is_empty() => {
+            out.push_str("[\n");
+            for (i, item) in a.iter().enumerate() {
+                pad(out, level + 1);
+                pretty(out, item, level + 1);
+                out.push_str(if i + 1 < a.len() { ",\n" } else { "\n" });
+            }
+            pad(out, level);
+            out.push(']');
+        }
+        Value::Object(m) if !m.is_empty() => {
+            out.push_str("{\n");
+            for (i, (k, item)) in m.iter().enumerate() {
+                pad(out, level + 1);
+                write_string(out, k);
+                out.push_str(": ");
+                pretty(out, item, level + 1);
+                out.push_str(if i + 1 < m.len() { ",\n" } else { "\n" });
+            }
+            pad(out, level);
+            out.push('}');
+        }
+        _ => write_scalar(out, v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_matches_go_json_marshal() {
+        let v = parse(r#"{"b":[1,2.5,"<&>"],"a":{"x":null,"y":true},"c":{}}"#).unwrap();
+        assert_eq!(
+            to_compact(&v),
+            r#"{"a":{"x":null,"y":true},"b":[1,2.5,"\u003c\u0026\u003e"],"c":{}}"#
+        );
+    }
+
+    #[test]
+    fn pretty_uses_four_spaces_and_compact_empties() {
+        let v = parse(r#"{"a":[],"b":{"c":[1]}}"#).unwrap();
+        assert_eq!(
+            to_pretty(&v),
+            "{\n    \"a\": [],\n    \"b\": {\n        \"c\": [\n            1\n        ]\n    }\n}\n"
+        );
+    }
+
+    #[test]
+    fn floats_print_like_go() {
+        assert_eq!(go_float_json(1e21), "1e+21");
+        assert_eq!(go_float_json(1e20), "100000000000000000000");
+        assert_eq!(go_float_json(1.5e-7), "1.5e-7");
+        assert_eq!(go_float_json(0.000001), "0.000001");
+        assert_eq!(go_float_g(1e20), "1e+20");
+        assert_eq!(go_float_g(123456789.5), "1.234567895e+08");
+        assert_eq!(go_float_g(1.5), "1.5");
+        assert_eq!(go_float_g(1.5e-7), "1.5e-07");
+    }
+
+    #[test]
+    fn syntax_errors_have_go_texts_and_positions() {
+        let e = parse("{\n  \"a\": 1,\n}").unwrap_err();
+        assert_eq!(
+            e.message,
+            "invalid character '}' looking for beginning of object key string"
+        );
+        assert_eq!(e.pos, Pos { line: 3, column: 1 });
+        assert_eq!(
+            parse("[1").unwrap_err().message,
+            "unexpected end of JSON input"
+        );
+    }
+}

@@ -1,7 +1,14 @@
 //! `ordinal-kubectl`: kubectl's commands, flags, printers and messages, and
-//! the tiny shell inside pods, on top of `ordinal-core`.
+//! the tiny shell inside pods, on top of `ordinal-core`. The same code runs
+//! natively (tests, the `ordinal` CLI) and in the browser.
 
+pub mod cmd;
 pub mod duration;
+pub mod podshell;
 pub mod printers;
+pub mod shell;
 pub mod tabwriter;
 pub mod transcript;
+
+pub use shell::Session;
+pub use transcript::{CommandOutput, Shell};

@@ -1,0 +1,175 @@
+//! `kubectl delete`: by type and name, `type/name`, `-f`, `-l`, `--all`,
+//! `--grace-period`, `--force`, `--cascade`, `--wait`, with the v1.34+
+//! `deleted from <ns> namespace` lines. Mirrors kubectl pkg/cmd/delete/delete.go.
+
+use ordinal_core::{DeleteOptions, Propagation};
+use ordinal_model::kinds::{self, ResourceInfo};
+
+use super::flags::{self, switch, value, FlagSpec};
+use super::{api_error, client_error, flag_error, format_api_error, namespace_of, resolve, watch};
+use crate::shell::Session;
+use crate::transcript::CommandOutput;
+
+const SPECS: &[FlagSpec] = &[
+    value("filename", Some('f')),
+    value("selector", Some('l')),
+    switch("all", None),
+    switch("all-namespaces", Some('A')),
+    value("grace-period", None),
+    switch("force", None),
+    switch("now", None),
+    value("cascade", None),
+    value("wait", None),
+    switch("ignore-not-found", None),
+    value("output", Some('o')),
+    switch("recursive", Some('R')),
+];
+
+const NOTHING: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n";
+
+const FORCE_WARNING: &str = "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.";
+
+/// Runs `kubectl delete`.
+pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("delete", &e, out),
+    };
+    let namespace = namespace_of(&parsed);
+    let mut targets: Vec<(&'static ResourceInfo, String, String)> = Vec::new();
+    if let Some(file) = parsed.get("filename") {
+        let Some(objects) = super::apply::read_manifests(session, file, stdin, out) else {
+            return;
+        };
+        for obj in objects {
+            let Some(info) = kinds::by_kind(obj.str_at(&["apiVersion"]), obj.str_at(&["kind"]))
+            else {
+                continue;
+            };
+            let ns = match obj.str_at(&["metadata", "namespace"]) {
+                "" => namespace.clone(),
+                n => n.to_string(),
+            };
+            targets.push((info, ns, obj.str_at(&["metadata", "name"]).to_string()));
+        }
+    } else if parsed.args.is_empty() {
+        out.err(NOTHING);
+        out.exit_code = 1;
+        return;
+    } else if parsed.args.iter().any(|a| a.contains('/')) {
+        for arg in &parsed.args {
+            let Some((kind, name)) = arg.split_once('/') else {
+                continue;
+            };
+            let Some(info) = resolve(kind, out) else {
+                return;
+            };
+            targets.push((info, namespace.clone(), name.to_string()));
+        }
+    } else {
+        let mut infos = Vec::new();
+        for t in parsed.args[0].split(',') {
+            let Some(info) = resolve(t, out) else { return };
+            infos.push(info);
+        }
+        let names = &parsed.args[1..];
+        let selector = parsed.get("selector");
+        if names.is_empty() {
+            if selector.is_none() && !parsed.has("all") {
+                client_error("resource(s) were provided, but no name was specified", out);
+                return;
+            }
+            let mut any = false;
+            for info in infos {
+                match session
+                    .sim
+                    .list(info.plural, Some(&namespace), selector.unwrap_or(""))
+                {
+                    Ok(items) => {
+                        for obj in items {
+                            any = true;
+                            let ns = obj.str_at(&["metadata", "namespace"]).to_string();
+                            targets.push((info, ns, obj.str_at(&["metadata", "name"]).to_string()));
+                        }
+                    }
+                    Err(e) => return api_error(&e, out),
+                }
+            }
+            if !any {
+                out.outln("No resources found");
+                return;
+            }
+        } else {
+            for info in infos {
+                for name in names {
+                    targets.push((info, namespace.clone(), name.clone()));
+                }
+            }
+        }
+    }
+    let force = parsed.has("force");
+    let grace = match parsed.get("grace-period").map(str::parse::<i64>) {
+        Some(Ok(g)) => Some(g),
+        Some(Err(_)) => return flag_error("delete", "invalid argument for --grace-period", out),
+        None if parsed.has("now") => Some(1),
+        None if force => Some(0),
+        None => None,
+    };
+    let force_now = force && grace == Some(0);
+    let propagation = match parsed.get("cascade").unwrap_or("background") {
+        "background" | "true" => Propagation::Background,
+        "foreground" => Propagation::Foreground,
+        "orphan" | "false" => Propagation::Orphan,
+        other => {
+            return client_error(
+                &format!("invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""),
+                out,
+            )
+        }
+    };
+    if force_now {
+        out.errln(FORCE_WARNING);
+    }
+    let opts = DeleteOptions {
+        grace_period_seconds: grace,
+        propagation,
+        dry_run: false,
+    };
+    let mut waiting = Vec::new();
+    for (info, ns, name) in targets {
+        match session.sim.delete(info.plural, &ns, &name, &opts) {
+            Ok(_) => {
+                let verb = if force_now {
+                    "force deleted"
+                } else {
+                    "deleted"
+                };
+                let mut line = format!("{} \"{name}\" {verb}", info.qualified_singular());
+                if info.namespaced {
+                    line.push_str(&format!(" from {ns} namespace"));
+                }
+                out.outln(&line);
+                waiting.push((info, ns, name));
+            }
+            Err(e) if e.code == 404 && parsed.has("ignore-not-found") => {}
+            Err(e) => {
+                out.errln(&format_api_error(&e));
+                out.exit_code = 1;
+            }
+        }
+    }
+    if parsed.get("wait") == Some("false")
+        || propagation == Propagation::Orphan && waiting.is_empty()
+    {
+        return;
+    }
+    let started = session.sim.now();
+    while waiting
+        .iter()
+        .any(|(info, ns, name)| session.sim.object(info.plural, ns, name).is_some())
+    {
+        if !watch::step(session, started) {
+            break;
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! `kubectl exec`, `kubectl run` and `kubectl logs`: checks and error texts
+//! from kubectl pkg/cmd/{exec,run,logs}; the command itself runs in the
+//! pod's tiny shell (`crate::podshell`).
+
+use ordinal_core::DeleteOptions;
+use ordinal_model::Value;
+
+use super::flags::{self, switch, value, FlagSpec};
+use super::{api_error, client_error, flag_error, namespace_of, watch};
+use crate::podshell;
+use crate::shell::Session;
+use crate::transcript::CommandOutput;
+
+const EXEC_SPECS: &[FlagSpec] = &[
+    switch("stdin", Some('i')),
+    switch("tty", Some('t')),
+    value("container", Some('c')),
+    switch("quiet", Some('q')),
+];
+
+/// Checks that a pod can be exec'd into; prints kubectl's error otherwise.
+fn ready_pod(session: &Session, ns: &str, name: &str, out: &mut CommandOutput) -> Option<Value> {
+    let pod = match session.sim.get("pods", ns, name) {
+        Ok(p) => p,
+        Err(e) => {
+            api_error(&e, out);
+            return None;
+        }
+    };
+    let phase = pod.str_at(&["status", "phase"]);
+    if phase == "Succeeded" || phase == "Failed" {
+        client_error(
+            &format!("cannot exec into a container in a completed pod; current phase is {phase}"),
+            out,
+        );
+        return None;
+    }
+    if pod.str_at(&["spec", "nodeName"]).is_empty() {
+        out.errln(&format!(
+            "Error from server (BadRequest): pod {name} does not have a host assigned"
+        ));
+        out.exit_code = 1;
+        return None;
+    }
+    let running = pod
+        .array_at(&["status", "containerStatuses"])
+        .first()
+        .is_some_and(|c| c.at(&["state", "running"]).is_some());
+    if !running {
+        let container = pod
+            .array_at(&["spec", "containers"])
+            .first()
+            .map(|c| c.str_at(&["name"]).to_string())
+            .unwrap_or_default();
+        client_error(
+            &format!("unable to upgrade connection: container not found (\"{container}\")"),
+            out,
+        );
+        return None;
+    }
+    Some(pod)
+}
+
+/// `kubectl exec POD [-it] [-c C] -- CMD...`.
+pub fn exec(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, EXEC_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("exec", &e, out),
+    };
+    let Some(pod_arg) = parsed.args.first() else {
+        return client_error("pod, type/name or --filename must be specified", out);
+    };
+    let name = pod_arg
+        .strip_prefix("pod/")
+        .or_else(|| pod_arg.strip_prefix("pods/"))
+        .unwrap_or(pod_arg);
+    let mut command = parsed.rest.clone();
+    if !parsed.dash_dash {
+        command = parsed.args[1..].to_vec();
+    }
+    if command.is_empty() {
+        return client_error(
+            "you must specify at least one command for the container",
+            out,
+        );
+    }
+    let ns = namespace_of(&parsed);
+    let Some(pod) = ready_pod(session, &ns, name, out) else {
+        return;
+    };
+    let result = podshell::exec(session, &pod, &command);
+    let code = result.exit_code;
+    out.append(result);
+    if code != 0 {
+        out.errln(&format!("command terminated with exit code {code}"));
+        out.exit_code = code;
+    }
+}
+
+const RUN_SPECS: &[FlagSpec] = &[
+    value("image", None),
+    value("restart", None),
+    switch("rm", None),
+    switch("stdin", Some('i')),
+    switch("tty", Some('t')),
+    value("labels", Some('l')),
+    value("env", None),
+    value("port", None),
+    value("command", None),
+    switch("quiet", Some('q')),
+    value("overrides", None),
+    value("dry-run", None),
+    value("output", Some('o')),
+];
+
+/// Longest time `kubectl run -it` waits for its pod to start (ms).
+const RUN_WAIT_MS: u64 = 5 * 60 * 1000;
+
+/// `kubectl run NAME --image=IMAGE [--rm -it --restart=Never] [-- CMD...]`.
+pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, RUN_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("run", &e, out),
+    };
+    let Some(name) = parsed.args.first().cloned() else {
+        return client_error("NAME is required for run", out);
+    };
+    let Some(image) = parsed.get("image").map(str::to_string) else {
+        return client_error("required flag(s) \"image\" not set", out);
+    };
+    let ns = namespace_of(&parsed);
+    let restart = parsed.get("restart").unwrap_or("Always").to_string();
+    let mut container = Value::from([
+        ("name", Value::from(name.as_str())),
+        ("image", Value::from(image.as_str())),
+    ]);
+    if !parsed.rest.is_empty() {
+        let args: Vec<Value> = parsed
+            .rest
+            .iter()
+            .map(|a| Value::from(a.as_str()))
+            .collect();
+        container.set(&["args"], Value::Array(args));
+    }
+    let interactive = parsed.has("stdin") || parsed.has("tty");
+    if interactive {
+        container.set(&["stdin"], Value::Bool(true));
+        container.set(&["stdinOnce"], Value::Bool(true));
+        container.set(&["tty"], Value::Bool(parsed.has("tty")));
+    }
+    let pod = Value::from([
+        ("apiVersion", Value::from("v1")),
+        ("kind", Value::from("Pod")),
+        (
+            "metadata",
+            Value::from([
+                ("name", Value::from(name.as_str())),
+                ("labels", Value::from([("run", Value::from(name.as_str()))])),
+            ]),
+        ),
+        (
+            "spec",
+            Value::from([
+                ("containers", Value::Array(vec![container])),
+                ("restartPolicy", Value::from(restart.as_str())),
+            ]),
+        ),
+    ]);
+    let created = match session.sim.create("pods", &ns, pod) {
+        Ok(p) => p,
+        Err(e) => return api_error(&e, out),
+    };
+    if !interactive {
+        out.outln(&format!("pod/{name} created"));
+        return;
+    }
+    let started = session.sim.now();
+    let deadline = session.deadline;
+    session.deadline = Some(deadline.unwrap_or(started + RUN_WAIT_MS));
+    let mut pod = created;
+    loop {
+        let running = pod
+            .array_at(&["status", "containerStatuses"])
+            .first()
+            .is_some_and(|c| c.at(&["state", "running"]).is_some());
+        if running || !watch::step(session, started) {
+            break;
+        }
+        match session.sim.get("pods", &ns, &name) {
+            Ok(p) => pod = p,
+            Err(_) => break,
+        }
+    }
+    session.deadline = deadline;
+    let result = if parsed.rest.is_empty() {
+        CommandOutput::default()
+    } else {
+        podshell::exec(session, &pod, &parsed.rest)
+    };
+    let code = result.exit_code;
+    out.append(result);
+    if parsed.has("rm") {
+        let opts = DeleteOptions {
+            grace_period_seconds: Some(0),
+            ..DeleteOptions::default()
+        };
+        if session.sim.delete("pods", &ns, &name, &opts).is_ok() {
+            out.outln(&format!("pod \"{name}\" deleted from {ns} namespace"));
+        }
+    }
+    if code != 0 {
+        out.errln(&format!("pod {ns}/{name} terminated (Error)"));
+        out.errln("");
+    }
+    out.exit_code = code;
+}
+
+/// `kubectl logs POD`.
+pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(
+        args,
+        &[
+            switch("follow", Some('f')),
+            value("container", Some('c')),
+            value("tail", None),
+            switch("previous", Some('p')),
+            switch("timestamps", None),
+        ],
+    ) {
+        Ok(p) => p,
+        Err(e) => return flag_error("logs", &e, out),
+    };
+    let Some(name) = parsed.args.first() else {
+        return client_error("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command", out);
+    };
+    let ns = namespace_of(&parsed);
+    let pod = match session.sim.get("pods", &ns, name) {
+        Ok(p) => p,
+        Err(e) => return api_error(&e, out),
+    };
+    let status = pod
+        .array_at(&["status", "containerStatuses"])
+        .first()
+        .cloned();
+    let container = pod
+        .array_at(&["spec", "containers"])
+        .first()
+        .map(|c| c.str_at(&["name"]).to_string())
+        .unwrap_or_default();
+    let waiting = status
+        .as_ref()
+        .map(|s| s.str_at(&["state", "waiting", "reason"]).to_string())
+        .unwrap_or_else(|| "ContainerCreating".to_string());
+    if status
+        .as_ref()
+        .is_none_or(|s| s.at(&["state", "waiting"]).is_some())
+    {
+        out.errln(&format!(
+            "Error from server (BadRequest): container \"{container}\" in pod \"{name}\" is waiting to start: {waiting}"
+        ));
+        out.exit_code = 1;
+        return;
+    }
+    out.out(&podshell::logs(session, &pod));
+}

@@ -1,0 +1,374 @@
+//! `kubectl get`: lists and single objects in every output format, label
+//! selection, all namespaces, `get all`, and watch mode (`-w`,
+//! `--watch-only`, `--output-watch-events`). Mirrors kubectl pkg/cmd/get/get.go.
+
+use ordinal_core::apiserver::watch::WatchEventKind;
+use ordinal_model::kinds::ResourceInfo;
+use ordinal_model::Value;
+
+use super::flags::{self, switch, value, FlagSpec};
+use super::output::{self, TableOptions};
+use super::{api_error, client_error, flag_error, namespace_of, resolve, watch};
+use crate::printers::PrintContext;
+use crate::shell::Session;
+use crate::tabwriter::{TabWriter, KUBECTL_TABLE};
+use crate::transcript::CommandOutput;
+
+const SPECS: &[FlagSpec] = &[
+    value("output", Some('o')),
+    value("selector", Some('l')),
+    switch("watch", Some('w')),
+    switch("watch-only", None),
+    switch("all-namespaces", Some('A')),
+    switch("show-labels", None),
+    value("label-columns", Some('L')),
+    value("sort-by", None),
+    switch("no-headers", None),
+    switch("output-watch-events", None),
+    switch("show-kind", None),
+    value("filename", Some('f')),
+    value("field-selector", None),
+    value("chunk-size", None),
+    switch("ignore-not-found", None),
+];
+
+/// The kinds `kubectl get all` lists, in kubectl's order.
+const ALL: &[&str] = &[
+    "pods",
+    "services",
+    "deployments",
+    "replicasets",
+    "statefulsets",
+];
+
+const NO_TYPE: &str = "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n";
+
+/// One requested resource type and the names asked for (empty = list).
+struct Request {
+    info: &'static ResourceInfo,
+    names: Vec<String>,
+}
+
+fn requests(args: &[String], out: &mut CommandOutput) -> Option<(Vec<Request>, bool)> {
+    let mut requests: Vec<Request> = Vec::new();
+    if args.iter().any(|a| a.contains('/')) {
+        for arg in args {
+            let Some((kind, name)) = arg.split_once('/') else {
+                client_error("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'", out);
+                return None;
+            };
+            let info = resolve(kind, out)?;
+            match requests.iter_mut().find(|r| r.info.kind == info.kind) {
+                Some(r) => r.names.push(name.to_string()),
+                None => requests.push(Request {
+                    info,
+                    names: vec![name.to_string()],
+                }),
+            }
+        }
+        let with_kind = requests.len() > 1;
+        return Some((requests, with_kind));
+    }
+    let types: Vec<&str> = args[0].split(',').filter(|t| !t.is_empty()).collect();
+    let mut with_kind = types.len() > 1;
+    for t in types {
+        if t == "all" {
+            with_kind = true;
+            for plural in ALL {
+                if let Some(info) = ordinal_model::kinds::by_name(plural) {
+                    requests.push(Request {
+                        info,
+                        names: Vec::new(),
+                    });
+                }
+            }
+            continue;
+        }
+        let info = resolve(t, out)?;
+        requests.push(Request {
+            info,
+            names: args[1..].to_vec(),
+        });
+    }
+    Some((requests, with_kind))
+}
+
+/// Runs `kubectl get`.
+pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("get", &e, out),
+    };
+    if parsed.args.is_empty() {
+        out.err(NO_TYPE);
+        out.exit_code = 1;
+        return;
+    }
+    let Some((requests, with_kind)) = requests(&parsed.args, out) else {
+        return;
+    };
+    let namespace = namespace_of(&parsed);
+    let all_namespaces = parsed.has("all-namespaces");
+    let selector = parsed.get("selector").unwrap_or("").to_string();
+    let format = parsed.get("output").unwrap_or("").to_string();
+    let opts = TableOptions {
+        wide: format == "wide",
+        with_kind: with_kind || parsed.has("show-kind"),
+        with_namespace: all_namespaces,
+        show_labels: parsed.has("show-labels"),
+        label_columns: parsed.all("label-columns"),
+        no_headers: parsed.has("no-headers"),
+    };
+    if parsed.has("watch") || parsed.has("watch-only") {
+        let Some(request) = requests.first() else {
+            return;
+        };
+        return watch_objects(
+            session,
+            request.info,
+            &namespace,
+            all_namespaces,
+            &selector,
+            &parsed,
+            &opts,
+            out,
+        );
+    }
+    let mut groups: Vec<(&'static ResourceInfo, Vec<Value>)> = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
+    let single_named = requests.len() == 1 && requests[0].names.len() == 1;
+    for request in &requests {
+        let list_ns = if all_namespaces {
+            None
+        } else {
+            Some(namespace.as_str())
+        };
+        let mut objects = Vec::new();
+        if request.names.is_empty() {
+            match session.sim.list(request.info.plural, list_ns, &selector) {
+                Ok(items) => objects.extend(items),
+                Err(e) => return api_error(&e, out),
+            }
+        } else {
+            for name in &request.names {
+                match session.sim.get(request.info.plural, &namespace, name) {
+                    Ok(obj) => objects.push(obj),
+                    Err(e) if parsed.has("ignore-not-found") && e.code == 404 => {}
+                    Err(e) => errors.push(super::format_api_error(&e)),
+                }
+            }
+        }
+        if let Some(path) = parsed.get("sort-by") {
+            sort_by(&mut objects, path);
+        }
+        groups.push((request.info, objects));
+    }
+    let total: usize = groups.iter().map(|(_, o)| o.len()).sum();
+    let ctx = PrintContext {
+        now_ms: session.sim.now(),
+    };
+    if total == 0
+        && errors.is_empty()
+        && !parsed.has("ignore-not-found")
+        && !format.starts_with("json")
+        && format != "yaml"
+    {
+        let namespaced = groups.iter().any(|(i, _)| i.namespaced);
+        if all_namespaces || !namespaced {
+            out.errln("No resources found");
+        } else {
+            out.errln(&format!("No resources found in {namespace} namespace."));
+        }
+    } else {
+        print_groups(&groups, &format, &opts, single_named, &ctx, out);
+    }
+    for e in errors {
+        out.errln(&e);
+        out.exit_code = 1;
+    }
+}
+
+fn sort_by(objects: &mut [Value], path: &str) {
+    let path = path
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .to_string();
+    objects.sort_by(|a, b| {
+        let va = output::select(a, &path)
+            .ok()
+            .and_then(|v| v.first().map(|x| (*x).clone()));
+        let vb = output::select(b, &path)
+            .ok()
+            .and_then(|v| v.first().map(|x| (*x).clone()));
+        match (va, vb) {
+            (Some(Value::Int(x)), Some(Value::Int(y))) => x.cmp(&y),
+            (Some(x), Some(y)) => jsonish(&x).cmp(&jsonish(&y)),
+            (None, Some(_)) => std::cmp::Ordering::Less,
+            (Some(_), None) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+    });
+}
+
+fn jsonish(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => ordinal_model::json::to_compact(other),
+    }
+}
+
+/// Prints objects grouped by kind in the requested format.
+pub(crate) fn print_groups(
+    groups: &[(&'static ResourceInfo, Vec<Value>)],
+    format: &str,
+    opts: &TableOptions,
+    single_named: bool,
+    ctx: &PrintContext,
+    out: &mut CommandOutput,
+) {
+    let all: Vec<Value> = groups
+        .iter()
+        .flat_map(|(_, objs)| objs.iter().cloned())
+        .collect();
+    let document = if single_named && all.len() == 1 {
+        all[0].clone()
+    } else {
+        output::list_of(all.clone())
+    };
+    match format {
+        "" | "wide" => {
+            let mut first = true;
+            for (info, objects) in groups.iter().filter(|(_, o)| !o.is_empty()) {
+                if !first {
+                    out.out("\n");
+                }
+                first = false;
+                let kind = info.kind;
+                let mut text = String::new();
+                if !opts.no_headers {
+                    text.push_str(&output::tab_line(&output::header(kind, opts)));
+                }
+                for obj in objects {
+                    text.push_str(&output::tab_line(&output::row(obj, &info.qualified_singular(), opts, ctx)));
+                }
+                out.out(&TabWriter::new(KUBECTL_TABLE).format(&text));
+            }
+        }
+        "name" => {
+            for (info, objects) in groups {
+                for obj in objects {
+                    out.outln(&super::kind_slash_name(info, crate::printers::name(obj)));
+                }
+            }
+        }
+        "yaml" => out.out(&ordinal_model::yaml::to_yaml(&document)),
+        "json" => {
+            out.out(&ordinal_model::json::to_pretty(&document));
+            out.out("\n");
+        }
+        f if f.starts_with("jsonpath=") || f.starts_with("jsonpath-as-json=") => {
+            let template = f.split_once('=').map(|(_, t)| t).unwrap_or("");
+            match output::jsonpath(template, &document) {
+                Ok(text) => out.out(&text),
+                Err(e) => client_error(&format!("error executing jsonpath {template:?}: {e}"), out),
+            }
+        }
+        f if f.starts_with("custom-columns=") => {
+            let spec = &f["custom-columns=".len()..];
+            match output::custom_columns(spec) {
+                Ok(columns) => {
+                    let mut text = String::new();
+                    if !opts.no_headers {
+                        let header: Vec<String> = columns.iter().map(|(h, _)| h.clone()).collect();
+                        text.push_str(&output::tab_line(&header));
+                    }
+                    for obj in &all {
+                        text.push_str(&output::tab_line(&output::custom_row(obj, &columns)));
+                    }
+                    out.out(&TabWriter::new(KUBECTL_TABLE).format(&text));
+                }
+                Err(e) => client_error(&e, out),
+            }
+        }
+        other => client_error(
+            &format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"),
+            out,
+        ),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn watch_objects(
+    session: &mut Session,
+    info: &'static ResourceInfo,
+    namespace: &str,
+    all_namespaces: bool,
+    selector: &str,
+    parsed: &flags::Parsed,
+    opts: &TableOptions,
+    out: &mut CommandOutput,
+) {
+    let list_ns = if all_namespaces {
+        None
+    } else {
+        Some(namespace)
+    };
+    let watch_id = match session.sim.watch(info.plural, list_ns, selector) {
+        Ok(id) => id,
+        Err(e) => return api_error(&e, out),
+    };
+    let events_column = parsed.has("output-watch-events");
+    let mut writer = TabWriter::new(KUBECTL_TABLE);
+    let mut header_printed = false;
+    let qualified = info.qualified_singular();
+    let mut print = |out: &mut CommandOutput, obj: &Value, event: &str, now: u64| {
+        let ctx = PrintContext { now_ms: now };
+        let mut text = String::new();
+        if !header_printed && !opts.no_headers {
+            let mut header = output::header(info.kind, opts);
+            if events_column {
+                header.insert(0, "EVENT".to_string());
+            }
+            text.push_str(&output::tab_line(&header));
+        }
+        header_printed = true;
+        let mut cells = output::row(
+            obj,
+            &qualified,
+            &TableOptions {
+                with_kind: false,
+                ..opts.clone()
+            },
+            &ctx,
+        );
+        if events_column {
+            cells.insert(0, format!("{event:<8}"));
+        }
+        text.push_str(&output::tab_line(&cells));
+        out.out(&writer.format(&text));
+    };
+    if !parsed.has("watch-only") {
+        let now = session.sim.now();
+        match session.sim.list(info.plural, list_ns, selector) {
+            Ok(items) => {
+                for obj in &items {
+                    print(out, obj, "ADDED", now);
+                }
+            }
+            Err(e) => return api_error(&e, out),
+        }
+    }
+    session.sim.take_watch_events(watch_id);
+    let started = session.sim.now();
+    while watch::step(session, started) {
+        for event in session.sim.take_watch_events(watch_id) {
+            let name = match event.kind {
+                WatchEventKind::Added => "ADDED",
+                WatchEventKind::Modified => "MODIFIED",
+                WatchEventKind::Deleted => "DELETED",
+            };
+            print(out, &event.object, name, event.at);
+        }
+    }
+    session.sim.unwatch(watch_id);
+}

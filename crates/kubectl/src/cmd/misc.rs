@@ -1,0 +1,361 @@
+//! Smaller kubectl commands: scale, version, label/annotate, patch, set image,
+//! cordon/uncordon, api-resources. Mirrors the matching files under kubectl
+//! pkg/cmd/ (scale/scale.go, version/version.go, label/label.go,
+//! annotate/annotate.go, patch/patch.go, set/set_image.go, drain/drain.go).
+
+use ordinal_core::PatchType;
+use ordinal_model::kinds::{self, ResourceInfo};
+use ordinal_model::Value;
+
+use super::flags::{self, switch, value, FlagSpec};
+use super::{api_error, client_error, flag_error, kind_slash_name, namespace_of, resolve};
+use crate::shell::Session;
+use crate::transcript::CommandOutput;
+
+/// `kubectl` with no arguments (first lines of the real help).
+pub const ROOT_HELP: &str = "kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n";
+
+/// Client version string.
+pub const CLIENT_VERSION: &str = "v1.36.3";
+/// Kustomize version bundled with that kubectl.
+pub const KUSTOMIZE_VERSION: &str = "v5.8.1";
+
+/// Resolves `TYPE NAME` or `TYPE/NAME` from positional args.
+fn target<'a>(
+    args: &'a [String],
+    out: &mut CommandOutput,
+) -> Option<(&'static ResourceInfo, &'a str, &'a [String])> {
+    let first = args.first()?;
+    if let Some((kind, name)) = first.split_once('/') {
+        return Some((resolve(kind, out)?, name, &args[1..]));
+    }
+    let info = resolve(first, out)?;
+    let Some(name) = args.get(1) else {
+        client_error("resource name may not be empty", out);
+        return None;
+    };
+    Some((info, name, &args[2..]))
+}
+
+const SCALE_SPECS: &[FlagSpec] = &[
+    value("replicas", None),
+    value("current-replicas", None),
+    value("resource-version", None),
+    value("filename", Some('f')),
+    value("selector", Some('l')),
+    switch("all", None),
+    value("timeout", None),
+];
+
+/// `kubectl scale`.
+pub fn scale(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, SCALE_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("scale", &e, out),
+    };
+    let Some(replicas) = parsed.get("replicas") else {
+        return client_error("required flag(s) \"replicas\" not set", out);
+    };
+    let replicas = match replicas.parse::<i64>() {
+        Ok(r) if r >= 0 => r,
+        _ => return client_error(
+            "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+            out,
+        ),
+    };
+    let Some((info, name, _)) = target(&parsed.args, out) else {
+        if parsed.args.is_empty() {
+            client_error("resource(s) were provided, but no name was specified", out);
+        }
+        return;
+    };
+    let ns = namespace_of(&parsed);
+    let current = match session.sim.get(info.plural, &ns, name) {
+        Ok(obj) => obj,
+        Err(e) => return api_error(&e, out),
+    };
+    if let Some(expected) = parsed
+        .get("current-replicas")
+        .and_then(|c| c.parse::<i64>().ok())
+    {
+        let actual = current.i64_at(&["spec", "replicas"]).unwrap_or(1);
+        if expected != -1 && expected != actual {
+            return client_error(
+                &format!("Expected replicas to be {expected}, was {actual}"),
+                out,
+            );
+        }
+    }
+    let patch = Value::from([("spec", Value::from([("replicas", Value::Int(replicas))]))]);
+    match session
+        .sim
+        .patch(info.plural, &ns, name, &patch, PatchType::Merge)
+    {
+        Ok(_) => out.outln(&format!("{} scaled", kind_slash_name(info, name))),
+        Err(e) => api_error(&e, out),
+    }
+}
+
+/// `kubectl version`.
+pub fn version(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let client_only = args.iter().any(|a| a == "--client" || a == "--client=true");
+    out.outln(&format!("Client Version: {CLIENT_VERSION}"));
+    out.outln(&format!("Kustomize Version: {KUSTOMIZE_VERSION}"));
+    if !client_only {
+        out.outln(&format!(
+            "Server Version: v1.{}.0",
+            session.sim.config().minor_version
+        ));
+    }
+}
+
+const LABEL_SPECS: &[FlagSpec] = &[
+    switch("overwrite", None),
+    switch("all", None),
+    value("selector", Some('l')),
+    switch("list", None),
+    value("output", Some('o')),
+];
+
+/// `kubectl label` / `kubectl annotate`.
+pub fn label(session: &mut Session, command: &str, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, LABEL_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error(command, &e, out),
+    };
+    let Some((info, name, changes)) = target(&parsed.args, out) else {
+        return;
+    };
+    let ns = namespace_of(&parsed);
+    let field = if command == "label" {
+        "labels"
+    } else {
+        "annotations"
+    };
+    let current = match session.sim.get(info.plural, &ns, name) {
+        Ok(obj) => obj,
+        Err(e) => return api_error(&e, out),
+    };
+    let existing = current
+        .at(&["metadata", field])
+        .cloned()
+        .unwrap_or_default();
+    let mut patch_map = Value::object();
+    let (mut added, mut removed) = (false, false);
+    for change in changes {
+        if let Some(key) = change.strip_suffix('-') {
+            if existing.get(key).is_some() {
+                patch_map.set(&[key], Value::Null);
+                removed = true;
+            }
+        } else if let Some((key, val)) = change.split_once('=') {
+            if let Some(old) = existing.get(key).and_then(Value::as_str) {
+                if old == val {
+                    continue;
+                }
+                if !parsed.has("overwrite") {
+                    return client_error(
+                        &format!("'{key}' already has a value ({old}), and --overwrite is false"),
+                        out,
+                    );
+                }
+            }
+            patch_map.set(&[key], Value::from(val));
+            added = true;
+        }
+    }
+    let past = if command == "label" {
+        "labeled"
+    } else {
+        "annotated"
+    };
+    let verb = match (added, removed) {
+        (true, true) => "modified".to_string(),
+        (true, false) => past.to_string(),
+        (false, true) => format!("un{past}"),
+        (false, false) => format!("not {past}"),
+    };
+    if added || removed {
+        let patch = Value::from([("metadata", Value::from([(field, patch_map)]))]);
+        if let Err(e) = session
+            .sim
+            .patch(info.plural, &ns, name, &patch, PatchType::Merge)
+        {
+            return api_error(&e, out);
+        }
+    }
+    out.outln(&format!("{} {verb}", kind_slash_name(info, name)));
+}
+
+const PATCH_SPECS: &[FlagSpec] = &[
+    value("patch", Some('p')),
+    value("type", None),
+    value("output", Some('o')),
+    value("patch-file", None),
+];
+
+/// `kubectl patch`.
+pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, PATCH_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("patch", &e, out),
+    };
+    let Some((info, name, _)) = target(&parsed.args, out) else {
+        return;
+    };
+    let Some(text) = parsed.get("patch") else {
+        return client_error("must specify -p to patch", out);
+    };
+    let kind = match parsed.get("type").unwrap_or("strategic") {
+        "merge" => PatchType::Merge,
+        "strategic" => PatchType::Strategic,
+        other => {
+            return client_error(
+                &format!("--type must be one of [json merge strategic], not \"{other}\""),
+                out,
+            )
+        }
+    };
+    let patch_value = match ordinal_model::yaml::parse_stream(text)
+        .docs
+        .into_iter()
+        .next()
+    {
+        Some(doc) => doc.value,
+        None => return client_error("unable to parse \"\": yaml: invalid patch", out),
+    };
+    let ns = namespace_of(&parsed);
+    let before = match session.sim.get(info.plural, &ns, name) {
+        Ok(obj) => obj,
+        Err(e) => return api_error(&e, out),
+    };
+    match session
+        .sim
+        .patch(info.plural, &ns, name, &patch_value, kind)
+    {
+        Ok(after) => {
+            let unchanged = before.str_at(&["metadata", "resourceVersion"])
+                == after.str_at(&["metadata", "resourceVersion"]);
+            let suffix = if unchanged { " (no change)" } else { "" };
+            out.outln(&format!("{} patched{suffix}", kind_slash_name(info, name)));
+        }
+        Err(e) => api_error(&e, out),
+    }
+}
+
+/// `kubectl set image TYPE/NAME CONTAINER=IMAGE...`.
+pub fn set(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, &[switch("all", None), value("selector", Some('l'))]) {
+        Ok(p) => p,
+        Err(e) => return flag_error("set image", &e, out),
+    };
+    if parsed.args.first().map(String::as_str) != Some("image") {
+        return client_error("unknown command", out);
+    }
+    let Some((info, name, changes)) = target(&parsed.args[1..], out) else {
+        return;
+    };
+    let ns = namespace_of(&parsed);
+    let obj = match session.sim.get(info.plural, &ns, name) {
+        Ok(obj) => obj,
+        Err(e) => return api_error(&e, out),
+    };
+    let path: &[&str] = if info.kind == "Pod" {
+        &["spec"]
+    } else {
+        &["spec", "template", "spec"]
+    };
+    let containers = obj
+        .at(path)
+        .map(|s| s.array_at(&["containers"]).to_vec())
+        .unwrap_or_default();
+    let mut updated = containers.clone();
+    for change in changes {
+        let Some((container, image)) = change.split_once('=') else {
+            continue;
+        };
+        let mut found = false;
+        for c in updated.iter_mut() {
+            if container == "*" || c.str_at(&["name"]) == container {
+                c.set(&["image"], Value::from(image));
+                found = true;
+            }
+        }
+        if !found {
+            return client_error(
+                &format!("unable to find container named \"{container}\""),
+                out,
+            );
+        }
+    }
+    if updated == containers {
+        return;
+    }
+    let mut replacement = obj.clone();
+    let mut spec = obj.at(path).cloned().unwrap_or_default();
+    spec.set(&["containers"], Value::Array(updated));
+    replacement.set(path, spec);
+    replacement.set(&["metadata", "resourceVersion"], Value::from(""));
+    match session.sim.update(info.plural, &ns, replacement) {
+        Ok(_) => out.outln(&format!("{} image updated", kind_slash_name(info, name))),
+        Err(e) => api_error(&e, out),
+    }
+}
+
+/// `kubectl cordon` / `uncordon`.
+pub fn cordon(session: &mut Session, command: &str, args: &[String], out: &mut CommandOutput) {
+    let Some(node) = args.iter().find(|a| !a.starts_with('-')) else {
+        return client_error("USAGE: cordon NODE [flags]", out);
+    };
+    let unschedulable = command == "cordon";
+    let current = match session.sim.get("nodes", "", node) {
+        Ok(n) => n,
+        Err(e) => return api_error(&e, out),
+    };
+    let already = current
+        .at(&["spec", "unschedulable"])
+        .and_then(Value::as_bool)
+        == Some(true);
+    if already == unschedulable {
+        out.outln(&format!("node/{node} already {command}ed"));
+        return;
+    }
+    let value = if unschedulable {
+        Value::Bool(true)
+    } else {
+        Value::Null
+    };
+    let patch = Value::from([("spec", Value::from([("unschedulable", value)]))]);
+    match session
+        .sim
+        .patch("nodes", "", node, &patch, PatchType::Merge)
+    {
+        Ok(_) => out.outln(&format!("node/{node} {command}ed")),
+        Err(e) => api_error(&e, out),
+    }
+}
+
+/// `kubectl api-resources`.
+pub fn api_resources(args: &[String], out: &mut CommandOutput) {
+    let namespaced_filter = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--namespaced="))
+        .map(|v| v == "true");
+    let mut text = String::from("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
+    let mut rows: Vec<&ResourceInfo> = kinds::RESOURCES
+        .iter()
+        .filter(|r| namespaced_filter.is_none_or(|n| r.namespaced == n))
+        .collect();
+    rows.sort_by_key(|r| (r.group.to_string(), r.plural));
+    for r in rows {
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            r.plural,
+            r.short_names.join(","),
+            r.api_version(),
+            r.namespaced,
+            r.kind
+        ));
+    }
+    out.out(&crate::tabwriter::TabWriter::new(crate::tabwriter::KUBECTL_TABLE).format(&text));
+}

@@ -1,0 +1,259 @@
+//! kubectl's command tree: dispatch, resource-name resolution, and the way
+//! kubectl frames errors (`cmdutil.CheckErr` in kubectl pkg/cmd/util/helpers.go
+//! and cobra's unknown-command text with `Did you mean this?`).
+
+mod apply;
+mod delete;
+mod exec;
+pub mod flags;
+mod get;
+mod misc;
+mod output;
+mod rollout;
+mod watch;
+
+use ordinal_core::error::{ApiError, Reason};
+use ordinal_model::kinds::{self, ResourceInfo};
+
+use crate::shell::Session;
+use crate::transcript::CommandOutput;
+
+/// kubectl's top-level commands in registration order (cobra suggests in this order).
+const COMMANDS: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "alpha",
+    "api-resources",
+    "api-versions",
+    "config",
+    "plugin",
+    "version",
+    "options",
+];
+
+/// Runs `kubectl ARGS` in the session.
+pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> CommandOutput {
+    let mut out = CommandOutput::default();
+    let Some(position) = args.iter().position(|a| !a.starts_with('-')) else {
+        out.out(misc::ROOT_HELP);
+        return out;
+    };
+    let command = args[position].as_str();
+    let rest: Vec<String> = args[..position]
+        .iter()
+        .chain(&args[position + 1..])
+        .cloned()
+        .collect();
+    match command {
+        "get" => get::run(session, &rest, &mut out),
+        "apply" => apply::run(session, &rest, stdin, apply::Mode::Apply, &mut out),
+        "create" => apply::create(session, &rest, stdin, &mut out),
+        "replace" => apply::run(session, &rest, stdin, apply::Mode::Replace, &mut out),
+        "delete" => delete::run(session, &rest, stdin, &mut out),
+        "scale" => misc::scale(session, &rest, &mut out),
+        "rollout" => rollout::run(session, &rest, &mut out),
+        "exec" => exec::exec(session, &rest, &mut out),
+        "run" => exec::run_pod(session, &rest, &mut out),
+        "logs" => exec::logs(session, &rest, &mut out),
+        "version" => misc::version(session, &rest, &mut out),
+        "label" | "annotate" => misc::label(session, command, &rest, &mut out),
+        "patch" => misc::patch(session, &rest, &mut out),
+        "set" => misc::set(session, &rest, &mut out),
+        "cordon" | "uncordon" => misc::cordon(session, command, &rest, &mut out),
+        "api-resources" => misc::api_resources(&rest, &mut out),
+        _ => unknown_command(command, &mut out),
+    }
+    out
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+fn unknown_command(command: &str, out: &mut CommandOutput) {
+    let suggestions: Vec<&str> = COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| levenshtein(command, c) <= 2 || c.starts_with(&command.to_lowercase()))
+        .collect();
+    let mut text = format!("error: unknown command \"{command}\" for \"kubectl\"");
+    if !suggestions.is_empty() {
+        text.push_str("\n\nDid you mean this?\n");
+        for s in suggestions {
+            text.push('\t');
+            text.push_str(s);
+            text.push('\n');
+        }
+    } else {
+        text.push('\n');
+    }
+    out.err(&text);
+    out.exit_code = 1;
+}
+
+/// Prints a flag-parsing error the way cobra does and sets exit code 1.
+pub(crate) fn flag_error(command: &str, message: &str, out: &mut CommandOutput) {
+    out.errln(&format!("error: {message}"));
+    out.errln(&format!("See 'kubectl {command} --help' for usage."));
+    out.exit_code = 1;
+}
+
+/// Prints a client-side error (`error: ` prefix added if missing) and sets exit code 1.
+pub(crate) fn client_error(message: &str, out: &mut CommandOutput) {
+    if message.starts_with("error: ") {
+        out.errln(message);
+    } else {
+        out.errln(&format!("error: {message}"));
+    }
+    out.exit_code = 1;
+}
+
+/// An API error as kubectl's `CheckErr` prints it.
+pub fn format_api_error(err: &ApiError) -> String {
+    if err.reason == Reason::Invalid && !err.causes.is_empty() {
+        let header = if err.kind.is_empty() && err.name.is_empty() {
+            "The request is invalid".to_string()
+        } else {
+            format!("The {} \"{}\" is invalid", err.kind, err.name)
+        };
+        let mut causes: Vec<String> = Vec::new();
+        for c in &err.causes {
+            let line = if c.field.is_empty() {
+                c.message.clone()
+            } else {
+                format!("{}: {}", c.field, c.message)
+            };
+            if !causes.contains(&line) {
+                causes.push(line);
+            }
+        }
+        if causes.len() == 1 {
+            return format!("{header}: {}", causes[0]);
+        }
+        let mut text = format!("{header}: ");
+        for c in causes {
+            text.push_str("\n* ");
+            text.push_str(&c);
+        }
+        return text;
+    }
+    format!(
+        "Error from server ({}): {}",
+        err.reason.as_str(),
+        err.message
+    )
+}
+
+/// Prints an API error and sets exit code 1.
+pub(crate) fn api_error(err: &ApiError, out: &mut CommandOutput) {
+    out.errln(&format_api_error(err));
+    out.exit_code = 1;
+}
+
+/// Resolves a resource name typed on the command line, or prints kubectl's error.
+pub(crate) fn resolve(name: &str, out: &mut CommandOutput) -> Option<&'static ResourceInfo> {
+    match kinds::by_name(name) {
+        Some(info) => Some(info),
+        None => {
+            client_error(
+                &format!("the server doesn't have a resource type \"{name}\""),
+                out,
+            );
+            None
+        }
+    }
+}
+
+/// The namespace a command works in (`-n`, else `default`).
+pub(crate) fn namespace_of(parsed: &flags::Parsed) -> String {
+    parsed.get("namespace").unwrap_or("default").to_string()
+}
+
+/// `statefulset.apps/web` style name of an object.
+pub(crate) fn kind_slash_name(info: &ResourceInfo, name: &str) -> String {
+    format!("{}/{}", info.qualified_singular(), name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_commands_get_cobra_suggestions() {
+        let mut out = CommandOutput::default();
+        unknown_command("gt", &mut out);
+        assert_eq!(
+            out.stderr(),
+            "error: unknown command \"gt\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n\tcp\n"
+        );
+        let mut out = CommandOutput::default();
+        unknown_command("statefulset", &mut out);
+        assert_eq!(
+            out.stderr(),
+            "error: unknown command \"statefulset\" for \"kubectl\"\n"
+        );
+    }
+
+    #[test]
+    fn invalid_errors_list_causes() {
+        let mut err = ApiError::invalid("StatefulSet", "db", vec![]);
+        err.causes = vec![ordinal_core::error::Cause {
+            field: "spec.replicas".into(),
+            message: "Invalid value: -1: must be greater than or equal to 0".into(),
+        }];
+        assert_eq!(
+            format_api_error(&err),
+            "The StatefulSet \"db\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+        );
+    }
+}

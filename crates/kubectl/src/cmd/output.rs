@@ -1,0 +1,314 @@
+//! `-o` output formats shared by get, apply, create and scale: table and
+//! wide (with `--show-labels`, `-L`, `NAMESPACE`, kind prefixes), `name`,
+//! `yaml`, `json`, `jsonpath=` and `custom-columns=`. Mirrors cli-runtime
+//! pkg/printers (tableprinter.go, name.go, jsonpath.go, customcolumn.go).
+
+use ordinal_model::Value;
+
+use crate::printers::{self, PrintContext};
+
+/// Most items a `{range}` in a jsonpath template may visit.
+const MAX_JSONPATH_ITEMS: usize = 10_000;
+
+/// How `kubectl get` should print.
+#[derive(Debug, Clone, Default)]
+pub struct TableOptions {
+    /// `-o wide`.
+    pub wide: bool,
+    /// Prefix names with `kind/` (several kinds requested).
+    pub with_kind: bool,
+    /// Add a NAMESPACE column (`-A`).
+    pub with_namespace: bool,
+    /// `--show-labels`.
+    pub show_labels: bool,
+    /// `-L key` columns.
+    pub label_columns: Vec<String>,
+    /// `--no-headers`.
+    pub no_headers: bool,
+}
+
+/// The header cells of a kind's table under these options.
+pub fn header(kind: &str, opts: &TableOptions) -> Vec<String> {
+    let def = printers::table_for(kind);
+    let mut cells: Vec<String> = Vec::new();
+    if opts.with_namespace {
+        cells.push("NAMESPACE".to_string());
+    }
+    for c in def.columns.iter().filter(|c| c.priority == 0 || opts.wide) {
+        cells.push(c.name.to_uppercase());
+    }
+    for key in &opts.label_columns {
+        let short = key.rsplit('/').next().unwrap_or(key);
+        cells.push(short.to_uppercase());
+    }
+    if opts.show_labels {
+        cells.push("LABELS".to_string());
+    }
+    cells
+}
+
+/// One object's row cells under these options.
+pub fn row(
+    obj: &Value,
+    qualified_kind: &str,
+    opts: &TableOptions,
+    ctx: &PrintContext,
+) -> Vec<String> {
+    let kind = obj.str_at(&["kind"]);
+    let def = printers::table_for(kind);
+    let all = (def.row)(obj, ctx);
+    let mut cells = Vec::new();
+    if opts.with_namespace {
+        cells.push(printers::namespace(obj).to_string());
+    }
+    for (i, (cell, column)) in all.into_iter().zip(def.columns).enumerate() {
+        if column.priority > 0 && !opts.wide {
+            continue;
+        }
+        if i == 0 && opts.with_kind && column.name == "Name" {
+            cells.push(format!("{qualified_kind}/{cell}"));
+        } else {
+            cells.push(cell);
+        }
+    }
+    let labels = obj.at(&["metadata", "labels"]);
+    for key in &opts.label_columns {
+        cells.push(
+            labels
+                .and_then(|l| l.get(key))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+        );
+    }
+    if opts.show_labels {
+        cells.push(printers::format_labels(labels));
+    }
+    cells
+}
+
+/// Joins cells with tabs and a trailing newline, ready for the tabwriter.
+pub fn tab_line(cells: &[String]) -> String {
+    let mut line = cells.join("\t");
+    line.push('\n');
+    line
+}
+
+/// A `kind: List` wrapping `items`, as kubectl prints several objects in yaml/json.
+pub fn list_of(items: Vec<Value>) -> Value {
+    Value::from([
+        ("apiVersion", Value::from("v1")),
+        ("items", Value::Array(items)),
+        ("kind", Value::from("List")),
+        (
+            "metadata",
+            Value::from([("resourceVersion", Value::from(""))]),
+        ),
+    ])
+}
+
+/// A value as jsonpath prints it: strings raw, everything else as JSON.
+fn jsonpath_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
+        other => ordinal_model::json::to_compact(other),
+    }
+}
+
+/// Evaluates a jsonpath field expression (`.items[*].metadata.name`, `.spec.replicas`) on `root`.
+pub fn select<'a>(root: &'a Value, expr: &str) -> Result<Vec<&'a Value>, String> {
+    let mut current: Vec<&Value> = vec![root];
+    let expr = expr.trim();
+    let expr = expr.strip_prefix('$').unwrap_or(expr);
+    let mut rest = expr;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            let key = &r[..end];
+            rest = &r[end..];
+            if key.is_empty() {
+                continue;
+            }
+            current = current.into_iter().filter_map(|v| v.get(key)).collect();
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r
+                .find(']')
+                .ok_or_else(|| format!("unterminated array notation in {expr}"))?;
+            let index = &r[..end];
+            rest = &r[end + 1..];
+            let mut next = Vec::new();
+            for v in current {
+                if let Some(key) = index.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')) {
+                    next.extend(v.get(key));
+                    continue;
+                }
+                let Some(items) = v.as_array() else { continue };
+                if index == "*" {
+                    next.extend(items.iter());
+                } else if let Ok(i) = index.parse::<i64>() {
+                    let i = if i < 0 { items.len() as i64 + i } else { i };
+                    if let Some(item) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
+                        next.push(item);
+                    } else {
+                        return Err("array index out of bounds".to_string());
+                    }
+                }
+            }
+            current = next;
+        } else {
+            return Err(format!("unrecognized character in action: {rest}"));
+        }
+    }
+    Ok(current)
+}
+
+/// Renders a kubectl jsonpath template (`{.items[*].metadata.name}`, `{range}`…`{end}`, `{"\n"}`).
+pub fn jsonpath(template: &str, root: &Value) -> Result<String, String> {
+    let template = template.trim_matches('\'');
+    let mut out = String::new();
+    let parts = split_template(template)?;
+    render_parts(&parts, root, &mut out)?;
+    Ok(out)
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Text(String),
+    Expr(String),
+    Range(String, Vec<Part>),
+}
+
+fn split_template(template: &str) -> Result<Vec<Part>, String> {
+    let mut stack: Vec<(String, Vec<Part>)> = vec![(String::new(), Vec::new())];
+    let mut rest = template;
+    while !rest.is_empty() {
+        let Some(open) = rest.find('{') else {
+            if let Some(s) = stack.last_mut() {
+                s.1.push(Part::Text(rest.to_string()));
+            }
+            break;
+        };
+        if open > 0 {
+            if let Some(s) = stack.last_mut() {
+                s.1.push(Part::Text(rest[..open].to_string()));
+            }
+        }
+        let close = rest[open..].find('}').ok_or("unclosed action")? + open;
+        let inner = rest[open + 1..close].trim();
+        rest = &rest[close + 1..];
+        if let Some(expr) = inner.strip_prefix("range ") {
+            stack.push((expr.to_string(), Vec::new()));
+        } else if inner == "end" {
+            let (expr, body) = stack.pop().ok_or("not in range, nothing to end")?;
+            stack
+                .last_mut()
+                .ok_or("not in range, nothing to end")?
+                .1
+                .push(Part::Range(expr, body));
+        } else if let Some(lit) = inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+            let text = lit.replace("\\n", "\n").replace("\\t", "\t");
+            if let Some(s) = stack.last_mut() {
+                s.1.push(Part::Text(text));
+            }
+        } else if let Some(s) = stack.last_mut() {
+            s.1.push(Part::Expr(inner.to_string()));
+        }
+    }
+    if stack.len() != 1 {
+        return Err("unclosed range".to_string());
+    }
+    Ok(stack.pop().map(|s| s.1).unwrap_or_default())
+}
+
+fn render_parts(parts: &[Part], root: &Value, out: &mut String) -> Result<(), String> {
+    for part in parts {
+        match part {
+            Part::Text(t) => out.push_str(t),
+            Part::Expr(e) => {
+                let values = select(root, e)?;
+                let texts: Vec<String> = values.iter().map(|v| jsonpath_text(v)).collect();
+                out.push_str(&texts.join(" "));
+            }
+            Part::Range(e, body) => {
+                for item in select(root, e)?.into_iter().take(MAX_JSONPATH_ITEMS) {
+                    render_parts(body, item, out)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses `custom-columns=NAME:.metadata.name,IP:.status.podIP` specs.
+pub fn custom_columns(spec: &str) -> Result<Vec<(String, String)>, String> {
+    spec.split(',')
+        .map(|c| {
+            c.split_once(':')
+                .map(|(h, p)| (h.to_string(), p.to_string()))
+                .ok_or_else(|| {
+                    format!(
+                        "unexpected custom-columns spec: {c}, expected <header>:<json-path-expr>"
+                    )
+                })
+        })
+        .collect()
+}
+
+/// One custom-columns row: each path's values joined by `,`, `<none>` when missing.
+pub fn custom_row(obj: &Value, columns: &[(String, String)]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|(_, path)| {
+            let path = path.trim_start_matches('{').trim_end_matches('}');
+            let values = select(obj, path).unwrap_or_default();
+            let texts: Vec<String> = values
+                .iter()
+                .map(|v| jsonpath_text(v))
+                .filter(|t| !t.is_empty())
+                .collect();
+            if texts.is_empty() {
+                "<none>".to_string()
+            } else {
+                texts.join(",")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pods() -> Value {
+        let pod = |n: &str| Value::from([("metadata", Value::from([("name", Value::from(n))]))]);
+        list_of(vec![pod("web-0"), pod("web-1")])
+    }
+
+    #[test]
+    fn jsonpath_lists_and_ranges() {
+        assert_eq!(
+            jsonpath("{.items[*].metadata.name}", &pods()).unwrap(),
+            "web-0 web-1"
+        );
+        assert_eq!(
+            jsonpath("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", &pods()).unwrap(),
+            "web-0\nweb-1\n"
+        );
+        assert_eq!(
+            jsonpath("{.items[1].metadata.name}", &pods()).unwrap(),
+            "web-1"
+        );
+    }
+
+    #[test]
+    fn custom_columns_print_none_for_missing_fields() {
+        let cols = custom_columns("NAME:.metadata.name,IP:.status.podIP").unwrap();
+        let items = pods();
+        let first = &items.array_at(&["items"])[0];
+        assert_eq!(custom_row(first, &cols), ["web-0", "<none>"]);
+    }
+}

@@ -1,0 +1,444 @@
+//! The virtual terminal a learner types into: a [`Session`] owns the
+//! simulated cluster, a virtual working directory, and runs command lines
+//! (`kubectl ...`, `sleep`, `cat <<EOF > f`, `timeout N ...`, `for` loops,
+//! `;` / `&&` / `||`, simple pipes into `grep`/`head`/`tail`/`wc`).
+//! Virtual time only moves when a command waits (sleep, watch, delete).
+
+mod filters;
+pub mod words;
+
+use std::collections::BTreeMap;
+
+use ordinal_core::config::{SimConfig, DEFAULT_SEED};
+use ordinal_core::Sim;
+
+use crate::podshell::PodData;
+use crate::transcript::{heredoc_terminator, CommandOutput, Shell, Transcript};
+use words::{split_list, split_pipeline, split_words, Connector};
+
+/// Most files the virtual working directory holds.
+pub const MAX_FILES: usize = 256;
+/// Largest file in the virtual working directory, in bytes.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+/// Most iterations of one `for` loop.
+pub const MAX_LOOP_ITEMS: usize = 100;
+/// Longest `sleep` or `timeout`, in seconds (one virtual day).
+pub const MAX_SLEEP_SECONDS: u64 = 86_400;
+/// Deepest nesting of `sh -c` / loops.
+const MAX_DEPTH: usize = 8;
+
+/// A terminal session on one simulated cluster.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The simulated cluster.
+    pub sim: Sim,
+    /// The virtual working directory: file name → contents.
+    pub files: BTreeMap<String, String>,
+    /// Files and databases inside pods and their volumes.
+    pub pod_data: PodData,
+    vars: BTreeMap<String, String>,
+    /// Virtual time (Unix ms) at which the running `timeout` kills its command.
+    pub(crate) deadline: Option<u64>,
+    depth: usize,
+}
+
+/// Builds the cluster configuration a transcript's `#!` headers describe.
+pub fn config_from_headers(transcript: &Transcript) -> SimConfig {
+    let mut config = match transcript.header("nodes") {
+        Some(nodes) => {
+            let names: Vec<&str> = nodes
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .collect();
+            SimConfig::with_nodes(&names)
+        }
+        None => SimConfig::default(),
+    };
+    config.seed = transcript
+        .header("seed")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_SEED);
+    if let Some(minor) = transcript.header("version").and_then(|v| {
+        v.trim_start_matches('v')
+            .split('.')
+            .nth(1)
+            .and_then(|m| m.parse().ok())
+    }) {
+        config.minor_version = minor;
+    }
+    config
+}
+
+impl Session {
+    /// A session on a fresh cluster.
+    pub fn new(config: SimConfig) -> Session {
+        Session {
+            sim: Sim::new(config),
+            files: BTreeMap::new(),
+            pod_data: PodData::default(),
+            vars: BTreeMap::new(),
+            deadline: None,
+            depth: 0,
+        }
+    }
+
+    /// A session set up as a transcript's headers ask.
+    pub fn for_transcript(transcript: &Transcript) -> Session {
+        Session::new(config_from_headers(transcript))
+    }
+
+    /// Runs one command line; a heredoc body follows the first line.
+    pub fn run_line(&mut self, text: &str) -> CommandOutput {
+        let mut lines = text.lines();
+        let first = lines.next().unwrap_or("").to_string();
+        let heredoc = heredoc_terminator(&first).map(|word| {
+            let mut body = String::new();
+            for line in lines.by_ref() {
+                if line.trim() == word {
+                    break;
+                }
+                body.push_str(line);
+                body.push('\n');
+            }
+            body
+        });
+        let out = self.run_list(&first, heredoc.as_deref());
+        self.vars.insert("?".to_string(), out.exit_code.to_string());
+        out
+    }
+
+    fn run_list(&mut self, line: &str, heredoc: Option<&str>) -> CommandOutput {
+        if self.depth >= MAX_DEPTH {
+            let mut out = CommandOutput::default();
+            out.errln("sh: nesting too deep");
+            out.exit_code = 2;
+            return out;
+        }
+        self.depth += 1;
+        let parts = split_list(line);
+        let mut out = CommandOutput::default();
+        let mut i = 0;
+        while i < parts.len() {
+            let (connector, text) = &parts[i];
+            let run = match connector {
+                Connector::Always => true,
+                Connector::IfSuccess => out.exit_code == 0,
+                Connector::IfFailure => out.exit_code != 0,
+            };
+            if text.starts_with("for ") {
+                let end = (i..parts.len())
+                    .find(|&k| parts[k].1 == "done")
+                    .unwrap_or(parts.len());
+                if run {
+                    let result = self.run_for(&parts[i..end.min(parts.len())], heredoc);
+                    out.append(result);
+                }
+                i = end + 1;
+                continue;
+            }
+            if run {
+                let result = self.run_pipeline(text, heredoc);
+                out.append(result);
+            }
+            i += 1;
+        }
+        self.depth -= 1;
+        out
+    }
+
+    fn run_for(&mut self, parts: &[(Connector, String)], heredoc: Option<&str>) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        let header = parts[0].1.trim_start_matches("for ").to_string();
+        let mut header_words = header.split_whitespace();
+        let var = header_words.next().unwrap_or("").to_string();
+        let mut items: Vec<String> = Vec::new();
+        let mut body_start = 1;
+        if header_words.next() == Some("in") {
+            items.extend(header_words.map(str::to_string));
+        }
+        if let Some((_, text)) = parts.get(1) {
+            if !text.starts_with("do") {
+                items.extend(text.split_whitespace().map(str::to_string));
+                body_start = 2;
+            }
+        }
+        let body: Vec<String> = parts
+            .iter()
+            .skip(body_start)
+            .enumerate()
+            .map(|(k, (connector, text))| {
+                let text = if k == 0 {
+                    text.trim_start_matches("do").trim_start().to_string()
+                } else {
+                    text.clone()
+                };
+                match (k, connector) {
+                    (0, _) | (_, Connector::Always) => format!("{text};"),
+                    (_, Connector::IfSuccess) => format!("&& {text};"),
+                    (_, Connector::IfFailure) => format!("|| {text};"),
+                }
+            })
+            .collect();
+        let body = fix_connectors(&body);
+        for item in items.iter().take(MAX_LOOP_ITEMS) {
+            self.vars.insert(var.clone(), item.clone());
+            let result = self.run_list(&body, heredoc);
+            out.append(result);
+        }
+        out
+    }
+
+    fn run_pipeline(&mut self, text: &str, heredoc: Option<&str>) -> CommandOutput {
+        let stages = split_pipeline(text);
+        let mut input: Option<String> = heredoc.map(str::to_string);
+        let mut out = CommandOutput::default();
+        for (index, stage) in stages.iter().enumerate() {
+            let last = index + 1 == stages.len();
+            let result = self.run_simple(stage, input.take().as_deref());
+            if last {
+                out.append(result);
+            } else {
+                for (is_err, chunk) in &result.chunks {
+                    if *is_err {
+                        out.err(chunk);
+                    }
+                }
+                input = Some(result.stdout());
+            }
+        }
+        out
+    }
+
+    fn run_simple(&mut self, text: &str, stdin: Option<&str>) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        let words = match split_words(text, &self.vars) {
+            Ok(w) => w,
+            Err(_) => {
+                out.errln("sh: syntax error: unterminated quoted string");
+                out.exit_code = 2;
+                return out;
+            }
+        };
+        let mut args = Vec::new();
+        let mut redirect: Option<(String, bool)> = None;
+        let mut stderr_to_stdout = false;
+        let mut discard_stderr = false;
+        let mut iter = words.into_iter();
+        while let Some(word) = iter.next() {
+            match word.as_str() {
+                ">" | ">>" => {
+                    if let Some(file) = iter.next() {
+                        redirect = Some((file, word == ">>"));
+                    }
+                }
+                "2>&1" => stderr_to_stdout = true,
+                "2>/dev/null" => discard_stderr = true,
+                w if w.starts_with("<<") => {
+                    if w == "<<" || w == "<<-" {
+                        iter.next();
+                    }
+                }
+                w if w.starts_with(">>") && w.len() > 2 => {
+                    redirect = Some((w[2..].to_string(), true))
+                }
+                w if w.starts_with('>') && w.len() > 1 => {
+                    redirect = Some((w[1..].to_string(), false))
+                }
+                _ => args.push(word),
+            }
+        }
+        if args.is_empty() {
+            return out;
+        }
+        let result = self.run_command(&args, stdin);
+        for (is_err, chunk) in result.chunks {
+            if is_err && discard_stderr {
+                continue;
+            }
+            if is_err && !stderr_to_stdout {
+                out.err(&chunk);
+            } else if redirect.is_none() {
+                out.out(&chunk);
+            } else if let Some((file, append)) = &redirect {
+                if file != "/dev/null" {
+                    let entry = self.files.entry(file.clone()).or_default();
+                    if !*append {
+                        entry.clear();
+                    }
+                    entry.push_str(&chunk);
+                }
+            }
+        }
+        if let Some((file, false)) = &redirect {
+            if file != "/dev/null" && self.files.len() <= MAX_FILES {
+                self.files.entry(file.clone()).or_default();
+            } else if self.files.len() > MAX_FILES {
+                self.files.remove(file);
+            }
+        }
+        self.files.retain(|_, v| v.len() <= MAX_FILE_BYTES);
+        out.exit_code = result.exit_code;
+        out
+    }
+
+    fn run_command(&mut self, args: &[String], stdin: Option<&str>) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        match args[0].as_str() {
+            "kubectl" | "k" => return crate::cmd::run(self, &args[1..], stdin),
+            "sleep" => match args.get(1).and_then(|a| parse_seconds(a)) {
+                Some(ms) => self.advance_bounded(ms),
+                None => {
+                    out.errln("sleep: invalid number");
+                    out.exit_code = 1;
+                }
+            },
+            "timeout" => return self.run_timeout(&args[1..], stdin),
+            "echo" => {
+                let (newline, words) = match args.get(1).map(String::as_str) {
+                    Some("-n") => (false, &args[2..]),
+                    _ => (true, &args[1..]),
+                };
+                out.out(&words.join(" "));
+                if newline {
+                    out.out("\n");
+                }
+            }
+            "cat" => {
+                if args.len() == 1 {
+                    out.out(stdin.unwrap_or(""));
+                }
+                for file in &args[1..] {
+                    match self.files.get(file) {
+                        Some(text) => out.out(text),
+                        None => {
+                            out.errln(&format!("cat: {file}: No such file or directory"));
+                            out.exit_code = 1;
+                        }
+                    }
+                }
+            }
+            "ls" => {
+                let names: Vec<&str> = self.files.keys().map(String::as_str).collect();
+                if !names.is_empty() {
+                    out.outln(&names.join("  "));
+                }
+            }
+            "rm" => {
+                for file in args[1..].iter().filter(|a| !a.starts_with('-')) {
+                    if self.files.remove(file).is_none() && !args.iter().any(|a| a == "-f") {
+                        out.errln(&format!(
+                            "rm: cannot remove '{file}': No such file or directory"
+                        ));
+                        out.exit_code = 1;
+                    }
+                }
+            }
+            "true" | "clear" => {}
+            "false" => out.exit_code = 1,
+            "grep" | "head" | "tail" | "wc" | "sort" => {
+                return filters::run(args, stdin.unwrap_or(""))
+            }
+            other => {
+                out.errln(&format!("bash: {other}: command not found"));
+                out.exit_code = 127;
+            }
+        }
+        out
+    }
+
+    fn run_timeout(&mut self, args: &[String], stdin: Option<&str>) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        let Some(ms) = args.first().and_then(|a| parse_seconds(a)) else {
+            out.errln("timeout: invalid time interval");
+            out.exit_code = 125;
+            return out;
+        };
+        let deadline = self.sim.now().saturating_add(ms);
+        let previous = self.deadline.replace(deadline);
+        let result = self.run_command(&args[1..], stdin);
+        self.deadline = previous;
+        let timed_out = self.sim.now() >= deadline;
+        out.append(result);
+        if timed_out {
+            out.exit_code = 124;
+        }
+        out
+    }
+
+    /// Advances virtual time by `ms` (capped at [`MAX_SLEEP_SECONDS`]).
+    pub fn advance_bounded(&mut self, ms: u64) {
+        self.sim.advance(ms.min(MAX_SLEEP_SECONDS * 1000));
+    }
+}
+
+/// Rejoins loop body parts so each connector precedes its command.
+fn fix_connectors(parts: &[String]) -> String {
+    parts
+        .join(" ")
+        .replace("; &&", " &&")
+        .replace("; ||", " ||")
+}
+
+/// Parses a `sleep`/`timeout` duration (`30`, `1.5`, `2m`, `1h`, `10s`) into milliseconds.
+pub fn parse_seconds(text: &str) -> Option<u64> {
+    let (number, unit) = match text.char_indices().last()? {
+        (i, 's') => (&text[..i], 1000.0),
+        (i, 'm') => (&text[..i], 60_000.0),
+        (i, 'h') => (&text[..i], 3_600_000.0),
+        (i, 'd') => (&text[..i], 86_400_000.0),
+        _ => (text, 1000.0),
+    };
+    let value: f64 = number.parse().ok()?;
+    if !(0.0..=(MAX_SLEEP_SECONDS as f64 * 1000.0)).contains(&(value * unit)) {
+        return None;
+    }
+    Some((value * unit) as u64)
+}
+
+impl Shell for Session {
+    fn run_line(&mut self, line: &str) -> CommandOutput {
+        Session::run_line(self, line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_accept_units() {
+        assert_eq!(parse_seconds("30"), Some(30_000));
+        assert_eq!(parse_seconds("2m"), Some(120_000));
+        assert_eq!(parse_seconds("1.5"), Some(1_500));
+        assert_eq!(parse_seconds("soon"), None);
+    }
+
+    #[test]
+    fn heredoc_writes_a_file_and_cat_reads_it() {
+        let mut s = Session::new(SimConfig::default());
+        let out = s.run_line("cat <<EOF > a.yaml\nkind: Pod\nEOF");
+        assert_eq!(out.exit_code, 0);
+        assert_eq!(s.run_line("cat a.yaml").combined(), "kind: Pod\n");
+        assert_eq!(s.run_line("cat nope").exit_code, 1);
+    }
+
+    #[test]
+    fn loops_and_connectors() {
+        let mut s = Session::new(SimConfig::default());
+        let out = s.run_line("for i in 0 1 2; do echo web-$i; done && echo ok");
+        assert_eq!(out.combined(), "web-0\nweb-1\nweb-2\nok\n");
+        assert_eq!(
+            s.run_line("false && echo no || echo yes").combined(),
+            "yes\n"
+        );
+    }
+
+    #[test]
+    fn sleep_advances_virtual_time() {
+        let mut s = Session::new(SimConfig::default());
+        let before = s.sim.now();
+        s.run_line("sleep 2m");
+        assert_eq!(s.sim.now() - before, 120_000);
+    }
+}

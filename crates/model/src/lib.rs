@@ -5,11 +5,13 @@
 //! positions, defaults and validates them with the API server's own messages,
 //! and prints them back. It knows nothing about time, controllers or the DOM.
 
+pub mod decode;
 pub mod json;
 pub mod kinds;
 pub mod labels;
 pub mod names;
 pub mod quantity;
+pub mod schema;
 pub mod value;
 pub mod yaml;
 

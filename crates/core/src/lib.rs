@@ -1,3 +1,47 @@
 //! `ordinal-core`: a deterministic, discrete-event simulation of a small
-//! Kubernetes cluster (API server with watch, StatefulSet controller,
-//! scheduler, kubelet, storage, DNS). No wall clock, no threads, no I/O.
+//! Kubernetes v1.36 cluster (API server with watch, StatefulSet controller,
+//! garbage collector, PV controller and provisioner, scheduler, kubelet,
+//! events). No wall clock, no threads, no I/O: the host drives time.
+//!
+//! # Public API
+//!
+//! * Build: [`Sim::new`]`(`[`SimConfig`]`)`; [`SimConfig::default`] is a
+//!   single-node kind cluster (`kind-control-plane`), [`SimConfig::with_nodes`]
+//!   names the nodes. `Sim` is `Clone` (snapshots).
+//! * Time: [`Sim::now`] (Unix ms, starts at [`clock::START_MS`]),
+//!   [`Sim::advance`]`(ms)`, [`Sim::next_event_at`], [`Sim::run_until_idle`].
+//! * Objects are [`Value`] trees addressed by resource plural, namespace and
+//!   name: [`Sim::create`], [`Sim::get`], [`Sim::object`] (borrowed),
+//!   [`Sim::list`] / [`Sim::list_refs`] (label selector string, `""` = all),
+//!   [`Sim::update`], [`Sim::patch`] ([`PatchType`]), [`Sim::delete`]
+//!   ([`DeleteOptions`]), [`Sim::apply_object`] (create or update, returns
+//!   [`ApplyOutcome`]), [`Sim::scale`].
+//! * Watch: [`Sim::watch`] → [`WatchId`], [`Sim::take_watch_events`] →
+//!   [`WatchEvent`]s, [`Sim::unwatch`].
+//! * Events: Event objects live in the store (`events`); [`Sim::events_for`]
+//!   lists those about one object.
+//! * Errors: [`ApiError`] with the API server's reason and message.
+
+pub mod apiserver;
+pub mod bootstrap;
+pub mod clock;
+pub mod config;
+pub mod controller;
+pub mod error;
+pub mod events;
+pub mod json;
+pub mod kubelet;
+pub mod limits;
+pub mod resources;
+pub mod rng;
+pub mod scheduler;
+pub mod sim;
+pub mod timing;
+
+pub use apiserver::patch::PatchType;
+pub use apiserver::watch::{WatchEvent, WatchEventKind, WatchId};
+pub use apiserver::{ApplyOutcome, DeleteOptions, Propagation};
+pub use config::{NodeConfig, SimConfig};
+pub use error::{ApiError, Cause, Reason};
+pub use ordinal_model::Value;
+pub use sim::Sim;

@@ -1,0 +1,355 @@
+//! Admission and registry strategies: what the API server adds to or checks
+//! on an object before storing it. Mirrors kubernetes `plugin/pkg/admission`
+//! (ServiceAccount, DefaultTolerationSeconds, Priority, DefaultStorageClass,
+//! StorageObjectInUseProtection) and `pkg/registry/*/strategy.go`
+//! (PrepareForCreate, graceful pod deletion).
+
+use ordinal_model::Value;
+
+use crate::clock::rfc3339;
+use crate::error::{ApiError, Cause};
+use crate::limits;
+use crate::resources::ResourceInfo;
+use crate::sim::Sim;
+
+/// Where the service-account token volume is mounted.
+pub const SERVICE_ACCOUNT_MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+/// Annotation marking the default StorageClass.
+pub const DEFAULT_CLASS_ANNOTATION: &str = "storageclass.kubernetes.io/is-default-class";
+
+fn toleration(key: &str) -> Value {
+    Value::from([
+        ("effect", Value::from("NoExecute")),
+        ("key", Value::from(key)),
+        ("operator", Value::from("Exists")),
+        ("tolerationSeconds", Value::Int(300)),
+    ])
+}
+
+fn token_volume(name: &str) -> Value {
+    let item = |key: &str| Value::from([("key", Value::from(key)), ("path", Value::from(key))]);
+    Value::from([
+        ("name", Value::from(name)),
+        (
+            "projected",
+            Value::from([
+                ("defaultMode", Value::Int(420)),
+                (
+                    "sources",
+                    Value::from(vec![
+                        Value::from([(
+                            "serviceAccountToken",
+                            Value::from([
+                                ("expirationSeconds", Value::Int(3607)),
+                                ("path", Value::from("token")),
+                            ]),
+                        )]),
+                        Value::from([(
+                            "configMap",
+                            Value::from([
+                                ("items", Value::from(vec![item("ca.crt")])),
+                                ("name", Value::from("kube-root-ca.crt")),
+                            ]),
+                        )]),
+                        Value::from([(
+                            "downwardAPI",
+                            Value::from([(
+                                "items",
+                                Value::from(vec![Value::from([
+                                    (
+                                        "fieldRef",
+                                        Value::from([
+                                            ("apiVersion", Value::from("v1")),
+                                            ("fieldPath", Value::from("metadata.namespace")),
+                                        ]),
+                                    ),
+                                    ("path", Value::from("namespace")),
+                                ])]),
+                            )]),
+                        )]),
+                    ]),
+                ),
+            ]),
+        ),
+    ])
+}
+
+/// The pod's QoS class (pkg/apis/core/v1/helper/qos).
+pub fn qos_class(pod: &Value) -> &'static str {
+    let containers = pod.array_at(&["spec", "containers"]);
+    let mut any = false;
+    let mut guaranteed = !containers.is_empty();
+    for c in containers {
+        let requests = c.at(&["resources", "requests"]).and_then(Value::as_object);
+        let limits = c.at(&["resources", "limits"]).and_then(Value::as_object);
+        if requests.is_some_and(|r| !r.is_empty()) || limits.is_some_and(|l| !l.is_empty()) {
+            any = true;
+        }
+        for res in ["cpu", "memory"] {
+            let limit = limits.and_then(|l| l.get(res));
+            let request = requests.and_then(|r| r.get(res)).or(limit);
+            if limit.is_none() || request != limit {
+                guaranteed = false;
+            }
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+impl Sim {
+    /// Mutating admission and PrepareForCreate.
+    pub(crate) fn admit_create(
+        &mut self,
+        info: &ResourceInfo,
+        obj: &mut Value,
+    ) -> Result<(), ApiError> {
+        match info.resource {
+            "pods" => self.admit_pod(obj),
+            "persistentvolumeclaims" => self.admit_claim(obj),
+            "persistentvolumes" => {
+                add_finalizer(obj, "kubernetes.io/pv-protection");
+                obj.set(
+                    &["status"],
+                    Value::from([("phase", Value::from("Pending"))]),
+                );
+            }
+            "namespaces" => {
+                let name = obj.str_at(&["metadata", "name"]).to_string();
+                obj.set(
+                    &["metadata", "labels", "kubernetes.io/metadata.name"],
+                    Value::from(name),
+                );
+                obj.set(
+                    &["spec", "finalizers"],
+                    Value::from(vec![Value::from("kubernetes")]),
+                );
+                obj.set(&["status"], Value::from([("phase", Value::from("Active"))]));
+            }
+            "statefulsets" => {
+                drop_max_unavailable(obj, None);
+                obj.set(
+                    &["status"],
+                    Value::from([
+                        ("availableReplicas", Value::Int(0)),
+                        ("replicas", Value::Int(0)),
+                    ]),
+                );
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Mutating admission on update.
+    pub(crate) fn admit_update(
+        &mut self,
+        info: &ResourceInfo,
+        old: &Value,
+        obj: &mut Value,
+    ) -> Result<(), ApiError> {
+        if info.resource == "statefulsets" {
+            drop_max_unavailable(obj, Some(old));
+        }
+        Ok(())
+    }
+
+    /// Validation on create (limits the simulator adds to the API's own rules).
+    pub(crate) fn validate_create(&self, info: &ResourceInfo, obj: &Value) -> Result<(), ApiError> {
+        self.validate_limits(info, obj)
+    }
+
+    /// Validation on update.
+    pub(crate) fn validate_update(
+        &self,
+        info: &ResourceInfo,
+        obj: &Value,
+        _old: &Value,
+    ) -> Result<(), ApiError> {
+        self.validate_limits(info, obj)
+    }
+
+    fn validate_limits(&self, info: &ResourceInfo, obj: &Value) -> Result<(), ApiError> {
+        if info.resource == "statefulsets" {
+            if let Some(r) = obj.i64_at(&["spec", "replicas"]) {
+                if r > limits::MAX_REPLICAS {
+                    return Err(ApiError::invalid(
+                        info.kind,
+                        obj.str_at(&["metadata", "name"]),
+                        vec![Cause {
+                            field: "spec.replicas".into(),
+                            message: format!(
+                                "Invalid value: {r}: must be less than or equal to {} in this simulator",
+                                limits::MAX_REPLICAS
+                            ),
+                        }],
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn admit_pod(&mut self, pod: &mut Value) {
+        pod.set_default(&["spec", "serviceAccountName"], Value::from("default"));
+        let sa = pod.str_at(&["spec", "serviceAccountName"]).to_string();
+        pod.set(&["spec", "serviceAccount"], Value::from(sa));
+        let mut tolerations = pod.array_at(&["spec", "tolerations"]).to_vec();
+        for key in [
+            "node.kubernetes.io/not-ready",
+            "node.kubernetes.io/unreachable",
+        ] {
+            let tolerated = tolerations.iter().any(|t| {
+                t.str_at(&["key"]) == key && matches!(t.str_at(&["effect"]), "NoExecute" | "")
+            });
+            if !tolerated {
+                tolerations.push(toleration(key));
+            }
+        }
+        pod.set(&["spec", "tolerations"], Value::from(tolerations));
+        if pod
+            .at(&["spec", "automountServiceAccountToken"])
+            .and_then(Value::as_bool)
+            != Some(false)
+        {
+            let name = format!("kube-api-access-{}", self.rng.alnum(5));
+            let mut volumes = pod.array_at(&["spec", "volumes"]).to_vec();
+            volumes.push(token_volume(&name));
+            pod.set(&["spec", "volumes"], Value::from(volumes));
+            let mount = Value::from([
+                ("mountPath", Value::from(SERVICE_ACCOUNT_MOUNT)),
+                ("name", Value::from(name.as_str())),
+                ("readOnly", Value::Bool(true)),
+            ]);
+            for list in ["containers", "initContainers"] {
+                if let Some(cs) = pod.at_mut(&["spec", list]).and_then(Value::as_array_mut) {
+                    for c in cs.iter_mut() {
+                        let mut mounts = c.array_at(&["volumeMounts"]).to_vec();
+                        mounts.push(mount.clone());
+                        c.set(&["volumeMounts"], Value::from(mounts));
+                    }
+                }
+            }
+        }
+        pod.set_default(&["spec", "enableServiceLinks"], Value::Bool(true));
+        pod.set_default(
+            &["spec", "preemptionPolicy"],
+            Value::from("PreemptLowerPriority"),
+        );
+        pod.set_default(&["spec", "priority"], Value::Int(0));
+        pod.set_default(&["spec", "schedulerName"], Value::from("default-scheduler"));
+        let qos = qos_class(pod);
+        pod.set(
+            &["status"],
+            Value::from([
+                ("phase", Value::from("Pending")),
+                ("qosClass", Value::from(qos)),
+            ]),
+        );
+    }
+
+    fn admit_claim(&mut self, claim: &mut Value) {
+        if claim.at(&["spec", "storageClassName"]).is_none() {
+            let default = self
+                .store
+                .iter("storageclasses", None)
+                .find(|c| {
+                    c.str_at(&["metadata", "annotations", DEFAULT_CLASS_ANNOTATION]) == "true"
+                })
+                .map(|c| c.str_at(&["metadata", "name"]).to_string());
+            if let Some(name) = default {
+                claim.set(&["spec", "storageClassName"], Value::from(name));
+            }
+        }
+        claim.set_default(&["spec", "volumeMode"], Value::from("Filesystem"));
+        add_finalizer(claim, "kubernetes.io/pvc-protection");
+        claim.set(
+            &["status"],
+            Value::from([("phase", Value::from("Pending"))]),
+        );
+    }
+
+    /// Graceful pod deletion (pkg/registry/core/pod/strategy.go CheckGracefulDelete).
+    pub(crate) fn delete_pod(&mut self, mut pod: Value, grace_override: Option<i64>) -> Value {
+        let ns = pod.str_at(&["metadata", "namespace"]).to_string();
+        let name = pod.str_at(&["metadata", "name"]).to_string();
+        let unscheduled = pod.str_at(&["spec", "nodeName"]).is_empty();
+        let terminal = matches!(pod.str_at(&["status", "phase"]), "Succeeded" | "Failed");
+        let spec_grace = pod
+            .i64_at(&["spec", "terminationGracePeriodSeconds"])
+            .unwrap_or(crate::timing::DEFAULT_GRACE_SECONDS);
+        let mut grace = grace_override.unwrap_or(spec_grace).max(0);
+        if unscheduled || terminal {
+            grace = 0;
+        }
+        if let Some(current) = pod.i64_at(&["metadata", "deletionGracePeriodSeconds"]) {
+            grace = grace.min(current);
+        }
+        let info = crate::resources::by_resource("pods").expect("pods are served");
+        if grace == 0 {
+            return self.erase(info, &ns, &name).unwrap_or(pod);
+        }
+        pod.set(
+            &["metadata", "deletionGracePeriodSeconds"],
+            Value::Int(grace),
+        );
+        pod.set(
+            &["metadata", "deletionTimestamp"],
+            Value::from(rfc3339(self.now + grace as u64 * 1000)),
+        );
+        self.write(info, pod)
+    }
+}
+
+/// Adds a finalizer once.
+pub(crate) fn add_finalizer(obj: &mut Value, finalizer: &str) {
+    let mut list = obj.array_at(&["metadata", "finalizers"]).to_vec();
+    if !list.iter().any(|f| f.as_str() == Some(finalizer)) {
+        list.push(Value::from(finalizer));
+    }
+    obj.set(&["metadata", "finalizers"], Value::from(list));
+}
+
+/// `dropStatefulSetDisabledFields`: with the MaxUnavailableStatefulSet gate
+/// off (v1.36 default) `rollingUpdate.maxUnavailable` is dropped unless the
+/// stored object already had it.
+fn drop_max_unavailable(obj: &mut Value, old: Option<&Value>) {
+    let path = ["spec", "updateStrategy", "rollingUpdate", "maxUnavailable"];
+    if old.and_then(|o| o.at(&path)).is_none() {
+        obj.remove(&path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod_with(resources: Value) -> Value {
+        let mut p = Value::object();
+        p.set(
+            &["spec", "containers"],
+            Value::from(vec![Value::from([
+                ("name", Value::from("c")),
+                ("resources", resources),
+            ])]),
+        );
+        p
+    }
+
+    #[test]
+    fn qos_classes() {
+        assert_eq!(qos_class(&pod_with(Value::object())), "BestEffort");
+        let req = Value::from([("requests", Value::from([("cpu", Value::from("100m"))]))]);
+        assert_eq!(qos_class(&pod_with(req)), "Burstable");
+        let lim = Value::from([(
+            "limits",
+            Value::from([("cpu", Value::from("1")), ("memory", Value::from("1Gi"))]),
+        )]);
+        assert_eq!(qos_class(&pod_with(lim)), "Guaranteed");
+    }
+}

@@ -1,0 +1,580 @@
+//! The API server: create / get / list / update / patch / delete / watch over
+//! the store, with server-side metadata (uid, resourceVersion, generation,
+//! timestamps), admission and the API server's error texts.
+//! Mirrors k8s.io/apiserver `pkg/registry/generic/registry/store.go` and the
+//! per-resource strategies in kubernetes `pkg/registry/*`.
+
+pub mod admission;
+pub mod patch;
+pub(crate) mod store;
+pub mod watch;
+
+use ordinal_model::Value;
+
+use crate::clock::rfc3339;
+use crate::error::{ApiError, Cause};
+use crate::limits;
+use crate::resources::{self, ResourceInfo};
+use crate::sim::Sim;
+use ordinal_model::labels::Selector;
+use patch::{apply_patch, PatchType};
+use watch::{WatchEvent, WatchId};
+
+/// `propagationPolicy` of a delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Propagation {
+    /// Delete the owner now, dependents afterwards (kubectl's default).
+    #[default]
+    Background,
+    /// Keep the owner (with `foregroundDeletion`) until its dependents are gone.
+    Foreground,
+    /// Delete the owner, strip its ownerReferences from dependents.
+    Orphan,
+}
+
+/// `metav1.DeleteOptions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeleteOptions {
+    /// Grace period override (`--grace-period`); 0 with a pod deletes it at once.
+    pub grace_period_seconds: Option<i64>,
+    /// Cascading policy.
+    pub propagation: Propagation,
+    /// Validate only; change nothing.
+    pub dry_run: bool,
+}
+
+/// What [`Sim::apply_object`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    /// The object did not exist and was created.
+    Created,
+    /// The object existed and changed.
+    Configured,
+    /// The object existed and nothing changed.
+    Unchanged,
+}
+
+fn resource_info(resource: &str) -> Result<&'static ResourceInfo, ApiError> {
+    resources::by_resource(resource).ok_or_else(|| {
+        let mut e = ApiError::not_found(resource, "");
+        e.message = "the server could not find the requested resource".to_string();
+        e
+    })
+}
+
+fn meta_str<'a>(obj: &'a Value, key: &str) -> &'a str {
+    obj.str_at(&["metadata", key])
+}
+
+/// Resources whose objects carry `metadata.generation`.
+fn has_generation(resource: &str) -> bool {
+    matches!(
+        resource,
+        "statefulsets" | "deployments" | "replicasets" | "pods" | "poddisruptionbudgets"
+    )
+}
+
+/// The part of an object whose change bumps `generation`.
+fn spec_of(obj: &Value) -> Value {
+    let mut v = obj.clone();
+    v.remove(&["metadata"]);
+    v.remove(&["status"]);
+    v
+}
+
+impl Sim {
+    /// Creates an object of `resource` in `namespace` (ignored for
+    /// cluster-scoped resources). Returns the stored object.
+    pub fn create(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        obj: Value,
+    ) -> Result<Value, ApiError> {
+        let info = resource_info(resource)?;
+        let result = self.create_object(info, namespace, obj, false);
+        self.settle();
+        result
+    }
+
+    /// Like [`Sim::create`] with `dryRun=All`: admission and validation run,
+    /// nothing is stored.
+    pub fn create_dry_run(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        obj: Value,
+    ) -> Result<Value, ApiError> {
+        let info = resource_info(resource)?;
+        self.create_object(info, namespace, obj, true)
+    }
+
+    /// A copy of one object.
+    pub fn get(&self, resource: &str, namespace: &str, name: &str) -> Result<Value, ApiError> {
+        self.object(resource, namespace, name)
+            .cloned()
+            .ok_or_else(|| {
+                let q = resources::by_resource(resource)
+                    .map_or(resource.to_string(), |i| i.qualified());
+                ApiError::not_found(&q, name)
+            })
+    }
+
+    /// A borrowed object, without copying (for printers and the UI).
+    pub fn object(&self, resource: &str, namespace: &str, name: &str) -> Option<&Value> {
+        let info = resources::by_resource(resource)?;
+        let ns = if info.namespaced { namespace } else { "" };
+        self.store.get(info.resource, ns, name)
+    }
+
+    /// Objects of `resource` in `namespace` (all namespaces when `None`)
+    /// matching the label selector (`""` = everything), sorted by namespace
+    /// and name as the API server lists them.
+    pub fn list(
+        &self,
+        resource: &str,
+        namespace: Option<&str>,
+        label_selector: &str,
+    ) -> Result<Vec<Value>, ApiError> {
+        Ok(self
+            .list_refs(resource, namespace, label_selector)?
+            .into_iter()
+            .cloned()
+            .collect())
+    }
+
+    /// Like [`Sim::list`] without copying.
+    pub fn list_refs<'a>(
+        &'a self,
+        resource: &str,
+        namespace: Option<&'a str>,
+        label_selector: &str,
+    ) -> Result<Vec<&'a Value>, ApiError> {
+        let info = resource_info(resource)?;
+        let selector = Selector::parse(label_selector).map_err(ApiError::bad_request)?;
+        let ns = if info.namespaced { namespace } else { None };
+        Ok(self
+            .store
+            .iter(info.resource, ns)
+            .filter(|o| selector.matches(o.at(&["metadata", "labels"])))
+            .collect())
+    }
+
+    /// Replaces an object (PUT). A non-empty `metadata.resourceVersion` must
+    /// match the stored one. The stored `status` is kept for resources with a
+    /// status subresource.
+    pub fn update(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        obj: Value,
+    ) -> Result<Value, ApiError> {
+        let info = resource_info(resource)?;
+        let result = self.update_object(info, namespace, obj, false);
+        self.settle();
+        result
+    }
+
+    /// Patches an object (`kubectl patch`, `scale`, `set image`, `apply` of an existing object).
+    pub fn patch(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+        patch: &Value,
+        kind: PatchType,
+    ) -> Result<Value, ApiError> {
+        let current = self.get(resource, namespace, name)?;
+        let mut patched = apply_patch(&current, patch, kind);
+        patched.set(&["metadata", "resourceVersion"], Value::from(""));
+        self.update(resource, namespace, patched)
+    }
+
+    /// Sets `spec.replicas` of a StatefulSet (the scale subresource).
+    pub fn scale(&mut self, namespace: &str, name: &str, replicas: i64) -> Result<Value, ApiError> {
+        let patch = Value::from([("spec", Value::from([("replicas", Value::Int(replicas))]))]);
+        self.patch("statefulsets", namespace, name, &patch, PatchType::Merge)
+    }
+
+    /// Creates the object, or updates it if it exists (the object's
+    /// apiVersion/kind select the resource; `namespace` is used when the
+    /// object has none).
+    pub fn apply_object(
+        &mut self,
+        obj: Value,
+        namespace: &str,
+    ) -> Result<(Value, ApplyOutcome), ApiError> {
+        let api_version = obj.str_at(&["apiVersion"]);
+        let kind = obj.str_at(&["kind"]);
+        let info = resources::by_kind(api_version, kind).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "no matches for kind \"{kind}\" in version \"{api_version}\""
+            ))
+        })?;
+        let ns = match meta_str(&obj, "namespace") {
+            "" => namespace.to_string(),
+            n => n.to_string(),
+        };
+        let name = meta_str(&obj, "name").to_string();
+        let existing = self.object(info.resource, &ns, &name).cloned();
+        let Some(existing) = existing else {
+            let created = self.create(info.resource, &ns, obj)?;
+            return Ok((created, ApplyOutcome::Created));
+        };
+        let mut desired = obj;
+        desired.set(&["metadata", "resourceVersion"], Value::from(""));
+        let updated = self.update(info.resource, &ns, desired)?;
+        let outcome =
+            if meta_str(&updated, "resourceVersion") == meta_str(&existing, "resourceVersion") {
+                ApplyOutcome::Unchanged
+            } else {
+                ApplyOutcome::Configured
+            };
+        Ok((updated, outcome))
+    }
+
+    /// Deletes an object. Pods on a node get a deletionTimestamp and
+    /// terminate gracefully; objects with finalizers wait for them.
+    /// Returns the object as it is after the request.
+    pub fn delete(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Value, ApiError> {
+        let info = resource_info(resource)?;
+        let result = self.delete_object(info, namespace, name, opts);
+        self.settle();
+        result
+    }
+
+    /// Opens a watch on `resource` (all namespaces when `namespace` is `None`).
+    pub fn watch(
+        &mut self,
+        resource: &str,
+        namespace: Option<&str>,
+        label_selector: &str,
+    ) -> Result<WatchId, ApiError> {
+        let info = resource_info(resource)?;
+        let selector = Selector::parse(label_selector).map_err(ApiError::bad_request)?;
+        self.watches
+            .open(info.resource, namespace, selector)
+            .ok_or_else(|| {
+                ApiError::forbidden(
+                    "",
+                    "",
+                    format!("too many open watches (limit {})", limits::MAX_WATCHES),
+                )
+            })
+    }
+
+    /// Removes and returns the notifications a watch has collected.
+    pub fn take_watch_events(&mut self, id: WatchId) -> Vec<WatchEvent> {
+        self.watches.take(id)
+    }
+
+    /// Closes a watch.
+    pub fn unwatch(&mut self, id: WatchId) {
+        self.watches.close(id);
+    }
+
+    pub(crate) fn create_object(
+        &mut self,
+        info: &'static ResourceInfo,
+        namespace: &str,
+        mut obj: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        let ns = if info.namespaced {
+            let in_obj = meta_str(&obj, "namespace");
+            if !in_obj.is_empty() && in_obj != namespace && !namespace.is_empty() {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request".into(),
+                ));
+            }
+            let ns = if namespace.is_empty() {
+                in_obj.to_string()
+            } else {
+                namespace.to_string()
+            };
+            let ns = if ns.is_empty() {
+                "default".to_string()
+            } else {
+                ns
+            };
+            match self.store.get("namespaces", "", &ns) {
+                None => return Err(ApiError::not_found("namespaces", &ns)),
+                Some(n) if !meta_str(n, "deletionTimestamp").is_empty() => {
+                    return Err(ApiError::forbidden(
+                        info.kind,
+                        meta_str(&obj, "name"),
+                        format!("{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", info.qualified(), meta_str(&obj, "name")),
+                    ))
+                }
+                Some(_) => {}
+            }
+            ns
+        } else {
+            String::new()
+        };
+        if meta_str(&obj, "name").is_empty() {
+            let prefix = meta_str(&obj, "generateName").to_string();
+            if prefix.is_empty() {
+                return Err(ApiError::invalid(
+                    info.kind,
+                    "",
+                    vec![Cause {
+                        field: "metadata.name".into(),
+                        message: "Required value: name or generateName is required".into(),
+                    }],
+                ));
+            }
+            let name = format!("{prefix}{}", self.rng.suffix(5));
+            obj.set(&["metadata", "name"], Value::from(name));
+        }
+        let name = meta_str(&obj, "name").to_string();
+        if self.store.get(info.resource, &ns, &name).is_some() {
+            return Err(ApiError::already_exists(&info.qualified(), &name));
+        }
+        self.check_capacity(info, &name)?;
+        if info.namespaced {
+            obj.set(&["metadata", "namespace"], Value::from(ns.as_str()));
+        } else if let Some(m) = obj.at_mut(&["metadata"]).and_then(Value::as_object_mut) {
+            m.remove("namespace");
+        }
+        obj.set(&["apiVersion"], Value::from(info.api_version()));
+        obj.set(&["kind"], Value::from(info.kind));
+        self.admit_create(info, &mut obj)?;
+        self.validate_create(info, &obj)?;
+        let uid = self.rng.uuid();
+        obj.set(&["metadata", "uid"], Value::from(uid));
+        obj.set(
+            &["metadata", "creationTimestamp"],
+            Value::from(rfc3339(self.now)),
+        );
+        if has_generation(info.resource) {
+            obj.set(&["metadata", "generation"], Value::Int(1));
+        }
+        for key in ["deletionTimestamp", "deletionGracePeriodSeconds"] {
+            if let Some(m) = obj.at_mut(&["metadata"]).and_then(Value::as_object_mut) {
+                m.remove(key);
+            }
+        }
+        if dry_run {
+            return Ok(obj);
+        }
+        Ok(self.write(info, obj))
+    }
+
+    fn check_capacity(&self, info: &ResourceInfo, name: &str) -> Result<(), ApiError> {
+        let limit = match info.resource {
+            "namespaces" => limits::MAX_NAMESPACES,
+            "nodes" => limits::MAX_NODES,
+            _ => limits::MAX_OBJECTS_PER_RESOURCE,
+        };
+        if info.resource != "events" && self.store.count(info.resource) >= limit {
+            return Err(ApiError::forbidden(
+                info.kind,
+                name,
+                format!("{} \"{name}\" is forbidden: exceeded the simulator's limit of {limit} {} objects", info.qualified(), info.resource),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn update_object(
+        &mut self,
+        info: &'static ResourceInfo,
+        namespace: &str,
+        mut obj: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        let ns = if info.namespaced {
+            match (namespace, meta_str(&obj, "namespace")) {
+                ("", n) | (n, "") => if n.is_empty() { "default".to_string() } else { n.to_string() },
+                (a, b) if a != b => {
+                    return Err(ApiError::bad_request(
+                        "the namespace of the provided object does not match the namespace sent on the request".into(),
+                    ))
+                }
+                (a, _) => a.to_string(),
+            }
+        } else {
+            String::new()
+        };
+        let name = meta_str(&obj, "name").to_string();
+        let Some(old) = self.store.get(info.resource, &ns, &name).cloned() else {
+            return Err(ApiError::not_found(&info.qualified(), &name));
+        };
+        let rv = meta_str(&obj, "resourceVersion");
+        if !rv.is_empty() && rv != meta_str(&old, "resourceVersion") {
+            return Err(ApiError::conflict(&info.qualified(), &name));
+        }
+        obj.set(&["apiVersion"], Value::from(info.api_version()));
+        obj.set(&["kind"], Value::from(info.kind));
+        for key in [
+            "uid",
+            "creationTimestamp",
+            "namespace",
+            "generation",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "resourceVersion",
+        ] {
+            match old.at(&["metadata", key]) {
+                Some(v) => obj.set(&["metadata", key], v.clone()),
+                None => {
+                    if let Some(m) = obj.at_mut(&["metadata"]).and_then(Value::as_object_mut) {
+                        m.remove(key);
+                    }
+                }
+            }
+        }
+        if info.has_status {
+            match old.get("status") {
+                Some(s) => obj.set(&["status"], s.clone()),
+                None => {
+                    obj.remove(&["status"]);
+                }
+            }
+        }
+        self.admit_update(info, &old, &mut obj)?;
+        self.validate_update(info, &obj, &old)?;
+        if has_generation(info.resource) && spec_of(&obj) != spec_of(&old) {
+            let generation = old.i64_at(&["metadata", "generation"]).unwrap_or(0) + 1;
+            obj.set(&["metadata", "generation"], Value::Int(generation));
+        }
+        if obj == old || dry_run {
+            return Ok(obj);
+        }
+        if !meta_str(&obj, "deletionTimestamp").is_empty()
+            && obj.array_at(&["metadata", "finalizers"]).is_empty()
+            && info.resource != "pods"
+        {
+            self.erase(info, &ns, &name);
+            return Ok(obj);
+        }
+        Ok(self.write(info, obj))
+    }
+
+    /// Writes a status (or any controller-owned change) without admission.
+    pub(crate) fn write_status(&mut self, resource: &str, obj: Value) -> Option<Value> {
+        let info = resources::by_resource(resource)?;
+        let ns = meta_str(&obj, "namespace").to_string();
+        let name = meta_str(&obj, "name").to_string();
+        let old = self.store.get(info.resource, &ns, &name)?;
+        let mut candidate = obj;
+        candidate.set(
+            &["metadata", "resourceVersion"],
+            old.at(&["metadata", "resourceVersion"])
+                .cloned()
+                .unwrap_or_default(),
+        );
+        if &candidate == old {
+            return Some(candidate);
+        }
+        Some(self.write(info, candidate))
+    }
+
+    pub(crate) fn delete_object(
+        &mut self,
+        info: &'static ResourceInfo,
+        namespace: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Value, ApiError> {
+        let ns = if info.namespaced { namespace } else { "" };
+        let Some(mut obj) = self.store.get(info.resource, ns, name).cloned() else {
+            return Err(ApiError::not_found(&info.qualified(), name));
+        };
+        if info.resource == "namespaces"
+            && matches!(
+                name,
+                "default" | "kube-system" | "kube-public" | "kube-node-lease"
+            )
+        {
+            return Err(ApiError::forbidden(
+                "namespaces",
+                name,
+                format!("namespaces \"{name}\" is forbidden: this namespace may not be deleted"),
+            ));
+        }
+        if opts.dry_run {
+            return Ok(obj);
+        }
+        let uid = meta_str(&obj, "uid").to_string();
+        if opts.propagation == Propagation::Orphan {
+            self.orphan_dependents(&uid);
+        }
+        if info.resource == "pods" {
+            return Ok(self.delete_pod(obj, opts.grace_period_seconds));
+        }
+        let already_deleting = !meta_str(&obj, "deletionTimestamp").is_empty();
+        let mut finalizers: Vec<Value> = obj.array_at(&["metadata", "finalizers"]).to_vec();
+        if opts.propagation == Propagation::Foreground && !self.store.dependents(&uid).is_empty() {
+            let fg = Value::from("foregroundDeletion");
+            if !finalizers.contains(&fg) {
+                finalizers.push(fg);
+            }
+        }
+        if info.resource == "namespaces" {
+            finalizers.push(Value::from("kubernetes"));
+        }
+        if finalizers.is_empty() {
+            let removed = self.erase(info, ns, name).unwrap_or(obj);
+            return Ok(removed);
+        }
+        if !already_deleting {
+            obj.set(
+                &["metadata", "deletionTimestamp"],
+                Value::from(rfc3339(self.now)),
+            );
+            obj.set(&["metadata", "deletionGracePeriodSeconds"], Value::Int(0));
+        }
+        if info.resource == "namespaces" {
+            obj.set(&["status", "phase"], Value::from("Terminating"));
+            finalizers.pop();
+        } else {
+            obj.set(&["metadata", "finalizers"], Value::from(finalizers));
+        }
+        let stored = self.write(info, obj);
+        if !uid.is_empty() {
+            self.enqueue(crate::sim::Work::Dependents(uid));
+        }
+        Ok(stored)
+    }
+
+    /// Stores `obj` with a new resourceVersion, notifies watches and controllers.
+    pub(crate) fn write(&mut self, info: &'static ResourceInfo, mut obj: Value) -> Value {
+        let rv = self.store.bump_version();
+        obj.set(
+            &["metadata", "resourceVersion"],
+            Value::from(rv.to_string()),
+        );
+        let old = self.store.put(info.resource, obj.clone());
+        self.watches
+            .notify(info.resource, old.as_ref(), Some(&obj), self.now);
+        self.react(info.resource, old.as_ref(), Some(&obj));
+        obj
+    }
+
+    /// Removes an object for good, notifying watches and controllers.
+    pub(crate) fn erase(
+        &mut self,
+        info: &'static ResourceInfo,
+        ns: &str,
+        name: &str,
+    ) -> Option<Value> {
+        let mut old = self.store.remove(info.resource, ns, name)?;
+        let rv = self.store.bump_version();
+        old.set(
+            &["metadata", "resourceVersion"],
+            Value::from(rv.to_string()),
+        );
+        self.watches
+            .notify(info.resource, Some(&old), None, self.now);
+        self.react(info.resource, Some(&old), None);
+        Some(old)
+    }
+}

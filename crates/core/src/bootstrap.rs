@@ -1,0 +1,324 @@
+//! Building a fresh cluster: the system namespaces, nodes, the default
+//! StorageClass and the built-in Services, as a new kind cluster has them.
+//!
+//! Storage choice: like kind, the default class `standard` uses the
+//! `rancher.io/local-path` provisioner with `WaitForFirstConsumer`, so a
+//! claim stays Pending until its pod is scheduled.
+
+use ordinal_model::Value;
+
+use crate::apiserver::admission::DEFAULT_CLASS_ANNOTATION;
+use crate::clock::START_MS;
+use crate::config::{NodeConfig, SimConfig};
+use crate::limits;
+use crate::resources;
+use crate::sim::Sim;
+use crate::timing;
+
+/// Namespaces present in every new cluster.
+pub const SYSTEM_NAMESPACES: [&str; 4] =
+    ["default", "kube-system", "kube-public", "kube-node-lease"];
+/// Name of the default StorageClass.
+pub const DEFAULT_STORAGE_CLASS: &str = "standard";
+/// Provisioner of the default StorageClass (kind's local-path provisioner).
+pub const DEFAULT_PROVISIONER: &str = "rancher.io/local-path";
+
+fn strs(pairs: &[(&str, &str)]) -> Value {
+    let mut v = Value::object();
+    for (k, val) in pairs {
+        v.set(&[k], Value::from(*val));
+    }
+    v
+}
+
+fn condition(kind: &str, status: &str, reason: &str, message: &str, at: &str) -> Value {
+    Value::from([
+        ("lastHeartbeatTime", Value::from(at)),
+        ("lastTransitionTime", Value::from(at)),
+        ("message", Value::from(message)),
+        ("reason", Value::from(reason)),
+        ("status", Value::from(status)),
+        ("type", Value::from(kind)),
+    ])
+}
+
+/// The pod CIDR of node number `index` (`10.244.<index>.0/24`).
+pub fn pod_cidr(index: usize) -> String {
+    format!("10.244.{index}.0/24")
+}
+
+fn node_object(cfg: &NodeConfig, index: usize, multi_node: bool, minor: u32, at: &str) -> Value {
+    let control_plane = cfg.name.ends_with("control-plane");
+    let mut labels = strs(&[
+        ("beta.kubernetes.io/arch", "amd64"),
+        ("beta.kubernetes.io/os", "linux"),
+        ("kubernetes.io/arch", "amd64"),
+        ("kubernetes.io/hostname", &cfg.name),
+        ("kubernetes.io/os", "linux"),
+    ]);
+    if control_plane {
+        labels.set(&["node-role.kubernetes.io/control-plane"], Value::from(""));
+        labels.set(
+            &["node.kubernetes.io/exclude-from-external-load-balancers"],
+            Value::from(""),
+        );
+    }
+    let cpu = if cfg.cpu_millis % 1000 == 0 {
+        (cfg.cpu_millis / 1000).to_string()
+    } else {
+        format!("{}m", cfg.cpu_millis)
+    };
+    let resources = strs(&[
+        ("cpu", &cpu),
+        ("ephemeral-storage", "102626232Ki"),
+        ("hugepages-1Gi", "0"),
+        ("hugepages-2Mi", "0"),
+        ("memory", &format!("{}Ki", cfg.memory_bytes / 1024)),
+        ("pods", &cfg.max_pods.to_string()),
+    ]);
+    let cidr = pod_cidr(index);
+    let mut node = Value::from([
+        ("apiVersion", Value::from("v1")),
+        ("kind", Value::from("Node")),
+        (
+            "metadata",
+            Value::from([
+                ("name", Value::from(cfg.name.as_str())),
+                ("labels", labels),
+                (
+                    "annotations",
+                    strs(&[
+                        ("node.alpha.kubernetes.io/ttl", "0"),
+                        (
+                            "volumes.kubernetes.io/controller-managed-attach-detach",
+                            "true",
+                        ),
+                    ]),
+                ),
+            ]),
+        ),
+        (
+            "spec",
+            Value::from([
+                ("podCIDR", Value::from(cidr.as_str())),
+                ("podCIDRs", Value::from(vec![Value::from(cidr.as_str())])),
+                (
+                    "providerID",
+                    Value::from(format!("kind://docker/kind/{}", cfg.name)),
+                ),
+            ]),
+        ),
+    ]);
+    if control_plane && multi_node {
+        node.set(
+            &["spec", "taints"],
+            Value::from(vec![Value::from([
+                ("effect", Value::from("NoSchedule")),
+                ("key", Value::from("node-role.kubernetes.io/control-plane")),
+            ])]),
+        );
+    }
+    let status = Value::from([
+        (
+            "addresses",
+            Value::from(vec![
+                strs(&[
+                    ("address", &format!("172.18.0.{}", index + 2)),
+                    ("type", "InternalIP"),
+                ]),
+                strs(&[("address", &cfg.name), ("type", "Hostname")]),
+            ]),
+        ),
+        ("allocatable", resources.clone()),
+        ("capacity", resources),
+        (
+            "conditions",
+            Value::from(vec![
+                condition(
+                    "MemoryPressure",
+                    "False",
+                    "KubeletHasSufficientMemory",
+                    "kubelet has sufficient memory available",
+                    at,
+                ),
+                condition(
+                    "DiskPressure",
+                    "False",
+                    "KubeletHasNoDiskPressure",
+                    "kubelet has no disk pressure",
+                    at,
+                ),
+                condition(
+                    "PIDPressure",
+                    "False",
+                    "KubeletHasSufficientPID",
+                    "kubelet has sufficient PID available",
+                    at,
+                ),
+                condition(
+                    "Ready",
+                    "True",
+                    "KubeletReady",
+                    "kubelet is posting ready status",
+                    at,
+                ),
+            ]),
+        ),
+        (
+            "daemonEndpoints",
+            Value::from([(
+                "kubeletEndpoint",
+                Value::from([("Port", Value::Int(10250))]),
+            )]),
+        ),
+        (
+            "nodeInfo",
+            strs(&[
+                ("architecture", "amd64"),
+                ("containerRuntimeVersion", "containerd://2.1.3"),
+                ("kernelVersion", "6.8.0-60-generic"),
+                ("kubeProxyVersion", ""),
+                ("kubeletVersion", &format!("v1.{minor}.0")),
+                ("operatingSystem", "linux"),
+                ("osImage", "Debian GNU/Linux 12 (bookworm)"),
+            ]),
+        ),
+    ]);
+    node.set(&["status"], status);
+    node
+}
+
+fn service(
+    name: &str,
+    ip: &str,
+    labels: Value,
+    selector: Option<Value>,
+    ports: Vec<Value>,
+) -> Value {
+    let mut spec = Value::from([
+        ("clusterIP", Value::from(ip)),
+        ("clusterIPs", Value::from(vec![Value::from(ip)])),
+        ("internalTrafficPolicy", Value::from("Cluster")),
+        ("ipFamilies", Value::from(vec![Value::from("IPv4")])),
+        ("ipFamilyPolicy", Value::from("SingleStack")),
+        ("ports", Value::from(ports)),
+        ("sessionAffinity", Value::from("None")),
+        ("type", Value::from("ClusterIP")),
+    ]);
+    if let Some(sel) = selector {
+        spec.set(&["selector"], sel);
+    }
+    Value::from([
+        ("apiVersion", Value::from("v1")),
+        ("kind", Value::from("Service")),
+        (
+            "metadata",
+            Value::from([("name", Value::from(name)), ("labels", labels)]),
+        ),
+        ("spec", spec),
+        ("status", Value::from([("loadBalancer", Value::object())])),
+    ])
+}
+
+fn port(name: &str, port: i64, protocol: &str, target: i64) -> Value {
+    Value::from([
+        ("name", Value::from(name)),
+        ("port", Value::Int(port)),
+        ("protocol", Value::from(protocol)),
+        ("targetPort", Value::Int(target)),
+    ])
+}
+
+/// The default StorageClass object.
+pub fn default_storage_class() -> Value {
+    Value::from([
+        ("apiVersion", Value::from("storage.k8s.io/v1")),
+        ("kind", Value::from("StorageClass")),
+        (
+            "metadata",
+            Value::from([
+                ("name", Value::from(DEFAULT_STORAGE_CLASS)),
+                ("annotations", strs(&[(DEFAULT_CLASS_ANNOTATION, "true")])),
+            ]),
+        ),
+        ("provisioner", Value::from(DEFAULT_PROVISIONER)),
+        ("reclaimPolicy", Value::from("Delete")),
+        ("volumeBindingMode", Value::from("WaitForFirstConsumer")),
+    ])
+}
+
+impl Sim {
+    /// A fresh cluster built from `config`, its clock at [`START_MS`].
+    pub fn new(config: SimConfig) -> Sim {
+        let mut config = config;
+        config.nodes.truncate(limits::MAX_NODES);
+        let mut sim = Sim::empty(config);
+        sim.now = START_MS - timing::CLUSTER_AGE_MS;
+        let at = crate::clock::rfc3339(sim.now);
+        let minor = sim.config.minor_version;
+        let mut objects: Vec<(&str, &str, Value)> = SYSTEM_NAMESPACES
+            .iter()
+            .map(|ns| {
+                let obj = Value::from([
+                    ("apiVersion", Value::from("v1")),
+                    ("kind", Value::from("Namespace")),
+                    ("metadata", Value::from([("name", Value::from(*ns))])),
+                ]);
+                ("namespaces", "", obj)
+            })
+            .collect();
+        let multi_node = sim.config.nodes.len() > 1;
+        for (i, node) in sim.config.nodes.iter().enumerate() {
+            objects.push(("nodes", "", node_object(node, i, multi_node, minor, &at)));
+        }
+        objects.push(("storageclasses", "", default_storage_class()));
+        for class in &sim.config.extra_storage_classes {
+            objects.push(("storageclasses", "", class.clone()));
+        }
+        objects.push((
+            "services",
+            "default",
+            service(
+                "kubernetes",
+                "10.96.0.1",
+                strs(&[("component", "apiserver"), ("provider", "kubernetes")]),
+                None,
+                vec![port("https", 443, "TCP", 6443)],
+            ),
+        ));
+        objects.push((
+            "services",
+            "kube-system",
+            service(
+                "kube-dns",
+                "10.96.0.10",
+                strs(&[
+                    ("k8s-app", "kube-dns"),
+                    ("kubernetes.io/cluster-service", "true"),
+                    ("kubernetes.io/name", "CoreDNS"),
+                ]),
+                Some(strs(&[("k8s-app", "kube-dns")])),
+                vec![
+                    port("dns", 53, "UDP", 53),
+                    port("dns-tcp", 53, "TCP", 53),
+                    port("metrics", 9153, "TCP", 9153),
+                ],
+            ),
+        ));
+        for (resource, ns, obj) in objects {
+            if let Some(info) = resources::by_resource(resource) {
+                let _ = sim.create_object(info, ns, obj, false);
+            }
+            sim.settle();
+        }
+        sim.now = START_MS;
+        sim.settle();
+        sim
+    }
+}
+
+impl Default for Sim {
+    fn default() -> Self {
+        Sim::new(SimConfig::default())
+    }
+}

@@ -1,0 +1,186 @@
+//! Controllers of kube-controller-manager and how store changes reach them
+//! (the informer event handlers of each controller, in one place).
+
+pub mod garbagecollector;
+pub mod history;
+pub mod statefulset;
+pub mod volume;
+
+use ordinal_model::Value;
+
+use crate::sim::{Sim, Work};
+use crate::timing;
+
+fn meta<'a>(obj: &'a Value, key: &str) -> &'a str {
+    obj.str_at(&["metadata", key])
+}
+
+/// The controller ownerReference (`controller: true`), if any.
+pub(crate) fn controller_ref(obj: &Value) -> Option<&Value> {
+    obj.array_at(&["metadata", "ownerReferences"])
+        .iter()
+        .find(|r| r.at(&["controller"]).and_then(Value::as_bool) == Some(true))
+}
+
+/// Names of the PersistentVolumeClaims a pod mounts.
+pub(crate) fn claim_names(pod: &Value) -> Vec<String> {
+    pod.array_at(&["spec", "volumes"])
+        .iter()
+        .map(|v| v.str_at(&["persistentVolumeClaim", "claimName"]))
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl Sim {
+    /// Informer handlers: turns one store change into reconcile work.
+    pub(crate) fn react(&mut self, resource: &str, old: Option<&Value>, new: Option<&Value>) {
+        let Some(any) = new.or(old) else { return };
+        let ns = meta(any, "namespace").to_string();
+        let name = meta(any, "name").to_string();
+        match resource {
+            "statefulsets" => self.enqueue(Work::StatefulSet(ns.clone(), name.clone())),
+            "controllerrevisions" => {
+                if let Some(owner) = controller_ref(any) {
+                    let owner = owner.str_at(&["name"]).to_string();
+                    self.enqueue(Work::StatefulSet(ns.clone(), owner));
+                }
+            }
+            "pods" => self.react_pod(old, new, ns.clone(), name.clone()),
+            "persistentvolumeclaims" => {
+                self.enqueue(Work::Claim(ns.clone(), name.clone()));
+                self.retry_unscheduled(Some(&ns));
+                if new.is_none() {
+                    self.enqueue_stateful_sets_in(&ns);
+                }
+            }
+            "persistentvolumes" => {
+                self.enqueue(Work::Volume(name.clone()));
+                let claim_ns = any.str_at(&["spec", "claimRef", "namespace"]).to_string();
+                let claim = any.str_at(&["spec", "claimRef", "name"]).to_string();
+                if !claim.is_empty() {
+                    self.enqueue(Work::Claim(claim_ns, claim));
+                }
+            }
+            "storageclasses" => {
+                let pending: Vec<(String, String)> = self
+                    .store
+                    .iter("persistentvolumeclaims", None)
+                    .filter(|c| c.str_at(&["status", "phase"]) == "Pending")
+                    .map(|c| {
+                        (
+                            meta(c, "namespace").to_string(),
+                            meta(c, "name").to_string(),
+                        )
+                    })
+                    .collect();
+                for (ns, name) in pending {
+                    self.enqueue(Work::Claim(ns, name));
+                }
+            }
+            "nodes" => self.retry_unscheduled(None),
+            "namespaces" => {
+                if old.is_none() {
+                    self.populate_namespace(&name);
+                }
+                if new.is_some_and(|n| !meta(n, "deletionTimestamp").is_empty()) {
+                    self.enqueue(Work::Namespace(name.clone()));
+                }
+            }
+            _ => {}
+        }
+        if new.is_none() {
+            for owner in any.array_at(&["metadata", "ownerReferences"]) {
+                let uid = owner.str_at(&["uid"]).to_string();
+                self.enqueue(Work::Dependents(uid));
+            }
+            let uid = meta(any, "uid").to_string();
+            if !uid.is_empty() && !self.store.dependents(&uid).is_empty() {
+                self.enqueue(Work::Dependents(uid));
+            }
+            if !ns.is_empty() && resource != "events" {
+                let terminating = self
+                    .store
+                    .get("namespaces", "", &ns)
+                    .is_some_and(|n| !meta(n, "deletionTimestamp").is_empty());
+                if terminating {
+                    self.enqueue(Work::Namespace(ns));
+                }
+            }
+        }
+    }
+
+    fn react_pod(&mut self, old: Option<&Value>, new: Option<&Value>, ns: String, name: String) {
+        let any = new.or(old).cloned().unwrap_or_default();
+        match controller_ref(&any) {
+            Some(owner) if owner.str_at(&["kind"]) == "StatefulSet" => {
+                let owner = owner.str_at(&["name"]).to_string();
+                self.enqueue(Work::StatefulSet(ns.clone(), owner));
+            }
+            Some(_) => {}
+            None => self.enqueue_stateful_sets_in(&ns),
+        }
+        let key = (ns.clone(), name.clone());
+        match new {
+            Some(pod)
+                if meta(pod, "deletionTimestamp").is_empty()
+                    && pod.str_at(&["spec", "nodeName"]).is_empty() =>
+            {
+                if self.unscheduled.insert(key) {
+                    self.enqueue_after(
+                        Work::Schedule(ns.clone(), name.clone()),
+                        timing::SCHEDULE_DELAY_MS,
+                        false,
+                    );
+                }
+            }
+            _ => {
+                self.unscheduled.remove(&key);
+            }
+        }
+        let node_work = match (old, new) {
+            (_, None) => true,
+            (None, Some(n)) => !n.str_at(&["spec", "nodeName"]).is_empty(),
+            (Some(o), Some(n)) => {
+                o.get("spec") != n.get("spec") || o.get("metadata") != n.get("metadata")
+            }
+        };
+        let bound = old
+            .or(new)
+            .is_some_and(|p| !p.str_at(&["spec", "nodeName"]).is_empty())
+            || new.is_some_and(|p| !p.str_at(&["spec", "nodeName"]).is_empty());
+        if node_work && bound {
+            self.enqueue(Work::Kubelet(ns.clone(), name.clone()));
+        }
+        if new.is_none() {
+            for claim in claim_names(&any) {
+                self.enqueue(Work::Claim(ns.clone(), claim));
+            }
+            self.retry_unscheduled(None);
+        }
+    }
+
+    fn enqueue_stateful_sets_in(&mut self, ns: &str) {
+        let names: Vec<String> = self
+            .store
+            .iter("statefulsets", Some(ns))
+            .map(|s| meta(s, "name").to_string())
+            .collect();
+        for name in names {
+            self.enqueue(Work::StatefulSet(ns.to_string(), name));
+        }
+    }
+
+    /// Re-queues unschedulable pods (a node, claim or freed capacity changed).
+    pub(crate) fn retry_unscheduled(&mut self, ns: Option<&str>) {
+        let pods: Vec<(String, String)> = self
+            .unscheduled
+            .iter()
+            .filter(|(n, _)| ns.is_none_or(|x| x == n))
+            .cloned()
+            .collect();
+        for (ns, name) in pods {
+            self.enqueue(Work::Schedule(ns, name));
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! One sync of one StatefulSet: partition pods into replicas and condemned,
+//! create / repair / delete them in the order of the pod management policy,
+//! then roll updates. Mirrors `updateStatefulSet`, `processReplica` and
+//! `processCondemned` in pkg/controller/statefulset/stateful_set_control.go
+//! (v1.36 with the MaxUnavailableStatefulSet gate off).
+
+use ordinal_model::Value;
+
+use super::utils::{self, *};
+use crate::controller::history::{template_of, Revisions};
+use crate::sim::Sim;
+
+/// One slot of `replicas[]`: a stored pod, or a pod still to create.
+#[derive(Debug, Clone)]
+pub(crate) enum Slot {
+    Existing(Value),
+    Missing(Value),
+}
+
+impl Slot {
+    fn pod(&self) -> &Value {
+        match self {
+            Slot::Existing(p) | Slot::Missing(p) => p,
+        }
+    }
+}
+
+impl Sim {
+    /// `updateStatefulSet`: does the work of one sync; returns nothing, the
+    /// status is recomputed from the store afterwards.
+    pub(crate) fn update_stateful_set(&mut self, set: &Value, revs: &Revisions, pods: Vec<Value>) {
+        let set_name = set.str_at(&["metadata", "name"]).to_string();
+        let start = start_ordinal(set);
+        let count = replicas(set);
+        let end = start + count;
+        let current_name = revs.current.str_at(&["metadata", "name"]).to_string();
+        let update_name = revs.update.str_at(&["metadata", "name"]).to_string();
+        let current_template = template_of(&revs.current);
+        let update_template = template_of(&revs.update);
+        let rolling = strategy(set) == "RollingUpdate";
+        let rolling_block = set
+            .at(&["spec", "updateStrategy", "rollingUpdate"])
+            .is_some();
+        let current_replicas = set.i64_at(&["status", "currentReplicas"]).unwrap_or(0);
+
+        let mut slots: Vec<Option<Value>> = vec![None; count as usize];
+        let mut condemned: Vec<Value> = Vec::new();
+        for pod in pods {
+            let Some(ord) = ordinal_of(&set_name, &pod) else {
+                continue;
+            };
+            if (start..end).contains(&ord) {
+                slots[(ord - start) as usize] = Some(pod);
+            } else if ord >= 0 {
+                condemned.push(pod);
+            }
+        }
+        let slots: Vec<Slot> = slots
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| match p {
+                Some(p) => Slot::Existing(p),
+                None => {
+                    let ord = start + i as i64;
+                    let use_current = rolling
+                        && ((!rolling_block && ord < start + current_replicas)
+                            || (rolling_block && ord < start + partition(set)));
+                    let (template, rev) = if use_current {
+                        (&current_template, current_name.as_str())
+                    } else {
+                        (&update_template, update_name.as_str())
+                    };
+                    Slot::Missing(new_pod(set, template, rev, ord))
+                }
+            })
+            .collect();
+        condemned.sort_by_key(|p| std::cmp::Reverse(ordinal_of(&set_name, p).unwrap_or(0)));
+
+        let first_unhealthy: Option<String> = slots
+            .iter()
+            .map(Slot::pod)
+            .chain(condemned.iter())
+            .find(|p| !is_healthy(p))
+            .map(|p| p.str_at(&["metadata", "name"]).to_string());
+
+        if is_terminating(set) {
+            return;
+        }
+        let monotonic = is_monotonic(set);
+        let min_ready = min_ready_ms(set);
+        let mut replicas_now: Vec<Value> = Vec::with_capacity(slots.len());
+        for (i, slot) in slots.into_iter().enumerate() {
+            let ord = start + i as i64;
+            let (stop, pod) = self.process_replica(set, slot, ord, monotonic, min_ready);
+            if let Some(p) = pod {
+                replicas_now.push(p);
+            }
+            if stop && monotonic {
+                return;
+            }
+        }
+        for pod in &condemned {
+            let ord = ordinal_of(&set_name, pod).unwrap_or(0);
+            if !self.claims_match_retention(set, pod, ord, true) {
+                self.fix_claim_retention(set, pod, ord, true);
+            }
+        }
+        for pod in &condemned {
+            if self.process_condemned(set, pod, first_unhealthy.as_deref(), monotonic, min_ready)
+                && monotonic
+            {
+                return;
+            }
+        }
+        if !rolling {
+            return;
+        }
+        let update_min = if rolling_block { partition(set) } else { 0 } as usize;
+        for pod in replicas_now.iter().skip(update_min).rev() {
+            if revision_of(pod) != update_name && !is_terminating(pod) {
+                self.delete_stateful_pod(set, pod);
+                return;
+            }
+            if !is_healthy(pod) || !is_running_and_available(pod, min_ready, self.now) {
+                return;
+            }
+        }
+    }
+
+    /// `processReplica`: returns (stop, the pod now in this slot).
+    fn process_replica(
+        &mut self,
+        set: &Value,
+        slot: Slot,
+        ord: i64,
+        monotonic: bool,
+        min_ready: u64,
+    ) -> (bool, Option<Value>) {
+        let pod = match slot {
+            Slot::Missing(pod) => {
+                if self.claim_is_stale(set, ord) {
+                    return (true, None);
+                }
+                return match self.create_stateful_pod(set, pod, ord) {
+                    Ok(created) => (monotonic, Some(created)),
+                    Err(_) => (true, None),
+                };
+            }
+            Slot::Existing(pod) => pod,
+        };
+        if is_failed(&pod) || is_succeeded(&pod) {
+            if !is_terminating(&pod) {
+                self.delete_stateful_pod(set, &pod);
+            }
+            return (true, Some(pod));
+        }
+        if phase(&pod) == "Pending" && self.create_missing_claims(set, ord).is_err() {
+            return (true, Some(pod));
+        }
+        if monotonic
+            && (is_terminating(&pod)
+                || !is_running_and_ready(&pod)
+                || !is_running_and_available(&pod, min_ready, self.now))
+        {
+            return (true, Some(pod));
+        }
+        let retention_match = self.claims_match_retention(set, &pod, ord, false);
+        if !(utils::identity_matches(set, &pod, ord)
+            && storage_matches(set, &pod, ord)
+            && retention_match)
+        {
+            self.update_stateful_pod(set, &pod, ord);
+        }
+        (false, Some(pod))
+    }
+
+    /// `processCondemned`: returns true when this sync must stop.
+    fn process_condemned(
+        &mut self,
+        set: &Value,
+        pod: &Value,
+        first_unhealthy: Option<&str>,
+        monotonic: bool,
+        min_ready: u64,
+    ) -> bool {
+        if is_terminating(pod) {
+            return monotonic;
+        }
+        let is_first_unhealthy = first_unhealthy == Some(pod.str_at(&["metadata", "name"]));
+        if monotonic
+            && !is_first_unhealthy
+            && (!is_running_and_ready(pod) || !is_running_and_available(pod, min_ready, self.now))
+        {
+            return true;
+        }
+        self.delete_stateful_pod(set, pod);
+        monotonic
+    }
+}

@@ -1,0 +1,125 @@
+//! The StatefulSet controller. `sync_stateful_set` is `syncStatefulSet` of
+//! pkg/controller/statefulset/stateful_set.go plus `UpdateStatefulSet` of
+//! stateful_set_control.go: claim pods, resolve revisions, do one round of
+//! work, write status, truncate history, requeue for minReadySeconds.
+
+pub(crate) mod control;
+pub(crate) mod pod_control;
+pub(crate) mod status;
+pub mod utils;
+
+use ordinal_model::labels::Selector;
+use ordinal_model::Value;
+
+use crate::controller::controller_ref;
+use crate::sim::{Sim, Work};
+use utils::*;
+
+impl Sim {
+    /// The pods this set owns, after adopting matching orphans and releasing
+    /// owned pods that no longer match (`ClaimPods`).
+    fn claim_pods(&mut self, set: &Value) -> Vec<Value> {
+        let uid = set.str_at(&["metadata", "uid"]).to_string();
+        let ns = set.str_at(&["metadata", "namespace"]).to_string();
+        let set_name = set.str_at(&["metadata", "name"]).to_string();
+        let selector = match set.at(&["spec", "selector"]) {
+            Some(s) if !s.is_null() => Selector::from_label_selector(s).ok(),
+            _ => None,
+        };
+        let matches = |p: &Value| {
+            selector
+                .as_ref()
+                .is_some_and(|s| !s.is_empty() && s.matches(p.at(&["metadata", "labels"])))
+        };
+        let orphans: Vec<Value> = self
+            .store
+            .iter("pods", Some(&ns))
+            .filter(|p| {
+                controller_ref(p).is_none()
+                    && !is_terminating(p)
+                    && matches(p)
+                    && ordinal_of(&set_name, p).is_some()
+            })
+            .cloned()
+            .collect();
+        for mut pod in orphans {
+            let mut refs = pod.array_at(&["metadata", "ownerReferences"]).to_vec();
+            refs.push(controller_owner_ref(set));
+            pod.set(&["metadata", "ownerReferences"], Value::from(refs));
+            self.write_status("pods", pod);
+        }
+        let mut owned: Vec<Value> = Vec::new();
+        let mut release: Vec<Value> = Vec::new();
+        for pod in self.store.owned("pods", &uid) {
+            let controlled = controller_ref(pod).is_some_and(|r| r.str_at(&["uid"]) == uid);
+            if !controlled {
+                continue;
+            }
+            if matches(pod) {
+                owned.push(pod.clone());
+            } else {
+                release.push(pod.clone());
+            }
+        }
+        for mut pod in release {
+            let kept: Vec<Value> = pod
+                .array_at(&["metadata", "ownerReferences"])
+                .iter()
+                .filter(|r| r.str_at(&["uid"]) != uid)
+                .cloned()
+                .collect();
+            pod.set(&["metadata", "ownerReferences"], Value::from(kept));
+            self.write_status("pods", pod);
+        }
+        owned.sort_by_key(|p| ordinal_of(&set_name, p).unwrap_or(i64::MAX));
+        owned
+    }
+
+    /// Syncs one StatefulSet.
+    pub(crate) fn sync_stateful_set(&mut self, ns: &str, name: &str) {
+        let Some(set) = self.store.get("statefulsets", ns, name).cloned() else {
+            return;
+        };
+        let pods = self.claim_pods(&set);
+        let revisions = self.revisions_of(&set);
+        let Ok(revs) = self.resolve_revisions(&set, &revisions) else {
+            return;
+        };
+        self.update_stateful_set(&set, &revs, pods);
+        let Some(set) = self.store.get("statefulsets", ns, name).cloned() else {
+            return;
+        };
+        let uid = set.str_at(&["metadata", "uid"]).to_string();
+        let pods: Vec<Value> = self
+            .store
+            .owned("pods", &uid)
+            .into_iter()
+            .filter(|p| ordinal_of(name, p).is_some())
+            .cloned()
+            .collect();
+        let current = revs.current.str_at(&["metadata", "name"]).to_string();
+        let update = revs.update.str_at(&["metadata", "name"]).to_string();
+        let min_ready = min_ready_ms(&set);
+        let counts = status::count(&pods, &current, &update, min_ready, self.now);
+        let status = status::status_value(&set, counts, &current, &update, revs.collision_count);
+        let final_current = status.str_at(&["currentRevision"]).to_string();
+        self.write_set_status(&set, status);
+        self.truncate_history(&set, &pods, &final_current, &update);
+        if min_ready > 0 {
+            let wake = pods
+                .iter()
+                .filter(|p| {
+                    is_running_and_ready(p) && !is_running_and_available(p, min_ready, self.now)
+                })
+                .filter_map(|p| available_at(p, min_ready))
+                .min();
+            if let Some(at) = wake {
+                self.enqueue_after(
+                    Work::StatefulSet(ns.to_string(), name.to_string()),
+                    at.saturating_sub(self.now).max(1),
+                    false,
+                );
+            }
+        }
+    }
+}

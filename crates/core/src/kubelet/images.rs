@@ -1,0 +1,345 @@
+//! The simulated container runtime's view of images and processes.
+//!
+//! Documented rules (the simulator has no real registry or processes):
+//! * An image cannot be pulled when its tag is one of [`MISSING_TAGS`]
+//!   (`redis:nope`), or when a well-known image (nginx, redis, busybox, ...)
+//!   has a tag that neither starts with a digit nor is one of
+//!   [`WORD_TAGS`] (`nginx:lates` is a typo and fails).
+//! * Pull time: [`timing::IMAGE_PULL_BASE_MS`] + size × per-MiB + jitter;
+//!   sizes of well-known images are realistic, others derive from the name.
+//! * A container exits by itself when its command is `true`/`false`/`echo`/
+//!   `exit`, a shell `-c` script without a long-running part (`sleep`,
+//!   `while`, `tail -f`, `exec`), or has no command and its image's default
+//!   command is a shell (busybox, alpine, ubuntu, debian). Scripts with
+//!   `exit N` or `false` exit non-zero. `sleep N` runs N seconds.
+//! * Shells running `sleep`/loops ignore SIGTERM (they are PID 1) and take the
+//!   whole grace period to stop; everything else stops in
+//!   [`timing::PROMPT_EXIT_MS`].
+
+use ordinal_model::Value;
+
+use crate::controller::history::fnv1_32;
+use crate::timing;
+
+/// Tags that never exist in any registry.
+pub const MISSING_TAGS: &[&str] = &[
+    "nope",
+    "notfound",
+    "does-not-exist",
+    "doesnotexist",
+    "invalid",
+    "missing",
+    "bad",
+    "broken",
+];
+/// Word tags well-known images publish.
+pub const WORD_TAGS: &[&str] = &[
+    "latest",
+    "alpine",
+    "stable",
+    "mainline",
+    "slim",
+    "bookworm",
+    "bullseye",
+    "bookworm-slim",
+    "musl",
+    "glibc",
+    "uclibc",
+    "perl",
+    "edge",
+    "jammy",
+    "noble",
+    "focal",
+];
+const WELL_KNOWN: &[(&str, u64)] = &[
+    ("nginx", 72),
+    ("redis", 45),
+    ("busybox", 2),
+    ("alpine", 4),
+    ("ubuntu", 29),
+    ("debian", 49),
+    ("mysql", 170),
+    ("postgres", 150),
+    ("mongo", 250),
+    ("httpd", 58),
+    ("registry.k8s.io/nginx-slim", 20),
+    ("zookeeper", 130),
+    ("memcached", 32),
+    ("python", 380),
+    ("node", 400),
+];
+
+/// Splits `repo[:tag]` (digests keep the tag empty).
+pub fn split_image(image: &str) -> (&str, &str) {
+    if image.contains('@') {
+        return (image.split('@').next().unwrap_or(image), "");
+    }
+    match image.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => (repo, tag),
+        _ => (image, ""),
+    }
+}
+
+/// The fully qualified reference containerd reports (`docker.io/library/redis:7.2`).
+pub fn qualified(image: &str) -> String {
+    let (repo, tag) = split_image(image);
+    let tag = if tag.is_empty() && !image.contains('@') {
+        "latest"
+    } else {
+        tag
+    };
+    let first = repo.split('/').next().unwrap_or("");
+    let full_repo = if repo.contains('/')
+        && (first.contains('.') || first.contains(':') || first == "localhost")
+    {
+        repo.to_string()
+    } else if repo.contains('/') {
+        format!("docker.io/{repo}")
+    } else {
+        format!("docker.io/library/{repo}")
+    };
+    if image.contains('@') {
+        format!("{full_repo}@{}", image.split('@').nth(1).unwrap_or(""))
+    } else {
+        format!("{full_repo}:{tag}")
+    }
+}
+
+fn well_known(repo: &str) -> Option<u64> {
+    let short = repo
+        .trim_start_matches("docker.io/")
+        .trim_start_matches("library/");
+    WELL_KNOWN
+        .iter()
+        .find(|(n, _)| *n == short)
+        .map(|(_, mb)| *mb)
+}
+
+/// True when the image can be pulled under the documented rule.
+pub fn exists(image: &str) -> bool {
+    let (repo, tag) = split_image(image);
+    if MISSING_TAGS.contains(&tag) || repo.is_empty() {
+        return false;
+    }
+    if well_known(repo).is_some() && !tag.is_empty() {
+        let first_digit = tag.chars().next().is_some_and(|c| c.is_ascii_digit());
+        return first_digit
+            || WORD_TAGS
+                .iter()
+                .any(|w| tag == *w || tag.ends_with(&format!("-{w}")));
+    }
+    true
+}
+
+/// Image size in bytes.
+pub fn size_bytes(image: &str) -> u64 {
+    let (repo, _) = split_image(image);
+    let h = u64::from(fnv1_32(image.as_bytes()));
+    let mib = well_known(repo).unwrap_or(20 + h % 80);
+    mib * 1_048_576 + h % 1_000_000
+}
+
+/// Pull duration in ms before jitter.
+pub fn pull_ms(image: &str) -> u64 {
+    timing::IMAGE_PULL_BASE_MS + size_bytes(image) / 1_048_576 * timing::IMAGE_PULL_MS_PER_MIB
+}
+
+/// `sha256:<64 hex>` derived from the image name.
+pub fn digest(image: &str) -> String {
+    let mut out = String::from("sha256:");
+    let mut seed = fnv1_32(image.as_bytes());
+    for i in 0..8u32 {
+        seed = fnv1_32(&[seed.to_be_bytes(), i.to_be_bytes()].concat());
+        out.push_str(&format!("{seed:08x}"));
+    }
+    out
+}
+
+/// `imagePullPolicy` with the API default applied.
+pub fn pull_policy(container: &Value) -> String {
+    match container.str_at(&["imagePullPolicy"]) {
+        "" => {
+            let image = container.str_at(&["image"]);
+            let (_, tag) = split_image(image);
+            if image.contains('@') || (!tag.is_empty() && tag != "latest") {
+                "IfNotPresent".into()
+            } else {
+                "Always".into()
+            }
+        }
+        p => p.into(),
+    }
+}
+
+/// How a container's main process behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Process {
+    /// `Some((run_ms, exit_code))` when it exits by itself.
+    pub exits: Option<(u64, i64)>,
+    /// True when SIGTERM is ignored (stops only at the end of the grace period).
+    pub ignores_sigterm: bool,
+}
+
+fn words(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The process model of a container (see the module rules).
+pub fn process(container: &Value) -> Process {
+    let mut argv = words(container.get("command").unwrap_or(&Value::Null));
+    argv.extend(words(container.get("args").unwrap_or(&Value::Null)));
+    let forever = Process {
+        exits: None,
+        ignores_sigterm: false,
+    };
+    let Some(first) = argv.first() else {
+        let (repo, _) = split_image(container.str_at(&["image"]));
+        let short = repo.rsplit('/').next().unwrap_or(repo);
+        return if matches!(short, "busybox" | "alpine" | "ubuntu" | "debian") {
+            Process {
+                exits: Some((timing::SHORT_COMMAND_RUN_MS, 0)),
+                ignores_sigterm: false,
+            }
+        } else {
+            forever
+        };
+    };
+    let exe = first.rsplit('/').next().unwrap_or(first);
+    match exe {
+        "true" | "echo" | "date" | "env" | "hostname" | "ls" | "cat" => Process {
+            exits: Some((timing::SHORT_COMMAND_RUN_MS, 0)),
+            ignores_sigterm: false,
+        },
+        "false" | "exit" => Process {
+            exits: Some((timing::SHORT_COMMAND_RUN_MS, 1)),
+            ignores_sigterm: false,
+        },
+        "sleep" => match argv.get(1).and_then(|s| s.parse::<u64>().ok()) {
+            Some(n) => Process {
+                exits: Some((n * 1000, 0)),
+                ignores_sigterm: true,
+            },
+            None => Process {
+                exits: None,
+                ignores_sigterm: true,
+            },
+        },
+        "sh" | "bash" | "ash" | "dash" => {
+            let script = argv
+                .iter()
+                .skip_while(|a| *a != "-c")
+                .nth(1)
+                .cloned()
+                .unwrap_or_default();
+            shell(&script)
+        }
+        _ => forever,
+    }
+}
+
+fn shell(script: &str) -> Process {
+    let long = [
+        "while",
+        "tail -f",
+        "sleep infinity",
+        "exec ",
+        "nc -l",
+        "httpd",
+        "redis-server",
+        "nginx",
+    ];
+    if long.iter().any(|w| script.contains(w)) {
+        return Process {
+            exits: None,
+            ignores_sigterm: true,
+        };
+    }
+    let mut run = timing::SHORT_COMMAND_RUN_MS;
+    let mut toks = script
+        .split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+        .peekable();
+    let mut code = 0;
+    while let Some(t) = toks.next() {
+        match t {
+            "sleep" => run += toks.peek().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0) * 1000,
+            "exit" => code = toks.peek().and_then(|n| n.parse::<i64>().ok()).unwrap_or(0),
+            "false" => code = 1,
+            _ => {}
+        }
+    }
+    Process {
+        exits: Some((run, code)),
+        ignores_sigterm: run > timing::SHORT_COMMAND_RUN_MS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(image: &str, command: &[&str]) -> Value {
+        let mut v = Value::from([("image", Value::from(image))]);
+        if !command.is_empty() {
+            v.set(
+                &["command"],
+                Value::from(command.iter().map(|s| Value::from(*s)).collect::<Vec<_>>()),
+            );
+        }
+        v
+    }
+
+    #[test]
+    fn missing_images_follow_the_documented_rule() {
+        assert!(exists("nginx:1.27"));
+        assert!(exists("redis:7.2-alpine"));
+        assert!(exists("nginx"));
+        assert!(exists("registry.k8s.io/nginx-slim:0.8"));
+        assert!(!exists("redis:nope"));
+        assert!(!exists("nginx:lates"));
+        assert!(exists("example.com/team/app:v2"));
+    }
+
+    #[test]
+    fn qualified_names_like_containerd() {
+        assert_eq!(qualified("redis:nope"), "docker.io/library/redis:nope");
+        assert_eq!(qualified("bitnami/redis"), "docker.io/bitnami/redis:latest");
+        assert_eq!(
+            qualified("registry.k8s.io/nginx-slim:0.8"),
+            "registry.k8s.io/nginx-slim:0.8"
+        );
+    }
+
+    #[test]
+    fn processes() {
+        assert_eq!(process(&c("nginx:1.27", &[])).exits, None);
+        assert!(process(&c("busybox:1.28", &[])).exits.is_some());
+        assert_eq!(
+            process(&c("busybox", &["sh", "-c", "sleep 3600"]))
+                .exits
+                .map(|e| e.1),
+            Some(0)
+        );
+        assert_eq!(
+            process(&c("busybox", &["sh", "-c", "while true; do sleep 1; done"])).exits,
+            None
+        );
+        assert_eq!(
+            process(&c("busybox", &["sh", "-c", "echo hi; exit 3"]))
+                .exits
+                .map(|e| e.1),
+            Some(3)
+        );
+        assert_eq!(
+            process(&c("redis:7.0", &["redis-server", "--appendonly", "yes"])).exits,
+            None
+        );
+        assert_eq!(pull_policy(&c("nginx", &[])), "Always");
+        assert_eq!(pull_policy(&c("nginx:1.27", &[])), "IfNotPresent");
+    }
+}

@@ -1,0 +1,574 @@
+//! The kubelet of every node: admits bound pods, creates the sandbox (pod IP
+//! from the node's CIDR), pulls images, creates and starts containers in
+//! order, evaluates readiness, restarts exiting containers with back-off,
+//! and terminates pods gracefully. Status and events follow
+//! pkg/kubelet/kubelet_pods.go (`generateAPIPodStatus`, `getPhase`),
+//! pkg/kubelet/kuberuntime/kuberuntime_container.go and
+//! pkg/kubelet/images/image_manager.go (v1.36 texts).
+
+pub mod images;
+mod probes;
+mod status;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ordinal_model::Value;
+
+use crate::clock::go_duration;
+use crate::events::{Source, NORMAL, WARNING};
+use crate::resources;
+use crate::sim::{Sim, Work};
+use crate::timing;
+
+/// Where a container is in its life.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Stage {
+    /// Not started yet (ContainerCreating).
+    Waiting,
+    /// Pulling until `done_at`.
+    Pulling { done_at: u64, ok: bool, began: u64 },
+    /// Pull failed; `backoff` shown after `shown_at`, retry at `retry_at`.
+    PullBackOff {
+        shown_at: u64,
+        retry_at: u64,
+        announced: bool,
+    },
+    /// Created at `created_at`, starts at `start_at`.
+    Creating { created_at: u64, start_at: u64 },
+    /// Running since `since`.
+    Running { since: u64 },
+    /// Exited; CrashLoopBackOff shown from `shown_at`, restarts at `restart_at`.
+    Exited {
+        started: u64,
+        at: u64,
+        code: i64,
+        shown_at: u64,
+        restart_at: u64,
+        announced: bool,
+    },
+    /// Stopped during pod termination.
+    Stopped { started: u64, at: u64, code: i64 },
+}
+
+/// One container's runtime state.
+#[derive(Debug, Clone)]
+pub(crate) struct Container {
+    pub name: String,
+    pub image: String,
+    pub stage: Stage,
+    pub restarts: i64,
+    pub backoff_ms: u64,
+    pub container_id: String,
+    pub last: Option<(u64, u64, i64)>,
+    pub pulled_once: bool,
+}
+
+/// One pod's runtime state on its node.
+#[derive(Debug, Clone)]
+pub(crate) struct PodRuntime {
+    pub uid: String,
+    pub node: String,
+    pub admitted_at: u64,
+    pub ip: Option<String>,
+    pub containers: Vec<Container>,
+    pub stop_deadline: Option<u64>,
+    pub stopped_at: Option<u64>,
+}
+
+/// State of all kubelets that the API does not show.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Kubelet {
+    pods: BTreeMap<(String, String), PodRuntime>,
+    images: BTreeSet<(String, String)>,
+    next_ip: BTreeMap<String, u32>,
+    live_ips: BTreeSet<String>,
+}
+
+fn source(node: &str) -> Source<'_> {
+    Source {
+        component: "kubelet",
+        host: node,
+    }
+}
+
+impl Sim {
+    fn node_index(&self, node: &str) -> usize {
+        self.config
+            .nodes
+            .iter()
+            .position(|n| n.name == node)
+            .unwrap_or(0)
+    }
+
+    fn allocate_ip(&mut self, node: &str) -> String {
+        let index = self.node_index(node);
+        for _ in 0..254 {
+            let next = self.kubelet.next_ip.entry(node.to_string()).or_insert(2);
+            let host = *next;
+            *next = if *next >= 254 { 2 } else { *next + 1 };
+            let ip = format!("10.244.{index}.{host}");
+            if self.kubelet.live_ips.insert(ip.clone()) {
+                return ip;
+            }
+        }
+        format!("10.244.{index}.255")
+    }
+
+    fn container_event(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        event_type: &str,
+        reason: &str,
+        message: &str,
+        node: &str,
+    ) {
+        let path = format!("spec.containers{{{container}}}");
+        self.record_event(pod, &path, event_type, reason, message, source(node));
+    }
+
+    /// Syncs one pod on its node (`syncPod`), then reports status.
+    pub(crate) fn sync_pod(&mut self, ns: &str, name: &str) {
+        let key = (ns.to_string(), name.to_string());
+        let Some(pod) = self.store.get("pods", ns, name).cloned() else {
+            if let Some(rt) = self.kubelet.pods.remove(&key) {
+                if let Some(ip) = rt.ip {
+                    self.kubelet.live_ips.remove(&ip);
+                }
+            }
+            return;
+        };
+        let node = pod.str_at(&["spec", "nodeName"]).to_string();
+        if node.is_empty() {
+            return;
+        }
+        let uid = pod.str_at(&["metadata", "uid"]).to_string();
+        let stale = self.kubelet.pods.get(&key).is_some_and(|rt| rt.uid != uid);
+        if stale {
+            if let Some(ip) = self.kubelet.pods.remove(&key).and_then(|rt| rt.ip) {
+                self.kubelet.live_ips.remove(&ip);
+            }
+        }
+        if !self.kubelet.pods.contains_key(&key) {
+            let containers = pod
+                .array_at(&["spec", "containers"])
+                .iter()
+                .map(|c| Container {
+                    name: c.str_at(&["name"]).to_string(),
+                    image: c.str_at(&["image"]).to_string(),
+                    stage: Stage::Waiting,
+                    restarts: 0,
+                    backoff_ms: 0,
+                    container_id: String::new(),
+                    last: None,
+                    pulled_once: false,
+                })
+                .collect();
+            self.kubelet.pods.insert(
+                key.clone(),
+                PodRuntime {
+                    uid,
+                    node: node.clone(),
+                    admitted_at: self.now,
+                    ip: None,
+                    containers,
+                    stop_deadline: None,
+                    stopped_at: None,
+                },
+            );
+        }
+        let Some(mut rt) = self.kubelet.pods.remove(&key) else {
+            return;
+        };
+        let wake = self.advance_pod(&pod, &mut rt);
+        let removed = self.finish_if_stopped(&pod, &rt);
+        if removed {
+            if let Some(ip) = &rt.ip {
+                self.kubelet.live_ips.remove(ip);
+            }
+            return;
+        }
+        let status = self.pod_status(&pod, &rt);
+        self.kubelet.pods.insert(key, rt);
+        if pod.get("status") != Some(&status) {
+            let mut updated = pod.clone();
+            updated.set(&["status"], status);
+            self.write_status("pods", updated);
+        }
+        if let Some((at, background)) = wake {
+            self.schedule_at(
+                at,
+                crate::sim::Action::Enqueue(Work::Kubelet(ns.to_string(), name.to_string())),
+                background,
+            );
+        }
+    }
+
+    fn finish_if_stopped(&mut self, pod: &Value, rt: &PodRuntime) -> bool {
+        let Some(stopped) = rt.stopped_at else {
+            return false;
+        };
+        if self.now < stopped + timing::POD_CLEANUP_MS {
+            return false;
+        }
+        let ns = pod.str_at(&["metadata", "namespace"]);
+        let name = pod.str_at(&["metadata", "name"]);
+        let key = (ns.to_string(), name.to_string());
+        self.kubelet.pods.remove(&key);
+        if let Some(info) = resources::by_resource("pods") {
+            self.erase(info, ns, name);
+        }
+        true
+    }
+
+    /// Runs every transition due by now; returns the next wake-up (time, background).
+    fn advance_pod(&mut self, pod: &Value, rt: &mut PodRuntime) -> Option<(u64, bool)> {
+        let node = rt.node.clone();
+        let now = self.now;
+        if !pod.str_at(&["metadata", "deletionTimestamp"]).is_empty() {
+            return self.advance_termination(pod, rt, &node);
+        }
+        let report_at = rt.admitted_at + timing::KUBELET_ADMIT_MS;
+        if now < report_at {
+            return Some((report_at, false));
+        }
+        let sandbox_at = report_at + timing::SANDBOX_CREATE_MS;
+        if now < sandbox_at {
+            return Some((sandbox_at, false));
+        }
+        if rt.ip.is_none() {
+            rt.ip = Some(self.allocate_ip(&node));
+        }
+        let specs: Vec<Value> = pod.array_at(&["spec", "containers"]).to_vec();
+        let mut wake: Option<(u64, bool)> = None;
+        let mut previous_started = true;
+        for (i, spec) in specs.iter().enumerate() {
+            if i >= rt.containers.len() {
+                break;
+            }
+            if !previous_started {
+                break;
+            }
+            let next = self.advance_container(pod, rt, i, spec, &node);
+            wake = earliest(wake, next);
+            previous_started = matches!(
+                rt.containers[i].stage,
+                Stage::Running { .. } | Stage::Exited { .. }
+            );
+        }
+        let probe_wake = self.readiness_wake(pod, rt);
+        earliest(wake, probe_wake)
+    }
+
+    fn advance_container(
+        &mut self,
+        pod: &Value,
+        rt: &mut PodRuntime,
+        i: usize,
+        spec: &Value,
+        node: &str,
+    ) -> Option<(u64, bool)> {
+        let now = self.now;
+        loop {
+            let c = &rt.containers[i];
+            let (name, image) = (c.name.clone(), c.image.clone());
+            match c.stage.clone() {
+                Stage::Waiting => {
+                    let policy = images::pull_policy(spec);
+                    let cached = self
+                        .kubelet
+                        .images
+                        .contains(&(node.to_string(), image.clone()));
+                    if policy == "Never" || (policy == "IfNotPresent" && cached) {
+                        let msg = format!("Container image \"{image}\" already present on machine and can be accessed by the pod");
+                        self.container_event(pod, &name, NORMAL, "Pulled", &msg, node);
+                        rt.containers[i].stage = Stage::Creating {
+                            created_at: now + timing::CONTAINER_CREATE_MS,
+                            start_at: now
+                                + timing::CONTAINER_CREATE_MS
+                                + timing::CONTAINER_START_MS,
+                        };
+                        continue;
+                    }
+                    self.container_event(
+                        pod,
+                        &name,
+                        NORMAL,
+                        "Pulling",
+                        &format!("Pulling image \"{image}\""),
+                        node,
+                    );
+                    let ok = images::exists(&image);
+                    let took = if ok {
+                        images::pull_ms(&image) + self.rng.below(timing::IMAGE_PULL_JITTER_MS)
+                    } else {
+                        timing::IMAGE_PULL_FAIL_MS
+                    };
+                    rt.containers[i].stage = Stage::Pulling {
+                        done_at: now + took,
+                        ok,
+                        began: now,
+                    };
+                }
+                Stage::Pulling { done_at, ok, began } => {
+                    if now < done_at {
+                        return Some((done_at, !ok && rt.containers[i].pulled_once));
+                    }
+                    if ok {
+                        self.kubelet
+                            .images
+                            .insert((node.to_string(), image.clone()));
+                        let took = go_duration(done_at - began);
+                        let msg = format!("Successfully pulled image \"{image}\" in {took} ({took} including waiting). Image size: {} bytes.", images::size_bytes(&image));
+                        self.container_event(pod, &name, NORMAL, "Pulled", &msg, node);
+                        rt.containers[i].stage = Stage::Creating {
+                            created_at: done_at + timing::CONTAINER_CREATE_MS,
+                            start_at: done_at
+                                + timing::CONTAINER_CREATE_MS
+                                + timing::CONTAINER_START_MS,
+                        };
+                    } else {
+                        let q = images::qualified(&image);
+                        let msg = format!("Failed to pull image \"{image}\": rpc error: code = NotFound desc = failed to pull and unpack image \"{q}\": failed to resolve reference \"{q}\": {q}: not found");
+                        self.container_event(pod, &name, WARNING, "Failed", &msg, node);
+                        self.container_event(
+                            pod,
+                            &name,
+                            WARNING,
+                            "Failed",
+                            "Error: ErrImagePull",
+                            node,
+                        );
+                        let c = &mut rt.containers[i];
+                        c.pulled_once = true;
+                        c.backoff_ms = next_backoff(c.backoff_ms);
+                        let shown = done_at + timing::STATUS_REPORT_MS * 5;
+                        c.stage = Stage::PullBackOff {
+                            shown_at: shown,
+                            retry_at: done_at + c.backoff_ms,
+                            announced: false,
+                        };
+                    }
+                }
+                Stage::PullBackOff {
+                    shown_at,
+                    retry_at,
+                    announced,
+                } => {
+                    if now < shown_at {
+                        return Some((shown_at, true));
+                    }
+                    if !announced {
+                        rt.containers[i].stage = Stage::PullBackOff {
+                            shown_at,
+                            retry_at,
+                            announced: true,
+                        };
+                        self.container_event(
+                            pod,
+                            &name,
+                            NORMAL,
+                            "BackOff",
+                            &format!("Back-off pulling image \"{image}\""),
+                            node,
+                        );
+                        self.container_event(
+                            pod,
+                            &name,
+                            WARNING,
+                            "Failed",
+                            "Error: ImagePullBackOff",
+                            node,
+                        );
+                    }
+                    if now < retry_at {
+                        return Some((retry_at, true));
+                    }
+                    rt.containers[i].stage = Stage::Waiting;
+                }
+                Stage::Creating {
+                    created_at,
+                    start_at,
+                } => {
+                    if now < created_at {
+                        return Some((created_at, false));
+                    }
+                    if rt.containers[i].container_id.is_empty() {
+                        rt.containers[i].container_id = format!(
+                            "containerd://{}",
+                            images::digest(&format!("{}{}", self.rng.next_u64(), name))
+                                .trim_start_matches("sha256:")
+                        );
+                        self.container_event(
+                            pod,
+                            &name,
+                            NORMAL,
+                            "Created",
+                            "Container created",
+                            node,
+                        );
+                    }
+                    if now < start_at {
+                        return Some((start_at, false));
+                    }
+                    self.container_event(pod, &name, NORMAL, "Started", "Container started", node);
+                    rt.containers[i].stage = Stage::Running { since: start_at };
+                }
+                Stage::Running { since } => {
+                    let process = images::process(spec);
+                    let (run, code) = process.exits?;
+                    let at = since + run;
+                    if now < at {
+                        return Some((at, false));
+                    }
+                    let c = &mut rt.containers[i];
+                    let delay = if c.restarts == 0 && c.backoff_ms == 0 {
+                        timing::STATUS_REPORT_MS * 5
+                    } else {
+                        next_backoff(c.backoff_ms)
+                    };
+                    if since.saturating_sub(c.last.map_or(0, |l| l.1)) >= timing::BACKOFF_RESET_MS
+                        && c.restarts > 0
+                    {
+                        c.backoff_ms = 0;
+                    }
+                    c.backoff_ms = if c.restarts == 0 && c.backoff_ms == 0 {
+                        0
+                    } else {
+                        delay
+                    };
+                    let restart_at = at + delay.max(timing::STATUS_REPORT_MS);
+                    c.stage = Stage::Exited {
+                        started: since,
+                        at,
+                        code,
+                        shown_at: at + timing::STATUS_REPORT_MS * 5,
+                        restart_at,
+                        announced: false,
+                    };
+                    if c.backoff_ms == 0 {
+                        c.backoff_ms = timing::BACKOFF_INITIAL_MS / 2;
+                    }
+                }
+                Stage::Exited {
+                    started,
+                    at,
+                    code,
+                    shown_at,
+                    restart_at,
+                    announced,
+                } => {
+                    if now < shown_at.min(restart_at) {
+                        return Some((shown_at.min(restart_at), true));
+                    }
+                    if !announced && restart_at > shown_at {
+                        rt.containers[i].stage = Stage::Exited {
+                            started,
+                            at,
+                            code,
+                            shown_at,
+                            restart_at,
+                            announced: true,
+                        };
+                        let msg = format!(
+                            "Back-off restarting failed container {name} in pod {}_{}({})",
+                            pod.str_at(&["metadata", "name"]),
+                            pod.str_at(&["metadata", "namespace"]),
+                            pod.str_at(&["metadata", "uid"])
+                        );
+                        self.container_event(pod, &name, WARNING, "BackOff", &msg, node);
+                    }
+                    if now < restart_at {
+                        return Some((restart_at, true));
+                    }
+                    let c = &mut rt.containers[i];
+                    c.restarts += 1;
+                    c.last = Some((started, at, code));
+                    c.container_id.clear();
+                    c.stage = Stage::Waiting;
+                }
+                Stage::Stopped { .. } => return None,
+            }
+        }
+    }
+
+    fn advance_termination(
+        &mut self,
+        pod: &Value,
+        rt: &mut PodRuntime,
+        node: &str,
+    ) -> Option<(u64, bool)> {
+        let now = self.now;
+        let grace_ms = pod
+            .i64_at(&["metadata", "deletionGracePeriodSeconds"])
+            .unwrap_or(30)
+            .max(0) as u64
+            * 1000;
+        if rt.stop_deadline.is_none() {
+            rt.stop_deadline = Some(now + grace_ms);
+            let specs = pod.array_at(&["spec", "containers"]).to_vec();
+            for (i, spec) in specs.iter().enumerate() {
+                let Some(c) = rt.containers.get(i).cloned() else {
+                    continue;
+                };
+                let started = match c.stage {
+                    Stage::Running { since } => since,
+                    _ => {
+                        rt.containers[i].stage = Stage::Stopped {
+                            started: 0,
+                            at: now,
+                            code: 0,
+                        };
+                        continue;
+                    }
+                };
+                self.container_event(
+                    pod,
+                    &c.name,
+                    NORMAL,
+                    "Killing",
+                    &format!("Stopping container {}", c.name),
+                    node,
+                );
+                let process = images::process(spec);
+                let (at, code) = if process.ignores_sigterm {
+                    (now + grace_ms, 137)
+                } else {
+                    (now + timing::PROMPT_EXIT_MS.min(grace_ms), 0)
+                };
+                rt.containers[i].stage = Stage::Stopped { started, at, code };
+            }
+        }
+        let last = rt
+            .containers
+            .iter()
+            .map(|c| match c.stage {
+                Stage::Stopped { at, .. } => at,
+                _ => now,
+            })
+            .max()
+            .unwrap_or(now);
+        if now < last {
+            return Some((last, false));
+        }
+        if rt.stopped_at.is_none() {
+            rt.stopped_at = Some(last);
+        }
+        Some((last + timing::POD_CLEANUP_MS, false))
+    }
+}
+
+fn next_backoff(current: u64) -> u64 {
+    if current < timing::BACKOFF_INITIAL_MS {
+        timing::BACKOFF_INITIAL_MS
+    } else {
+        (current * 2).min(timing::BACKOFF_MAX_MS)
+    }
+}
+
+fn earliest(a: Option<(u64, bool)>, b: Option<(u64, bool)>) -> Option<(u64, bool)> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if y.0 < x.0 { y } else { x }),
+        (x, y) => x.or(y),
+    }
+}

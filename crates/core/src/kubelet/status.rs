@@ -1,0 +1,272 @@
+//! The pod status the kubelet reports (`generateAPIPodStatus`, `getPhase`,
+//! `convertToAPIContainerStatuses`).
+
+use ordinal_model::Value;
+
+use super::images;
+use super::probes::ready_at;
+use super::{PodRuntime, Stage};
+use crate::clock::rfc3339;
+use crate::sim::Sim;
+
+fn condition(kind: &str, ok: bool, since: &str, reason: Option<(&str, String)>) -> Value {
+    let mut c = Value::from([
+        ("lastProbeTime", Value::Null),
+        ("lastTransitionTime", Value::from(since)),
+        ("status", Value::from(if ok { "True" } else { "False" })),
+        ("type", Value::from(kind)),
+    ]);
+    if let Some((r, m)) = reason {
+        c.set(&["reason"], Value::from(r));
+        c.set(&["message"], Value::from(m));
+    }
+    c
+}
+
+fn terminated(id: &str, code: i64, started: u64, finished: u64) -> Value {
+    let mut t = Value::from([
+        ("exitCode", Value::Int(code)),
+        ("finishedAt", Value::from(rfc3339(finished))),
+        (
+            "reason",
+            Value::from(if code == 0 { "Completed" } else { "Error" }),
+        ),
+        ("startedAt", Value::from(rfc3339(started))),
+    ]);
+    if !id.is_empty() {
+        t.set(&["containerID"], Value::from(id));
+    }
+    t
+}
+
+impl Sim {
+    /// The status of a pod as its kubelet reports it now.
+    pub(crate) fn pod_status(&self, pod: &Value, rt: &PodRuntime) -> Value {
+        let now = self.now;
+        let previous = pod.get("status").cloned().unwrap_or_default();
+        let old_since = |kind: &str, ok: bool| {
+            previous
+                .array_at(&["conditions"])
+                .iter()
+                .find(|c| c.str_at(&["type"]) == kind && (c.str_at(&["status"]) == "True") == ok)
+                .map(|c| c.str_at(&["lastTransitionTime"]).to_string())
+                .unwrap_or_else(|| rfc3339(now))
+        };
+        let specs = pod.array_at(&["spec", "containers"]);
+        let terminating = rt.stop_deadline.is_some();
+        let mut statuses = Vec::new();
+        let mut unready = Vec::new();
+        let mut all_started = true;
+        let mut all_stopped = true;
+        let mut all_succeeded = true;
+        for (c, spec) in rt.containers.iter().zip(specs) {
+            let image_ref = images::qualified(&c.image);
+            let (state, ready, started, image_id) = match &c.stage {
+                Stage::Running { since } => {
+                    all_stopped = false;
+                    let ready = !terminating && ready_at(spec, *since).is_some_and(|t| t <= now);
+                    (
+                        Value::from([(
+                            "running",
+                            Value::from([("startedAt", Value::from(rfc3339(*since)))]),
+                        )]),
+                        ready,
+                        true,
+                        true,
+                    )
+                }
+                Stage::Stopped { started, at, code } if *started > 0 => {
+                    all_succeeded &= *code == 0;
+                    (
+                        Value::from([(
+                            "terminated",
+                            terminated(&c.container_id, *code, *started, *at),
+                        )]),
+                        false,
+                        false,
+                        true,
+                    )
+                }
+                Stage::Exited {
+                    started,
+                    at,
+                    code,
+                    shown_at,
+                    ..
+                } => {
+                    all_stopped = false;
+                    if now >= *shown_at {
+                        let msg = format!(
+                            "back-off {} restarting failed container={} pod={}_{}({})",
+                            crate::clock::go_duration(c.backoff_ms),
+                            c.name,
+                            pod.str_at(&["metadata", "name"]),
+                            pod.str_at(&["metadata", "namespace"]),
+                            pod.str_at(&["metadata", "uid"])
+                        );
+                        let waiting = Value::from([
+                            ("message", Value::from(msg)),
+                            ("reason", Value::from("CrashLoopBackOff")),
+                        ]);
+                        (Value::from([("waiting", waiting)]), false, false, true)
+                    } else {
+                        (
+                            Value::from([(
+                                "terminated",
+                                terminated(&c.container_id, *code, *started, *at),
+                            )]),
+                            false,
+                            false,
+                            true,
+                        )
+                    }
+                }
+                other => {
+                    all_stopped &= matches!(other, Stage::Stopped { .. });
+                    all_started = false;
+                    let waiting = match other {
+                        Stage::Pulling { ok: false, .. } | Stage::Waiting if c.pulled_once => Value::from([
+                            ("message", Value::from(format!("Back-off pulling image \"{}\": ErrImagePull: failed to pull and unpack image \"{}\"", c.image, image_ref))),
+                            ("reason", Value::from("ImagePullBackOff")),
+                        ]),
+                        Stage::PullBackOff { shown_at, .. } => {
+                            let reason = if now >= *shown_at { "ImagePullBackOff" } else { "ErrImagePull" };
+                            Value::from([
+                                ("message", Value::from(format!("Back-off pulling image \"{}\": ErrImagePull: failed to pull and unpack image \"{}\"", c.image, image_ref))),
+                                ("reason", Value::from(reason)),
+                            ])
+                        }
+                        _ => Value::from([("reason", Value::from("ContainerCreating"))]),
+                    };
+                    (Value::from([("waiting", waiting)]), false, false, false)
+                }
+            };
+            if !matches!(c.stage, Stage::Running { .. }) {
+                all_started &= matches!(c.stage, Stage::Exited { .. });
+            }
+            if !ready {
+                unready.push(c.name.clone());
+            }
+            let mut s = Value::from([
+                ("image", Value::from(c.image.as_str())),
+                (
+                    "imageID",
+                    Value::from(if image_id {
+                        format!(
+                            "{}@{}",
+                            image_ref
+                                .rsplit_once(':')
+                                .map_or(image_ref.as_str(), |x| x.0),
+                            images::digest(&c.image)
+                        )
+                    } else {
+                        String::new()
+                    }),
+                ),
+                ("lastState", Value::object()),
+                ("name", Value::from(c.name.as_str())),
+                ("ready", Value::Bool(ready)),
+                ("restartCount", Value::Int(c.restarts)),
+                ("started", Value::Bool(started)),
+                ("state", state),
+            ]);
+            if !c.container_id.is_empty() {
+                s.set(&["containerID"], Value::from(c.container_id.as_str()));
+            }
+            if let Some((st, at, code)) = c.last {
+                s.set(
+                    &["lastState"],
+                    Value::from([("terminated", terminated("", code, st, at))]),
+                );
+            }
+            statuses.push(s);
+        }
+        let containers_ready = unready.is_empty();
+        let not_ready = Some((
+            "ContainersNotReady",
+            format!("containers with unready status: [{}]", unready.join(" ")),
+        ));
+        let sandbox = rt.ip.is_some() && !(terminating && all_stopped);
+        let scheduled = previous
+            .array_at(&["conditions"])
+            .iter()
+            .find(|c| c.str_at(&["type"]) == "PodScheduled")
+            .cloned()
+            .unwrap_or_else(|| condition("PodScheduled", true, &rfc3339(now), None));
+        let conditions = vec![
+            condition(
+                "PodReadyToStartContainers",
+                sandbox,
+                &old_since("PodReadyToStartContainers", sandbox),
+                None,
+            ),
+            condition("Initialized", true, &old_since("Initialized", true), None),
+            condition(
+                "Ready",
+                containers_ready,
+                &old_since("Ready", containers_ready),
+                if containers_ready {
+                    None
+                } else {
+                    not_ready.clone()
+                },
+            ),
+            condition(
+                "ContainersReady",
+                containers_ready,
+                &old_since("ContainersReady", containers_ready),
+                if containers_ready { None } else { not_ready },
+            ),
+            scheduled,
+        ];
+        let phase = if terminating && all_stopped && rt.stopped_at.is_some() {
+            if all_succeeded {
+                "Succeeded"
+            } else {
+                "Failed"
+            }
+        } else if all_started {
+            "Running"
+        } else {
+            "Pending"
+        };
+        let host_ip = self
+            .store
+            .get("nodes", "", &rt.node)
+            .and_then(|n| {
+                n.array_at(&["status", "addresses"])
+                    .first()
+                    .map(|a| a.str_at(&["address"]).to_string())
+            })
+            .unwrap_or_default();
+        let mut status = Value::from([
+            ("conditions", Value::from(conditions)),
+            ("containerStatuses", Value::from(statuses)),
+            ("hostIP", Value::from(host_ip.as_str())),
+            (
+                "hostIPs",
+                Value::from(vec![Value::from([("ip", Value::from(host_ip.as_str()))])]),
+            ),
+            ("phase", Value::from(phase)),
+            (
+                "qosClass",
+                previous
+                    .get("qosClass")
+                    .cloned()
+                    .unwrap_or_else(|| Value::from("BestEffort")),
+            ),
+            (
+                "startTime",
+                Value::from(rfc3339(rt.admitted_at + crate::timing::KUBELET_ADMIT_MS)),
+            ),
+        ]);
+        if let Some(ip) = &rt.ip {
+            status.set(&["podIP"], Value::from(ip.as_str()));
+            status.set(
+                &["podIPs"],
+                Value::from(vec![Value::from([("ip", Value::from(ip.as_str()))])]),
+            );
+        }
+        status
+    }
+}

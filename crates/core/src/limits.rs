@@ -1,0 +1,26 @@
+//! Named limits on everything a user can grow. Exceeding one is an
+//! [`ApiError`](crate::ApiError) (or a documented cut-off), never a panic or hang.
+
+/// Objects of one resource (pods, PVCs, ...) across all namespaces.
+pub const MAX_OBJECTS_PER_RESOURCE: usize = 20_000;
+/// `spec.replicas` of one StatefulSet.
+pub const MAX_REPLICAS: i64 = 1_000;
+/// Events kept in the store; the oldest are dropped beyond this.
+pub const MAX_EVENTS: usize = 10_000;
+/// `spec.revisionHistoryLimit` honoured at most (larger values are capped).
+pub const MAX_REVISION_HISTORY: i64 = 100;
+/// Nodes in one simulated cluster.
+pub const MAX_NODES: usize = 64;
+/// Namespaces.
+pub const MAX_NAMESPACES: usize = 100;
+/// Open watches.
+pub const MAX_WATCHES: usize = 256;
+/// Undelivered events buffered per watch; older ones are dropped.
+pub const MAX_WATCH_BUFFER: usize = 200_000;
+/// Controller reconciles processed at one virtual instant before time moves on
+/// (protects against a feedback loop between controllers).
+pub const MAX_RECONCILES_PER_INSTANT: usize = 2_000_000;
+/// Timed events processed by one `advance` call before it gives up.
+pub const MAX_EVENTS_PER_ADVANCE: usize = 20_000_000;
+/// Length of a simulation step: `advance` refuses more than this at once.
+pub const MAX_ADVANCE_MS: u64 = 366 * 86_400_000;

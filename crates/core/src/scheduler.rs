@@ -1,0 +1,364 @@
+//! The scheduler: filters nodes (unschedulable, taints, nodeSelector,
+//! volume node affinity, pods / cpu / memory allocatable), scores the rest by
+//! least requested resources, waits for WaitForFirstConsumer claims to be
+//! provisioned, then binds. FailedScheduling messages follow
+//! pkg/scheduler/framework/types.go (`FitError`) and schedule_one.go.
+
+use std::collections::BTreeMap;
+
+use ordinal_model::quantity::Quantity;
+use ordinal_model::Value;
+
+use crate::clock::rfc3339;
+use crate::controller::claim_names;
+use crate::events::{Source, NORMAL, WARNING};
+use crate::sim::{Sim, Work};
+use crate::timing;
+
+/// Annotation the scheduler puts on a delayed-binding claim.
+pub const SELECTED_NODE_ANNOTATION: &str = "volume.kubernetes.io/selected-node";
+
+const SOURCE: Source<'static> = Source {
+    component: "default-scheduler",
+    host: "",
+};
+
+/// Millicores of a quantity value (`"500m"`, `1`, `"2"`).
+pub fn cpu_millis(v: Option<&Value>) -> i64 {
+    match v {
+        Some(Value::Int(i)) => i * 1000,
+        Some(Value::String(s)) => Quantity::parse(s).map(|q| q.milli_value()).unwrap_or(0),
+        Some(Value::Float(f)) => (f * 1000.0) as i64,
+        _ => 0,
+    }
+}
+
+/// Bytes of a quantity value (`"64Mi"`, `"1Gi"`).
+pub fn bytes(v: Option<&Value>) -> i64 {
+    match v {
+        Some(Value::Int(i)) => *i,
+        Some(Value::String(s)) => Quantity::parse(s).map(|q| q.value()).unwrap_or(0),
+        Some(Value::Float(f)) => *f as i64,
+        _ => 0,
+    }
+}
+
+/// Summed container requests (cpu millis, memory bytes); limits stand in for missing requests.
+pub fn pod_requests(pod: &Value) -> (i64, i64) {
+    let mut cpu = 0;
+    let mut mem = 0;
+    for c in pod.array_at(&["spec", "containers"]) {
+        let get = |res: &str| {
+            c.at(&["resources", "requests", res])
+                .or_else(|| c.at(&["resources", "limits", res]))
+        };
+        cpu += cpu_millis(get("cpu"));
+        mem += bytes(get("memory"));
+    }
+    (cpu, mem)
+}
+
+fn tolerates(pod: &Value, taint: &Value) -> bool {
+    pod.array_at(&["spec", "tolerations"]).iter().any(|t| {
+        let key_ok = match t.str_at(&["key"]) {
+            "" => t.str_at(&["operator"]) == "Exists",
+            k => k == taint.str_at(&["key"]),
+        };
+        let value_ok =
+            t.str_at(&["operator"]) == "Exists" || t.str_at(&["value"]) == taint.str_at(&["value"]);
+        let effect_ok =
+            t.str_at(&["effect"]).is_empty() || t.str_at(&["effect"]) == taint.str_at(&["effect"]);
+        key_ok && value_ok && effect_ok
+    })
+}
+
+/// Node usage: (pods, cpu millis, memory bytes) of pods bound to each node.
+fn usage(sim: &Sim) -> BTreeMap<String, (i64, i64, i64)> {
+    let mut out: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+    for pod in sim.store.iter("pods", None) {
+        let node = pod.str_at(&["spec", "nodeName"]);
+        if node.is_empty() || matches!(pod.str_at(&["status", "phase"]), "Succeeded" | "Failed") {
+            continue;
+        }
+        let (cpu, mem) = pod_requests(pod);
+        let e = out.entry(node.to_string()).or_default();
+        e.0 += 1;
+        e.1 += cpu;
+        e.2 += mem;
+    }
+    out
+}
+
+/// Reasons a node rejects a pod, as the Filter plugins word them.
+fn filter(
+    pod: &Value,
+    node: &Value,
+    used: (i64, i64, i64),
+    pv_node: Option<&str>,
+) -> Vec<&'static str> {
+    let mut reasons = Vec::new();
+    let name = node.str_at(&["metadata", "name"]);
+    if node.at(&["spec", "unschedulable"]).and_then(Value::as_bool) == Some(true) {
+        reasons.push("node(s) were unschedulable");
+        return reasons;
+    }
+    let untolerated = node
+        .array_at(&["spec", "taints"])
+        .iter()
+        .filter(|t| matches!(t.str_at(&["effect"]), "NoSchedule" | "NoExecute"))
+        .any(|t| !tolerates(pod, t));
+    if untolerated {
+        reasons.push("node(s) had untolerated taint(s)");
+        return reasons;
+    }
+    if let Some(sel) = pod.at(&["spec", "nodeSelector"]).and_then(Value::as_object) {
+        let labels = node.at(&["metadata", "labels"]);
+        if !sel
+            .iter()
+            .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+        {
+            reasons.push("node(s) didn't match Pod's node affinity/selector");
+            return reasons;
+        }
+    }
+    if pv_node.is_some_and(|n| n != name) {
+        reasons.push("node(s) had volume node affinity conflict");
+        return reasons;
+    }
+    let alloc = |k: &str| node.at(&["status", "allocatable", k]);
+    let (cpu, mem) = pod_requests(pod);
+    if used.0 + 1 > bytes(alloc("pods")) {
+        reasons.push("Too many pods");
+    }
+    if cpu > 0 && used.1 + cpu > cpu_millis(alloc("cpu")) {
+        reasons.push("Insufficient cpu");
+    }
+    if mem > 0 && used.2 + mem > bytes(alloc("memory")) {
+        reasons.push("Insufficient memory");
+    }
+    reasons
+}
+
+fn histogram(items: &[&str]) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for i in items {
+        *counts.entry(i).or_default() += 1;
+    }
+    let mut parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    parts.sort();
+    parts.join(", ")
+}
+
+impl Sim {
+    /// Tries to place one pending pod.
+    pub(crate) fn schedule_pod(&mut self, ns: &str, name: &str) {
+        let key = (ns.to_string(), name.to_string());
+        let Some(pod) = self.store.get("pods", ns, name).cloned() else {
+            self.unscheduled.remove(&key);
+            return;
+        };
+        if !pod.str_at(&["spec", "nodeName"]).is_empty()
+            || !pod.str_at(&["metadata", "deletionTimestamp"]).is_empty()
+        {
+            self.unscheduled.remove(&key);
+            return;
+        }
+        let nodes: Vec<Value> = self.store.iter("nodes", None).cloned().collect();
+        let total = nodes.len();
+        let mut delayed: Vec<String> = Vec::new();
+        let mut pv_node: Option<String> = None;
+        for claim in claim_names(&pod) {
+            let Some(pvc) = self.store.get("persistentvolumeclaims", ns, &claim) else {
+                return self.fail_scheduling(&pod, format!("0/{total} nodes are available: persistentvolumeclaim \"{claim}\" not found. not found"));
+            };
+            if !pvc.str_at(&["metadata", "deletionTimestamp"]).is_empty() {
+                return self.fail_scheduling(&pod, format!("0/{total} nodes are available: persistentvolumeclaim \"{claim}\" is being deleted. not found"));
+            }
+            if pvc.str_at(&["status", "phase"]) == "Bound" {
+                let pv =
+                    self.store
+                        .get("persistentvolumes", "", pvc.str_at(&["spec", "volumeName"]));
+                if let Some(host) = pv
+                    .and_then(|p| {
+                        p.array_at(&["spec", "nodeAffinity", "required", "nodeSelectorTerms"])
+                            .first()
+                    })
+                    .and_then(|t| t.array_at(&["matchExpressions"]).first())
+                    .and_then(|e| e.array_at(&["values"]).first())
+                    .and_then(Value::as_str)
+                {
+                    pv_node = Some(host.to_string());
+                }
+                continue;
+            }
+            let class = self.store.get(
+                "storageclasses",
+                "",
+                pvc.str_at(&["spec", "storageClassName"]),
+            );
+            if class.is_some_and(|c| c.str_at(&["volumeBindingMode"]) == "WaitForFirstConsumer") {
+                if let Some(n) = pvc
+                    .str_at(&["metadata", "annotations", SELECTED_NODE_ANNOTATION])
+                    .to_string()
+                    .into()
+                {
+                    if !n.is_empty() {
+                        pv_node = Some(n);
+                    }
+                }
+                delayed.push(claim);
+            } else {
+                return self.fail_scheduling(&pod, format!("0/{total} nodes are available: pod has unbound immediate PersistentVolumeClaims. not found"));
+            }
+        }
+        let used = usage(self);
+        let mut feasible: Vec<(i64, i64, String)> = Vec::new();
+        let mut reasons: Vec<&'static str> = Vec::new();
+        let mut post: Vec<&'static str> = Vec::new();
+        for node in &nodes {
+            let node_name = node.str_at(&["metadata", "name"]).to_string();
+            let u = used.get(&node_name).copied().unwrap_or_default();
+            let r = filter(&pod, node, u, pv_node.as_deref());
+            if r.is_empty() {
+                let cpu_cap = cpu_millis(node.at(&["status", "allocatable", "cpu"])).max(1);
+                let mem_cap = bytes(node.at(&["status", "allocatable", "memory"])).max(1);
+                let score = (u.1 * 1000 / cpu_cap) + (u.2 * 1000 / mem_cap);
+                feasible.push((score, u.0, node_name));
+            } else {
+                let resources_only = r.iter().all(|x| {
+                    matches!(
+                        *x,
+                        "Too many pods" | "Insufficient cpu" | "Insufficient memory"
+                    )
+                });
+                post.push(if resources_only {
+                    "No preemption victims found for incoming pod"
+                } else {
+                    "Preemption is not helpful for scheduling"
+                });
+                reasons.extend(r);
+            }
+        }
+        feasible.sort();
+        let Some((_, _, chosen)) = feasible.into_iter().next() else {
+            let msg = format!(
+                "0/{total} nodes are available: {}. no new claims to deallocate, preemption: 0/{total} nodes are available: {}.",
+                histogram(&reasons),
+                histogram(&post)
+            );
+            return self.fail_scheduling(&pod, msg);
+        };
+        let mut waiting = false;
+        for claim in delayed {
+            waiting = true;
+            if let Some(mut pvc) = self
+                .store
+                .get("persistentvolumeclaims", ns, &claim)
+                .cloned()
+            {
+                if pvc
+                    .str_at(&["metadata", "annotations", SELECTED_NODE_ANNOTATION])
+                    .is_empty()
+                {
+                    pvc.set(
+                        &["metadata", "annotations", SELECTED_NODE_ANNOTATION],
+                        Value::from(chosen.as_str()),
+                    );
+                    self.write_status("persistentvolumeclaims", pvc);
+                }
+            }
+        }
+        if waiting {
+            return;
+        }
+        self.bind(pod, &chosen);
+    }
+
+    fn bind(&mut self, mut pod: Value, node: &str) {
+        let ns = pod.str_at(&["metadata", "namespace"]).to_string();
+        let name = pod.str_at(&["metadata", "name"]).to_string();
+        self.unscheduled.remove(&(ns.clone(), name.clone()));
+        pod.set(&["spec", "nodeName"], Value::from(node));
+        let mut conditions: Vec<Value> = pod
+            .array_at(&["status", "conditions"])
+            .iter()
+            .filter(|c| c.str_at(&["type"]) != "PodScheduled")
+            .cloned()
+            .collect();
+        conditions.push(Value::from([
+            ("lastProbeTime", Value::Null),
+            ("lastTransitionTime", Value::from(rfc3339(self.now))),
+            ("status", Value::from("True")),
+            ("type", Value::from("PodScheduled")),
+        ]));
+        pod.set(&["status", "conditions"], Value::from(conditions));
+        if let Some(stored) = self.write_status("pods", pod) {
+            self.record_event(
+                &stored,
+                "",
+                NORMAL,
+                "Scheduled",
+                &format!("Successfully assigned {ns}/{name} to {node}"),
+                SOURCE,
+            );
+        }
+    }
+
+    fn fail_scheduling(&mut self, pod: &Value, message: String) {
+        let mut updated = pod.clone();
+        let mut conditions: Vec<Value> = pod
+            .array_at(&["status", "conditions"])
+            .iter()
+            .filter(|c| c.str_at(&["type"]) != "PodScheduled")
+            .cloned()
+            .collect();
+        let previous = pod
+            .array_at(&["status", "conditions"])
+            .iter()
+            .find(|c| c.str_at(&["type"]) == "PodScheduled");
+        let since = previous
+            .filter(|c| c.str_at(&["status"]) == "False")
+            .map(|c| c.str_at(&["lastTransitionTime"]).to_string())
+            .unwrap_or_else(|| rfc3339(self.now));
+        conditions.push(Value::from([
+            ("lastProbeTime", Value::Null),
+            ("lastTransitionTime", Value::from(since)),
+            ("message", Value::from(message.as_str())),
+            ("reason", Value::from("Unschedulable")),
+            ("status", Value::from("False")),
+            ("type", Value::from("PodScheduled")),
+        ]));
+        updated.set(&["status", "conditions"], Value::from(conditions));
+        let stored = self
+            .write_status("pods", updated)
+            .unwrap_or_else(|| pod.clone());
+        self.record_event(&stored, "", WARNING, "FailedScheduling", &message, SOURCE);
+        let ns = pod.str_at(&["metadata", "namespace"]).to_string();
+        let name = pod.str_at(&["metadata", "name"]).to_string();
+        self.enqueue_after(Work::Schedule(ns, name), timing::SCHEDULE_RETRY_MS, true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_sorts_entries_as_strings() {
+        assert_eq!(
+            histogram(&[
+                "Insufficient memory",
+                "node(s) had untolerated taint(s)",
+                "Insufficient memory"
+            ]),
+            "1 node(s) had untolerated taint(s), 2 Insufficient memory"
+        );
+    }
+
+    #[test]
+    fn quantities_parse() {
+        assert_eq!(cpu_millis(Some(&Value::from("250m"))), 250);
+        assert_eq!(cpu_millis(Some(&Value::Int(2))), 2000);
+        assert_eq!(bytes(Some(&Value::from("64Mi"))), 64 * 1024 * 1024);
+    }
+}

@@ -1,0 +1,237 @@
+//! The simulation engine: virtual clock, timed-event queue ordered by
+//! `(time, seq)`, and the controllers' work queue (informers + workqueue).
+//!
+//! Store writes enqueue reconcile work; `advance` pops due timers in order and
+//! drains the work queue at every instant, so controllers react to changes
+//! immediately in virtual time while kubelet and provisioner delays come from
+//! timers. Idle time costs O(timers). "Background" timers (retry loops, event
+//! expiry) never keep [`Sim::run_until_idle`] alive.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
+
+use crate::apiserver::store::Store;
+use crate::apiserver::watch::Watches;
+use crate::config::SimConfig;
+use crate::kubelet::Kubelet;
+use crate::limits;
+use crate::rng::Rng;
+
+/// A reconcile request for one controller and one key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Work {
+    /// StatefulSet controller, key namespace/name.
+    StatefulSet(String, String),
+    /// Scheduler: try to bind this pod.
+    Schedule(String, String),
+    /// Kubelet: sync this pod.
+    Kubelet(String, String),
+    /// PV controller and provisioner: sync this claim.
+    Claim(String, String),
+    /// PV controller: sync this volume.
+    Volume(String),
+    /// Garbage collector: dependents of this owner uid.
+    Dependents(String),
+    /// Namespace controller: empty a terminating namespace.
+    Namespace(String),
+}
+
+/// What a timer does when it fires.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Action {
+    /// Enqueue reconcile work.
+    Enqueue(Work),
+    /// Drop an Event object whose TTL passed.
+    ExpireEvent(String, String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Timer {
+    pub at: u64,
+    pub seq: u64,
+    pub action: Action,
+}
+
+/// The whole simulated cluster. Cheap enough to clone for snapshots.
+#[derive(Debug, Clone)]
+pub struct Sim {
+    pub(crate) config: SimConfig,
+    pub(crate) now: u64,
+    pub(crate) seq: u64,
+    pub(crate) rng: Rng,
+    pub(crate) store: Store,
+    pub(crate) watches: Watches,
+    foreground: BinaryHeap<Reverse<Timer>>,
+    background: BinaryHeap<Reverse<Timer>>,
+    queue: VecDeque<Work>,
+    queued: BTreeSet<Work>,
+    pub(crate) kubelet: Kubelet,
+    pub(crate) events: crate::events::EventIndex,
+    /// Pods waiting for the scheduler (namespace, name).
+    pub(crate) unscheduled: BTreeSet<(String, String)>,
+    /// Claims being provisioned: (namespace, name) → time the volume is ready.
+    pub(crate) provisioning: BTreeMap<(String, String), u64>,
+}
+
+impl Sim {
+    pub(crate) fn empty(config: SimConfig) -> Sim {
+        Sim {
+            rng: Rng::new(config.seed),
+            config,
+            now: crate::clock::START_MS,
+            seq: 0,
+            store: Store::default(),
+            watches: Watches::default(),
+            foreground: BinaryHeap::new(),
+            background: BinaryHeap::new(),
+            queue: VecDeque::new(),
+            queued: BTreeSet::new(),
+            kubelet: Kubelet::default(),
+            events: Default::default(),
+            unscheduled: BTreeSet::new(),
+            provisioning: BTreeMap::new(),
+        }
+    }
+
+    /// The current virtual time in Unix milliseconds (starts at [`crate::clock::START_MS`]).
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// The configuration this cluster was built from.
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+
+    /// Moves virtual time forward by `ms`, running every timer and reconcile
+    /// due on the way, in `(time, seq)` order.
+    pub fn advance(&mut self, ms: u64) {
+        let target = self.now.saturating_add(ms.min(limits::MAX_ADVANCE_MS));
+        self.settle();
+        let mut fired = 0usize;
+        while let Some(at) = self.earliest_timer() {
+            if at > target || fired >= limits::MAX_EVENTS_PER_ADVANCE {
+                break;
+            }
+            let Some(timer) = self.pop_timer() else { break };
+            self.now = self.now.max(timer.at);
+            self.fire(timer.action);
+            self.settle();
+            fired += 1;
+        }
+        self.now = self.now.max(target);
+    }
+
+    /// When the next foreground timer is due (now, if reconcile work is
+    /// pending); `None` when the cluster is idle. Retry loops and event
+    /// expiry are background and never reported here.
+    pub fn next_event_at(&self) -> Option<u64> {
+        if !self.queue.is_empty() {
+            return Some(self.now);
+        }
+        self.foreground.peek().map(|Reverse(t)| t.at)
+    }
+
+    /// Advances until no foreground timer is left or `max_ms` passed; returns
+    /// the virtual milliseconds advanced.
+    pub fn run_until_idle(&mut self, max_ms: u64) -> u64 {
+        let start = self.now;
+        let limit = start.saturating_add(max_ms);
+        while let Some(at) = self.next_event_at() {
+            if at > limit {
+                break;
+            }
+            self.advance(at - self.now);
+        }
+        self.now - start
+    }
+
+    /// Schedules `action` at absolute time `at`; background timers do not
+    /// count for [`Sim::next_event_at`].
+    pub(crate) fn schedule_at(&mut self, at: u64, action: Action, background: bool) {
+        self.seq += 1;
+        let timer = Timer {
+            at: at.max(self.now),
+            seq: self.seq,
+            action,
+        };
+        if background {
+            self.background.push(Reverse(timer));
+        } else {
+            self.foreground.push(Reverse(timer));
+        }
+    }
+
+    /// Enqueues `work` after `delay_ms` (0 = at this instant, deduplicated).
+    pub(crate) fn enqueue_after(&mut self, work: Work, delay_ms: u64, background: bool) {
+        if delay_ms == 0 {
+            self.enqueue(work);
+        } else {
+            self.schedule_at(self.now + delay_ms, Action::Enqueue(work), background);
+        }
+    }
+
+    /// Enqueues reconcile work at this instant (deduplicated).
+    pub(crate) fn enqueue(&mut self, work: Work) {
+        if self.queued.insert(work.clone()) {
+            self.queue.push_back(work);
+        }
+    }
+
+    fn earliest_timer(&self) -> Option<u64> {
+        let f = self.foreground.peek().map(|Reverse(t)| (t.at, t.seq));
+        let b = self.background.peek().map(|Reverse(t)| (t.at, t.seq));
+        match (f, b) {
+            (Some(x), Some(y)) => Some(x.min(y).0),
+            (x, y) => x.or(y).map(|p| p.0),
+        }
+    }
+
+    fn pop_timer(&mut self) -> Option<Timer> {
+        let f = self.foreground.peek().map(|Reverse(t)| (t.at, t.seq));
+        let b = self.background.peek().map(|Reverse(t)| (t.at, t.seq));
+        let from_foreground = match (f, b) {
+            (Some(x), Some(y)) => x < y,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        let heap = if from_foreground {
+            &mut self.foreground
+        } else {
+            &mut self.background
+        };
+        heap.pop().map(|Reverse(t)| t)
+    }
+
+    fn fire(&mut self, action: Action) {
+        match action {
+            Action::Enqueue(work) => self.enqueue(work),
+            Action::ExpireEvent(ns, name) => self.expire_event(&ns, &name),
+        }
+    }
+
+    /// Drains the work queue at the current instant.
+    pub(crate) fn settle(&mut self) {
+        let mut done = 0usize;
+        while let Some(work) = self.queue.pop_front() {
+            self.queued.remove(&work);
+            self.reconcile(work);
+            done += 1;
+            if done >= limits::MAX_RECONCILES_PER_INSTANT {
+                break;
+            }
+        }
+    }
+
+    fn reconcile(&mut self, work: Work) {
+        match work {
+            Work::StatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
+            Work::Schedule(ns, name) => self.schedule_pod(&ns, &name),
+            Work::Kubelet(ns, name) => self.sync_pod(&ns, &name),
+            Work::Claim(ns, name) => self.sync_claim(&ns, &name),
+            Work::Volume(name) => self.sync_volume(&name),
+            Work::Dependents(uid) => self.collect_dependents(&uid),
+            Work::Namespace(name) => self.sync_namespace(&name),
+        }
+    }
+}

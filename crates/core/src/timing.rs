@@ -1,0 +1,63 @@
+//! Every delay of the simulated cluster, in virtual milliseconds.
+//!
+//! Real clusters are noisy; these values are chosen so that at 1× speed a
+//! learner sees each phase (Pending, ContainerCreating, Running 0/1,
+//! Terminating) for a moment, while a whole three-replica StatefulSet is Ready
+//! within about ten seconds, roughly what a kind cluster on a laptop shows.
+//! Upstream defaults (back-off, probe periods, event TTL) are kept exactly.
+
+/// Scheduler: time from a pod becoming schedulable to its binding.
+pub const SCHEDULE_DELAY_MS: u64 = 40;
+/// Scheduler: retry interval for pods left unschedulable when nothing changes
+/// (`podMaxInUnschedulablePodsDuration`, 5 minutes upstream).
+pub const SCHEDULE_RETRY_MS: u64 = 300_000;
+/// Kubelet: time from binding until the kubelet reports `ContainerCreating`.
+pub const KUBELET_ADMIT_MS: u64 = 300;
+/// Kubelet: pod sandbox creation (network, volumes) before image pulls begin.
+pub const SANDBOX_CREATE_MS: u64 = 700;
+/// Kubelet: fixed part of pulling an image that is not on the node yet.
+pub const IMAGE_PULL_BASE_MS: u64 = 1_200;
+/// Kubelet: pull time per MiB of image (≈ 40 MiB/s).
+pub const IMAGE_PULL_MS_PER_MIB: u64 = 25;
+/// Kubelet: random extra pull time, uniformly in `0..IMAGE_PULL_JITTER_MS`.
+pub const IMAGE_PULL_JITTER_MS: u64 = 600;
+/// Kubelet: time to notice a pull of an image that does not exist failed.
+pub const IMAGE_PULL_FAIL_MS: u64 = 1_500;
+/// Kubelet: creating a container once its image is present.
+pub const CONTAINER_CREATE_MS: u64 = 150;
+/// Kubelet: starting a created container.
+pub const CONTAINER_START_MS: u64 = 100;
+/// Kubelet: status report latency after a container changed state.
+pub const STATUS_REPORT_MS: u64 = 200;
+/// App warm-up: an httpGet or tcpSocket probe on a declared containerPort
+/// succeeds once the container has been running this long.
+pub const APP_WARMUP_MS: u64 = 2_000;
+/// How long a container that exits by itself runs before exiting.
+pub const SHORT_COMMAND_RUN_MS: u64 = 500;
+/// Time a well-behaved process (nginx, redis, ...) needs to exit after SIGTERM.
+pub const PROMPT_EXIT_MS: u64 = 800;
+/// Kubelet: time from all containers stopped to the pod object being removed.
+pub const POD_CLEANUP_MS: u64 = 300;
+/// Kubelet: first restart / pull back-off (`backOffPeriod`, 10s upstream).
+pub const BACKOFF_INITIAL_MS: u64 = 10_000;
+/// Kubelet: back-off cap (`MaxContainerBackOff`, 5 minutes upstream).
+pub const BACKOFF_MAX_MS: u64 = 300_000;
+/// Kubelet: running this long without a crash resets the back-off (10 minutes).
+pub const BACKOFF_RESET_MS: u64 = 600_000;
+/// Probe defaults of core/v1 (`periodSeconds` 10).
+pub const PROBE_PERIOD_DEFAULT_S: i64 = 10;
+/// Probe default `failureThreshold`.
+pub const PROBE_FAILURE_THRESHOLD_DEFAULT: i64 = 3;
+/// Local-path provisioner: time to create a volume once a node is selected.
+pub const PROVISION_MS: u64 = 1_500;
+/// PV controller: time to bind a claim to a freshly provisioned volume.
+pub const BIND_MS: u64 = 100;
+/// PV controller resync period (15s upstream): repeats of waiting/failed events.
+pub const PV_RESYNC_MS: u64 = 15_000;
+/// Events expire this long after their last occurrence (`--event-ttl`, 1h).
+pub const EVENT_TTL_MS: u64 = 3_600_000;
+/// Default `terminationGracePeriodSeconds`.
+pub const DEFAULT_GRACE_SECONDS: i64 = 30;
+/// How long the simulated cluster has existed when a simulation starts
+/// (nodes and system namespaces show this AGE).
+pub const CLUSTER_AGE_MS: u64 = 600_000;

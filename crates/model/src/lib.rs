@@ -6,6 +6,7 @@
 //! and prints them back. It knows nothing about time, controllers or the DOM.
 
 pub mod decode;
+pub mod defaults;
 pub mod json;
 pub mod kinds;
 pub mod labels;

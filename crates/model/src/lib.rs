@@ -13,6 +13,7 @@ pub mod labels;
 pub mod names;
 pub mod quantity;
 pub mod schema;
+pub mod validation;
 pub mod value;
 pub mod yaml;
 

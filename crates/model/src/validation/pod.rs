@@ -1,0 +1,324 @@
+//! Pod-spec validation (`pkg/apis/core/validation/validation.go`,
+//! `ValidatePodSpec` and the container, port, volume and probe helpers), used
+//! for Pods, pod templates of Deployments/ReplicaSets, and the pods the
+//! StatefulSet controller creates (whose failures become FailedCreate events).
+
+use super::{nonnegative, FieldError};
+use crate::names;
+use crate::quantity::Quantity;
+use crate::value::Value;
+use std::collections::BTreeSet;
+
+const PORT_RANGE: &str = "must be between 1 and 65535, inclusive";
+
+/// `ValidatePodSpec` for the spec at `path` (e.g. `spec`, `spec.template.spec`).
+pub fn validate_pod_spec(spec: &Value, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let volumes = volumes(spec, path, &mut errs);
+    let containers = spec.array_at(&["containers"]);
+    if containers.is_empty() {
+        errs.push(FieldError::required(&format!("{path}.containers"), ""));
+    }
+    let mut all_names = BTreeSet::new();
+    for list in ["initContainers", "containers"] {
+        for (i, c) in spec.array_at(&[list]).iter().enumerate() {
+            container(
+                c,
+                &format!("{path}.{list}[{i}]"),
+                &volumes,
+                &mut all_names,
+                &mut errs,
+            );
+        }
+    }
+    let restart = spec.str_at(&["restartPolicy"]);
+    if !["Always", "OnFailure", "Never"].contains(&restart) {
+        errs.push(FieldError::not_supported(
+            &format!("{path}.restartPolicy"),
+            restart.into(),
+            &["Always", "OnFailure", "Never"],
+        ));
+    }
+    let dns = spec.str_at(&["dnsPolicy"]);
+    let dns_supported = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
+    if !dns_supported.contains(&dns) {
+        errs.push(FieldError::not_supported(
+            &format!("{path}.dnsPolicy"),
+            dns.into(),
+            &dns_supported,
+        ));
+    }
+    nonnegative(
+        spec,
+        &["terminationGracePeriodSeconds"],
+        &format!("{path}.terminationGracePeriodSeconds"),
+        &mut errs,
+    );
+    for field in ["hostname", "subdomain"] {
+        let v = spec.str_at(&[field]);
+        if !v.is_empty() {
+            for msg in names::dns1123_label(v) {
+                errs.push(FieldError::invalid(
+                    &format!("{path}.{field}"),
+                    v.into(),
+                    &msg,
+                ));
+            }
+        }
+    }
+    errs
+}
+
+/// Volume names (returned for mount checks) and sources.
+fn volumes(spec: &Value, path: &str, errs: &mut Vec<FieldError>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    for (i, v) in spec.array_at(&["volumes"]).iter().enumerate() {
+        let p = format!("{path}.volumes[{i}]");
+        let name = v.str_at(&["name"]);
+        if name.is_empty() {
+            errs.push(FieldError::required(&format!("{p}.name"), ""));
+        } else {
+            for msg in names::dns1123_label(name) {
+                errs.push(FieldError::invalid(&format!("{p}.name"), name.into(), &msg));
+            }
+            if !seen.insert(name.to_string()) {
+                errs.push(FieldError::duplicate(&format!("{p}.name"), name.into()));
+            }
+        }
+        let sources = v
+            .as_object()
+            .map_or(0, |m| m.keys().filter(|k| k.as_str() != "name").count());
+        if sources == 0 {
+            errs.push(FieldError::required(&p, "must specify a volume type"));
+        } else if sources > 1 {
+            errs.push(FieldError::forbidden(
+                &p,
+                "may not specify more than 1 volume type",
+            ));
+        }
+        if let Some(claim) = v.get("persistentVolumeClaim").filter(|c| !c.is_null()) {
+            if claim.str_at(&["claimName"]).is_empty() {
+                errs.push(FieldError::required(
+                    &format!("{p}.persistentVolumeClaim.claimName"),
+                    "",
+                ));
+            }
+        }
+    }
+    seen
+}
+
+/// `IsValidPortName`
+fn port_name_errors(name: &str) -> Vec<&'static str> {
+    let mut errs = Vec::new();
+    if name.len() > 15 {
+        errs.push("must be no more than 15 characters");
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+    }
+    if !name.bytes().any(|b| b.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)");
+    }
+    if name.contains("--") {
+        errs.push("must not contain consecutive hyphens");
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        errs.push("must not begin or end with a hyphen");
+    }
+    errs
+}
+
+fn port_number(v: &Value, field: &str, path: &str, required: bool, errs: &mut Vec<FieldError>) {
+    match v.i64_at(&[field]) {
+        None | Some(0) if required => {
+            errs.push(FieldError::required(&format!("{path}.{field}"), ""))
+        }
+        None | Some(0) => {}
+        Some(n) if !(1..=65535).contains(&n) => errs.push(FieldError::invalid(
+            &format!("{path}.{field}"),
+            Value::Int(n),
+            PORT_RANGE,
+        )),
+        Some(_) => {}
+    }
+}
+
+fn container(
+    c: &Value,
+    path: &str,
+    volumes: &BTreeSet<String>,
+    all_names: &mut BTreeSet<String>,
+    errs: &mut Vec<FieldError>,
+) {
+    let name = c.str_at(&["name"]);
+    if name.is_empty() {
+        errs.push(FieldError::required(&format!("{path}.name"), ""));
+    } else {
+        let msgs = names::dns1123_label(name);
+        for msg in &msgs {
+            errs.push(FieldError::invalid(
+                &format!("{path}.name"),
+                name.into(),
+                msg,
+            ));
+        }
+        if msgs.is_empty() && !all_names.insert(name.to_string()) {
+            errs.push(FieldError::duplicate(&format!("{path}.name"), name.into()));
+        }
+    }
+    let image = c.str_at(&["image"]);
+    if image.is_empty() {
+        errs.push(FieldError::required(&format!("{path}.image"), ""));
+    } else if image.trim() != image {
+        errs.push(FieldError::invalid(
+            &format!("{path}.image"),
+            image.into(),
+            "must not have leading or trailing whitespace",
+        ));
+    }
+    for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if let Some(p) = c.get(probe).filter(|p| !p.is_null()) {
+            probe_errors(
+                p,
+                &format!("{path}.{probe}"),
+                probe != "readinessProbe",
+                errs,
+            );
+        }
+    }
+    let mut port_names = BTreeSet::new();
+    for (i, port) in c.array_at(&["ports"]).iter().enumerate() {
+        let p = format!("{path}.ports[{i}]");
+        let port_name = port.str_at(&["name"]);
+        if !port_name.is_empty() {
+            let msgs = port_name_errors(port_name);
+            for msg in &msgs {
+                errs.push(FieldError::invalid(
+                    &format!("{p}.name"),
+                    port_name.into(),
+                    msg,
+                ));
+            }
+            if msgs.is_empty() && !port_names.insert(port_name.to_string()) {
+                errs.push(FieldError::duplicate(
+                    &format!("{p}.name"),
+                    port_name.into(),
+                ));
+            }
+        }
+        port_number(port, "containerPort", &p, true, errs);
+        port_number(port, "hostPort", &p, false, errs);
+        protocol(port, &p, errs);
+    }
+    for (i, env) in c.array_at(&["env"]).iter().enumerate() {
+        if env.str_at(&["name"]).is_empty() {
+            errs.push(FieldError::required(&format!("{path}.env[{i}].name"), ""));
+        }
+    }
+    let mut mount_paths = BTreeSet::new();
+    for (i, m) in c.array_at(&["volumeMounts"]).iter().enumerate() {
+        let p = format!("{path}.volumeMounts[{i}]");
+        let mount_name = m.str_at(&["name"]);
+        if mount_name.is_empty() {
+            errs.push(FieldError::required(&format!("{p}.name"), ""));
+        } else if !volumes.contains(mount_name) {
+            errs.push(FieldError::not_found(
+                &format!("{p}.name"),
+                mount_name.into(),
+            ));
+        }
+        let mount_path = m.str_at(&["mountPath"]);
+        if mount_path.is_empty() {
+            errs.push(FieldError::required(&format!("{p}.mountPath"), ""));
+        } else if !mount_paths.insert(mount_path.to_string()) {
+            errs.push(FieldError::invalid(
+                &format!("{p}.mountPath"),
+                mount_path.into(),
+                "must be unique",
+            ));
+        }
+    }
+    let pull = c.str_at(&["imagePullPolicy"]);
+    if !["Always", "IfNotPresent", "Never"].contains(&pull) {
+        errs.push(FieldError::not_supported(
+            &format!("{path}.imagePullPolicy"),
+            pull.into(),
+            &["Always", "IfNotPresent", "Never"],
+        ));
+    }
+    resources(c, path, errs);
+}
+
+fn protocol(port: &Value, path: &str, errs: &mut Vec<FieldError>) {
+    let proto = port.str_at(&["protocol"]);
+    if proto.is_empty() {
+        errs.push(FieldError::required(&format!("{path}.protocol"), ""));
+    } else if !["SCTP", "TCP", "UDP"].contains(&proto) {
+        errs.push(FieldError::not_supported(
+            &format!("{path}.protocol"),
+            proto.into(),
+            &["SCTP", "TCP", "UDP"],
+        ));
+    }
+}
+
+fn probe_errors(p: &Value, path: &str, success_must_be_one: bool, errs: &mut Vec<FieldError>) {
+    let handlers = ["exec", "httpGet", "tcpSocket", "grpc"]
+        .iter()
+        .filter(|h| p.get(h).is_some_and(|v| !v.is_null()))
+        .count();
+    if handlers == 0 {
+        errs.push(FieldError::required(path, "must specify a handler type"));
+    } else if handlers > 1 {
+        errs.push(FieldError::forbidden(
+            path,
+            "may not specify more than 1 handler type",
+        ));
+    }
+    for field in [
+        "initialDelaySeconds",
+        "timeoutSeconds",
+        "periodSeconds",
+        "successThreshold",
+        "failureThreshold",
+    ] {
+        nonnegative(p, &[field], &format!("{path}.{field}"), errs);
+    }
+    if success_must_be_one {
+        if let Some(n) = p.i64_at(&["successThreshold"]).filter(|n| *n != 1) {
+            errs.push(FieldError::invalid(
+                &format!("{path}.successThreshold"),
+                Value::Int(n),
+                "must be 1",
+            ));
+        }
+    }
+}
+
+fn resources(c: &Value, path: &str, errs: &mut Vec<FieldError>) {
+    let get = |kind: &str, name: &str| {
+        c.at(&["resources", kind, name]).and_then(|v| match v {
+            Value::String(s) => Quantity::parse(s).ok(),
+            Value::Int(i) => Some(Quantity::from_units(*i, crate::quantity::Format::DecimalSI)),
+            _ => None,
+        })
+    };
+    let Some(requests) = c.at(&["resources", "requests"]).and_then(Value::as_object) else {
+        return;
+    };
+    for name in requests.keys() {
+        if let (Some(req), Some(limit)) = (get("requests", name), get("limits", name)) {
+            if req > limit {
+                errs.push(FieldError::invalid(
+                    &format!("{path}.resources.requests[{name}]"),
+                    req.to_string().into(),
+                    &format!("must be less than or equal to {name} limit of {limit}"),
+                ));
+            }
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! positions, defaults and validates them with the API server's own messages,
 //! and prints them back. It knows nothing about time, controllers or the DOM.
 
+pub mod apply;
 pub mod decode;
 pub mod defaults;
 pub mod json;

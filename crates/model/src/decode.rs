@@ -190,7 +190,9 @@ pub fn decode_manifest(text: &str, source: &str) -> Decoded {
             } else {
                 format!("error parsing {source}: {}", e.message)
             };
-            stop = Some(ctx.diagnostic(body, None, Some(e.pos), 1, None));
+            let line = ctx.lines.get(e.pos.line.wrapping_sub(1)).copied();
+            let hint = syntax_hint(&e.message, line);
+            stop = Some(ctx.diagnostic(body, None, Some(e.pos), 1, hint));
         }
     }
     if let Some(mut d) = stop {
@@ -348,6 +350,7 @@ pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
 
 struct Strict {
     type_error: Option<(String, String)>,
+    /// Unknown field paths with a hint for each.
     unknown: Vec<(String, Option<String>)>,
 }
 
@@ -396,8 +399,44 @@ fn strict_decode(
         Some("BadRequest"),
         pos,
         width,
-        hint.as_ref().map(|h| format!("did you mean {h:?}?")),
+        hint.clone(),
     ))
+}
+
+/// A hint for a field written one level too high (`resources` next to `spec`).
+fn belongs_under(s: &Struct, key: &str) -> Option<String> {
+    s.fields.iter().find_map(|f| match f.ty {
+        Ty::Struct(inner) if inner.field(key).is_some() => Some(format!(
+            "{key:?} belongs under {:?}: indent it one level further",
+            f.name
+        )),
+        _ => None,
+    })
+}
+
+/// A hint for a go-yaml syntax error.
+fn syntax_hint(message: &str, line: Option<&str>) -> Option<String> {
+    if message.contains("found character that cannot start any token")
+        && line.is_some_and(|l| l.contains('\t'))
+        || message.contains("tab character")
+    {
+        return Some("YAML indentation must use spaces, not tabs".to_string());
+    }
+    if message.contains("mapping values are not allowed") {
+        return Some(
+            "check this line's indentation, or quote a value that contains \": \"".to_string(),
+        );
+    }
+    if message.contains("did not find expected key") {
+        return Some("this line is not aligned with the keys above it".to_string());
+    }
+    if message.contains("did not find expected ',' or ']'") {
+        return Some("a `[` list is not closed".to_string());
+    }
+    if message.contains("found unexpected end of stream") {
+        return Some("a quoted string is not closed".to_string());
+    }
+    None
 }
 
 fn json_kind(v: &Value) -> String {
@@ -444,7 +483,9 @@ impl Strict {
             let child_path = join(path, key);
             match s.field(key) {
                 None => {
-                    let hint = closest(key, s.fields.iter().map(|f| f.name)).map(str::to_string);
+                    let hint = closest(key, s.fields.iter().map(|f| f.name))
+                        .map(|name| format!("did you mean {name:?}?"))
+                        .or_else(|| belongs_under(s, key));
                     self.unknown.push((child_path, hint));
                 }
                 Some(field) => {

@@ -1,1 +1,5 @@
-fn main() {}
+//! Browser entry point: mounts the playground on the page body.
+
+fn main() {
+    yew::Renderer::<ordinal_web::App>::new().render();
+}

@@ -202,6 +202,23 @@ pub fn parse_stream(text: &str) -> Stream {
         });
         return stream;
     }
+    if let Some(pieces) = json_stream(text) {
+        for (first_line, piece) in pieces {
+            if stream.docs.len() >= MAX_DOCUMENTS {
+                stream.error = Some(too_many_documents(first_line));
+                return stream;
+            }
+            match parse_document(&piece, first_line) {
+                Ok(Some(doc)) => stream.docs.push(doc),
+                Ok(None) => {}
+                Err(e) => {
+                    stream.error = Some(e);
+                    return stream;
+                }
+            }
+        }
+        return stream;
+    }
     let chunks = match split_chunks(text) {
         Ok(c) => c,
         Err(e) => {
@@ -211,14 +228,7 @@ pub fn parse_stream(text: &str) -> Stream {
     };
     for chunk in chunks {
         if stream.docs.len() >= MAX_DOCUMENTS {
-            stream.error = Some(YamlError {
-                message: format!("the manifest has more than {MAX_DOCUMENTS} documents"),
-                pos: Pos {
-                    line: chunk.first_line,
-                    column: 1,
-                },
-                conversion: false,
-            });
+            stream.error = Some(too_many_documents(chunk.first_line));
             return stream;
         }
         match parse_document(&chunk.text, chunk.first_line) {
@@ -231,6 +241,62 @@ pub fn parse_stream(text: &str) -> Stream {
         }
     }
     stream
+}
+
+/// A stream of several concatenated JSON objects (`{...}{...}`), which kubectl
+/// reads with a JSON decoder: each object with the line it starts on. `None`
+/// for anything else (a single object is parsed as YAML, like kubectl's
+/// fallback, so trailing commas still work).
+fn json_stream(text: &str) -> Option<Vec<(usize, String)>> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut start, mut start_line, mut line) = (None, 1, 1);
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            line += 1;
+        }
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => {
+                if depth == 0 {
+                    start = Some(i);
+                    start_line = line;
+                }
+                depth += 1;
+            }
+            '}' | ']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    let piece = &text[start?..=i];
+                    crate::json::parse(piece).ok()?;
+                    pieces.push((start_line, piece.to_string()));
+                }
+            }
+            c if depth == 0 && !c.is_whitespace() => return None,
+            _ => {}
+        }
+    }
+    (pieces.len() > 1 && depth == 0).then_some(pieces)
+}
+
+fn too_many_documents(line: usize) -> YamlError {
+    YamlError {
+        message: format!("the manifest has more than {MAX_DOCUMENTS} documents"),
+        pos: Pos { line, column: 1 },
+        conversion: false,
+    }
 }
 
 /// Parses one document's text (no `---` splitting); `None` when it is empty.

@@ -648,7 +648,9 @@ impl Scanner {
     fn scan_to_next_token(&mut self) -> ScanResult<()> {
         loop {
             if self.mark.column == 0 && self.ch(0) == '\u{feff}' {
-                self.skip();
+                // A byte-order mark is dropped by the reader, not counted.
+                self.pos += 1;
+                self.mark.index += 1;
             }
             while self.ch(0) == ' '
                 || ((self.flow_level > 0 || !self.simple_key_allowed) && self.ch(0) == '\t')

@@ -167,3 +167,19 @@ fn infinity_cannot_become_json() {
     let e = parse_stream("a: .inf\n").error.unwrap();
     assert_eq!(e.message, "json: unsupported value: +Inf");
 }
+
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    let s = parse_stream("\u{feff}apiVersion: v1\nkind: ConfigMap\n");
+    assert_eq!(s.docs[0].value.str_at(&["kind"]), "ConfigMap");
+}
+
+#[test]
+fn concatenated_json_objects_are_a_stream() {
+    let s = parse_stream("{\"kind\": \"A\"}\n{\"kind\": \"B\",\n \"x\": [1]}\n");
+    assert_eq!(s.docs.len(), 2);
+    assert_eq!(s.docs[1].value.str_at(&["kind"]), "B");
+    assert_eq!(s.docs[1].spans.key("x").map(|p| p.line), Some(3));
+    let single = parse_stream("{\"kind\": \"A\",}\n");
+    assert_eq!(single.docs.len(), 1);
+}

@@ -1,6 +1,8 @@
 //! Robustness: mutated seed manifests and random bytes never make decoding,
 //! defaulting, validation or printing panic, and pathological inputs (deep
 //! nesting, alias bombs, huge scalars) are refused with an error.
+//! Native only: proptest needs OS randomness, which wasm32 lacks.
+#![cfg(not(target_arch = "wasm32"))]
 
 use ordinal_model::decode::decode_manifest;
 use ordinal_model::defaults::apply_defaults;

@@ -3,6 +3,7 @@
 //! natively (tests, the `ordinal` CLI) and in the browser.
 
 pub mod cmd;
+pub mod describe;
 pub mod duration;
 pub mod podshell;
 pub mod printers;

@@ -4,6 +4,7 @@
 
 mod apply;
 mod delete;
+mod describe;
 mod exec;
 pub mod flags;
 mod get;
@@ -11,6 +12,8 @@ mod misc;
 mod output;
 mod rollout;
 mod watch;
+
+pub use apply::LAST_APPLIED;
 
 use ordinal_core::error::{ApiError, Reason};
 use ordinal_model::kinds::{self, ResourceInfo};
@@ -81,6 +84,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         .collect();
     match command {
         "get" => get::run(session, &rest, &mut out),
+        "describe" => describe::run(session, &rest, &mut out),
         "apply" => apply::run(session, &rest, stdin, apply::Mode::Apply, &mut out),
         "create" => apply::create(session, &rest, stdin, &mut out),
         "replace" => apply::run(session, &rest, stdin, apply::Mode::Replace, &mut out),

@@ -9,6 +9,9 @@ mod pods;
 mod storage;
 mod workloads;
 
+pub use pods::pod_status;
+pub use storage::{access_modes, canonical_quantity, is_default_class};
+
 use ordinal_model::Value;
 
 use crate::duration::human_duration;

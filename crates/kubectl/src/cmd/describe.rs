@@ -1,0 +1,162 @@
+//! `kubectl describe TYPE [NAME...]`: fetches the object, its events and
+//! the related objects a describer needs, and prints the layouts of
+//! `crate::describe`, separated by blank lines when several objects match.
+
+use ordinal_model::labels::Selector;
+use ordinal_model::Value;
+
+use super::flags::{self, switch, value, FlagSpec};
+use super::{api_error, client_error, flag_error, namespace_of, resolve};
+use crate::describe::{self, Context};
+use crate::printers::PrintContext;
+use crate::shell::Session;
+use crate::transcript::CommandOutput;
+
+const SPECS: &[FlagSpec] = &[
+    value("selector", Some('l')),
+    switch("all-namespaces", Some('A')),
+    value("show-events", None),
+    value("filename", Some('f')),
+];
+
+fn events_for(session: &Session, obj: &Value) -> Vec<Value> {
+    let name = obj.str_at(&["metadata", "name"]);
+    let ns = obj.str_at(&["metadata", "namespace"]);
+    let kind = obj.str_at(&["kind"]);
+    let uid = obj.str_at(&["metadata", "uid"]);
+    let ns_filter = if ns.is_empty() { None } else { Some(ns) };
+    session
+        .sim
+        .list("events", ns_filter, "")
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| {
+            let involved = e.get("involvedObject").cloned().unwrap_or_default();
+            let event_uid = involved.str_at(&["uid"]);
+            involved.str_at(&["name"]) == name
+                && involved.str_at(&["kind"]) == kind
+                && (event_uid.is_empty() || uid.is_empty() || event_uid == uid)
+        })
+        .collect()
+}
+
+fn related(session: &Session, obj: &Value) -> Vec<Value> {
+    let ns = obj.str_at(&["metadata", "namespace"]);
+    match obj.str_at(&["kind"]) {
+        "StatefulSet" => {
+            let Ok(selector) = Selector::from_label_selector(
+                obj.at(&["spec", "selector"]).unwrap_or(&Value::Null),
+            ) else {
+                return Vec::new();
+            };
+            session
+                .sim
+                .list("pods", Some(ns), "")
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
+                .collect()
+        }
+        "PersistentVolumeClaim" => {
+            let claim = obj.str_at(&["metadata", "name"]);
+            session
+                .sim
+                .list("pods", Some(ns), "")
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| {
+                    p.array_at(&["spec", "volumes"])
+                        .iter()
+                        .any(|v| v.str_at(&["persistentVolumeClaim", "claimName"]) == claim)
+                })
+                .collect()
+        }
+        "Service" => {
+            let selector = format!(
+                "kubernetes.io/service-name={}",
+                obj.str_at(&["metadata", "name"])
+            );
+            session
+                .sim
+                .list("endpointslices", Some(ns), &selector)
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Runs `kubectl describe`.
+pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("describe", &e, out),
+    };
+    let Some(first) = parsed.args.first() else {
+        return client_error("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.", out);
+    };
+    let namespace = namespace_of(&parsed);
+    let (kind, names): (String, Vec<String>) = match first.split_once('/') {
+        Some((k, n)) => (k.to_string(), vec![n.to_string()]),
+        None => (first.clone(), parsed.args[1..].to_vec()),
+    };
+    let Some(info) = resolve(&kind, out) else {
+        return;
+    };
+    let mut objects = Vec::new();
+    if names.is_empty() {
+        let ns = if parsed.has("all-namespaces") {
+            None
+        } else {
+            Some(namespace.as_str())
+        };
+        match session
+            .sim
+            .list(info.plural, ns, parsed.get("selector").unwrap_or(""))
+        {
+            Ok(items) => objects = items,
+            Err(e) => return api_error(&e, out),
+        }
+        if objects.is_empty() {
+            if info.namespaced && ns.is_some() {
+                out.errln(&format!("No resources found in {namespace} namespace."));
+            } else {
+                out.errln("No resources found");
+            }
+            return;
+        }
+    } else {
+        for name in &names {
+            match session.sim.get(info.plural, &namespace, name) {
+                Ok(obj) => objects.push(obj),
+                Err(e) => {
+                    api_error(&e, out);
+                }
+            }
+        }
+    }
+    let show_events = parsed.get("show-events") != Some("false");
+    let now_ms = session.sim.now();
+    for (i, obj) in objects.iter().enumerate() {
+        let related = related(session, obj);
+        let ctx = Context {
+            print: PrintContext { now_ms },
+            events: if show_events {
+                events_for(session, obj)
+            } else {
+                Vec::new()
+            },
+            related: &related,
+        };
+        let text = describe::describe(obj, &ctx).unwrap_or_else(|| {
+            format!(
+                "Name:         {}\nNamespace:    {}\n",
+                obj.str_at(&["metadata", "name"]),
+                obj.str_at(&["metadata", "namespace"])
+            )
+        });
+        if i > 0 {
+            out.out("\n\n");
+        }
+        out.out(&text);
+    }
+}

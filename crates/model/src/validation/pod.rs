@@ -20,7 +20,7 @@ pub fn validate_pod_spec(spec: &Value, path: &str) -> Vec<FieldError> {
         errs.push(FieldError::required(&format!("{path}.containers"), ""));
     }
     let mut all_names = BTreeSet::new();
-    for list in ["initContainers", "containers"] {
+    for list in ["containers", "initContainers"] {
         for (i, c) in spec.array_at(&[list]).iter().enumerate() {
             container(
                 c,
@@ -40,7 +40,7 @@ pub fn validate_pod_spec(spec: &Value, path: &str) -> Vec<FieldError> {
         ));
     }
     let dns = spec.str_at(&["dnsPolicy"]);
-    let dns_supported = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
+    let dns_supported = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"];
     if !dns_supported.contains(&dns) {
         errs.push(FieldError::not_supported(
             &format!("{path}.dnsPolicy"),
@@ -85,16 +85,17 @@ fn volumes(spec: &Value, path: &str, errs: &mut Vec<FieldError>) -> BTreeSet<Str
                 errs.push(FieldError::duplicate(&format!("{p}.name"), name.into()));
             }
         }
-        let sources = v
+        let sources: Vec<&String> = v
             .as_object()
-            .map_or(0, |m| m.keys().filter(|k| k.as_str() != "name").count());
-        if sources == 0 {
-            errs.push(FieldError::required(&p, "must specify a volume type"));
-        } else if sources > 1 {
-            errs.push(FieldError::forbidden(
-                &p,
+            .map(|m| m.keys().filter(|k| k.as_str() != "name").collect())
+            .unwrap_or_default();
+        match sources.as_slice() {
+            [] => errs.push(FieldError::required(&p, "must specify a volume type")),
+            [_] => {}
+            [_, extra, ..] => errs.push(FieldError::forbidden(
+                &format!("{p}.{extra}"),
                 "may not specify more than 1 volume type",
-            ));
+            )),
         }
         if let Some(claim) = v.get("persistentVolumeClaim").filter(|c| !c.is_null()) {
             if claim.str_at(&["claimName"]).is_empty() {
@@ -158,15 +159,14 @@ fn container(
     if name.is_empty() {
         errs.push(FieldError::required(&format!("{path}.name"), ""));
     } else {
-        let msgs = names::dns1123_label(name);
-        for msg in &msgs {
+        for msg in names::dns1123_label(name) {
             errs.push(FieldError::invalid(
                 &format!("{path}.name"),
                 name.into(),
-                msg,
+                &msg,
             ));
         }
-        if msgs.is_empty() && !all_names.insert(name.to_string()) {
+        if !all_names.insert(name.to_string()) {
             errs.push(FieldError::duplicate(&format!("{path}.name"), name.into()));
         }
     }
@@ -267,17 +267,32 @@ fn protocol(port: &Value, path: &str, errs: &mut Vec<FieldError>) {
 }
 
 fn probe_errors(p: &Value, path: &str, success_must_be_one: bool, errs: &mut Vec<FieldError>) {
-    let handlers = ["exec", "httpGet", "tcpSocket", "grpc"]
-        .iter()
+    let handlers: Vec<&str> = ["exec", "httpGet", "tcpSocket", "grpc"]
+        .into_iter()
         .filter(|h| p.get(h).is_some_and(|v| !v.is_null()))
-        .count();
-    if handlers == 0 {
+        .collect();
+    if handlers.is_empty() {
         errs.push(FieldError::required(path, "must specify a handler type"));
-    } else if handlers > 1 {
+    }
+    for extra in handlers.iter().skip(1) {
         errs.push(FieldError::forbidden(
-            path,
+            &format!("{path}.{extra}"),
             "may not specify more than 1 handler type",
         ));
+    }
+    for handler in ["httpGet", "tcpSocket"] {
+        let port_path = format!("{path}.{handler}.port");
+        match p.at(&[handler, "port"]) {
+            Some(Value::Int(n)) if !(1..=65535).contains(n) => {
+                errs.push(FieldError::invalid(&port_path, Value::Int(*n), PORT_RANGE))
+            }
+            Some(Value::String(name)) => {
+                for msg in port_name_errors(name) {
+                    errs.push(FieldError::invalid(&port_path, name.as_str().into(), msg));
+                }
+            }
+            _ => {}
+        }
     }
     for field in [
         "initialDelaySeconds",

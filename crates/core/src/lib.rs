@@ -29,7 +29,6 @@ pub mod config;
 pub mod controller;
 pub mod error;
 pub mod events;
-pub mod json;
 pub mod kubelet;
 pub mod limits;
 pub mod resources;

@@ -19,7 +19,7 @@ pub const MAX_WATCHES: usize = 256;
 pub const MAX_WATCH_BUFFER: usize = 200_000;
 /// Controller reconciles processed at one virtual instant before time moves on
 /// (protects against a feedback loop between controllers).
-pub const MAX_RECONCILES_PER_INSTANT: usize = 2_000_000;
+pub const MAX_RECONCILES_PER_INSTANT: usize = 500_000;
 /// Timed events processed by one `advance` call before it gives up.
 pub const MAX_EVENTS_PER_ADVANCE: usize = 20_000_000;
 /// Length of a simulation step: `advance` refuses more than this at once.

@@ -137,10 +137,12 @@ impl Sim {
     pub fn run_until_idle(&mut self, max_ms: u64) -> u64 {
         let start = self.now;
         let limit = start.saturating_add(max_ms);
+        let mut stalled = 0;
         while let Some(at) = self.next_event_at() {
-            if at > limit {
+            if at > limit || stalled > 1 {
                 break;
             }
+            stalled = if at == self.now { stalled + 1 } else { 0 };
             self.advance(at - self.now);
         }
         self.now - start

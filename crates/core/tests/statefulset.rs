@@ -1,7 +1,7 @@
 //! StatefulSet scenarios under both pod management policies, with invariant
 //! checks after every step.
 
-use ordinal_core::{DeleteOptions, Sim, SimConfig, Value};
+use ordinal_core::{DeleteOptions, PatchType, Propagation, Sim, SimConfig, Value, WatchEventKind};
 
 fn sts(name: &str, replicas: i64, policy: &str, image: &str) -> Value {
     let mut v = Value::object();
@@ -251,4 +251,480 @@ fn missing_storage_class_leaves_claims_pending_with_an_event() {
         == "storageclass.storage.k8s.io \"managed-nfs-storage\" not found"));
     let pod = sim.get("pods", "default", "db-0").expect("pod");
     assert_eq!(pod.str_at(&["status", "phase"]), "Pending");
+}
+
+fn set_image(sim: &mut Sim, name: &str, image: &str) {
+    let patch = Value::from([(
+        "spec",
+        Value::from([(
+            "template",
+            Value::from([(
+                "spec",
+                Value::from([(
+                    "containers",
+                    Value::from(vec![Value::from([
+                        ("name", Value::from("nginx")),
+                        ("image", Value::from(image)),
+                    ])]),
+                )]),
+            )]),
+        )]),
+    )]);
+    sim.patch(
+        "statefulsets",
+        "default",
+        name,
+        &patch,
+        PatchType::Strategic,
+    )
+    .expect("patched");
+}
+
+fn image_of(sim: &Sim, pod: &str) -> String {
+    sim.get("pods", "default", pod)
+        .expect("pod")
+        .array_at(&["spec", "containers"])[0]
+        .str_at(&["image"])
+        .to_string()
+}
+
+fn status(sim: &Sim, name: &str, field: &str) -> Value {
+    sim.get("statefulsets", "default", name)
+        .expect("sts")
+        .at(&["status", field])
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn policies() -> [(&'static str, bool); 2] {
+    [("OrderedReady", true), ("Parallel", false)]
+}
+
+#[test]
+fn partition_updates_only_ordinals_at_or_above_it() {
+    for (policy, ordered) in policies() {
+        let mut sim = Sim::default();
+        let mut set = sts("web", 3, policy, "nginx:1.27");
+        set.set(&["spec", "updateStrategy", "type"], "RollingUpdate".into());
+        set.set(
+            &["spec", "updateStrategy", "rollingUpdate", "partition"],
+            Value::Int(2),
+        );
+        sim.create("statefulsets", "default", set).expect("created");
+        run(&mut sim, "web", ordered, 30_000);
+        let old_revision = status(&sim, "web", "currentRevision");
+        set_image(&mut sim, "web", "nginx:1.28");
+        run(&mut sim, "web", ordered, 30_000);
+        assert_eq!(image_of(&sim, "web-2"), "nginx:1.28", "{policy}");
+        assert_eq!(image_of(&sim, "web-1"), "nginx:1.27", "{policy}");
+        assert_eq!(
+            status(&sim, "web", "currentRevision"),
+            old_revision,
+            "{policy}: rollout not complete"
+        );
+        assert_eq!(status(&sim, "web", "updatedReplicas"), Value::Int(1));
+        sim.delete("pods", "default", "web-0", &DeleteOptions::default())
+            .expect("deleted");
+        run(&mut sim, "web", ordered, 30_000);
+        assert_eq!(
+            image_of(&sim, "web-0"),
+            "nginx:1.27",
+            "{policy}: below the partition a pod is recreated at the current revision"
+        );
+        let patch = Value::from([(
+            "spec",
+            Value::from([(
+                "updateStrategy",
+                Value::from([("rollingUpdate", Value::from([("partition", Value::Int(0))]))]),
+            )]),
+        )]);
+        sim.patch("statefulsets", "default", "web", &patch, PatchType::Merge)
+            .expect("patched");
+        run(&mut sim, "web", ordered, 60_000);
+        assert_eq!(image_of(&sim, "web-0"), "nginx:1.28", "{policy}");
+        assert_eq!(
+            status(&sim, "web", "currentRevision"),
+            status(&sim, "web", "updateRevision")
+        );
+    }
+}
+
+#[test]
+fn on_delete_replaces_only_deleted_pods_and_never_advances_current_revision() {
+    for (policy, ordered) in policies() {
+        let mut sim = Sim::default();
+        let mut set = sts("web", 2, policy, "nginx:1.27");
+        set.set(&["spec", "updateStrategy", "type"], "OnDelete".into());
+        sim.create("statefulsets", "default", set).expect("created");
+        run(&mut sim, "web", ordered, 30_000);
+        set_image(&mut sim, "web", "nginx:1.28");
+        run(&mut sim, "web", ordered, 30_000);
+        assert_eq!(image_of(&sim, "web-1"), "nginx:1.27");
+        for pod in ["web-1", "web-0"] {
+            sim.delete("pods", "default", pod, &DeleteOptions::default())
+                .expect("deleted");
+            run(&mut sim, "web", ordered, 30_000);
+        }
+        assert_eq!(image_of(&sim, "web-0"), "nginx:1.28");
+        assert_eq!(image_of(&sim, "web-1"), "nginx:1.28");
+        assert_eq!(status(&sim, "web", "updatedReplicas"), Value::Int(2));
+        assert_ne!(
+            status(&sim, "web", "currentRevision"),
+            status(&sim, "web", "updateRevision"),
+            "{policy}: 1.36 never completes OnDelete"
+        );
+        assert_eq!(
+            status(&sim, "web", "currentReplicas"),
+            Value::Null,
+            "0 is omitted"
+        );
+    }
+}
+
+#[test]
+fn rollback_reuses_the_old_revision_with_a_new_number() {
+    let mut sim = Sim::default();
+    sim.create(
+        "statefulsets",
+        "default",
+        sts("web", 2, "OrderedReady", "nginx:1.27"),
+    )
+    .expect("created");
+    run(&mut sim, "web", true, 30_000);
+    let first = status(&sim, "web", "currentRevision");
+    set_image(&mut sim, "web", "nginx:1.28");
+    run(&mut sim, "web", true, 60_000);
+    set_image(&mut sim, "web", "nginx:1.27");
+    run(&mut sim, "web", true, 60_000);
+    assert_eq!(status(&sim, "web", "updateRevision"), first);
+    assert_eq!(status(&sim, "web", "currentRevision"), first);
+    let mut revisions: Vec<(String, i64)> = sim
+        .list("controllerrevisions", Some("default"), "")
+        .expect("revisions")
+        .iter()
+        .map(|r| {
+            (
+                r.str_at(&["metadata", "name"]).to_string(),
+                r.i64_at(&["revision"]).unwrap_or(0),
+            )
+        })
+        .collect();
+    revisions.sort_by_key(|r| r.1);
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(revisions[1], (first.as_str().unwrap_or("").to_string(), 3));
+    assert_eq!(revisions[0].1, 2);
+}
+
+#[test]
+fn revision_history_is_truncated_to_the_limit() {
+    let mut sim = Sim::default();
+    let mut set = sts("web", 1, "OrderedReady", "nginx:1.20");
+    set.set(&["spec", "revisionHistoryLimit"], Value::Int(2));
+    sim.create("statefulsets", "default", set).expect("created");
+    run(&mut sim, "web", true, 20_000);
+    for minor in 21..26 {
+        set_image(&mut sim, "web", &format!("nginx:1.{minor}"));
+        run(&mut sim, "web", true, 20_000);
+    }
+    let revisions = sim
+        .list("controllerrevisions", Some("default"), "")
+        .expect("revisions");
+    assert_eq!(revisions.len(), 3, "current + 2 history");
+}
+
+#[test]
+fn ordered_scale_down_deletes_highest_ordinal_first_one_at_a_time() {
+    let mut sim = Sim::default();
+    sim.create(
+        "statefulsets",
+        "default",
+        sts("web", 3, "OrderedReady", "nginx:1.27"),
+    )
+    .expect("created");
+    run(&mut sim, "web", true, 30_000);
+    let watch = sim.watch("pods", Some("default"), "").expect("watch");
+    sim.scale("default", "web", 0).expect("scaled");
+    let mut terminating_at_once = 0;
+    for _ in 0..120 {
+        sim.advance(250);
+        let n = pods(&sim, "web")
+            .iter()
+            .filter(|p| !p.str_at(&["metadata", "deletionTimestamp"]).is_empty())
+            .count();
+        terminating_at_once = terminating_at_once.max(n);
+    }
+    assert_eq!(terminating_at_once, 1);
+    let order: Vec<String> = sim
+        .take_watch_events(watch)
+        .into_iter()
+        .filter(|e| e.kind == WatchEventKind::Deleted)
+        .map(|e| e.object.str_at(&["metadata", "name"]).to_string())
+        .collect();
+    assert_eq!(order, ["web-2", "web-1", "web-0"]);
+}
+
+#[test]
+fn parallel_creates_all_pods_at_once() {
+    let mut sim = Sim::default();
+    sim.create(
+        "statefulsets",
+        "default",
+        sts("web", 4, "Parallel", "nginx:1.27"),
+    )
+    .expect("created");
+    sim.advance(1);
+    assert_eq!(pods(&sim, "web").len(), 4);
+}
+
+#[test]
+fn bad_image_blocks_ordered_ready_and_shows_image_pull_back_off() {
+    let mut sim = Sim::default();
+    sim.create(
+        "statefulsets",
+        "default",
+        sts("web", 3, "OrderedReady", "nginx:nope"),
+    )
+    .expect("created");
+    run(&mut sim, "web", true, 60_000);
+    assert_eq!(pods(&sim, "web").len(), 1);
+    let pod = sim.get("pods", "default", "web-0").expect("pod");
+    let reason = pod.array_at(&["status", "containerStatuses"])[0]
+        .str_at(&["state", "waiting", "reason"])
+        .to_string();
+    assert!(
+        reason == "ImagePullBackOff" || reason == "ErrImagePull",
+        "{reason}"
+    );
+    let events = sim.events_for("Pod", "default", "web-0");
+    assert!(events
+        .iter()
+        .any(|e| e.str_at(&["message"]) == "Error: ErrImagePull"));
+    assert!(events
+        .iter()
+        .any(|e| e.str_at(&["message"]) == "Back-off pulling image \"nginx:nope\""));
+}
+
+#[test]
+fn crashing_container_restarts_with_back_off() {
+    let mut sim = Sim::default();
+    let mut set = sts("web", 1, "OrderedReady", "busybox:1.36");
+    set.set(&["spec", "volumeClaimTemplates"], Value::Array(vec![]));
+    sim.create("statefulsets", "default", set).expect("created");
+    sim.advance(120_000);
+    let pod = sim.get("pods", "default", "web-0").expect("pod");
+    let restarts = pod.array_at(&["status", "containerStatuses"])[0]
+        .i64_at(&["restartCount"])
+        .unwrap_or(0);
+    assert!(
+        (3..=6).contains(&restarts),
+        "{restarts} restarts in 2 minutes with 10s doubling back-off"
+    );
+    let events = sim.events_for("Pod", "default", "web-0");
+    assert!(events.iter().any(|e| e.str_at(&["reason"]) == "BackOff"
+        && e.str_at(&["message"])
+            .starts_with("Back-off restarting failed container nginx in pod web-0_default(")));
+}
+
+#[test]
+fn deleting_a_statefulset_in_background_terminates_pods_together_and_keeps_claims() {
+    let mut sim = Sim::default();
+    sim.create(
+        "statefulsets",
+        "default",
+        sts("web", 3, "OrderedReady", "nginx:1.27"),
+    )
+    .expect("created");
+    run(&mut sim, "web", true, 30_000);
+    sim.delete("statefulsets", "default", "web", &DeleteOptions::default())
+        .expect("deleted");
+    let terminating = pods(&sim, "web")
+        .iter()
+        .filter(|p| !p.str_at(&["metadata", "deletionTimestamp"]).is_empty())
+        .count();
+    assert_eq!(terminating, 3);
+    sim.advance(10_000);
+    assert!(pods(&sim, "web").is_empty());
+    assert_eq!(
+        sim.list("persistentvolumeclaims", Some("default"), "")
+            .expect("pvcs")
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn orphan_deletion_keeps_pods_and_a_new_set_adopts_them() {
+    let mut sim = Sim::default();
+    sim.create(
+        "statefulsets",
+        "default",
+        sts("web", 2, "OrderedReady", "nginx:1.27"),
+    )
+    .expect("created");
+    run(&mut sim, "web", true, 30_000);
+    let uid0 = sim
+        .get("pods", "default", "web-0")
+        .expect("pod")
+        .str_at(&["metadata", "uid"])
+        .to_string();
+    let opts = DeleteOptions {
+        propagation: Propagation::Orphan,
+        ..DeleteOptions::default()
+    };
+    sim.delete("statefulsets", "default", "web", &opts)
+        .expect("deleted");
+    sim.advance(5_000);
+    let pod = sim.get("pods", "default", "web-0").expect("pod kept");
+    assert!(pod.array_at(&["metadata", "ownerReferences"]).is_empty());
+    sim.create(
+        "statefulsets",
+        "default",
+        sts("web", 2, "OrderedReady", "nginx:1.27"),
+    )
+    .expect("re-created");
+    sim.advance(5_000);
+    let pod = sim.get("pods", "default", "web-0").expect("pod");
+    assert_eq!(
+        pod.str_at(&["metadata", "uid"]),
+        uid0,
+        "adopted, not replaced"
+    );
+    assert_eq!(pod.array_at(&["metadata", "ownerReferences"]).len(), 1);
+}
+
+#[test]
+fn foreground_deletion_keeps_the_set_until_its_pods_are_gone() {
+    let mut sim = Sim::default();
+    sim.create(
+        "statefulsets",
+        "default",
+        sts("web", 2, "Parallel", "nginx:1.27"),
+    )
+    .expect("created");
+    run(&mut sim, "web", false, 30_000);
+    let opts = DeleteOptions {
+        propagation: Propagation::Foreground,
+        ..DeleteOptions::default()
+    };
+    sim.delete("statefulsets", "default", "web", &opts)
+        .expect("deleted");
+    let set = sim
+        .get("statefulsets", "default", "web")
+        .expect("still there");
+    assert!(!set.str_at(&["metadata", "deletionTimestamp"]).is_empty());
+    sim.advance(10_000);
+    assert!(sim.get("statefulsets", "default", "web").is_err());
+    assert!(pods(&sim, "web").is_empty());
+}
+
+#[test]
+fn start_ordinal_names_pods_from_the_start() {
+    let mut sim = Sim::default();
+    let mut set = sts("web", 2, "OrderedReady", "nginx:1.27");
+    set.set(&["spec", "ordinals", "start"], Value::Int(5));
+    sim.create("statefulsets", "default", set).expect("created");
+    run(&mut sim, "web", true, 30_000);
+    let names: Vec<String> = pods(&sim, "web")
+        .iter()
+        .map(|p| p.str_at(&["metadata", "name"]).to_string())
+        .collect();
+    assert_eq!(names, ["web-5", "web-6"]);
+    assert_eq!(
+        sim.get("pods", "default", "web-6").expect("pod").str_at(&[
+            "metadata",
+            "labels",
+            "apps.kubernetes.io/pod-index"
+        ]),
+        "6"
+    );
+}
+
+#[test]
+fn min_ready_seconds_delays_availability() {
+    let mut sim = Sim::default();
+    let mut set = sts("web", 1, "OrderedReady", "nginx:1.27");
+    set.set(&["spec", "minReadySeconds"], Value::Int(10));
+    sim.create("statefulsets", "default", set).expect("created");
+    let mut saw_ready_not_available = false;
+    for _ in 0..120 {
+        sim.advance(250);
+        if status(&sim, "web", "readyReplicas") == Value::Int(1)
+            && status(&sim, "web", "availableReplicas") == Value::Int(0)
+        {
+            saw_ready_not_available = true;
+        }
+    }
+    assert!(saw_ready_not_available);
+    assert_eq!(status(&sim, "web", "availableReplicas"), Value::Int(1));
+}
+
+#[test]
+fn replicas_beyond_the_limit_are_rejected() {
+    let mut sim = Sim::default();
+    let err = sim
+        .create(
+            "statefulsets",
+            "default",
+            sts("web", 5_000, "Parallel", "nginx:1.27"),
+        )
+        .expect_err("limit");
+    assert_eq!(err.reason, ordinal_core::Reason::Invalid);
+    assert!(err.message.contains("spec.replicas"), "{}", err.message);
+}
+
+#[test]
+fn api_errors_use_the_servers_texts() {
+    let mut sim = Sim::default();
+    assert_eq!(
+        sim.get("pods", "default", "web-9")
+            .expect_err("missing")
+            .message,
+        "pods \"web-9\" not found"
+    );
+    sim.create(
+        "statefulsets",
+        "default",
+        sts("web", 1, "OrderedReady", "nginx:1.27"),
+    )
+    .expect("created");
+    let err = sim
+        .create(
+            "statefulsets",
+            "default",
+            sts("web", 1, "OrderedReady", "nginx:1.27"),
+        )
+        .expect_err("dup");
+    assert_eq!(err.message, "statefulsets.apps \"web\" already exists");
+    let err = sim
+        .create(
+            "statefulsets",
+            "prod",
+            sts("db", 1, "OrderedReady", "nginx:1.27"),
+        )
+        .expect_err("ns");
+    assert_eq!(err.message, "namespaces \"prod\" not found");
+}
+
+#[test]
+fn same_seed_same_event_log() {
+    let log = |seed: u64| {
+        let mut sim = Sim::new(SimConfig {
+            seed,
+            ..SimConfig::default()
+        });
+        let watch = sim.watch("events", None, "").expect("watch");
+        sim.create(
+            "statefulsets",
+            "default",
+            sts("web", 3, "Parallel", "nginx:1.27"),
+        )
+        .expect("created");
+        sim.advance(30_000);
+        sim.delete("pods", "default", "web-1", &DeleteOptions::default())
+            .expect("deleted");
+        sim.advance(30_000);
+        format!("{:?}", sim.take_watch_events(watch))
+    };
+    assert_eq!(log(7), log(7));
+    assert_ne!(log(7), log(8));
 }

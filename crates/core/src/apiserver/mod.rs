@@ -345,6 +345,7 @@ impl Sim {
         }
         obj.set(&["apiVersion"], Value::from(info.api_version()));
         obj.set(&["kind"], Value::from(info.kind));
+        ordinal_model::defaults::apply_defaults(&mut obj);
         self.admit_create(info, &mut obj)?;
         self.validate_create(info, &obj)?;
         let uid = self.rng.uuid();
@@ -413,6 +414,7 @@ impl Sim {
         }
         obj.set(&["apiVersion"], Value::from(info.api_version()));
         obj.set(&["kind"], Value::from(info.kind));
+        ordinal_model::defaults::apply_defaults(&mut obj);
         for key in [
             "uid",
             "creationTimestamp",

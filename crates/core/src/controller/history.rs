@@ -8,11 +8,11 @@ use std::collections::BTreeSet;
 
 use ordinal_model::Value;
 
-use crate::json::to_compact;
 use crate::limits;
 use crate::resources;
 use crate::rng::SAFE_ALPHABET;
 use crate::sim::Sim;
+use ordinal_model::json::to_compact;
 
 /// Label on a ControllerRevision holding its hash.
 pub const HASH_LABEL: &str = "controller.kubernetes.io/hash";

@@ -80,6 +80,9 @@ impl Sim {
         let Some(set) = self.store.get("statefulsets", ns, name).cloned() else {
             return;
         };
+        if is_terminating(&set) {
+            return;
+        }
         let pods = self.claim_pods(&set);
         let revisions = self.revisions_of(&set);
         let Ok(revs) = self.resolve_revisions(&set, &revisions) else {

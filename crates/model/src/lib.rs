@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod decode;
 pub mod defaults;
+pub mod error;
 pub mod json;
 pub mod kinds;
 pub mod labels;
@@ -18,4 +19,5 @@ pub mod validation;
 pub mod value;
 pub mod yaml;
 
+pub use error::Error;
 pub use value::{Map, Value};

@@ -262,9 +262,47 @@ pub fn validate_update(old: &Value, new: &Value) -> Vec<FieldError> {
         }
         _ => {
             let mut full = validate(new);
-            full.retain(|e| e.path != "metadata.name");
+            full.retain(|e| e.path != "metadata.name" && !e.path.starts_with("metadata.labels"));
+            full.retain(|e| !e.path.starts_with("metadata.annotations"));
             errs.extend(full);
+            errs.extend(immutable_fields(kind, old, new));
         }
+    }
+    errs
+}
+
+/// Update rules of kinds other than StatefulSet.
+fn immutable_fields(kind: &str, old: &Value, new: &Value) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    match kind {
+        "Deployment" | "ReplicaSet" => {
+            let selector = new.at(&["spec", "selector"]);
+            if selector != old.at(&["spec", "selector"]) {
+                errs.push(FieldError::invalid(
+                    "spec.selector",
+                    selector.cloned().unwrap_or(Value::Null),
+                    "field is immutable",
+                ));
+            }
+        }
+        "PersistentVolumeClaim" => {
+            let strip = |v: &Value| {
+                let mut spec = v.get("spec").cloned().unwrap_or(Value::Null);
+                spec.remove(&["resources", "requests"]);
+                spec.remove(&["volumeAttributesClassName"]);
+                if old.str_at(&["spec", "volumeName"]).is_empty() {
+                    spec.remove(&["volumeName"]);
+                }
+                spec
+            };
+            if strip(old) != strip(new) {
+                errs.push(FieldError::forbidden(
+                    "spec",
+                    "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+                ));
+            }
+        }
+        _ => {}
     }
     errs
 }

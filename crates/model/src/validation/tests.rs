@@ -178,3 +178,21 @@ fn service_and_claim_rules() {
         ]
     );
 }
+
+#[test]
+fn claim_specs_are_immutable_except_requests() {
+    let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n";
+    let mut old = parse_stream(pvc).docs.remove(0).value;
+    apply_defaults(&mut old);
+    let mut new = old.clone();
+    new.set(&["spec", "resources", "requests", "storage"], "2Gi".into());
+    assert!(validate_update(&old, &new).is_empty());
+    new.set(
+        &["spec", "accessModes"],
+        Value::Array(vec!["ReadWriteMany".into()]),
+    );
+    assert_eq!(
+        validate_update(&old, &new)[0].to_string(),
+        "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
+    );
+}

@@ -183,3 +183,11 @@ fn concatenated_json_objects_are_a_stream() {
     let single = parse_stream("{\"kind\": \"A\",}\n");
     assert_eq!(single.docs.len(), 1);
 }
+
+#[test]
+fn errors_on_the_first_line_carry_no_line_number() {
+    assert_eq!(
+        err("a: b: c\n"),
+        "yaml: mapping values are not allowed in this context"
+    );
+}

@@ -101,6 +101,68 @@ impl Diagnostic {
     }
 }
 
+/// Builds a diagnostic for a problem found later (e.g. a validation error
+/// from the API server) at field `path` of a decoded object: `message` is
+/// kubectl's text, the pointer shows the field's value, or the closest
+/// enclosing field that was written when the field itself is missing.
+pub fn field_diagnostic(
+    message: &str,
+    text: &str,
+    source: &str,
+    spans: &Spans,
+    path: &str,
+    hint: Option<String>,
+) -> Diagnostic {
+    let ctx = Context {
+        source,
+        lines: text.lines().collect(),
+    };
+    let normalized = normalize_field_path(path);
+    let (pos, width) = match spans.nearest(&normalized) {
+        Some((found, span)) if found == normalized => {
+            (Some(span.value), ctx.token_width(span.value))
+        }
+        Some((_, span)) => {
+            let p = span.key.unwrap_or(span.value);
+            (Some(p), ctx.token_width(p))
+        }
+        None => (None, 1),
+    };
+    Diagnostic {
+        message: message.to_string(),
+        body: message.to_string(),
+        server_reason: None,
+        stops_stream: false,
+        source: source.to_string(),
+        pos,
+        source_line: pos.and_then(|p| ctx.lines.get(p.line - 1).map(|l| l.to_string())),
+        width,
+        hint,
+    }
+}
+
+/// `spec.resources[storage]` → `spec.resources.storage`; list indices stay.
+fn normalize_field_path(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']').map(|c| open + c) else {
+            break;
+        };
+        let inner = &rest[open + 1..close];
+        out.push_str(&rest[..open]);
+        if inner.chars().all(|c| c.is_ascii_digit()) {
+            out.push_str(&rest[open..=close]);
+        } else {
+            out.push('.');
+            out.push_str(inner);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The objects a manifest decodes to and the problems found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Decoded {

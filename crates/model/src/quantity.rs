@@ -311,6 +311,11 @@ mod tests {
         assert_eq!(canon("1e3"), "1e3");
         assert_eq!(canon("0"), "0");
         assert_eq!(canon("2000"), "2k");
+        // Checked with kubectl create quota --dry-run=client -o yaml.
+        assert_eq!(canon("1.5"), "1500m");
+        assert_eq!(canon("2000m"), "2");
+        assert_eq!(canon("100m"), "100m");
+        assert_eq!(canon("0.1"), "100m");
     }
 
     #[test]

@@ -133,3 +133,27 @@ fn bad_quantities_use_apimachinery_text() {
         "cannot be handled as a PersistentVolumeClaim: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
     ));
 }
+
+#[test]
+fn validation_errors_point_at_the_field() {
+    let text = STS
+        .replace("  replica: 3", "  replicas: -1")
+        .replace("        imagePullPolcy: Always\n", "");
+    let d = decode_manifest(&text, "web.yaml");
+    let (_, spans) = &d.objects[0];
+    let msg = "The StatefulSet \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0";
+    let diag = field_diagnostic(msg, &text, "web.yaml", spans, "spec.replicas", None);
+    assert_eq!(
+        diag.render_pointer(),
+        "  --> web.yaml:7:13\n   |\n 7 |   replicas: -1\n   |             ^^\n"
+    );
+    let missing = field_diagnostic(
+        msg,
+        &text,
+        "web.yaml",
+        spans,
+        "spec.resources[storage]",
+        None,
+    );
+    assert_eq!(missing.pos, Some(Pos { line: 5, column: 1 }));
+}

@@ -133,8 +133,10 @@ impl ApiError {
         )
     }
 
-    /// `The <Kind> "<name>" is invalid: ...` with one cause per field error.
-    pub fn invalid(kind: &str, name: &str, causes: Vec<Cause>) -> ApiError {
+    /// An Invalid status: `details.kind` is the bare kind (kubectl prints
+    /// `The <Kind> "<name>" is invalid`), the message names the qualified kind
+    /// (`StatefulSet.apps "db" is invalid: ...`).
+    pub fn invalid(kind: &str, qualified_kind: &str, name: &str, causes: Vec<Cause>) -> ApiError {
         let list: Vec<String> = causes
             .iter()
             .map(|c| {
@@ -152,7 +154,7 @@ impl ApiError {
         };
         let mut err = ApiError::new(
             Reason::Invalid,
-            format!("{kind} \"{name}\" is invalid: {body}"),
+            format!("{qualified_kind} \"{name}\" is invalid: {body}"),
             kind,
             name,
         );
@@ -200,15 +202,18 @@ mod tests {
         };
         let one = ApiError::invalid(
             "StatefulSet",
+            "StatefulSet.apps",
             "db",
             vec![c("spec.replicas", "Required value")],
         );
         assert_eq!(
             one.message,
-            "StatefulSet \"db\" is invalid: spec.replicas: Required value"
+            "StatefulSet.apps \"db\" is invalid: spec.replicas: Required value"
         );
+        assert_eq!(one.kind, "StatefulSet");
         let two = ApiError::invalid(
             "StatefulSet",
+            "StatefulSet.apps",
             "db",
             vec![c("a", "Required value"), c("b", "Required value")],
         );

@@ -29,6 +29,15 @@ impl ResourceInfo {
         }
     }
 
+    /// `StatefulSet.apps`, `Pod`: the kind named in Invalid messages.
+    pub fn qualified_kind(&self) -> String {
+        if self.group.is_empty() {
+            self.kind.to_string()
+        } else {
+            format!("{}.{}", self.kind, self.group)
+        }
+    }
+
     /// `apps/v1` or `v1`.
     pub fn api_version(&self) -> String {
         if self.group.is_empty() {

@@ -235,18 +235,23 @@ fn missing_storage_class_leaves_claims_pending_with_an_event() {
         &["spec", "volumeClaimTemplates"],
         Value::from(vec![{
             let mut t = Value::object();
-            t.set(&["metadata", "name"], "data".into());
+            t.set(&["metadata", "name"], "www".into());
             t.set(&["spec", "storageClassName"], "managed-nfs-storage".into());
+            t.set(
+                &["spec", "accessModes"],
+                Value::from(vec![Value::from("ReadWriteOnce")]),
+            );
+            t.set(&["spec", "resources", "requests", "storage"], "1Gi".into());
             t
         }]),
     );
     sim.create("statefulsets", "default", set).expect("created");
     sim.advance(5_000);
     let claim = sim
-        .get("persistentvolumeclaims", "default", "data-db-0")
+        .get("persistentvolumeclaims", "default", "www-db-0")
         .expect("claim");
     assert_eq!(claim.str_at(&["status", "phase"]), "Pending");
-    let events = sim.events_for("PersistentVolumeClaim", "default", "data-db-0");
+    let events = sim.events_for("PersistentVolumeClaim", "default", "www-db-0");
     assert!(events.iter().any(|e| e.str_at(&["message"])
         == "storageclass.storage.k8s.io \"managed-nfs-storage\" not found"));
     let pod = sim.get("pods", "default", "db-0").expect("pod");
@@ -509,6 +514,12 @@ fn crashing_container_restarts_with_back_off() {
     let mut sim = Sim::default();
     let mut set = sts("web", 1, "OrderedReady", "busybox:1.36");
     set.set(&["spec", "volumeClaimTemplates"], Value::Array(vec![]));
+    if let Some(c) = set
+        .at_mut(&["spec", "template", "spec", "containers"])
+        .and_then(Value::as_array_mut)
+    {
+        c[0].remove(&["volumeMounts"]);
+    }
     sim.create("statefulsets", "default", set).expect("created");
     sim.advance(120_000);
     let pod = sim.get("pods", "default", "web-0").expect("pod");
@@ -727,4 +738,32 @@ fn same_seed_same_event_log() {
     };
     assert_eq!(log(7), log(7));
     assert_ne!(log(7), log(8));
+}
+
+#[test]
+fn invalid_pod_template_is_accepted_and_reported_with_failed_create() {
+    let mut sim = Sim::default();
+    let mut set = sts("db", 1, "OrderedReady", "redis:7.2");
+    set.set(&["spec", "volumeClaimTemplates"], Value::Array(vec![]));
+    let container = Value::from([
+        ("name", Value::from("redis")),
+        ("image", Value::from("redis:7.2")),
+    ]);
+    set.set(
+        &["spec", "template", "spec", "containers"],
+        Value::from(vec![container.clone(), container]),
+    );
+    sim.create("statefulsets", "default", set)
+        .expect("the StatefulSet itself is valid");
+    sim.advance(1_000);
+    assert!(pods(&sim, "db").is_empty());
+    let events = sim.events_for("StatefulSet", "default", "db");
+    let failed = events
+        .iter()
+        .find(|e| e.str_at(&["reason"]) == "FailedCreate")
+        .expect("FailedCreate");
+    assert_eq!(
+        failed.str_at(&["message"]),
+        "create Pod db-0 in StatefulSet db failed error: Pod \"db-0\" is invalid: spec.containers[1].name: Duplicate value: \"redis\""
+    );
 }

@@ -4,6 +4,7 @@
 //! StorageObjectInUseProtection) and `pkg/registry/*/strategy.go`
 //! (PrepareForCreate, graceful pod deletion).
 
+use ordinal_model::validation::{self, FieldError};
 use ordinal_model::Value;
 
 use crate::clock::rfc3339;
@@ -159,8 +160,10 @@ impl Sim {
         Ok(())
     }
 
-    /// Validation on create (limits the simulator adds to the API's own rules).
+    /// Validation on create: the API's rules (ordinal-model), then the
+    /// simulator's own limits.
     pub(crate) fn validate_create(&self, info: &ResourceInfo, obj: &Value) -> Result<(), ApiError> {
+        invalid_if_any(info, obj, validation::validate(obj))?;
         self.validate_limits(info, obj)
     }
 
@@ -169,8 +172,9 @@ impl Sim {
         &self,
         info: &ResourceInfo,
         obj: &Value,
-        _old: &Value,
+        old: &Value,
     ) -> Result<(), ApiError> {
+        invalid_if_any(info, obj, validation::validate_update(old, obj))?;
         self.validate_limits(info, obj)
     }
 
@@ -180,6 +184,7 @@ impl Sim {
                 if r > limits::MAX_REPLICAS {
                     return Err(ApiError::invalid(
                         info.kind,
+                        &info.qualified_kind(),
                         obj.str_at(&["metadata", "name"]),
                         vec![Cause {
                             field: "spec.replicas".into(),
@@ -304,6 +309,35 @@ impl Sim {
         );
         self.write(info, pod)
     }
+}
+
+/// An Invalid error carrying every field error as a cause.
+fn invalid_if_any(
+    info: &ResourceInfo,
+    obj: &Value,
+    errors: Vec<FieldError>,
+) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let mut causes: Vec<Cause> = Vec::new();
+    for e in &errors {
+        let text = e.to_string();
+        let prefix = format!("{}: ", e.path);
+        let cause = Cause {
+            field: e.path.clone(),
+            message: text.strip_prefix(&prefix).unwrap_or(&text).to_string(),
+        };
+        if !causes.contains(&cause) {
+            causes.push(cause);
+        }
+    }
+    Err(ApiError::invalid(
+        info.kind,
+        &info.qualified_kind(),
+        obj.str_at(&["metadata", "name"]),
+        causes,
+    ))
 }
 
 /// Adds a finalizer once.

@@ -323,6 +323,7 @@ impl Sim {
             if prefix.is_empty() {
                 return Err(ApiError::invalid(
                     info.kind,
+                    &info.qualified_kind(),
                     "",
                     vec![Cause {
                         field: "metadata.name".into(),

@@ -55,6 +55,14 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
+                .filter(|p| {
+                    p.array_at(&["metadata", "ownerReferences"])
+                        .iter()
+                        .any(|o| {
+                            o.at(&["controller"]).and_then(Value::as_bool) == Some(true)
+                                && o.str_at(&["uid"]) == obj.str_at(&["metadata", "uid"])
+                        })
+                })
                 .collect()
         }
         "PersistentVolumeClaim" => {

@@ -12,9 +12,6 @@ use super::{api_error, client_error, flag_error, kind_slash_name, namespace_of, 
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-/// `kubectl` with no arguments (first lines of the real help).
-pub const ROOT_HELP: &str = "kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n";
-
 /// Client version string.
 pub const CLIENT_VERSION: &str = "v1.36.3";
 /// Kustomize version bundled with that kubectl.

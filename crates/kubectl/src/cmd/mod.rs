@@ -21,6 +21,25 @@ use ordinal_model::kinds::{self, ResourceInfo};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
+/// `kubectl --help` (kubectl v1.36.3).
+const ROOT_HELP: &str = include_str!("help/kubectl.txt");
+
+/// The real `--help` text of the commands learners use most (kubectl v1.36.3).
+fn help_text(command: &str, sub: Option<&str>) -> Option<&'static str> {
+    Some(match (command, sub) {
+        ("get", _) => include_str!("help/get.txt"),
+        ("apply", _) => include_str!("help/apply.txt"),
+        ("delete", _) => include_str!("help/delete.txt"),
+        ("describe", _) => include_str!("help/describe.txt"),
+        ("scale", _) => include_str!("help/scale.txt"),
+        ("exec", _) => include_str!("help/exec.txt"),
+        ("logs", _) => include_str!("help/logs.txt"),
+        ("rollout", Some("status")) => include_str!("help/rollout-status.txt"),
+        ("rollout", _) => include_str!("help/rollout.txt"),
+        _ => return None,
+    })
+}
+
 /// kubectl's top-level commands in registration order (cobra suggests in this order).
 const COMMANDS: &[&str] = &[
     "create",
@@ -73,10 +92,18 @@ const COMMANDS: &[&str] = &[
 pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> CommandOutput {
     let mut out = CommandOutput::default();
     let Some(position) = args.iter().position(|a| !a.starts_with('-')) else {
-        out.out(misc::ROOT_HELP);
+        out.out(ROOT_HELP);
         return out;
     };
     let command = args[position].as_str();
+    let before_dash_dash = args.iter().take_while(|a| a.as_str() != "--");
+    if before_dash_dash.clone().any(|a| a == "--help" || a == "-h") {
+        let sub = args.get(position + 1).map(String::as_str);
+        if let Some(text) = help_text(command, sub) {
+            out.out(text);
+            return out;
+        }
+    }
     let rest: Vec<String> = args[..position]
         .iter()
         .chain(&args[position + 1..])
@@ -250,7 +277,7 @@ mod tests {
 
     #[test]
     fn invalid_errors_list_causes() {
-        let mut err = ApiError::invalid("StatefulSet", "db", vec![]);
+        let mut err = ApiError::invalid("StatefulSet", "StatefulSet.apps", "db", vec![]);
         err.causes = vec![ordinal_core::error::Cause {
             field: "spec.replicas".into(),
             message: "Invalid value: -1: must be greater than or equal to 0".into(),

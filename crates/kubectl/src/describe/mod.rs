@@ -211,3 +211,106 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    const STS: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+  namespace: default
+  uid: u1
+  creationTimestamp: \"2025-01-01T10:00:00Z\"
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+      - name: redis
+        image: redis:7.2
+        ports:
+        - {containerPort: 6379, name: redis, protocol: TCP}
+        volumeMounts:
+        - {mountPath: /data, name: data}
+  updateStrategy:
+    type: RollingUpdate
+    rollingUpdate: {partition: 0}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests: {storage: 1Gi}
+status:
+  replicas: 3
+";
+
+    const EXPECTED: &str = "Name:               db
+Namespace:          default
+CreationTimestamp:  Wed, 01 Jan 2025 10:00:00 +0000
+Selector:           app=db
+Labels:             <none>
+Annotations:        <none>
+Replicas:           3 desired | 3 total
+Update Strategy:    RollingUpdate
+  Partition:        0
+Pods Status:        0 Running / 0 Waiting / 0 Succeeded / 0 Failed
+Pod Template:
+  Labels:  app=db
+  Containers:
+   redis:
+    Image:        redis:7.2
+    Port:         6379/TCP (redis)
+    Host Port:    0/TCP (redis)
+    Environment:  <none>
+    Mounts:
+      /data from data (rw)
+  Volumes:         <none>
+  Node-Selectors:  <none>
+  Tolerations:     <none>
+Volume Claims:
+  Name:          data
+  StorageClass:  
+  Labels:        <none>
+  Annotations:   <none>
+  Capacity:      1Gi
+  Access Modes:  [ReadWriteOnce]
+Events:
+  Type    Reason            Age   From                    Message
+  ----    ------            ----  ----                    -------
+  Normal  SuccessfulCreate  60s   statefulset-controller  create Pod db-0 in StatefulSet db successful
+";
+
+    #[test]
+    fn statefulset_layout_matches_kubectl() {
+        let sts = ordinal_model::yaml::parse_stream(STS).docs.remove(0).value;
+        let event = Value::from([
+            ("type", Value::from("Normal")),
+            ("reason", Value::from("SuccessfulCreate")),
+            (
+                "message",
+                Value::from("create Pod db-0 in StatefulSet db successful"),
+            ),
+            (
+                "source",
+                Value::from([("component", Value::from("statefulset-controller"))]),
+            ),
+            ("firstTimestamp", Value::from("2025-01-01T10:00:00Z")),
+            ("lastTimestamp", Value::from("2025-01-01T10:00:00Z")),
+            ("count", Value::Int(1)),
+        ]);
+        let now_ms = parse_timestamp("2025-01-01T10:01:00Z").unwrap_or(0);
+        let ctx = Context {
+            print: PrintContext { now_ms },
+            events: vec![event],
+            related: &[],
+        };
+        assert_eq!(describe(&sts, &ctx).as_deref(), Some(EXPECTED));
+    }
+}

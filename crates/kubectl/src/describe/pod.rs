@@ -40,14 +40,16 @@ fn state(w: &mut Writer, title: &str, state: &Value, ctx: &Context) {
         );
     } else if let Some(waiting) = state.get("waiting") {
         w.line(2, &format!("{title}:\tWaiting"));
-        w.line(3, &format!("Reason:\t{}", waiting.str_at(&["reason"])));
-        let message = waiting.str_at(&["message"]);
-        if !message.is_empty() {
-            w.line(3, &format!("Message:\t{message}"));
+        let reason = waiting.str_at(&["reason"]);
+        if !reason.is_empty() {
+            w.line(3, &format!("Reason:\t{reason}"));
         }
     } else if let Some(t) = state.get("terminated") {
         w.line(2, &format!("{title}:\tTerminated"));
-        w.line(3, &format!("Reason:\t{}", t.str_at(&["reason"])));
+        let reason = t.str_at(&["reason"]);
+        if !reason.is_empty() {
+            w.line(3, &format!("Reason:\t{reason}"));
+        }
         let message = t.str_at(&["message"]);
         if !message.is_empty() {
             w.line(3, &format!("Message:\t{message}"));
@@ -254,16 +256,17 @@ pub(super) fn containers(
     }
 }
 
-/// The `Volumes:` block.
+/// The `Volumes:` block (`level` 1 inside a pod template, whose volume names get one more space).
 pub(super) fn volumes(w: &mut Writer, level: usize, volumes: &[Value]) {
+    let space = if level > 0 { " " } else { "" };
     if volumes.is_empty() {
         w.line(level, "Volumes:\t<none>");
         return;
     }
     w.line(level, "Volumes:");
     for v in volumes {
-        w.line(level + 1, &format!("{}:", v.str_at(&["name"])));
-        let l = level + 2;
+        w.line(1, &format!("{space}{}:", v.str_at(&["name"])));
+        let l = 2;
         if let Some(pvc) = v.get("persistentVolumeClaim") {
             w.line(l, "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
             w.line(l, &format!("ClaimName:\t{}", pvc.str_at(&["claimName"])));
@@ -370,13 +373,9 @@ pub fn pod(pod: &Value, ctx: &Context, w: &mut Writer) {
     let meta = |k: &str| pod.str_at(&["metadata", k]).to_string();
     w.line(0, &format!("Name:\t{}", meta("name")));
     w.line(0, &format!("Namespace:\t{}", meta("namespace")));
-    w.line(
-        0,
-        &format!(
-            "Priority:\t{}",
-            pod.i64_at(&["spec", "priority"]).unwrap_or(0)
-        ),
-    );
+    if let Some(priority) = pod.i64_at(&["spec", "priority"]) {
+        w.line(0, &format!("Priority:\t{priority}"));
+    }
     let priority_class = pod.str_at(&["spec", "priorityClassName"]);
     if !priority_class.is_empty() {
         w.line(0, &format!("Priority Class Name:\t{priority_class}"));

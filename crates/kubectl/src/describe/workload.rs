@@ -172,9 +172,12 @@ pub fn service(svc: &Value, ctx: &Context, w: &mut Writer) {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    if !families.is_empty() {
-        w.line(0, &format!("IP Families:\t{}", families.join(",")));
-    }
+    let families = if families.is_empty() {
+        "<none>".to_string()
+    } else {
+        families.join(",")
+    };
+    w.line(0, &format!("IP Families:\t{families}"));
     w.line(0, &format!("IP:\t{}", svc.str_at(&["spec", "clusterIP"])));
     let ips: Vec<&str> = svc
         .array_at(&["spec", "clusterIPs"])
@@ -224,7 +227,9 @@ pub fn service(svc: &Value, ctx: &Context, w: &mut Writer) {
                 }
             }
         }
-        let shown = if endpoints.len() > 3 {
+        let shown = if ctx.related.is_empty() {
+            "<none>".to_string()
+        } else if endpoints.len() > 3 {
             format!(
                 "{} + {} more...",
                 endpoints[..3].join(","),

@@ -343,9 +343,6 @@ fn check_object(ctx: &Context, value: &Value, spans: &Spans) -> Option<Diagnosti
         let width = pos.map_or(1, |p| ctx.token_width(p));
         return Some(ctx.diagnostic(body, None, pos, width, hint));
     };
-    if let Some(d) = strict_decode(ctx, value, spans, info) {
-        return Some(d);
-    }
     if name.is_empty() && value.str_at(&["metadata", "generateName"]).is_empty() {
         let ns = if info.namespaced {
             if namespace.is_empty() {
@@ -356,18 +353,18 @@ fn check_object(ctx: &Context, value: &Value, spans: &Spans) -> Option<Diagnosti
         } else {
             ""
         };
+        // GroupVersion prints as "/v1" for the core group.
+        let group_version = format!("{}/{}", info.group, info.version);
         let body = format!(
-            "error when retrieving current configuration of:\nResource: \"{}, Resource={}\", GroupVersionKind: \"{}, Kind={}\"\nName: \"\", Namespace: \"{ns}\"\nfrom server for: {:?}: resource name may not be empty",
-            info.api_version(),
+            "error when retrieving current configuration of:\nResource: \"{group_version}, Resource={}\", GroupVersionKind: \"{group_version}, Kind={}\"\nName: \"\", Namespace: \"{ns}\"\nfrom server for: {:?}: resource name may not be empty",
             info.plural,
-            info.api_version(),
             info.kind,
             ctx.source
         );
         let pos = spans.key("metadata").or(spans.value(""));
         return Some(ctx.diagnostic(body, None, pos, 1, None));
     }
-    None
+    strict_decode(ctx, value, spans, info)
 }
 
 /// Points at `kind` (or `apiVersion`) and suggests the closest served kind.

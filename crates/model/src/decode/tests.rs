@@ -157,3 +157,15 @@ fn validation_errors_point_at_the_field() {
     );
     assert_eq!(missing.pos, Some(Pos { line: 5, column: 1 }));
 }
+
+#[test]
+fn a_missing_name_fails_when_kubectl_looks_the_object_up() {
+    let d = decode_manifest(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    a: b\n",
+        "cm.yaml",
+    );
+    assert_eq!(
+        d.errors[0].message,
+        "error: error when retrieving current configuration of:\nResource: \"/v1, Resource=configmaps\", GroupVersionKind: \"/v1, Kind=ConfigMap\"\nName: \"\", Namespace: \"default\"\nfrom server for: \"cm.yaml\": resource name may not be empty"
+    );
+}

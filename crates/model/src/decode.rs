@@ -421,12 +421,7 @@ fn strict_decode(
     spans: &Spans,
     info: &kinds::ResourceInfo,
 ) -> Option<Diagnostic> {
-    let top = schema::for_kind(info.kind)?;
-    let mut strict = Strict {
-        type_error: None,
-        unknown: Vec::new(),
-    };
-    strict.object(value, top, "", "");
+    let strict = walk_strict(value, info.kind)?;
     let prefix = format!(
         "error when creating {:?}: {} in version {:?} cannot be handled as a {}: ",
         ctx.source, info.kind, info.version, info.kind
@@ -496,6 +491,35 @@ fn syntax_hint(message: &str, line: Option<&str>) -> Option<String> {
         return Some("a quoted string is not closed".to_string());
     }
     None
+}
+
+fn walk_strict(value: &Value, kind: &str) -> Option<Strict> {
+    let top = schema::for_kind(kind)?;
+    let mut strict = Strict {
+        type_error: None,
+        unknown: Vec::new(),
+    };
+    strict.object(value, top, "", "");
+    Some(strict)
+}
+
+/// The API server's decoding problem for an object of `kind` (also used on
+/// the patch path): the first type error, else `strict decoding error:
+/// unknown field "..."` for every unknown field; `None` when it decodes.
+pub fn strict_problem(value: &Value, kind: &str) -> Option<String> {
+    let strict = walk_strict(value, kind)?;
+    if let Some((message, _)) = strict.type_error {
+        return Some(message);
+    }
+    if strict.unknown.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = strict
+        .unknown
+        .iter()
+        .map(|(p, _)| format!("unknown field {p:?}"))
+        .collect();
+    Some(format!("strict decoding error: {}", list.join(", ")))
 }
 
 fn json_kind(v: &Value) -> String {

@@ -316,6 +316,43 @@ pub fn go_float_json(f: f64) -> String {
     }
 }
 
+/// Go's `fmt` `%v` of a decoded JSON value (`map[a:1 b:[x y]]`), as the API
+/// server prints a patch in `The request is invalid: patch: Invalid value: ...`.
+pub fn go_fmt_value(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => go_float_v(*f),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => {
+            let items: Vec<String> = a.iter().map(go_fmt_value).collect();
+            format!("[{}]", items.join(" "))
+        }
+        Value::Object(m) => {
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}:{}", go_fmt_value(v)))
+                .collect();
+            format!("map[{}]", items.join(" "))
+        }
+    }
+}
+
+/// Go's `%v` of a float64: shortest digits, exponent below 1e-4 or from 1e21.
+fn go_float_v(f: f64) -> String {
+    let sci = format!("{f:e}");
+    let exp: i32 = sci
+        .split_once('e')
+        .and_then(|(_, e)| e.parse().ok())
+        .unwrap_or(0);
+    if f != 0.0 && !(-4..21).contains(&exp) {
+        go_exponent(&sci)
+    } else {
+        format!("{f}")
+    }
+}
+
 fn write_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
@@ -453,6 +490,15 @@ mod tests {
         assert_eq!(go_float_g(123456789.5), "1.234567895e+08");
         assert_eq!(go_float_g(1.5), "1.5");
         assert_eq!(go_float_g(1.5e-7), "1.5e-07");
+    }
+
+    #[test]
+    fn go_fmt_prints_maps_like_a_patch_error() {
+        let v = parse(r#"{"spec":{"foo":1,"list":["a","b"],"x":null,"f":2.5}}"#).unwrap();
+        assert_eq!(
+            go_fmt_value(&v),
+            "map[spec:map[f:2.5 foo:1 list:[a b] x:<nil>]]"
+        );
     }
 
     #[test]

@@ -169,3 +169,16 @@ fn a_missing_name_fails_when_kubectl_looks_the_object_up() {
         "error: error when retrieving current configuration of:\nResource: \"/v1, Resource=configmaps\", GroupVersionKind: \"/v1, Kind=ConfigMap\"\nName: \"\", Namespace: \"default\"\nfrom server for: \"cm.yaml\": resource name may not be empty"
     );
 }
+
+#[test]
+fn strict_problems_for_the_patch_path() {
+    let patch = crate::yaml::parse_stream("spec:\n  foo: 1\n  replicas: 2\n")
+        .docs
+        .remove(0)
+        .value;
+    assert_eq!(
+        strict_problem(&patch, "StatefulSet").as_deref(),
+        Some("strict decoding error: unknown field \"spec.foo\"")
+    );
+    assert_eq!(strict_problem(&Value::object(), "StatefulSet"), None);
+}

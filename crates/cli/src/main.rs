@@ -63,12 +63,17 @@ fn interactive() -> ExitCode {
     let mut lines = stdin.lock().lines();
     let mut last = Instant::now();
     loop {
-        print!("$ ");
+        let prompt = match session.attached() {
+            Some(a) if a.program == "redis-cli" => "127.0.0.1:6379> ".to_string(),
+            Some(a) => format!("root@{}:/# ", a.pod),
+            None => "$ ".to_string(),
+        };
+        print!("{prompt}");
         let _ = std::io::stdout().flush();
         let Some(Ok(mut line)) = lines.next() else {
             return ExitCode::SUCCESS;
         };
-        if line.trim() == "exit" {
+        if line.trim() == "exit" && session.attached().is_none() {
             return ExitCode::SUCCESS;
         }
         if let Some(word) = heredoc_terminator(&line) {

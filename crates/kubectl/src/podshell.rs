@@ -165,6 +165,24 @@ fn not_found(ctx: &PodCtx, tool: &str, in_shell: bool, out: &mut CommandOutput) 
     }
 }
 
+/// True when `program` can run interactively in the pod's image (`sh`, `bash`, `redis-cli`).
+pub fn has_interactive(pod: &Value, program: &str) -> bool {
+    let image = pod
+        .array_at(&["spec", "containers"])
+        .first()
+        .map(|c| c.str_at(&["image"]).to_string())
+        .unwrap_or_default();
+    match program {
+        "sh" | "ash" => true,
+        "bash" => !image.contains("busybox") && !image.contains("alpine"),
+        "redis-cli" => image
+            .rsplit('/')
+            .next()
+            .is_some_and(|i| i.starts_with("redis")),
+        _ => false,
+    }
+}
+
 /// Runs `argv` inside `pod`.
 pub fn exec(session: &mut Session, pod: &Value, argv: &[String]) -> CommandOutput {
     let ctx = PodCtx::new(session, pod);

@@ -88,6 +88,17 @@ pub fn exec(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let Some(pod) = ready_pod(session, &ns, name, out) else {
         return;
     };
+    let program = command[0].rsplit('/').next().unwrap_or("").to_string();
+    let interactive = parsed.has("stdin") && parsed.has("tty");
+    if interactive && command.len() == 1 && podshell::has_interactive(&pod, &program) {
+        session.attached = Some(crate::shell::Attached {
+            namespace: ns,
+            pod: name.to_string(),
+            program,
+            run_remove: None,
+        });
+        return;
+    }
     let result = podshell::exec(session, &pod, &command);
     let code = result.exit_code;
     out.append(result);
@@ -192,27 +203,43 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         }
     }
     session.deadline = deadline;
-    let result = if parsed.rest.is_empty() {
-        CommandOutput::default()
-    } else {
-        podshell::exec(session, &pod, &parsed.rest)
-    };
+    if parsed.rest.is_empty() {
+        if !parsed.has("quiet") {
+            out.errln("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.");
+            out.errln("If you don't see a command prompt, try pressing enter.");
+        }
+        session.attached = Some(crate::shell::Attached {
+            namespace: ns,
+            pod: name,
+            program: "sh".to_string(),
+            run_remove: Some(parsed.has("rm")),
+        });
+        return;
+    }
+    let result = podshell::exec(session, &pod, &parsed.rest);
     let code = result.exit_code;
     out.append(result);
     if parsed.has("rm") {
-        let opts = DeleteOptions {
-            grace_period_seconds: Some(0),
-            ..DeleteOptions::default()
-        };
-        if session.sim.delete("pods", &ns, &name, &opts).is_ok() {
-            out.outln(&format!("pod \"{name}\" deleted from {ns} namespace"));
-        }
+        out.append(remove_run_pod(session, &ns, &name));
     }
     if code != 0 {
         out.errln(&format!("pod {ns}/{name} terminated (Error)"));
         out.errln("");
     }
     out.exit_code = code;
+}
+
+/// Deletes the pod of `kubectl run --rm` and prints kubectl's line.
+pub fn remove_run_pod(session: &mut Session, ns: &str, name: &str) -> CommandOutput {
+    let mut out = CommandOutput::default();
+    let opts = DeleteOptions {
+        grace_period_seconds: Some(0),
+        ..DeleteOptions::default()
+    };
+    if session.sim.delete("pods", ns, name, &opts).is_ok() {
+        out.outln(&format!("pod \"{name}\" deleted from {ns} namespace"));
+    }
+    out
 }
 
 /// `kubectl logs POD`.

@@ -14,6 +14,7 @@ mod rollout;
 mod watch;
 
 pub use apply::LAST_APPLIED;
+pub use exec::remove_run_pod;
 
 use ordinal_core::error::{ApiError, Reason};
 use ordinal_model::kinds::{self, ResourceInfo};

@@ -39,7 +39,22 @@ pub struct Session {
     vars: BTreeMap<String, String>,
     /// Virtual time (Unix ms) at which the running `timeout` kills its command.
     pub(crate) deadline: Option<u64>,
+    /// The pod shell an `exec -it POD -- sh` session is attached to.
+    pub(crate) attached: Option<Attached>,
     depth: usize,
+}
+
+/// An interactive `kubectl exec -it` session: lines go to the pod until `exit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attached {
+    /// Namespace of the pod.
+    pub namespace: String,
+    /// The pod's name.
+    pub pod: String,
+    /// The program started in it (`sh`, `bash`, `redis-cli`).
+    pub program: String,
+    /// Set for `kubectl run -it`: on exit print the resume hint, and delete the pod when true (`--rm`).
+    pub run_remove: Option<bool>,
 }
 
 /// Builds the cluster configuration a transcript's `#!` headers describe.
@@ -79,6 +94,7 @@ impl Session {
             pod_data: PodData::default(),
             vars: BTreeMap::new(),
             deadline: None,
+            attached: None,
             depth: 0,
         }
     }
@@ -88,8 +104,16 @@ impl Session {
         Session::new(config_from_headers(transcript))
     }
 
+    /// The pod an interactive `exec -it` is attached to, if any (for the prompt).
+    pub fn attached(&self) -> Option<&Attached> {
+        self.attached.as_ref()
+    }
+
     /// Runs one command line; a heredoc body follows the first line.
     pub fn run_line(&mut self, text: &str) -> CommandOutput {
+        if let Some(attached) = self.attached.clone() {
+            return self.run_attached(&attached, text);
+        }
         let mut lines = text.lines();
         let first = lines.next().unwrap_or("").to_string();
         let heredoc = heredoc_terminator(&first).map(|word| {
@@ -106,6 +130,49 @@ impl Session {
         let out = self.run_list(&first, heredoc.as_deref());
         self.vars.insert("?".to_string(), out.exit_code.to_string());
         out
+    }
+
+    fn run_attached(&mut self, attached: &Attached, line: &str) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        let trimmed = line.trim();
+        if trimmed == "exit" || trimmed == "quit" && attached.program == "redis-cli" {
+            self.attached = None;
+            if let Some(remove) = attached.run_remove {
+                let (pod, ns) = (&attached.pod, &attached.namespace);
+                out.outln(&format!(
+                    "Session ended, resume using 'kubectl attach {pod} -c {pod} -n {ns} -i -t' command"
+                ));
+                if remove {
+                    out.append(crate::cmd::remove_run_pod(self, ns, pod));
+                }
+            }
+            return out;
+        }
+        let Some(pod) = self
+            .sim
+            .object("pods", &attached.namespace, &attached.pod)
+            .cloned()
+        else {
+            self.attached = None;
+            out.errln("command terminated with exit code 137");
+            out.exit_code = 137;
+            return out;
+        };
+        if trimmed.is_empty() {
+            return out;
+        }
+        let argv: Vec<String> = if attached.program == "redis-cli" {
+            let mut words = vec!["redis-cli".to_string()];
+            words.extend(split_words(trimmed, &self.vars).unwrap_or_default());
+            words
+        } else {
+            vec![
+                attached.program.clone(),
+                "-c".to_string(),
+                trimmed.to_string(),
+            ]
+        };
+        crate::podshell::exec(self, &pod, &argv)
     }
 
     fn run_list(&mut self, line: &str, heredoc: Option<&str>) -> CommandOutput {

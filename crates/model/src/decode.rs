@@ -465,6 +465,9 @@ fn syntax_hint(message: &str, line: Option<&str>) -> Option<String> {
     if message.contains("did not find expected key") {
         return Some("this line is not aligned with the keys above it".to_string());
     }
+    if message.contains("did not find expected '-' indicator") {
+        return Some("this line is not aligned with the list items above it".to_string());
+    }
     if message.contains("did not find expected ',' or ']'") {
         return Some("a `[` list is not closed".to_string());
     }

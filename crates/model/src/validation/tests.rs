@@ -196,3 +196,26 @@ fn claim_specs_are_immutable_except_requests() {
         "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
     );
 }
+
+#[test]
+fn selector_expressions_are_checked() {
+    let errs = sts(|v| {
+        v.set(
+            &["spec", "selector"],
+            Value::from([(
+                "matchExpressions",
+                Value::Array(vec![Value::from([
+                    ("key", Value::from("app")),
+                    ("operator", Value::from("In")),
+                ])]),
+            )]),
+        )
+    });
+    assert_eq!(
+        errs,
+        vec![
+            "spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
+            "spec.selector: Invalid value: {\"matchExpressions\":[{\"key\":\"app\",\"operator\":\"In\"}]}",
+        ]
+    );
+}

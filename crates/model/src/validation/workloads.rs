@@ -125,6 +125,7 @@ fn selector_and_template(spec: &Value, what: &str, errs: &mut Vec<FieldError>) {
             None
         }
         Some(sel) => {
+            errs.extend(label_selector(sel, "spec.selector"));
             let empty = sel.array_at(&["matchExpressions"]).is_empty()
                 && sel
                     .get("matchLabels")
@@ -139,8 +140,8 @@ fn selector_and_template(spec: &Value, what: &str, errs: &mut Vec<FieldError>) {
             }
             match Selector::from_label_selector(sel) {
                 Ok(s) => Some(s),
-                Err(msg) => {
-                    errs.push(FieldError::invalid("spec.selector", sel.clone(), &msg));
+                Err(_) => {
+                    errs.push(FieldError::invalid("spec.selector", sel.clone(), ""));
                     return;
                 }
             }
@@ -166,6 +167,51 @@ fn selector_and_template(spec: &Value, what: &str, errs: &mut Vec<FieldError>) {
             "`selector` does not match template `labels`",
         ));
     }
+}
+
+/// `ValidateLabelSelector` (apimachinery `metav1/validation`).
+pub fn label_selector(sel: &Value, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    for (i, expr) in sel.array_at(&["matchExpressions"]).iter().enumerate() {
+        let p = format!("{path}.matchExpressions[{i}]");
+        let has_values = !expr.array_at(&["values"]).is_empty();
+        match expr.str_at(&["operator"]) {
+            "In" | "NotIn" if !has_values => errs.push(FieldError::required(
+                &format!("{p}.values"),
+                "must be specified when `operator` is 'In' or 'NotIn'",
+            )),
+            "Exists" | "DoesNotExist" if has_values => errs.push(FieldError::forbidden(
+                &format!("{p}.values"),
+                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            )),
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            other => errs.push(FieldError::invalid(
+                &format!("{p}.operator"),
+                other.into(),
+                "not a valid selector operator",
+            )),
+        }
+        let key = expr.str_at(&["key"]);
+        for msg in crate::names::qualified_name(key) {
+            errs.push(FieldError::invalid(&format!("{p}.key"), key.into(), &msg));
+        }
+    }
+    let holder = Value::from([(
+        "m",
+        Value::from([(
+            "labels",
+            sel.get("matchLabels").cloned().unwrap_or_default(),
+        )]),
+    )]);
+    errs.extend(
+        labels_and_annotations(&holder, "m")
+            .into_iter()
+            .map(|mut e| {
+                e.path = format!("{path}.matchLabels");
+                e
+            }),
+    );
+    errs
 }
 
 /// `ValidateStatefulSetUpdate`'s immutable-spec rule.

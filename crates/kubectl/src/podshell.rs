@@ -115,6 +115,25 @@ impl PodCtx {
         last.split(':').next().unwrap_or("")
     }
 
+    /// Official Debian-based images that ship neither ping nor nslookup.
+    fn is_slim_debian(&self) -> bool {
+        const SLIM: &[&str] = &[
+            "nginx",
+            "nginx-slim",
+            "redis",
+            "mysql",
+            "postgres",
+            "httpd",
+            "mongo",
+            "mariadb",
+            "memcached",
+            "rabbitmq",
+            "zookeeper",
+            "elasticsearch",
+        ];
+        !self.is_busybox_like() && SLIM.contains(&self.image_name())
+    }
+
     fn is_busybox_like(&self) -> bool {
         self.image_name() == "busybox"
             || self.image_name() == "alpine"
@@ -341,6 +360,7 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String], in_shell: bool
         "exit" => out.exit_code = rest.first().and_then(|c| c.parse().ok()).unwrap_or(0),
         "nslookup" if ctx.is_busybox_like() => nslookup(session, ctx, rest, &mut out),
         "ping" if ctx.is_busybox_like() => ping(session, ctx, rest, &mut out),
+        "ping" if !ctx.is_slim_debian() => ping_iputils(session, ctx, rest, &mut out),
         "redis-cli" if ctx.image_name() == "redis" => redis(session, ctx, rest, &mut out),
         other => not_found(ctx, other, in_shell, &mut out),
     }
@@ -582,6 +602,73 @@ fn ping(session: &mut Session, ctx: &PodCtx, args: &[String], out: &mut CommandO
         "{count} packets transmitted, {count} packets received, 0% packet loss"
     ));
     out.outln("round-trip min/avg/max = 0.060/0.075/0.099 ms");
+}
+
+/// iputils `ping` (Debian/Ubuntu-based application images), which prints the canonical name.
+fn ping_iputils(session: &mut Session, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
+    let count = args
+        .iter()
+        .position(|a| a == "-c")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|c| c.parse::<u64>().ok())
+        .unwrap_or(4)
+        .clamp(1, MAX_PINGS);
+    let Some(host) = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || args[i - 1] != "-c"))
+        .map(|(_, a)| a)
+    else {
+        out.errln("ping: usage error: Destination address required");
+        out.exit_code = 1;
+        return;
+    };
+    let Some((canonical, ip, ptr)) = resolve_canonical(session, ctx, host) else {
+        out.errln(&format!("ping: {host}: Name or service not known"));
+        out.exit_code = 2;
+        return;
+    };
+    out.outln(&format!("PING {canonical} ({ip}) 56(84) bytes of data."));
+    for seq in 1..=count {
+        out.outln(&format!(
+            "64 bytes from {ptr} ({ip}): icmp_seq={seq} ttl=64 time=0.0{} ms",
+            50 + seq % 40
+        ));
+        if seq < count {
+            session.sim.advance(1000);
+        }
+    }
+    out.outln("");
+    out.outln(&format!("--- {canonical} ping statistics ---"));
+    out.outln(&format!(
+        "{count} packets transmitted, {count} received, 0% packet loss, time {}ms",
+        (count - 1) * 1000
+    ));
+    out.outln("rtt min/avg/max/mdev = 0.051/0.060/0.072/0.008 ms");
+}
+
+/// Resolves like [`resolve_with_search`] and also returns the name that answered.
+fn resolve_canonical(
+    session: &Session,
+    ctx: &PodCtx,
+    name: &str,
+) -> Option<(String, String, String)> {
+    let name = name.trim_end_matches('.');
+    let search = [
+        format!("{}.svc.{DOMAIN}", ctx.namespace),
+        format!("svc.{DOMAIN}"),
+        DOMAIN.to_string(),
+    ];
+    let candidates = search
+        .iter()
+        .map(|d| format!("{name}.{d}"))
+        .chain(std::iter::once(name.to_string()));
+    for candidate in candidates {
+        if let Some((ip, ptr)) = lookup(session, &candidate).into_iter().next() {
+            return Some((candidate, ip, ptr));
+        }
+    }
+    None
 }
 
 fn redis(session: &mut Session, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {

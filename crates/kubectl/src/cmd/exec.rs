@@ -74,10 +74,13 @@ pub fn exec(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         .strip_prefix("pod/")
         .or_else(|| pod_arg.strip_prefix("pods/"))
         .unwrap_or(pod_arg);
-    let mut command = parsed.rest.clone();
-    if !parsed.dash_dash {
-        command = parsed.args[1..].to_vec();
+    if !parsed.dash_dash && parsed.args.len() > 1 {
+        out.errln("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead");
+        out.errln("See 'kubectl exec -h' for help and examples");
+        out.exit_code = 1;
+        return;
     }
+    let command = parsed.rest.clone();
     if command.is_empty() {
         return client_error(
             "you must specify at least one command for the container",

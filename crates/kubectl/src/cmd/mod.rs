@@ -92,7 +92,7 @@ const COMMANDS: &[&str] = &[
 /// Runs `kubectl ARGS` in the session.
 pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> CommandOutput {
     let mut out = CommandOutput::default();
-    let Some(position) = args.iter().position(|a| !a.starts_with('-')) else {
+    let Some(position) = command_position(args) else {
         out.out(ROOT_HELP);
         return out;
     };
@@ -131,6 +131,24 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         _ => unknown_command(command, &mut out),
     }
     out
+}
+
+/// Index of the subcommand word, skipping global flags and their values (`-n demo get`).
+fn command_position(args: &[String]) -> Option<usize> {
+    let mut i = 0;
+    while i < args.len() {
+        let arg = &args[i];
+        if !arg.starts_with('-') {
+            return Some(i);
+        }
+        let takes_value = flags::GLOBAL.iter().any(|f| {
+            f.takes_value
+                && (arg.strip_prefix("--") == Some(f.long)
+                    || f.short.is_some_and(|c| arg.as_str() == format!("-{c}")))
+        });
+        i += if takes_value { 2 } else { 1 };
+    }
+    None
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {

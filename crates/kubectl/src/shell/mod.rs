@@ -401,7 +401,7 @@ impl Session {
                     }
                 }
             }
-            "true" | "clear" => {}
+            "true" | "clear" | "exit" => {}
             "false" => out.exit_code = 1,
             "grep" | "head" | "tail" | "wc" | "sort" => {
                 return filters::run(args, stdin.unwrap_or(""))

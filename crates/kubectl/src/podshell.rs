@@ -171,17 +171,40 @@ impl PodCtx {
     }
 }
 
-fn not_found(ctx: &PodCtx, tool: &str, in_shell: bool, out: &mut CommandOutput) {
+fn not_found(ctx: &PodCtx, tool: &str, out: &mut CommandOutput) {
     if ctx.is_busybox_like() {
         out.errln(&format!("sh: {tool}: not found"));
-        out.exit_code = 127;
-    } else if in_shell {
-        out.errln(&format!("sh: 1: {tool}: not found"));
-        out.exit_code = 127;
     } else {
-        out.errln(&format!("error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{tool}\": executable file not found in $PATH: unknown"));
-        out.exit_code = 1;
+        out.errln(&format!("sh: 1: {tool}: not found"));
     }
+    out.exit_code = 127;
+}
+
+/// True when the pod's image has `program` on its PATH.
+fn has_program(ctx: &PodCtx, program: &str) -> bool {
+    match program {
+        "sh" | "ash" | "hostname" | "echo" | "cat" | "ls" | "mkdir" | "touch" | "rm" | "env"
+        | "printenv" | "date" | "df" | "true" | "false" => true,
+        "bash" => !ctx.is_busybox_like(),
+        "nslookup" => ctx.is_busybox_like(),
+        "ping" => !ctx.is_slim_debian(),
+        "redis-cli" => ctx.image_name() == "redis",
+        _ => false,
+    }
+}
+
+/// The container runtime's error when an exec'd program does not exist (kubectl prints it, exit 1).
+fn exec_failure(ctx: &PodCtx, program: &str) -> String {
+    let seed = format!("{}{program}", ctx.uid);
+    let mut state: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut id = String::with_capacity(64);
+    for round in 0..4u64 {
+        for b in seed.bytes().chain(round.to_le_bytes()) {
+            state = (state ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        id.push_str(&format!("{state:016x}"));
+    }
+    format!("error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown")
 }
 
 /// True when `program` can run interactively in the pod's image (`sh`, `bash`, `redis-cli`).
@@ -203,9 +226,17 @@ pub fn has_interactive(pod: &Value, program: &str) -> bool {
 }
 
 /// Runs `argv` inside `pod`.
-pub fn exec(session: &mut Session, pod: &Value, argv: &[String]) -> CommandOutput {
+/// Runs `argv` inside `pod`; `Err` holds the runtime's error when the program does not exist.
+pub fn exec(session: &mut Session, pod: &Value, argv: &[String]) -> Result<CommandOutput, String> {
     let ctx = PodCtx::new(session, pod);
-    run_argv(session, &ctx, argv, false)
+    let program = argv
+        .first()
+        .map(|p| p.rsplit('/').next().unwrap_or(""))
+        .unwrap_or("");
+    if !has_program(&ctx, program) {
+        return Err(exec_failure(&ctx, program));
+    }
+    Ok(run_argv(session, &ctx, argv))
 }
 
 /// The pod's log (containers here log nothing unless they ran a one-shot command).
@@ -234,13 +265,13 @@ fn run_script(session: &mut Session, ctx: &PodCtx, script: &str) -> CommandOutpu
             out.exit_code = words.get(1).and_then(|c| c.parse().ok()).unwrap_or(0);
             return out;
         }
-        let result = run_argv(session, ctx, &words, true);
+        let result = run_argv(session, ctx, &words);
         out.append(result);
     }
     out
 }
 
-fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String], in_shell: bool) -> CommandOutput {
+fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutput {
     let mut out = CommandOutput::default();
     let mut args: Vec<String> = Vec::new();
     let mut redirect: Option<(String, bool)> = None;
@@ -362,7 +393,7 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String], in_shell: bool
         "ping" if ctx.is_busybox_like() => ping(session, ctx, rest, &mut out),
         "ping" if !ctx.is_slim_debian() => ping_iputils(session, ctx, rest, &mut out),
         "redis-cli" if ctx.image_name() == "redis" => redis(session, ctx, rest, &mut out),
-        other => not_found(ctx, other, in_shell, &mut out),
+        other => not_found(ctx, other, &mut out),
     }
     if let Some((file, append)) = redirect {
         let (key, p) = ctx.volume_for(&file);

@@ -102,7 +102,14 @@ pub fn exec(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         });
         return;
     }
-    let result = podshell::exec(session, &pod, &command);
+    let result = match podshell::exec(session, &pod, &command) {
+        Ok(r) => r,
+        Err(e) => {
+            out.errln(&e);
+            out.exit_code = 1;
+            return;
+        }
+    };
     let code = result.exit_code;
     out.append(result);
     if code != 0 {
@@ -219,7 +226,12 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         });
         return;
     }
-    let result = podshell::exec(session, &pod, &parsed.rest);
+    let result = podshell::exec(session, &pod, &parsed.rest).unwrap_or_else(|e| {
+        let mut failed = CommandOutput::default();
+        failed.errln(&e);
+        failed.exit_code = 128;
+        failed
+    });
     let code = result.exit_code;
     out.append(result);
     if parsed.has("rm") {

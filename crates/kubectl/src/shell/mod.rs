@@ -172,7 +172,15 @@ impl Session {
                 trimmed.to_string(),
             ]
         };
-        crate::podshell::exec(self, &pod, &argv)
+        match crate::podshell::exec(self, &pod, &argv) {
+            Ok(out) => out,
+            Err(_) => {
+                let mut out = CommandOutput::default();
+                out.errln(&format!("sh: 1: {}: not found", argv[0]));
+                out.exit_code = 127;
+                out
+            }
+        }
     }
 
     fn run_list(&mut self, line: &str, heredoc: Option<&str>) -> CommandOutput {

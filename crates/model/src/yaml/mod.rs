@@ -167,14 +167,16 @@ fn split_chunks(text: &str) -> Result<Vec<Chunk>, YamlError> {
                     conversion: false,
                 });
             }
+            // A separator ends a non-empty chunk and is dropped; one that
+            // starts a chunk stays in it (go-yaml then reads `---` itself).
             if offset > start {
                 chunks.push(Chunk {
                     text: normalize_lines(&text[start..offset]),
                     first_line: start_line,
                 });
+                start = offset + line.len();
+                start_line = i + 2;
             }
-            start = offset + line.len();
-            start_line = i + 2;
         }
         offset += line.len();
     }

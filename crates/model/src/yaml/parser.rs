@@ -92,7 +92,19 @@ impl Parser {
         if kind == TokenKind::StreamStart {
             self.scanner.skip_token();
         }
-        let (kind, _) = self.peek_kind()?;
+        let (mut kind, _) = self.peek_kind()?;
+        if kind == TokenKind::Directive {
+            self.directives()?;
+            let (next, mark) = self.peek_kind()?;
+            if next != TokenKind::DocumentStart {
+                return Err(parser_error(
+                    "did not find expected <document start>",
+                    mark,
+                    mark,
+                ));
+            }
+            kind = next;
+        }
         match kind {
             TokenKind::StreamEnd => Ok(None),
             TokenKind::DocumentStart => {
@@ -107,6 +119,36 @@ impl Parser {
                 self.root()
             }
             _ => self.root(),
+        }
+    }
+
+    /// `%YAML` / `%TAG` lines before a document (go-yaml accepts YAML 1.1 only).
+    fn directives(&mut self) -> ParseResult<()> {
+        let mut seen_version = false;
+        loop {
+            let token = self.scanner.peek()?.clone();
+            if token.kind != TokenKind::Directive {
+                return Ok(());
+            }
+            let mut words = token.value.split_whitespace();
+            if words.next() == Some("YAML") {
+                if seen_version {
+                    return Err(parser_error(
+                        "found duplicate %YAML directive",
+                        token.start,
+                        token.start,
+                    ));
+                }
+                seen_version = true;
+                if words.next() != Some("1.1") {
+                    return Err(parser_error(
+                        "found incompatible YAML document",
+                        token.start,
+                        token.start,
+                    ));
+                }
+            }
+            self.scanner.skip_token();
         }
     }
 

@@ -36,6 +36,8 @@ pub enum TokenKind {
     Anchor,
     Tag,
     Scalar,
+    /// A `%YAML` or `%TAG` line; the value is its text after `%`.
+    Directive,
 }
 
 /// How a scalar was written.
@@ -285,9 +287,22 @@ impl Scanner {
             self.unroll_indent(-1);
             self.remove_simple_key()?;
             self.simple_key_allowed = false;
-            while !is_breakz(self.ch(0)) {
-                self.skip();
+            let start = self.mark;
+            self.skip();
+            let mut text = String::new();
+            while !is_breakz(self.ch(0)) && self.ch(0) != '#' {
+                self.read(&mut text);
             }
+            self.insert_token(
+                None,
+                Token {
+                    kind: TokenKind::Directive,
+                    start,
+                    end: self.mark,
+                    value: text.trim_end().to_string(),
+                    style: Style::Plain,
+                },
+            );
             return Ok(());
         }
         let triple = |s: &Scanner, d: char| {

@@ -191,3 +191,34 @@ fn errors_on_the_first_line_carry_no_line_number() {
         "yaml: mapping values are not allowed in this context"
     );
 }
+
+#[test]
+fn a_leading_separator_stays_in_the_document_for_line_numbers() {
+    let text = "---\na: 1\nb:\n  c: d\n   e: f\n";
+    assert_eq!(
+        err(text),
+        "yaml: line 5: mapping values are not allowed in this context"
+    );
+    let after = "x: 1\n---\na: 1\nb:\n  c: d\n   e: f\n";
+    assert_eq!(
+        err(after),
+        "yaml: line 4: mapping values are not allowed in this context"
+    );
+}
+
+#[test]
+fn directives_need_a_document_start_and_yaml_1_1() {
+    assert_eq!(
+        err("%YAML 1.1\na: 1\n"),
+        "yaml: line 1: did not find expected <document start>"
+    );
+    assert_eq!(
+        err("%YAML 1.2\n---\na: 1\n"),
+        "yaml: found incompatible YAML document"
+    );
+    // kubectl splits at the `---`, so go-yaml never sees the directive's document start.
+    assert_eq!(
+        err("%YAML 1.1\n---\na: 1\n"),
+        "yaml: line 1: did not find expected <document start>"
+    );
+}

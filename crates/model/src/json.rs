@@ -18,6 +18,20 @@ pub struct JsonError {
     pub message: String,
     /// 1-based position.
     pub pos: Pos,
+    /// Bytes read up to and including the offending one (Go's `SyntaxError.Offset`).
+    pub offset: usize,
+}
+
+impl JsonError {
+    /// How kubectl's stream decoder words it: `json: offset N: ...`, or
+    /// `unexpected EOF` for a truncated value.
+    pub fn stream_message(&self) -> String {
+        if self.message == "unexpected end of JSON input" {
+            "unexpected EOF".to_string()
+        } else {
+            format!("json: offset {}: {}", self.offset, self.message)
+        }
+    }
 }
 
 /// Parses one JSON value (the whole text).
@@ -41,6 +55,37 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
     Ok(v)
 }
 
+/// The values of a stream of concatenated JSON values (`{...} {...}`), as
+/// byte ranges, and the error that stopped reading, if any.
+pub fn value_ranges(text: &str) -> (Vec<std::ops::Range<usize>>, Option<JsonError>) {
+    let mut p = JsonParser {
+        chars: text.chars().collect(),
+        i: 0,
+        line: 1,
+        column: 1,
+    };
+    let mut ranges = Vec::new();
+    let mut byte = 0;
+    loop {
+        let before = p.i;
+        p.ws();
+        byte += p.chars[before..p.i]
+            .iter()
+            .map(|c| c.len_utf8())
+            .sum::<usize>();
+        if p.i >= p.chars.len() {
+            return (ranges, None);
+        }
+        let start = p.i;
+        if let Err(e) = p.value(0) {
+            return (ranges, Some(e));
+        }
+        let len: usize = p.chars[start..p.i].iter().map(|c| c.len_utf8()).sum();
+        ranges.push(byte..byte + len);
+        byte += len;
+    }
+}
+
 fn quote_char(c: char) -> String {
     match c {
         '\'' => "'\\''".to_string(),
@@ -59,12 +104,17 @@ struct JsonParser {
 
 impl JsonParser {
     fn err(&self, message: String) -> JsonError {
+        let consumed: usize = self.chars[..self.i.min(self.chars.len())]
+            .iter()
+            .map(|c| c.len_utf8())
+            .sum();
         JsonError {
             message,
             pos: Pos {
                 line: self.line,
                 column: self.column,
             },
+            offset: consumed + 1,
         }
     }
 
@@ -490,6 +540,20 @@ mod tests {
         assert_eq!(go_float_g(123456789.5), "1.234567895e+08");
         assert_eq!(go_float_g(1.5), "1.5");
         assert_eq!(go_float_g(1.5e-7), "1.5e-07");
+    }
+
+    #[test]
+    fn streams_report_go_decoder_offsets() {
+        let (ranges, err) = value_ranges("{\"a\": 1}\n{\"b\": [2]}\n");
+        assert_eq!(ranges, vec![0..8, 9..19]);
+        assert!(err.is_none());
+        let (_, err) = value_ranges("{a: 1}");
+        assert_eq!(
+            err.unwrap().stream_message(),
+            "json: offset 2: invalid character 'a' looking for beginning of object key string"
+        );
+        let (_, err) = value_ranges("{\"a\": {");
+        assert_eq!(err.unwrap().stream_message(), "unexpected EOF");
     }
 
     #[test]

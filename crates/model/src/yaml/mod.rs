@@ -204,23 +204,16 @@ pub fn parse_stream(text: &str) -> Stream {
         });
         return stream;
     }
-    if let Some(pieces) = json_stream(text) {
-        for (first_line, piece) in pieces {
-            if stream.docs.len() >= MAX_DOCUMENTS {
-                stream.error = Some(too_many_documents(first_line));
-                return stream;
-            }
-            match parse_document(&piece, first_line) {
-                Ok(Some(doc)) => stream.docs.push(doc),
-                Ok(None) => {}
-                Err(e) => {
-                    stream.error = Some(e);
-                    return stream;
-                }
-            }
-        }
-        return stream;
+    if text.trim_start().starts_with('{') {
+        return parse_json_stream(text);
     }
+    parse_yaml_stream(text, 0)
+}
+
+/// The `---`-separated YAML path; `line_offset` shifts line numbers when the
+/// text is the tail of a file.
+fn parse_yaml_stream(text: &str, line_offset: usize) -> Stream {
+    let mut stream = Stream::default();
     let chunks = match split_chunks(text) {
         Ok(c) => c,
         Err(e) => {
@@ -233,7 +226,7 @@ pub fn parse_stream(text: &str) -> Stream {
             stream.error = Some(too_many_documents(chunk.first_line));
             return stream;
         }
-        match parse_document(&chunk.text, chunk.first_line) {
+        match parse_document(&chunk.text, chunk.first_line + line_offset) {
             Ok(Some(doc)) => stream.docs.push(doc),
             Ok(None) => {}
             Err(e) => {
@@ -245,52 +238,48 @@ pub fn parse_stream(text: &str) -> Stream {
     stream
 }
 
-/// A stream of several concatenated JSON objects (`{...}{...}`), which kubectl
-/// reads with a JSON decoder: each object with the line it starts on. `None`
-/// for anything else (a single object is parsed as YAML, like kubectl's
-/// fallback, so trailing commas still work).
-fn json_stream(text: &str) -> Option<Vec<(usize, String)>> {
-    if !text.trim_start().starts_with('{') {
-        return None;
-    }
-    let mut pieces = Vec::new();
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    let (mut start, mut start_line, mut line) = (None, 1, 1);
-    for (i, c) in text.char_indices() {
-        if c == '\n' {
-            line += 1;
+/// A stream that starts with `{` is read as kubectl's YAML-or-JSON decoder
+/// does: JSON values one after another; a value that is not valid JSON is
+/// retried as YAML from there on (so trailing commas still work), and if
+/// YAML fails too the JSON error is reported.
+fn parse_json_stream(text: &str) -> Stream {
+    let mut stream = Stream::default();
+    let line_of = |byte: usize| 1 + text[..byte].matches('\n').count();
+    let (ranges, error) = crate::json::value_ranges(text);
+    for range in &ranges {
+        if stream.docs.len() >= MAX_DOCUMENTS {
+            stream.error = Some(too_many_documents(line_of(range.start)));
+            return stream;
         }
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
+        match parse_document(&text[range.clone()], line_of(range.start)) {
+            Ok(Some(doc)) => stream.docs.push(doc),
+            Ok(None) => {}
+            Err(e) => {
+                stream.error = Some(e);
+                return stream;
             }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '{' | '[' => {
-                if depth == 0 {
-                    start = Some(i);
-                    start_line = line;
-                }
-                depth += 1;
-            }
-            '}' | ']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    let piece = &text[start?..=i];
-                    crate::json::parse(piece).ok()?;
-                    pieces.push((start_line, piece.to_string()));
-                }
-            }
-            c if depth == 0 && !c.is_whitespace() => return None,
-            _ => {}
         }
     }
-    (pieces.len() > 1 && depth == 0).then_some(pieces)
+    let Some(json_error) = error else {
+        return stream;
+    };
+    let rest_start = ranges.last().map_or(0, |r| r.end);
+    let rest_start = rest_start
+        + text[rest_start..]
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(0);
+    let line_start = text[..rest_start].rfind('\n').map_or(0, |i| i + 1);
+    let tail = parse_yaml_stream(&text[line_start..], line_of(line_start) - 1);
+    if tail.error.is_none() {
+        stream.docs.extend(tail.docs);
+    } else {
+        stream.error = Some(YamlError {
+            message: json_error.stream_message(),
+            pos: json_error.pos,
+            conversion: false,
+        });
+    }
+    stream
 }
 
 fn too_many_documents(line: usize) -> YamlError {

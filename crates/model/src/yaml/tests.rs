@@ -222,3 +222,16 @@ fn directives_need_a_document_start_and_yaml_1_1() {
         "yaml: line 1: did not find expected <document start>"
     );
 }
+
+#[test]
+fn broken_json_reports_the_json_decoder_error() {
+    let s = parse_stream("{a: 1\nb: [\n");
+    let e = s.error.unwrap();
+    assert_eq!(
+        e.message,
+        "json: offset 2: invalid character 'a' looking for beginning of object key string"
+    );
+    assert!(!e.conversion);
+    let truncated = parse_stream("{\"apiVersion\": \"v1\",\n \"metadata\": {\"name\": \"x\"\n}\n");
+    assert_eq!(truncated.error.unwrap().message, "unexpected EOF");
+}

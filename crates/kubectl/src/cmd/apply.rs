@@ -47,9 +47,10 @@ pub(crate) fn read_manifests(
     stdin: Option<&str>,
     out: &mut CommandOutput,
 ) -> Option<Vec<Value>> {
-    let (docs, error) = decode(session, file, stdin);
-    if let Some(e) = error {
-        client_error(&e, out);
+    let (docs, errors) = decode(session, file, stdin);
+    if let Some(e) = errors.first() {
+        out.errln(&e.single);
+        out.exit_code = 1;
         if docs.is_empty() {
             return None;
         }
@@ -57,59 +58,48 @@ pub(crate) fn read_manifests(
     Some(docs)
 }
 
-fn decode(session: &Session, file: &str, stdin: Option<&str>) -> (Vec<Value>, Option<String>) {
-    let text = if file == "-" {
-        stdin.unwrap_or("").to_string()
-    } else {
-        match session.files.get(file) {
-            Some(t) => t.clone(),
-            None => {
-                return (
-                    Vec::new(),
-                    Some(format!("the path \"{file}\" does not exist")),
-                )
-            }
+/// One error of an apply: the text printed when it is the only one, and its line among several.
+struct ApplyError {
+    single: String,
+    aggregate: String,
+}
+
+impl ApplyError {
+    fn client(text: String) -> ApplyError {
+        ApplyError {
+            single: format!("error: {text}"),
+            aggregate: text,
         }
-    };
-    let stream = ordinal_model::yaml::parse_stream(&text);
-    let mut docs = Vec::new();
-    for doc in stream.docs {
-        let v = doc.value;
-        let missing: Vec<&str> = ["apiVersion", "kind"]
-            .into_iter()
-            .filter(|k| v.str_at(&[k]).is_empty())
-            .collect();
-        if !missing.is_empty() {
-            let what = if missing.len() == 1 {
-                format!("{} not set", missing[0])
-            } else {
-                format!(
-                    "[{}]",
-                    missing
-                        .iter()
-                        .map(|m| format!("{m} not set"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            return (
-                docs,
-                Some(format!("error validating \"{file}\": error validating data: {what}; if you choose to ignore these errors, turn validation off with --validate=false")),
-            );
-        }
-        docs.push(v);
     }
-    let error = stream.error.map(|e| {
-        if e.conversion {
-            format!(
-                "error parsing {file}: error converting YAML to JSON: {}",
-                e.message
-            )
-        } else {
-            format!("error parsing {file}: {}", e.message)
-        }
-    });
-    (docs, error)
+}
+
+fn read_text(session: &Session, file: &str, stdin: Option<&str>) -> Result<String, String> {
+    if file == "-" {
+        return Ok(stdin.unwrap_or("").to_string());
+    }
+    session
+        .files
+        .get(file)
+        .cloned()
+        .ok_or_else(|| format!("the path \"{file}\" does not exist"))
+}
+
+fn decode(session: &Session, file: &str, stdin: Option<&str>) -> (Vec<Value>, Vec<ApplyError>) {
+    let text = match read_text(session, file, stdin) {
+        Ok(t) => t,
+        Err(e) => return (Vec::new(), vec![ApplyError::client(e)]),
+    };
+    let decoded = ordinal_model::decode::decode_manifest(&text, file);
+    let docs = decoded.objects.into_iter().map(|(v, _)| v).collect();
+    let errors = decoded
+        .errors
+        .iter()
+        .map(|d| ApplyError {
+            single: d.message.clone(),
+            aggregate: d.aggregate_line().to_string(),
+        })
+        .collect();
+    (docs, errors)
 }
 
 fn last_applied(obj: &Value) -> String {
@@ -150,21 +140,17 @@ pub fn run(
     }
     let namespace = namespace_of(&parsed);
     let dry_run = parsed.get("dry-run").filter(|d| *d != "none");
-    let mut errors: Vec<String> = Vec::new();
+    let mut errors: Vec<ApplyError> = Vec::new();
     for file in files {
-        let (docs, parse_error) = decode(session, &file, stdin);
-        if let Some(e) = &parse_error {
-            if docs.is_empty() && errors.is_empty() {
-                return client_error(e, out);
-            }
-        }
+        let (docs, decode_errors) = decode(session, &file, stdin);
+        errors.extend(decode_errors);
         for mut obj in docs {
             let api_version = obj.str_at(&["apiVersion"]).to_string();
             let kind = obj.str_at(&["kind"]).to_string();
             let name = obj.str_at(&["metadata", "name"]).to_string();
             let Some(info) = kinds::by_kind(&api_version, &kind) else {
                 let ns = obj.str_at(&["metadata", "namespace"]).to_string();
-                errors.push(format!("resource mapping not found for name: \"{name}\" namespace: \"{ns}\" from \"{file}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first"));
+                errors.push(ApplyError::client(format!("resource mapping not found for name: \"{name}\" namespace: \"{ns}\" from \"{file}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first")));
                 continue;
             };
             let obj_ns = obj.str_at(&["metadata", "namespace"]).to_string();
@@ -172,7 +158,7 @@ pub fn run(
                 && !obj_ns.is_empty()
                 && parsed.get("namespace").is_some_and(|n| n != obj_ns)
             {
-                errors.push(format!("the namespace from the provided object \"{obj_ns}\" does not match the namespace \"{namespace}\". You must pass '--namespace={obj_ns}' to perform this operation."));
+                errors.push(ApplyError::client(format!("the namespace from the provided object \"{obj_ns}\" does not match the namespace \"{namespace}\". You must pass '--namespace={obj_ns}' to perform this operation.")));
                 continue;
             }
             let ns = if obj_ns.is_empty() {
@@ -228,43 +214,38 @@ pub fn run(
             match result {
                 Ok(verb) => out.outln(&format!("{qualified}/{name} {verb}")),
                 Err(e) => {
-                    let text = format_api_error(&e);
                     let verb = if mode == Mode::Replace {
                         "replacing"
                     } else {
                         "creating"
                     };
-                    let framed = match text
-                        .strip_prefix(&format!("Error from server ({}): ", e.reason.as_str()))
-                    {
-                        Some(message) if e.reason != ordinal_core::Reason::Invalid => format!(
-                            "Error from server ({}): error when {verb} \"{file}\": {message}",
-                            e.reason.as_str()
-                        ),
-                        _ => text,
+                    let reason = e.reason.as_str();
+                    let framed = format!(
+                        "Error from server ({reason}): error when {verb} \"{file}\": {}",
+                        e.message
+                    );
+                    let single = if e.reason == ordinal_core::Reason::Invalid {
+                        format_api_error(&e)
+                    } else {
+                        framed.clone()
                     };
-                    errors.push(framed);
+                    errors.push(ApplyError {
+                        single,
+                        aggregate: framed,
+                    });
                 }
             }
         }
-        if let Some(e) = parse_error {
-            errors.insert(0, e);
-        }
     }
-    match errors.len() {
-        0 => {}
-        1 => {
-            let e = &errors[0];
-            if e.starts_with("Error from server") || e.starts_with("The ") {
-                out.errln(e);
-            } else {
-                out.errln(&format!("error: {e}"));
-            }
+    match errors.as_slice() {
+        [] => {}
+        [only] => {
+            out.errln(&only.single);
             out.exit_code = 1;
         }
-        _ => {
-            for e in errors {
-                out.errln(&e);
+        several => {
+            for e in several {
+                out.errln(&e.aggregate);
             }
             out.exit_code = 1;
         }

@@ -8,7 +8,10 @@
 use crate::value::Value;
 
 /// Fills in every field the API server defaults, dispatching on `kind`.
+/// Explicit `null`s are dropped first, as decoding into the typed API
+/// structs does (so `creationTimestamp: null` or an empty `selector:` vanish).
 pub fn apply_defaults(obj: &mut Value) {
+    drop_nulls(obj);
     match obj.str_at(&["kind"]) {
         "StatefulSet" => stateful_set(obj),
         "Deployment" => deployment(obj),
@@ -41,6 +44,18 @@ pub fn apply_defaults(obj: &mut Value) {
             obj.set_default(&["status", "phase"], "Active".into());
         }
         "Secret" => obj.set_default(&["type"], "Opaque".into()),
+        _ => {}
+    }
+}
+
+/// Removes object members whose value is `null`, at every depth.
+pub fn drop_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, child| !child.is_null());
+            m.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
         _ => {}
     }
 }
@@ -360,6 +375,15 @@ spec:
         let out =
             defaulted("kind: StatefulSet\nspec:\n  updateStrategy:\n    type: RollingUpdate\n");
         assert!(out.contains("  updateStrategy:\n    type: RollingUpdate\n"));
+    }
+
+    #[test]
+    fn nulls_vanish_like_typed_decoding() {
+        let out = defaulted("kind: ConfigMap\nmetadata:\n  name: x\n  creationTimestamp: null\n  labels:\ndata:\n  a: b\n");
+        assert_eq!(
+            out,
+            "data:\n  a: b\nkind: ConfigMap\nmetadata:\n  name: x\n"
+        );
     }
 
     #[test]

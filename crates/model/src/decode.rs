@@ -73,11 +73,14 @@ impl Diagnostic {
         if let Some(line) = &self.source_line {
             out.push_str(&format!("{gutter}|\n"));
             out.push_str(&format!(" {number} | {line}\n"));
-            let mut caret = format!(
-                "{gutter}| {}{}",
-                " ".repeat(pos.column.saturating_sub(1)),
-                "^".repeat(self.width.max(1))
-            );
+            // Copy tabs so the caret lines up under the source in a terminal.
+            let pad: String = line
+                .chars()
+                .chain(std::iter::repeat(' '))
+                .take(pos.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let mut caret = format!("{gutter}| {pad}{}", "^".repeat(self.width.max(1)));
             if let Some(hint) = &self.hint {
                 caret.push(' ');
                 caret.push_str(hint);

@@ -12,6 +12,9 @@ use crate::value::Value;
 /// structs does (so `creationTimestamp: null` or an empty `selector:` vanish).
 pub fn apply_defaults(obj: &mut Value) {
     drop_nulls(obj);
+    if let Some(schema) = crate::schema::for_kind(obj.str_at(&["kind"])) {
+        canonical_quantities(obj, &crate::schema::Ty::Struct(schema));
+    }
     match obj.str_at(&["kind"]) {
         "StatefulSet" => stateful_set(obj),
         "Deployment" => deployment(obj),
@@ -44,6 +47,49 @@ pub fn apply_defaults(obj: &mut Value) {
             obj.set_default(&["status", "phase"], "Active".into());
         }
         "Secret" => obj.set_default(&["type"], "Opaque".into()),
+        _ => {}
+    }
+}
+
+/// Rewrites every quantity in its canonical form (`1024Mi` → `1Gi`, `1` →
+/// `"1"`), as the server stores `resource.Quantity` values.
+fn canonical_quantities(v: &mut Value, ty: &crate::schema::Ty) {
+    use crate::schema::Ty;
+    let canonical = |q: &mut Value| {
+        let text = match q {
+            Value::String(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => crate::json::go_float_json(*f),
+            _ => return,
+        };
+        if let Ok(parsed) = crate::quantity::Quantity::parse(&text) {
+            *q = Value::String(parsed.to_string());
+        }
+    };
+    match ty {
+        Ty::Quantity => canonical(v),
+        Ty::QuantityMap => {
+            if let Some(m) = v.as_object_mut() {
+                m.values_mut().for_each(canonical);
+            }
+        }
+        Ty::Struct(s) => {
+            if let Some(m) = v.as_object_mut() {
+                for (key, child) in m.iter_mut() {
+                    if let Some(field) = s.field(key) {
+                        canonical_quantities(child, &field.ty);
+                    }
+                }
+            }
+        }
+        Ty::List(s) => {
+            if let Some(items) = v.as_array_mut() {
+                let item_ty = Ty::Struct(s);
+                items
+                    .iter_mut()
+                    .for_each(|item| canonical_quantities(item, &item_ty));
+            }
+        }
         _ => {}
     }
 }
@@ -384,6 +430,12 @@ spec:
             out,
             "data:\n  a: b\nkind: ConfigMap\nmetadata:\n  name: x\n"
         );
+    }
+
+    #[test]
+    fn quantities_are_stored_in_canonical_form() {
+        let out = defaulted("kind: Pod\nspec:\n  containers:\n  - name: a\n    image: a:1\n    resources:\n      requests:\n        cpu: 1\n        memory: 1024Mi\n      limits:\n        cpu: 0.5\n");
+        assert!(out.contains("      limits:\n        cpu: 500m\n      requests:\n        cpu: \"1\"\n        memory: 1Gi\n"), "{out}");
     }
 
     #[test]

@@ -4,6 +4,14 @@
 //! objects). This crate decodes them from YAML or JSON with line and column
 //! positions, defaults and validates them with the API server's own messages,
 //! and prints them back. It knows nothing about time, controllers or the DOM.
+//!
+//! The path of a pasted manifest, as `kubectl apply -f` and the API server take it:
+//! [`decode::decode_manifest`] (YAML/JSON stream, `kind: List`, kubectl's
+//! client checks, strict decoding) → [`defaults::apply_defaults`] →
+//! [`validation::validate`] / [`validation::validate_update`] →
+//! [`apply::three_way_merge`] for objects that already exist. Printing:
+//! [`yaml::to_yaml`] (`-o yaml`), [`json::to_pretty`] (`-o json`),
+//! [`json::to_compact`] (annotations, error values).
 
 pub mod apply;
 pub mod decode;

@@ -79,6 +79,7 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
                 })
                 .collect()
         }
+        "Node" => session.sim.list("pods", None, "").unwrap_or_default(),
         "Service" => {
             let selector = format!(
                 "kubernetes.io/service-name={}",

@@ -4,6 +4,7 @@
 //! written with tabs and aligned by the describe tabwriter (minwidth 0,
 //! padding 2), block by block, exactly as upstream's PrefixWriter does.
 
+mod node;
 mod pod;
 mod storage;
 mod workload;
@@ -53,6 +54,7 @@ pub fn describe(obj: &Value, ctx: &Context) -> Option<String> {
         "PersistentVolumeClaim" => storage::pvc(obj, ctx, &mut w),
         "PersistentVolume" => storage::pv(obj, ctx, &mut w),
         "StorageClass" => storage::storage_class(obj, ctx, &mut w),
+        "Node" => node::node(obj, ctx, &mut w),
         _ => return None,
     }
     Some(w.finish())

@@ -64,6 +64,15 @@ pub fn service(obj: &Value) -> Vec<FieldError> {
                 Value::Int(*n),
                 PORT_RANGE,
             )),
+            Some(Value::String(name)) => {
+                for msg in names::port_name(name) {
+                    errs.push(FieldError::invalid(
+                        &format!("{p}.targetPort"),
+                        name.as_str().into(),
+                        msg,
+                    ));
+                }
+            }
             _ => {}
         }
     }

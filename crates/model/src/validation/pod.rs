@@ -109,30 +109,6 @@ fn volumes(spec: &Value, path: &str, errs: &mut Vec<FieldError>) -> BTreeSet<Str
     seen
 }
 
-/// `IsValidPortName`
-fn port_name_errors(name: &str) -> Vec<&'static str> {
-    let mut errs = Vec::new();
-    if name.len() > 15 {
-        errs.push("must be no more than 15 characters");
-    }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-    }
-    if !name.bytes().any(|b| b.is_ascii_lowercase()) {
-        errs.push("must contain at least one letter (a-z)");
-    }
-    if name.contains("--") {
-        errs.push("must not contain consecutive hyphens");
-    }
-    if name.starts_with('-') || name.ends_with('-') {
-        errs.push("must not begin or end with a hyphen");
-    }
-    errs
-}
-
 fn port_number(v: &Value, field: &str, path: &str, required: bool, errs: &mut Vec<FieldError>) {
     match v.i64_at(&[field]) {
         None | Some(0) if required => {
@@ -195,7 +171,7 @@ fn container(
         let p = format!("{path}.ports[{i}]");
         let port_name = port.str_at(&["name"]);
         if !port_name.is_empty() {
-            let msgs = port_name_errors(port_name);
+            let msgs = names::port_name(port_name);
             for msg in &msgs {
                 errs.push(FieldError::invalid(
                     &format!("{p}.name"),
@@ -287,7 +263,7 @@ fn probe_errors(p: &Value, path: &str, success_must_be_one: bool, errs: &mut Vec
                 errs.push(FieldError::invalid(&port_path, Value::Int(*n), PORT_RANGE))
             }
             Some(Value::String(name)) => {
-                for msg in port_name_errors(name) {
+                for msg in names::port_name(name) {
                     errs.push(FieldError::invalid(&port_path, name.as_str().into(), msg));
                 }
             }

@@ -219,3 +219,15 @@ fn selector_expressions_are_checked() {
         ]
     );
 }
+
+#[test]
+fn named_target_ports_must_be_iana_names() {
+    let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n    targetPort: Http\n";
+    let mut v = parse_stream(svc).docs.remove(0).value;
+    apply_defaults(&mut v);
+    let errs: Vec<String> = validate(&v).iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errs,
+        vec!["spec.ports[0].targetPort: Invalid value: \"Http\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"]
+    );
+}

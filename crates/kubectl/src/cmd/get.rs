@@ -107,6 +107,11 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let Some((requests, with_kind)) = requests(&parsed.args, out) else {
         return;
     };
+    if requests.iter().any(|r| r.info.kind == "Endpoints") {
+        out.errln(
+            "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
+        );
+    }
     let namespace = namespace_of(&parsed);
     let all_namespaces = parsed.has("all-namespaces");
     let selector = parsed.get("selector").unwrap_or("").to_string();

@@ -128,6 +128,12 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         "set" => misc::set(session, &rest, &mut out),
         "cordon" | "uncordon" => misc::cordon(session, command, &rest, &mut out),
         "api-resources" => misc::api_resources(&rest, &mut out),
+        known if COMMANDS.contains(&known) => {
+            client_error(
+                &format!("\"kubectl {known}\" is not available in this simulated cluster"),
+                &mut out,
+            );
+        }
         _ => unknown_command(command, &mut out),
     }
     out

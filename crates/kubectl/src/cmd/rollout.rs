@@ -309,6 +309,14 @@ fn history(
             "{} with revision #{wanted}",
             kind_slash_name(info, name)
         ));
+        if let Some(template) = revs
+            .iter()
+            .find(|r| r.i64_at(&["revision"]) == Some(wanted))
+            .and_then(|r| r.at(&["data", "spec", "template"]))
+        {
+            out.out(&crate::describe::pod_template_raw(template));
+        }
+        out.out("\n");
         return;
     }
     out.outln(&format!("{} ", kind_slash_name(info, name)));

@@ -28,6 +28,11 @@ impl Writer {
         self.text.push('\n');
     }
 
+    /// The text with its tabs left in place (how `rollout history --revision` prints).
+    pub fn raw(self) -> String {
+        self.text
+    }
+
     /// The aligned output.
     pub fn finish(self) -> String {
         TabWriter::new(KUBECTL_DESCRIBE).format(&self.text)
@@ -58,6 +63,13 @@ pub fn describe(obj: &Value, ctx: &Context) -> Option<String> {
         _ => return None,
     }
     Some(w.finish())
+}
+
+/// A `Pod Template:` block as `kubectl rollout history --revision=N` prints it (tabs kept).
+pub fn pod_template_raw(template: &Value) -> String {
+    let mut w = Writer::default();
+    workload::pod_template(template, &mut w);
+    w.raw()
 }
 
 /// `Mon, 02 Jan 2006 15:04:05 -0700` (RFC1123Z) of an RFC 3339 timestamp.

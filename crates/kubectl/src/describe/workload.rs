@@ -5,7 +5,7 @@ use ordinal_model::Value;
 
 use super::pod::{containers, selectors_and_tolerations, volumes};
 use super::{annotations_multiline, events, labels_multiline, rfc1123z, Context, Writer};
-use crate::printers::format_label_selector;
+use crate::printers::{format_label_selector, PrintContext};
 
 /// `describe statefulset`; `ctx.related` holds the set's pods.
 pub fn statefulset(sts: &Value, ctx: &Context, w: &mut Writer) {
@@ -75,28 +75,7 @@ pub fn statefulset(sts: &Value, ctx: &Context, w: &mut Writer) {
         ),
     );
     let template = sts.at(&["spec", "template"]).cloned().unwrap_or_default();
-    w.line(0, "Pod Template:");
-    labels_multiline(w, 1, "Labels", template.at(&["metadata", "labels"]));
-    if template
-        .at(&["metadata", "annotations"])
-        .and_then(Value::as_object)
-        .is_some_and(|m| !m.is_empty())
-    {
-        annotations_multiline(
-            w,
-            1,
-            "Annotations",
-            template.at(&["metadata", "annotations"]),
-        );
-    }
-    let spec = template.get("spec").cloned().unwrap_or_default();
-    let account = spec.str_at(&["serviceAccountName"]);
-    if !account.is_empty() {
-        w.line(1, &format!("Service Account:\t{account}"));
-    }
-    containers(w, spec.array_at(&["containers"]), &[], true, ctx);
-    volumes(w, 1, spec.array_at(&["volumes"]));
-    selectors_and_tolerations(w, 1, &spec);
+    pod_template(&template, w);
     let claims = sts.array_at(&["spec", "volumeClaimTemplates"]);
     if claims.is_empty() {
         w.line(0, "Volume Claims:\t<none>");
@@ -140,6 +119,38 @@ pub fn statefulset(sts: &Value, ctx: &Context, w: &mut Writer) {
         w.line(1, &format!("Access Modes:\t[{}]", modes.join(" ")));
     }
     events(w, ctx);
+}
+
+/// The `Pod Template:` block (`DescribePodTemplate`).
+pub(super) fn pod_template(template: &Value, w: &mut Writer) {
+    let print = PrintContext { now_ms: 0 };
+    let ctx = Context {
+        print,
+        events: Vec::new(),
+        related: &[],
+    };
+    w.line(0, "Pod Template:");
+    labels_multiline(w, 1, "Labels", template.at(&["metadata", "labels"]));
+    if template
+        .at(&["metadata", "annotations"])
+        .and_then(Value::as_object)
+        .is_some_and(|m| !m.is_empty())
+    {
+        annotations_multiline(
+            w,
+            1,
+            "Annotations",
+            template.at(&["metadata", "annotations"]),
+        );
+    }
+    let spec = template.get("spec").cloned().unwrap_or_default();
+    let account = spec.str_at(&["serviceAccountName"]);
+    if !account.is_empty() {
+        w.line(1, &format!("Service Account:\t{account}"));
+    }
+    containers(w, spec.array_at(&["containers"]), &[], true, &ctx);
+    volumes(w, 1, spec.array_at(&["volumes"]));
+    selectors_and_tolerations(w, 1, &spec);
 }
 
 /// `describe service`; `ctx.related` holds the service's EndpointSlices.

@@ -743,3 +743,87 @@ fn redis(session: &mut Session, ctx: &PodCtx, args: &[String], out: &mut Command
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ordinal_core::SimConfig;
+
+    fn pod(image: &str) -> Value {
+        Value::from([
+            (
+                "metadata",
+                Value::from([
+                    ("name", Value::from("web-0")),
+                    ("namespace", Value::from("default")),
+                    ("uid", Value::from("u-1")),
+                ]),
+            ),
+            (
+                "spec",
+                Value::from([
+                    ("hostname", Value::from("web-0")),
+                    ("subdomain", Value::from("nginx")),
+                    (
+                        "containers",
+                        Value::Array(vec![Value::from([
+                            ("name", Value::from("c")),
+                            ("image", Value::from(image)),
+                        ])]),
+                    ),
+                ]),
+            ),
+        ])
+    }
+
+    fn run(session: &mut Session, image: &str, argv: &[&str]) -> Result<CommandOutput, String> {
+        let argv: Vec<String> = argv.iter().map(|a| a.to_string()).collect();
+        exec(session, &pod(image), &argv)
+    }
+
+    #[test]
+    fn hostname_f_uses_the_governing_service() {
+        let mut s = Session::new(SimConfig::default());
+        let out = run(&mut s, "nginx:1.27", &["hostname", "-f"]).unwrap();
+        assert_eq!(out.stdout(), "web-0.nginx.default.svc.cluster.local\n");
+    }
+
+    #[test]
+    fn debian_images_have_no_ping_but_busybox_does() {
+        let mut s = Session::new(SimConfig::default());
+        let err = run(&mut s, "nginx:1.27", &["ping", "-c", "1", "x"]).unwrap_err();
+        assert!(err.contains("exec: \"ping\": executable file not found in $PATH"));
+        let out = run(&mut s, "redis:7.0", &["sh", "-c", "ping x"]).unwrap();
+        assert_eq!(
+            (out.stderr().as_str(), out.exit_code),
+            ("sh: 1: ping: not found\n", 127)
+        );
+        assert!(run(&mut s, "busybox:1.28", &["ping", "-c", "1", "nope"]).is_ok());
+    }
+
+    #[test]
+    fn busybox_1_28_nslookup_formats() {
+        let mut s = Session::new(SimConfig::default());
+        let out = run(&mut s, "busybox:1.28", &["nslookup", "kubernetes.default"]).unwrap();
+        assert_eq!(
+            out.stdout(),
+            "Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      kubernetes.default\nAddress 1: 10.96.0.1 kubernetes.default.svc.cluster.local\n"
+        );
+        let out = run(&mut s, "busybox:1.28", &["nslookup", "web-9.nginx"]).unwrap();
+        assert_eq!(out.stderr(), "nslookup: can't resolve 'web-9.nginx'\n");
+        assert_eq!(out.exit_code, 1);
+    }
+
+    #[test]
+    fn files_written_with_redirection_can_be_read_back() {
+        let mut s = Session::new(SimConfig::default());
+        run(
+            &mut s,
+            "nginx",
+            &["sh", "-c", "echo hi > /tmp/a; echo there >> /tmp/a"],
+        )
+        .unwrap();
+        let out = run(&mut s, "nginx", &["cat", "/tmp/a"]).unwrap();
+        assert_eq!(out.stdout(), "hi\nthere\n");
+    }
+}

@@ -301,6 +301,20 @@ mod tests {
     }
 
     #[test]
+    fn global_flags_before_the_command_are_skipped() {
+        let args: Vec<String> = ["-n", "demo", "get", "pods"]
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(command_position(&args), Some(2));
+        let args: Vec<String> = ["--namespace=demo", "get"]
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(command_position(&args), Some(1));
+    }
+
+    #[test]
     fn invalid_errors_list_causes() {
         let mut err = ApiError::invalid("StatefulSet", "StatefulSet.apps", "db", vec![]);
         err.causes = vec![ordinal_core::error::Cause {

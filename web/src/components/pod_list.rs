@@ -43,7 +43,7 @@ fn card(pod: &PodCard) -> Html {
         failing.then_some("failing")
     );
     html! {
-        <li {class} data-pod={pod.name.clone()} data-status={pod.status.clone()}>
+        <li key={pod.name.clone()} {class} data-pod={pod.name.clone()} data-status={pod.status.clone()}>
             <div class="name">{ &pod.name }</div>
             <div>{ format!("{}  {}", pod.ready, pod.status) }</div>
             <div class="meta">{ if pod.ip.is_empty() { "no IP yet".to_string() } else { pod.ip.clone() } }</div>

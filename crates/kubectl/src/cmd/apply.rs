@@ -102,17 +102,21 @@ fn decode(session: &Session, file: &str, stdin: Option<&str>) -> (Vec<Value>, Ve
     (docs, errors)
 }
 
+/// The last-applied annotation value, as kubectl's `GetModifiedConfiguration`
+/// computes it: the object with its annotations map present (emptied of the
+/// annotation itself, so often `{}`), as compact JSON plus a newline.
 fn last_applied(obj: &Value) -> String {
     let mut copy = obj.clone();
-    copy.remove(&["metadata", "annotations", LAST_APPLIED]);
-    if copy
-        .at(&["metadata", "annotations"])
-        .and_then(Value::as_object)
-        .is_some_and(|m| m.is_empty())
-    {
-        copy.remove(&["metadata", "annotations"]);
+    let annotations = copy.entry("metadata").entry("annotations");
+    if !matches!(annotations, Value::Object(_)) {
+        *annotations = Value::object();
     }
+    copy.remove(&["metadata", "annotations", LAST_APPLIED]);
     format!("{}\n", ordinal_model::json::to_compact(&copy))
+}
+
+fn mode_is_apply(command: &str) -> bool {
+    command == "apply"
 }
 
 /// Runs `kubectl apply` / `create -f` / `replace -f`.
@@ -167,16 +171,34 @@ pub fn run(
                 obj_ns
             };
             let qualified = info.qualified_singular();
+            if info.namespaced {
+                obj.set(&["metadata", "namespace"], Value::from(ns.as_str()));
+            }
             if let Some(mode) = dry_run {
                 let suffix = if mode == "server" {
                     " (server dry run)"
                 } else {
                     " (dry run)"
                 };
+                if mode_is_apply(command) {
+                    let annotation = last_applied(&obj);
+                    obj.set(
+                        &["metadata", "annotations", LAST_APPLIED],
+                        Value::from(annotation),
+                    );
+                }
                 match parsed.get("output") {
                     Some("yaml") => out.out(&ordinal_model::yaml::to_yaml(&obj)),
                     Some("json") => out.outln(&ordinal_model::json::to_pretty(&obj)),
-                    _ => out.outln(&format!("{qualified}/{name} created{suffix}")),
+                    _ => {
+                        let exists = session.sim.object(info.plural, &ns, &name).is_some();
+                        let verb = if exists && mode_is_apply(command) {
+                            "configured"
+                        } else {
+                            "created"
+                        };
+                        out.outln(&format!("{qualified}/{name} {verb}{suffix}"));
+                    }
                 }
                 continue;
             }

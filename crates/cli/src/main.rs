@@ -63,11 +63,7 @@ fn interactive() -> ExitCode {
     let mut lines = stdin.lock().lines();
     let mut last = Instant::now();
     loop {
-        let prompt = match session.attached() {
-            Some(a) if a.program == "redis-cli" => "127.0.0.1:6379> ".to_string(),
-            Some(a) => format!("root@{}:/# ", a.pod),
-            None => "$ ".to_string(),
-        };
+        let prompt = session.prompt();
         print!("{prompt}");
         let _ = std::io::stdout().flush();
         let Some(Ok(mut line)) = lines.next() else {
@@ -92,9 +88,11 @@ fn interactive() -> ExitCode {
         last = Instant::now();
         for (is_err, chunk) in &output.chunks {
             if *is_err {
+                let _ = std::io::stdout().flush();
                 eprint!("{chunk}");
             } else {
                 print!("{chunk}");
+                let _ = std::io::stdout().flush();
             }
         }
     }

@@ -109,6 +109,29 @@ impl Session {
         self.attached.as_ref()
     }
 
+    /// The prompt a terminal shows now: `$ `, or the attached program's own
+    /// (`/ # ` for busybox, `root@web-0:/# ` for bash, `# ` for dash, `127.0.0.1:6379> `).
+    pub fn prompt(&self) -> String {
+        let Some(a) = &self.attached else {
+            return "$ ".to_string();
+        };
+        let image = self
+            .sim
+            .object("pods", &a.namespace, &a.pod)
+            .and_then(|p| {
+                p.array_at(&["spec", "containers"])
+                    .first()
+                    .map(|c| c.str_at(&["image"]).to_string())
+            })
+            .unwrap_or_default();
+        match a.program.as_str() {
+            "redis-cli" => "127.0.0.1:6379> ".to_string(),
+            _ if image.contains("busybox") || image.contains("alpine") => "/ # ".to_string(),
+            "bash" => format!("root@{}:/# ", a.pod),
+            _ => "# ".to_string(),
+        }
+    }
+
     /// Runs one command line; a heredoc body follows the first line.
     pub fn run_line(&mut self, text: &str) -> CommandOutput {
         if let Some(attached) = self.attached.clone() {

@@ -1,0 +1,284 @@
+//! Name resolution and reachability inside a pod: CoreDNS's answers for
+//! services and StatefulSet pods (ready endpoints only), the resolv.conf
+//! search list, busybox `nslookup` (1.28 and newer formats) and `ping`
+//! (busybox and iputils). Mirrors coredns plugin/kubernetes and busybox
+//! networking/nslookup.c.
+
+use ordinal_model::labels::Selector;
+use ordinal_model::Value;
+
+use super::PodCtx;
+use crate::shell::Session;
+use crate::transcript::CommandOutput;
+
+/// Most echo requests one `ping -c N` sends.
+pub const MAX_PINGS: u64 = 100;
+/// The cluster DNS service address.
+const DNS_IP: &str = "10.96.0.10";
+const DNS_NAME: &str = "kube-dns.kube-system.svc.cluster.local";
+pub(super) const DOMAIN: &str = "cluster.local";
+
+fn pod_ready(pod: &Value) -> bool {
+    pod.at(&["metadata", "deletionTimestamp"]).is_none()
+        && pod
+            .array_at(&["status", "conditions"])
+            .iter()
+            .any(|c| c.str_at(&["type"]) == "Ready" && c.str_at(&["status"]) == "True")
+}
+
+/// Answers for one fully qualified name: (ip, reverse name) pairs.
+fn lookup(session: &Session, fqdn: &str) -> Vec<(String, String)> {
+    let fqdn = fqdn.trim_end_matches('.').to_ascii_lowercase();
+    if fqdn == DNS_NAME {
+        return vec![(DNS_IP.to_string(), DNS_NAME.to_string())];
+    }
+    let Some(prefix) = fqdn.strip_suffix(&format!(".svc.{DOMAIN}")) else {
+        return Vec::new();
+    };
+    let parts: Vec<&str> = prefix.split('.').collect();
+    let (host, service, ns) = match parts.as_slice() {
+        [svc, ns] => (None, *svc, *ns),
+        [host, svc, ns] => (Some(*host), *svc, *ns),
+        _ => return Vec::new(),
+    };
+    let Some(svc) = session.sim.object("services", ns, service) else {
+        if fqdn == format!("kubernetes.default.svc.{DOMAIN}") {
+            return vec![("10.96.0.1".to_string(), fqdn)];
+        }
+        return Vec::new();
+    };
+    let cluster_ip = svc.str_at(&["spec", "clusterIP"]);
+    if cluster_ip != "None" && !cluster_ip.is_empty() {
+        return match host {
+            None => vec![(cluster_ip.to_string(), fqdn)],
+            Some(_) => Vec::new(),
+        };
+    }
+    let publish_not_ready = svc
+        .at(&["spec", "publishNotReadyAddresses"])
+        .and_then(Value::as_bool)
+        == Some(true);
+    let selector = match svc.at(&["spec", "selector"]) {
+        Some(sel) if !sel.is_null() => Selector::from_labels(sel),
+        _ => return Vec::new(),
+    };
+    let mut answers: Vec<(String, String)> = session
+        .sim
+        .list_refs("pods", Some(ns), "")
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
+        .filter(|p| !p.str_at(&["status", "podIP"]).is_empty())
+        .filter(|p| publish_not_ready || pod_ready(p))
+        .filter_map(|p| {
+            let ip = p.str_at(&["status", "podIP"]).to_string();
+            let hostname = p.str_at(&["spec", "hostname"]);
+            let named = !hostname.is_empty() && p.str_at(&["spec", "subdomain"]) == service;
+            let record = if named {
+                hostname.to_string()
+            } else {
+                ip.replace('.', "-")
+            };
+            match host {
+                Some(h) if h != record => None,
+                _ => Some((ip, format!("{record}.{service}.{ns}.svc.{DOMAIN}"))),
+            }
+        })
+        .collect();
+    answers.sort_by_key(|(ip, _)| {
+        ip.split('.')
+            .map(|o| o.parse::<u32>().unwrap_or(0))
+            .collect::<Vec<_>>()
+    });
+    answers
+}
+
+/// Resolves as libc does with the pod's resolv.conf (search list, ndots:5).
+fn resolve_with_search(session: &Session, ctx: &PodCtx, name: &str) -> Vec<(String, String)> {
+    let name = name.trim_end_matches('.');
+    let search = [
+        format!("{}.svc.{DOMAIN}", ctx.namespace),
+        format!("svc.{DOMAIN}"),
+        DOMAIN.to_string(),
+    ];
+    for domain in &search {
+        let answers = lookup(session, &format!("{name}.{domain}"));
+        if !answers.is_empty() {
+            return answers;
+        }
+    }
+    lookup(session, name)
+}
+
+pub(super) fn nslookup(session: &Session, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
+    let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
+        out.errln("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.");
+        out.exit_code = 1;
+        return;
+    };
+    if ctx.old_nslookup() {
+        out.outln(&format!("{:<10} {DNS_IP}", "Server:"));
+        out.outln(&format!("Address 1: {DNS_IP} {DNS_NAME}"));
+        out.outln("");
+        let answers = resolve_with_search(session, ctx, name);
+        if answers.is_empty() {
+            out.errln(&format!("nslookup: can't resolve '{name}'"));
+            out.exit_code = 1;
+            return;
+        }
+        out.outln(&format!("{:<10} {name}", "Name:"));
+        for (i, (ip, ptr)) in answers.iter().enumerate() {
+            out.outln(&format!("Address {}: {ip} {ptr}", i + 1));
+        }
+        return;
+    }
+    out.outln(&format!("Server:\t\t{DNS_IP}"));
+    out.outln(&format!("Address:\t{DNS_IP}:53"));
+    out.outln("");
+    let candidates: Vec<String> = if name.contains('.') {
+        vec![name.trim_end_matches('.').to_string()]
+    } else {
+        [
+            format!("{}.svc.{DOMAIN}", ctx.namespace),
+            format!("svc.{DOMAIN}"),
+            DOMAIN.to_string(),
+        ]
+        .iter()
+        .map(|d| format!("{name}.{d}"))
+        .collect()
+    };
+    let mut failed = false;
+    for candidate in &candidates {
+        let answers = lookup(session, candidate);
+        if answers.is_empty() {
+            failed = true;
+            out.outln(&format!("** server can't find {candidate}: NXDOMAIN"));
+            out.outln("");
+            out.outln(&format!("** server can't find {candidate}: NXDOMAIN"));
+            out.outln("");
+        } else {
+            out.outln(&format!("Name:\t{candidate}"));
+            for (ip, _) in &answers {
+                out.outln(&format!("Address: {ip}"));
+            }
+            out.outln("");
+            out.outln("");
+        }
+    }
+    if failed {
+        out.exit_code = 1;
+    }
+}
+
+pub(super) fn ping(session: &mut Session, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
+    let count = args
+        .iter()
+        .position(|a| a == "-c")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|c| c.parse::<u64>().ok())
+        .unwrap_or(4)
+        .min(MAX_PINGS);
+    let Some(host) = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || args[i - 1] != "-c"))
+        .map(|(_, a)| a)
+    else {
+        out.errln("ping: usage error");
+        out.exit_code = 1;
+        return;
+    };
+    let Some((ip, _)) = resolve_with_search(session, ctx, host).into_iter().next() else {
+        out.errln(&format!("ping: bad address '{host}'"));
+        out.exit_code = 1;
+        return;
+    };
+    out.outln(&format!("PING {host} ({ip}): 56 data bytes"));
+    for seq in 0..count {
+        out.outln(&format!(
+            "64 bytes from {ip}: seq={seq} ttl=64 time=0.{:03} ms",
+            60 + seq * 7 % 40
+        ));
+        if seq + 1 < count {
+            session.sim.advance(1000);
+        }
+    }
+    out.outln("");
+    out.outln(&format!("--- {host} ping statistics ---"));
+    out.outln(&format!(
+        "{count} packets transmitted, {count} packets received, 0% packet loss"
+    ));
+    out.outln("round-trip min/avg/max = 0.060/0.075/0.099 ms");
+}
+
+/// iputils `ping` (Debian/Ubuntu-based application images), which prints the canonical name.
+pub(super) fn ping_iputils(
+    session: &mut Session,
+    ctx: &PodCtx,
+    args: &[String],
+    out: &mut CommandOutput,
+) {
+    let count = args
+        .iter()
+        .position(|a| a == "-c")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|c| c.parse::<u64>().ok())
+        .unwrap_or(4)
+        .clamp(1, MAX_PINGS);
+    let Some(host) = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || args[i - 1] != "-c"))
+        .map(|(_, a)| a)
+    else {
+        out.errln("ping: usage error: Destination address required");
+        out.exit_code = 1;
+        return;
+    };
+    let Some((canonical, ip, ptr)) = resolve_canonical(session, ctx, host) else {
+        out.errln(&format!("ping: {host}: Name or service not known"));
+        out.exit_code = 2;
+        return;
+    };
+    out.outln(&format!("PING {canonical} ({ip}) 56(84) bytes of data."));
+    for seq in 1..=count {
+        out.outln(&format!(
+            "64 bytes from {ptr} ({ip}): icmp_seq={seq} ttl=64 time=0.0{} ms",
+            50 + seq % 40
+        ));
+        if seq < count {
+            session.sim.advance(1000);
+        }
+    }
+    out.outln("");
+    out.outln(&format!("--- {canonical} ping statistics ---"));
+    out.outln(&format!(
+        "{count} packets transmitted, {count} received, 0% packet loss, time {}ms",
+        (count - 1) * 1000
+    ));
+    out.outln("rtt min/avg/max/mdev = 0.051/0.060/0.072/0.008 ms");
+}
+
+/// Resolves like [`resolve_with_search`] and also returns the name that answered.
+fn resolve_canonical(
+    session: &Session,
+    ctx: &PodCtx,
+    name: &str,
+) -> Option<(String, String, String)> {
+    let name = name.trim_end_matches('.');
+    let search = [
+        format!("{}.svc.{DOMAIN}", ctx.namespace),
+        format!("svc.{DOMAIN}"),
+        DOMAIN.to_string(),
+    ];
+    let candidates = search
+        .iter()
+        .map(|d| format!("{name}.{d}"))
+        .chain(std::iter::once(name.to_string()));
+    for candidate in candidates {
+        if let Some((ip, ptr)) = lookup(session, &candidate).into_iter().next() {
+            return Some((candidate, ip, ptr));
+        }
+    }
+    None
+}

@@ -51,7 +51,7 @@ step "cargo test (native)" cargo test --workspace
 step "transcripts (ordinal check)" transcripts
 step "wasm tests in headless Chromium (web)" cargo test --target wasm32-unknown-unknown -p ordinal-web
 step "wasm-pack test --headless --chrome (core crates)" bash -c '
-  for crate in crates/model crates/core; do
+  for crate in crates/model crates/core crates/kubectl; do
     wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install "$crate" || exit 1
   done'
 if step "release build (dist/ and dist/ordinal-offline.html)" bash scripts/build-release.sh; then

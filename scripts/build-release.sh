@@ -8,5 +8,5 @@ cd "$ROOT"
 export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 trunk build --release --offline --skip-version-check
 python3 scripts/offline_html.py \
-  --wasm target/wasm32-unknown-unknown/release/ordinal-web.wasm \
+  --wasm "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/ordinal-web.wasm" \
   --html index.html --css web/style.css --out dist/ordinal-offline.html

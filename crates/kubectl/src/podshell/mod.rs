@@ -240,6 +240,31 @@ pub fn logs(_session: &Session, _pod: &Value) -> String {
     String::new()
 }
 
+/// Replaces each `$(command)` outside single quotes with the command's output
+/// (trailing newlines removed), as `sh` does.
+fn substitute_commands(session: &mut Session, ctx: &PodCtx, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_single = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\'' {
+            in_single = !in_single;
+        }
+        if !in_single && rest.starts_with("$(") {
+            if let Some(close) = rest.find(')') {
+                let inner = rest[2..close].to_string();
+                let result = run_script(session, ctx, &inner);
+                out.push_str(result.stdout().trim_end_matches('\n'));
+                rest = &rest[close + 1..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 fn run_script(session: &mut Session, ctx: &PodCtx, script: &str) -> CommandOutput {
     let mut out = CommandOutput::default();
     let vars: BTreeMap<String, String> = ctx.env.iter().cloned().collect();
@@ -252,6 +277,7 @@ fn run_script(session: &mut Session, ctx: &PodCtx, script: &str) -> CommandOutpu
         if !go {
             continue;
         }
+        let part = substitute_commands(session, ctx, &part);
         let Ok(words) = split_words(&part, &vars) else {
             out.errln("sh: syntax error: unterminated quoted string");
             out.exit_code = 2;
@@ -508,6 +534,18 @@ mod tests {
         let out = run(&mut s, "busybox:1.28", &["nslookup", "web-9.nginx"]).unwrap();
         assert_eq!(out.stderr(), "nslookup: can't resolve 'web-9.nginx'\n");
         assert_eq!(out.exit_code, 1);
+    }
+
+    #[test]
+    fn command_substitution_runs_the_inner_command() {
+        let mut s = Session::new(SimConfig::default());
+        let out = run(
+            &mut s,
+            "nginx",
+            &["sh", "-c", "echo \"$(hostname)\" and '$(hostname)'"],
+        )
+        .unwrap();
+        assert_eq!(out.stdout(), "web-0 and $(hostname)\n");
     }
 
     #[test]

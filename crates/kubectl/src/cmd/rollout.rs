@@ -179,6 +179,16 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         "undo" => undo(session, info, &obj, &parsed, out),
         "restart" => {
             let stamp = ordinal_core::clock::rfc3339(session.sim.now());
+            let restarted_at = obj.str_at(&[
+                "spec",
+                "template",
+                "metadata",
+                "annotations",
+                "kubectl.kubernetes.io/restartedAt",
+            ]);
+            if restarted_at == stamp {
+                return client_error(&format!("failed to create patch for {name}: if restart has already been triggered within the past second, please wait before attempting to trigger another"), out);
+            }
             let patch = Value::from([(
                 "spec",
                 Value::from([(

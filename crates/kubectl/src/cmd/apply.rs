@@ -115,6 +115,29 @@ fn last_applied(obj: &Value) -> String {
     format!("{}\n", ordinal_model::json::to_compact(&copy))
 }
 
+/// Client-side apply of an object that exists: the three-way merge of the
+/// last-applied manifest, the live object and the new manifest, sent as an update.
+fn apply_existing(
+    session: &mut Session,
+    plural: &str,
+    ns: &str,
+    live: &Value,
+    new: &Value,
+) -> Result<&'static str, ordinal_core::ApiError> {
+    let last_applied = live
+        .str_at(&["metadata", "annotations", LAST_APPLIED])
+        .to_string();
+    let previous = ordinal_model::json::parse(&last_applied).ok();
+    let merged = ordinal_model::apply::three_way_merge(previous.as_ref(), live, new);
+    if &merged == live {
+        return Ok("unchanged");
+    }
+    let updated = session.sim.update(plural, ns, merged)?;
+    let same = updated.str_at(&["metadata", "resourceVersion"])
+        == live.str_at(&["metadata", "resourceVersion"]);
+    Ok(if same { "unchanged" } else { "configured" })
+}
+
 fn mode_is_apply(command: &str) -> bool {
     command == "apply"
 }
@@ -218,14 +241,19 @@ pub fn run(
                             out.errln(&format!("Warning: resource {}/{name} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.", info.plural));
                         }
                     }
-                    session
-                        .sim
-                        .apply_object(obj, &ns)
-                        .map(|(_, outcome)| match outcome {
-                            ApplyOutcome::Created => "created",
-                            ApplyOutcome::Configured => "configured",
-                            ApplyOutcome::Unchanged => "unchanged",
-                        })
+                    match existed {
+                        Some(live) => apply_existing(session, info.plural, &ns, &live, &obj),
+                        None => {
+                            session
+                                .sim
+                                .apply_object(obj, &ns)
+                                .map(|(_, outcome)| match outcome {
+                                    ApplyOutcome::Created => "created",
+                                    ApplyOutcome::Configured => "configured",
+                                    ApplyOutcome::Unchanged => "unchanged",
+                                })
+                        }
+                    }
                 }
                 Mode::Create => session.sim.create(info.plural, &ns, obj).map(|_| "created"),
                 Mode::Replace => session

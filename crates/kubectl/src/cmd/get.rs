@@ -131,6 +131,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         return watch_objects(
             session,
             request.info,
+            &request.names,
             &namespace,
             all_namespaces,
             &selector,
@@ -306,6 +307,7 @@ pub(crate) fn print_groups(
 fn watch_objects(
     session: &mut Session,
     info: &'static ResourceInfo,
+    names: &[String],
     namespace: &str,
     all_namespaces: bool,
     selector: &str,
@@ -322,6 +324,14 @@ fn watch_objects(
         Ok(id) => id,
         Err(e) => return api_error(&e, out),
     };
+    let wanted =
+        |obj: &Value| names.is_empty() || names.iter().any(|n| n == crate::printers::name(obj));
+    for name in names {
+        if let Err(e) = session.sim.get(info.plural, namespace, name) {
+            session.sim.unwatch(watch_id);
+            return api_error(&e, out);
+        }
+    }
     let events_column = parsed.has("output-watch-events");
     let mut writer = TabWriter::new(KUBECTL_TABLE);
     let mut header_printed = false;
@@ -356,7 +366,7 @@ fn watch_objects(
         let now = session.sim.now();
         match session.sim.list(info.plural, list_ns, selector) {
             Ok(items) => {
-                for obj in &items {
+                for obj in items.iter().filter(|o| wanted(o)) {
                     print(out, obj, "ADDED", now);
                 }
             }
@@ -367,6 +377,9 @@ fn watch_objects(
     let started = session.sim.now();
     while watch::step(session, started) {
         for event in session.sim.take_watch_events(watch_id) {
+            if !wanted(&event.object) {
+                continue;
+            }
             let name = match event.kind {
                 WatchEventKind::Added => "ADDED",
                 WatchEventKind::Modified => "MODIFIED",

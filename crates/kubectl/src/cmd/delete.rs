@@ -145,7 +145,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
                     "deleted"
                 };
                 let mut line = format!("{} \"{name}\" {verb}", info.qualified_singular());
-                if info.namespaced {
+                if info.namespaced && super::deleted_names_namespace(session) {
                     line.push_str(&format!(" from {ns} namespace"));
                 }
                 out.outln(&line);

@@ -252,7 +252,11 @@ pub fn remove_run_pod(session: &mut Session, ns: &str, name: &str) -> CommandOut
         ..DeleteOptions::default()
     };
     if session.sim.delete("pods", ns, name, &opts).is_ok() {
-        out.outln(&format!("pod \"{name}\" deleted from {ns} namespace"));
+        if super::deleted_names_namespace(session) {
+            out.outln(&format!("pod \"{name}\" deleted from {ns} namespace"));
+        } else {
+            out.outln(&format!("pod \"{name}\" deleted"));
+        }
     }
     out
 }

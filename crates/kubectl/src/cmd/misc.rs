@@ -96,7 +96,12 @@ pub fn scale(session: &mut Session, args: &[String], out: &mut CommandOutput) {
 /// `kubectl version`.
 pub fn version(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let client_only = args.iter().any(|a| a == "--client" || a == "--client=true");
-    out.outln(&format!("Client Version: {CLIENT_VERSION}"));
+    let minor = session.sim.config().minor_version;
+    if minor == 36 {
+        out.outln(&format!("Client Version: {CLIENT_VERSION}"));
+    } else {
+        out.outln(&format!("Client Version: v1.{minor}.0"));
+    }
     out.outln(&format!("Kustomize Version: {KUSTOMIZE_VERSION}"));
     if !client_only {
         out.outln(&format!(

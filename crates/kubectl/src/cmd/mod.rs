@@ -270,6 +270,11 @@ pub(crate) fn resolve(name: &str, out: &mut CommandOutput) -> Option<&'static Re
     }
 }
 
+/// kubectl 1.34+ ends delete lines with `from <ns> namespace`; older ones do not.
+pub(crate) fn deleted_names_namespace(session: &Session) -> bool {
+    session.sim.config().minor_version >= 34
+}
+
 /// The namespace a command works in (`-n`, else `default`).
 pub(crate) fn namespace_of(parsed: &flags::Parsed) -> String {
     parsed.get("namespace").unwrap_or("default").to_string()

@@ -9,6 +9,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/apply-errors.txt"),
     ),
     (
+        "apply-three-way.txt",
+        include_str!("../../../../tests/scenarios/apply-three-way.txt"),
+    ),
+    (
         "dry-run-and-last-applied.txt",
         include_str!("../../../../tests/scenarios/dry-run-and-last-applied.txt"),
     ),
@@ -25,6 +29,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/pods-and-exec.txt"),
     ),
     (
+        "rollout-restart.txt",
+        include_str!("../../../../tests/scenarios/rollout-restart.txt"),
+    ),
+    (
         "seed-000-redis.txt",
         include_str!("../../../../tests/scenarios/seed-000-redis.txt"),
     ),
@@ -39,5 +47,13 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     (
         "seed-003-storage-basics.txt",
         include_str!("../../../../tests/scenarios/seed-003-storage-basics.txt"),
+    ),
+    (
+        "statefulset-storage-survives.txt",
+        include_str!("../../../../tests/scenarios/statefulset-storage-survives.txt"),
+    ),
+    (
+        "version-1.33.txt",
+        include_str!("../../../../tests/scenarios/version-1.33.txt"),
     ),
 ];

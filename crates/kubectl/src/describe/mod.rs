@@ -4,6 +4,7 @@
 //! written with tabs and aligned by the describe tabwriter (minwidth 0,
 //! padding 2), block by block, exactly as upstream's PrefixWriter does.
 
+mod config;
 mod node;
 mod pod;
 mod storage;
@@ -60,6 +61,8 @@ pub fn describe(obj: &Value, ctx: &Context) -> Option<String> {
         "PersistentVolume" => storage::pv(obj, ctx, &mut w),
         "StorageClass" => storage::storage_class(obj, ctx, &mut w),
         "Node" => node::node(obj, ctx, &mut w),
+        "Namespace" => config::namespace(obj, ctx, &mut w),
+        "ConfigMap" => config::config_map(obj, ctx, &mut w),
         _ => return None,
     }
     Some(w.finish())

@@ -13,6 +13,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/apply-three-way.txt"),
     ),
     (
+        "describe-configmap.txt",
+        include_str!("../../../../tests/scenarios/describe-configmap.txt"),
+    ),
+    (
         "dry-run-and-last-applied.txt",
         include_str!("../../../../tests/scenarios/dry-run-and-last-applied.txt"),
     ),

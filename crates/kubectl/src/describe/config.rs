@@ -1,0 +1,51 @@
+//! `describe namespace` and `describe configmap` (`NamespaceDescriber`,
+//! `ConfigMapDescriber` in kubectl pkg/describe/describe.go).
+
+use ordinal_model::Value;
+
+use super::{annotations_multiline, events, labels_multiline, Context, Writer};
+
+/// `describe namespace` (the simulator serves no ResourceQuotas or LimitRanges).
+pub fn namespace(ns: &Value, _ctx: &Context, w: &mut Writer) {
+    w.line(0, &format!("Name:\t{}", ns.str_at(&["metadata", "name"])));
+    labels_multiline(w, 0, "Labels", ns.at(&["metadata", "labels"]));
+    annotations_multiline(w, 0, "Annotations", ns.at(&["metadata", "annotations"]));
+    w.line(0, &format!("Status:\t{}", ns.str_at(&["status", "phase"])));
+    w.line(0, "");
+    w.line(0, "No resource quota.");
+    w.line(0, "");
+    w.line(0, "No LimitRange resource.");
+}
+
+/// `describe configmap`.
+pub fn config_map(cm: &Value, ctx: &Context, w: &mut Writer) {
+    w.line(0, &format!("Name:\t{}", cm.str_at(&["metadata", "name"])));
+    w.line(
+        0,
+        &format!("Namespace:\t{}", cm.str_at(&["metadata", "namespace"])),
+    );
+    labels_multiline(w, 0, "Labels", cm.at(&["metadata", "labels"]));
+    annotations_multiline(w, 0, "Annotations", cm.at(&["metadata", "annotations"]));
+    w.line(0, "");
+    w.line(0, "Data");
+    w.line(0, "====");
+    if let Some(data) = cm.get("data").and_then(Value::as_object) {
+        for (k, v) in data {
+            w.line(0, &format!("{k}:"));
+            w.line(0, "----");
+            w.line(0, v.as_str().unwrap_or(""));
+            w.line(0, "");
+        }
+    }
+    w.line(0, "");
+    w.line(0, "BinaryData");
+    w.line(0, "====");
+    if let Some(data) = cm.get("binaryData").and_then(Value::as_object) {
+        for (k, v) in data {
+            let bytes = v.as_str().map_or(0, |s| s.len() * 3 / 4);
+            w.line(0, &format!("{k}: {bytes} bytes"));
+        }
+    }
+    w.line(0, "");
+    events(w, ctx);
+}

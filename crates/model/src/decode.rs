@@ -432,19 +432,12 @@ fn strict_decode(
             None,
         ));
     }
-    if strict.unknown.is_empty() {
-        return None;
-    }
-    let list: Vec<String> = strict
-        .unknown
-        .iter()
-        .map(|(p, _)| format!("unknown field {p:?}"))
-        .collect();
+    let error = strict.unknown_fields_error()?;
     let (first, hint) = &strict.unknown[0];
     let pos = spans.key(first);
     let width = pos.map_or(1, |p| ctx.token_width(p));
     Some(ctx.diagnostic(
-        format!("{prefix}strict decoding error: {}", list.join(", ")),
+        format!("{prefix}{error}"),
         Some("BadRequest"),
         pos,
         width,

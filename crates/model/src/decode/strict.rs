@@ -42,18 +42,26 @@ pub(super) fn walk_strict(value: &Value, kind: &str) -> Option<Strict> {
 /// unknown field "..."` for every unknown field; `None` when it decodes.
 pub fn strict_problem(value: &Value, kind: &str) -> Option<String> {
     let strict = walk_strict(value, kind)?;
-    if let Some((message, _)) = strict.type_error {
-        return Some(message);
+    match strict.type_error {
+        Some((message, _)) => Some(message),
+        None => strict.unknown_fields_error(),
     }
-    if strict.unknown.is_empty() {
-        return None;
+}
+
+impl Strict {
+    /// `strict decoding error: unknown field "a", unknown field "b"`, or `None`
+    /// when every field is known.
+    pub(super) fn unknown_fields_error(&self) -> Option<String> {
+        if self.unknown.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = self
+            .unknown
+            .iter()
+            .map(|(p, _)| format!("unknown field {p:?}"))
+            .collect();
+        Some(format!("strict decoding error: {}", list.join(", ")))
     }
-    let list: Vec<String> = strict
-        .unknown
-        .iter()
-        .map(|(p, _)| format!("unknown field {p:?}"))
-        .collect();
-    Some(format!("strict decoding error: {}", list.join(", ")))
 }
 
 fn json_kind(v: &Value) -> String {

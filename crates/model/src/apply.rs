@@ -15,19 +15,17 @@ use crate::value::{Map, Value};
 /// The annotation kubectl stores the applied manifest in.
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
-/// The annotation value for a manifest: compact JSON (keys sorted, without
-/// the annotation itself) and a newline, as kubectl stores it.
+/// The annotation value for a manifest, as kubectl's
+/// `GetModifiedConfiguration` computes it: compact JSON (keys sorted) of the
+/// object whose annotations map is always present, emptied of the annotation
+/// itself (so often `{}`), and a newline.
 pub fn last_applied_value(manifest: &Value) -> String {
     let mut copy = manifest.clone();
-    if let Some(ann) = copy
-        .at_mut(&["metadata", "annotations"])
-        .and_then(Value::as_object_mut)
-    {
-        ann.remove(LAST_APPLIED);
-        if ann.is_empty() {
-            copy.remove(&["metadata", "annotations"]);
-        }
+    let annotations = copy.entry("metadata").entry("annotations");
+    if !matches!(annotations, Value::Object(_)) {
+        *annotations = Value::object();
     }
+    copy.remove(&["metadata", "annotations", LAST_APPLIED]);
     format!("{}\n", json::to_compact(&copy))
 }
 
@@ -192,7 +190,7 @@ mod tests {
         let m = v("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"<b>\"\n");
         assert_eq!(
             last_applied_value(&m),
-            "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"\\u003cb\\u003e\"},\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}\n"
+            "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"\\u003cb\\u003e\"},\"kind\":\"ConfigMap\",\"metadata\":{\"annotations\":{},\"name\":\"x\"}}\n"
         );
         let annotated = with_last_applied(&m);
         assert_eq!(last_applied_value(&annotated), last_applied_value(&m));

@@ -5,6 +5,8 @@
 //! pkg/cmd/apply/apply.go, pkg/cmd/create/create.go, pkg/cmd/replace/replace.go.
 
 use ordinal_core::ApplyOutcome;
+use ordinal_model::apply::last_applied_value;
+pub use ordinal_model::apply::LAST_APPLIED;
 use ordinal_model::kinds;
 use ordinal_model::Value;
 
@@ -12,9 +14,6 @@ use super::flags::{self, switch, value, FlagSpec};
 use super::{client_error, flag_error, format_api_error, namespace_of};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
-
-/// The annotation client-side apply stores the applied manifest in.
-pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 const SPECS: &[FlagSpec] = &[
     value("filename", Some('f')),
@@ -100,19 +99,6 @@ fn decode(session: &Session, file: &str, stdin: Option<&str>) -> (Vec<Value>, Ve
         })
         .collect();
     (docs, errors)
-}
-
-/// The last-applied annotation value, as kubectl's `GetModifiedConfiguration`
-/// computes it: the object with its annotations map present (emptied of the
-/// annotation itself, so often `{}`), as compact JSON plus a newline.
-fn last_applied(obj: &Value) -> String {
-    let mut copy = obj.clone();
-    let annotations = copy.entry("metadata").entry("annotations");
-    if !matches!(annotations, Value::Object(_)) {
-        *annotations = Value::object();
-    }
-    copy.remove(&["metadata", "annotations", LAST_APPLIED]);
-    format!("{}\n", ordinal_model::json::to_compact(&copy))
 }
 
 /// Client-side apply of an object that exists: the three-way merge of the
@@ -204,7 +190,7 @@ pub fn run(
                     " (dry run)"
                 };
                 if mode_is_apply(command) {
-                    let annotation = last_applied(&obj);
+                    let annotation = last_applied_value(&obj);
                     obj.set(
                         &["metadata", "annotations", LAST_APPLIED],
                         Value::from(annotation),
@@ -227,7 +213,7 @@ pub fn run(
             }
             let result = match mode {
                 Mode::Apply => {
-                    let annotation = last_applied(&obj);
+                    let annotation = last_applied_value(&obj);
                     obj.set(
                         &["metadata", "annotations", LAST_APPLIED],
                         Value::from(annotation),

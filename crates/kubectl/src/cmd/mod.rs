@@ -128,6 +128,8 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         "set" => misc::set(session, &rest, &mut out),
         "cordon" | "uncordon" => misc::cordon(session, command, &rest, &mut out),
         "api-resources" => misc::api_resources(&rest, &mut out),
+        // The simulated cluster, like a fresh kind cluster, runs no metrics-server.
+        "top" => client_error("Metrics API not available", &mut out),
         known if COMMANDS.contains(&known) => {
             client_error(
                 &format!("\"kubectl {known}\" is not available in this simulated cluster"),

@@ -73,7 +73,13 @@ async function scaleScenario(page, url, shot) {
   const replicas = await page.textContent('#replicas');
   if (!replicas.includes('3')) throw new Error(`replicas readout after one click: ${replicas}`);
   await waitForPods(page, ['web-0:Running', 'web-1:Running', 'web-2:Running']);
-  await page.screenshot({ path: `target/e2e/${shot}.png` });
+  await page.fill('#command', 'kubectl get pods');
+  await page.press('#command', 'Enter');
+  await page.waitForFunction(
+    () => document.querySelector('#terminal').textContent.includes('$ kubectl get pods\nNAME    READY   STATUS'),
+    null, { timeout: 5000 },
+  ).catch(() => { throw new Error('kubectl get pods typed in the terminal printed no pod table'); });
+  await page.screenshot({ path: `target/e2e/${shot}.png`, fullPage: true });
 }
 
 await test('served page scales the StatefulSet', async (page) => {
@@ -85,6 +91,26 @@ await test('served page scales the StatefulSet', async (page) => {
 await test('offline single file works from file:// with no network', async (page) => {
   await scaleScenario(page, offlineUrl, 'offline');
   checkOrigins(page, (u) => u.protocol === 'file:' || u.protocol === 'data:');
+});
+
+await test('switching to Chinese translates the page, and it survives a reload', async (page) => {
+  await page.goto(servedUrl);
+  await page.waitForSelector('#lang-switch', { timeout: 20000 });
+  if ((await page.getAttribute('html', 'lang')) !== 'en') await page.click('#lang-switch');
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-Hans', null, { timeout: 5000 });
+  const title = await page.textContent('#terminal-title');
+  if (title !== '终端') throw new Error(`terminal title in Chinese: ${title}`);
+  await page.click('#scale-up');
+  await page.reload();
+  await page.waitForSelector('#lang-switch', { timeout: 20000 });
+  const replicas = await page.textContent('#replicas');
+  if (replicas !== '副本数: 3') throw new Error(`after reload the replica readout is ${replicas}`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: 'target/e2e/chinese-dark.png', fullPage: true });
+  await page.click('#reset');
+  await page.waitForFunction(() => document.querySelector('#replicas').textContent === '副本数: 2', null, { timeout: 5000 });
+  await page.click('#lang-switch');
 });
 
 await browser.close();

@@ -1,19 +1,38 @@
-//! The page: header, controls, pods and terminal, with a timer that moves
-//! virtual time along with real time at the chosen speed.
+//! The page: header, controls, pods, events and terminal, with a timer that
+//! moves virtual time along with real time at the chosen speed. This is the
+//! edge where the page meets the browser: autosave, the html `lang`
+//! attribute and the panic banner's language are kept in step here.
 
 use gloo_timers::callback::Interval;
+use ordinal_core::config::SimConfig;
 use yew::prelude::*;
 
-use crate::components::{Controls, PodList, Terminal};
+use crate::components::{Controls, EventList, PodList, Terminal, TopBar};
+use crate::i18n::Key;
+use crate::panic::set_banner_lang;
 use crate::state::{Action, Playground};
+use crate::storage;
 
 /// Real milliseconds between animation ticks.
 pub const TICK_MS: u32 = 100;
 
+/// A callback that dispatches the action `make` builds from its argument.
+fn send<T: 'static>(
+    state: &UseReducerHandle<Playground>,
+    make: impl Fn(T) -> Action + 'static,
+) -> Callback<T> {
+    let dispatcher = state.dispatcher();
+    Callback::from(move |value| dispatcher.dispatch(make(value)))
+}
+
 /// The playground.
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(Playground::default);
+    let saved = use_state(storage::load);
+    let state = use_reducer(|| {
+        let lang = saved.lang.unwrap_or_else(storage::browser_lang);
+        Playground::restore(SimConfig::default(), lang, &saved.log)
+    });
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
@@ -23,25 +42,41 @@ pub fn App() -> Html {
             move || drop(timer)
         });
     }
-    let on_scale = {
-        let d = state.dispatcher();
-        Callback::from(move |delta| d.dispatch(Action::Scale(delta)))
+    let available = saved.available;
+    use_effect_with((state.lang, state.log.clone()), move |(lang, log)| {
+        if available {
+            storage::save(*lang, log);
+        }
+    });
+    use_effect_with(state.lang, |lang| {
+        set_banner_lang(*lang);
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+    });
+    let notice = if !saved.available {
+        Some(Key::StorageUnavailable)
+    } else if !saved.log.is_empty() {
+        Some(Key::Restored)
+    } else {
+        None
     };
-    let on_speed = {
-        let d = state.dispatcher();
-        Callback::from(move |speed| d.dispatch(Action::SetSpeed(speed)))
-    };
+    let lang = state.lang;
     html! {
         <>
-            <header class="top">
-                <h1>{ "Ordinal" }</h1>
-                <p>{ "A StatefulSet playground: a simulated cluster running in your browser." }</p>
-            </header>
+            <TopBar {lang} {notice} on_lang={send(&state, Action::SetLang)}
+                on_reset={send(&state, |()| Action::Reset)} />
             <main>
                 <Controls replicas={state.view.replicas} elapsed_s={state.view.elapsed_s}
-                    speed={state.speed} {on_scale} {on_speed} />
-                <PodList pods={state.view.pods.clone()} />
-                <Terminal lines={state.terminal.clone()} />
+                    speed={state.speed} on_scale={send(&state, Action::Scale)}
+                    on_speed={send(&state, Action::SetSpeed)} {lang} />
+                <PodList pods={state.view.pods.clone()} {lang} />
+                <Terminal lines={state.terminal.clone()} history={state.log.clone()}
+                    names={state.view.names.clone()} {lang} on_run={send(&state, Action::Run)} />
+                <EventList events={state.view.events.clone()} {lang} />
             </main>
         </>
     }

@@ -1,11 +1,15 @@
 //! `ordinal-web`: the playground page. One reducer ([`state::Playground`])
 //! owns the terminal session and its simulated cluster; components in
 //! [`components`] render props and send actions, never touching the
-//! simulator themselves.
+//! simulator themselves. [`storage`] and [`panic`] are the browser edges.
 
 pub mod app;
+pub mod completion;
 pub mod components;
+pub mod i18n;
+pub mod panic;
 pub mod sample;
 pub mod state;
+pub mod storage;
 
 pub use app::App;

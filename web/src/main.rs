@@ -1,5 +1,7 @@
-//! Browser entry point: mounts the playground on the page body.
+//! Browser entry point: installs the panic banner and mounts the playground
+//! on the page body.
 
 fn main() {
+    ordinal_web::panic::install();
     yew::Renderer::<ordinal_web::App>::new().render();
 }

@@ -8,7 +8,7 @@ use ordinal_web::state::PodCard;
 use ordinal_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -17,6 +17,14 @@ fn mount_point() -> Element {
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
     root
+}
+
+/// A mount point for an App that starts without saved commands or language.
+fn fresh_mount_point() -> Element {
+    if let Ok(Some(store)) = web_sys::window().unwrap().local_storage() {
+        store.clear().unwrap();
+    }
+    mount_point()
 }
 
 /// Yew renders on its own scheduler: give it a turn before reading the DOM.
@@ -57,7 +65,10 @@ async fn pod_list_renders_one_card_per_pod_in_order() {
     ];
     yew::Renderer::<PodList>::with_root_and_props(
         root.clone(),
-        ordinal_web::components::PodListProps { pods },
+        ordinal_web::components::PodListProps {
+            pods,
+            lang: Default::default(),
+        },
     )
     .render();
     settle().await;
@@ -70,7 +81,7 @@ async fn pod_list_renders_one_card_per_pod_in_order() {
 
 #[wasm_bindgen_test]
 async fn app_creates_pods_in_order_and_scale_up_adds_the_next_ordinal() {
-    let root = mount_point();
+    let root = fresh_mount_point();
     yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
     let click = |id: &str| {
@@ -107,4 +118,115 @@ async fn app_creates_pods_in_order_and_scale_up_adds_the_next_ordinal() {
         .text_content()
         .unwrap()
         .contains("$ kubectl scale statefulset web --replicas=3\nstatefulset.apps/web scaled"));
+}
+
+fn command_input(root: &Element) -> HtmlInputElement {
+    root.query_selector("#command")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap()
+}
+
+fn type_line(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+}
+
+fn press(input: &HtmlInputElement, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+}
+
+fn text_of(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn typed_commands_run_and_arrow_keys_walk_the_history() {
+    let root = fresh_mount_point();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let input = command_input(&root);
+    for line in ["kubectl get sts", "kubectl get pod nope"] {
+        type_line(&input, line);
+        settle().await;
+        press(&input, "Enter");
+        settle().await;
+    }
+    assert_eq!(input.value(), "");
+    let terminal = text_of(&root, "#terminal");
+    assert!(terminal.contains("$ kubectl get sts\nNAME"), "{terminal}");
+    let error = text_of(&root, "#terminal .err");
+    assert!(error.contains("\"nope\" not found"), "{error}");
+    press(&input, "ArrowUp");
+    settle().await;
+    assert_eq!(input.value(), "kubectl get pod nope");
+    press(&input, "ArrowUp");
+    settle().await;
+    assert_eq!(input.value(), "kubectl get sts");
+    press(&input, "ArrowDown");
+    settle().await;
+    assert_eq!(input.value(), "kubectl get pod nope");
+    press(&input, "ArrowDown");
+    settle().await;
+    assert_eq!(input.value(), "");
+    type_line(&input, "kubectl desc");
+    settle().await;
+    press(&input, "Tab");
+    settle().await;
+    assert_eq!(input.value(), "kubectl describe ");
+}
+
+#[wasm_bindgen_test]
+async fn the_language_switch_shows_chinese_and_sets_the_html_lang() {
+    let root = fresh_mount_point();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let switch: HtmlElement = root
+        .query_selector("#lang-switch")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let before = text_of(&root, "#terminal-title");
+    switch.click();
+    settle().await;
+    let html_lang = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .document_element()
+        .unwrap()
+        .get_attribute("lang")
+        .unwrap();
+    let after = text_of(&root, "#terminal-title");
+    let (english, chinese) = if html_lang == "zh-Hans" {
+        (before, after)
+    } else {
+        (after, before)
+    };
+    assert_eq!(english, "Terminal");
+    assert_eq!(chinese, "终端");
+}
+
+#[wasm_bindgen_test]
+async fn a_panic_shows_a_banner_offering_reload() {
+    ordinal_web::panic::show_banner("boom");
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let banner = doc.get_element_by_id("crash").expect("banner");
+    let text = banner.text_content().unwrap();
+    assert!(text.contains("boom"), "{text}");
+    assert_eq!(banner.query_selector_all("button").unwrap().length(), 2);
 }

@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{t, Key, Lang};
+
 /// Speeds offered, with the id of their button.
 const SPEEDS: [(f64, &str, &str); 3] = [
     (1.0, "speed-1x", "1×"),
@@ -22,14 +24,19 @@ pub struct ControlsProps {
     pub on_scale: Callback<i64>,
     /// Called with the chosen speed.
     pub on_speed: Callback<f64>,
+    /// Page language.
+    #[prop_or_default]
+    pub lang: Lang,
 }
 
 /// The control panel.
 #[function_component]
 pub fn Controls(props: &ControlsProps) -> Html {
-    let replicas = props
-        .replicas
-        .map_or_else(|| "Replicas: –".to_string(), |r| format!("Replicas: {r}"));
+    let lang = props.lang;
+    let replicas = props.replicas.map_or_else(
+        || format!("{}: –", t(lang, Key::Replicas)),
+        |r| format!("{}: {r}", t(lang, Key::Replicas)),
+    );
     let scale = |delta: i64| {
         let cb = props.on_scale.clone();
         Callback::from(move |_| cb.emit(delta))
@@ -37,14 +44,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let disabled = props.replicas.is_none();
     html! {
         <section class="panel" aria-labelledby="controls-title">
-            <h2 id="controls-title">{ "StatefulSet web" }</h2>
+            <h2 id="controls-title">{ t(lang, Key::StatefulSetTitle) }</h2>
             <div class="row">
-                <button id="scale-down" aria-label="Scale down by one" onclick={scale(-1)} {disabled}>{ "−" }</button>
+                <button id="scale-down" aria-label={t(lang, Key::ScaleDown)} onclick={scale(-1)} {disabled}>{ "−" }</button>
                 <span id="replicas" aria-live="polite">{ replicas }</span>
-                <button id="scale-up" class="primary" aria-label="Scale up by one" onclick={scale(1)} {disabled}>{ "+" }</button>
+                <button id="scale-up" class="primary" aria-label={t(lang, Key::ScaleUp)} onclick={scale(1)} {disabled}>{ "+" }</button>
             </div>
-            <div class="row" role="group" aria-label="Speed">
-                <span class="clock" title="virtual time since start">{ format!("t = {}s", props.elapsed_s) }</span>
+            <div class="row" role="group" aria-label={t(lang, Key::Speed)}>
+                <span class="clock" title={t(lang, Key::ClockTitle)}>{ format!("t = {}s", props.elapsed_s) }</span>
                 { for SPEEDS.iter().map(|&(speed, id, label)| {
                     let cb = props.on_speed.clone();
                     let pressed = if (props.speed - speed).abs() < f64::EPSILON { "true" } else { "false" };

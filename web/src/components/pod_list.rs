@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{t, Key, Lang};
 use crate::state::PodCard;
 
 /// Props of [`PodList`].
@@ -9,6 +10,9 @@ use crate::state::PodCard;
 pub struct PodListProps {
     /// Pods in ordinal order.
     pub pods: Vec<PodCard>,
+    /// Page language.
+    #[prop_or_default]
+    pub lang: Lang,
 }
 
 /// One card per pod: name, READY, STATUS, IP and node, as kubectl shows them.
@@ -16,19 +20,19 @@ pub struct PodListProps {
 pub fn PodList(props: &PodListProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="pods-title">
-            <h2 id="pods-title">{ "Pods" }</h2>
+            <h2 id="pods-title">{ t(props.lang, Key::Pods) }</h2>
             if props.pods.is_empty() {
-                <p class="empty">{ "No pods yet." }</p>
+                <p class="empty">{ t(props.lang, Key::NoPods) }</p>
             } else {
                 <ul id="pods" class="pods">
-                    { for props.pods.iter().map(card) }
+                    { for props.pods.iter().map(|pod| card(pod, props.lang)) }
                 </ul>
             }
         </section>
     }
 }
 
-fn card(pod: &PodCard) -> Html {
+fn card(pod: &PodCard, lang: Lang) -> Html {
     let ready = pod
         .ready
         .split_once('/')
@@ -46,8 +50,8 @@ fn card(pod: &PodCard) -> Html {
         <li key={pod.name.clone()} {class} data-pod={pod.name.clone()} data-status={pod.status.clone()}>
             <div class="name">{ &pod.name }</div>
             <div>{ format!("{}  {}", pod.ready, pod.status) }</div>
-            <div class="meta">{ if pod.ip.is_empty() { "no IP yet".to_string() } else { pod.ip.clone() } }</div>
-            <div class="meta">{ if pod.node.is_empty() { "not scheduled".to_string() } else { pod.node.clone() } }</div>
+            <div class="meta">{ if pod.ip.is_empty() { t(lang, Key::NoIp).to_string() } else { pod.ip.clone() } }</div>
+            <div class="meta">{ if pod.node.is_empty() { t(lang, Key::NotScheduled).to_string() } else { pod.node.clone() } }</div>
         </li>
     }
 }

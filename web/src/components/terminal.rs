@@ -1,22 +1,122 @@
-//! The commands the controls ran and their kubectl output, so learners see
-//! the command behind every button.
+//! The terminal: the transcript of every command (typed, or run by a
+//! control) with its output, errors in the error colour, and a command line
+//! with history (↑/↓) and tab completion. Enter sends the line to the reducer.
 
+use std::rc::Rc;
+
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+use crate::completion::complete;
+use crate::i18n::{t, Key, Lang};
+use crate::state::{LineKind, LoggedCommand, TermLine};
 
 /// Props of [`Terminal`].
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
-    /// Lines to show, commands prefixed with `$ `.
-    pub lines: std::rc::Rc<Vec<String>>,
+    /// The transcript.
+    pub lines: Rc<Vec<TermLine>>,
+    /// Commands run so far, oldest first (the history ↑ walks back through).
+    pub history: Rc<Vec<LoggedCommand>>,
+    /// Object names Tab completes.
+    pub names: Rc<Vec<String>>,
+    /// Page language.
+    pub lang: Lang,
+    /// Called with the line when Enter is pressed.
+    pub on_run: Callback<String>,
 }
 
-/// A read-only terminal transcript.
+/// The terminal panel.
 #[function_component]
 pub fn Terminal(props: &TerminalProps) -> Html {
+    let draft = use_state(String::new);
+    // Position in the history while walking it with ↑/↓; None when editing a new line.
+    let cursor = use_state(|| None::<usize>);
+    let transcript = use_node_ref();
+    {
+        let transcript = transcript.clone();
+        use_effect_with(props.lines.clone(), move |_| {
+            if let Some(pre) = transcript.cast::<web_sys::Element>() {
+                pre.set_scroll_top(pre.scroll_height());
+            }
+        });
+    }
+    let oninput = {
+        let draft = draft.clone();
+        let cursor = cursor.clone();
+        Callback::from(move |e: InputEvent| {
+            draft.set(e.target_unchecked_into::<HtmlInputElement>().value());
+            cursor.set(None);
+        })
+    };
+    let onkeydown = {
+        let draft = draft.clone();
+        let cursor = cursor.clone();
+        let history = props.history.clone();
+        let names = props.names.clone();
+        let on_run = props.on_run.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let len = history.len();
+            let recall = |i: usize| {
+                draft.set(history[i].line.clone());
+                cursor.set(Some(i));
+            };
+            match e.key().as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    on_run.emit((*draft).clone());
+                    draft.set(String::new());
+                    cursor.set(None);
+                }
+                "ArrowUp" if len > 0 => {
+                    e.prevent_default();
+                    recall(cursor.map_or(len - 1, |c| c.saturating_sub(1)));
+                }
+                "ArrowDown" => {
+                    if let Some(c) = *cursor {
+                        e.prevent_default();
+                        if c + 1 < len {
+                            recall(c + 1);
+                        } else {
+                            draft.set(String::new());
+                            cursor.set(None);
+                        }
+                    }
+                }
+                // An empty line lets Tab move focus on, so the input is never a keyboard trap.
+                "Tab" if !draft.is_empty() => {
+                    e.prevent_default();
+                    if let Some(done) = complete(&draft, &names) {
+                        draft.set(done);
+                    }
+                }
+                _ => {}
+            }
+        })
+    };
     html! {
         <section class="panel terminal" aria-labelledby="terminal-title">
-            <h2 id="terminal-title">{ "Terminal" }</h2>
-            <pre id="terminal" aria-live="polite">{ props.lines.join("\n") }</pre>
+            <h2 id="terminal-title">{ t(props.lang, Key::Terminal) }</h2>
+            <pre id="terminal" ref={transcript} role="log" aria-live="polite" tabindex="0">
+                { for props.lines.iter().map(line) }
+            </pre>
+            <div class="prompt">
+                <label for="command" aria-hidden="true">{ "$" }</label>
+                <input id="command" type="text" value={(*draft).clone()} {oninput} {onkeydown}
+                    aria-label={t(props.lang, Key::CommandInput)} autocomplete="off"
+                    autocapitalize="off" spellcheck="false" />
+            </div>
+            <p class="hint">{ t(props.lang, Key::TerminalHint) }</p>
         </section>
+    }
+}
+
+fn line(line: &TermLine) -> Html {
+    match line.kind {
+        LineKind::Command => html! {
+            <span class="cmd">{ "$ " }{ &line.text }{ "\n" }</span>
+        },
+        LineKind::Stdout => html! { <span>{ &line.text }{ "\n" }</span> },
+        LineKind::Stderr => html! { <span class="err">{ &line.text }{ "\n" }</span> },
     }
 }

@@ -1,0 +1,110 @@
+//! Autosave in the browser's localStorage: the command log (with the virtual
+//! time each command ran at) and the chosen language. Where storage is
+//! unavailable (a sandboxed iframe, storage disabled) loading reports it and
+//! saving does nothing, so the page still works.
+
+use crate::i18n::Lang;
+use crate::state::{LoggedCommand, MAX_COMMAND_BYTES, MAX_LOGGED_COMMANDS};
+
+/// Key of the saved command log.
+pub const COMMANDS_KEY: &str = "ordinal.v1.commands";
+/// Key of the saved language tag.
+pub const LANG_KEY: &str = "ordinal.v1.lang";
+
+/// What a previous visit left behind.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Saved {
+    /// Whether localStorage can be used at all.
+    pub available: bool,
+    /// The language chosen last time.
+    pub lang: Option<Lang>,
+    /// Commands to replay.
+    pub log: Vec<LoggedCommand>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Reads the saved state; `available` is false where storage is blocked.
+pub fn load() -> Saved {
+    let Some(store) = storage() else {
+        return Saved::default();
+    };
+    let item = |key: &str| store.get_item(key).ok().flatten();
+    Saved {
+        available: true,
+        lang: item(LANG_KEY).map(|tag| Lang::from_tag(&tag)),
+        log: item(COMMANDS_KEY).map(|t| decode(&t)).unwrap_or_default(),
+    }
+}
+
+/// Saves the language and command log; false if storage refused.
+pub fn save(lang: Lang, log: &[LoggedCommand]) -> bool {
+    storage().is_some_and(|store| {
+        store.set_item(LANG_KEY, lang.tag()).is_ok()
+            && store.set_item(COMMANDS_KEY, &encode(log)).is_ok()
+    })
+}
+
+/// The language `navigator.language` asks for.
+pub fn browser_lang() -> Lang {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .map_or(Lang::En, |tag| Lang::from_tag(&tag))
+}
+
+/// One `<virtual ms>\t<command>` line per command.
+pub fn encode(log: &[LoggedCommand]) -> String {
+    log.iter()
+        .filter(|c| !c.line.contains('\n'))
+        .map(|c| format!("{}\t{}\n", c.at_ms, c.line))
+        .collect()
+}
+
+/// Reads what [`encode`] wrote, skipping malformed or oversized lines.
+pub fn decode(text: &str) -> Vec<LoggedCommand> {
+    text.lines()
+        .filter_map(|line| {
+            let (at, command) = line.split_once('\t')?;
+            (!command.trim().is_empty() && command.len() <= MAX_COMMAND_BYTES).then(|| {
+                Some(LoggedCommand {
+                    at_ms: at.parse().ok()?,
+                    line: command.to_string(),
+                })
+            })?
+        })
+        .take(MAX_LOGGED_COMMANDS)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_and_their_times_survive_a_round_trip() {
+        let log = vec![
+            LoggedCommand {
+                at_ms: 0,
+                line: "kubectl get pods".into(),
+            },
+            LoggedCommand {
+                at_ms: 12_500,
+                line: "kubectl scale sts web --replicas=3".into(),
+            },
+        ];
+        assert_eq!(decode(&encode(&log)), log);
+    }
+
+    #[test]
+    fn tampered_lines_are_skipped() {
+        assert_eq!(
+            decode("x\tkubectl get pods\n5\t\nno tab\n7\tkubectl version\n"),
+            vec![LoggedCommand {
+                at_ms: 7,
+                line: "kubectl version".into()
+            }]
+        );
+    }
+}

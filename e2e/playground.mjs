@@ -7,7 +7,7 @@
 // file: and data: URLs). Screenshots go to target/e2e/. Ends with
 // `e2e: N passed, M failed`.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 
 const [servedUrl, offlineUrl] = process.argv.slice(2);
 if (!servedUrl || !offlineUrl) {
@@ -111,6 +111,25 @@ await test('switching to Chinese translates the page, and it survives a reload',
   await page.click('#reset');
   await page.waitForFunction(() => document.querySelector('#replicas').textContent === '副本数: 2', null, { timeout: 5000 });
   await page.click('#lang-switch');
+});
+
+await test('sandboxed iframe without storage still runs and says so', async (page) => {
+  // An opaque-origin iframe, where localStorage throws, as on sites that embed the page.
+  // Both documents are answered by the test itself; nothing reaches the network.
+  const offline = readFileSync(new URL(offlineUrl), 'utf8');
+  const base = new URL(servedUrl).origin;
+  await page.route(`${base}/embed/**`, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: route.request().url().endsWith('host.html')
+      ? '<iframe sandbox="allow-scripts" src="ordinal.html" style="width:1200px;height:700px;border:0"></iframe>'
+      : offline,
+  }));
+  await page.goto(`${base}/embed/host.html`);
+  const frame = await (await page.waitForSelector('iframe')).contentFrame();
+  await frame.waitForSelector('#notice', { timeout: 20000 });
+  await frame.waitForSelector('[data-pod="web-0"]', { timeout: 20000 });
+  await page.screenshot({ path: 'target/e2e/sandboxed.png' });
+  checkOrigins(page, (u) => u.origin === base || u.protocol === 'data:');
 });
 
 await browser.close();

@@ -10,6 +10,8 @@ use std::time::Instant;
 use ordinal_kubectl::transcript::{self, heredoc_terminator};
 use ordinal_kubectl::Session;
 
+mod serve;
+
 fn load(file: &str) -> Result<transcript::Transcript, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
     transcript::parse(&text).map_err(|e| format!("{file}: {e}"))
@@ -103,6 +105,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("run") if args.len() == 2 => run(&args[1]),
         Some("check") if args.len() >= 2 => check(&args[1..]),
+        Some("serve") => serve::main(&args[1..]),
         None => interactive(),
         _ => {
             eprintln!("usage: ordinal [run FILE | check FILE...]");

@@ -1,0 +1,207 @@
+//! Discovery documents (`/version`, `/api`, `/apis`, `/api/v1`,
+//! `/apis/{group}/{version}`) built from the simulator's resource registry,
+//! in the legacy (unaggregated) format. kubectl 1.36 first asks for
+//! aggregated discovery (`as=APIGroupDiscoveryList`); answering with plain
+//! `application/json` makes it fall back to these documents, as it does
+//! against an older API server.
+
+use ordinal_core::resources::{ResourceInfo, RESOURCES};
+use ordinal_model::Value;
+
+/// The server version kubectl reports (`kubectl version`).
+pub fn version() -> Value {
+    Value::from([
+        ("major", Value::from("1")),
+        ("minor", Value::from("36")),
+        ("emulationMajor", Value::from("1")),
+        ("emulationMinor", Value::from("36")),
+        ("minCompatibilityMajor", Value::from("1")),
+        ("minCompatibilityMinor", Value::from("35")),
+        ("gitVersion", Value::from("v1.36.3")),
+        ("gitCommit", Value::from("")),
+        ("gitTreeState", Value::from("clean")),
+        ("buildDate", Value::from("2026-01-01T00:00:00Z")),
+        ("goVersion", Value::from("go1.25.0")),
+        ("compiler", Value::from("gc")),
+        ("platform", Value::from("linux/amd64")),
+    ])
+}
+
+/// `/api`.
+pub fn core_versions() -> Value {
+    Value::from([
+        ("kind", Value::from("APIVersions")),
+        ("versions", Value::from(vec![Value::from("v1")])),
+        (
+            "serverAddressByClientCIDRs",
+            Value::from(vec![Value::from([
+                ("clientCIDR", Value::from("0.0.0.0/0")),
+                ("serverAddress", Value::from("127.0.0.1:6443")),
+            ])]),
+        ),
+    ])
+}
+
+fn groups() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for r in RESOURCES {
+        if !r.group.is_empty() && !names.contains(&r.group) {
+            names.push(r.group);
+        }
+    }
+    names
+}
+
+/// `/apis`.
+pub fn group_list() -> Value {
+    let groups = groups()
+        .into_iter()
+        .map(|g| {
+            let gv = Value::from([
+                ("groupVersion", Value::from(format!("{g}/v1"))),
+                ("version", Value::from("v1")),
+            ]);
+            Value::from([
+                ("name", Value::from(g)),
+                ("versions", Value::from(vec![gv.clone()])),
+                ("preferredVersion", gv),
+            ])
+        })
+        .collect();
+    Value::from([
+        ("kind", Value::from("APIGroupList")),
+        ("apiVersion", Value::from("v1")),
+        ("groups", Value::Array(groups)),
+    ])
+}
+
+/// Short names as `kubectl api-resources` lists them.
+pub fn short_names(resource: &str) -> &'static [&'static str] {
+    match resource {
+        "pods" => &["po"],
+        "services" => &["svc"],
+        "endpoints" => &["ep"],
+        "events" => &["ev"],
+        "persistentvolumeclaims" => &["pvc"],
+        "persistentvolumes" => &["pv"],
+        "nodes" => &["no"],
+        "namespaces" => &["ns"],
+        "configmaps" => &["cm"],
+        "serviceaccounts" => &["sa"],
+        "statefulsets" => &["sts"],
+        "deployments" => &["deploy"],
+        "replicasets" => &["rs"],
+        "storageclasses" => &["sc"],
+        "poddisruptionbudgets" => &["pdb"],
+        _ => &[],
+    }
+}
+
+fn strings(items: &[&str]) -> Value {
+    Value::from(items.iter().map(|s| Value::from(*s)).collect::<Vec<_>>())
+}
+
+fn resource_entry(r: &ResourceInfo) -> Value {
+    let mut entry = Value::from([
+        ("name", Value::from(r.resource)),
+        ("singularName", Value::from(r.kind.to_ascii_lowercase())),
+        ("namespaced", Value::from(r.namespaced)),
+        ("kind", Value::from(r.kind)),
+        (
+            "verbs",
+            strings(&[
+                "create",
+                "delete",
+                "deletecollection",
+                "get",
+                "list",
+                "patch",
+                "update",
+                "watch",
+            ]),
+        ),
+    ]);
+    if !short_names(r.resource).is_empty() {
+        entry.set(&["shortNames"], strings(short_names(r.resource)));
+    }
+    if matches!(
+        r.resource,
+        "pods" | "statefulsets" | "deployments" | "replicasets" | "services"
+    ) {
+        entry.set(&["categories"], strings(&["all"]));
+    }
+    entry
+}
+
+/// `/api/v1` or `/apis/{group}/{version}`; `None` for an unknown group version.
+pub fn resource_list(group: &str, version: &str) -> Option<Value> {
+    let mut resources = Vec::new();
+    for r in RESOURCES
+        .iter()
+        .filter(|r| r.group == group && r.version == version)
+    {
+        resources.push(resource_entry(r));
+        if r.has_status {
+            resources.push(Value::from([
+                ("name", Value::from(format!("{}/status", r.resource))),
+                ("singularName", Value::from("")),
+                ("namespaced", Value::from(r.namespaced)),
+                ("kind", Value::from(r.kind)),
+                ("verbs", strings(&["get", "patch", "update"])),
+            ]));
+        }
+        if matches!(r.resource, "statefulsets" | "deployments" | "replicasets") {
+            resources.push(Value::from([
+                ("name", Value::from(format!("{}/scale", r.resource))),
+                ("singularName", Value::from("")),
+                ("namespaced", Value::from(true)),
+                ("group", Value::from("autoscaling")),
+                ("version", Value::from("v1")),
+                ("kind", Value::from("Scale")),
+                ("verbs", strings(&["get", "patch", "update"])),
+            ]));
+        }
+    }
+    if resources.is_empty() {
+        return None;
+    }
+    let gv = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    Some(Value::from([
+        ("kind", Value::from("APIResourceList")),
+        ("apiVersion", Value::from("v1")),
+        ("groupVersion", Value::from(gv)),
+        ("resources", Value::Array(resources)),
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apps_v1_lists_statefulsets_with_their_short_name_and_scale() {
+        let list = resource_list("apps", "v1").expect("apps/v1 is served");
+        let sts = &list.array_at(&["resources"])[0];
+        assert_eq!(list.str_at(&["groupVersion"]), "apps/v1");
+        assert!(list
+            .array_at(&["resources"])
+            .iter()
+            .any(|r| r.str_at(&["name"]) == "statefulsets/scale"));
+        assert!(list
+            .array_at(&["resources"])
+            .iter()
+            .any(|r| r.str_at(&["name"]) == "statefulsets"
+                && r.array_at(&["shortNames"]) == [Value::from("sts")]));
+        assert!(!sts.str_at(&["kind"]).is_empty());
+    }
+
+    #[test]
+    fn unknown_group_versions_are_not_served() {
+        assert!(resource_list("batch", "v1").is_none());
+        assert!(resource_list("apps", "v2").is_none());
+    }
+}

@@ -1,0 +1,299 @@
+//! `ordinal serve [--port N] [--speed X] [FILE...]`: the simulator as a kube
+//! API on 127.0.0.1, so the real kubectl can be pointed at it
+//! (`KUBECONFIG=/dev/null kubectl --server http://127.0.0.1:PORT get pods`).
+//! One thread per connection; the simulation sits behind a mutex and is
+//! advanced to the virtual "now" before each request is answered (see
+//! [`clock`]). Mirrors the request routing of `k8s.io/apiserver`'s
+//! `pkg/endpoints` for the paths kubectl uses.
+
+mod api;
+mod clock;
+mod discovery;
+mod http;
+mod watch;
+
+use std::io::BufReader;
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use ordinal_core::{Sim, SimConfig};
+use ordinal_model::{decode::decode_manifest, json, Value};
+
+use clock::{wall_now_ms, VirtualClock};
+use http::{read_request, write_json, ReadError, Request};
+
+/// Most connections served at once; further ones get a 429 and are closed.
+pub const MAX_CONNECTIONS: usize = 64;
+/// Most watch streams open at once.
+pub const MAX_WATCH_STREAMS: usize = 16;
+/// Idle time after which a keep-alive connection is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Fastest allowed `--speed`.
+pub const MAX_SPEED: f64 = 1000.0;
+/// Default port: the one kubectl uses without a kubeconfig (`localhost:8080`).
+pub const DEFAULT_PORT: u16 = 8080;
+
+/// The simulation and its clock.
+pub struct World {
+    /// The simulated cluster.
+    pub sim: Sim,
+    clock: VirtualClock,
+}
+
+impl World {
+    /// Catches the simulation up with the wall clock and returns the
+    /// timestamp offset for this moment (see [`clock`]).
+    pub fn tick(&mut self) -> i64 {
+        self.clock.catch_up(&mut self.sim);
+        wall_now_ms() as i64 - self.sim.now() as i64
+    }
+}
+
+/// State shared by all connections.
+pub struct Server {
+    world: Mutex<World>,
+    connections: AtomicUsize,
+    watches: AtomicUsize,
+}
+
+impl Server {
+    /// A server over `sim` whose time runs `speed` times the wall clock.
+    pub fn new(sim: Sim, speed: f64) -> Server {
+        Server {
+            world: Mutex::new(World {
+                sim,
+                clock: VirtualClock::new(speed),
+            }),
+            connections: AtomicUsize::new(0),
+            watches: AtomicUsize::new(0),
+        }
+    }
+
+    /// The locked world (a panicked holder does not poison the server).
+    pub fn lock(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Parsed command line.
+#[derive(Debug, Clone, PartialEq)]
+struct Options {
+    port: u16,
+    speed: f64,
+    files: Vec<String>,
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut opts = Options {
+        port: DEFAULT_PORT,
+        speed: 1.0,
+        files: Vec::new(),
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || inline.clone().or_else(|| it.next().cloned());
+        match flag {
+            "--port" => {
+                opts.port = value()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or("--port needs a number from 0 to 65535")?;
+            }
+            "--speed" => {
+                opts.speed = value()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|s: &f64| *s > 0.0 && *s <= MAX_SPEED)
+                    .ok_or(format!(
+                        "--speed needs a number above 0 and at most {MAX_SPEED}"
+                    ))?;
+            }
+            f if f.starts_with('-') => return Err(format!("unknown flag {f}")),
+            _ => opts.files.push(arg.clone()),
+        }
+    }
+    Ok(opts)
+}
+
+/// Applies the manifests in `files` to `sim` as `kubectl apply -f` would.
+pub fn load_files(sim: &mut Sim, files: &[String]) -> Result<(), String> {
+    for file in files {
+        let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+        let decoded = decode_manifest(&text, file);
+        if let Some(first) = decoded.errors.first() {
+            return Err(format!("{file}: {first:?}"));
+        }
+        for (obj, _) in decoded.objects {
+            sim.apply_object(obj, "default")
+                .map_err(|e| format!("{file}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Binds 127.0.0.1:`port` (0 = any free port) for a server.
+pub fn bind(port: u16) -> std::io::Result<TcpListener> {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+}
+
+/// Accepts connections forever, one thread each.
+pub fn serve(listener: TcpListener, server: Arc<Server>) {
+    for stream in listener.incoming() {
+        let Ok(mut stream) = stream else { continue };
+        if server.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            server.connections.fetch_sub(1, Ordering::SeqCst);
+            let body = api::status(
+                429,
+                "TooManyRequests",
+                "too many connections",
+                Value::object(),
+            );
+            let _ = write_json(&mut stream, 429, &json::to_compact(&body));
+            continue;
+        }
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            connection(&server, stream);
+            server.connections.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+}
+
+fn connection(server: &Server, stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    loop {
+        match read_request(&mut reader) {
+            Ok(request) => {
+                if !answer(server, &mut writer, &request) {
+                    return;
+                }
+            }
+            Err(ReadError::Closed) => return,
+            Err(ReadError::Bad(code, message)) => {
+                let body = api::status(code, "BadRequest", &message, Value::object());
+                let _ = write_json(&mut writer, code, &json::to_compact(&body));
+                return;
+            }
+        }
+    }
+}
+
+/// Answers one request; false when the connection must close.
+fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
+    let parts: Vec<&str> = request.path.split('/').filter(|p| !p.is_empty()).collect();
+    let (group, version, rest) = match parts.as_slice() {
+        ["api", version, rest @ ..] => ("", *version, rest),
+        ["apis", group, version, rest @ ..] => (*group, *version, rest),
+        _ => {
+            let (code, body) = match parts.as_slice() {
+                ["version"] => (200, discovery::version()),
+                ["api"] => (200, discovery::core_versions()),
+                ["apis"] => (200, discovery::group_list()),
+                _ => api::not_served(),
+            };
+            return write_json(stream, code, &json::to_compact(&body)).is_ok();
+        }
+    };
+    if rest.is_empty() {
+        let (code, body) = match discovery::resource_list(group, version) {
+            Some(list) if request.method == "GET" => (200, list),
+            _ => api::not_served(),
+        };
+        return write_json(stream, code, &json::to_compact(&body)).is_ok();
+    }
+    let target = match api::parse_target(group, rest) {
+        Some(t) if version == t.info.version => t,
+        _ => {
+            let (code, body) = api::not_served();
+            return write_json(stream, code, &json::to_compact(&body)).is_ok();
+        }
+    };
+    if request.method == "GET"
+        && request
+            .param("watch")
+            .is_some_and(|w| w == "true" || w == "1")
+    {
+        return watch::stream(server, stream, &target, request);
+    }
+    let (code, body) = {
+        let mut world = server.lock();
+        let offset = world.tick();
+        api::handle(&mut world.sim, &target, request, offset)
+    };
+    write_json(stream, code, &json::to_compact(&body)).is_ok()
+}
+
+/// `ordinal serve ...`: parses the arguments, loads the files and serves until killed.
+pub fn main(args: &[String]) -> ExitCode {
+    let opts = match parse_args(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("ordinal serve: {e}");
+            eprintln!("usage: ordinal serve [--port N] [--speed X] [FILE...]");
+            return ExitCode::from(2);
+        }
+    };
+    let mut sim = Sim::new(SimConfig::default());
+    if let Err(e) = load_files(&mut sim, &opts.files) {
+        eprintln!("ordinal serve: {e}");
+        return ExitCode::FAILURE;
+    }
+    let listener = match bind(opts.port) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!(
+                "ordinal serve: cannot listen on 127.0.0.1:{}: {e}",
+                opts.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let port = listener.local_addr().map_or(opts.port, |a| a.port());
+    println!(
+        "ordinal serve: listening on http://127.0.0.1:{port} (speed {})",
+        opts.speed
+    );
+    println!("  KUBECONFIG=/dev/null kubectl --server http://127.0.0.1:{port} get pods");
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    serve(listener, Arc::new(Server::new(sim, opts.speed)));
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn flags_and_files_are_parsed() {
+        let o = parse_args(&args(&["--port", "0", "--speed=10", "a.yaml"])).expect("valid");
+        assert_eq!(
+            o,
+            Options {
+                port: 0,
+                speed: 10.0,
+                files: vec!["a.yaml".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn out_of_range_speed_is_refused() {
+        assert!(parse_args(&args(&["--speed", "0"])).is_err());
+        assert!(parse_args(&args(&["--speed", "1e9"])).is_err());
+        assert!(parse_args(&args(&["--bogus"])).is_err());
+    }
+}

@@ -1,0 +1,144 @@
+//! `?watch=true` streams: chunked `{"type":"ADDED","object":{...}}` lines
+//! from the simulator's watch API, as plain objects or one-row Tables (only
+//! the first carries column definitions, as the API server sends them).
+//! Without a `resourceVersion` (or with "0") the stream starts with an
+//! ADDED event per existing object.
+
+use std::net::TcpStream;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use ordinal_model::{json, Value};
+
+use super::api::{self, Shape, Target};
+use super::http::{start_chunked, write_chunk, write_json, Request};
+use super::Server;
+
+/// How often an open watch polls the simulation.
+const POLL_INTERVAL: Duration = Duration::from_millis(100);
+/// Longest a watch stays open without `timeoutSeconds` (the API server picks 30-60 min).
+const MAX_WATCH_DURATION: Duration = Duration::from_secs(30 * 60);
+
+fn event_line(kind: &str, object: Value) -> String {
+    let mut line = json::to_compact(&Value::from([
+        ("type", Value::from(kind)),
+        ("object", object),
+    ]));
+    line.push('\n');
+    line
+}
+
+struct Encoder<'a> {
+    target: &'a Target,
+    shape: Shape,
+    headers_sent: bool,
+}
+
+impl Encoder<'_> {
+    fn encode(&mut self, kind: &str, obj: Value, now_ms: u64, offset_ms: i64) -> String {
+        let object = match self.shape {
+            Shape::Objects => api::outgoing(obj, offset_ms),
+            Shape::Table => {
+                let mut table = api::table_body(self.target.info, &[obj], now_ms, offset_ms);
+                if self.headers_sent {
+                    table.set(&["columnDefinitions"], Value::Array(Vec::new()));
+                }
+                self.headers_sent = true;
+                table
+            }
+        };
+        event_line(kind, object)
+    }
+}
+
+struct Slot<'a>(&'a Server);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.watches.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Serves a watch until the client goes away or the timeout passes; always closes the connection.
+pub fn stream(server: &Server, stream: &mut TcpStream, target: &Target, request: &Request) -> bool {
+    if server.watches.fetch_add(1, Ordering::SeqCst) >= super::MAX_WATCH_STREAMS {
+        server.watches.fetch_sub(1, Ordering::SeqCst);
+        let body = api::status(
+            429,
+            "TooManyRequests",
+            "too many open watches",
+            Value::object(),
+        );
+        let _ = write_json(stream, 429, &json::to_compact(&body));
+        return false;
+    }
+    let _slot = Slot(server);
+    let labels = request.param("labelSelector").unwrap_or("");
+    let fields = request.param("fieldSelector").unwrap_or("").to_string();
+    let timeout = request
+        .param("timeoutSeconds")
+        .and_then(|s| s.parse::<u64>().ok())
+        .map_or(MAX_WATCH_DURATION, |s| {
+            Duration::from_secs(s).min(MAX_WATCH_DURATION)
+        });
+    let mut encoder = Encoder {
+        target,
+        shape: api::shape_of(request),
+        headers_sent: false,
+    };
+    let (id, initial) = {
+        let mut world = server.lock();
+        let id = match world
+            .sim
+            .watch(target.info.resource, target.namespace.as_deref(), labels)
+        {
+            Ok(id) => id,
+            Err(e) => {
+                drop(world);
+                let (code, body) = api::error_body(&e, target.info.group);
+                let _ = write_json(stream, code, &json::to_compact(&body));
+                return false;
+            }
+        };
+        let offset = world.tick();
+        let now = world.sim.now();
+        let mut lines = String::new();
+        if matches!(
+            request.param("resourceVersion"),
+            None | Some("") | Some("0")
+        ) {
+            for obj in api::list_objects(&world.sim, target, request).unwrap_or_default() {
+                lines.push_str(&encoder.encode("ADDED", obj, now, offset));
+            }
+        }
+        (id, lines)
+    };
+    let mut ok = start_chunked(stream).is_ok();
+    if ok && !initial.is_empty() {
+        ok = write_chunk(stream, &initial).is_ok();
+    }
+    let started = Instant::now();
+    while ok && started.elapsed() < timeout {
+        std::thread::sleep(POLL_INTERVAL);
+        let lines = {
+            let mut world = server.lock();
+            let offset = world.tick();
+            let now = world.sim.now();
+            let mut lines = String::new();
+            for event in world.sim.take_watch_events(id) {
+                if api::field_matches(&event.object, &fields) {
+                    lines.push_str(&encoder.encode(event.kind.as_str(), event.object, now, offset));
+                }
+            }
+            lines
+        };
+        if !lines.is_empty() {
+            ok = write_chunk(stream, &lines).is_ok();
+        }
+    }
+    server.lock().sim.unwatch(id);
+    if ok {
+        let _ = write_chunk(stream, "");
+    }
+    false
+}

@@ -105,11 +105,13 @@ await test('switching to Chinese translates the page, and it survives a reload',
   await page.reload();
   await page.waitForSelector('#lang-switch', { timeout: 20000 });
   const replicas = await page.textContent('#replicas');
+  if (!(await page.$('#notice'))) throw new Error('no notice that saved commands were replayed');
   if (replicas !== '副本数: 3') throw new Error(`after reload the replica readout is ${replicas}`);
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: 'target/e2e/chinese-dark.png', fullPage: true });
   await page.click('#reset');
   await page.waitForFunction(() => document.querySelector('#replicas').textContent === '副本数: 2', null, { timeout: 5000 });
+  if (await page.$('#notice')) throw new Error('the "commands replayed" notice stays after Reset');
   await page.click('#lang-switch');
 });
 

@@ -29,6 +29,7 @@ fn send<T: 'static>(
 #[function_component]
 pub fn App() -> Html {
     let saved = use_state(storage::load);
+    let was_reset = use_state(|| false);
     let state = use_reducer(|| {
         let lang = saved.lang.unwrap_or_else(storage::browser_lang);
         Playground::restore(SimConfig::default(), lang, &saved.log)
@@ -59,16 +60,23 @@ pub fn App() -> Html {
     });
     let notice = if !saved.available {
         Some(Key::StorageUnavailable)
-    } else if !saved.log.is_empty() {
+    } else if !saved.log.is_empty() && !*was_reset {
         Some(Key::Restored)
     } else {
         None
+    };
+    let on_reset = {
+        let reset = send(&state, |()| Action::Reset);
+        Callback::from(move |()| {
+            was_reset.set(true);
+            reset.emit(());
+        })
     };
     let lang = state.lang;
     html! {
         <>
             <TopBar {lang} {notice} on_lang={send(&state, Action::SetLang)}
-                on_reset={send(&state, |()| Action::Reset)} />
+                on_reset={on_reset} />
             <main>
                 <Controls replicas={state.view.replicas} elapsed_s={state.view.elapsed_s}
                     speed={state.speed} on_scale={send(&state, Action::Scale)}

@@ -72,21 +72,28 @@ fn tolerates(pod: &Value, taint: &Value) -> bool {
     })
 }
 
-/// Node usage: (pods, cpu millis, memory bytes) of pods bound to each node.
-fn usage(sim: &Sim) -> BTreeMap<String, (i64, i64, i64)> {
-    let mut out: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
-    for pod in sim.store.iter("pods", None) {
-        let node = pod.str_at(&["spec", "nodeName"]);
-        if node.is_empty() || matches!(pod.str_at(&["status", "phase"]), "Succeeded" | "Failed") {
-            continue;
-        }
-        let (cpu, mem) = pod_requests(pod);
-        let e = out.entry(node.to_string()).or_default();
-        e.0 += 1;
-        e.1 += cpu;
-        e.2 += mem;
+/// What a pod adds to its node's usage: (pods, cpu millis, memory bytes).
+pub(crate) fn node_share(pod: &Value) -> Option<(&str, (i64, i64, i64))> {
+    let node = pod.str_at(&["spec", "nodeName"]);
+    if node.is_empty() || matches!(pod.str_at(&["status", "phase"]), "Succeeded" | "Failed") {
+        return None;
     }
-    out
+    let (cpu, mem) = pod_requests(pod);
+    Some((node, (1, cpu, mem)))
+}
+
+impl Sim {
+    /// Keeps [`Sim::node_usage`] in step with one pod change.
+    pub(crate) fn account_pod(&mut self, old: Option<&Value>, new: Option<&Value>) {
+        if let Some((node, (n, c, m))) = old.and_then(node_share) {
+            let e = self.node_usage.entry(node.to_string()).or_default();
+            *e = (e.0 - n, e.1 - c, e.2 - m);
+        }
+        if let Some((node, (n, c, m))) = new.and_then(node_share) {
+            let e = self.node_usage.entry(node.to_string()).or_default();
+            *e = (e.0 + n, e.1 + c, e.2 + m);
+        }
+    }
 }
 
 /// Reasons a node rejects a pod, as the Filter plugins word them.
@@ -211,7 +218,7 @@ impl Sim {
                 return self.fail_scheduling(&pod, format!("0/{total} nodes are available: pod has unbound immediate PersistentVolumeClaims. not found"));
             }
         }
-        let used = usage(self);
+        let used = self.node_usage.clone();
         let mut feasible: Vec<(i64, i64, String)> = Vec::new();
         let mut reasons: Vec<&'static str> = Vec::new();
         let mut post: Vec<&'static str> = Vec::new();

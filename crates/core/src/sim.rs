@@ -65,12 +65,18 @@ pub struct Sim {
     background: BinaryHeap<Reverse<Timer>>,
     queue: VecDeque<Work>,
     queued: BTreeSet<Work>,
+    /// Work waiting on a timer, with the time it is due (folds repeated requests).
+    delayed: BTreeMap<Work, u64>,
     pub(crate) kubelet: Kubelet,
     pub(crate) events: crate::events::EventIndex,
     /// Pods waiting for the scheduler (namespace, name).
     pub(crate) unscheduled: BTreeSet<(String, String)>,
     /// Claims being provisioned: (namespace, name) → time the volume is ready.
     pub(crate) provisioning: BTreeMap<(String, String), u64>,
+    /// Pods without a controller reference (candidates for adoption).
+    pub(crate) orphan_pods: BTreeSet<(String, String)>,
+    /// Requests bound to each node: (pods, cpu millis, memory bytes).
+    pub(crate) node_usage: BTreeMap<String, (i64, i64, i64)>,
 }
 
 impl Sim {
@@ -86,10 +92,13 @@ impl Sim {
             background: BinaryHeap::new(),
             queue: VecDeque::new(),
             queued: BTreeSet::new(),
+            delayed: BTreeMap::new(),
             kubelet: Kubelet::default(),
             events: Default::default(),
             unscheduled: BTreeSet::new(),
             provisioning: BTreeMap::new(),
+            orphan_pods: BTreeSet::new(),
+            node_usage: BTreeMap::new(),
         }
     }
 
@@ -164,13 +173,19 @@ impl Sim {
         }
     }
 
-    /// Enqueues `work` after `delay_ms` (0 = at this instant, deduplicated).
+    /// Enqueues `work` after `delay_ms` (0 = at this instant). Requests for
+    /// work already due no later are folded into the pending one.
     pub(crate) fn enqueue_after(&mut self, work: Work, delay_ms: u64, background: bool) {
         if delay_ms == 0 {
             self.enqueue(work);
-        } else {
-            self.schedule_at(self.now + delay_ms, Action::Enqueue(work), background);
+            return;
         }
+        let at = self.now + delay_ms;
+        if self.delayed.get(&work).is_some_and(|due| *due <= at) {
+            return;
+        }
+        self.delayed.insert(work.clone(), at);
+        self.schedule_at(at, Action::Enqueue(work), background);
     }
 
     /// Enqueues reconcile work at this instant (deduplicated).
@@ -207,7 +222,12 @@ impl Sim {
 
     fn fire(&mut self, action: Action) {
         match action {
-            Action::Enqueue(work) => self.enqueue(work),
+            Action::Enqueue(work) => {
+                if self.delayed.get(&work) == Some(&self.now) {
+                    self.delayed.remove(&work);
+                }
+                self.enqueue(work)
+            }
             Action::ExpireEvent(ns, name) => self.expire_event(&ns, &name),
         }
     }

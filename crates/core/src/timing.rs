@@ -6,6 +6,9 @@
 //! within about ten seconds, roughly what a kind cluster on a laptop shows.
 //! Upstream defaults (back-off, probe periods, event TTL) are kept exactly.
 
+/// StatefulSet controller: delay between a pod change and the resync it
+/// triggers (informer + workqueue latency; folds bursts of pod updates).
+pub const STATEFULSET_RESYNC_MS: u64 = 50;
 /// Scheduler: time from a pod becoming schedulable to its binding.
 pub const SCHEDULE_DELAY_MS: u64 = 40;
 /// Scheduler: retry interval for pods left unschedulable when nothing changes

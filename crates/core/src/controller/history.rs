@@ -188,7 +188,7 @@ impl Sim {
     pub(crate) fn truncate_history(
         &mut self,
         set: &Value,
-        pods: &[Value],
+        pod_revisions: &[String],
         current: &str,
         update: &str,
     ) {
@@ -196,10 +196,7 @@ impl Sim {
             .i64_at(&["spec", "revisionHistoryLimit"])
             .unwrap_or(10)
             .clamp(0, limits::MAX_REVISION_HISTORY) as usize;
-        let mut live: BTreeSet<&str> = pods
-            .iter()
-            .map(super::statefulset::utils::revision_of)
-            .collect();
+        let mut live: BTreeSet<&str> = pod_revisions.iter().map(String::as_str).collect();
         live.insert(current);
         live.insert(update);
         let history: Vec<(String, String)> = self

@@ -22,6 +22,38 @@ pub(crate) fn controller_ref(obj: &Value) -> Option<&Value> {
         .find(|r| r.at(&["controller"]).and_then(Value::as_bool) == Some(true))
 }
 
+fn same_meta_except_version(a: &Value, b: &Value) -> bool {
+    let strip = |v: &Value| {
+        let mut m = v.get("metadata").cloned().unwrap_or_default();
+        m.remove(&["resourceVersion"]);
+        m
+    };
+    strip(a) == strip(b)
+}
+
+/// What the StatefulSet controller looks at in a pod.
+fn pod_summary(pod: &Value) -> (&str, Option<&Value>, &str, Option<&Value>, Option<&Value>) {
+    let ready = pod
+        .array_at(&["status", "conditions"])
+        .iter()
+        .find(|c| c.str_at(&["type"]) == "Ready");
+    (
+        pod.str_at(&["status", "phase"]),
+        ready,
+        pod.str_at(&["metadata", "deletionTimestamp"]),
+        pod.at(&["metadata", "labels"]),
+        pod.at(&["metadata", "ownerReferences"]),
+    )
+}
+
+/// True when a pod change can matter to its StatefulSet.
+fn relevant_to_controller(old: Option<&Value>, new: Option<&Value>) -> bool {
+    match (old, new) {
+        (Some(o), Some(n)) => pod_summary(o) != pod_summary(n) || o.get("spec") != n.get("spec"),
+        _ => true,
+    }
+}
+
 /// Names of the PersistentVolumeClaims a pod mounts.
 pub(crate) fn claim_names(pod: &Value) -> Vec<String> {
     pod.array_at(&["spec", "volumes"])
@@ -39,7 +71,17 @@ impl Sim {
         let ns = meta(any, "namespace").to_string();
         let name = meta(any, "name").to_string();
         match resource {
-            "statefulsets" => self.enqueue(Work::StatefulSet(ns.clone(), name.clone())),
+            "statefulsets" => {
+                let status_only = match (old, new) {
+                    (Some(o), Some(n)) => {
+                        o.get("spec") == n.get("spec") && same_meta_except_version(o, n)
+                    }
+                    _ => false,
+                };
+                if !status_only {
+                    self.enqueue(Work::StatefulSet(ns.clone(), name.clone()));
+                }
+            }
             "controllerrevisions" => {
                 if let Some(owner) = controller_ref(any) {
                     let owner = owner.str_at(&["name"]).to_string();
@@ -111,16 +153,28 @@ impl Sim {
     }
 
     fn react_pod(&mut self, old: Option<&Value>, new: Option<&Value>, ns: String, name: String) {
+        self.account_pod(old, new);
         let any = new.or(old).cloned().unwrap_or_default();
+        let key = (ns.clone(), name.clone());
         match controller_ref(&any) {
-            Some(owner) if owner.str_at(&["kind"]) == "StatefulSet" => {
+            Some(owner)
+                if owner.str_at(&["kind"]) == "StatefulSet" && relevant_to_controller(old, new) =>
+            {
                 let owner = owner.str_at(&["name"]).to_string();
-                self.enqueue(Work::StatefulSet(ns.clone(), owner));
+                self.enqueue_after(
+                    Work::StatefulSet(ns.clone(), owner),
+                    timing::STATEFULSET_RESYNC_MS,
+                    false,
+                );
             }
             Some(_) => {}
             None => self.enqueue_stateful_sets_in(&ns),
         }
-        let key = (ns.clone(), name.clone());
+        if new.is_some_and(|p| controller_ref(p).is_none()) {
+            self.orphan_pods.insert(key.clone());
+        } else {
+            self.orphan_pods.remove(&key);
+        }
         match new {
             Some(pod)
                 if meta(pod, "deletionTimestamp").is_empty()

@@ -32,8 +32,10 @@ impl Sim {
                 .is_some_and(|s| !s.is_empty() && s.matches(p.at(&["metadata", "labels"])))
         };
         let orphans: Vec<Value> = self
-            .store
-            .iter("pods", Some(&ns))
+            .orphan_pods
+            .iter()
+            .filter(|(n, _)| *n == ns)
+            .filter_map(|(n, name)| self.store.get("pods", n, name))
             .filter(|p| {
                 controller_ref(p).is_none()
                     && !is_terminating(p)
@@ -93,29 +95,29 @@ impl Sim {
             return;
         };
         let uid = set.str_at(&["metadata", "uid"]).to_string();
-        let pods: Vec<Value> = self
+        let current = revs.current.str_at(&["metadata", "name"]).to_string();
+        let update = revs.update.str_at(&["metadata", "name"]).to_string();
+        let min_ready = min_ready_ms(&set);
+        let pods: Vec<&Value> = self
             .store
             .owned("pods", &uid)
             .into_iter()
             .filter(|p| ordinal_of(name, p).is_some())
-            .cloned()
             .collect();
-        let current = revs.current.str_at(&["metadata", "name"]).to_string();
-        let update = revs.update.str_at(&["metadata", "name"]).to_string();
-        let min_ready = min_ready_ms(&set);
         let counts = status::count(&pods, &current, &update, min_ready, self.now);
+        let live_revisions: Vec<String> = pods.iter().map(|p| revision_of(p).to_string()).collect();
+        let wake = pods
+            .iter()
+            .filter(|p| {
+                is_running_and_ready(p) && !is_running_and_available(p, min_ready, self.now)
+            })
+            .filter_map(|p| available_at(p, min_ready))
+            .min();
         let status = status::status_value(&set, counts, &current, &update, revs.collision_count);
         let final_current = status.str_at(&["currentRevision"]).to_string();
         self.write_set_status(&set, status);
-        self.truncate_history(&set, &pods, &final_current, &update);
+        self.truncate_history(&set, &live_revisions, &final_current, &update);
         if min_ready > 0 {
-            let wake = pods
-                .iter()
-                .filter(|p| {
-                    is_running_and_ready(p) && !is_running_and_available(p, min_ready, self.now)
-                })
-                .filter_map(|p| available_at(p, min_ready))
-                .min();
             if let Some(at) = wake {
                 self.enqueue_after(
                     Work::StatefulSet(ns.to_string(), name.to_string()),

@@ -20,7 +20,7 @@ pub(crate) struct Counts {
 
 /// Counts pods the way `computeReplicaStatus` does.
 pub(crate) fn count(
-    pods: &[Value],
+    pods: &[&Value],
     current: &str,
     update: &str,
     min_ready_ms: u64,

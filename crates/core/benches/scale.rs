@@ -1,0 +1,84 @@
+//! 100 StatefulSets × 100 replicas (Parallel) from nothing to all Ready, and
+//! 24 idle virtual hours of a settled cluster.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ordinal_core::{NodeConfig, Sim, SimConfig, Value};
+
+fn big_cluster() -> Sim {
+    let nodes = (0..50)
+        .map(|i| NodeConfig {
+            name: format!("worker-{i}"),
+            cpu_millis: 64_000,
+            memory_bytes: 256 << 30,
+            max_pods: 250,
+        })
+        .collect();
+    Sim::new(SimConfig {
+        nodes,
+        ..SimConfig::default()
+    })
+}
+
+fn stateful_set(name: &str) -> Value {
+    let mut v = Value::object();
+    v.set(&["apiVersion"], "apps/v1".into());
+    v.set(&["kind"], "StatefulSet".into());
+    v.set(&["metadata", "name"], name.into());
+    v.set(&["spec", "replicas"], Value::Int(100));
+    v.set(&["spec", "podManagementPolicy"], "Parallel".into());
+    v.set(&["spec", "selector", "matchLabels", "app"], name.into());
+    v.set(
+        &["spec", "template", "metadata", "labels", "app"],
+        name.into(),
+    );
+    v.set(
+        &["spec", "template", "spec", "containers"],
+        Value::from(vec![Value::from([
+            ("name", Value::from("app")),
+            ("image", Value::from("nginx:1.27")),
+        ])]),
+    );
+    v
+}
+
+fn all_ready(sim: &Sim) -> bool {
+    sim.list_refs("statefulsets", Some("default"), "")
+        .map(|sets| {
+            sets.iter()
+                .all(|s| s.i64_at(&["status", "readyReplicas"]) == Some(100))
+        })
+        .unwrap_or(false)
+}
+
+fn scale_to_ready() -> Sim {
+    let mut sim = big_cluster();
+    for i in 0..100 {
+        sim.create("statefulsets", "default", stateful_set(&format!("s{i}")))
+            .expect("created");
+    }
+    for _ in 0..120 {
+        sim.advance(1_000);
+        if all_ready(&sim) {
+            break;
+        }
+    }
+    assert!(all_ready(&sim), "every replica Ready");
+    sim
+}
+
+fn benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scale");
+    group.sample_size(10);
+    group.bench_function("100x100_parallel_to_ready", |b| b.iter(scale_to_ready));
+    let settled = scale_to_ready();
+    group.bench_function("24_idle_hours", |b| {
+        b.iter(|| {
+            let mut sim = settled.clone();
+            sim.advance(24 * 3_600_000);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(scale, benches);
+criterion_main!(scale);

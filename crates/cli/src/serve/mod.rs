@@ -12,7 +12,7 @@ mod discovery;
 mod http;
 mod watch;
 
-use std::io::BufReader;
+use std::io::{BufReader, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -173,7 +173,8 @@ fn connection(server: &Server, stream: TcpStream) {
     loop {
         match read_request(&mut reader) {
             Ok(request) => {
-                if !answer(server, &mut writer, &request) {
+                let close = request.header("connection").eq_ignore_ascii_case("close");
+                if !answer(server, &mut writer, &request) || close {
                     return;
                 }
             }
@@ -258,13 +259,17 @@ pub fn main(args: &[String]) -> ExitCode {
         }
     };
     let port = listener.local_addr().map_or(opts.port, |a| a.port());
-    println!(
+    let mut out = std::io::stdout();
+    let _ = writeln!(
+        out,
         "ordinal serve: listening on http://127.0.0.1:{port} (speed {})",
         opts.speed
     );
-    println!("  KUBECONFIG=/dev/null kubectl --server http://127.0.0.1:{port} get pods");
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
+    let _ = writeln!(
+        out,
+        "  KUBECONFIG=/dev/null kubectl --server http://127.0.0.1:{port} get pods"
+    );
+    let _ = out.flush();
     serve(listener, Arc::new(Server::new(sim, opts.speed)));
     ExitCode::SUCCESS
 }

@@ -181,5 +181,20 @@ fn real_kubectl_applies_a_statefulset_and_sees_its_pods() {
         );
         std::thread::sleep(Duration::from_millis(300));
     }
+    let (ok, rollout) = kubectl(
+        &binary,
+        s.port,
+        &["rollout", "status", "sts", "web", "--timeout=20s"],
+    );
+    assert!(ok, "{rollout}");
+    assert!(
+        rollout.ends_with("partitioned roll out complete: 2 new pods have been updated...\n"),
+        "{rollout}"
+    );
+    let (_, endpoints) = kubectl(&binary, s.port, &["get", "endpoints"]);
+    assert!(
+        endpoints.contains("Warning: v1 Endpoints is deprecated in v1.33+"),
+        "{endpoints}"
+    );
     let _ = std::fs::remove_file(manifest);
 }

@@ -178,8 +178,20 @@ fn reason_phrase(code: u16) -> &'static str {
 
 /// Writes a complete JSON response.
 pub fn write_json(stream: &mut TcpStream, code: u16, body: &str) -> std::io::Result<()> {
+    write_json_warning(stream, code, body, None)
+}
+
+/// Writes a complete JSON response with an optional `Warning: 299` header
+/// (kubectl prints it as `Warning: <text>` on stderr).
+pub fn write_json_warning(
+    stream: &mut TcpStream,
+    code: u16,
+    body: &str,
+    warning: Option<&str>,
+) -> std::io::Result<()> {
+    let warning = warning.map_or(String::new(), |w| format!("Warning: 299 - \"{w}\"\r\n"));
     let head = format!(
-        "HTTP/1.1 {code} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        "HTTP/1.1 {code} {}\r\nContent-Type: application/json\r\n{warning}Content-Length: {}\r\n\r\n",
         reason_phrase(code),
         body.len()
     );

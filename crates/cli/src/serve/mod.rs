@@ -23,7 +23,7 @@ use ordinal_core::{Sim, SimConfig};
 use ordinal_model::{decode::decode_manifest, json, Value};
 
 use clock::{wall_now_ms, VirtualClock};
-use http::{read_request, write_json, ReadError, Request};
+use http::{read_request, write_json, write_json_warning, ReadError, Request};
 
 /// Most connections served at once; further ones get a 429 and are closed.
 pub const MAX_CONNECTIONS: usize = 64;
@@ -33,6 +33,9 @@ pub const MAX_WATCH_STREAMS: usize = 16;
 const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 /// Fastest allowed `--speed`.
 pub const MAX_SPEED: f64 = 1000.0;
+/// The deprecation warning a v1.33+ API server attaches to v1 Endpoints requests.
+const ENDPOINTS_DEPRECATED: &str =
+    "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice";
 /// Default port: the one kubectl uses without a kubeconfig (`localhost:8080`).
 pub const DEFAULT_PORT: u16 = 8080;
 
@@ -230,7 +233,8 @@ fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
         let offset = world.tick();
         api::handle(&mut world.sim, &target, request, offset)
     };
-    write_json(stream, code, &json::to_compact(&body)).is_ok()
+    let warning = (target.info.resource == "endpoints").then_some(ENDPOINTS_DEPRECATED);
+    write_json_warning(stream, code, &json::to_compact(&body), warning).is_ok()
 }
 
 /// `ordinal serve ...`: parses the arguments, loads the files and serves until killed.

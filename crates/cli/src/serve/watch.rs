@@ -2,7 +2,8 @@
 //! from the simulator's watch API, as plain objects or one-row Tables (only
 //! the first carries column definitions, as the API server sends them).
 //! Without a `resourceVersion` (or with "0") the stream starts with an
-//! ADDED event per existing object.
+//! ADDED event per existing object; with `sendInitialEvents=true` (client-go's
+//! WatchList, on by default in kubectl 1.36) a BOOKMARK marks their end.
 
 use std::net::TcpStream;
 use std::sync::atomic::Ordering;
@@ -26,6 +27,26 @@ fn event_line(kind: &str, object: Value) -> String {
     ]));
     line.push('\n');
     line
+}
+
+/// The BOOKMARK that ends the initial events of a `sendInitialEvents=true`
+/// watch (client-go's WatchList reflector waits for it).
+fn initial_events_end(target: &Target, version: &str) -> String {
+    let object = Value::from([
+        ("kind", Value::from(target.info.kind)),
+        ("apiVersion", Value::from(target.info.api_version())),
+        (
+            "metadata",
+            Value::from([
+                ("resourceVersion", Value::from(version)),
+                (
+                    "annotations",
+                    Value::from([("k8s.io/initial-events-end", Value::from("true"))]),
+                ),
+            ]),
+        ),
+    ]);
+    event_line("BOOKMARK", object)
 }
 
 struct Encoder<'a> {
@@ -107,8 +128,13 @@ pub fn stream(server: &Server, stream: &mut TcpStream, target: &Target, request:
             request.param("resourceVersion"),
             None | Some("") | Some("0")
         ) {
-            for obj in api::list_objects(&world.sim, target, request).unwrap_or_default() {
+            let items = api::list_objects(&world.sim, target, request).unwrap_or_default();
+            let version = api::list_version(&items);
+            for obj in items {
                 lines.push_str(&encoder.encode("ADDED", obj, now, offset));
+            }
+            if request.param("sendInitialEvents") == Some("true") {
+                lines.push_str(&initial_events_end(target, &version));
             }
         }
         (id, lines)

@@ -97,14 +97,7 @@ pub fn rfc1123z(timestamp: &str) -> String {
 
 /// `Labels:` with one `k=v` per line, `<none>` when empty.
 pub fn labels_multiline(w: &mut Writer, level: usize, title: &str, labels: Option<&Value>) {
-    let pairs: Vec<String> = labels
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                .collect()
-        })
-        .unwrap_or_default();
+    let pairs = crate::printers::key_value_pairs(labels);
     multiline(w, level, title, &pairs);
 }
 

@@ -350,15 +350,7 @@ fn toleration(t: &Value) -> String {
 
 /// `Node-Selectors:` and `Tolerations:` lines.
 pub(super) fn selectors_and_tolerations(w: &mut Writer, level: usize, spec: &Value) {
-    let selectors: Vec<String> = spec
-        .at(&["nodeSelector"])
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                .collect()
-        })
-        .unwrap_or_default();
+    let selectors = crate::printers::key_value_pairs(spec.at(&["nodeSelector"]));
     multiline(w, level, "Node-Selectors", &selectors);
     let tolerations: Vec<String> = spec
         .array_at(&["tolerations"])

@@ -108,16 +108,20 @@ pub fn age(obj: &Value, ctx: &PrintContext) -> String {
     ctx.since(obj.str_at(&["metadata", "creationTimestamp"]))
 }
 
-/// Labels as `k=v,k2=v2` sorted by key (`labels.FormatLabels`), `<none>` when empty.
-pub fn format_labels(labels: Option<&Value>) -> String {
-    let pairs: Vec<String> = labels
-        .and_then(Value::as_object)
+/// A string map (labels, nodeSelector) as `k=v` pairs sorted by key.
+pub fn key_value_pairs(map: Option<&Value>) -> Vec<String> {
+    map.and_then(Value::as_object)
         .map(|m| {
             m.iter()
                 .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Labels as `k=v,k2=v2` sorted by key (`labels.FormatLabels`), `<none>` when empty.
+pub fn format_labels(labels: Option<&Value>) -> String {
+    let pairs = key_value_pairs(labels);
     if pairs.is_empty() {
         "<none>".to_string()
     } else {
@@ -130,15 +134,7 @@ pub fn format_label_selector(selector: Option<&Value>) -> String {
     let Some(selector) = selector else {
         return "<none>".to_string();
     };
-    let mut parts: Vec<String> = selector
-        .get("matchLabels")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut parts = key_value_pairs(selector.get("matchLabels"));
     for expr in selector.array_at(&["matchExpressions"]) {
         let key = expr.str_at(&["key"]);
         let values: Vec<&str> = expr

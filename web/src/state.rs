@@ -318,7 +318,7 @@ fn view_of(session: &Session, started_ms: u64) -> ClusterView {
             }
         })
         .collect();
-    pods.sort_by_key(|p| ordinal_of(&p.name));
+    ordinal_model::order::sort_by_key(&mut pods, |p| ordinal_of(&p.name));
     let mut names: Vec<String> = ["pods", "statefulsets", "services"]
         .iter()
         .flat_map(|resource| {
@@ -327,7 +327,7 @@ fn view_of(session: &Session, started_ms: u64) -> ClusterView {
         })
         .map(|obj| obj.str_at(&["metadata", "name"]).to_string())
         .collect();
-    names.sort();
+    ordinal_model::order::sort(&mut names);
     names.dedup();
     ClusterView {
         elapsed_s: sim.now().saturating_sub(started_ms) / 1000,
@@ -343,7 +343,7 @@ fn events_of(sim: &ordinal_core::Sim, ctx: &PrintContext) -> Vec<EventRow> {
     let mut events = sim
         .list_refs("events", Some(NAMESPACE), "")
         .unwrap_or_default();
-    events.sort_by_key(|ev| {
+    ordinal_model::order::sort_by_key(&mut events, |ev| {
         let last = ev.str_at(&["lastTimestamp"]);
         let stamp = if last.is_empty() {
             ev.str_at(&["eventTime"])

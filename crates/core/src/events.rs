@@ -175,7 +175,7 @@ impl Sim {
                     && e.str_at(&["involvedObject", "name"]) == name
             })
             .collect();
-        out.sort_by(|a, b| {
+        ordinal_model::order::sort_by(&mut out, |a, b| {
             let key = |e: &Value| {
                 (
                     parse_rfc3339(e.str_at(&["firstTimestamp"])).unwrap_or(0),

@@ -152,7 +152,7 @@ fn histogram(items: &[&str]) -> String {
         *counts.entry(i).or_default() += 1;
     }
     let mut parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    parts.sort();
+    ordinal_model::order::sort(&mut parts);
     parts.join(", ")
 }
 
@@ -246,7 +246,7 @@ impl Sim {
                 reasons.extend(r);
             }
         }
-        feasible.sort();
+        ordinal_model::order::sort(&mut feasible);
         let Some((_, _, chosen)) = feasible.into_iter().next() else {
             let msg = format!(
                 "0/{total} nodes are available: {}. no new claims to deallocate, preemption: 0/{total} nodes are available: {}.",

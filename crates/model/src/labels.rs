@@ -351,7 +351,7 @@ fn new_requirement(
             ));
         }
     }
-    values.sort();
+    crate::order::sort(&mut values);
     values.dedup();
     Ok(Requirement {
         key,
@@ -373,7 +373,7 @@ impl Selector {
             position: 0,
         };
         let mut requirements = parser.parse()?;
-        requirements.sort_by(|a, b| a.key.cmp(&b.key));
+        crate::order::sort_by(&mut requirements, |a, b| a.key.cmp(&b.key));
         Ok(Selector { requirements })
     }
 
@@ -403,7 +403,7 @@ impl Selector {
             };
             requirements.push(new_requirement(key, op, values)?);
         }
-        requirements.sort_by(|a, b| a.key.cmp(&b.key));
+        crate::order::sort_by(&mut requirements, |a, b| a.key.cmp(&b.key));
         Ok(Selector { requirements })
     }
 

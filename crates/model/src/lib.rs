@@ -21,6 +21,7 @@ pub mod json;
 pub mod kinds;
 pub mod labels;
 pub mod names;
+pub mod order;
 pub mod quantity;
 pub mod schema;
 pub mod validation;

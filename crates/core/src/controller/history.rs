@@ -90,7 +90,7 @@ impl Sim {
             .into_iter()
             .cloned()
             .collect();
-        revs.sort_by(|a, b| {
+        ordinal_model::order::sort_by(&mut revs, |a, b| {
             (number_of(a), a.str_at(&["metadata", "name"]))
                 .cmp(&(number_of(b), b.str_at(&["metadata", "name"])))
         });

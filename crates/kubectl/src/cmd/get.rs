@@ -199,7 +199,7 @@ fn sort_by(objects: &mut [Value], path: &str) {
         .trim_start_matches('{')
         .trim_end_matches('}')
         .to_string();
-    objects.sort_by(|a, b| {
+    ordinal_model::order::sort_by(objects, |a, b| {
         let va = output::select(a, &path)
             .ok()
             .and_then(|v| v.first().map(|x| (*x).clone()));

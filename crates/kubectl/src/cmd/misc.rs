@@ -348,7 +348,7 @@ pub fn api_resources(args: &[String], out: &mut CommandOutput) {
         .iter()
         .filter(|r| namespaced_filter.is_none_or(|n| r.namespaced == n))
         .collect();
-    rows.sort_by_key(|r| (r.group.to_string(), r.plural));
+    ordinal_model::order::sort_by_key(&mut rows, |r| (r.group.to_string(), r.plural));
     for r in rows {
         text.push_str(&format!(
             "{}\t{}\t{}\t{}\t{}\n",

@@ -298,7 +298,7 @@ fn revisions(session: &Session, owner: &Value) -> Vec<Value> {
                 .any(|o| o.str_at(&["uid"]) == uid)
         })
         .collect();
-    revs.sort_by_key(|r| r.i64_at(&["revision"]).unwrap_or(0));
+    ordinal_model::order::sort_by_key(&mut revs, |r| r.i64_at(&["revision"]).unwrap_or(0));
     revs
 }
 

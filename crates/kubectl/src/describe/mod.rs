@@ -140,7 +140,7 @@ pub fn events(w: &mut Writer, ctx: &Context) {
         return;
     }
     let mut events: Vec<&Value> = ctx.events.iter().collect();
-    events.sort_by_key(|e| {
+    ordinal_model::order::sort_by_key(&mut events, |e| {
         let last = e.str_at(&["lastTimestamp"]);
         let stamp = if last.is_empty() {
             e.str_at(&["eventTime"])

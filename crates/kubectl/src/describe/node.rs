@@ -25,7 +25,7 @@ fn roles(node: &Value) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    roles.sort();
+    ordinal_model::order::sort(&mut roles);
     if roles.is_empty() {
         "<none>".to_string()
     } else {

@@ -230,7 +230,9 @@ pub(super) fn containers(
         } else {
             w.line(2, "Mounts:");
             let mut sorted: Vec<&Value> = mounts.iter().collect();
-            sorted.sort_by_key(|m| m.str_at(&["mountPath"]).to_string());
+            ordinal_model::order::sort_by_key(&mut sorted, |m| {
+                m.str_at(&["mountPath"]).to_string()
+            });
             for m in sorted {
                 let mode = if m.at(&["readOnly"]).and_then(Value::as_bool) == Some(true) {
                     "ro"

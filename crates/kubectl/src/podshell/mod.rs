@@ -77,7 +77,7 @@ impl PodCtx {
                 key,
             ));
         }
-        mounts.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        ordinal_model::order::sort_by_key(&mut mounts, |(p, _)| std::cmp::Reverse(p.len()));
         let name = pod.str_at(&["metadata", "name"]).to_string();
         let hostname = match pod.str_at(&["spec", "hostname"]) {
             "" => name.clone(),

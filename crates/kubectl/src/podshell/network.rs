@@ -85,7 +85,7 @@ fn lookup(session: &Session, fqdn: &str) -> Vec<(String, String)> {
             }
         })
         .collect();
-    answers.sort_by_key(|(ip, _)| {
+    ordinal_model::order::sort_by_key(&mut answers, |(ip, _)| {
         ip.split('.')
             .map(|o| o.parse::<u32>().unwrap_or(0))
             .collect::<Vec<_>>()

@@ -61,7 +61,7 @@ fn node_row(node: &Value, ctx: &PrintContext) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default();
-    roles.sort();
+    ordinal_model::order::sort(&mut roles);
     roles.dedup();
     let roles = if roles.is_empty() {
         "<none>".to_string()

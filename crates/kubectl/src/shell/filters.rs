@@ -66,7 +66,7 @@ pub fn run(args: &[String], input: &str) -> CommandOutput {
         "wc" => vec![lines.len().to_string()],
         _ => {
             let mut sorted: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-            sorted.sort();
+            ordinal_model::order::sort(&mut sorted);
             sorted
         }
     };

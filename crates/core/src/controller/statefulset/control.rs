@@ -74,7 +74,9 @@ impl Sim {
                 }
             })
             .collect();
-        condemned.sort_by_key(|p| std::cmp::Reverse(ordinal_of(&set_name, p).unwrap_or(0)));
+        ordinal_model::order::sort_by_key(&mut condemned, |p| {
+            std::cmp::Reverse(ordinal_of(&set_name, p).unwrap_or(0))
+        });
 
         let first_unhealthy: Option<String> = slots
             .iter()

@@ -73,7 +73,9 @@ impl Sim {
             pod.set(&["metadata", "ownerReferences"], Value::from(kept));
             self.write_status("pods", pod);
         }
-        owned.sort_by_key(|p| ordinal_of(&set_name, p).unwrap_or(i64::MAX));
+        ordinal_model::order::sort_by_key(&mut owned, |p| {
+            ordinal_of(&set_name, p).unwrap_or(i64::MAX)
+        });
         owned
     }
 

@@ -230,8 +230,19 @@ impl From<Map> for Value {
 
 impl<const N: usize> From<[(&str, Value); N]> for Value {
     fn from(pairs: [(&str, Value); N]) -> Self {
-        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+        object_of(Vec::from(pairs))
     }
+}
+
+/// Builds an object by inserting each pair; one copy for every array length
+/// (collecting into a `BTreeMap` would instantiate a sort per call site).
+#[inline(never)]
+fn object_of(pairs: Vec<(&str, Value)>) -> Value {
+    let mut map = Map::new();
+    for (key, value) in pairs {
+        map.insert(key.to_string(), value);
+    }
+    Value::Object(map)
 }
 
 #[cfg(test)]

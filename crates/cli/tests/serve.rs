@@ -160,7 +160,7 @@ fn real_kubectl_applies_a_statefulset_and_sees_its_pods() {
     let (ok, applied) = kubectl(
         &binary,
         s.port,
-        &["apply", "--validate=false", "-f", &manifest_path],
+        &["apply", "-f", &manifest_path],
     );
     assert!(ok, "{applied}");
     assert_eq!(applied.trim(), "statefulset.apps/web created");

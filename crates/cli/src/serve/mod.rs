@@ -10,6 +10,7 @@ mod api;
 mod clock;
 mod discovery;
 mod http;
+mod openapi;
 mod watch;
 
 use std::io::{BufReader, Write};
@@ -202,6 +203,9 @@ fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
                 ["version"] => (200, discovery::version()),
                 ["api"] => (200, discovery::core_versions()),
                 ["apis"] => (200, discovery::group_list()),
+                ["openapi", "v3"] => (200, openapi::index()),
+                ["openapi", "v3", rest @ ..] => openapi::group_version(&rest.join("/"))
+                    .map_or_else(api::not_served, |doc| (200, doc)),
                 _ => api::not_served(),
             };
             return write_json(stream, code, &json::to_compact(&body)).is_ok();

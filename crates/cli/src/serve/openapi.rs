@@ -1,0 +1,148 @@
+//! OpenAPI v3 documents, as much of them as the real kubectl reads.
+//!
+//! `kubectl apply|create|replace` (validation on by default) fetches
+//! `/openapi/v3`, then the group-version document of each object's kind, and
+//! checks that the kind's PATCH operation accepts the `fieldValidation` query
+//! parameter (`k8s.io/cli-runtime/pkg/resource/query_param_verifier_v3.go`,
+//! `supportsQueryParamV3`). When it does, kubectl leaves validation to the
+//! server (`fieldValidation=Strict`), which the simulator's API layer does with
+//! the real messages. Schemas are not served: kubectl's apply then computes
+//! its strategic merge patch from its compiled-in types, as it does for any
+//! built-in kind whose schema it cannot find.
+
+use ordinal_core::resources::{ResourceInfo, RESOURCES};
+use ordinal_model::{Map, Value};
+
+/// The `/openapi/v3` index: one entry per served group version.
+pub fn index() -> Value {
+    let mut paths = Map::new();
+    for info in RESOURCES {
+        let key = group_version_path(info);
+        let url = format!("/openapi/v3/{key}?hash={}", document_hash(info));
+        paths.insert(key, Value::from([("serverRelativeURL", Value::from(url))]));
+    }
+    Value::from([("paths", Value::Object(paths))])
+}
+
+/// The document for `api/v1` or `apis/{group}/{version}` (`path` without the
+/// `/openapi/v3/` prefix); `None` when that group version is not served.
+pub fn group_version(path: &str) -> Option<Value> {
+    let kinds: Vec<&ResourceInfo> = RESOURCES
+        .iter()
+        .filter(|r| group_version_path(r) == path)
+        .collect();
+    if kinds.is_empty() {
+        return None;
+    }
+    let mut paths = Map::new();
+    for info in kinds {
+        let scope = if info.namespaced {
+            "namespaces/{namespace}/"
+        } else {
+            ""
+        };
+        let patch = Value::from([
+            ("operationId", Value::from(format!("patch{}", info.kind))),
+            (
+                "parameters",
+                Value::from(vec![
+                    query_parameter("dryRun"),
+                    query_parameter("fieldManager"),
+                    query_parameter("fieldValidation"),
+                    query_parameter("force"),
+                ]),
+            ),
+            ("responses", Value::object()),
+            ("x-kubernetes-action", Value::from("patch")),
+            (
+                "x-kubernetes-group-version-kind",
+                Value::from([
+                    ("group", Value::from(info.group)),
+                    ("version", Value::from(info.version)),
+                    ("kind", Value::from(info.kind)),
+                ]),
+            ),
+        ]);
+        paths.insert(
+            format!("/{path}/{scope}{}/{{name}}", info.resource),
+            Value::from([("patch", patch)]),
+        );
+    }
+    Some(Value::from([
+        ("openapi", Value::from("3.0.0")),
+        (
+            "info",
+            Value::from([
+                ("title", Value::from("Kubernetes")),
+                ("version", Value::from("v1.36.3")),
+            ]),
+        ),
+        ("paths", Value::Object(paths)),
+        ("components", Value::from([("schemas", Value::object())])),
+    ]))
+}
+
+fn query_parameter(name: &str) -> Value {
+    Value::from([
+        ("name", Value::from(name)),
+        ("in", Value::from("query")),
+        ("schema", Value::from([("type", Value::from("string"))])),
+        ("uniqueItems", Value::from(true)),
+    ])
+}
+
+fn group_version_path(info: &ResourceInfo) -> String {
+    if info.group.is_empty() {
+        format!("api/{}", info.version)
+    } else {
+        format!("apis/{}/{}", info.group, info.version)
+    }
+}
+
+/// A stable content hash for a group version's document (FNV-1a of its path),
+/// so clients may cache it like a real server's.
+fn document_hash(info: &ResourceInfo) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in group_version_path(info).bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016X}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_lists_the_core_and_apps_group_versions() {
+        let index = index();
+        assert!(index
+            .str_at(&["paths", "api/v1", "serverRelativeURL"])
+            .starts_with("/openapi/v3/api/v1?hash="));
+        assert!(!index
+            .str_at(&["paths", "apis/apps/v1", "serverRelativeURL"])
+            .is_empty());
+    }
+
+    #[test]
+    fn statefulset_patch_accepts_field_validation() {
+        let doc = group_version("apis/apps/v1").expect("apps/v1 served");
+        let patch = doc
+            .at(&[
+                "paths",
+                "/apis/apps/v1/namespaces/{namespace}/statefulsets/{name}",
+                "patch",
+            ])
+            .expect("statefulset patch operation");
+        assert_eq!(
+            patch.str_at(&["x-kubernetes-group-version-kind", "kind"]),
+            "StatefulSet"
+        );
+        assert!(patch
+            .array_at(&["parameters"])
+            .iter()
+            .any(|p| p.str_at(&["name"]) == "fieldValidation" && p.str_at(&["in"]) == "query"));
+        assert!(group_version("apis/batch/v1").is_none());
+    }
+}

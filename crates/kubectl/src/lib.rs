@@ -5,6 +5,7 @@
 pub mod cmd;
 pub mod describe;
 pub mod duration;
+pub mod jsonpatch;
 pub mod podshell;
 pub mod printers;
 pub mod shell;

@@ -208,14 +208,17 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let Some(text) = parsed.get("patch") else {
         return client_error("must specify -p to patch", out);
     };
-    let kind = match parsed.get("type").unwrap_or("strategic") {
-        "merge" => PatchType::Merge,
-        "strategic" => PatchType::Strategic,
-        other => {
+    let requested = parsed.get("type").unwrap_or("strategic");
+    let kind = match requested.to_lowercase().as_str() {
+        "merge" => Some(PatchType::Merge),
+        "strategic" => Some(PatchType::Strategic),
+        "json" => None,
+        _ => {
+            let other = requested;
             return client_error(
                 &format!("--type must be one of [json merge strategic], not \"{other}\""),
                 out,
-            )
+            );
         }
     };
     let patch_value = match ordinal_model::yaml::parse_stream(text)
@@ -231,10 +234,27 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(obj) => obj,
         Err(e) => return api_error(&e, out),
     };
-    match session
-        .sim
-        .patch(info.plural, &ns, name, &patch_value, kind)
-    {
+    let result = match kind {
+        Some(kind) => session
+            .sim
+            .patch(info.plural, &ns, name, &patch_value, kind),
+        None => match crate::jsonpatch::apply(&before, &patch_value) {
+            Ok(mut patched) => {
+                patched.set(&["metadata", "resourceVersion"], Value::from(""));
+                session.sim.update(info.plural, &ns, patched)
+            }
+            Err(crate::jsonpatch::JsonPatchError::TooManyOperations(n)) => {
+                out.errln(&format!(
+                    "Error from server (RequestEntityTooLarge): {}",
+                    crate::jsonpatch::too_many(n)
+                ));
+                out.exit_code = 1;
+                return;
+            }
+            Err(e) => Err(e.to_api_error()),
+        },
+    };
+    match result {
         Ok(after) => {
             let unchanged = before.str_at(&["metadata", "resourceVersion"])
                 == after.str_at(&["metadata", "resourceVersion"]);

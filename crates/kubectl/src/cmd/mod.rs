@@ -245,6 +245,14 @@ pub fn format_api_error(err: &ApiError) -> String {
         }
         return text;
     }
+    if err.reason == Reason::Invalid {
+        // helpers.go: no causes and no kind/name → the server's message follows.
+        return if err.kind.is_empty() && err.name.is_empty() {
+            format!("The request is invalid: {}", err.message)
+        } else {
+            format!("The {} \"{}\" is invalid", err.kind, err.name)
+        };
+    }
     format!(
         "Error from server ({}): {}",
         err.reason.as_str(),

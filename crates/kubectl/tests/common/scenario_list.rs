@@ -29,6 +29,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/kubectl-everyday.txt"),
     ),
     (
+        "patch-json.txt",
+        include_str!("../../../../tests/scenarios/patch-json.txt"),
+    ),
+    (
         "pods-and-exec.txt",
         include_str!("../../../../tests/scenarios/pods-and-exec.txt"),
     ),

@@ -79,6 +79,8 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
                 })
                 .collect()
         }
+        "Deployment" => controlled_by(session, "replicasets", obj),
+        "ReplicaSet" => controlled_by(session, "pods", obj),
         "Node" => session.sim.list("pods", None, "").unwrap_or_default(),
         "Service" => {
             let selector = format!(
@@ -92,6 +94,25 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
         }
         _ => Vec::new(),
     }
+}
+
+/// Objects of `resource` in `owner`'s namespace whose controller is `owner`.
+fn controlled_by(session: &Session, resource: &str, owner: &Value) -> Vec<Value> {
+    let uid = owner.str_at(&["metadata", "uid"]);
+    session
+        .sim
+        .list(resource, Some(owner.str_at(&["metadata", "namespace"])), "")
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| {
+            o.array_at(&["metadata", "ownerReferences"])
+                .iter()
+                .any(|r| {
+                    r.at(&["controller"]).and_then(Value::as_bool) == Some(true)
+                        && r.str_at(&["uid"]) == uid
+                })
+        })
+        .collect()
 }
 
 /// Runs `kubectl describe`.
@@ -144,6 +165,8 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         }
     }
     let show_events = parsed.get("show-events") != Some("false");
+    // kubectl does not look up events about events when it lists them all.
+    let listed_events = info.kind == "Event" && names.is_empty();
     let now_ms = session.sim.now();
     for (i, obj) in objects.iter().enumerate() {
         let related = related(session, obj);
@@ -156,13 +179,11 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             },
             related: &related,
         };
-        let text = describe::describe(obj, &ctx).unwrap_or_else(|| {
-            format!(
-                "Name:         {}\nNamespace:    {}\n",
-                obj.str_at(&["metadata", "name"]),
-                obj.str_at(&["metadata", "namespace"])
-            )
-        });
+        let text = if listed_events {
+            describe::describe_without_events(obj, &ctx)
+        } else {
+            describe::describe(obj, &ctx)
+        };
         if i > 0 {
             out.out("\n\n");
         }

@@ -1,10 +1,14 @@
 //! `kubectl describe`: the human-readable layouts of kubectl
-//! pkg/describe/describe.go for StatefulSets, Pods, PVCs, PVs, Services and
-//! StorageClasses, each ending with the object's Events table. Lines are
+//! pkg/describe/describe.go for StatefulSets, Deployments, ReplicaSets, Pods,
+//! PVCs, PVs, Services, StorageClasses, Nodes, Namespaces and ConfigMaps, and
+//! the generic field-by-field describer for every other kind, each ending
+//! with the object's Events table. Lines are
 //! written with tabs and aligned by the describe tabwriter (minwidth 0,
 //! padding 2), block by block, exactly as upstream's PrefixWriter does.
 
+mod apps;
 mod config;
+mod generic;
 mod node;
 mod pod;
 mod storage;
@@ -50,8 +54,8 @@ pub struct Context<'a> {
     pub related: &'a [Value],
 }
 
-/// Describes one object, or `None` for kinds without a describer.
-pub fn describe(obj: &Value, ctx: &Context) -> Option<String> {
+/// Describes one object (kinds without their own describer get the generic one).
+pub fn describe(obj: &Value, ctx: &Context) -> String {
     let mut w = Writer::default();
     match obj.str_at(&["kind"]) {
         "StatefulSet" => workload::statefulset(obj, ctx, &mut w),
@@ -63,9 +67,19 @@ pub fn describe(obj: &Value, ctx: &Context) -> Option<String> {
         "Node" => node::node(obj, ctx, &mut w),
         "Namespace" => config::namespace(obj, ctx, &mut w),
         "ConfigMap" => config::config_map(obj, ctx, &mut w),
-        _ => return None,
+        "Deployment" => apps::deployment(obj, ctx, &mut w),
+        "ReplicaSet" => apps::replica_set(obj, ctx, &mut w),
+        _ => generic::generic(obj, ctx, true, &mut w),
     }
-    Some(w.finish())
+    w.finish()
+}
+
+/// The generic layout without the Events table, as kubectl prints each
+/// Event of `kubectl describe events`.
+pub fn describe_without_events(obj: &Value, ctx: &Context) -> String {
+    let mut w = Writer::default();
+    generic::generic(obj, ctx, false, &mut w);
+    w.finish()
 }
 
 /// A `Pod Template:` block as `kubectl rollout history --revision=N` prints it (tabs kept).
@@ -321,6 +335,6 @@ Events:
             events: vec![event],
             related: &[],
         };
-        assert_eq!(describe(&sts, &ctx).as_deref(), Some(EXPECTED));
+        assert_eq!(describe(&sts, &ctx), EXPECTED);
     }
 }

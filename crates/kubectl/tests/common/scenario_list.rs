@@ -13,6 +13,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/apply-three-way.txt"),
     ),
     (
+        "describe-apps.txt",
+        include_str!("../../../../tests/scenarios/describe-apps.txt"),
+    ),
+    (
         "describe-configmap.txt",
         include_str!("../../../../tests/scenarios/describe-configmap.txt"),
     ),

@@ -3,15 +3,19 @@
 //! and cobra's unknown-command text with `Did you mean this?`).
 
 mod apply;
+mod attach;
 mod delete;
 mod describe;
 mod exec;
+mod explain;
+mod expose;
 pub mod flags;
 mod get;
 mod misc;
+mod node;
 mod output;
 mod rollout;
-mod watch;
+pub mod watch;
 
 pub use apply::LAST_APPLIED;
 pub use exec::remove_run_pod;
@@ -127,6 +131,13 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         "patch" => misc::patch(session, &rest, &mut out),
         "set" => misc::set(session, &rest, &mut out),
         "cordon" | "uncordon" => misc::cordon(session, command, &rest, &mut out),
+        "taint" => node::taint(session, &rest, &mut out),
+        "drain" => node::drain(session, &rest, &mut out),
+        "expose" => expose::expose(session, &rest, &mut out),
+        "explain" => explain::explain(session, &rest, &mut out),
+        "edit" => attach::edit(session, &rest, &mut out),
+        "attach" => attach::attach(session, &rest, &mut out),
+        "cp" => attach::cp(session, &rest, &mut out),
         "api-resources" => misc::api_resources(&rest, &mut out),
         // The simulated cluster, like a fresh kind cluster, runs no metrics-server.
         "top" => client_error("Metrics API not available", &mut out),

@@ -235,6 +235,25 @@ pub fn exec(session: &mut Session, pod: &Value, argv: &[String]) -> Result<Comma
     Ok(run_argv(session, &ctx, argv))
 }
 
+/// A file's content for `kubectl cp POD:PATH` (`None` when it does not exist).
+pub fn read_file(session: &Session, pod: &Value, path: &str) -> Option<String> {
+    let ctx = PodCtx::new(session, pod);
+    let (key, p) = ctx.volume_for(path);
+    session.pod_data.files.get(&key)?.get(&p).cloned()
+}
+
+/// Writes a file for `kubectl cp FILE POD:PATH`.
+pub fn put_file(session: &mut Session, pod: &Value, path: &str, text: &str) {
+    let ctx = PodCtx::new(session, pod);
+    let (key, p) = ctx.volume_for(path);
+    write_file(session, &key, &p, text, false);
+}
+
+/// True for busybox and alpine images (busybox tools and messages).
+pub fn is_busybox_like(session: &Session, pod: &Value) -> bool {
+    PodCtx::new(session, pod).is_busybox_like()
+}
+
 /// The pod's log (containers here log nothing unless they ran a one-shot command).
 pub fn logs(_session: &Session, _pod: &Value) -> String {
     String::new()

@@ -25,12 +25,20 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/dry-run-and-last-applied.txt"),
     ),
     (
+        "expose-explain-cp.txt",
+        include_str!("../../../../tests/scenarios/expose-explain-cp.txt"),
+    ),
+    (
         "kubectl-errors.txt",
         include_str!("../../../../tests/scenarios/kubectl-errors.txt"),
     ),
     (
         "kubectl-everyday.txt",
         include_str!("../../../../tests/scenarios/kubectl-everyday.txt"),
+    ),
+    (
+        "node-maintenance.txt",
+        include_str!("../../../../tests/scenarios/node-maintenance.txt"),
     ),
     (
         "patch-json.txt",

@@ -307,5 +307,19 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         out.exit_code = 1;
         return;
     }
-    out.out(&podshell::logs(session, &pod));
+    let log = podshell::logs(session, &pod);
+    let tail = parsed
+        .get("tail")
+        .and_then(|t| t.parse::<i64>().ok())
+        .filter(|t| *t >= 0);
+    match tail {
+        Some(n) => {
+            let lines: Vec<&str> = log.lines().collect();
+            let skip = lines.len().saturating_sub(n as usize);
+            for line in &lines[skip..] {
+                out.outln(line);
+            }
+        }
+        None => out.out(&log),
+    }
 }

@@ -6,6 +6,8 @@
 //! Files live per volume: a PVC-backed mount keeps its data across pod
 //! re-creation (keyed by the claim's uid), anything else dies with the pod.
 
+mod disk;
+mod logs;
 mod network;
 mod redis;
 
@@ -254,9 +256,12 @@ pub fn is_busybox_like(session: &Session, pod: &Value) -> bool {
     PodCtx::new(session, pod).is_busybox_like()
 }
 
-/// The pod's log (containers here log nothing unless they ran a one-shot command).
-pub fn logs(_session: &Session, _pod: &Value) -> String {
-    String::new()
+/// The pod's log: the start lines its image prints (see `logs.rs`).
+pub fn logs(session: &Session, pod: &Value) -> String {
+    let node = session
+        .sim
+        .object("nodes", "", pod.str_at(&["spec", "nodeName"]));
+    logs::container_log(pod, node)
 }
 
 /// Replaces each `$(command)` outside single quotes with the command's output
@@ -421,11 +426,8 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         }
         "date" => out.outln(&go_date(session.sim.now())),
         "df" => {
-            out.outln("Filesystem      Size  Used Avail Use% Mounted on");
-            out.outln("overlay          98G   12G   82G  13% /");
-            for (mount, _) in ctx.mounts.iter().rev() {
-                out.outln(&format!("/dev/sda1        98G   12G   82G  13% {mount}"));
-            }
+            let targets: Vec<String> = ctx.mounts.iter().rev().map(|(m, _)| m.clone()).collect();
+            out.out(&disk::df(&targets, ctx.is_busybox_like(), rest));
         }
         "true" => {}
         "false" => out.exit_code = 1,

@@ -3,6 +3,13 @@
 //! search list, busybox `nslookup` (1.28 and newer formats) and `ping`
 //! (busybox and iputils). Mirrors coredns plugin/kubernetes and busybox
 //! networking/nslookup.c.
+//!
+//! `ping` without `-c` runs until it is interrupted. A simulated terminal
+//! cannot send Ctrl-C, so it shows what the terminal shows when the user
+//! interrupts it: [`REPLIES_BEFORE_INTERRUPT`] replies one second apart, the
+//! echoed `^C`, then the statistics, exit status 0. Under `timeout N` the
+//! replies of those N seconds print and nothing else: `timeout` kills
+//! kubectl, so the statistics never reach the terminal.
 
 use ordinal_model::labels::Selector;
 use ordinal_model::Value;
@@ -13,6 +20,46 @@ use crate::transcript::CommandOutput;
 
 /// Most echo requests one `ping -c N` sends.
 pub const MAX_PINGS: u64 = 100;
+/// Replies shown before an endless `ping` (no `-c`) counts as interrupted.
+pub const REPLIES_BEFORE_INTERRUPT: u64 = 4;
+
+/// How a `ping` run ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PingEnd {
+    /// `-c N` replies, then the statistics.
+    Counted,
+    /// No `-c`: interrupted with Ctrl-C, then the statistics.
+    Interrupted,
+    /// No `-c` under `timeout`: killed, no statistics.
+    Killed,
+}
+
+/// How many replies to print and how the run ends.
+fn ping_count(session: &Session, args: &[String]) -> (u64, PingEnd) {
+    let given = args
+        .iter()
+        .position(|a| a == "-c")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|c| c.parse::<u64>().ok());
+    match (given, session.deadline) {
+        (Some(n), _) => (n.clamp(1, MAX_PINGS), PingEnd::Counted),
+        (None, Some(deadline)) => {
+            let seconds = deadline.saturating_sub(session.sim.now()) / 1000;
+            (seconds.clamp(1, MAX_PINGS), PingEnd::Killed)
+        }
+        (None, None) => (REPLIES_BEFORE_INTERRUPT, PingEnd::Interrupted),
+    }
+}
+
+/// Prints the blank line (or echoed `^C`) before the statistics; false when killed.
+fn ping_trailer(end: PingEnd, out: &mut CommandOutput) -> bool {
+    match end {
+        PingEnd::Counted => out.outln(""),
+        PingEnd::Interrupted => out.outln("^C"),
+        PingEnd::Killed => return false,
+    }
+    true
+}
 /// The cluster DNS service address.
 const DNS_IP: &str = "10.96.0.10";
 const DNS_NAME: &str = "kube-dns.kube-system.svc.cluster.local";
@@ -171,13 +218,7 @@ pub(super) fn nslookup(session: &Session, ctx: &PodCtx, args: &[String], out: &m
 }
 
 pub(super) fn ping(session: &mut Session, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
-    let count = args
-        .iter()
-        .position(|a| a == "-c")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|c| c.parse::<u64>().ok())
-        .unwrap_or(4)
-        .min(MAX_PINGS);
+    let (count, end) = ping_count(session, args);
     let Some(host) = args
         .iter()
         .enumerate()
@@ -203,7 +244,9 @@ pub(super) fn ping(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
             session.sim.advance(1000);
         }
     }
-    out.outln("");
+    if !ping_trailer(end, out) {
+        return;
+    }
     out.outln(&format!("--- {host} ping statistics ---"));
     out.outln(&format!(
         "{count} packets transmitted, {count} packets received, 0% packet loss"
@@ -218,13 +261,7 @@ pub(super) fn ping_iputils(
     args: &[String],
     out: &mut CommandOutput,
 ) {
-    let count = args
-        .iter()
-        .position(|a| a == "-c")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|c| c.parse::<u64>().ok())
-        .unwrap_or(4)
-        .clamp(1, MAX_PINGS);
+    let (count, end) = ping_count(session, args);
     let Some(host) = args
         .iter()
         .enumerate()
@@ -250,7 +287,9 @@ pub(super) fn ping_iputils(
             session.sim.advance(1000);
         }
     }
-    out.outln("");
+    if !ping_trailer(end, out) {
+        return;
+    }
     out.outln(&format!("--- {canonical} ping statistics ---"));
     out.outln(&format!(
         "{count} packets transmitted, {count} received, 0% packet loss, time {}ms",

@@ -45,6 +45,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/patch-json.txt"),
     ),
     (
+        "pod-shell-tools.txt",
+        include_str!("../../../../tests/scenarios/pod-shell-tools.txt"),
+    ),
+    (
         "pods-and-exec.txt",
         include_str!("../../../../tests/scenarios/pods-and-exec.txt"),
     ),

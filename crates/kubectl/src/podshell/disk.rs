@@ -1,0 +1,247 @@
+//! `df` inside a pod: the mounts a containerd pod on a kind node has (the
+//! overlay root, `/dev` and `/dev/shm` tmpfs, each volume on the node's disk,
+//! the service-account token tmpfs), printed as busybox `coreutils/df.c` or
+//! GNU coreutils `df` prints them, with and without `-h`. The sizes are one
+//! fixed, plausible node disk; nothing in the simulation fills it.
+
+/// One mounted filesystem, sizes in KiB.
+struct Mount {
+    source: &'static str,
+    target: String,
+    size: u64,
+    used: u64,
+    avail: u64,
+}
+
+/// Where the service-account token volume is mounted (a tmpfs, not the node disk).
+const TOKEN_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+/// The node disk: 98G with 12G used.
+const DISK: (u64, u64, u64) = (102_626_232, 12_345_678, 85_021_306);
+/// A 64M tmpfs.
+const SMALL_TMPFS: (u64, u64, u64) = (65_536, 0, 65_536);
+/// The projected service-account volume's tmpfs.
+const TOKEN_TMPFS: (u64, u64, u64) = (8_000_000, 12, 7_999_988);
+
+fn mount(source: &'static str, target: &str, (size, used, avail): (u64, u64, u64)) -> Mount {
+    Mount {
+        source,
+        target: target.to_string(),
+        size,
+        used,
+        avail,
+    }
+}
+
+fn mounts(volume_mounts: &[String], busybox: bool) -> Vec<Mount> {
+    let mut list = vec![
+        mount("overlay", "/", DISK),
+        mount("tmpfs", "/dev", SMALL_TMPFS),
+        mount("shm", "/dev/shm", SMALL_TMPFS),
+    ];
+    if volume_mounts.iter().all(|t| t == TOKEN_PATH) {
+        list.push(mount("/dev/sda1", "/etc/hosts", DISK));
+    }
+    for target in volume_mounts.iter().filter(|t| t.as_str() != TOKEN_PATH) {
+        list.push(mount("/dev/sda1", target, DISK));
+    }
+    let token = if busybox {
+        TOKEN_PATH
+    } else {
+        "/run/secrets/kubernetes.io/serviceaccount"
+    };
+    list.push(mount("tmpfs", token, TOKEN_TMPFS));
+    list
+}
+
+/// busybox `make_human_readable_str`: one decimal, nearest, `0` for nothing.
+fn busybox_human(kib: u64) -> String {
+    if kib == 0 {
+        return "0".to_string();
+    }
+    let units = ['K', 'M', 'G', 'T'];
+    let mut value = kib as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < units.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1}{}", units[unit])
+}
+
+/// GNU `human_readable` with `-h`: rounded up, one decimal below 10.
+fn gnu_human(kib: u64) -> String {
+    if kib == 0 {
+        return "0".to_string();
+    }
+    let units = ['K', 'M', 'G', 'T'];
+    let mut value = kib as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < units.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value < 10.0 {
+        let tenths = (value * 10.0).ceil() / 10.0;
+        if tenths < 10.0 {
+            return format!("{tenths:.1}{}", units[unit]);
+        }
+    }
+    format!("{}{}", value.ceil() as u64, units[unit])
+}
+
+/// Use% as busybox rounds it.
+fn busybox_percent(m: &Mount) -> u64 {
+    let total = m.used + m.avail;
+    (m.used * 100 + total / 2).checked_div(total).unwrap_or(0)
+}
+
+/// Use% as GNU df rounds it (up).
+fn gnu_percent(m: &Mount) -> u64 {
+    let total = m.used + m.avail;
+    if total == 0 {
+        0
+    } else {
+        (m.used * 100).div_ceil(total)
+    }
+}
+
+/// busybox `df [-h]`.
+fn busybox(list: &[Mount], human: bool) -> String {
+    let units = if human { "     Size" } else { "1K-blocks" };
+    let mut text = format!("Filesystem           {units:<15}Used Available Use% Mounted on\n");
+    let show = |kib: u64| {
+        if human {
+            busybox_human(kib)
+        } else {
+            kib.to_string()
+        }
+    };
+    for m in list {
+        text.push_str(&format!(
+            "{:<20} {:>9} {:>9} {:>9} {:>3}% {}\n",
+            m.source,
+            show(m.size),
+            show(m.used),
+            show(m.avail),
+            busybox_percent(m),
+            m.target
+        ));
+    }
+    text
+}
+
+/// GNU coreutils `df [-h]`: columns as wide as their widest cell.
+fn gnu(list: &[Mount], human: bool) -> String {
+    let show = |kib: u64| {
+        if human {
+            gnu_human(kib)
+        } else {
+            kib.to_string()
+        }
+    };
+    let headers = if human {
+        ["Filesystem", "Size", "Used", "Avail", "Use%", "Mounted on"]
+    } else {
+        [
+            "Filesystem",
+            "1K-blocks",
+            "Used",
+            "Available",
+            "Use%",
+            "Mounted on",
+        ]
+    };
+    let rows: Vec<[String; 6]> = list
+        .iter()
+        .map(|m| {
+            [
+                m.source.to_string(),
+                show(m.size),
+                show(m.used),
+                show(m.avail),
+                format!("{}%", gnu_percent(m)),
+                m.target.clone(),
+            ]
+        })
+        .collect();
+    let min_widths = [14, 5, 5, 5, 4, 0];
+    let mut widths = [0usize; 6];
+    for (i, w) in widths.iter_mut().enumerate() {
+        *w = rows
+            .iter()
+            .map(|r| r[i].len())
+            .chain([headers[i].len(), min_widths[i]])
+            .max()
+            .unwrap_or(0);
+    }
+    let line = |cells: [&str; 6]| {
+        format!(
+            "{:<w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {}\n",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            cells[5],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+            w4 = widths[4]
+        )
+    };
+    let mut text = line(headers);
+    for r in &rows {
+        text.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]));
+    }
+    text
+}
+
+/// The output of `df` with `args` in a container with these volume mounts.
+pub(super) fn df(volume_mounts: &[String], busybox_image: bool, args: &[String]) -> String {
+    let human = args
+        .iter()
+        .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('h'));
+    let list = mounts(volume_mounts, busybox_image);
+    if busybox_image {
+        busybox(&list, human)
+    } else {
+        gnu(&list, human)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busybox_df_h_uses_its_fixed_columns() {
+        let text = df(&[], true, &["-h".to_string()]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Filesystem                Size      Used Available Use% Mounted on"
+        );
+        assert_eq!(
+            lines[1],
+            "overlay                  97.9G     11.8G     81.1G  13% /"
+        );
+        assert_eq!(
+            lines[2],
+            "tmpfs                    64.0M         0     64.0M   0% /dev"
+        );
+    }
+
+    #[test]
+    fn gnu_df_h_sizes_columns_to_fit() {
+        let text = df(&["/data".to_string()], false, &["-h".to_string()]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "Filesystem      Size  Used Avail Use% Mounted on");
+        assert_eq!(lines[1], "overlay          98G   12G   82G  13% /");
+        assert_eq!(lines[4], "/dev/sda1        98G   12G   82G  13% /data");
+        assert_eq!(
+            lines[5],
+            "tmpfs           7.7G   12K  7.7G   1% /run/secrets/kubernetes.io/serviceaccount"
+        );
+    }
+}

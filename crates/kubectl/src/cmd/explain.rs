@@ -181,6 +181,16 @@ mod tests {
     }
 
     #[test]
+    fn a_scalar_field_matches_kubectl_byte_for_byte() {
+        // kubectl v1.36.3 against an OpenAPI v3 document without descriptions.
+        let (text, _) = explain_text(info("sts"), &["spec", "replicas"], false);
+        assert_eq!(
+            text,
+            "GROUP:      apps\nKIND:       StatefulSet\nVERSION:    v1\n\nFIELD: replicas <integer>\n\n\nDESCRIPTION:\n    <empty>\n\n"
+        );
+    }
+
+    #[test]
     fn a_field_path_prints_field_and_its_fields() {
         let (text, _) = explain_text(info("pods"), &["spec", "containers"], false);
         assert!(text.starts_with(

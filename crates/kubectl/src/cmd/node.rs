@@ -324,6 +324,26 @@ fn blocking_reason(pod: &Value, parsed: &flags::Parsed) -> Option<&'static str> 
     None
 }
 
+/// The warning drain prints for a pod it deletes only because a flag allowed it.
+fn warning_for(pod: &Value) -> Option<&'static str> {
+    let phase = pod.str_at(&["status", "phase"]);
+    if phase == "Succeeded" || phase == "Failed" {
+        return None;
+    }
+    if pod
+        .array_at(&["spec", "volumes"])
+        .iter()
+        .any(|v| v.get("emptyDir").is_some())
+    {
+        return Some("deleting Pods with local storage");
+    }
+    let has_controller = pod
+        .array_at(&["metadata", "ownerReferences"])
+        .iter()
+        .any(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true));
+    (!has_controller).then_some("deleting Pods that declare no controller")
+}
+
 /// `kubectl drain NODE`.
 pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, DRAIN_SPECS) {
@@ -386,29 +406,32 @@ pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         out.exit_code = 1;
         return;
     }
-    let unmanaged: Vec<String> = pods
-        .iter()
-        .filter(|p| {
-            p.array_at(&["metadata", "ownerReferences"])
-                .iter()
-                .all(|o| o.at(&["controller"]).and_then(Value::as_bool) != Some(true))
-        })
-        .map(|p| {
-            format!(
-                "{}/{}",
-                p.str_at(&["metadata", "namespace"]),
-                p.str_at(&["metadata", "name"])
-            )
-        })
-        .collect();
-    if !unmanaged.is_empty() {
-        out.errln(&format!(
-            "Warning: deleting Pods that declare no controller: {}",
-            unmanaged.join(", ")
-        ));
+    let mut warnings: Vec<(&str, Vec<String>)> = Vec::new();
+    for pod in &pods {
+        let name = format!(
+            "{}/{}",
+            pod.str_at(&["metadata", "namespace"]),
+            pod.str_at(&["metadata", "name"])
+        );
+        if let Some(warning) = warning_for(pod) {
+            match warnings.iter_mut().find(|(w, _)| *w == warning) {
+                Some((_, names)) => names.push(name),
+                None => warnings.push((warning, vec![name])),
+            }
+        }
+    }
+    if !warnings.is_empty() {
+        let text: Vec<String> = warnings
+            .iter()
+            .map(|(w, names)| format!("{w}: {}", names.join(", ")))
+            .collect();
+        out.errln(&format!("Warning: {}", text.join("; ")));
     }
     let opts = DeleteOptions {
-        grace_period_seconds: parsed.get("grace-period").and_then(|g| g.parse().ok()),
+        grace_period_seconds: parsed
+            .get("grace-period")
+            .and_then(|g| g.parse::<i64>().ok())
+            .filter(|g| *g >= 0),
         propagation: Propagation::Background,
         dry_run: false,
     };

@@ -221,13 +221,20 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             );
         }
     };
-    let patch_value = match ordinal_model::yaml::parse_stream(text)
-        .docs
-        .into_iter()
-        .next()
-    {
-        Some(doc) => doc.value,
-        None => return client_error("unable to parse \"\": yaml: invalid patch", out),
+    let stream = ordinal_model::yaml::parse_stream(text);
+    let patch_value = match (stream.error, stream.docs.into_iter().next()) {
+        (None, Some(doc)) => doc.value,
+        (None, None) => Value::Null,
+        (Some(e), _) => {
+            return client_error(
+                &format!(
+                    "unable to parse {}: {}",
+                    ordinal_model::validation::go_quote(text),
+                    e.message
+                ),
+                out,
+            )
+        }
     };
     let ns = namespace_of(&parsed);
     let before = match session.sim.get(info.plural, &ns, name) {

@@ -6,6 +6,7 @@ mod apply;
 mod attach;
 mod delete;
 mod describe;
+mod drain;
 mod exec;
 mod explain;
 mod expose;
@@ -132,7 +133,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         "set" => misc::set(session, &rest, &mut out),
         "cordon" | "uncordon" => misc::cordon(session, command, &rest, &mut out),
         "taint" => node::taint(session, &rest, &mut out),
-        "drain" => node::drain(session, &rest, &mut out),
+        "drain" => drain::drain(session, &rest, &mut out),
         "expose" => expose::expose(session, &rest, &mut out),
         "explain" => explain::explain(session, &rest, &mut out),
         "edit" => attach::edit(session, &rest, &mut out),

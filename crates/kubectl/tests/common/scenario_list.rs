@@ -21,6 +21,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/describe-configmap.txt"),
     ),
     (
+        "drain-disruption-budget.txt",
+        include_str!("../../../../tests/scenarios/drain-disruption-budget.txt"),
+    ),
+    (
         "dry-run-and-last-applied.txt",
         include_str!("../../../../tests/scenarios/dry-run-and-last-applied.txt"),
     ),

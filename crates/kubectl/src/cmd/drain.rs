@@ -1,0 +1,462 @@
+//! `kubectl drain` (kubectl pkg/cmd/drain/drain.go with pkg/drain): cordon,
+//! the pod filters and their messages, one eviction per pod, retried every
+//! 5 s while a PodDisruptionBudget forbids it (the eviction subresource's
+//! check, pkg/registry/core/pod/storage/eviction.go, computed from the pods
+//! as the disruption controller would), then waiting until each evicted pod
+//! is gone or replaced by a new one of the same name.
+
+use ordinal_core::{DeleteOptions, Propagation};
+use ordinal_model::labels::Selector;
+use ordinal_model::Value;
+
+use super::flags::{self, switch, value, FlagSpec};
+use super::{client_error, flag_error, format_api_error, watch};
+use crate::shell::Session;
+use crate::transcript::CommandOutput;
+
+/// How long kubectl waits before retrying an eviction a budget refused (ms).
+const EVICTION_RETRY_MS: u64 = 5_000;
+/// The eviction subresource's answer when a budget forbids it.
+const BUDGET_REFUSAL: &str = "Cannot evict pod as it would violate the pod's disruption budget.";
+
+const DRAIN_SPECS: &[FlagSpec] = &[
+    switch("ignore-daemonsets", None),
+    switch("delete-emptydir-data", None),
+    switch("force", None),
+    switch("disable-eviction", None),
+    value("grace-period", None),
+    value("timeout", None),
+    value("pod-selector", None),
+    value("selector", Some('l')),
+    value("dry-run", None),
+];
+
+/// Why drain refuses a pod, with the override flag, as pkg/drain/filters.go words it.
+fn blocking_reason(pod: &Value, parsed: &flags::Parsed) -> Option<&'static str> {
+    let phase = pod.str_at(&["status", "phase"]);
+    if phase == "Succeeded" || phase == "Failed" {
+        return None;
+    }
+    let local_storage = pod
+        .array_at(&["spec", "volumes"])
+        .iter()
+        .any(|v| v.get("emptyDir").is_some());
+    if local_storage && !parsed.has("delete-emptydir-data") {
+        return Some(
+            "cannot delete Pods with local storage (use --delete-emptydir-data to override)",
+        );
+    }
+    let has_controller = pod
+        .array_at(&["metadata", "ownerReferences"])
+        .iter()
+        .any(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true));
+    if !has_controller && !parsed.has("force") {
+        return Some("cannot delete Pods that declare no controller (use --force to override)");
+    }
+    None
+}
+
+/// The warning drain prints for a pod it deletes only because a flag allowed it.
+fn warning_for(pod: &Value) -> Option<&'static str> {
+    let phase = pod.str_at(&["status", "phase"]);
+    if phase == "Succeeded" || phase == "Failed" {
+        return None;
+    }
+    if pod
+        .array_at(&["spec", "volumes"])
+        .iter()
+        .any(|v| v.get("emptyDir").is_some())
+    {
+        return Some("deleting Pods with local storage");
+    }
+    let has_controller = pod
+        .array_at(&["metadata", "ownerReferences"])
+        .iter()
+        .any(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true));
+    (!has_controller).then_some("deleting Pods that declare no controller")
+}
+
+/// `kubectl drain NODE`.
+pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, DRAIN_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("drain", &e, out),
+    };
+    let Some(node) = parsed.args.first().cloned() else {
+        return client_error("USAGE: drain NODE [flags]", out);
+    };
+    let mut cordon = CommandOutput::default();
+    super::misc::cordon(session, "cordon", std::slice::from_ref(&node), &mut cordon);
+    let failed = cordon.exit_code != 0;
+    out.append(cordon);
+    if failed {
+        return;
+    }
+    let pods: Vec<Value> = session
+        .sim
+        .list("pods", None, parsed.get("pod-selector").unwrap_or(""))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.str_at(&["spec", "nodeName"]) == node)
+        .collect();
+    let mut refusals: Vec<(&'static str, Vec<String>)> = Vec::new();
+    for pod in &pods {
+        if let Some(reason) = blocking_reason(pod, &parsed) {
+            let name = format!(
+                "{}/{}",
+                pod.str_at(&["metadata", "namespace"]),
+                pod.str_at(&["metadata", "name"])
+            );
+            match refusals.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, names)) => names.push(name),
+                None => refusals.push((reason, vec![name])),
+            }
+        }
+    }
+    if !refusals.is_empty() {
+        let errors: Vec<String> = refusals
+            .iter()
+            .map(|(reason, names)| format!("{reason}: {}", names.join(", ")))
+            .collect();
+        let error = if errors.len() == 1 {
+            errors[0].clone()
+        } else {
+            format!("[{}]", errors.join(", "))
+        };
+        out.errln(&format!(
+            "error: unable to drain node \"{node}\" due to error: {error}, continuing command..."
+        ));
+        out.errln("There are pending nodes to be drained:");
+        out.errln(&format!(" {node}"));
+        if errors.len() == 1 {
+            out.errln(&format!("error: {error}"));
+        } else {
+            for e in errors {
+                out.errln(&e);
+            }
+        }
+        out.exit_code = 1;
+        return;
+    }
+    let mut warnings: Vec<(&str, Vec<String>)> = Vec::new();
+    for pod in &pods {
+        let name = format!(
+            "{}/{}",
+            pod.str_at(&["metadata", "namespace"]),
+            pod.str_at(&["metadata", "name"])
+        );
+        if let Some(warning) = warning_for(pod) {
+            match warnings.iter_mut().find(|(w, _)| *w == warning) {
+                Some((_, names)) => names.push(name),
+                None => warnings.push((warning, vec![name])),
+            }
+        }
+    }
+    if !warnings.is_empty() {
+        let text: Vec<String> = warnings
+            .iter()
+            .map(|(w, names)| format!("{w}: {}", names.join(", ")))
+            .collect();
+        out.errln(&format!("Warning: {}", text.join("; ")));
+    }
+    let opts = DeleteOptions {
+        grace_period_seconds: parsed
+            .get("grace-period")
+            .and_then(|g| g.parse::<i64>().ok())
+            .filter(|g| *g >= 0),
+        propagation: Propagation::Background,
+        dry_run: false,
+    };
+    let timeout_ms = parsed
+        .get("timeout")
+        .and_then(crate::shell::parse_seconds)
+        .filter(|ms| *ms > 0);
+    let started = session.sim.now();
+    let mut evictions: Vec<Eviction> = pods
+        .iter()
+        .map(|p| Eviction {
+            namespace: p.str_at(&["metadata", "namespace"]).to_string(),
+            name: p.str_at(&["metadata", "name"]).to_string(),
+            uid: p.str_at(&["metadata", "uid"]).to_string(),
+            next_try: Some(started),
+        })
+        .collect();
+    let mut errors: Vec<String> = Vec::new();
+    loop {
+        let now = session.sim.now();
+        let timed_out = timeout_ms.is_some_and(|t| now >= started + t);
+        let mut i = 0;
+        while i < evictions.len() {
+            let e = &mut evictions[i];
+            // An eviction being retried notices the deadline when it wakes up.
+            if timed_out && e.next_try.is_none_or(|at| at <= now) {
+                errors.push(match e.next_try {
+                    Some(_) => format!(
+                        "error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {}",
+                        e.name,
+                        e.namespace,
+                        go_duration(timeout_ms.unwrap_or(0))
+                    ),
+                    None => format!(
+                        "error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {}",
+                        e.name,
+                        e.namespace,
+                        go_duration(timeout_ms.unwrap_or(0))
+                    ),
+                });
+                evictions.remove(i);
+                continue;
+            }
+            if e.next_try.is_some_and(|at| at <= now) {
+                out.outln(&format!("evicting pod {}/{}", e.namespace, e.name));
+                if budget_forbids(session, &e.namespace, &e.name) {
+                    out.errln(&format!(
+                        "error when evicting pods/\"{}\" -n \"{}\" (will retry after 5s): {BUDGET_REFUSAL}",
+                        e.name, e.namespace
+                    ));
+                    e.next_try = Some(now + EVICTION_RETRY_MS);
+                } else {
+                    match session.sim.delete("pods", &e.namespace, &e.name, &opts) {
+                        Ok(_) => e.next_try = None,
+                        Err(err) if err.code == 404 => {
+                            evictions.remove(i);
+                            continue;
+                        }
+                        Err(err) => {
+                            errors.push(format!(
+                                "error when evicting pods/\"{}\" -n \"{}\": {}",
+                                e.name,
+                                e.namespace,
+                                format_api_error(&err)
+                            ));
+                            evictions.remove(i);
+                            continue;
+                        }
+                    }
+                }
+            }
+            let e = &evictions[i];
+            let gone = e.next_try.is_none()
+                && session
+                    .sim
+                    .object("pods", &e.namespace, &e.name)
+                    .is_none_or(|p| p.str_at(&["metadata", "uid"]) != e.uid);
+            if gone {
+                out.outln(&format!("pod/{} evicted", e.name));
+                evictions.remove(i);
+                continue;
+            }
+            i += 1;
+        }
+        if evictions.is_empty() {
+            break;
+        }
+        let retry_at = evictions.iter().filter_map(|e| e.next_try).min();
+        let deadline = timeout_ms.map(|t| started + t);
+        if !step_until(
+            session,
+            started,
+            [retry_at, deadline].into_iter().flatten().min(),
+        ) {
+            break;
+        }
+    }
+    if errors.is_empty() && evictions.is_empty() {
+        out.outln(&format!("node/{node} drained"));
+        return;
+    }
+    let error = if errors.len() == 1 {
+        errors[0].clone()
+    } else {
+        format!("[{}]", errors.join(", "))
+    };
+    let still_there: Vec<String> = session
+        .sim
+        .list("pods", None, "")
+        .unwrap_or_default()
+        .iter()
+        .filter(|p| p.str_at(&["spec", "nodeName"]) == node)
+        .map(|p| format!("pod/{}", p.str_at(&["metadata", "name"])))
+        .collect();
+    if !still_there.is_empty() {
+        out.errln(&format!(
+            "There are pending pods in node \"{node}\" when an error occurred: {error}"
+        ));
+        for p in still_there {
+            out.errln(&p);
+        }
+    }
+    out.errln(&format!(
+        "error: unable to drain node \"{node}\" due to error: {error}, continuing command..."
+    ));
+    out.errln("There are pending nodes to be drained:");
+    out.errln(&format!(" {node}"));
+    if errors.len() == 1 {
+        out.errln(&format!("error: {error}"));
+    } else {
+        for e in errors {
+            out.errln(&e);
+        }
+    }
+    out.exit_code = 1;
+}
+
+/// One pod being evicted: `next_try` is when to (re)try the eviction, `None`
+/// once it was accepted and drain waits for the pod to go.
+struct Eviction {
+    namespace: String,
+    name: String,
+    uid: String,
+    next_try: Option<u64>,
+}
+
+/// Advances to the next simulator event or `wake_at`, whichever is first.
+fn step_until(session: &mut Session, started: u64, wake_at: Option<u64>) -> bool {
+    let now = session.sim.now();
+    match (session.sim.next_event_at(), wake_at) {
+        (Some(event), Some(wake)) if wake < event => {
+            session.sim.advance(wake.max(now + 1) - now);
+            true
+        }
+        (None, Some(wake)) => {
+            session.sim.advance(wake.max(now + 1) - now);
+            true
+        }
+        _ => watch::step(session, started),
+    }
+}
+
+/// Go's `time.Duration` text for whole seconds (`10s`, `1m30s`, `2m0s`).
+fn go_duration(ms: u64) -> String {
+    let s = ms / 1000;
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, m, sec) => format!("{m}m{sec}s"),
+        (h, m, sec) => format!("{h}h{m}m{sec}s"),
+    }
+}
+
+/// `minAvailable` / `maxUnavailable` as a count of `expected` pods (percentages rounded up).
+fn scaled(value: &Value, expected: i64) -> Option<i64> {
+    match value {
+        Value::Int(n) => Some(*n),
+        Value::String(s) => {
+            let pct = s.strip_suffix('%')?.parse::<i64>().ok()?;
+            Some((pct * expected + 99) / 100)
+        }
+        _ => None,
+    }
+}
+
+/// True when a PodDisruptionBudget selecting the pod has no disruption left:
+/// healthy (ready, not terminating) pods minus the desired healthy count.
+fn budget_forbids(session: &Session, ns: &str, name: &str) -> bool {
+    let Some(pod) = session.sim.object("pods", ns, name) else {
+        return false;
+    };
+    let labels = pod.at(&["metadata", "labels"]);
+    let ready = |p: &Value| {
+        p.at(&["metadata", "deletionTimestamp"]).is_none()
+            && p.array_at(&["status", "conditions"])
+                .iter()
+                .any(|c| c.str_at(&["type"]) == "Ready" && c.str_at(&["status"]) == "True")
+    };
+    let pod_ready = ready(pod);
+    for pdb in session
+        .sim
+        .list_refs("poddisruptionbudgets", Some(ns), "")
+        .unwrap_or_default()
+    {
+        let Ok(selector) =
+            Selector::from_label_selector(pdb.at(&["spec", "selector"]).unwrap_or(&Value::Null))
+        else {
+            continue;
+        };
+        if !selector.matches(labels) {
+            continue;
+        }
+        let matched: Vec<&Value> = session
+            .sim
+            .list_refs("pods", Some(ns), "")
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
+            .collect();
+        let expected = expected_pods(session, ns, &matched);
+        let healthy = matched.iter().filter(|p| ready(p)).count() as i64;
+        let desired = if let Some(min) = pdb.at(&["spec", "minAvailable"]) {
+            scaled(min, expected).unwrap_or(0)
+        } else if let Some(max) = pdb.at(&["spec", "maxUnavailable"]) {
+            expected - scaled(max, expected).unwrap_or(0)
+        } else {
+            0
+        };
+        let allowed = if pod_ready {
+            healthy - desired > 0
+        } else {
+            healthy >= desired
+        };
+        if !allowed {
+            return true;
+        }
+    }
+    false
+}
+
+/// The replicas the pods' controllers want (their count when no controller says).
+fn expected_pods(session: &Session, ns: &str, pods: &[&Value]) -> i64 {
+    let mut total = 0;
+    let mut owners: Vec<String> = Vec::new();
+    for p in pods {
+        let owner = p
+            .array_at(&["metadata", "ownerReferences"])
+            .iter()
+            .find(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true))
+            .map(|o| {
+                (
+                    o.str_at(&["kind"]).to_string(),
+                    o.str_at(&["name"]).to_string(),
+                )
+            });
+        match owner {
+            Some((kind, name)) if kind == "StatefulSet" || kind == "ReplicaSet" => {
+                let key = format!("{kind}/{name}");
+                if owners.contains(&key) {
+                    continue;
+                }
+                owners.push(key);
+                let resource = if kind == "StatefulSet" {
+                    "statefulsets"
+                } else {
+                    "replicasets"
+                };
+                total += session
+                    .sim
+                    .object(resource, ns, &name)
+                    .and_then(|o| o.i64_at(&["spec", "replicas"]))
+                    .unwrap_or(1);
+            }
+            _ => total += 1,
+        }
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_print_as_go_durations() {
+        assert_eq!(go_duration(12_000), "12s");
+        assert_eq!(go_duration(90_000), "1m30s");
+        assert_eq!(go_duration(120_000), "2m0s");
+    }
+
+    #[test]
+    fn budget_percentages_round_up() {
+        assert_eq!(scaled(&Value::from("50%"), 3), Some(2));
+        assert_eq!(scaled(&Value::Int(1), 3), Some(1));
+        assert_eq!(scaled(&Value::from("x"), 3), None);
+    }
+}

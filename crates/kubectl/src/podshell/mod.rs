@@ -256,12 +256,41 @@ pub fn is_busybox_like(session: &Session, pod: &Value) -> bool {
     PodCtx::new(session, pod).is_busybox_like()
 }
 
-/// The pod's log: the start lines its image prints (see `logs.rs`).
+/// The pod's log: the start lines its image prints (see `logs.rs`), or the
+/// output of the one-shot command it was given (`kubectl run ... -- nslookup
+/// web-0.nginx`), computed on a copy of the session so that reading a log
+/// changes nothing; the answer reflects the cluster as it is when read.
 pub fn logs(session: &Session, pod: &Value) -> String {
     let node = session
         .sim
         .object("nodes", "", pod.str_at(&["spec", "nodeName"]));
-    logs::container_log(pod, node)
+    let start_lines = logs::container_log(pod, node);
+    if !start_lines.is_empty() {
+        return start_lines;
+    }
+    let Some(container) = pod.array_at(&["spec", "containers"]).first() else {
+        return String::new();
+    };
+    let started = pod
+        .array_at(&["status", "containerStatuses"])
+        .first()
+        .is_some_and(|s| {
+            s.at(&["state", "running"]).is_some() || s.at(&["state", "terminated"]).is_some()
+        });
+    let argv: Vec<String> = container
+        .array_at(&["command"])
+        .iter()
+        .chain(container.array_at(&["args"]))
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    if !started || argv.is_empty() {
+        return String::new();
+    }
+    let mut scratch = session.clone();
+    match exec(&mut scratch, pod, &argv) {
+        Ok(out) => out.combined(),
+        Err(_) => String::new(),
+    }
 }
 
 /// Replaces each `$(command)` outside single quotes with the command's output

@@ -1,52 +1,16 @@
-//! Commands that need a terminal, an editor or a byte stream, answered as far
-//! as a simulated terminal can: `kubectl edit` fails as kubectl does when it
-//! cannot start an editor (kubectl pkg/cmd/util/editor), `kubectl attach`
-//! prints kubectl's attach lines and the container's (empty) new output
-//! (pkg/cmd/attach/attach.go), `kubectl cp` copies files between the virtual
-//! working directory and the pod's filesystem as `tar` in the container
-//! would (pkg/cmd/cp/cp.go).
+//! Commands that need a terminal or a byte stream, answered as far as a
+//! simulated terminal can: `kubectl attach` prints kubectl's attach lines and
+//! the container's (empty) new output (pkg/cmd/attach/attach.go), `kubectl
+//! cp` copies files between the virtual working directory and the pod's
+//! filesystem as `tar` in the container would (pkg/cmd/cp/cp.go).
 
 use ordinal_model::Value;
 
 use super::flags::{self, switch, value, FlagSpec};
-use super::{api_error, client_error, flag_error, namespace_of, resolve};
+use super::{api_error, client_error, flag_error, namespace_of};
 use crate::podshell;
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
-
-/// The editor kubectl falls back to on Linux when neither `KUBE_EDITOR` nor `EDITOR` is set.
-const DEFAULT_EDITOR: &str = "vi";
-
-/// `kubectl edit TYPE NAME`: the object is fetched, then no editor can start.
-pub fn edit(session: &mut Session, args: &[String], out: &mut CommandOutput) {
-    let specs = [value("output", Some('o')), value("filename", Some('f'))];
-    let parsed = match flags::parse(args, &specs) {
-        Ok(p) => p,
-        Err(e) => return flag_error("edit", &e, out),
-    };
-    let Some(first) = parsed.args.first() else {
-        return client_error(
-            "You must provide one or more resources by argument or filename.",
-            out,
-        );
-    };
-    let (kind, name) = match first.split_once('/') {
-        Some((k, n)) => (k.to_string(), Some(n.to_string())),
-        None => (first.clone(), parsed.args.get(1).cloned()),
-    };
-    let Some(info) = resolve(&kind, out) else {
-        return;
-    };
-    if let Some(name) = name {
-        if let Err(e) = session.sim.get(info.plural, &namespace_of(&parsed), &name) {
-            return api_error(&e, out);
-        }
-    }
-    client_error(
-        &format!("unable to launch the editor \"{DEFAULT_EDITOR}\""),
-        out,
-    );
-}
 
 const ATTACH_SPECS: &[FlagSpec] = &[
     switch("stdin", Some('i')),

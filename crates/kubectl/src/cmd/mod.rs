@@ -7,6 +7,7 @@ mod attach;
 mod delete;
 mod describe;
 mod drain;
+pub mod edit;
 mod exec;
 mod explain;
 mod expose;
@@ -136,7 +137,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         "drain" => drain::drain(session, &rest, &mut out),
         "expose" => expose::expose(session, &rest, &mut out),
         "explain" => explain::explain(session, &rest, &mut out),
-        "edit" => attach::edit(session, &rest, &mut out),
+        "edit" => edit::edit(session, &rest, &mut out),
         "attach" => attach::attach(session, &rest, &mut out),
         "cp" => attach::cp(session, &rest, &mut out),
         "api-resources" => misc::api_resources(&rest, &mut out),

@@ -5,6 +5,7 @@
 //! the object as YAML), [`finish`] takes the edited text and answers as
 //! kubectl does: `statefulset.apps/web edited`, `Edit cancelled, no changes
 //! made.`, or the buffer reopened with the server's reasons as `#` lines.
+//! Scripts (transcripts) edit with `KUBE_EDITOR="sed -i 's/a/b/'"`.
 
 use ordinal_model::kinds::ResourceInfo;
 use ordinal_model::Value;
@@ -211,13 +212,66 @@ fn reopen(buffer: &EditBuffer, edited: &str, head: &str, reasons: &[String]) -> 
 
 /// `kubectl edit` in a terminal: the object is fetched, then no editor can start.
 pub fn edit(session: &mut Session, args: &[String], out: &mut CommandOutput) {
-    match begin(session, args) {
-        Ok(_) => client_error(
-            &format!("unable to launch the editor \"{DEFAULT_EDITOR}\""),
-            out,
-        ),
-        Err(failed) => out.append(failed),
+    edit_with(session, args, DEFAULT_EDITOR, out);
+}
+
+/// Most passes kubectl makes through the editor before a reopened file is given up.
+const MAX_EDIT_PASSES: usize = 4;
+
+/// `KUBE_EDITOR=EDITOR kubectl edit ...`: the only editor a script can drive
+/// here is `sed -i` with `s/FROM/TO/[g]` expressions (matched literally);
+/// any other cannot be launched.
+pub fn edit_with(session: &mut Session, args: &[String], editor: &str, out: &mut CommandOutput) {
+    let mut buffer = match begin(session, args) {
+        Ok(b) => b,
+        Err(failed) => return out.append(failed),
+    };
+    let Some(substitutions) = sed_substitutions(editor) else {
+        return client_error(&format!("unable to launch the editor \"{editor}\""), out);
+    };
+    for _ in 0..MAX_EDIT_PASSES {
+        let mut text = buffer.text.clone();
+        for (from, to, global) in &substitutions {
+            text = text
+                .lines()
+                .map(|line| {
+                    let replaced = if *global {
+                        line.replace(from.as_str(), to)
+                    } else {
+                        line.replacen(from.as_str(), to, 1)
+                    };
+                    format!("{replaced}\n")
+                })
+                .collect();
+        }
+        match finish(session, &buffer, &text) {
+            EditResult::Done(done) => return out.append(done),
+            EditResult::Reopen(printed, reopened) => {
+                out.append(printed);
+                buffer = reopened;
+            }
+        }
     }
+}
+
+/// The `s/FROM/TO/[g]` expressions of a `sed -i [-e] EXPR...` command line.
+fn sed_substitutions(editor: &str) -> Option<Vec<(String, String, bool)>> {
+    let words = crate::shell::words::split_words(editor, &Default::default()).ok()?;
+    let (program, rest) = words.split_first()?;
+    if program.rsplit('/').next() != Some("sed") {
+        return None;
+    }
+    let mut substitutions = Vec::new();
+    for word in rest.iter().filter(|w| !w.starts_with('-')) {
+        let body = word.strip_prefix('s')?;
+        let delimiter = body.chars().next()?;
+        let parts: Vec<&str> = body[delimiter.len_utf8()..].split(delimiter).collect();
+        let [from, to, flags] = parts.as_slice() else {
+            return None;
+        };
+        substitutions.push((from.to_string(), to.to_string(), flags.contains('g')));
+    }
+    (!substitutions.is_empty()).then_some(substitutions)
 }
 
 #[cfg(test)]

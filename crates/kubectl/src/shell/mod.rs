@@ -382,6 +382,21 @@ impl Session {
 
     fn run_command(&mut self, args: &[String], stdin: Option<&str>) -> CommandOutput {
         let mut out = CommandOutput::default();
+        if let Some(editor) = args[0]
+            .strip_prefix("KUBE_EDITOR=")
+            .or_else(|| args[0].strip_prefix("EDITOR="))
+        {
+            let is_edit = matches!(args.get(1).map(String::as_str), Some("kubectl" | "k"))
+                && args.get(2).map(String::as_str) == Some("edit");
+            if is_edit {
+                crate::cmd::edit::edit_with(self, &args[3..], editor, &mut out);
+                return out;
+            }
+            if args.len() > 1 {
+                return self.run_command(&args[1..], stdin);
+            }
+            return out;
+        }
         match args[0].as_str() {
             "kubectl" | "k" => return crate::cmd::run(self, &args[1..], stdin),
             "sleep" => match args.get(1).and_then(|a| parse_seconds(a)) {

@@ -29,6 +29,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/dry-run-and-last-applied.txt"),
     ),
     (
+        "edit-partition.txt",
+        include_str!("../../../../tests/scenarios/edit-partition.txt"),
+    ),
+    (
         "expose-explain-cp.txt",
         include_str!("../../../../tests/scenarios/expose-explain-cp.txt"),
     ),

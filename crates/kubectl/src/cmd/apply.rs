@@ -317,6 +317,9 @@ pub fn create(
                 Err(e) => super::api_error(&e, out),
             }
         }
+        Some(word) if super::generate::is_generator(word) => {
+            super::generate::run(session, args, out)
+        }
         _ => run(session, args, stdin, Mode::Create, out),
     }
 }

@@ -12,6 +12,7 @@ mod exec;
 mod explain;
 mod expose;
 pub mod flags;
+mod generate;
 mod get;
 mod misc;
 mod node;

@@ -13,6 +13,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/apply-three-way.txt"),
     ),
     (
+        "create-generators.txt",
+        include_str!("../../../../tests/scenarios/create-generators.txt"),
+    ),
+    (
         "describe-apps.txt",
         include_str!("../../../../tests/scenarios/describe-apps.txt"),
     ),

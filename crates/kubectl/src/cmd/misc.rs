@@ -388,3 +388,33 @@ pub fn api_resources(args: &[String], out: &mut CommandOutput) {
     }
     out.out(&crate::tabwriter::TabWriter::new(crate::tabwriter::KUBECTL_TABLE).format(&text));
 }
+
+/// `kubectl api-versions`: the group versions the server serves, sorted.
+pub fn api_versions(out: &mut CommandOutput) {
+    let mut versions: Vec<String> = kinds::RESOURCES.iter().map(|r| r.api_version()).collect();
+    ordinal_model::order::sort(&mut versions);
+    versions.dedup();
+    for v in versions {
+        out.outln(&v);
+    }
+}
+
+/// The API server address a kind cluster's kubeconfig points at.
+const SERVER: &str = "https://127.0.0.1:6443";
+
+/// `kubectl cluster-info`: the control plane and the services labelled
+/// `kubernetes.io/cluster-service=true` (CoreDNS on kind).
+pub fn cluster_info(args: &[String], out: &mut CommandOutput) {
+    if args.first().map(String::as_str) == Some("dump") {
+        return client_error(
+            "cluster-info dump is not supported by this simulated cluster; use kubectl get, describe and logs",
+            out,
+        );
+    }
+    out.outln(&format!("Kubernetes control plane is running at {SERVER}"));
+    out.outln(&format!(
+        "CoreDNS is running at {SERVER}/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy"
+    ));
+    out.outln("");
+    out.outln("To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.");
+}

@@ -8,6 +8,7 @@ mod delete;
 mod describe;
 mod drain;
 pub mod edit;
+mod events;
 mod exec;
 mod explain;
 mod expose;
@@ -18,6 +19,7 @@ mod misc;
 mod node;
 mod output;
 mod rollout;
+mod wait;
 pub mod watch;
 
 pub use apply::LAST_APPLIED;
@@ -141,6 +143,10 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         "edit" => edit::edit(session, &rest, &mut out),
         "attach" => attach::attach(session, &rest, &mut out),
         "cp" => attach::cp(session, &rest, &mut out),
+        "wait" => wait::wait(session, &rest, &mut out),
+        "events" => events::events(session, &rest, &mut out),
+        "api-versions" => misc::api_versions(&mut out),
+        "cluster-info" => misc::cluster_info(&rest, &mut out),
         "api-resources" => misc::api_resources(&rest, &mut out),
         // The simulated cluster, like a fresh kind cluster, runs no metrics-server.
         "top" => client_error("Metrics API not available", &mut out),

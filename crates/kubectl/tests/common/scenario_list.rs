@@ -92,4 +92,8 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "version-1.33.txt",
         include_str!("../../../../tests/scenarios/version-1.33.txt"),
     ),
+    (
+        "wait-and-events.txt",
+        include_str!("../../../../tests/scenarios/wait-and-events.txt"),
+    ),
 ];

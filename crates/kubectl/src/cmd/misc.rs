@@ -418,3 +418,44 @@ pub fn cluster_info(args: &[String], out: &mut CommandOutput) {
     out.outln("");
     out.outln("To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.");
 }
+
+/// The kubeconfig context, cluster and user names of a kind cluster.
+const CONTEXT: &str = "kind-kind";
+
+/// `kubectl config current-context | get-contexts | get-clusters | view`
+/// for the kubeconfig kind writes (secrets shown as kubectl redacts them).
+pub fn config(args: &[String], out: &mut CommandOutput) {
+    match args.first().map(String::as_str) {
+        Some("current-context") => out.outln(CONTEXT),
+        Some("get-contexts") => out.out(&crate::tabwriter::format_table(&format!(
+            "CURRENT\tNAME\tCLUSTER\tAUTHINFO\tNAMESPACE\n*\t{CONTEXT}\t{CONTEXT}\t{CONTEXT}\t\n"
+        ))),
+        Some("get-clusters") => {
+            out.outln("NAME");
+            out.outln(CONTEXT);
+        }
+        Some("view") => out.out(&format!(
+            "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: {SERVER}\n  name: {CONTEXT}\ncontexts:\n- context:\n    cluster: {CONTEXT}\n    user: {CONTEXT}\n  name: {CONTEXT}\ncurrent-context: {CONTEXT}\nkind: Config\nusers:\n- name: {CONTEXT}\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED\n"
+        )),
+        Some(other) => {
+            out.errln(&format!("error: unknown command \"{other}\""));
+            out.errln("See 'kubectl config -h' for help and examples");
+            out.exit_code = 1;
+        }
+        None => client_error(
+            "a subcommand is required: current-context, get-contexts, get-clusters or view",
+            out,
+        ),
+    }
+}
+
+/// `kubectl auth can-i ...` / `auth whoami` as the cluster admin kind configures.
+pub fn auth(args: &[String], out: &mut CommandOutput) {
+    match args.first().map(String::as_str) {
+        Some("can-i") => out.outln("yes"),
+        Some("whoami") => out.out(&crate::tabwriter::format_table(
+            "ATTRIBUTE\tVALUE\nUsername\tkubernetes-admin\nGroups\t[kubeadm:cluster-admins system:authenticated]\n",
+        )),
+        _ => client_error("a subcommand is required: can-i or whoami", out),
+    }
+}

@@ -147,6 +147,8 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         "events" => events::events(session, &rest, &mut out),
         "api-versions" => misc::api_versions(&mut out),
         "cluster-info" => misc::cluster_info(&rest, &mut out),
+        "config" => misc::config(&rest, &mut out),
+        "auth" => misc::auth(&rest, &mut out),
         "api-resources" => misc::api_resources(&rest, &mut out),
         // The simulated cluster, like a fresh kind cluster, runs no metrics-server.
         "top" => client_error("Metrics API not available", &mut out),

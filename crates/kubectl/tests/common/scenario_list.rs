@@ -41,6 +41,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/expose-explain-cp.txt"),
     ),
     (
+        "kubeconfig-and-auth.txt",
+        include_str!("../../../../tests/scenarios/kubeconfig-and-auth.txt"),
+    ),
+    (
         "kubectl-errors.txt",
         include_str!("../../../../tests/scenarios/kubectl-errors.txt"),
     ),

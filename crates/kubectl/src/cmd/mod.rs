@@ -50,6 +50,51 @@ fn help_text(command: &str, sub: Option<&str>) -> Option<&'static str> {
     })
 }
 
+/// The `Usage:` line of the commands without a bundled `--help` text (kubectl v1.36.3).
+const USAGES: &[(&str, &str)] = &[
+    ("taint", "kubectl taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]"),
+    ("drain", "kubectl drain NODE [options]"),
+    ("cordon", "kubectl cordon NODE [options]"),
+    ("uncordon", "kubectl uncordon NODE [options]"),
+    ("expose", "kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]"),
+    ("explain", "kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [-o|--output=plaintext|plaintext-openapiv2] [options]"),
+    ("edit", "kubectl edit (RESOURCE/NAME | -f FILENAME) [options]"),
+    ("attach", "kubectl attach (POD | TYPE/NAME) -c CONTAINER [options]"),
+    ("cp", "kubectl cp <file-spec-src> <file-spec-dest> [options]"),
+    ("wait", "kubectl wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [options]"),
+    ("events", "kubectl events [(-o|--output=)json|yaml|kyaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file] [--for TYPE/NAME] [--watch] [--types=Normal,Warning] [options]"),
+    ("create", "kubectl create -f FILENAME [options]"),
+    ("replace", "kubectl replace -f FILENAME [options]"),
+    ("patch", "kubectl patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE] [options]"),
+    ("label", "kubectl label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]"),
+    ("annotate", "kubectl annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]"),
+    ("set", "kubectl set SUBCOMMAND [options]"),
+    ("run", "kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]"),
+    ("version", "kubectl version [flags] [options]"),
+    ("api-resources", "kubectl api-resources [flags] [options]"),
+    ("api-versions", "kubectl api-versions [options]"),
+    ("cluster-info", "kubectl cluster-info [flags] [options]"),
+    ("config", "kubectl config SUBCOMMAND [options]"),
+    ("auth", "kubectl auth [flags] [options]"),
+    ("top", "kubectl top [flags] [options]"),
+];
+
+/// An abbreviated `--help`: the command's summary from `kubectl --help`, then
+/// its real `Usage:` block. Never runs the command (a `drain --help` must not drain).
+fn short_help(command: &str) -> Option<String> {
+    let usage = USAGES.iter().find(|(c, _)| *c == command)?.1;
+    let summary = ROOT_HELP
+        .lines()
+        .find_map(|l| {
+            let rest = l.strip_prefix("  ")?.strip_prefix(command)?;
+            rest.starts_with(' ').then(|| rest.trim())
+        })
+        .unwrap_or("");
+    Some(format!(
+        "{summary}.\n\nUsage:\n  {usage}\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"
+    ))
+}
+
 /// kubectl's top-level commands in registration order (cobra suggests in this order).
 const COMMANDS: &[&str] = &[
     "create",
@@ -111,6 +156,10 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         let sub = args.get(position + 1).map(String::as_str);
         if let Some(text) = help_text(command, sub) {
             out.out(text);
+            return out;
+        }
+        if let Some(text) = short_help(command) {
+            out.out(&text);
             return out;
         }
     }
@@ -335,6 +384,24 @@ mod tests {
             out.stderr(),
             "error: unknown command \"statefulset\" for \"kubectl\"\n"
         );
+    }
+
+    #[test]
+    fn help_never_runs_the_command() {
+        let mut session = Session::new(ordinal_core::SimConfig::default());
+        let args: Vec<String> = ["drain", "kind-control-plane", "--help"]
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        let out = run(&mut session, &args, None);
+        assert!(out
+            .stdout()
+            .starts_with("Drain node in preparation for maintenance.\n\nUsage:\n  kubectl drain NODE [options]\n"));
+        let node = session
+            .sim
+            .get("nodes", "", "kind-control-plane")
+            .expect("node exists");
+        assert!(node.at(&["spec", "unschedulable"]).is_none());
     }
 
     #[test]

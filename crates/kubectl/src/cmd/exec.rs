@@ -297,9 +297,22 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         .as_ref()
         .map(|s| s.str_at(&["state", "waiting", "reason"]).to_string())
         .unwrap_or_else(|| "ContainerCreating".to_string());
-    if status
-        .as_ref()
-        .is_none_or(|s| s.at(&["state", "waiting"]).is_some())
+    if parsed.has("previous")
+        && status
+            .as_ref()
+            .and_then(|s| s.at(&["lastState", "terminated"]))
+            .is_none()
+    {
+        out.errln(&format!(
+            "Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{name}\" not found"
+        ));
+        out.exit_code = 1;
+        return;
+    }
+    if !parsed.has("previous")
+        && status
+            .as_ref()
+            .is_none_or(|s| s.at(&["state", "waiting"]).is_some())
     {
         out.errln(&format!(
             "Error from server (BadRequest): container \"{container}\" in pod \"{name}\" is waiting to start: {waiting}"
@@ -307,7 +320,25 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         out.exit_code = 1;
         return;
     }
-    let log = podshell::logs(session, &pod);
+    let log = if parsed.has("previous") {
+        // The previous instance's log: the same image's lines, from its start.
+        let mut previous = pod.clone();
+        let last = status
+            .as_ref()
+            .and_then(|s| s.at(&["lastState"]))
+            .cloned()
+            .unwrap_or_default();
+        if let Some(first) = previous
+            .at_mut(&["status", "containerStatuses"])
+            .and_then(Value::as_array_mut)
+            .and_then(|a| a.first_mut())
+        {
+            first.set(&["state"], last);
+        }
+        podshell::logs(session, &previous)
+    } else {
+        podshell::logs(session, &pod)
+    };
     let tail = parsed
         .get("tail")
         .and_then(|t| t.parse::<i64>().ok())

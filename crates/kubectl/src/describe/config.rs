@@ -1,5 +1,6 @@
-//! `describe namespace` and `describe configmap` (`NamespaceDescriber`,
-//! `ConfigMapDescriber` in kubectl pkg/describe/describe.go).
+//! `describe namespace`, `describe configmap` and `describe secret`
+//! (`NamespaceDescriber`, `ConfigMapDescriber`, `SecretDescriber` in kubectl
+//! pkg/describe/describe.go).
 
 use ordinal_model::Value;
 
@@ -48,4 +49,40 @@ pub fn config_map(cm: &Value, ctx: &Context, w: &mut Writer) {
     }
     w.line(0, "");
     events(w, ctx);
+}
+
+/// Bytes a base64 `data` value decodes to.
+fn decoded_len(encoded: &str) -> usize {
+    let trimmed = encoded.trim_end_matches('=');
+    trimmed.len() * 3 / 4
+}
+
+/// `describe secret`: sizes only, never the values (`SecretDescriber`).
+pub fn secret(secret: &Value, _ctx: &Context, w: &mut Writer) {
+    w.line(
+        0,
+        &format!("Name:\t{}", secret.str_at(&["metadata", "name"])),
+    );
+    w.line(
+        0,
+        &format!("Namespace:\t{}", secret.str_at(&["metadata", "namespace"])),
+    );
+    labels_multiline(w, 0, "Labels", secret.at(&["metadata", "labels"]));
+    annotations_multiline(w, 0, "Annotations", secret.at(&["metadata", "annotations"]));
+    w.line(0, "");
+    w.line(0, &format!("Type:\t{}", secret.str_at(&["type"])));
+    w.line(0, "");
+    w.line(0, "Data");
+    w.line(0, "====");
+    if let Some(data) = secret.get("data").and_then(Value::as_object) {
+        for (key, value) in data {
+            w.line(
+                0,
+                &format!(
+                    "{key}:\t{} bytes",
+                    decoded_len(value.as_str().unwrap_or(""))
+                ),
+            );
+        }
+    }
 }

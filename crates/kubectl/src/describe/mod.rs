@@ -1,6 +1,7 @@
 //! `kubectl describe`: the human-readable layouts of kubectl
 //! pkg/describe/describe.go for StatefulSets, Deployments, ReplicaSets, Pods,
-//! PVCs, PVs, Services, StorageClasses, Nodes, Namespaces and ConfigMaps, and
+//! PVCs, PVs, Services, StorageClasses, Nodes, Namespaces, ConfigMaps,
+//! Secrets, Endpoints, EndpointSlices and PodDisruptionBudgets, and
 //! the generic field-by-field describer for every other kind, each ending
 //! with the object's Events table. Lines are
 //! written with tabs and aligned by the describe tabwriter (minwidth 0,
@@ -9,6 +10,7 @@
 mod apps;
 mod config;
 mod generic;
+mod network;
 mod node;
 mod pod;
 mod storage;
@@ -69,6 +71,10 @@ pub fn describe(obj: &Value, ctx: &Context) -> String {
         "ConfigMap" => config::config_map(obj, ctx, &mut w),
         "Deployment" => apps::deployment(obj, ctx, &mut w),
         "ReplicaSet" => apps::replica_set(obj, ctx, &mut w),
+        "Secret" => config::secret(obj, ctx, &mut w),
+        "Endpoints" => network::endpoints(obj, ctx, &mut w),
+        "EndpointSlice" => network::endpoint_slice(obj, ctx, &mut w),
+        "PodDisruptionBudget" => network::pod_disruption_budget(obj, ctx, &mut w),
         _ => generic::generic(obj, ctx, true, &mut w),
     }
     w.finish()

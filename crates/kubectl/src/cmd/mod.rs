@@ -6,6 +6,7 @@ mod apply;
 mod attach;
 mod delete;
 mod describe;
+mod diff;
 mod drain;
 pub mod edit;
 mod events;
@@ -196,6 +197,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         "events" => events::events(session, &rest, &mut out),
         "api-versions" => misc::api_versions(&mut out),
         "cluster-info" => misc::cluster_info(&rest, &mut out),
+        "diff" => diff::diff(session, &rest, stdin, &mut out),
         "config" => misc::config(&rest, &mut out),
         "auth" => misc::auth(&rest, &mut out),
         "api-resources" => misc::api_resources(&rest, &mut out),

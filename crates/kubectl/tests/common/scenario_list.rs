@@ -25,6 +25,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/describe-configmap.txt"),
     ),
     (
+        "diff.txt",
+        include_str!("../../../../tests/scenarios/diff.txt"),
+    ),
+    (
         "drain-disruption-budget.txt",
         include_str!("../../../../tests/scenarios/drain-disruption-budget.txt"),
     ),

@@ -1,14 +1,16 @@
 //! `kubectl events` (kubectl pkg/cmd/events: events sorted by when they were
 //! last seen, `LAST SEEN TYPE REASON OBJECT MESSAGE`, OBJECT as `Kind/name`,
-//! `--for TYPE/NAME`, `--types`, `-A`).
+//! `--for TYPE/NAME`, `--types`, `-A`; `-w` prints the events the watch
+//! delivers, existing ones first in store order, one flush per event with
+//! column widths that only grow).
 
 use ordinal_model::Value;
 
 use super::flags::{self, switch, value, FlagSpec};
-use super::{api_error, client_error, flag_error, namespace_of, resolve};
+use super::{api_error, client_error, flag_error, namespace_of, resolve, watch};
 use crate::printers::{parse_timestamp, PrintContext};
 use crate::shell::Session;
-use crate::tabwriter::format_table;
+use crate::tabwriter::{format_table, TabWriter, KUBECTL_TABLE};
 use crate::transcript::CommandOutput;
 
 const SPECS: &[FlagSpec] = &[
@@ -54,6 +56,78 @@ fn interval(e: &Value, ctx: &PrintContext) -> String {
     }
 }
 
+/// One row of the table (`NAMESPACE` first with `-A`).
+fn row(e: &Value, ctx: &PrintContext, all: bool) -> String {
+    let mut text = String::new();
+    if all {
+        text.push_str(e.str_at(&["metadata", "namespace"]));
+        text.push('\t');
+    }
+    text.push_str(&format!(
+        "{}\t{}\t{}\t{}/{}\t{}\n",
+        interval(e, ctx),
+        e.str_at(&["type"]),
+        e.str_at(&["reason"]),
+        e.str_at(&["involvedObject", "kind"]),
+        e.str_at(&["involvedObject", "name"]),
+        e.str_at(&["message"]).trim()
+    ));
+    text
+}
+
+fn header(all: bool) -> &'static str {
+    if all {
+        "NAMESPACE\tLAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n"
+    } else {
+        "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n"
+    }
+}
+
+/// `kubectl events -w` until the deadline.
+fn watch_events(
+    session: &mut Session,
+    namespace: Option<&str>,
+    keep: &dyn Fn(&Value) -> bool,
+    out: &mut CommandOutput,
+) {
+    let id = match session.sim.watch("events", namespace, "") {
+        Ok(id) => id,
+        Err(e) => return api_error(&e, out),
+    };
+    let all = namespace.is_none();
+    let mut writer = TabWriter::new(KUBECTL_TABLE);
+    let mut header_printed = false;
+    let mut print = |out: &mut CommandOutput, e: &Value, now: u64| {
+        let mut text = String::new();
+        if !header_printed {
+            text.push_str(header(all));
+            header_printed = true;
+        }
+        text.push_str(&row(e, &PrintContext { now_ms: now }, all));
+        out.out(&writer.format(&text));
+    };
+    let now = session.sim.now();
+    for e in session
+        .sim
+        .list("events", namespace, "")
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| keep(e))
+    {
+        print(out, e, now);
+    }
+    session.sim.take_watch_events(id);
+    let started = session.sim.now();
+    while watch::step(session, started) {
+        for event in session.sim.take_watch_events(id) {
+            if event.kind != ordinal_core::WatchEventKind::Deleted && keep(&event.object) {
+                print(out, &event.object, event.at);
+            }
+        }
+    }
+    session.sim.unwatch(id);
+}
+
 /// `kubectl events`.
 pub fn events(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
@@ -62,36 +136,40 @@ pub fn events(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     };
     let all = parsed.has("all-namespaces");
     let ns = namespace_of(&parsed);
-    let mut list = match session
-        .sim
-        .list("events", if all { None } else { Some(ns.as_str()) }, "")
-    {
+    let target = match parsed.get("for") {
+        Some(target) => {
+            let Some((kind, name)) = target.split_once('/') else {
+                return client_error(
+                    &format!("--for must be in resource/name form: {target}"),
+                    out,
+                );
+            };
+            let Some(info) = resolve(kind, out) else {
+                return;
+            };
+            Some((info.kind, name.to_string()))
+        }
+        None => None,
+    };
+    let types = parsed.all("types");
+    let keep = |e: &Value| {
+        target.as_ref().is_none_or(|(kind, name)| {
+            e.str_at(&["involvedObject", "kind"]) == *kind
+                && e.str_at(&["involvedObject", "name"]) == name
+        }) && (types.is_empty()
+            || types
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(e.str_at(&["type"]))))
+    };
+    let namespace = if all { None } else { Some(ns.as_str()) };
+    if parsed.has("watch") {
+        return watch_events(session, namespace, &keep, out);
+    }
+    let mut list = match session.sim.list("events", namespace, "") {
         Ok(l) => l,
         Err(e) => return api_error(&e, out),
     };
-    if let Some(target) = parsed.get("for") {
-        let Some((kind, name)) = target.split_once('/') else {
-            return client_error(
-                &format!("--for must be in resource/name form: {target}"),
-                out,
-            );
-        };
-        let Some(info) = resolve(kind, out) else {
-            return;
-        };
-        list.retain(|e| {
-            e.str_at(&["involvedObject", "kind"]) == info.kind
-                && e.str_at(&["involvedObject", "name"]) == name
-        });
-    }
-    let types = parsed.all("types");
-    if !types.is_empty() {
-        list.retain(|e| {
-            types
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(e.str_at(&["type"])))
-        });
-    }
+    list.retain(|e| keep(e));
     if list.is_empty() {
         if all {
             out.errln("No events found.");
@@ -104,25 +182,9 @@ pub fn events(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let ctx = PrintContext {
         now_ms: session.sim.now(),
     };
-    let mut text = String::new();
-    if all {
-        text.push_str("NAMESPACE\t");
-    }
-    text.push_str("LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n");
+    let mut text = String::from(header(all));
     for e in &list {
-        if all {
-            text.push_str(e.str_at(&["metadata", "namespace"]));
-            text.push('\t');
-        }
-        text.push_str(&format!(
-            "{}\t{}\t{}\t{}/{}\t{}\n",
-            interval(e, &ctx),
-            e.str_at(&["type"]),
-            e.str_at(&["reason"]),
-            e.str_at(&["involvedObject", "kind"]),
-            e.str_at(&["involvedObject", "name"]),
-            e.str_at(&["message"]).trim()
-        ));
+        text.push_str(&row(e, &ctx, all));
     }
     out.out(&format_table(&text));
 }

@@ -155,6 +155,26 @@ pub fn qualified_name(value: &str) -> Vec<String> {
     errs
 }
 
+/// `IsConfigMapKey` (ConfigMap and Secret data keys, keys an env var selects).
+pub fn config_key(key: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if key.len() > SUBDOMAIN_MAX {
+        errs.push(max_len_error(SUBDOMAIN_MAX));
+    }
+    let ok = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
+    if !ok {
+        errs.push(regex_error(
+            "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+            "[-._a-zA-Z0-9]+",
+            &["key.name", "KEY_NAME", "key-name"],
+        ));
+    }
+    errs
+}
+
 /// A label value (may be empty).
 pub fn label_value(value: &str) -> Vec<String> {
     let mut errs = Vec::new();

@@ -2,24 +2,52 @@
 //! an `input.yaml` and the `expected.txt` Ordinal prints for it: kubectl's
 //! error text and Ordinal's pointer for each problem, then each accepted
 //! object after defaulting (as `-o yaml`) or its validation failure.
+//! A case with a `live.yaml` is an update: `input.yaml` is applied to that
+//! stored object by the three-way merge and checked with `validate_update`.
 //! Run with `BLESS=1` to rewrite the expectations after checking them.
 
+use ordinal_model::apply::{three_way_merge, LAST_APPLIED};
 use ordinal_model::decode::decode_manifest;
 use ordinal_model::defaults::apply_defaults;
-use ordinal_model::validation::{invalid_status_message, validate};
+use ordinal_model::validation::{invalid_status_message, validate, validate_update};
 use ordinal_model::yaml::to_yaml;
+use ordinal_model::Value;
 use std::path::Path;
 
-fn render(input: &str) -> String {
+/// The stored object of an update case, defaulted as the server keeps it.
+fn stored(live: &str) -> Option<Value> {
+    let mut obj = decode_manifest(live, "live.yaml")
+        .objects
+        .into_iter()
+        .next()?
+        .0;
+    apply_defaults(&mut obj);
+    Some(obj)
+}
+
+fn render(input: &str, live: Option<&Value>) -> String {
     let decoded = decode_manifest(input, "input.yaml");
     let mut out = String::new();
     for e in &decoded.errors {
         out.push_str(&e.render());
     }
     for (obj, _) in &decoded.objects {
-        let mut obj = obj.clone();
-        apply_defaults(&mut obj);
-        let errs = validate(&obj);
+        let (obj, errs) = match live {
+            Some(live) => {
+                let applied = live.str_at(&["metadata", "annotations", LAST_APPLIED]);
+                let previous = ordinal_model::json::parse(applied).ok();
+                let mut merged = three_way_merge(previous.as_ref(), live, obj);
+                apply_defaults(&mut merged);
+                let errs = validate_update(live, &merged);
+                (merged, errs)
+            }
+            None => {
+                let mut obj = obj.clone();
+                apply_defaults(&mut obj);
+                let errs = validate(&obj);
+                (obj, errs)
+            }
+        };
         out.push_str("---\n");
         if errs.is_empty() {
             out.push_str(&to_yaml(&obj));
@@ -48,7 +76,10 @@ fn manifest_cases() {
     let mut failures = Vec::new();
     for dir in &dirs {
         let input = std::fs::read_to_string(dir.join("input.yaml")).expect("input");
-        let got = render(&input);
+        let live = std::fs::read_to_string(dir.join("live.yaml"))
+            .ok()
+            .and_then(|l| stored(&l));
+        let got = render(&input, live.as_ref());
         let expected_path = dir.join("expected.txt");
         if bless {
             std::fs::write(&expected_path, &got).expect("write expected");

@@ -4,10 +4,17 @@
 //! and per-kind rules from `pkg/apis/{apps,core,storage}/validation`.
 //!
 //! Validation runs on defaulted objects (as in the API server). Pod-spec
-//! rules live in `pod`, workload rules in `workloads`, the rest in `objects`.
+//! rules live in `pod` and `pod_rules`, the update rules of pods in
+//! `pod_update` (with the `cmp.Diff` report in `go_diff`), workload rules in
+//! `workloads`, the rest in `objects`.
 
+mod go_diff;
+mod go_text;
+mod go_types;
 mod objects;
 mod pod;
+mod pod_rules;
+mod pod_update;
 mod workloads;
 
 use crate::json;
@@ -15,6 +22,7 @@ use crate::names;
 use crate::value::Value;
 use std::fmt;
 
+pub use objects::prepare_service_update;
 pub use pod::validate_pod_spec;
 
 /// apimachinery's `field.ErrorType`.
@@ -261,11 +269,17 @@ pub fn validate_update(old: &Value, new: &Value) -> Vec<FieldError> {
             errs.extend(workloads::stateful_set_immutable(old, new));
         }
         _ => {
+            if kind == "Service" {
+                errs.extend(objects::service_update(old, new));
+            }
             let mut full = validate(new);
             full.retain(|e| e.path != "metadata.name" && !e.path.starts_with("metadata.labels"));
             full.retain(|e| !e.path.starts_with("metadata.annotations"));
             errs.extend(full);
             errs.extend(immutable_fields(kind, old, new));
+            if kind == "Pod" {
+                errs.extend(pod_update::pod_update(old, new));
+            }
         }
     }
     errs

@@ -165,30 +165,97 @@ pub fn config_keys(obj: &Value) -> Vec<FieldError> {
     for field in ["data", "binaryData", "stringData"] {
         if let Some(map) = obj.get(field).and_then(Value::as_object) {
             for key in map.keys() {
-                let ok = !key.is_empty()
-                    && key
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
-                if !ok {
+                for msg in names::config_key(key) {
                     errs.push(FieldError::invalid(
                         &format!("{field}[{key}]"),
                         key.as_str().into(),
-                        &names::regex_error(
-                            "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
-                            "[-._a-zA-Z0-9]+",
-                            &["key.name", "KEY_NAME", "key-name"],
-                        ),
-                    ));
-                }
-                if key.len() > names::SUBDOMAIN_MAX {
-                    errs.push(FieldError::invalid(
-                        &format!("{field}[{key}]"),
-                        key.as_str().into(),
-                        &names::max_len_error(names::SUBDOMAIN_MAX),
+                        &msg,
                     ));
                 }
             }
         }
+    }
+    errs
+}
+
+/// What the service registry does to an update before validating it
+/// (`pkg/registry/core/service/storage/storage.go`: `patchAllocatedValues`,
+/// then `normalizeClusterIPs`): a missing `clusterIP`/`clusterIPs` keeps the
+/// allocated one, and a changed `clusterIP` carries `clusterIPs` along.
+pub fn prepare_service_update(old: &Value, new: &mut Value) {
+    let ips = |v: &Value| v.array_at(&["spec", "clusterIPs"]).to_vec();
+    let ip = |v: &Value| v.str_at(&["spec", "clusterIP"]).to_string();
+    let needs_ip = |v: &Value| v.str_at(&["spec", "type"]) != "ExternalName";
+    if needs_ip(old) && needs_ip(new) {
+        if ip(new).is_empty() && !ip(old).is_empty() {
+            new.set(&["spec", "clusterIP"], ip(old).into());
+        }
+        if ips(new).is_empty() && !ips(old).is_empty() {
+            new.set(&["spec", "clusterIPs"], Value::Array(ips(old)));
+        }
+    }
+    if !ips(old).is_empty() && ips(new).is_empty() && ip(old) == ip(new) {
+        new.set(&["spec", "clusterIPs"], Value::Array(ips(old)));
+    }
+    if ip(old) != ip(new) && ips(old) == ips(new) {
+        if ip(new).is_empty() {
+            new.remove(&["spec", "clusterIPs"]);
+        } else {
+            new.set(&["spec", "clusterIPs"], Value::Array(vec![ip(new).into()]));
+        }
+    }
+}
+
+/// `validateUpgradeDowngradeClusterIPs` (part of `ValidateServiceUpdate`),
+/// checked on the update as the registry prepares it.
+pub fn service_update(old: &Value, new: &Value) -> Vec<FieldError> {
+    let mut new = new.clone();
+    prepare_service_update(old, &mut new);
+    let external = |v: &Value| v.str_at(&["spec", "type"]) == "ExternalName";
+    let ips = |v: &Value| v.array_at(&["spec", "clusterIPs"]).to_vec();
+    let headless = |v: &Value| matches!(ips(v).as_slice(), [Value::String(s)] if s == "None");
+    if external(old) || external(&new) || (headless(old) && headless(&new)) {
+        return Vec::new();
+    }
+    let (before, after) = (ips(old), ips(&new));
+    let shown = Value::Array(after.clone());
+    let changed = |i: usize| {
+        FieldError::invalid(
+            &format!("spec.clusterIPs[{i}]"),
+            shown.clone(),
+            "may not change once set",
+        )
+    };
+    let mut errs = Vec::new();
+    if before.len() == after.len() {
+        errs.extend(
+            (0..before.len())
+                .filter(|&i| before[i] != after[i])
+                .map(changed),
+        );
+    } else if before.len() > after.len() {
+        if after.is_empty() {
+            errs.push(FieldError::invalid(
+                "spec.clusterIPs[0]",
+                Value::Null,
+                "primary clusterIP can not be unset",
+            ));
+        } else if after[0] != before[0] {
+            errs.push(changed(0));
+        }
+        if after.len() == 1 && new.str_at(&["spec", "ipFamilyPolicy"]) != "SingleStack" {
+            let policy = new
+                .at(&["spec", "ipFamilyPolicy"])
+                .cloned()
+                .unwrap_or_default();
+            errs.push(FieldError::invalid(
+                "spec.ipFamilyPolicy",
+                policy,
+                "must be set to 'SingleStack' when releasing the secondary clusterIP",
+            ));
+        }
+    } else if !before.is_empty() && after[0] != before[0] {
+        errs.push(changed(0));
     }
     errs
 }

@@ -3,7 +3,7 @@
 //! for Pods, pod templates of Deployments/ReplicaSets, and the pods the
 //! StatefulSet controller creates (whose failures become FailedCreate events).
 
-use super::{nonnegative, FieldError};
+use super::{nonnegative, pod_rules, FieldError};
 use crate::names;
 use crate::quantity::Quantity;
 use crate::value::Value;
@@ -19,6 +19,7 @@ pub fn validate_pod_spec(spec: &Value, path: &str) -> Vec<FieldError> {
     if containers.is_empty() {
         errs.push(FieldError::required(&format!("{path}.containers"), ""));
     }
+    let host_users = spec.at(&["hostUsers"]).and_then(Value::as_bool) != Some(false);
     let mut all_names = BTreeSet::new();
     for list in ["containers", "initContainers"] {
         for (i, c) in spec.array_at(&[list]).iter().enumerate() {
@@ -29,6 +30,10 @@ pub fn validate_pod_spec(spec: &Value, path: &str) -> Vec<FieldError> {
                 &mut all_names,
                 &mut errs,
             );
+            pod_rules::container_security(c, &format!("{path}.{list}[{i}]"), host_users, &mut errs);
+            if list == "containers" {
+                probes(c, &format!("{path}.{list}[{i}]"), &mut errs);
+            }
         }
     }
     let restart = spec.str_at(&["restartPolicy"]);
@@ -46,6 +51,17 @@ pub fn validate_pod_spec(spec: &Value, path: &str) -> Vec<FieldError> {
             &format!("{path}.dnsPolicy"),
             dns.into(),
             &dns_supported,
+        ));
+    }
+    pod_rules::pod_security(spec, path, &mut errs);
+    if let Some(n) = spec
+        .i64_at(&["activeDeadlineSeconds"])
+        .filter(|n| !(1..=2_147_483_647).contains(n))
+    {
+        errs.push(FieldError::invalid(
+            &format!("{path}.activeDeadlineSeconds"),
+            Value::Int(n),
+            "must be between 1 and 2147483647, inclusive",
         ));
     }
     nonnegative(
@@ -66,6 +82,7 @@ pub fn validate_pod_spec(spec: &Value, path: &str) -> Vec<FieldError> {
             }
         }
     }
+    errs.extend(pod_rules::tolerations(spec, path));
     errs
 }
 
@@ -142,9 +159,6 @@ fn container(
                 &msg,
             ));
         }
-        if !all_names.insert(name.to_string()) {
-            errs.push(FieldError::duplicate(&format!("{path}.name"), name.into()));
-        }
     }
     let image = c.str_at(&["image"]);
     if image.is_empty() {
@@ -155,16 +169,6 @@ fn container(
             image.into(),
             "must not have leading or trailing whitespace",
         ));
-    }
-    for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
-        if let Some(p) = c.get(probe).filter(|p| !p.is_null()) {
-            probe_errors(
-                p,
-                &format!("{path}.{probe}"),
-                probe != "readinessProbe",
-                errs,
-            );
-        }
     }
     let mut port_names = BTreeSet::new();
     for (i, port) in c.array_at(&["ports"]).iter().enumerate() {
@@ -190,11 +194,7 @@ fn container(
         port_number(port, "hostPort", &p, false, errs);
         protocol(port, &p, errs);
     }
-    for (i, env) in c.array_at(&["env"]).iter().enumerate() {
-        if env.str_at(&["name"]).is_empty() {
-            errs.push(FieldError::required(&format!("{path}.env[{i}].name"), ""));
-        }
-    }
+    pod_rules::env(c, path, errs);
     let mut mount_paths = BTreeSet::new();
     for (i, m) in c.array_at(&["volumeMounts"]).iter().enumerate() {
         let p = format!("{path}.volumeMounts[{i}]");
@@ -227,6 +227,23 @@ fn container(
         ));
     }
     resources(c, path, errs);
+    if !name.is_empty() && !all_names.insert(name.to_string()) {
+        errs.push(FieldError::duplicate(&format!("{path}.name"), name.into()));
+    }
+}
+
+/// Liveness, readiness and startup probes of a regular container.
+fn probes(c: &Value, path: &str, errs: &mut Vec<FieldError>) {
+    for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if let Some(p) = c.get(probe).filter(|p| !p.is_null()) {
+            probe_errors(
+                p,
+                &format!("{path}.{probe}"),
+                probe != "readinessProbe",
+                errs,
+            );
+        }
+    }
 }
 
 fn protocol(port: &Value, path: &str, errs: &mut Vec<FieldError>) {

@@ -231,3 +231,30 @@ fn named_target_ports_must_be_iana_names() {
         vec!["spec.ports[0].targetPort: Invalid value: \"Http\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"]
     );
 }
+
+fn service(text: &str) -> Value {
+    let mut v = parse_stream(text).docs.remove(0).value;
+    apply_defaults(&mut v);
+    v
+}
+
+#[test]
+fn cluster_ips_may_not_change_but_may_be_omitted() {
+    let head = "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  selector:\n    app: db\n  ports:\n  - port: 6379\n";
+    let live = service(&format!("{head}  clusterIP: 10.96.0.9\n"));
+    let replaced = service(head);
+    assert!(validate_update(&live, &replaced).is_empty());
+    let mut prepared = replaced.clone();
+    prepare_service_update(&live, &mut prepared);
+    assert_eq!(prepared.str_at(&["spec", "clusterIP"]), "10.96.0.9");
+    let headless = service(&format!("{head}  clusterIP: None\n"));
+    let errs: Vec<String> = validate_update(&headless, &live)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errs,
+        vec!["spec.clusterIPs[0]: Invalid value: [\"10.96.0.9\"]: may not change once set"]
+    );
+    assert!(validate_update(&headless, &headless).is_empty());
+}

@@ -32,8 +32,12 @@ pub const CONTAINER_CREATE_MS: u64 = 150;
 pub const CONTAINER_START_MS: u64 = 100;
 /// Kubelet: status report latency after a container changed state.
 pub const STATUS_REPORT_MS: u64 = 200;
-/// App warm-up: an httpGet or tcpSocket probe on a declared containerPort
-/// succeeds once the container has been running this long.
+/// Kubelet: the pod lifecycle event generator relists containers every
+/// second (`plegRelistPeriod`); probe workers first see a container running then.
+pub const PLEG_RELIST_MS: u64 = 1_000;
+/// App warm-up of images the simulator does not know: their server accepts
+/// connections once the container has been running this long (well-known
+/// images have their own warm-up in `kubelet/images.rs`).
 pub const APP_WARMUP_MS: u64 = 2_000;
 /// How long a container that exits by itself runs before exiting.
 pub const SHORT_COMMAND_RUN_MS: u64 = 500;

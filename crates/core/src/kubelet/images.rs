@@ -12,6 +12,12 @@
 //!   `while`, `tail -f`, `exec`), or has no command and its image's default
 //!   command is a shell (busybox, alpine, ubuntu, debian). Scripts with
 //!   `exit N` or `false` exit non-zero. `sleep N` runs N seconds.
+//! * Servers: a container's process serves unless it is a shell, `sleep` or
+//!   a short command (shell scripts that start `httpd`, `nc -l`, ... serve).
+//!   It listens on its declared containerPorts and on its well-known image's
+//!   ports (nginx 80, redis 6379, ...); an app image that declares no ports
+//!   listens wherever it is probed. It accepts connections after the image's
+//!   warm-up ([`timing::APP_WARMUP_MS`] for images the table does not know).
 //! * Shells running `sleep`/loops ignore SIGTERM (they are PID 1) and take the
 //!   whole grace period to stop; everything else stops in
 //!   [`timing::PROMPT_EXIT_MS`].
@@ -51,22 +57,46 @@ pub const WORD_TAGS: &[&str] = &[
     "noble",
     "focal",
 ];
-const WELL_KNOWN: &[(&str, u64)] = &[
-    ("nginx", 72),
-    ("redis", 45),
-    ("busybox", 2),
-    ("alpine", 4),
-    ("ubuntu", 29),
-    ("debian", 49),
-    ("mysql", 170),
-    ("postgres", 150),
-    ("mongo", 250),
-    ("httpd", 58),
-    ("registry.k8s.io/nginx-slim", 20),
-    ("zookeeper", 130),
-    ("memcached", 32),
-    ("python", 380),
-    ("node", 400),
+/// A well-known image: name, size in MiB, the ports its server listens on
+/// (`None` for shells and language runtimes, whose ports depend on the app)
+/// and how long the server takes to start listening.
+struct Known {
+    name: &'static str,
+    mib: u64,
+    ports: Option<&'static [i64]>,
+    warmup_ms: u64,
+}
+
+const fn known(
+    name: &'static str,
+    mib: u64,
+    ports: Option<&'static [i64]>,
+    warmup_ms: u64,
+) -> Known {
+    Known {
+        name,
+        mib,
+        ports,
+        warmup_ms,
+    }
+}
+
+const WELL_KNOWN: &[Known] = &[
+    known("nginx", 72, Some(&[80]), 300),
+    known("redis", 45, Some(&[6379]), 200),
+    known("busybox", 2, None, 0),
+    known("alpine", 4, None, 0),
+    known("ubuntu", 29, None, 0),
+    known("debian", 49, None, 0),
+    known("mysql", 170, Some(&[3306, 33060]), 8_000),
+    known("postgres", 150, Some(&[5432]), 3_000),
+    known("mongo", 250, Some(&[27017]), 3_000),
+    known("httpd", 58, Some(&[80]), 300),
+    known("registry.k8s.io/nginx-slim", 20, Some(&[80]), 300),
+    known("zookeeper", 130, Some(&[2181, 2888, 3888, 8080]), 4_000),
+    known("memcached", 32, Some(&[11211]), 200),
+    known("python", 380, None, timing::APP_WARMUP_MS),
+    known("node", 400, None, timing::APP_WARMUP_MS),
 ];
 
 /// Splits `repo[:tag]` (digests keep the tag empty).
@@ -105,14 +135,11 @@ pub fn qualified(image: &str) -> String {
     }
 }
 
-fn well_known(repo: &str) -> Option<u64> {
+fn well_known(repo: &str) -> Option<&'static Known> {
     let short = repo
         .trim_start_matches("docker.io/")
         .trim_start_matches("library/");
-    WELL_KNOWN
-        .iter()
-        .find(|(n, _)| *n == short)
-        .map(|(_, mb)| *mb)
+    WELL_KNOWN.iter().find(|k| k.name == short)
 }
 
 /// True when the image can be pulled under the documented rule.
@@ -135,7 +162,7 @@ pub fn exists(image: &str) -> bool {
 pub fn size_bytes(image: &str) -> u64 {
     let (repo, _) = split_image(image);
     let h = u64::from(fnv1_32(image.as_bytes()));
-    let mib = well_known(repo).unwrap_or(20 + h % 80);
+    let mib = well_known(repo).map_or(20 + h % 80, |k| k.mib);
     mib * 1_048_576 + h % 1_000_000
 }
 
@@ -190,18 +217,115 @@ fn words(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The process model of a container (see the module rules).
-pub fn process(container: &Value) -> Process {
+/// The command line a container runs (`command` then `args`).
+fn argv(container: &Value) -> Vec<String> {
     let mut argv = words(container.get("command").unwrap_or(&Value::Null));
     argv.extend(words(container.get("args").unwrap_or(&Value::Null)));
+    argv
+}
+
+fn is_shell(exe: &str) -> bool {
+    matches!(exe, "sh" | "bash" | "ash" | "dash")
+}
+
+fn executable(argv: &[String]) -> Option<&str> {
+    argv.first()
+        .map(|first| first.rsplit('/').next().unwrap_or(first))
+}
+
+/// The `-c` script of a shell command line, if it is one.
+pub fn shell_script(argv: &[String]) -> Option<&str> {
+    if !executable(argv).is_some_and(is_shell) {
+        return None;
+    }
+    argv.iter()
+        .skip_while(|a| *a != "-c")
+        .nth(1)
+        .map(String::as_str)
+}
+
+/// The `-c` script the container's main process runs, if it is a shell.
+pub fn container_script(container: &Value) -> Option<String> {
+    shell_script(&argv(container)).map(str::to_string)
+}
+
+fn short_name(image: &str) -> &str {
+    let (repo, _) = split_image(image);
+    repo.rsplit('/').next().unwrap_or(repo)
+}
+
+/// Words in a shell script that start a network server.
+const SERVER_WORDS: &[&str] = &["nc -l", "httpd", "redis-server", "nginx", "http.server"];
+
+/// True when the container's main process is a network server (an image's
+/// default command or an app), not a shell, `sleep` or a short command.
+pub fn serves(container: &Value) -> bool {
+    let argv = argv(container);
+    match executable(&argv) {
+        None => !matches!(
+            short_name(container.str_at(&["image"])),
+            "busybox" | "alpine" | "ubuntu" | "debian"
+        ),
+        Some(exe) if is_shell(exe) => {
+            let script = shell_script(&argv).unwrap_or("");
+            SERVER_WORDS.iter().any(|w| script.contains(w))
+        }
+        Some(
+            "true" | "false" | "exit" | "echo" | "date" | "env" | "hostname" | "ls" | "cat"
+            | "sleep" | "tail",
+        ) => false,
+        Some(_) => true,
+    }
+}
+
+/// True when the container accepts connections on `port` once warmed up:
+/// its process serves and the port is a declared containerPort or a port its
+/// well-known image listens on; an app image declaring no ports is assumed
+/// to listen where it is probed (the simulator cannot know its ports).
+pub fn listens_on(container: &Value, port: i64) -> bool {
+    if !serves(container) {
+        return false;
+    }
+    let declared = container.array_at(&["ports"]);
+    if declared
+        .iter()
+        .any(|p| p.i64_at(&["containerPort"]) == Some(port))
+    {
+        return true;
+    }
+    let (repo, _) = split_image(container.str_at(&["image"]));
+    match well_known(repo).and_then(|k| k.ports) {
+        Some(ports) => ports.contains(&port),
+        None => declared.is_empty(),
+    }
+}
+
+/// Milliseconds from a container's start until its server accepts connections.
+pub fn warmup_ms(container: &Value) -> u64 {
+    let (repo, _) = split_image(container.str_at(&["image"]));
+    well_known(repo).map_or(timing::APP_WARMUP_MS, |k| k.warmup_ms)
+}
+
+/// True for static web servers that answer 404 for paths they do not serve.
+pub fn serves_static_files(container: &Value) -> bool {
+    let (repo, _) = split_image(container.str_at(&["image"]));
+    well_known(repo)
+        .is_some_and(|k| matches!(k.name, "nginx" | "httpd" | "registry.k8s.io/nginx-slim"))
+        && executable(&argv(container)).is_none_or(|e| !is_shell(e))
+}
+
+/// The process model of a container (see the module rules).
+pub fn process(container: &Value) -> Process {
+    let argv = argv(container);
     let forever = Process {
         exits: None,
         ignores_sigterm: false,
     };
-    let Some(first) = argv.first() else {
-        let (repo, _) = split_image(container.str_at(&["image"]));
-        let short = repo.rsplit('/').next().unwrap_or(repo);
-        return if matches!(short, "busybox" | "alpine" | "ubuntu" | "debian") {
+    let Some(exe) = executable(&argv) else {
+        return if matches!(
+            short_name(container.str_at(&["image"])),
+            "busybox" | "alpine" | "ubuntu" | "debian"
+        ) {
             Process {
                 exits: Some((timing::SHORT_COMMAND_RUN_MS, 0)),
                 ignores_sigterm: false,
@@ -210,7 +334,6 @@ pub fn process(container: &Value) -> Process {
             forever
         };
     };
-    let exe = first.rsplit('/').next().unwrap_or(first);
     match exe {
         "true" | "echo" | "date" | "env" | "hostname" | "ls" | "cat" => Process {
             exits: Some((timing::SHORT_COMMAND_RUN_MS, 0)),
@@ -230,15 +353,7 @@ pub fn process(container: &Value) -> Process {
                 ignores_sigterm: true,
             },
         },
-        "sh" | "bash" | "ash" | "dash" => {
-            let script = argv
-                .iter()
-                .skip_while(|a| *a != "-c")
-                .nth(1)
-                .cloned()
-                .unwrap_or_default();
-            shell(&script)
-        }
+        e if is_shell(e) => shell(shell_script(&argv).unwrap_or("")),
         _ => forever,
     }
 }

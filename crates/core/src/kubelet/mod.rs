@@ -10,6 +10,8 @@ pub mod images;
 mod probes;
 mod status;
 
+use probes::{ProbeState, Step};
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use ordinal_model::Value;
@@ -37,6 +39,12 @@ pub(crate) enum Stage {
     Creating { created_at: u64, start_at: u64 },
     /// Running since `since`.
     Running { since: u64 },
+    /// Killed after failing a liveness or startup probe; exits at `exit_at`.
+    Killing {
+        started: u64,
+        exit_at: u64,
+        code: i64,
+    },
     /// Exited; CrashLoopBackOff shown from `shown_at`, restarts at `restart_at`.
     Exited {
         started: u64,
@@ -61,6 +69,8 @@ pub(crate) struct Container {
     pub container_id: String,
     pub last: Option<(u64, u64, i64)>,
     pub pulled_once: bool,
+    /// Probe results of the running instance.
+    pub probes: Option<ProbeState>,
 }
 
 /// One pod's runtime state on its node.
@@ -162,6 +172,7 @@ impl Sim {
                     container_id: String::new(),
                     last: None,
                     pulled_once: false,
+                    probes: None,
                 })
                 .collect();
             self.kubelet.pods.insert(
@@ -253,11 +264,10 @@ impl Sim {
             wake = earliest(wake, next);
             previous_started = matches!(
                 rt.containers[i].stage,
-                Stage::Running { .. } | Stage::Exited { .. }
+                Stage::Running { .. } | Stage::Killing { .. } | Stage::Exited { .. }
             );
         }
-        let probe_wake = self.readiness_wake(pod, rt);
-        earliest(wake, probe_wake)
+        wake
     }
 
     fn advance_container(
@@ -413,42 +423,51 @@ impl Sim {
                     }
                     self.container_event(pod, &name, NORMAL, "Started", "Container started", node);
                     rt.containers[i].stage = Stage::Running { since: start_at };
+                    rt.containers[i].probes = Some(ProbeState::new(spec, start_at));
                 }
                 Stage::Running { since } => {
-                    let process = images::process(spec);
-                    let (run, code) = process.exits?;
-                    let at = since + run;
+                    let exit = images::process(spec)
+                        .exits
+                        .map(|(run, code)| (since + run, code));
+                    let ip = rt.ip.clone().unwrap_or_default();
+                    let mut probes = rt.containers[i]
+                        .probes
+                        .take()
+                        .unwrap_or_else(|| ProbeState::new(spec, since));
+                    let step = self.step_probes(
+                        pod,
+                        spec,
+                        &mut probes,
+                        since,
+                        exit.map(|e| e.0),
+                        &ip,
+                        node,
+                    );
+                    rt.containers[i].probes = Some(probes);
+                    let probe_wake = match step {
+                        Step::Kill(kind, at) => {
+                            self.kill_unhealthy(pod, rt, i, spec, kind, at, node);
+                            continue;
+                        }
+                        Step::Next(wake) => wake,
+                    };
+                    let Some((at, code)) = exit else {
+                        return probe_wake;
+                    };
                     if now < at {
-                        return Some((at, false));
+                        return earliest(probe_wake, Some((at, false)));
                     }
-                    let c = &mut rt.containers[i];
-                    let delay = if c.restarts == 0 && c.backoff_ms == 0 {
-                        timing::STATUS_REPORT_MS * 5
-                    } else {
-                        next_backoff(c.backoff_ms)
-                    };
-                    if since.saturating_sub(c.last.map_or(0, |l| l.1)) >= timing::BACKOFF_RESET_MS
-                        && c.restarts > 0
-                    {
-                        c.backoff_ms = 0;
+                    Self::container_exited(&mut rt.containers[i], since, at, code);
+                }
+                Stage::Killing {
+                    started,
+                    exit_at,
+                    code,
+                } => {
+                    if now < exit_at {
+                        return Some((exit_at, false));
                     }
-                    c.backoff_ms = if c.restarts == 0 && c.backoff_ms == 0 {
-                        0
-                    } else {
-                        delay
-                    };
-                    let restart_at = at + delay.max(timing::STATUS_REPORT_MS);
-                    c.stage = Stage::Exited {
-                        started: since,
-                        at,
-                        code,
-                        shown_at: at + timing::STATUS_REPORT_MS * 5,
-                        restart_at,
-                        announced: false,
-                    };
-                    if c.backoff_ms == 0 {
-                        c.backoff_ms = timing::BACKOFF_INITIAL_MS / 2;
-                    }
+                    Self::container_exited(&mut rt.containers[i], started, exit_at, code);
                 }
                 Stage::Exited {
                     started,
@@ -490,6 +509,80 @@ impl Sim {
                 Stage::Stopped { .. } => return None,
             }
         }
+    }
+
+    /// A container's process ended at `at` with `code`: CrashLoopBackOff
+    /// bookkeeping and the time of the restart.
+    fn container_exited(c: &mut Container, started: u64, at: u64, code: i64) {
+        let delay = if c.restarts == 0 && c.backoff_ms == 0 {
+            timing::STATUS_REPORT_MS * 5
+        } else {
+            next_backoff(c.backoff_ms)
+        };
+        if started.saturating_sub(c.last.map_or(0, |l| l.1)) >= timing::BACKOFF_RESET_MS
+            && c.restarts > 0
+        {
+            c.backoff_ms = 0;
+        }
+        c.backoff_ms = if c.restarts == 0 && c.backoff_ms == 0 {
+            0
+        } else {
+            delay
+        };
+        let restart_at = at + delay.max(timing::STATUS_REPORT_MS);
+        c.stage = Stage::Exited {
+            started,
+            at,
+            code,
+            shown_at: at + timing::STATUS_REPORT_MS * 5,
+            restart_at,
+            announced: false,
+        };
+        if c.backoff_ms == 0 {
+            c.backoff_ms = timing::BACKOFF_INITIAL_MS / 2;
+        }
+        c.probes = None;
+    }
+
+    /// A liveness or startup probe reached its failure threshold at `at`:
+    /// `Killing`, then the container stops as on SIGTERM (worker.go, kuberuntime).
+    #[allow(clippy::too_many_arguments)]
+    fn kill_unhealthy(
+        &mut self,
+        pod: &Value,
+        rt: &mut PodRuntime,
+        i: usize,
+        spec: &Value,
+        kind: probes::ProbeKind,
+        at: u64,
+        node: &str,
+    ) {
+        let name = rt.containers[i].name.clone();
+        let msg = format!(
+            "Container {name} failed {} probe, will be restarted",
+            kind.lower()
+        );
+        self.container_event(pod, &name, NORMAL, "Killing", &msg, node);
+        let grace_s = spec
+            .i64_at(&[kind.field(), "terminationGracePeriodSeconds"])
+            .or_else(|| pod.i64_at(&["spec", "terminationGracePeriodSeconds"]))
+            .unwrap_or(timing::DEFAULT_GRACE_SECONDS);
+        let grace_ms = grace_s.max(0) as u64 * 1000;
+        let (exit_at, code) = if images::process(spec).ignores_sigterm {
+            (at + grace_ms, 137)
+        } else {
+            (at + timing::PROMPT_EXIT_MS.min(grace_ms), 0)
+        };
+        let c = &mut rt.containers[i];
+        let started = match c.stage {
+            Stage::Running { since } => since,
+            _ => at,
+        };
+        c.stage = Stage::Killing {
+            started,
+            exit_at,
+            code,
+        };
     }
 
     fn advance_termination(

@@ -1,94 +1,517 @@
-//! Readiness as the prober manager would report it (pkg/kubelet/prober).
+//! Startup, readiness and liveness probes of running containers: the probe
+//! workers of pkg/kubelet/prober/worker.go (thresholds, initial delay,
+//! startup gating, hold after a kill) and the results and event texts of
+//! prober.go.
 //!
-//! Documented model: an httpGet / tcpSocket / grpc probe succeeds once the
-//! container has run [`timing::APP_WARMUP_MS`] if its port is a declared
-//! containerPort (by number or name), and never otherwise; an exec probe
-//! succeeds unless its command runs `false` or `exit 1`. Probes run at
-//! `initialDelaySeconds` and then every `periodSeconds`; a container without
-//! a readiness probe is ready as soon as it runs (and its startup probe, if
-//! any, passed under the same model).
+//! Documented model (the simulator has no network or processes):
+//! * A worker probes at `initialDelaySeconds` after the container started
+//!   (at the earliest [`timing::PLEG_RELIST_MS`] after it, when the kubelet
+//!   first sees it running), then every `periodSeconds`. Startup probes run until one passes; the
+//!   others start after that (or at once without a startup probe).
+//! * httpGet / tcpSocket / grpc reach the container when its process serves
+//!   and listens on the port (see [`images::listens_on`]) and it has been
+//!   running [`images::warmup_ms`]; otherwise the connection is refused.
+//!   Static web servers (nginx, httpd) answer 404 except for `/` and
+//!   `/index.html`; every other app answers 200. A port name that is not a
+//!   declared containerPort is an error, as in the kubelet.
+//! * exec: `false` and scripts with `exit N` (N ≠ 0) fail; `cat`, `ls`,
+//!   `test -e|-f` and `[ -f ... ]` of a file pass while the file exists, by
+//!   the timeline of the container's own script (`touch F; sleep 30; rm F`);
+//!   files the script never touches exist; everything else passes.
+//! * `failureThreshold` consecutive failures flip readiness to false, or kill
+//!   a container failing its liveness or startup probe (`Killing`, then a
+//!   restart); `successThreshold` consecutive successes make it ready again.
 
 use ordinal_model::Value;
 
-use super::{PodRuntime, Stage};
+use super::images;
 use crate::sim::Sim;
 use crate::timing;
 
-fn port_declared(container: &Value, port: Option<&Value>) -> bool {
-    let ports = container.array_at(&["ports"]);
-    match port {
-        Some(Value::Int(n)) => ports
+/// The three probe kinds, in the order a worker is consulted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProbeKind {
+    /// `startupProbe`.
+    Startup,
+    /// `readinessProbe`.
+    Readiness,
+    /// `livenessProbe`.
+    Liveness,
+}
+
+const KINDS: [ProbeKind; 3] = [
+    ProbeKind::Startup,
+    ProbeKind::Readiness,
+    ProbeKind::Liveness,
+];
+
+impl ProbeKind {
+    /// The container field holding this probe.
+    pub(crate) fn field(self) -> &'static str {
+        match self {
+            ProbeKind::Startup => "startupProbe",
+            ProbeKind::Readiness => "readinessProbe",
+            ProbeKind::Liveness => "livenessProbe",
+        }
+    }
+
+    /// The word prober.go puts in front of event messages.
+    fn label(self) -> &'static str {
+        match self {
+            ProbeKind::Startup => "Startup",
+            ProbeKind::Readiness => "Readiness",
+            ProbeKind::Liveness => "Liveness",
+        }
+    }
+
+    /// The word of the `Killing` event (`failed liveness probe`).
+    pub(crate) fn lower(self) -> &'static str {
+        match self {
+            ProbeKind::Startup => "startup",
+            ProbeKind::Readiness => "readiness",
+            ProbeKind::Liveness => "liveness",
+        }
+    }
+}
+
+/// The result of running a probe once (`probe.Result` plus output or error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The probe passed.
+    Success,
+    /// The probe failed with this output.
+    Failure(String),
+    /// The probe could not run (result thrown away, as worker.go does).
+    Error(String),
+}
+
+/// One worker's memory: next tick, last result and how many times in a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Worker {
+    next_at: u64,
+    last_ok: Option<bool>,
+    run: i64,
+    /// The probe passes for good from here on and the state already says so.
+    settled: bool,
+}
+
+/// Probe results of one container instance (the kubelet's results managers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ProbeState {
+    /// Container status `started`: the startup probe passed (or there is none).
+    pub started: bool,
+    /// Readiness result (true without a readiness probe once started).
+    pub ready: bool,
+    workers: [Option<Worker>; 3],
+}
+
+/// What stepping the probes of a container found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Probing goes on; the next tick that matters, if any, and whether it
+    /// is background (every probe left fails for good, a retry loop).
+    Next(Option<(u64, bool)>),
+    /// A liveness or startup probe reached its failure threshold at this time.
+    Kill(ProbeKind, u64),
+}
+
+fn seconds(probe: &Value, key: &str, default: i64) -> u64 {
+    probe.i64_at(&[key]).unwrap_or(default).max(0) as u64 * 1000
+}
+
+fn period_ms(probe: &Value) -> u64 {
+    seconds(probe, "periodSeconds", timing::PROBE_PERIOD_DEFAULT_S).max(1000)
+}
+
+fn threshold(probe: &Value, key: &str, default: i64) -> i64 {
+    probe.i64_at(&[key]).unwrap_or(default).max(1)
+}
+
+impl ProbeState {
+    /// Fresh state for a container (re)started at `since` (`newWorker`:
+    /// readiness starts failed, liveness passed, startup unknown).
+    pub(crate) fn new(container: &Value, since: u64) -> ProbeState {
+        let workers = KINDS.map(|kind| {
+            container.get(kind.field()).map(|p| Worker {
+                next_at: since + seconds(p, "initialDelaySeconds", 0).max(timing::PLEG_RELIST_MS),
+                last_ok: None,
+                run: 0,
+                settled: false,
+            })
+        });
+        let started = workers[0].is_none();
+        ProbeState {
+            started,
+            ready: started && workers[1].is_none(),
+            workers,
+        }
+    }
+}
+
+/// `extractPort`: a number, a declared port's name, or a number in a string.
+fn resolve_port(container: &Value, port: Option<&Value>) -> Result<i64, String> {
+    let n = match port {
+        Some(Value::Int(n)) => *n,
+        Some(Value::String(s)) => match container
+            .array_at(&["ports"])
             .iter()
-            .any(|p| p.i64_at(&["containerPort"]) == Some(*n)),
-        Some(Value::String(s)) => match s.parse::<i64>() {
-            Ok(n) => ports
-                .iter()
-                .any(|p| p.i64_at(&["containerPort"]) == Some(n)),
-            Err(_) => ports.iter().any(|p| p.str_at(&["name"]) == s),
+            .find(|p| p.str_at(&["name"]) == s)
+        {
+            Some(p) => p.i64_at(&["containerPort"]).unwrap_or(0),
+            None => s
+                .parse::<i64>()
+                .map_err(|_| format!("strconv.Atoi: parsing \"{s}\": invalid syntax"))?,
         },
-        _ => false,
-    }
-}
-
-/// Milliseconds after start when the probe first can succeed; `None` = never.
-fn success_delay(container: &Value, probe: &Value) -> Option<u64> {
-    if let Some(h) = probe
-        .get("httpGet")
-        .or_else(|| probe.get("tcpSocket"))
-        .or_else(|| probe.get("grpc"))
-    {
-        return port_declared(container, h.get("port")).then_some(timing::APP_WARMUP_MS);
-    }
-    if let Some(cmd) = probe.at(&["exec", "command"]).and_then(Value::as_array) {
-        let text: Vec<&str> = cmd.iter().filter_map(Value::as_str).collect();
-        let joined = text.join(" ");
-        let fails = text.first() == Some(&"false") || joined.contains("exit 1");
-        return (!fails).then_some(0);
-    }
-    Some(0)
-}
-
-/// When a probe first succeeds for a container running since `since`.
-fn probe_success_at(container: &Value, probe: &Value, since: u64) -> Option<u64> {
-    let delay = success_delay(container, probe)?;
-    let initial = probe.i64_at(&["initialDelaySeconds"]).unwrap_or(0).max(0) as u64 * 1000;
-    let period = probe
-        .i64_at(&["periodSeconds"])
-        .unwrap_or(timing::PROBE_PERIOD_DEFAULT_S)
-        .max(1) as u64
-        * 1000;
-    let mut at = since + initial;
-    while at < since + delay {
-        at += period;
-    }
-    Some(at)
-}
-
-/// When a container running since `since` becomes ready; `None` = never.
-pub(crate) fn ready_at(container: &Value, since: u64) -> Option<u64> {
-    let started = match container.get("startupProbe") {
-        Some(p) => probe_success_at(container, p, since)?,
-        None => since,
+        _ => 0,
     };
-    match container.get("readinessProbe") {
-        Some(p) => probe_success_at(container, p, started).map(|t| t.max(started)),
-        None => Some(started),
+    if (1..65_536).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("invalid port number: {n}"))
     }
+}
+
+/// (path, created ms, removed ms) of files a shell script touches, by the
+/// time offsets its `sleep`s give.
+fn file_timeline(script: &str) -> Vec<(String, u64, Option<u64>)> {
+    let mut files: Vec<(String, u64, Option<u64>)> = Vec::new();
+    let mut t = 0u64;
+    for command in script.split([';', '\n']).flat_map(|c| c.split("&&")) {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let created: Vec<&str> = match words.first() {
+            Some(&"sleep") => {
+                t += words
+                    .get(1)
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(0)
+                    * 1000;
+                continue;
+            }
+            Some(&"touch") => words[1..].to_vec(),
+            Some(&"rm") => {
+                for path in words[1..].iter().filter(|w| !w.starts_with('-')) {
+                    for f in files.iter_mut().filter(|f| f.0 == *path && f.2.is_none()) {
+                        f.2 = Some(t);
+                    }
+                }
+                continue;
+            }
+            _ => words
+                .windows(2)
+                .filter(|w| w[0] == ">" || w[0] == ">>")
+                .map(|w| w[1])
+                .collect(),
+        };
+        for path in created {
+            files.push((path.to_string(), t, None));
+        }
+    }
+    files
+}
+
+/// The file an exec probe checks, and the busybox message when it is missing.
+fn checked_file(argv: &[String]) -> Option<(String, String)> {
+    let script;
+    let words: Vec<&str> = match images::shell_script(argv) {
+        Some(s) => {
+            script = s.to_string();
+            script.split_whitespace().collect()
+        }
+        None => argv.iter().map(String::as_str).collect(),
+    };
+    let last = words.iter().rev().find(|w| **w != "]")?.to_string();
+    match words.first().copied()? {
+        "cat" => Some((
+            last.clone(),
+            format!("cat: can't open '{last}': No such file or directory"),
+        )),
+        "ls" => Some((
+            last.clone(),
+            format!("ls: {last}: No such file or directory"),
+        )),
+        "test" | "["
+            if words
+                .iter()
+                .any(|w| matches!(*w, "-e" | "-f" | "-d" | "-s")) =>
+        {
+            Some((last, String::new()))
+        }
+        _ => None,
+    }
+}
+
+/// True when the exec command fails by itself (`false`, `exit N`).
+fn exits_non_zero(argv: &[String]) -> bool {
+    let text = images::shell_script(argv)
+        .map(str::to_string)
+        .unwrap_or_else(|| argv.join(" "));
+    let mut words = text.split_whitespace().peekable();
+    while let Some(w) = words.next() {
+        match w.trim_end_matches(';') {
+            "false" => return true,
+            "exit" if words.peek().is_some_and(|n| n.trim_end_matches(';') != "0") => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// When an exec probe starts passing for good (container-relative ms), or
+/// `None` when it never does.
+fn exec_success_from(container: &Value, argv: &[String]) -> Option<u64> {
+    if exits_non_zero(argv) {
+        return None;
+    }
+    let Some((path, _)) = checked_file(argv) else {
+        return Some(0);
+    };
+    let script = images::container_script(container).unwrap_or_default();
+    let timeline: Vec<_> = file_timeline(&script)
+        .into_iter()
+        .filter(|f| f.0 == path)
+        .collect();
+    if timeline.is_empty() {
+        return Some(0);
+    }
+    let last = timeline.last()?;
+    match last.2 {
+        Some(_) => None,
+        None => Some(last.1),
+    }
+}
+
+fn run_exec(container: &Value, argv: &[String], elapsed: u64) -> Outcome {
+    if exits_non_zero(argv) {
+        return Outcome::Failure(String::new());
+    }
+    let Some((path, missing)) = checked_file(argv) else {
+        return Outcome::Success;
+    };
+    let script = images::container_script(container).unwrap_or_default();
+    let timeline: Vec<_> = file_timeline(&script)
+        .into_iter()
+        .filter(|f| f.0 == path)
+        .collect();
+    let exists = timeline.is_empty()
+        || timeline
+            .iter()
+            .any(|f| f.1 <= elapsed && f.2.is_none_or(|r| elapsed < r));
+    if exists {
+        Outcome::Success
+    } else {
+        Outcome::Failure(missing)
+    }
+}
+
+fn exec_argv(probe: &Value) -> Option<Vec<String>> {
+    probe
+        .at(&["exec", "command"])
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+}
+
+/// The network target of a probe: (kind, port value, host override).
+fn network_target(probe: &Value) -> Option<(&'static str, &Value)> {
+    [("httpGet", "http"), ("tcpSocket", "tcp"), ("grpc", "grpc")]
+        .into_iter()
+        .find_map(|(field, kind)| probe.get(field).map(|h| (kind, h)))
+}
+
+/// Runs a probe once at container-relative time `elapsed` against pod IP `ip`.
+pub(crate) fn run(container: &Value, probe: &Value, elapsed: u64, ip: &str) -> Outcome {
+    if let Some(argv) = exec_argv(probe) {
+        return run_exec(container, &argv, elapsed);
+    }
+    let Some((kind, target)) = network_target(probe) else {
+        return Outcome::Success;
+    };
+    let port = match resolve_port(container, target.get("port")) {
+        Ok(p) => p,
+        Err(e) => return Outcome::Error(e),
+    };
+    let host = match target.str_at(&["host"]) {
+        "" => ip,
+        h => h,
+    };
+    let up = images::listens_on(container, port) && elapsed >= images::warmup_ms(container);
+    let refused = format!("dial tcp {host}:{port}: connect: connection refused");
+    match kind {
+        "http" => {
+            let scheme = match target.str_at(&["scheme"]) {
+                "" => "http".to_string(),
+                s => s.to_ascii_lowercase(),
+            };
+            let path = match target.str_at(&["path"]) {
+                "" => "/".to_string(),
+                p if p.starts_with('/') => p.to_string(),
+                p => format!("/{p}"),
+            };
+            let url = format!("{scheme}://{host}:{port}{path}");
+            if !up {
+                return Outcome::Failure(format!("Get \"{url}\": {refused}"));
+            }
+            let plain = path.split('?').next().unwrap_or("/");
+            if images::serves_static_files(container) && !matches!(plain, "/" | "/index.html") {
+                return Outcome::Failure("HTTP probe failed with statuscode: 404".into());
+            }
+            Outcome::Success
+        }
+        "tcp" if !up => Outcome::Failure(refused),
+        "grpc" if !up => Outcome::Failure(format!(
+            "timeout: failed to connect service \"{host}:{port}\" within {}s",
+            probe.i64_at(&["timeoutSeconds"]).unwrap_or(1)
+        )),
+        _ => Outcome::Success,
+    }
+}
+
+/// Container-relative ms from which a probe passes for good; `None` = never.
+fn success_from(container: &Value, probe: &Value) -> Option<u64> {
+    if let Some(argv) = exec_argv(probe) {
+        return exec_success_from(container, &argv);
+    }
+    let Some((kind, target)) = network_target(probe) else {
+        return Some(0);
+    };
+    let port = resolve_port(container, target.get("port")).ok()?;
+    if !images::listens_on(container, port) {
+        return None;
+    }
+    if kind == "http" && images::serves_static_files(container) {
+        let path = target.str_at(&["path"]);
+        if !matches!(path.split('?').next(), Some("" | "/" | "/index.html")) {
+            return None;
+        }
+    }
+    Some(images::warmup_ms(container))
 }
 
 impl Sim {
-    /// The next time a running container turns ready.
-    pub(crate) fn readiness_wake(&self, pod: &Value, rt: &PodRuntime) -> Option<(u64, bool)> {
-        let specs = pod.array_at(&["spec", "containers"]);
-        rt.containers
-            .iter()
-            .zip(specs)
-            .filter_map(|(c, spec)| match c.stage {
-                Stage::Running { since } => ready_at(spec, since).filter(|t| *t > self.now),
-                _ => None,
-            })
-            .min()
-            .map(|t| (t, false))
+    /// Runs every probe tick of container `c` due by now (and before
+    /// `until`), recording `Unhealthy` events, as the probe workers would.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn step_probes(
+        &mut self,
+        pod: &Value,
+        container: &Value,
+        state: &mut ProbeState,
+        since: u64,
+        until: Option<u64>,
+        ip: &str,
+        node: &str,
+    ) -> Step {
+        let name = container.str_at(&["name"]).to_string();
+        loop {
+            let due = (0..3)
+                .filter_map(|i| {
+                    state.workers[i]
+                        .filter(|w| !w.settled)
+                        .map(|w| (w.next_at, i))
+                })
+                .min();
+            let Some((at, i)) = due else {
+                return Step::Next(None);
+            };
+            if at > self.now || until.is_some_and(|u| at >= u) {
+                let hopeless = KINDS.iter().zip(&state.workers).all(|(kind, w)| {
+                    w.is_none_or(|w| w.settled)
+                        || container
+                            .get(kind.field())
+                            .is_none_or(|p| success_from(container, p).is_none())
+                });
+                return Step::Next(Some((at, hopeless)));
+            }
+            let kind = KINDS[i];
+            let Some(probe) = container.get(kind.field()) else {
+                state.workers[i] = None;
+                continue;
+            };
+            let Some(mut worker) = state.workers[i] else {
+                continue;
+            };
+            worker.next_at = at + period_ms(probe);
+            state.workers[i] = Some(worker);
+            let gated = match kind {
+                ProbeKind::Startup => state.started,
+                _ => !state.started,
+            };
+            if gated {
+                if kind == ProbeKind::Startup {
+                    state.workers[i] = None;
+                }
+                continue;
+            }
+            let ok = match run(container, probe, at - since, ip) {
+                Outcome::Success => true,
+                Outcome::Failure(out) => {
+                    let msg = format!("{} probe failed: {out}", kind.label());
+                    self.container_event(
+                        pod,
+                        &name,
+                        crate::events::WARNING,
+                        "Unhealthy",
+                        &msg,
+                        node,
+                    );
+                    false
+                }
+                Outcome::Error(e) => {
+                    let msg = format!(
+                        "{} probe errored and resulted in unknown state: {e}",
+                        kind.label()
+                    );
+                    self.container_event(
+                        pod,
+                        &name,
+                        crate::events::WARNING,
+                        "Unhealthy",
+                        &msg,
+                        node,
+                    );
+                    continue;
+                }
+            };
+            if worker.last_ok == Some(ok) {
+                worker.run += 1;
+            } else {
+                worker.last_ok = Some(ok);
+                worker.run = 1;
+            }
+            state.workers[i] = Some(worker);
+            let needed = if ok {
+                threshold(probe, "successThreshold", 1)
+            } else {
+                threshold(
+                    probe,
+                    "failureThreshold",
+                    timing::PROBE_FAILURE_THRESHOLD_DEFAULT,
+                )
+            };
+            if worker.run < needed {
+                continue;
+            }
+            match (kind, ok) {
+                (ProbeKind::Readiness, ok) => state.ready = ok,
+                (ProbeKind::Startup, true) => {
+                    state.started = true;
+                    state.ready = state.workers[1].is_none();
+                    state.workers[i] = None;
+                }
+                (ProbeKind::Liveness, true) => {}
+                (_, false) => return Step::Kill(kind, at),
+            }
+            let passes_for_good = success_from(container, probe).is_some_and(|t| at - since >= t);
+            if ok && passes_for_good {
+                if let Some(w) = state.workers[i].as_mut() {
+                    w.settled = true;
+                }
+            }
+        }
     }
 }
 
@@ -96,28 +519,123 @@ impl Sim {
 mod tests {
     use super::*;
 
+    fn container(yaml_ports: &[(&str, i64)], image: &str) -> Value {
+        let ports: Vec<Value> = yaml_ports
+            .iter()
+            .map(|(n, p)| {
+                Value::from([("containerPort", Value::Int(*p)), ("name", Value::from(*n))])
+            })
+            .collect();
+        Value::from([
+            ("name", Value::from("app")),
+            ("image", Value::from(image)),
+            ("ports", Value::from(ports)),
+        ])
+    }
+
+    fn http(port: Value, path: &str) -> Value {
+        Value::from([(
+            "httpGet",
+            Value::from([("port", port), ("path", Value::from(path))]),
+        )])
+    }
+
     #[test]
-    fn probes_on_declared_ports_pass_after_warm_up() {
-        let c = Value::from([
-            (
-                "ports",
-                Value::from(vec![Value::from([
-                    ("containerPort", Value::Int(80)),
-                    ("name", Value::from("web")),
-                ])]),
+    fn http_probes_reach_declared_and_image_ports_after_warm_up() {
+        let nginx = container(&[("web", 80)], "nginx:1.27");
+        let by_name = http(Value::from("web"), "/");
+        assert!(
+            matches!(run(&nginx, &by_name, 0, "10.244.0.5"), Outcome::Failure(m)
+            if m == "Get \"http://10.244.0.5:80/\": dial tcp 10.244.0.5:80: connect: connection refused")
+        );
+        assert_eq!(run(&nginx, &by_name, 5_000, "10.244.0.5"), Outcome::Success);
+        let wrong = http(Value::Int(8080), "/");
+        assert!(
+            matches!(run(&nginx, &wrong, 60_000, "10.244.0.5"), Outcome::Failure(m)
+            if m.ends_with("dial tcp 10.244.0.5:8080: connect: connection refused"))
+        );
+        let missing = http(Value::from("http"), "/");
+        assert_eq!(
+            run(&nginx, &missing, 60_000, "ip"),
+            Outcome::Error("strconv.Atoi: parsing \"http\": invalid syntax".into())
+        );
+        let not_found = http(Value::Int(80), "/healthz");
+        assert_eq!(
+            run(&nginx, &not_found, 60_000, "ip"),
+            Outcome::Failure("HTTP probe failed with statuscode: 404".into())
+        );
+        let app = container(&[], "example.com/team/app:v2");
+        assert_eq!(
+            run(
+                &app,
+                &http(Value::Int(8761), "/actuator/health"),
+                60_000,
+                "ip"
             ),
-            (
-                "readinessProbe",
-                Value::from([
-                    ("httpGet", Value::from([("port", Value::from("web"))])),
-                    ("periodSeconds", Value::Int(5)),
-                ]),
-            ),
-        ]);
-        assert_eq!(ready_at(&c, 1_000), Some(6_000));
-        let mut bad = c.clone();
-        bad.set(&["readinessProbe", "httpGet", "port"], Value::Int(8080));
-        assert_eq!(ready_at(&bad, 1_000), None);
-        assert_eq!(ready_at(&Value::object(), 1_000), Some(1_000));
+            Outcome::Success
+        );
+    }
+
+    #[test]
+    fn tcp_probes_fail_on_shells_and_undeclared_ports() {
+        let tcp = Value::from([("tcpSocket", Value::from([("port", Value::Int(6379))]))]);
+        assert_eq!(
+            run(&container(&[], "redis:7.2"), &tcp, 1_000, "ip"),
+            Outcome::Success
+        );
+        let mut shell = container(&[("redis", 6379)], "busybox:1.36");
+        shell.set(
+            &["command"],
+            Value::from(vec![Value::from("sleep"), Value::from("3600")]),
+        );
+        assert_eq!(
+            run(&shell, &tcp, 60_000, "10.244.0.9"),
+            Outcome::Failure("dial tcp 10.244.0.9:6379: connect: connection refused".into())
+        );
+    }
+
+    #[test]
+    fn exec_probes_follow_the_containers_own_script() {
+        let mut c = container(&[], "busybox:1.36");
+        c.set(
+            &["args"],
+            Value::from(vec![
+                Value::from("/bin/sh"),
+                Value::from("-c"),
+                Value::from("touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"),
+            ]),
+        );
+        let probe = Value::from([(
+            "exec",
+            Value::from([(
+                "command",
+                Value::from(vec![Value::from("cat"), Value::from("/tmp/healthy")]),
+            )]),
+        )]);
+        assert_eq!(run(&c, &probe, 5_000, "ip"), Outcome::Success);
+        assert_eq!(
+            run(&c, &probe, 31_000, "ip"),
+            Outcome::Failure("cat: can't open '/tmp/healthy': No such file or directory".into())
+        );
+        assert_eq!(success_from(&c, &probe), None);
+        let failing = Value::from([(
+            "exec",
+            Value::from([("command", Value::from(vec![Value::from("false")]))]),
+        )]);
+        assert_eq!(run(&c, &failing, 0, "ip"), Outcome::Failure(String::new()));
+    }
+
+    #[test]
+    fn workers_start_after_the_initial_delay_and_gate_on_startup() {
+        let mut c = container(&[], "nginx:1.27");
+        c.set(&["readinessProbe"], http(Value::Int(80), "/"));
+        c.set(&["readinessProbe", "initialDelaySeconds"], Value::Int(5));
+        let state = ProbeState::new(&c, 1_000);
+        assert!(state.started && !state.ready);
+        assert_eq!(state.workers[1].map(|w| w.next_at), Some(6_000));
+        c.set(&["startupProbe"], http(Value::Int(80), "/"));
+        let gated = ProbeState::new(&c, 1_000);
+        assert!(!gated.started && !gated.ready);
+        assert!(ProbeState::new(&container(&[], "nginx"), 0).ready);
     }
 }

@@ -4,7 +4,6 @@
 use ordinal_model::Value;
 
 use super::images;
-use super::probes::ready_at;
 use super::{PodRuntime, Stage};
 use crate::clock::rfc3339;
 use crate::sim::Sim;
@@ -52,26 +51,26 @@ impl Sim {
                 .map(|c| c.str_at(&["lastTransitionTime"]).to_string())
                 .unwrap_or_else(|| rfc3339(now))
         };
-        let specs = pod.array_at(&["spec", "containers"]);
         let terminating = rt.stop_deadline.is_some();
         let mut statuses = Vec::new();
         let mut unready = Vec::new();
         let mut all_started = true;
         let mut all_stopped = true;
         let mut all_succeeded = true;
-        for (c, spec) in rt.containers.iter().zip(specs) {
+        for c in &rt.containers {
             let image_ref = images::qualified(&c.image);
             let (state, ready, started, image_id) = match &c.stage {
-                Stage::Running { since } => {
+                Stage::Running { since } | Stage::Killing { started: since, .. } => {
                     all_stopped = false;
-                    let ready = !terminating && ready_at(spec, *since).is_some_and(|t| t <= now);
+                    let probes = c.probes.as_ref();
+                    let ready = !terminating && probes.is_some_and(|p| p.ready);
                     (
                         Value::from([(
                             "running",
                             Value::from([("startedAt", Value::from(rfc3339(*since)))]),
                         )]),
                         ready,
-                        true,
+                        probes.is_none_or(|p| p.started),
                         true,
                     )
                 }
@@ -141,7 +140,7 @@ impl Sim {
                     (Value::from([("waiting", waiting)]), false, false, false)
                 }
             };
-            if !matches!(c.stage, Stage::Running { .. }) {
+            if !matches!(c.stage, Stage::Running { .. } | Stage::Killing { .. }) {
                 all_started &= matches!(c.stage, Stage::Exited { .. });
             }
             if !ready {

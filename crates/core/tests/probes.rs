@@ -1,0 +1,312 @@
+//! Probe scenarios: readiness gating Ready and StatefulSet progress, liveness
+//! restarts, thresholds, startup gating, and the kubelet's event texts.
+
+use ordinal_core::{Sim, SimConfig, Value};
+
+fn container(image: &str, ports: &[(&str, i64)]) -> Value {
+    let ports: Vec<Value> = ports
+        .iter()
+        .map(|(n, p)| Value::from([("containerPort", Value::Int(*p)), ("name", Value::from(*n))]))
+        .collect();
+    let mut c = Value::from([("name", Value::from("app")), ("image", Value::from(image))]);
+    if !ports.is_empty() {
+        c.set(&["ports"], Value::from(ports));
+    }
+    c
+}
+
+fn http_probe(port: Value, path: &str, delay: i64, period: i64) -> Value {
+    Value::from([
+        (
+            "httpGet",
+            Value::from([("path", Value::from(path)), ("port", port)]),
+        ),
+        ("initialDelaySeconds", Value::Int(delay)),
+        ("periodSeconds", Value::Int(period)),
+    ])
+}
+
+fn pod(name: &str, c: Value) -> Value {
+    let mut p = Value::object();
+    p.set(&["apiVersion"], "v1".into());
+    p.set(&["kind"], "Pod".into());
+    p.set(&["metadata", "name"], name.into());
+    p.set(&["spec", "containers"], Value::from(vec![c]));
+    p
+}
+
+fn start(c: Value) -> Sim {
+    let mut sim = Sim::new(SimConfig::default());
+    sim.create("pods", "default", pod("p", c)).expect("created");
+    sim
+}
+
+fn condition(sim: &Sim, kind: &str) -> String {
+    let p = sim.get("pods", "default", "p").expect("pod");
+    p.array_at(&["status", "conditions"])
+        .iter()
+        .find(|c| c.str_at(&["type"]) == kind)
+        .map(|c| c.str_at(&["status"]).to_string())
+        .unwrap_or_default()
+}
+
+fn container_status(sim: &Sim, field: &str) -> Value {
+    let p = sim.get("pods", "default", "p").expect("pod");
+    p.at(&["status", "containerStatuses"])
+        .and_then(|s| s.as_array())
+        .and_then(|s| s.first())
+        .and_then(|c| c.get(field))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// (reason, message, count) of the pod's events, oldest first.
+fn events(sim: &Sim) -> Vec<(String, String, i64)> {
+    sim.events_for("Pod", "default", "p")
+        .iter()
+        .map(|e| {
+            (
+                e.str_at(&["reason"]).to_string(),
+                e.str_at(&["message"]).to_string(),
+                e.i64_at(&["count"]).unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// Advances to `ms` after the container started.
+fn advance_to(sim: &mut Sim, since: u64, ms: u64) {
+    let target = since + ms;
+    if target > sim.now() {
+        sim.advance(target - sim.now());
+    }
+}
+
+/// Steps from event to event until the container runs; returns that instant.
+fn wait_running(sim: &mut Sim) -> u64 {
+    for _ in 0..200 {
+        if container_status(sim, "state").get("running").is_some() {
+            return sim.now();
+        }
+        let next = sim.next_event_at().expect("something is pending");
+        sim.advance(next - sim.now());
+    }
+    panic!("container never ran");
+}
+
+#[test]
+fn readiness_on_a_named_port_passes_at_the_initial_delay() {
+    let mut c = container("nginx:1.27", &[("web", 80)]);
+    c.set(
+        &["readinessProbe"],
+        http_probe(Value::from("web"), "/", 5, 10),
+    );
+    let mut sim = start(c);
+    let since = wait_running(&mut sim);
+    advance_to(&mut sim, since, 4_900);
+    assert_eq!(
+        condition(&sim, "Ready"),
+        "False",
+        "not before initialDelaySeconds"
+    );
+    assert_eq!(container_status(&sim, "started"), Value::Bool(true));
+    advance_to(&mut sim, since, 5_000);
+    assert_eq!(condition(&sim, "Ready"), "True");
+    assert!(events(&sim).iter().all(|e| e.0 != "Unhealthy"));
+}
+
+#[test]
+fn readiness_on_an_undeclared_port_never_passes_and_reports_each_failure() {
+    let mut c = container("nginx:1.27", &[("web", 80)]);
+    c.set(
+        &["readinessProbe"],
+        http_probe(Value::Int(8080), "/", 0, 10),
+    );
+    let mut sim = start(c);
+    let since = wait_running(&mut sim);
+    advance_to(&mut sim, since, 60_000);
+    assert_eq!(condition(&sim, "Ready"), "False");
+    assert_eq!(container_status(&sim, "restartCount"), Value::Int(0));
+    let ip = sim
+        .get("pods", "default", "p")
+        .expect("pod")
+        .str_at(&["status", "podIP"])
+        .to_string();
+    let unhealthy: Vec<_> = events(&sim)
+        .into_iter()
+        .filter(|e| e.0 == "Unhealthy")
+        .collect();
+    assert_eq!(
+        unhealthy,
+        vec![(
+            "Unhealthy".to_string(),
+            format!("Readiness probe failed: Get \"http://{ip}:8080/\": dial tcp {ip}:8080: connect: connection refused"),
+            6
+        )],
+        "one aggregated event, a failure at 1s and every 10s after"
+    );
+    assert_eq!(
+        sim.next_event_at(),
+        None,
+        "a probe that can never pass does not keep the cluster busy"
+    );
+}
+
+#[test]
+fn a_missing_port_name_is_a_probe_error() {
+    let mut c = container("nginx:1.27", &[]);
+    c.set(
+        &["readinessProbe"],
+        http_probe(Value::from("http"), "/", 0, 10),
+    );
+    let mut sim = start(c);
+    let since = wait_running(&mut sim);
+    advance_to(&mut sim, since, 2_000);
+    assert_eq!(condition(&sim, "Ready"), "False");
+    assert!(events(&sim).iter().any(|e| e.1
+        == "Readiness probe errored and resulted in unknown state: strconv.Atoi: parsing \"http\": invalid syntax"));
+}
+
+#[test]
+fn liveness_failures_restart_the_container_after_the_failure_threshold() {
+    let mut c = container("nginx:1.27", &[("web", 80)]);
+    c.set(
+        &["livenessProbe"],
+        http_probe(Value::Int(80), "/healthz", 3, 5),
+    );
+    let mut sim = start(c);
+    let since = wait_running(&mut sim);
+    advance_to(&mut sim, since, 12_900);
+    assert_eq!(container_status(&sim, "restartCount"), Value::Int(0));
+    let evs = events(&sim);
+    assert!(evs.contains(&(
+        "Unhealthy".into(),
+        "Liveness probe failed: HTTP probe failed with statuscode: 404".into(),
+        2
+    )));
+    advance_to(&mut sim, since, 13_000);
+    assert!(events(&sim).iter().any(
+        |e| e.0 == "Killing" && e.1 == "Container app failed liveness probe, will be restarted"
+    ));
+    advance_to(&mut sim, since, 20_000);
+    assert_eq!(container_status(&sim, "restartCount"), Value::Int(1));
+    assert!(container_status(&sim, "lastState")
+        .get("terminated")
+        .is_some());
+    assert_eq!(
+        condition(&sim, "Ready"),
+        "True",
+        "no readiness probe: ready while running"
+    );
+}
+
+fn exec_probe(cmd: &[&str], period: i64, failure_threshold: i64, success_threshold: i64) -> Value {
+    Value::from([
+        (
+            "exec",
+            Value::from([(
+                "command",
+                Value::from(cmd.iter().map(|w| Value::from(*w)).collect::<Vec<_>>()),
+            )]),
+        ),
+        ("periodSeconds", Value::Int(period)),
+        ("failureThreshold", Value::Int(failure_threshold)),
+        ("successThreshold", Value::Int(success_threshold)),
+    ])
+}
+
+#[test]
+fn readiness_thresholds_follow_the_file_the_container_removes() {
+    let mut c = container("busybox:1.36", &[]);
+    c.set(
+        &["args"],
+        Value::from(vec![
+            Value::from("/bin/sh"),
+            Value::from("-c"),
+            Value::from("touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"),
+        ]),
+    );
+    c.set(
+        &["readinessProbe"],
+        exec_probe(&["cat", "/tmp/healthy"], 5, 2, 2),
+    );
+    let mut sim = start(c);
+    let since = wait_running(&mut sim);
+    advance_to(&mut sim, since, 1_000);
+    assert_eq!(
+        condition(&sim, "Ready"),
+        "False",
+        "successThreshold 2: one pass is not enough"
+    );
+    advance_to(&mut sim, since, 6_000);
+    assert_eq!(condition(&sim, "Ready"), "True");
+    advance_to(&mut sim, since, 31_000);
+    assert_eq!(
+        condition(&sim, "Ready"),
+        "True",
+        "failureThreshold 2: one failure is not enough"
+    );
+    advance_to(&mut sim, since, 36_000);
+    assert_eq!(condition(&sim, "Ready"), "False");
+    assert!(events(&sim).contains(&(
+        "Unhealthy".into(),
+        "Readiness probe failed: cat: can't open '/tmp/healthy': No such file or directory".into(),
+        2
+    )));
+}
+
+#[test]
+fn a_startup_probe_holds_back_started_and_ready() {
+    let mut c = container("example.com/team/app:v2", &[]);
+    c.set(&["startupProbe"], http_probe(Value::Int(8080), "/", 0, 2));
+    c.set(
+        &["readinessProbe"],
+        http_probe(Value::Int(8080), "/", 0, 10),
+    );
+    let mut sim = start(c);
+    let since = wait_running(&mut sim);
+    advance_to(&mut sim, since, 1_500);
+    assert_eq!(container_status(&sim, "started"), Value::Bool(false));
+    assert_eq!(condition(&sim, "Ready"), "False");
+    advance_to(&mut sim, since, 3_000);
+    assert_eq!(container_status(&sim, "started"), Value::Bool(true));
+    assert_eq!(
+        condition(&sim, "Ready"),
+        "False",
+        "readiness runs on its own period"
+    );
+    advance_to(&mut sim, since, 11_000);
+    assert_eq!(condition(&sim, "Ready"), "True");
+}
+
+#[test]
+fn ordered_ready_waits_for_the_readiness_probe_of_each_pod() {
+    let mut sim = Sim::new(SimConfig::default());
+    let mut set = Value::object();
+    set.set(&["apiVersion"], "apps/v1".into());
+    set.set(&["kind"], "StatefulSet".into());
+    set.set(&["metadata", "name"], "web".into());
+    set.set(&["spec", "replicas"], Value::Int(2));
+    set.set(&["spec", "selector", "matchLabels", "app"], "web".into());
+    set.set(
+        &["spec", "template", "metadata", "labels", "app"],
+        "web".into(),
+    );
+    let mut c = container("nginx:1.27", &[("web", 80)]);
+    c.set(&["readinessProbe"], http_probe(Value::Int(80), "/", 20, 10));
+    set.set(
+        &["spec", "template", "spec", "containers"],
+        Value::from(vec![c]),
+    );
+    sim.create("statefulsets", "default", set).expect("created");
+    sim.advance(15_000);
+    assert!(
+        sim.get("pods", "default", "web-1").is_err(),
+        "web-0 is not ready yet"
+    );
+    sim.advance(15_000);
+    assert!(
+        sim.get("pods", "default", "web-1").is_ok(),
+        "web-0 became ready at 20s"
+    );
+}

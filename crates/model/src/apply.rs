@@ -7,7 +7,10 @@
 //! Fields the new manifest dropped (present in last-applied) are removed;
 //! fields only the server set are kept. Lists with a patch merge key
 //! (containers by `name`, container ports by `containerPort`, service ports by
-//! `port`, ...) merge item by item; other lists are replaced whole.
+//! `port`, ...) merge item by item; other lists are replaced whole. Merged
+//! lists follow the file's order (the `$setElementOrder/<list>` directive
+//! kubectl puts in the patch), with items only the server has put back where
+//! the live list had them (`normalizeElementOrder` / `mergeSortedSlice`).
 
 use crate::json;
 use crate::value::{Map, Value};
@@ -112,30 +115,62 @@ fn merge_list(
     live: Option<&Value>,
     new_items: &[Value],
 ) -> Value {
-    let mut out = Vec::new();
+    let mut patched = Vec::new();
     for item in new_items {
         match item.get(key) {
             Some(id) => {
                 let last_item = find(last, key, id);
                 let live_item = find(live, key, id);
-                out.push(merge(kind, path, last_item, live_item, item));
+                patched.push(merge(kind, path, last_item, live_item, item));
             }
-            None => out.push(item.clone()),
+            None => patched.push(item.clone()),
         }
     }
-    for item in live
+    let live_items = live
         .and_then(Value::as_array)
         .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
-        let Some(id) = item.get(key) else { continue };
-        let in_new = new_items.iter().any(|n| n.get(key) == Some(id));
-        let in_last = find(last, key, id).is_some();
-        if !in_new && !in_last {
-            out.push(item.clone());
+        .unwrap_or(&[]);
+    let server_only: Vec<&Value> = live_items
+        .iter()
+        .filter(|item| {
+            item.get(key).is_some_and(|id| {
+                !new_items.iter().any(|n| n.get(key) == Some(id)) && find(last, key, id).is_none()
+            })
+        })
+        .collect();
+    Value::Array(interleave(server_only, patched, live_items, key))
+}
+
+/// `mergeSortedSlice`: the items the server alone has go back between the
+/// items of the file (kept in the file's `$setElementOrder`) where the live
+/// list had them: one goes before a file item that followed it on the server.
+fn interleave(
+    server_only: Vec<&Value>,
+    patched: Vec<Value>,
+    live: &[Value],
+    key: &str,
+) -> Vec<Value> {
+    let position = |item: &Value| {
+        let id = item.get(key)?;
+        live.iter().position(|l| l.get(key) == Some(id))
+    };
+    let mut out = Vec::with_capacity(server_only.len() + patched.len());
+    let mut left = server_only.into_iter().peekable();
+    let mut right = patched.into_iter().peekable();
+    loop {
+        let take_left = match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some(l), Some(r)) => matches!((position(l), position(r)), (Some(a), Some(b)) if a < b),
+        };
+        if take_left {
+            out.extend(left.next().cloned());
+        } else {
+            out.extend(right.next());
         }
     }
-    Value::Array(out)
+    out
 }
 
 #[cfg(test)]
@@ -183,6 +218,28 @@ mod tests {
             out,
             v("kind: Service\nspec:\n  ports:\n  - port: 80\n    name: web\n    protocol: TCP\n    targetPort: 80\n")
         );
+    }
+
+    #[test]
+    fn items_only_the_server_has_keep_their_place_among_the_file_items() {
+        let last = v("kind: Pod\nspec:\n  containers:\n  - name: x\n    image: a\n");
+        let live = v("kind: Pod\nspec:\n  containers:\n  - name: w\n    image: b\n  - name: x\n    image: a\n");
+        let new = v("kind: Pod\nspec:\n  containers:\n  - name: v\n    image: c\n  - name: x\n    image: a\n");
+        let out = three_way_merge(Some(&last), &live, &new);
+        let names: Vec<&str> = out
+            .array_at(&["spec", "containers"])
+            .iter()
+            .map(|c| c.str_at(&["name"]))
+            .collect();
+        assert_eq!(names, ["v", "w", "x"]);
+        let reordered = v("kind: Pod\nspec:\n  containers:\n  - name: x\n    image: a\n  - name: v\n    image: c\n");
+        let out = three_way_merge(Some(&new), &out, &reordered);
+        let names: Vec<&str> = out
+            .array_at(&["spec", "containers"])
+            .iter()
+            .map(|c| c.str_at(&["name"]))
+            .collect();
+        assert_eq!(names, ["w", "x", "v"]);
     }
 
     #[test]

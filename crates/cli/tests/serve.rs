@@ -157,11 +157,7 @@ fn real_kubectl_applies_a_statefulset_and_sees_its_pods() {
     let manifest = std::env::temp_dir().join(format!("ordinal-serve-{}.yaml", s.port));
     std::fs::write(&manifest, STATEFULSET).expect("manifest written");
     let manifest_path = manifest.to_string_lossy().into_owned();
-    let (ok, applied) = kubectl(
-        &binary,
-        s.port,
-        &["apply", "-f", &manifest_path],
-    );
+    let (ok, applied) = kubectl(&binary, s.port, &["apply", "-f", &manifest_path]);
     assert!(ok, "{applied}");
     assert_eq!(applied.trim(), "statefulset.apps/web created");
     let deadline = Instant::now() + Duration::from_secs(20);

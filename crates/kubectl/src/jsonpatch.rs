@@ -6,6 +6,7 @@
 //! from the end. Shared by `kubectl patch` and the CLI's API server.
 
 use ordinal_core::error::{ApiError, Reason};
+use ordinal_core::Sim;
 use ordinal_model::Value;
 
 /// The most operations one patch may hold (apiserver `maxJSONPatchOperations`).
@@ -26,6 +27,8 @@ pub enum JsonPatchError {
     /// An operation failed; json-patch's own text. The API server does not
     /// send it: the client sees only [`REJECTED`] (422 Invalid).
     Apply(String),
+    /// Reading or writing the stored object failed.
+    Api(ApiError),
 }
 
 impl JsonPatchError {
@@ -43,8 +46,26 @@ impl JsonPatchError {
                 name: String::new(),
                 causes: Vec::new(),
             },
+            JsonPatchError::Api(err) => err.clone(),
         }
     }
+}
+
+/// Patches the stored object `resource`/`ns`/`name` as the API server's
+/// JSON-patch handler does: the patched document replaces the object
+/// unconditionally (no resourceVersion precondition).
+pub fn patch_stored(
+    sim: &mut Sim,
+    resource: &str,
+    ns: &str,
+    name: &str,
+    patch: &Value,
+) -> Result<Value, JsonPatchError> {
+    let before = sim.get(resource, ns, name).map_err(JsonPatchError::Api)?;
+    let mut patched = apply(&before, patch)?;
+    patched.set(&["metadata", "resourceVersion"], Value::from(""));
+    sim.update(resource, ns, patched)
+        .map_err(JsonPatchError::Api)
 }
 
 /// The 413 message for an over-long patch.

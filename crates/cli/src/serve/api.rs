@@ -5,6 +5,7 @@
 
 use ordinal_core::resources::{by_resource, ResourceInfo};
 use ordinal_core::{ApiError, DeleteOptions, PatchType, Propagation, Sim};
+use ordinal_kubectl::jsonpatch::{self, JsonPatchError};
 use ordinal_kubectl::printers::{table_for, PrintContext};
 use ordinal_model::{json, Value};
 
@@ -247,6 +248,9 @@ fn bad_request(message: String) -> ApiError {
 }
 
 fn body_json(request: &Request) -> Result<Value, ApiError> {
+    if request.header("content-type").starts_with(PROTOBUF) {
+        return super::protobuf::decode(&request.body).map_err(bad_request);
+    }
     let text = std::str::from_utf8(&request.body)
         .map_err(|_| bad_request("request body is not UTF-8".to_string()))?;
     json::parse(text).map_err(|e| bad_request(e.to_string()))
@@ -310,6 +314,21 @@ fn delete_options(request: &Request) -> Result<DeleteOptions, ApiError> {
     Ok(opts)
 }
 
+/// The media type of Kubernetes protobuf bodies.
+const PROTOBUF: &str = "application/vnd.kubernetes.protobuf";
+
+/// The 415 Status for a body in a media type the server does not decode.
+fn unsupported_media_type(target: &Target, content_type: &str, accepted: &str) -> (u16, Value) {
+    let (_, mut body) = error_body(&bad_request(String::new()), target.info.group);
+    let message = format!(
+        "the body of the request was in an unknown format - accepted media types include: {accepted} (got {content_type})"
+    );
+    body.set(&["message"], Value::from(message));
+    body.set(&["reason"], Value::from("UnsupportedMediaType"));
+    body.set(&["code"], Value::Int(415));
+    (415, body)
+}
+
 /// Answers a non-watch request on `target` (status code and body).
 pub fn handle(sim: &mut Sim, target: &Target, request: &Request, offset_ms: i64) -> (u16, Value) {
     match respond(sim, target, request, offset_ms) {
@@ -328,6 +347,19 @@ fn respond(
     let ns = target.namespace.as_deref().unwrap_or("");
     let shape = shape_of(request);
     let now = sim.now();
+    if !request.body.is_empty() && request.method != "PATCH" {
+        let content_type = request.header("content-type");
+        if !content_type.is_empty()
+            && !content_type.starts_with("application/json")
+            && !content_type.starts_with(PROTOBUF)
+        {
+            return Ok(unsupported_media_type(
+                target,
+                content_type,
+                "application/json, application/yaml, application/vnd.kubernetes.protobuf",
+            ));
+        }
+    }
     match (
         request.method.as_str(),
         &target.name,
@@ -374,17 +406,32 @@ fn respond(
         }
         ("PATCH", Some(name), None) => {
             let content_type = request.header("content-type");
+            if content_type.starts_with("application/json-patch+json") {
+                let patch = body_json(request)?;
+                return match jsonpatch::patch_stored(sim, resource, ns, name, &patch) {
+                    Ok(patched) => Ok((200, outgoing(patched, offset_ms))),
+                    Err(JsonPatchError::TooManyOperations(n)) => Ok((
+                        413,
+                        status(
+                            413,
+                            "RequestEntityTooLarge",
+                            &jsonpatch::too_many(n),
+                            Value::object(),
+                        ),
+                    )),
+                    Err(e) => Err(e.to_api_error()),
+                };
+            }
             let kind = if content_type.starts_with("application/merge-patch+json") {
                 PatchType::Merge
             } else if content_type.starts_with("application/strategic-merge-patch+json") {
                 PatchType::Strategic
             } else {
-                let (_, mut body) = error_body(&bad_request(String::new()), target.info.group);
-                let message = format!("the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json (got {content_type})");
-                body.set(&["message"], Value::from(message));
-                body.set(&["reason"], Value::from("UnsupportedMediaType"));
-                body.set(&["code"], Value::Int(415));
-                return Ok((415, body));
+                return Ok(unsupported_media_type(
+                    target,
+                    content_type,
+                    "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json",
+                ));
             };
             let patch = body_json(request)?;
             let patched = sim.patch(resource, ns, name, &patch, kind)?;

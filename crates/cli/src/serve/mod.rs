@@ -11,6 +11,7 @@ mod clock;
 mod discovery;
 mod http;
 mod openapi;
+mod protobuf;
 mod watch;
 
 use std::io::{BufReader, Write};

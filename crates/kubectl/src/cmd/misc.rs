@@ -245,11 +245,14 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Some(kind) => session
             .sim
             .patch(info.plural, &ns, name, &patch_value, kind),
-        None => match crate::jsonpatch::apply(&before, &patch_value) {
-            Ok(mut patched) => {
-                patched.set(&["metadata", "resourceVersion"], Value::from(""));
-                session.sim.update(info.plural, &ns, patched)
-            }
+        None => match crate::jsonpatch::patch_stored(
+            &mut session.sim,
+            info.plural,
+            &ns,
+            name,
+            &patch_value,
+        ) {
+            Ok(patched) => Ok(patched),
             Err(crate::jsonpatch::JsonPatchError::TooManyOperations(n)) => {
                 out.errln(&format!(
                     "Error from server (RequestEntityTooLarge): {}",

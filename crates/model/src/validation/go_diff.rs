@@ -16,7 +16,7 @@
 
 use super::go_quote;
 use super::go_text::{compact, expanded, Rec, Text};
-use super::go_types::{json_name, map_type_of, struct_fields};
+use super::go_types::{field_value, map_type_of, struct_fields};
 use crate::quantity::{Format, Quantity};
 use crate::value::Value;
 
@@ -85,15 +85,12 @@ fn shape<'a>(x: Option<&'a Value>, y: Option<&'a Value>, ty: &'static str) -> Sh
     if let Some(fields) = struct_fields(ty) {
         let children = fields
             .iter()
-            .map(|(go, fty)| {
-                let key = json_name(go);
-                Child {
-                    x: x.and_then(|v| v.get(&key)),
-                    y: y.and_then(|v| v.get(&key)),
-                    key: go.to_string(),
-                    ty: fty,
-                    field: true,
-                }
+            .map(|(go, fty)| Child {
+                x: field_value(x, go, fty),
+                y: field_value(y, go, fty),
+                key: go.to_string(),
+                ty: fty.trim_start_matches('='),
+                field: true,
             })
             .collect();
         return Shape::List("field", children);
@@ -431,7 +428,8 @@ fn format_value(
                 Some(fields) => fields
                     .iter()
                     .filter_map(|(go, fty)| {
-                        map.get(&json_name(go)).map(|v| (go.to_string(), v, *fty))
+                        let item = field_value(Some(v), go, fty)?;
+                        Some((go.to_string(), item, fty.trim_start_matches('=')))
                     })
                     .collect(),
                 None if ty == "core.ResourceList" || ty.starts_with("map[") => {

@@ -2,6 +2,8 @@
 //! report prints (`pkg/apis/core/types.go`, v1.36), and the JSON names they
 //! map to. Used by `go_diff`.
 
+use crate::value::Value;
+
 /// Internal `core.PodSpec` fields in declaration order (v1.36).
 const POD_SPEC: &[(&str, &str)] = &[
     ("Volumes", "[]core.Volume"),
@@ -110,6 +112,59 @@ const TOLERATION: &[(&str, &str)] = &[
     ("TolerationSeconds", "*int64"),
 ];
 
+/// The JSON value of a Go field of `obj`; an embedded struct (type `=X`,
+/// such as `Volume.VolumeSource`) is the object itself.
+pub(super) fn field_value<'a>(obj: Option<&'a Value>, go: &str, ty: &str) -> Option<&'a Value> {
+    if ty.starts_with('=') {
+        obj
+    } else {
+        obj?.get(&json_name(go))
+    }
+}
+
+/// `core.VolumeSource`, embedded in `core.Volume`.
+const VOLUME_SOURCE: &[(&str, &str)] = &[
+    ("HostPath", "*core.HostPathVolumeSource"),
+    ("EmptyDir", "*core.EmptyDirVolumeSource"),
+    ("GCEPersistentDisk", "*core.GCEPersistentDiskVolumeSource"),
+    (
+        "AWSElasticBlockStore",
+        "*core.AWSElasticBlockStoreVolumeSource",
+    ),
+    ("GitRepo", "*core.GitRepoVolumeSource"),
+    ("Secret", "*core.SecretVolumeSource"),
+    ("NFS", "*core.NFSVolumeSource"),
+    ("ISCSI", "*core.ISCSIVolumeSource"),
+    ("Glusterfs", "*core.GlusterfsVolumeSource"),
+    (
+        "PersistentVolumeClaim",
+        "*core.PersistentVolumeClaimVolumeSource",
+    ),
+    ("RBD", "*core.RBDVolumeSource"),
+    ("Quobyte", "*core.QuobyteVolumeSource"),
+    ("FlexVolume", "*core.FlexVolumeSource"),
+    ("Cinder", "*core.CinderVolumeSource"),
+    ("CephFS", "*core.CephFSVolumeSource"),
+    ("Flocker", "*core.FlockerVolumeSource"),
+    ("DownwardAPI", "*core.DownwardAPIVolumeSource"),
+    ("FC", "*core.FCVolumeSource"),
+    ("AzureFile", "*core.AzureFileVolumeSource"),
+    ("ConfigMap", "*core.ConfigMapVolumeSource"),
+    ("VsphereVolume", "*core.VsphereVirtualDiskVolumeSource"),
+    ("AzureDisk", "*core.AzureDiskVolumeSource"),
+    (
+        "PhotonPersistentDisk",
+        "*core.PhotonPersistentDiskVolumeSource",
+    ),
+    ("Projected", "*core.ProjectedVolumeSource"),
+    ("PortworxVolume", "*core.PortworxVolumeSource"),
+    ("ScaleIO", "*core.ScaleIOVolumeSource"),
+    ("StorageOS", "*core.StorageOSVolumeSource"),
+    ("CSI", "*core.CSIVolumeSource"),
+    ("Ephemeral", "*core.EphemeralVolumeSource"),
+    ("Image", "*core.ImageVolumeSource"),
+];
+
 /// JSON keys whose objects are Go maps rather than structs.
 pub(super) fn map_type_of(key: &str) -> &'static str {
     match key {
@@ -128,6 +183,59 @@ pub(super) fn struct_fields(ty: &str) -> Option<&'static [(&'static str, &'stati
         "core.EnvVar" => ENV_VAR,
         "core.VolumeMount" => VOLUME_MOUNT,
         "core.Toleration" => TOLERATION,
+        "core.Volume" => &[("Name", "string"), ("VolumeSource", "=core.VolumeSource")],
+        "core.VolumeSource" => VOLUME_SOURCE,
+        "core.ProjectedVolumeSource" => &[
+            ("Sources", "[]core.VolumeProjection"),
+            ("DefaultMode", "*int32"),
+        ],
+        "core.VolumeProjection" => &[
+            ("Secret", "*core.SecretProjection"),
+            ("DownwardAPI", "*core.DownwardAPIProjection"),
+            ("ConfigMap", "*core.ConfigMapProjection"),
+            ("ServiceAccountToken", "*core.ServiceAccountTokenProjection"),
+            ("ClusterTrustBundle", "*core.ClusterTrustBundleProjection"),
+            ("PodCertificate", "*core.PodCertificateProjection"),
+        ],
+        "core.ServiceAccountTokenProjection" => &[
+            ("Audience", "string"),
+            ("ExpirationSeconds", "int64"),
+            ("Path", "string"),
+        ],
+        "core.ConfigMapProjection" | "core.SecretProjection" => &[
+            ("LocalObjectReference", "=core.LocalObjectReference"),
+            ("Items", "[]core.KeyToPath"),
+            ("Optional", "*bool"),
+        ],
+        "core.ConfigMapVolumeSource" => &[
+            ("LocalObjectReference", "=core.LocalObjectReference"),
+            ("Items", "[]core.KeyToPath"),
+            ("DefaultMode", "*int32"),
+            ("Optional", "*bool"),
+        ],
+        "core.SecretVolumeSource" => &[
+            ("SecretName", "string"),
+            ("Items", "[]core.KeyToPath"),
+            ("DefaultMode", "*int32"),
+            ("Optional", "*bool"),
+        ],
+        "core.LocalObjectReference" => &[("Name", "string")],
+        "core.KeyToPath" => &[("Key", "string"), ("Path", "string"), ("Mode", "*int32")],
+        "core.DownwardAPIProjection" => &[("Items", "[]core.DownwardAPIVolumeFile")],
+        "core.DownwardAPIVolumeFile" => &[
+            ("Path", "string"),
+            ("FieldRef", "*core.ObjectFieldSelector"),
+            ("ResourceFieldRef", "*core.ResourceFieldSelector"),
+            ("Mode", "*int32"),
+        ],
+        "core.ObjectFieldSelector" => &[("APIVersion", "string"), ("FieldPath", "string")],
+        "core.PersistentVolumeClaimVolumeSource" => {
+            &[("ClaimName", "string"), ("ReadOnly", "bool")]
+        }
+        "core.EmptyDirVolumeSource" => &[
+            ("Medium", "core.StorageMedium"),
+            ("SizeLimit", "*resource.Quantity"),
+        ],
         _ => return None,
     })
 }

@@ -5,7 +5,7 @@
 //! The runner's own shell stays in charge of everything else (files, `cat`,
 //! `sleep`, heredocs, pipes, `timeout`), and of the kubectl lines the real
 //! binary cannot run against a frozen clock or without a terminal: watches
-//! (`-w`), `rollout status`, `wait`, `exec`, `logs`, `attach`, `run`,
+//! (`-w`), `rollout status`, `wait`, `drain` (waits for evictions), `exec`, `logs`, `attach`, `run`,
 //! `port-forward`, `edit`, `cp`, `config`, and any line with a pipe,
 //! redirection or `$` expansion. Those lines are emulated, not compared.
 //!
@@ -40,6 +40,7 @@ const EMULATED_SUBCOMMANDS: &[&str] = &[
     "port-forward",
     "edit",
     "wait",
+    "drain",
     "cp",
     "config",
     "proxy",

@@ -1,7 +1,8 @@
 //! Request bodies in the Kubernetes protobuf encoding.
 //!
 //! kubectl 1.36 sends the objects it builds itself (`create namespace`,
-//! `create configmap|secret|service|deployment`, drain's evictions) as
+//! `create configmap|secret|service|deployment`, drain's evictions and
+//! deletes) as
 //! `application/vnd.kubernetes.protobuf` and does not retry with JSON on a
 //! 415. This decodes those kinds into the JSON shape the API layer takes.
 //!
@@ -161,6 +162,7 @@ fn schema(kind: &str) -> Option<&'static [Field]> {
         "Service" => SERVICE,
         "Deployment" => DEPLOYMENT,
         "Eviction" => EVICTION,
+        "DeleteOptions" => DELETE_OPTIONS,
         _ => return None,
     })
 }

@@ -101,6 +101,14 @@ fn decode(session: &Session, file: &str, stdin: Option<&str>) -> (Vec<Value>, Ve
     (docs, errors)
 }
 
+/// The object `kubectl apply` would send for `new` over `live`: the
+/// three-way merge with the last-applied manifest stored on `live`.
+fn merge_for_apply(live: &Value, new: &Value) -> Value {
+    let last_applied = live.str_at(&["metadata", "annotations", LAST_APPLIED]);
+    let previous = ordinal_model::json::parse(last_applied).ok();
+    ordinal_model::apply::three_way_merge(previous.as_ref(), live, new)
+}
+
 /// Client-side apply of an object that exists: the three-way merge of the
 /// last-applied manifest, the live object and the new manifest, sent as an update.
 fn apply_existing(
@@ -110,11 +118,7 @@ fn apply_existing(
     live: &Value,
     new: &Value,
 ) -> Result<&'static str, ordinal_core::ApiError> {
-    let last_applied = live
-        .str_at(&["metadata", "annotations", LAST_APPLIED])
-        .to_string();
-    let previous = ordinal_model::json::parse(&last_applied).ok();
-    let merged = ordinal_model::apply::three_way_merge(previous.as_ref(), live, new);
+    let merged = merge_for_apply(live, new);
     if &merged == live {
         return Ok("unchanged");
     }
@@ -200,11 +204,16 @@ pub fn run(
                     Some("yaml") => out.out(&ordinal_model::yaml::to_yaml(&obj)),
                     Some("json") => out.outln(&ordinal_model::json::to_pretty(&obj)),
                     _ => {
-                        let exists = session.sim.object(info.plural, &ns, &name).is_some();
-                        let verb = if exists && mode_is_apply(command) {
-                            "configured"
-                        } else {
-                            "created"
+                        let live = session.sim.object(info.plural, &ns, &name);
+                        let verb = match live {
+                            Some(live) if mode_is_apply(command) => {
+                                if merge_for_apply(live, &obj) == *live {
+                                    "unchanged"
+                                } else {
+                                    "configured"
+                                }
+                            }
+                            _ => "created",
                         };
                         out.outln(&format!("{qualified}/{name} {verb}{suffix}"));
                     }

@@ -1,13 +1,16 @@
-//! Event recording (client-go `tools/record`): Event objects named
-//! `<object>.<16 hex>`, aggregated by (object, fieldPath, type, reason,
-//! message, source) with `count` and `lastTimestamp`, expiring after
-//! [`timing::EVENT_TTL_MS`] and capped at [`limits::MAX_EVENTS`].
+//! Event recording: client-go `tools/record` (core/v1 Event objects
+//! aggregated by (object, fieldPath, type, reason, message, source) with
+//! `count` and `lastTimestamp`) and `tools/events` (events.k8s.io: eventTime,
+//! action, reportingController/Instance, `series`). Objects are named
+//! `<object>.<hex UnixNano>` in creation order, expire after
+//! [`timing::EVENT_TTL_MS`] from their last write and are capped at
+//! [`limits::MAX_EVENTS`].
 
 use std::collections::{BTreeMap, VecDeque};
 
 use ordinal_model::Value;
 
-use crate::clock::{parse_rfc3339, rfc3339};
+use crate::clock::{parse_rfc3339, rfc3339, rfc3339_micro};
 use crate::limits;
 use crate::resources;
 use crate::sim::{Action, Sim};
@@ -25,16 +28,63 @@ pub(crate) struct Source<'a> {
     pub host: &'a str,
 }
 
+/// An events.k8s.io (`k8s.io/client-go/tools/events`) recorder, as
+/// kube-scheduler uses: `eventTime`, `action`, `reportingController` and
+/// `reportingInstance` set, `source` and the legacy timestamps empty.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reporter<'a> {
+    pub controller: &'a str,
+    pub instance: &'a str,
+    pub action: &'a str,
+}
+
+/// Which recorder writes an event.
+#[derive(Debug, Clone, Copy)]
+enum Recorder<'a> {
+    /// core/v1 `tools/record` (count, firstTimestamp, lastTimestamp, source).
+    Legacy(Source<'a>),
+    /// events.k8s.io `tools/events` (eventTime, action, series).
+    EventsV1(Reporter<'a>),
+}
+
+/// How often the events.k8s.io recorder writes the growing `series` of an
+/// event it already wrote twice (`refreshExistingEventSeries`, 30 minutes).
+pub const SERIES_REFRESH_MS: u64 = 1_800_000;
+
 /// Aggregation bookkeeping.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EventIndex {
     by_key: BTreeMap<String, (String, String)>,
     by_name: BTreeMap<(String, String), String>,
     fifo: VecDeque<(String, String)>,
+    /// Occurrences of series events not written yet: count and last seen.
+    unwritten: BTreeMap<(String, String), (i64, u64)>,
+    /// The UnixNano stamp of the newest event name (names sort in creation order).
+    last_stamp: u64,
+}
+
+/// When an event was last written: its series, lastTimestamp or eventTime.
+fn last_written(ev: &Value) -> u64 {
+    [
+        ev.str_at(&["series", "lastObservedTime"]),
+        ev.str_at(&["lastTimestamp"]),
+        ev.str_at(&["eventTime"]),
+    ]
+    .iter()
+    .find_map(|t| parse_rfc3339(t))
+    .unwrap_or(0)
+}
+
+/// When an event first happened: firstTimestamp or eventTime.
+fn first_seen(ev: &Value) -> u64 {
+    parse_rfc3339(ev.str_at(&["firstTimestamp"]))
+        .or_else(|| parse_rfc3339(ev.str_at(&["eventTime"])))
+        .unwrap_or(0)
 }
 
 impl Sim {
-    /// Records an event about `involved` (a stored object).
+    /// Records an event about `involved` (a stored object) through a core/v1
+    /// recorder (controllers, kubelet).
     pub(crate) fn record_event(
         &mut self,
         involved: &Value,
@@ -44,6 +94,93 @@ impl Sim {
         message: &str,
         source: Source<'_>,
     ) {
+        self.record(
+            involved,
+            field_path,
+            event_type,
+            reason,
+            message,
+            Recorder::Legacy(source),
+        );
+    }
+
+    /// Records an event through an events.k8s.io recorder (the scheduler).
+    pub(crate) fn record_event_v1(
+        &mut self,
+        involved: &Value,
+        event_type: &str,
+        reason: &str,
+        message: &str,
+        reporter: Reporter<'_>,
+    ) {
+        self.record(
+            involved,
+            "",
+            event_type,
+            reason,
+            message,
+            Recorder::EventsV1(reporter),
+        );
+    }
+
+    /// A repeat of an event already stored: the legacy recorder bumps
+    /// `count`; the events.k8s.io one writes `series` on the first repeat and
+    /// then only every [`SERIES_REFRESH_MS`].
+    fn repeat_event(&mut self, ns: String, name: String, existing: Value, recorder: Recorder<'_>) {
+        let info = resources::by_resource("events").expect("events are served");
+        let mut ev = existing;
+        match recorder {
+            Recorder::Legacy(_) => {
+                let count = ev.i64_at(&["count"]).unwrap_or(1) + 1;
+                ev.set(&["count"], Value::Int(count));
+                ev.set(&["lastTimestamp"], Value::from(rfc3339(self.now)));
+            }
+            Recorder::EventsV1(_) => {
+                let key = (ns.clone(), name.clone());
+                let stored = ev.i64_at(&["series", "count"]).unwrap_or(1);
+                let pending = self.events.unwritten.get(&key).map_or(stored, |u| u.0);
+                let count = pending + 1;
+                let written = last_written(&ev);
+                if stored > 1 && self.now < written + SERIES_REFRESH_MS {
+                    self.events.unwritten.insert(key, (count, self.now));
+                    return;
+                }
+                self.events.unwritten.remove(&key);
+                ev.set(
+                    &["series"],
+                    Value::from([
+                        ("count", Value::Int(count)),
+                        ("lastObservedTime", Value::from(rfc3339_micro(self.now))),
+                    ]),
+                );
+            }
+        }
+        self.write(info, ev);
+        self.schedule_at(
+            self.now + timing::EVENT_TTL_MS,
+            Action::ExpireEvent(ns, name),
+            true,
+        );
+    }
+
+    /// Names a new event `<object>.<hex UnixNano>` from simulated time, one
+    /// nanosecond after the previous event at the latest, so that names sort
+    /// in creation order (client-go names events by their UnixNano time).
+    fn event_name(&mut self, object: &str) -> String {
+        let stamp = (self.now * 1_000_000).max(self.events.last_stamp + 1);
+        self.events.last_stamp = stamp;
+        format!("{object}.{stamp:x}")
+    }
+
+    fn record(
+        &mut self,
+        involved: &Value,
+        field_path: &str,
+        event_type: &str,
+        reason: &str,
+        message: &str,
+        recorder: Recorder<'_>,
+    ) {
         let kind = involved.str_at(&["kind"]);
         let name = involved.str_at(&["metadata", "name"]);
         let uid = involved.str_at(&["metadata", "uid"]);
@@ -52,24 +189,16 @@ impl Sim {
             n => n,
         }
         .to_string();
+        let (component, instance, action) = match recorder {
+            Recorder::Legacy(s) => (s.component, s.host, ""),
+            Recorder::EventsV1(r) => (r.controller, r.instance, r.action),
+        };
         let key = format!(
-            "{ns}|{kind}|{name}|{uid}|{field_path}|{event_type}|{reason}|{message}|{}|{}",
-            source.component, source.host
+            "{ns}|{kind}|{name}|{uid}|{field_path}|{event_type}|{reason}|{message}|{component}|{instance}|{action}"
         );
-        let now_text = rfc3339(self.now);
-        let info = resources::by_resource("events").expect("events are served");
         if let Some((ens, ename)) = self.events.by_key.get(&key).cloned() {
             if let Some(existing) = self.store.get("events", &ens, &ename).cloned() {
-                let mut ev = existing;
-                let count = ev.i64_at(&["count"]).unwrap_or(1) + 1;
-                ev.set(&["count"], Value::Int(count));
-                ev.set(&["lastTimestamp"], Value::from(now_text));
-                self.write(info, ev);
-                self.schedule_at(
-                    self.now + timing::EVENT_TTL_MS,
-                    Action::ExpireEvent(ens, ename),
-                    true,
-                );
+                self.repeat_event(ens, ename, existing, recorder);
                 return;
             }
         }
@@ -78,8 +207,8 @@ impl Sim {
                 self.drop_event(&ons, &oname);
             }
         }
-        let nanos = self.now * 1_000_000 + self.rng.below(1_000_000);
-        let event_name = format!("{name}.{nanos:016x}");
+        let event_name = self.event_name(name);
+        let now_text = rfc3339(self.now);
         let mut involved_ref = Value::from([
             ("apiVersion", Value::from(involved.str_at(&["apiVersion"]))),
             ("kind", Value::from(kind)),
@@ -96,23 +225,14 @@ impl Sim {
         if !field_path.is_empty() {
             involved_ref.set(&["fieldPath"], Value::from(field_path));
         }
-        let mut src = Value::from([("component", Value::from(source.component))]);
-        if !source.host.is_empty() {
-            src.set(&["host"], Value::from(source.host));
-        }
-        let ev = Value::from([
+        let mut ev = Value::from([
             ("apiVersion", Value::from("v1")),
             ("kind", Value::from("Event")),
-            ("count", Value::Int(1)),
-            ("eventTime", Value::Null),
-            ("firstTimestamp", Value::from(now_text.as_str())),
-            ("lastTimestamp", Value::from(now_text.as_str())),
             ("involvedObject", involved_ref),
             ("message", Value::from(message)),
             ("reason", Value::from(reason)),
-            ("reportingComponent", Value::from(source.component)),
-            ("reportingInstance", Value::from(source.host)),
-            ("source", src),
+            ("reportingComponent", Value::from(component)),
+            ("reportingInstance", Value::from(instance)),
             ("type", Value::from(event_type)),
             (
                 "metadata",
@@ -124,6 +244,27 @@ impl Sim {
                 ]),
             ),
         ]);
+        match recorder {
+            Recorder::Legacy(source) => {
+                let mut src = Value::from([("component", Value::from(source.component))]);
+                if !source.host.is_empty() {
+                    src.set(&["host"], Value::from(source.host));
+                }
+                ev.set(&["count"], Value::Int(1));
+                ev.set(&["eventTime"], Value::Null);
+                ev.set(&["firstTimestamp"], Value::from(now_text.as_str()));
+                ev.set(&["lastTimestamp"], Value::from(now_text.as_str()));
+                ev.set(&["source"], src);
+            }
+            Recorder::EventsV1(reporter) => {
+                ev.set(&["action"], Value::from(reporter.action));
+                ev.set(&["eventTime"], Value::from(rfc3339_micro(self.now)));
+                ev.set(&["firstTimestamp"], Value::Null);
+                ev.set(&["lastTimestamp"], Value::Null);
+                ev.set(&["source"], Value::object());
+            }
+        }
+        let info = resources::by_resource("events").expect("events are served");
         self.write(info, ev);
         self.events
             .by_key
@@ -144,14 +285,14 @@ impl Sim {
         let Some(ev) = self.store.get("events", ns, name) else {
             return;
         };
-        let last = parse_rfc3339(ev.str_at(&["lastTimestamp"])).unwrap_or(0);
-        if last + timing::EVENT_TTL_MS <= self.now {
+        if last_written(ev) + timing::EVENT_TTL_MS <= self.now {
             self.drop_event(ns, name);
         }
     }
 
     fn drop_event(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
+        self.events.unwritten.remove(&key);
         if let Some(agg) = self.events.by_name.remove(&key) {
             self.events.by_key.remove(&agg);
         }
@@ -176,14 +317,80 @@ impl Sim {
             })
             .collect();
         ordinal_model::order::sort_by(&mut out, |a, b| {
-            let key = |e: &Value| {
-                (
-                    parse_rfc3339(e.str_at(&["firstTimestamp"])).unwrap_or(0),
-                    e.str_at(&["metadata", "name"]).to_string(),
-                )
-            };
+            let key = |e: &Value| (first_seen(e), e.str_at(&["metadata", "name"]).to_string());
             key(a).cmp(&key(b))
         });
         out.into_iter().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Sim, SimConfig, Value};
+
+    fn pod(name: &str) -> Value {
+        let mut p = Value::object();
+        p.set(&["metadata", "name"], name.into());
+        p.set(
+            &["spec", "containers"],
+            Value::from(vec![Value::from([
+                ("name", Value::from("c")),
+                ("image", Value::from("nginx:1.27")),
+            ])]),
+        );
+        p
+    }
+
+    #[test]
+    fn names_sort_in_creation_order_within_one_instant() {
+        let mut sim = Sim::new(SimConfig::default());
+        sim.create("pods", "default", pod("a")).expect("created");
+        sim.advance(20_000);
+        let events = sim.list("events", Some("default"), "").expect("events");
+        let mut by_time: Vec<(u64, String)> = events
+            .iter()
+            .map(|e| {
+                let name = e.str_at(&["metadata", "name"]).to_string();
+                let hex = name.rsplit('.').next().unwrap_or("").to_string();
+                (u64::from_str_radix(&hex, 16).unwrap_or(0), name)
+            })
+            .collect();
+        let names: Vec<String> = by_time.iter().map(|e| e.1.clone()).collect();
+        ordinal_model::order::sort(&mut by_time);
+        assert_eq!(names, by_time.into_iter().map(|e| e.1).collect::<Vec<_>>());
+        let reasons: Vec<&str> = events.iter().map(|e| e.str_at(&["reason"])).collect();
+        assert_eq!(
+            reasons,
+            ["Scheduled", "Pulling", "Pulled", "Created", "Started"],
+            "listing by name gives the order the events happened in"
+        );
+    }
+
+    #[test]
+    fn scheduler_events_are_events_k8s_io_events() {
+        let mut sim = Sim::new(SimConfig::default());
+        sim.create("pods", "default", pod("a")).expect("created");
+        sim.advance(1_000);
+        let scheduled = sim
+            .events_for("Pod", "default", "a")
+            .into_iter()
+            .find(|e| e.str_at(&["reason"]) == "Scheduled")
+            .expect("Scheduled event");
+        assert_eq!(scheduled.str_at(&["action"]), "Binding");
+        assert_eq!(
+            scheduled.str_at(&["reportingComponent"]),
+            "default-scheduler"
+        );
+        assert_eq!(
+            scheduled.str_at(&["reportingInstance"]),
+            "default-scheduler-kind-control-plane"
+        );
+        assert_eq!(
+            scheduled.str_at(&["eventTime"]),
+            "2026-01-01T00:00:00.040000Z"
+        );
+        assert_eq!(scheduled.get("firstTimestamp"), Some(&Value::Null));
+        assert_eq!(scheduled.get("count"), None);
+        assert_eq!(scheduled.get("source"), Some(&Value::object()));
     }
 }

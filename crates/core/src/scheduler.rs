@@ -11,17 +11,15 @@ use ordinal_model::Value;
 
 use crate::clock::rfc3339;
 use crate::controller::claim_names;
-use crate::events::{Source, NORMAL, WARNING};
+use crate::events::{Reporter, NORMAL, WARNING};
 use crate::sim::{Sim, Work};
 use crate::timing;
 
 /// Annotation the scheduler puts on a delayed-binding claim.
 pub const SELECTED_NODE_ANNOTATION: &str = "volume.kubernetes.io/selected-node";
 
-const SOURCE: Source<'static> = Source {
-    component: "default-scheduler",
-    host: "",
-};
+/// `reportingController` of the scheduler's events.
+const SCHEDULER: &str = "default-scheduler";
 
 /// Millicores of a quantity value (`"500m"`, `1`, `"2"`).
 pub fn cpu_millis(v: Option<&Value>) -> i64 {
@@ -281,6 +279,26 @@ impl Sim {
         self.bind(pod, &chosen);
     }
 
+    /// An events.k8s.io event of kube-scheduler (schedule_one.go), whose
+    /// instance is `default-scheduler-<host>`, the control-plane node.
+    fn scheduler_event(
+        &mut self,
+        pod: &Value,
+        event_type: &str,
+        reason: &str,
+        action: &str,
+        message: &str,
+    ) {
+        let host = self.config.nodes.first().map_or("", |n| n.name.as_str());
+        let instance = format!("{SCHEDULER}-{host}");
+        let reporter = Reporter {
+            controller: SCHEDULER,
+            instance: &instance,
+            action,
+        };
+        self.record_event_v1(pod, event_type, reason, message, reporter);
+    }
+
     fn bind(&mut self, mut pod: Value, node: &str) {
         let ns = pod.str_at(&["metadata", "namespace"]).to_string();
         let name = pod.str_at(&["metadata", "name"]).to_string();
@@ -300,14 +318,8 @@ impl Sim {
         ]));
         pod.set(&["status", "conditions"], Value::from(conditions));
         if let Some(stored) = self.write_status("pods", pod) {
-            self.record_event(
-                &stored,
-                "",
-                NORMAL,
-                "Scheduled",
-                &format!("Successfully assigned {ns}/{name} to {node}"),
-                SOURCE,
-            );
+            let message = format!("Successfully assigned {ns}/{name} to {node}");
+            self.scheduler_event(&stored, NORMAL, "Scheduled", "Binding", &message);
         }
     }
 
@@ -339,7 +351,7 @@ impl Sim {
         let stored = self
             .write_status("pods", updated)
             .unwrap_or_else(|| pod.clone());
-        self.record_event(&stored, "", WARNING, "FailedScheduling", &message, SOURCE);
+        self.scheduler_event(&stored, WARNING, "FailedScheduling", "Scheduling", &message);
         let ns = pod.str_at(&["metadata", "namespace"]).to_string();
         let name = pod.str_at(&["metadata", "name"]).to_string();
         self.enqueue_after(Work::Schedule(ns, name), timing::SCHEDULE_RETRY_MS, true);

@@ -3,13 +3,16 @@
 //! error text and Ordinal's pointer for each problem, then each accepted
 //! object after defaulting (as `-o yaml`) or its validation failure.
 //! A case with a `live.yaml` is an update: `input.yaml` is applied to that
-//! stored object by the three-way merge and checked with `validate_update`.
+//! stored object by the three-way merge and checked with `validate_update`
+//! (Services as the registry prepares them, `prepare_service_update`).
 //! Run with `BLESS=1` to rewrite the expectations after checking them.
 
 use ordinal_model::apply::{three_way_merge, LAST_APPLIED};
 use ordinal_model::decode::decode_manifest;
 use ordinal_model::defaults::apply_defaults;
-use ordinal_model::validation::{invalid_status_message, validate, validate_update};
+use ordinal_model::validation::{
+    invalid_status_message, prepare_service_update, validate, validate_update,
+};
 use ordinal_model::yaml::to_yaml;
 use ordinal_model::Value;
 use std::path::Path;
@@ -39,6 +42,9 @@ fn render(input: &str, live: Option<&Value>) -> String {
                 let mut merged = three_way_merge(previous.as_ref(), live, obj);
                 apply_defaults(&mut merged);
                 let errs = validate_update(live, &merged);
+                if merged.str_at(&["kind"]) == "Service" {
+                    prepare_service_update(live, &mut merged);
+                }
                 (merged, errs)
             }
             None => {

@@ -269,9 +269,12 @@ pub fn validate_update(old: &Value, new: &Value) -> Vec<FieldError> {
             errs.extend(workloads::stateful_set_immutable(old, new));
         }
         _ => {
+            let mut prepared = new.clone();
             if kind == "Service" {
-                errs.extend(objects::service_update(old, new));
+                prepare_service_update(old, &mut prepared);
+                errs.extend(objects::service_update(old, &prepared));
             }
+            let new = &prepared;
             let mut full = validate(new);
             full.retain(|e| e.path != "metadata.name" && !e.path.starts_with("metadata.labels"));
             full.retain(|e| !e.path.starts_with("metadata.annotations"));

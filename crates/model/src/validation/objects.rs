@@ -21,6 +21,7 @@ pub fn service(obj: &Value) -> Vec<FieldError> {
     if ports.is_empty() && !headless && kind != "ExternalName" {
         errs.push(FieldError::required("spec.ports", ""));
     }
+    type_rules(spec, kind, headless, &mut errs);
     let mut port_names = BTreeSet::new();
     for (i, port) in ports.iter().enumerate() {
         let p = format!("spec.ports[{i}]");
@@ -103,6 +104,41 @@ pub fn service(obj: &Value) -> Vec<FieldError> {
     errs
 }
 
+/// The `switch service.Spec.Type` part of `ValidateService`.
+fn type_rules(spec: &Value, kind: &str, headless: bool, errs: &mut Vec<FieldError>) {
+    match kind {
+        "LoadBalancer" | "NodePort" if headless => errs.push(FieldError::invalid(
+            "spec.clusterIPs[0]",
+            "None".into(),
+            &format!("may not be set to 'None' for {kind} services"),
+        )),
+        "ExternalName" => {
+            let forbidden = "may not be set for ExternalName services";
+            if !spec.array_at(&["clusterIPs"]).is_empty() {
+                errs.push(FieldError::forbidden("spec.clusterIPs", forbidden));
+            }
+            if !spec.array_at(&["ipFamilies"]).is_empty() {
+                errs.push(FieldError::forbidden("spec.ipFamilies", forbidden));
+            }
+            if spec.get("ipFamilyPolicy").is_some_and(|p| !p.is_null()) {
+                errs.push(FieldError::forbidden("spec.ipFamilyPolicy", forbidden));
+            }
+            let name = spec.str_at(&["externalName"]);
+            let cname = name.strip_suffix('.').unwrap_or(name);
+            if cname.is_empty() {
+                errs.push(FieldError::required("spec.externalName", ""));
+            }
+            for msg in names::dns1123_subdomain(cname)
+                .into_iter()
+                .filter(|_| !cname.is_empty())
+            {
+                errs.push(FieldError::invalid("spec.externalName", cname.into(), &msg));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// `ValidatePersistentVolumeClaimSpec` for the spec at `path`.
 pub fn pvc_spec(spec: &Value, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
@@ -183,6 +219,7 @@ pub fn config_keys(obj: &Value) -> Vec<FieldError> {
 /// then `normalizeClusterIPs`): a missing `clusterIP`/`clusterIPs` keeps the
 /// allocated one, and a changed `clusterIP` carries `clusterIPs` along.
 pub fn prepare_service_update(old: &Value, new: &mut Value) {
+    drop_type_dependent_fields(old, new);
     let ips = |v: &Value| v.array_at(&["spec", "clusterIPs"]).to_vec();
     let ip = |v: &Value| v.str_at(&["spec", "clusterIP"]).to_string();
     let needs_ip = |v: &Value| v.str_at(&["spec", "type"]) != "ExternalName";
@@ -206,18 +243,36 @@ pub fn prepare_service_update(old: &Value, new: &mut Value) {
     }
 }
 
-/// `validateUpgradeDowngradeClusterIPs` (part of `ValidateServiceUpdate`),
-/// checked on the update as the registry prepares it.
+/// `dropTypeDependentFields` (`pkg/registry/core/service/strategy.go`): a
+/// service turned into an ExternalName loses the cluster IPs and IP families
+/// the user did not change.
+fn drop_type_dependent_fields(old: &Value, new: &mut Value) {
+    let external = |v: &Value| v.str_at(&["spec", "type"]) == "ExternalName";
+    if external(old) || !external(new) {
+        return;
+    }
+    let unchanged = |new: &Value, key: &str| old.at(&["spec", key]) == new.at(&["spec", key]);
+    if unchanged(new, "clusterIP") && unchanged(new, "clusterIPs") {
+        new.remove(&["spec", "clusterIP"]);
+        new.remove(&["spec", "clusterIPs"]);
+    }
+    for key in ["ipFamilies", "ipFamilyPolicy"] {
+        if unchanged(new, key) {
+            new.remove(&["spec", key]);
+        }
+    }
+}
+
+/// `validateUpgradeDowngradeClusterIPs` (part of `ValidateServiceUpdate`), on
+/// an update already passed through `prepare_service_update`.
 pub fn service_update(old: &Value, new: &Value) -> Vec<FieldError> {
-    let mut new = new.clone();
-    prepare_service_update(old, &mut new);
     let external = |v: &Value| v.str_at(&["spec", "type"]) == "ExternalName";
     let ips = |v: &Value| v.array_at(&["spec", "clusterIPs"]).to_vec();
     let headless = |v: &Value| matches!(ips(v).as_slice(), [Value::String(s)] if s == "None");
-    if external(old) || external(&new) || (headless(old) && headless(&new)) {
+    if external(old) || external(new) || (headless(old) && headless(new)) {
         return Vec::new();
     }
-    let (before, after) = (ips(old), ips(&new));
+    let (before, after) = (ips(old), ips(new));
     let shown = Value::Array(after.clone());
     let changed = |i: usize| {
         FieldError::invalid(

@@ -23,16 +23,29 @@ pub fn validate_pod_spec(spec: &Value, path: &str) -> Vec<FieldError> {
     let mut all_names = BTreeSet::new();
     for list in ["containers", "initContainers"] {
         for (i, c) in spec.array_at(&[list]).iter().enumerate() {
-            container(
-                c,
-                &format!("{path}.{list}[{i}]"),
-                &volumes,
-                &mut all_names,
-                &mut errs,
-            );
-            pod_rules::container_security(c, &format!("{path}.{list}[{i}]"), host_users, &mut errs);
-            if list == "containers" {
-                probes(c, &format!("{path}.{list}[{i}]"), &mut errs);
+            let p = format!("{path}.{list}[{i}]");
+            container(c, &p, &volumes, &mut errs);
+            pod_rules::container_security(c, &p, host_users, &mut errs);
+            let name = c.str_at(&["name"]);
+            if !name.is_empty() && !all_names.insert(name.to_string()) {
+                errs.push(FieldError::duplicate(&format!("{p}.name"), name.into()));
+            }
+            if list == "containers" || c.str_at(&["restartPolicy"]) == "Always" {
+                probes(c, &p, &mut errs);
+            } else {
+                for field in [
+                    "lifecycle",
+                    "livenessProbe",
+                    "readinessProbe",
+                    "startupProbe",
+                ] {
+                    if c.get(field).is_some_and(|v| !v.is_null()) {
+                        errs.push(FieldError::forbidden(
+                            &format!("{p}.{field}"),
+                            "may not be set for init containers without restartPolicy=Always",
+                        ));
+                    }
+                }
             }
         }
     }
@@ -141,13 +154,7 @@ fn port_number(v: &Value, field: &str, path: &str, required: bool, errs: &mut Ve
     }
 }
 
-fn container(
-    c: &Value,
-    path: &str,
-    volumes: &BTreeSet<String>,
-    all_names: &mut BTreeSet<String>,
-    errs: &mut Vec<FieldError>,
-) {
+fn container(c: &Value, path: &str, volumes: &BTreeSet<String>, errs: &mut Vec<FieldError>) {
     let name = c.str_at(&["name"]);
     if name.is_empty() {
         errs.push(FieldError::required(&format!("{path}.name"), ""));
@@ -169,6 +176,18 @@ fn container(
             image.into(),
             "must not have leading or trailing whitespace",
         ));
+    }
+    match c.str_at(&["terminationMessagePolicy"]) {
+        "File" | "FallbackToLogsOnError" => {}
+        "" => errs.push(FieldError::required(
+            &format!("{path}.terminationMessagePolicy"),
+            "",
+        )),
+        other => errs.push(FieldError::not_supported(
+            &format!("{path}.terminationMessagePolicy"),
+            other.into(),
+            &["File", "FallbackToLogsOnError"],
+        )),
     }
     let mut port_names = BTreeSet::new();
     for (i, port) in c.array_at(&["ports"]).iter().enumerate() {
@@ -227,9 +246,6 @@ fn container(
         ));
     }
     resources(c, path, errs);
-    if !name.is_empty() && !all_names.insert(name.to_string()) {
-        errs.push(FieldError::duplicate(&format!("{path}.name"), name.into()));
-    }
 }
 
 /// Liveness, readiness and startup probes of a regular container.

@@ -43,14 +43,18 @@ fn present<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     v.get(key).filter(|v| !v.is_null())
 }
 
-/// `ValidateEnv` for the container at `path`.
+fn relaxed_env_name(name: &str) -> bool {
+    name.chars().all(|c| (' '..='~').contains(&c) && c != '=')
+}
+
+/// `ValidateEnv` then `ValidateEnvFrom` for the container at `path`.
 pub fn env(c: &Value, path: &str, errs: &mut Vec<FieldError>) {
     for (i, ev) in c.array_at(&["env"]).iter().enumerate() {
         let p = format!("{path}.env[{i}]");
         let name = ev.str_at(&["name"]);
         if name.is_empty() {
             errs.push(FieldError::required(&format!("{p}.name"), ""));
-        } else if name.chars().any(|c| !(' '..='~').contains(&c) || c == '=') {
+        } else if !relaxed_env_name(name) {
             errs.push(FieldError::invalid(
                 &format!("{p}.name"),
                 name.into(),
@@ -64,6 +68,49 @@ pub fn env(c: &Value, path: &str, errs: &mut Vec<FieldError>) {
                 &format!("{p}.valueFrom"),
                 errs,
             );
+        }
+    }
+    let list = format!("{path}.envFrom");
+    for (i, source) in c.array_at(&["envFrom"]).iter().enumerate() {
+        let p = format!("{list}[{i}]");
+        let prefix = source.str_at(&["prefix"]);
+        if !prefix.is_empty() && !relaxed_env_name(prefix) {
+            errs.push(FieldError::invalid(
+                &format!("{p}.prefix"),
+                prefix.into(),
+                RELAXED_ENV_NAME,
+            ));
+        }
+        let mut sources = 0;
+        for kind in ["configMapRef", "secretRef"] {
+            let Some(r) = present(source, kind) else {
+                continue;
+            };
+            sources += 1;
+            let name = r.str_at(&["name"]);
+            let name_path = format!("{p}.{kind}.name");
+            if name.is_empty() {
+                errs.push(FieldError::required(&name_path, ""));
+            }
+            for msg in names::dns1123_subdomain(name)
+                .into_iter()
+                .filter(|_| !name.is_empty())
+            {
+                errs.push(FieldError::invalid(&name_path, name.into(), &msg));
+            }
+        }
+        match sources {
+            0 => errs.push(FieldError::invalid(
+                &list,
+                "".into(),
+                "must specify one of: `configMapRef` or `secretRef`",
+            )),
+            1 => {}
+            _ => errs.push(FieldError::invalid(
+                &list,
+                "".into(),
+                "may not have more than one field specified at a time",
+            )),
         }
     }
 }

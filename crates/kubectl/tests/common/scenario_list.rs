@@ -93,6 +93,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/seed-003-storage-basics.txt"),
     ),
     (
+        "seed-004-eureka.txt",
+        include_str!("../../../../tests/scenarios/seed-004-eureka.txt"),
+    ),
+    (
         "statefulset-storage-survives.txt",
         include_str!("../../../../tests/scenarios/statefulset-storage-survives.txt"),
     ),

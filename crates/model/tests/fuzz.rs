@@ -1,12 +1,14 @@
 //! Robustness: mutated seed manifests and random bytes never make decoding,
-//! defaulting, validation or printing panic, and pathological inputs (deep
+//! defaulting, validation (also as an update of a stored pod or service,
+//! with the pod spec diff) or printing panic, and pathological inputs (deep
 //! nesting, alias bombs, huge scalars) are refused with an error.
 //! Native only: proptest needs OS randomness, which wasm32 lacks.
 #![cfg(not(target_arch = "wasm32"))]
 
+use ordinal_model::apply::three_way_merge;
 use ordinal_model::decode::decode_manifest;
 use ordinal_model::defaults::apply_defaults;
-use ordinal_model::validation::validate;
+use ordinal_model::validation::{validate, validate_update};
 use ordinal_model::yaml::{parse_stream, to_yaml};
 use proptest::prelude::*;
 
@@ -16,6 +18,14 @@ const SEEDS: &[&str] = &[
     include_str!("../../../tests/manifests/seed-04/input.yaml"),
     include_str!("../../../tests/manifests/seed-07/input.yaml"),
     include_str!("../../../tests/manifests/seed-11/input.yaml"),
+    include_str!("../../../tests/manifests/update-pod-resources/input.yaml"),
+    include_str!("../../../tests/manifests/update-service-headless/input.yaml"),
+];
+
+/// Stored objects the mutated manifests are applied to as updates.
+const LIVE: &[&str] = &[
+    include_str!("../../../tests/manifests/update-pod-resources/live.yaml"),
+    include_str!("../../../tests/manifests/update-service-headless/live.yaml"),
 ];
 
 /// Everything a manifest goes through in the simulator.
@@ -28,6 +38,13 @@ fn exercise(text: &str) {
         let mut obj = obj;
         apply_defaults(&mut obj);
         let _ = validate(&obj);
+        for live in LIVE {
+            let mut live = parse_stream(live).docs.remove(0).value;
+            apply_defaults(&mut live);
+            let mut merged = three_way_merge(None, &live, &obj);
+            apply_defaults(&mut merged);
+            let _ = validate_update(&live, &merged);
+        }
         let printed = to_yaml(&obj);
         let reparsed = parse_stream(&printed);
         assert!(

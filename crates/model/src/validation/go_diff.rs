@@ -143,24 +143,47 @@ fn map_key(ty: &str, key: &str) -> String {
 }
 
 /// `apiequality.Semantic.DeepEqual`: zero values equal absent ones and
-/// quantities compare by amount.
+/// quantities (resource lists, `sizeLimit`) compare by amount.
 pub(super) fn same(x: Option<&Value>, y: Option<&Value>) -> bool {
+    same_values(x, y, false)
+}
+
+fn same_values(x: Option<&Value>, y: Option<&Value>, quantities: bool) -> bool {
     let (x, y) = (present(x), present(y));
     if is_zero(x) && is_zero(y) {
         return true;
     }
     match (x, y) {
-        (Some(Value::Object(a)), Some(Value::Object(b))) => {
-            a.keys().chain(b.keys()).all(|k| same(a.get(k), b.get(k)))
-        }
+        (Some(Value::Object(a)), Some(Value::Object(b))) => a.keys().chain(b.keys()).all(|k| {
+            let holds_quantities = map_type_of(k) == "core.ResourceList";
+            let child = if quantities { false } else { holds_quantities };
+            let is_quantity = quantities || k == "sizeLimit";
+            if is_quantity {
+                same_quantity(a.get(k), b.get(k))
+            } else {
+                same_values(a.get(k), b.get(k), child)
+            }
+        }),
         (Some(Value::Array(a)), Some(Value::Array(b))) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(p, q)| same(Some(p), Some(q)))
-        }
-        (Some(Value::String(a)), Some(Value::String(b))) => {
-            a == b || matches!((Quantity::parse(a), Quantity::parse(b)), (Ok(p), Ok(q)) if p == q)
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(p, q)| same_values(Some(p), Some(q), false))
         }
         (Some(a), Some(b)) => a == b,
         _ => false,
+    }
+}
+
+fn same_quantity(x: Option<&Value>, y: Option<&Value>) -> bool {
+    let parse = |v: Option<&Value>| match present(v) {
+        Some(Value::String(s)) => Quantity::parse(s).ok(),
+        Some(Value::Int(i)) => Quantity::parse(&i.to_string()).ok(),
+        _ => None,
+    };
+    match (parse(x), parse(y)) {
+        (Some(p), Some(q)) => p == q,
+        _ => present(x) == present(y),
     }
 }
 

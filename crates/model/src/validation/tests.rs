@@ -258,3 +258,26 @@ fn cluster_ips_may_not_change_but_may_be_omitted() {
     );
     assert!(validate_update(&headless, &headless).is_empty());
 }
+
+#[test]
+fn pod_updates_compare_quantities_by_amount_and_other_strings_exactly() {
+    let pod = |cpu: &str, value: &str| {
+        let text = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: busybox\n    env:\n    - name: PORT\n      value: \"{value}\"\n    resources:\n      requests:\n        cpu: \"{cpu}\"\n");
+        let mut v = parse_stream(&text).docs.remove(0).value;
+        apply_defaults(&mut v);
+        v
+    };
+    let old = pod("1", "10");
+    let same_amount = validate_update(&old, &pod("1000m", "10"));
+    assert!(same_amount.is_empty(), "{same_amount:?}");
+    let errs = validate_update(&old, &pod("1", "1e1"));
+    assert_eq!(errs.len(), 1);
+    let text = errs[0].to_string();
+    assert!(text.starts_with(
+        "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,"
+    ));
+    assert!(
+        text.contains("\n- \t\t\t\t\tValue:     \"10\",\n+ \t\t\t\t\tValue:     \"1e1\",\n  \t\t\t\t\tValueFrom: nil,\n"),
+        "{text}"
+    );
+}

@@ -158,7 +158,7 @@ impl Sim {
     /// Tries to place one pending pod.
     pub(crate) fn schedule_pod(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
-        let Some(pod) = self.store.get("pods", ns, name).cloned() else {
+        let Some(pod) = self.store.shared("pods", ns, name).cloned() else {
             self.unscheduled.remove(&key);
             return;
         };
@@ -168,8 +168,7 @@ impl Sim {
             self.unscheduled.remove(&key);
             return;
         }
-        let nodes: Vec<Value> = self.store.iter("nodes", None).cloned().collect();
-        let total = nodes.len();
+        let total = self.store.count("nodes");
         let mut delayed: Vec<String> = Vec::new();
         let mut pv_node: Option<String> = None;
         for claim in claim_names(&pod) {
@@ -216,13 +215,12 @@ impl Sim {
                 return self.fail_scheduling(&pod, format!("0/{total} nodes are available: pod has unbound immediate PersistentVolumeClaims. not found"));
             }
         }
-        let used = self.node_usage.clone();
         let mut feasible: Vec<(i64, i64, String)> = Vec::new();
         let mut reasons: Vec<&'static str> = Vec::new();
         let mut post: Vec<&'static str> = Vec::new();
-        for node in &nodes {
+        for node in self.store.iter("nodes", None) {
             let node_name = node.str_at(&["metadata", "name"]).to_string();
-            let u = used.get(&node_name).copied().unwrap_or_default();
+            let u = self.node_usage.get(&node_name).copied().unwrap_or_default();
             let r = filter(&pod, node, u, pv_node.as_deref());
             if r.is_empty() {
                 let cpu_cap = cpu_millis(node.at(&["status", "allocatable", "cpu"])).max(1);
@@ -276,7 +274,7 @@ impl Sim {
         if waiting {
             return;
         }
-        self.bind(pod, &chosen);
+        self.bind(Value::clone(&pod), &chosen);
     }
 
     /// An events.k8s.io event of kube-scheduler (schedule_one.go), whose
@@ -350,7 +348,7 @@ impl Sim {
         updated.set(&["status", "conditions"], Value::from(conditions));
         let stored = self
             .write_status("pods", updated)
-            .unwrap_or_else(|| pod.clone());
+            .unwrap_or_else(|| std::sync::Arc::new(pod.clone()));
         self.scheduler_event(&stored, WARNING, "FailedScheduling", "Scheduling", &message);
         let ns = pod.str_at(&["metadata", "namespace"]).to_string();
         let name = pod.str_at(&["metadata", "name"]).to_string();

@@ -307,7 +307,7 @@ impl Sim {
             &["metadata", "deletionTimestamp"],
             Value::from(rfc3339(self.now + grace as u64 * 1000)),
         );
-        self.write(info, pod)
+        std::sync::Arc::unwrap_or_clone(self.write(info, pod))
     }
 }
 

@@ -9,6 +9,8 @@ pub mod patch;
 pub(crate) mod store;
 pub mod watch;
 
+use std::sync::Arc;
+
 use ordinal_model::Value;
 
 use crate::clock::rfc3339;
@@ -366,7 +368,7 @@ impl Sim {
         if dry_run {
             return Ok(obj);
         }
-        Ok(self.write(info, obj))
+        Ok(Arc::unwrap_or_clone(self.write(info, obj)))
     }
 
     fn check_capacity(&self, info: &ResourceInfo, name: &str) -> Result<(), ApiError> {
@@ -458,11 +460,11 @@ impl Sim {
             self.erase(info, &ns, &name);
             return Ok(obj);
         }
-        Ok(self.write(info, obj))
+        Ok(Arc::unwrap_or_clone(self.write(info, obj)))
     }
 
     /// Writes a status (or any controller-owned change) without admission.
-    pub(crate) fn write_status(&mut self, resource: &str, obj: Value) -> Option<Value> {
+    pub(crate) fn write_status(&mut self, resource: &str, obj: Value) -> Option<Arc<Value>> {
         let info = resources::by_resource(resource)?;
         let ns = meta_str(&obj, "namespace").to_string();
         let name = meta_str(&obj, "name").to_string();
@@ -475,7 +477,7 @@ impl Sim {
                 .unwrap_or_default(),
         );
         if &candidate == old {
-            return Some(candidate);
+            return Some(Arc::new(candidate));
         }
         Some(self.write(info, candidate))
     }
@@ -541,7 +543,7 @@ impl Sim {
         } else {
             obj.set(&["metadata", "finalizers"], Value::from(finalizers));
         }
-        let stored = self.write(info, obj);
+        let stored = Arc::unwrap_or_clone(self.write(info, obj));
         if !uid.is_empty() {
             self.enqueue(crate::sim::Work::Dependents(uid));
         }
@@ -549,16 +551,17 @@ impl Sim {
     }
 
     /// Stores `obj` with a new resourceVersion, notifies watches and controllers.
-    pub(crate) fn write(&mut self, info: &'static ResourceInfo, mut obj: Value) -> Value {
+    pub(crate) fn write(&mut self, info: &'static ResourceInfo, mut obj: Value) -> Arc<Value> {
         let rv = self.store.bump_version();
         obj.set(
             &["metadata", "resourceVersion"],
             Value::from(rv.to_string()),
         );
-        let old = self.store.put(info.resource, obj.clone());
+        let obj = Arc::new(obj);
+        let old = self.store.put(info.resource, Arc::clone(&obj));
         self.watches
-            .notify(info.resource, old.as_ref(), Some(&obj), self.now);
-        self.react(info.resource, old.as_ref(), Some(&obj));
+            .notify(info.resource, old.as_deref(), Some(&obj), self.now);
+        self.react(info.resource, old.as_deref(), Some(&obj));
         obj
     }
 
@@ -569,7 +572,7 @@ impl Sim {
         ns: &str,
         name: &str,
     ) -> Option<Value> {
-        let mut old = self.store.remove(info.resource, ns, name)?;
+        let mut old = Arc::unwrap_or_clone(self.store.remove(info.resource, ns, name)?);
         let rv = self.store.bump_version();
         old.set(
             &["metadata", "resourceVersion"],

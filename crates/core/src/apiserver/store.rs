@@ -1,8 +1,11 @@
 //! The object store (etcd's role): objects by resource, namespace and name,
 //! the global resourceVersion counter and an owner index (owner uid →
-//! dependents) for controllers and the garbage collector.
+//! dependents) for controllers and the garbage collector. Objects are shared
+//! (`Arc`): a controller holding a pod across its own writes copies a pointer,
+//! not the tree, and every write stores a new object.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use ordinal_model::Value;
 
@@ -15,7 +18,7 @@ pub(crate) type DependentKey = (&'static str, String, String);
 /// All stored objects.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Store {
-    objects: BTreeMap<&'static str, BTreeMap<ObjectKey, Value>>,
+    objects: BTreeMap<&'static str, BTreeMap<ObjectKey, Arc<Value>>>,
     owners: BTreeMap<String, BTreeSet<DependentKey>>,
     resource_version: u64,
 }
@@ -36,6 +39,11 @@ impl Store {
 
     /// The object, if stored.
     pub fn get(&self, resource: &str, ns: &str, name: &str) -> Option<&Value> {
+        self.shared(resource, ns, name).map(Arc::as_ref)
+    }
+
+    /// The object as a shared pointer (cheap to keep across writes).
+    pub fn shared(&self, resource: &str, ns: &str, name: &str) -> Option<&Arc<Value>> {
         self.objects
             .get(resource)?
             .get(&(ns.to_string(), name.to_string()))
@@ -54,9 +62,9 @@ impl Store {
             Some(ns) => Box::new(
                 map.range((ns.to_string(), String::new())..)
                     .take_while(move |((n, _), _)| n == ns)
-                    .map(|(_, v)| v),
+                    .map(|(_, v)| v.as_ref()),
             ),
-            None => Box::new(map.values()),
+            None => Box::new(map.values().map(Arc::as_ref)),
         }
     }
 
@@ -66,7 +74,7 @@ impl Store {
     }
 
     /// Stores `obj`, replacing any previous version; returns the old one.
-    pub fn put(&mut self, resource: &'static str, obj: Value) -> Option<Value> {
+    pub fn put(&mut self, resource: &'static str, obj: Arc<Value>) -> Option<Arc<Value>> {
         let key = (
             obj.str_at(&["metadata", "namespace"]).to_string(),
             obj.str_at(&["metadata", "name"]).to_string(),
@@ -86,7 +94,7 @@ impl Store {
     }
 
     /// Removes an object; returns it.
-    pub fn remove(&mut self, resource: &'static str, ns: &str, name: &str) -> Option<Value> {
+    pub fn remove(&mut self, resource: &'static str, ns: &str, name: &str) -> Option<Arc<Value>> {
         let old = self
             .objects
             .get_mut(resource)?
@@ -131,12 +139,20 @@ impl Store {
 
     /// Dependents of `uid` of one resource, as objects.
     pub fn owned<'a>(&'a self, resource: &'a str, uid: &str) -> Vec<&'a Value> {
+        self.owned_shared(resource, uid)
+            .into_iter()
+            .map(Arc::as_ref)
+            .collect()
+    }
+
+    /// Dependents of `uid` of one resource, as shared pointers.
+    pub fn owned_shared<'a>(&'a self, resource: &'a str, uid: &str) -> Vec<&'a Arc<Value>> {
         self.owners
             .get(uid)
             .into_iter()
             .flatten()
             .filter(|(r, _, _)| *r == resource)
-            .filter_map(|(r, ns, name)| self.get(r, ns, name))
+            .filter_map(|(r, ns, name)| self.shared(r, ns, name))
             .collect()
     }
 }
@@ -161,9 +177,9 @@ mod tests {
     #[test]
     fn namespace_iteration_stays_inside_the_namespace() {
         let mut s = Store::default();
-        s.put("pods", obj("a", "x", None));
-        s.put("pods", obj("b", "y", None));
-        s.put("pods", obj("ab", "z", None));
+        s.put("pods", Arc::new(obj("a", "x", None)));
+        s.put("pods", Arc::new(obj("b", "y", None)));
+        s.put("pods", Arc::new(obj("ab", "z", None)));
         let names: Vec<&str> = s
             .iter("pods", Some("a"))
             .map(|v| v.str_at(&["metadata", "name"]))
@@ -175,11 +191,11 @@ mod tests {
     #[test]
     fn owner_index_follows_updates_and_removal() {
         let mut s = Store::default();
-        s.put("pods", obj("a", "x", Some("u1")));
+        s.put("pods", Arc::new(obj("a", "x", Some("u1"))));
         assert_eq!(s.owned("pods", "u1").len(), 1);
-        s.put("pods", obj("a", "x", None));
+        s.put("pods", Arc::new(obj("a", "x", None)));
         assert!(s.owned("pods", "u1").is_empty());
-        s.put("pods", obj("a", "x", Some("u2")));
+        s.put("pods", Arc::new(obj("a", "x", Some("u2"))));
         s.remove("pods", "a", "x");
         assert!(s.dependents("u2").is_empty());
     }

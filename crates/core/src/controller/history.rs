@@ -6,6 +6,8 @@
 
 use std::collections::BTreeSet;
 
+use std::sync::Arc;
+
 use ordinal_model::Value;
 
 use crate::limits;
@@ -119,6 +121,7 @@ impl Sim {
                 let mut bumped = (*last_equal).clone();
                 bumped.set(&["revision"], Value::Int(next));
                 self.write_status("controllerrevisions", bumped.clone())
+                    .map(Arc::unwrap_or_clone)
                     .ok_or_else(|| "revision vanished".to_string())?
             }
         } else {

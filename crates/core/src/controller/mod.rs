@@ -154,9 +154,9 @@ impl Sim {
 
     fn react_pod(&mut self, old: Option<&Value>, new: Option<&Value>, ns: String, name: String) {
         self.account_pod(old, new);
-        let any = new.or(old).cloned().unwrap_or_default();
+        let Some(any) = new.or(old) else { return };
         let key = (ns.clone(), name.clone());
-        match controller_ref(&any) {
+        match controller_ref(any) {
             Some(owner)
                 if owner.str_at(&["kind"]) == "StatefulSet" && relevant_to_controller(old, new) =>
             {
@@ -207,7 +207,7 @@ impl Sim {
             self.enqueue(Work::Kubelet(ns.clone(), name.clone()));
         }
         if new.is_none() {
-            for claim in claim_names(&any) {
+            for claim in claim_names(any) {
                 self.enqueue(Work::Claim(ns.clone(), claim));
             }
             self.retry_unscheduled(None);

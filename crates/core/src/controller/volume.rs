@@ -108,7 +108,7 @@ impl Sim {
                 }
                 let stored = self
                     .write_status("persistentvolumeclaims", annotated)
-                    .unwrap_or(claim);
+                    .unwrap_or_else(|| std::sync::Arc::new(claim));
                 let msg = format!("Waiting for a volume to be created either by the external provisioner '{provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.");
                 self.record_event(
                     &stored,

@@ -140,7 +140,7 @@ impl Sim {
     /// Syncs one pod on its node (`syncPod`), then reports status.
     pub(crate) fn sync_pod(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
-        let Some(pod) = self.store.get("pods", ns, name).cloned() else {
+        let Some(pod) = self.store.shared("pods", ns, name).cloned() else {
             if let Some(rt) = self.kubelet.pods.remove(&key) {
                 if let Some(ip) = rt.ip {
                     self.kubelet.live_ips.remove(&ip);
@@ -202,7 +202,7 @@ impl Sim {
         let status = self.pod_status(&pod, &rt);
         self.kubelet.pods.insert(key, rt);
         if pod.get("status") != Some(&status) {
-            let mut updated = pod.clone();
+            let mut updated = Value::clone(&pod);
             updated.set(&["status"], status);
             self.write_status("pods", updated);
         }
@@ -250,7 +250,7 @@ impl Sim {
         if rt.ip.is_none() {
             rt.ip = Some(self.allocate_ip(&node));
         }
-        let specs: Vec<Value> = pod.array_at(&["spec", "containers"]).to_vec();
+        let specs = pod.array_at(&["spec", "containers"]);
         let mut wake: Option<(u64, bool)> = None;
         let mut previous_started = true;
         for (i, spec) in specs.iter().enumerate() {
@@ -599,7 +599,7 @@ impl Sim {
             * 1000;
         if rt.stop_deadline.is_none() {
             rt.stop_deadline = Some(now + grace_ms);
-            let specs = pod.array_at(&["spec", "containers"]).to_vec();
+            let specs = pod.array_at(&["spec", "containers"]);
             for (i, spec) in specs.iter().enumerate() {
                 let Some(c) = rt.containers.get(i).cloned() else {
                     continue;

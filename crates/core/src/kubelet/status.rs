@@ -42,7 +42,8 @@ impl Sim {
     /// The status of a pod as its kubelet reports it now.
     pub(crate) fn pod_status(&self, pod: &Value, rt: &PodRuntime) -> Value {
         let now = self.now;
-        let previous = pod.get("status").cloned().unwrap_or_default();
+        let no_status = Value::object();
+        let previous = pod.get("status").unwrap_or(&no_status);
         let old_since = |kind: &str, ok: bool| {
             previous
                 .array_at(&["conditions"])

@@ -4,6 +4,8 @@
 //! `processCondemned` in pkg/controller/statefulset/stateful_set_control.go
 //! (v1.36 with the MaxUnavailableStatefulSet gate off).
 
+use std::sync::Arc;
+
 use ordinal_model::Value;
 
 use super::utils::{self, *};
@@ -13,14 +15,15 @@ use crate::sim::Sim;
 /// One slot of `replicas[]`: a stored pod, or a pod still to create.
 #[derive(Debug, Clone)]
 pub(crate) enum Slot {
-    Existing(Value),
+    Existing(Arc<Value>),
     Missing(Value),
 }
 
 impl Slot {
     fn pod(&self) -> &Value {
         match self {
-            Slot::Existing(p) | Slot::Missing(p) => p,
+            Slot::Existing(p) => p,
+            Slot::Missing(p) => p,
         }
     }
 }
@@ -28,7 +31,12 @@ impl Slot {
 impl Sim {
     /// `updateStatefulSet`: does the work of one sync; returns nothing, the
     /// status is recomputed from the store afterwards.
-    pub(crate) fn update_stateful_set(&mut self, set: &Value, revs: &Revisions, pods: Vec<Value>) {
+    pub(crate) fn update_stateful_set(
+        &mut self,
+        set: &Value,
+        revs: &Revisions,
+        pods: Vec<Arc<Value>>,
+    ) {
         let set_name = set.str_at(&["metadata", "name"]).to_string();
         let start = start_ordinal(set);
         let count = replicas(set);
@@ -43,8 +51,8 @@ impl Sim {
             .is_some();
         let current_replicas = set.i64_at(&["status", "currentReplicas"]).unwrap_or(0);
 
-        let mut slots: Vec<Option<Value>> = vec![None; count as usize];
-        let mut condemned: Vec<Value> = Vec::new();
+        let mut slots: Vec<Option<Arc<Value>>> = vec![None; count as usize];
+        let mut condemned: Vec<Arc<Value>> = Vec::new();
         for pod in pods {
             let Some(ord) = ordinal_of(&set_name, &pod) else {
                 continue;
@@ -81,7 +89,7 @@ impl Sim {
         let first_unhealthy: Option<String> = slots
             .iter()
             .map(Slot::pod)
-            .chain(condemned.iter())
+            .chain(condemned.iter().map(Arc::as_ref))
             .find(|p| !is_healthy(p))
             .map(|p| p.str_at(&["metadata", "name"]).to_string());
 
@@ -90,7 +98,7 @@ impl Sim {
         }
         let monotonic = is_monotonic(set);
         let min_ready = min_ready_ms(set);
-        let mut replicas_now: Vec<Value> = Vec::with_capacity(slots.len());
+        let mut replicas_now: Vec<Arc<Value>> = Vec::with_capacity(slots.len());
         for (i, slot) in slots.into_iter().enumerate() {
             let ord = start + i as i64;
             let (stop, pod) = self.process_replica(set, slot, ord, monotonic, min_ready);
@@ -137,14 +145,14 @@ impl Sim {
         ord: i64,
         monotonic: bool,
         min_ready: u64,
-    ) -> (bool, Option<Value>) {
+    ) -> (bool, Option<Arc<Value>>) {
         let pod = match slot {
             Slot::Missing(pod) => {
                 if self.claim_is_stale(set, ord) {
                     return (true, None);
                 }
                 return match self.create_stateful_pod(set, pod, ord) {
-                    Ok(created) => (monotonic, Some(created)),
+                    Ok(created) => (monotonic, Some(Arc::new(created))),
                     Err(_) => (true, None),
                 };
             }

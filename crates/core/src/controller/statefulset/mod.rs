@@ -8,6 +8,8 @@ pub(crate) mod pod_control;
 pub(crate) mod status;
 pub mod utils;
 
+use std::sync::Arc;
+
 use ordinal_model::labels::Selector;
 use ordinal_model::Value;
 
@@ -18,7 +20,7 @@ use utils::*;
 impl Sim {
     /// The pods this set owns, after adopting matching orphans and releasing
     /// owned pods that no longer match (`ClaimPods`).
-    fn claim_pods(&mut self, set: &Value) -> Vec<Value> {
+    fn claim_pods(&mut self, set: &Value) -> Vec<Arc<Value>> {
         let uid = set.str_at(&["metadata", "uid"]).to_string();
         let ns = set.str_at(&["metadata", "namespace"]).to_string();
         let set_name = set.str_at(&["metadata", "name"]).to_string();
@@ -50,17 +52,17 @@ impl Sim {
             pod.set(&["metadata", "ownerReferences"], Value::from(refs));
             self.write_status("pods", pod);
         }
-        let mut owned: Vec<Value> = Vec::new();
+        let mut owned: Vec<Arc<Value>> = Vec::new();
         let mut release: Vec<Value> = Vec::new();
-        for pod in self.store.owned("pods", &uid) {
+        for pod in self.store.owned_shared("pods", &uid) {
             let controlled = controller_ref(pod).is_some_and(|r| r.str_at(&["uid"]) == uid);
             if !controlled {
                 continue;
             }
             if matches(pod) {
-                owned.push(pod.clone());
+                owned.push(Arc::clone(pod));
             } else {
-                release.push(pod.clone());
+                release.push(Value::clone(pod));
             }
         }
         for mut pod in release {
@@ -81,7 +83,7 @@ impl Sim {
 
     /// Syncs one StatefulSet.
     pub(crate) fn sync_stateful_set(&mut self, ns: &str, name: &str) {
-        let Some(set) = self.store.get("statefulsets", ns, name).cloned() else {
+        let Some(set) = self.store.shared("statefulsets", ns, name).cloned() else {
             return;
         };
         if is_terminating(&set) {
@@ -93,7 +95,7 @@ impl Sim {
             return;
         };
         self.update_stateful_set(&set, &revs, pods);
-        let Some(set) = self.store.get("statefulsets", ns, name).cloned() else {
+        let Some(set) = self.store.shared("statefulsets", ns, name).cloned() else {
             return;
         };
         let uid = set.str_at(&["metadata", "uid"]).to_string();

@@ -310,3 +310,38 @@ fn ordered_ready_waits_for_the_readiness_probe_of_each_pod() {
         "web-0 became ready at 20s"
     );
 }
+
+#[test]
+fn a_deleted_pod_reports_a_terminal_phase_before_it_disappears() {
+    let mut sim = start(container("nginx:1.27", &[("web", 80)]));
+    wait_running(&mut sim);
+    sim.advance(5_000);
+    sim.delete("pods", "default", "p", &Default::default())
+        .expect("deleted");
+    let mut phases: Vec<(String, String)> = Vec::new();
+    for _ in 0..100 {
+        let Ok(p) = sim.get("pods", "default", "p") else {
+            break;
+        };
+        let phase = p.str_at(&["status", "phase"]).to_string();
+        let reason = container_status(&sim, "state")
+            .str_at(&["terminated", "reason"])
+            .to_string();
+        if phases.last() != Some(&(phase.clone(), reason.clone())) {
+            phases.push((phase, reason));
+        }
+        let Some(next) = sim.next_event_at() else {
+            break;
+        };
+        sim.advance(next - sim.now());
+    }
+    assert_eq!(
+        phases,
+        [
+            ("Running".to_string(), String::new()),
+            ("Succeeded".to_string(), "Completed".to_string())
+        ],
+        "Terminating while running, then Succeeded (kubectl: Completed), then gone"
+    );
+    assert!(sim.get("pods", "default", "p").is_err());
+}

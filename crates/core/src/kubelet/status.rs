@@ -75,6 +75,18 @@ impl Sim {
                         true,
                     )
                 }
+                Stage::Stopped { started, at, .. } if *started > 0 && now < *at => {
+                    all_stopped = false;
+                    (
+                        Value::from([(
+                            "running",
+                            Value::from([("startedAt", Value::from(rfc3339(*started)))]),
+                        )]),
+                        false,
+                        true,
+                        true,
+                    )
+                }
                 Stage::Stopped { started, at, code } if *started > 0 => {
                     all_succeeded &= *code == 0;
                     (
@@ -141,7 +153,9 @@ impl Sim {
                     (Value::from([("waiting", waiting)]), false, false, false)
                 }
             };
-            if !matches!(c.stage, Stage::Running { .. } | Stage::Killing { .. }) {
+            let stopping =
+                matches!(c.stage, Stage::Stopped { started, at, .. } if started > 0 && now < at);
+            if !matches!(c.stage, Stage::Running { .. } | Stage::Killing { .. }) && !stopping {
                 all_started &= matches!(c.stage, Stage::Exited { .. });
             }
             if !ready {

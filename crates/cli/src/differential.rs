@@ -5,7 +5,8 @@
 //! The runner's own shell stays in charge of everything else (files, `cat`,
 //! `sleep`, heredocs, pipes, `timeout`), and of the kubectl lines the real
 //! binary cannot run against a frozen clock or without a terminal: watches
-//! (`-w`), `rollout status`, `wait`, `drain` (waits for evictions), `exec`, `logs`, `attach`, `run`,
+//! (`-w`), `rollout status`, `wait`, `drain` (waits for evictions), `cluster-info` (prints the
+//! emulated cluster's address), `exec`, `logs`, `attach`, `run`,
 //! `port-forward`, `edit`, `cp`, `config`, and any line with a pipe,
 //! redirection or `$` expansion. Those lines are emulated, not compared.
 //!
@@ -41,6 +42,7 @@ const EMULATED_SUBCOMMANDS: &[&str] = &[
     "edit",
     "wait",
     "drain",
+    "cluster-info",
     "cp",
     "config",
     "proxy",
@@ -48,6 +50,35 @@ const EMULATED_SUBCOMMANDS: &[&str] = &[
     "completion",
     "plugin",
 ];
+
+/// Flags whose value is the next word (so it is not taken for a subcommand).
+const VALUE_FLAGS: &[&str] = &[
+    "-n",
+    "--namespace",
+    "-l",
+    "--selector",
+    "-o",
+    "--output",
+    "-f",
+    "--filename",
+    "-c",
+    "--container",
+    "--context",
+    "--kubeconfig",
+];
+
+/// Sleeps until just after the wall clock's next second boundary relative to
+/// the simulation's `now_ms`, so that the real kubectl, which reads its own
+/// clock, computes the same whole-second ages as the emulation while the
+/// server shifts timestamps by a whole-second offset pinned for the command.
+fn align_to_second(now_ms: u64) {
+    let phase = (serve::wall_now_ms() as i64 - now_ms as i64).rem_euclid(1000) as u64;
+    let wait = (1000 + ALIGN_SLACK_MS - phase) % 1000;
+    std::thread::sleep(Duration::from_millis(wait));
+}
+
+/// How far past the second boundary a command starts (ms).
+const ALIGN_SLACK_MS: u64 = 5;
 
 /// The header a transcript uses to opt out of the real run.
 pub const SKIP_HEADER: &str = "real-kubectl";
@@ -61,6 +92,8 @@ struct Invocation {
     stdin: Option<String>,
     /// The line was a `delete` that waits: the runner waits after the call.
     waits_for_deletion: bool,
+    /// The output may hold ages (`get`, `describe`, `events`).
+    prints_ages: bool,
 }
 
 /// Decides whether `line` goes to the real kubectl, and with which arguments.
@@ -85,11 +118,15 @@ fn invocation(line: &str) -> Option<Invocation> {
     if program != "kubectl" {
         return None;
     }
-    let positional: Vec<&str> = args
-        .iter()
-        .map(String::as_str)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let mut positional: Vec<&str> = Vec::new();
+    let mut words = args.iter().map(String::as_str);
+    while let Some(word) = words.next() {
+        if VALUE_FLAGS.contains(&word) {
+            words.next();
+        } else if !word.starts_with('-') {
+            positional.push(word);
+        }
+    }
     let sub = positional.first().copied().unwrap_or("");
     let watches = args.iter().any(|a| {
         matches!(a.as_str(), "-w" | "--watch" | "--watch-only")
@@ -108,10 +145,12 @@ fn invocation(line: &str) -> Option<Invocation> {
     if waits_for_deletion {
         args.push("--wait=false".to_string());
     }
+    let prints_ages = matches!(sub, "get" | "describe" | "events" | "top");
     Some(Invocation {
         args,
         stdin,
         waits_for_deletion,
+        prints_ages,
     })
 }
 
@@ -221,7 +260,16 @@ impl RealKubectlShell {
             out.exit_code = 1;
             return out;
         }
-        std::mem::swap(&mut self.session.sim, &mut self.server.lock().sim);
+        let now = self.session.sim.now();
+        if call.prints_ages {
+            align_to_second(now);
+        }
+        let offset = serve::wall_now_ms() as i64 - now as i64;
+        {
+            let mut world = self.server.lock();
+            std::mem::swap(&mut self.session.sim, &mut world.sim);
+            world.pinned_offset = Some(offset - offset.rem_euclid(1000));
+        }
         let result = execute(&self.binary, &self.dir, call);
         std::mem::swap(&mut self.session.sim, &mut self.server.lock().sim);
         match result {
@@ -339,6 +387,14 @@ mod tests {
         let call = invocation("kubectl get pods -o wide").expect("real");
         assert_eq!(call.args, ["get", "pods", "-o", "wide"]);
         assert!(!call.waits_for_deletion);
+        assert!(call.prints_ages);
+    }
+
+    #[test]
+    fn flag_values_are_not_taken_for_the_subcommand() {
+        assert_eq!(invocation("kubectl -n demo exec -it web-0 -- bash"), None);
+        let call = invocation("kubectl -n demo apply -f web.yaml").expect("real");
+        assert!(!call.prints_ages);
     }
 
     #[test]

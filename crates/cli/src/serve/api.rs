@@ -256,6 +256,24 @@ fn body_json(request: &Request) -> Result<Value, ApiError> {
     json::parse(text).map_err(|e| bad_request(e.to_string()))
 }
 
+/// The body of a create or update, refused as the API server's strict
+/// decoding refuses it when the client asks for `fieldValidation=Strict`
+/// (kubectl's default): `StatefulSet in version "v1" cannot be handled as a
+/// StatefulSet: strict decoding error: unknown field "spec.replica"`.
+fn strictly_decoded(target: &Target, request: &Request) -> Result<Value, ApiError> {
+    let obj = body_json(request)?;
+    if request.param("fieldValidation") == Some("Strict") {
+        let kind = target.info.kind;
+        if let Some(problem) = ordinal_model::decode::strict_problem(&obj, kind) {
+            return Err(bad_request(format!(
+                "{kind} in version {:?} cannot be handled as a {kind}: {problem}",
+                target.info.version
+            )));
+        }
+    }
+    Ok(obj)
+}
+
 fn scale_object(sts: &Value, offset_ms: i64) -> Value {
     let meta = outgoing(
         sts.at(&["metadata"]).cloned().unwrap_or_default(),
@@ -392,7 +410,7 @@ fn respond(
             Ok((200, scale_object(&obj, offset_ms)))
         }
         ("POST", None, None) => {
-            let obj = body_json(request)?;
+            let obj = strictly_decoded(target, request)?;
             let created = if request.param("dryRun").is_some() {
                 sim.create_dry_run(resource, ns, obj)?
             } else {
@@ -400,8 +418,29 @@ fn respond(
             };
             Ok((201, outgoing(created, offset_ms)))
         }
+        ("PUT" | "PATCH", Some(name), None) if request.param("dryRun").is_some() => {
+            let live_version = sim
+                .get(resource, ns, name)?
+                .str_at(&["metadata", "resourceVersion"])
+                .to_string();
+            let mut probe = sim.clone();
+            let dry_run = Request {
+                query: request
+                    .query
+                    .iter()
+                    .filter(|(key, _)| key != "dryRun")
+                    .cloned()
+                    .collect(),
+                ..request.clone()
+            };
+            let (code, mut body) = respond(&mut probe, target, &dry_run, offset_ms)?;
+            if code == 200 {
+                body.set(&["metadata", "resourceVersion"], Value::from(live_version));
+            }
+            Ok((code, body))
+        }
         ("PUT", Some(_), None) => {
-            let obj = body_json(request)?;
+            let obj = strictly_decoded(target, request)?;
             Ok((200, outgoing(sim.update(resource, ns, obj)?, offset_ms)))
         }
         ("PATCH", Some(name), None) => {

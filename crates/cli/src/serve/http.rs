@@ -190,13 +190,25 @@ pub fn write_json_warning(
     warning: Option<&str>,
 ) -> std::io::Result<()> {
     let warning = warning.map_or(String::new(), |w| format!("Warning: 299 - \"{w}\"\r\n"));
+    write_body(stream, code, "application/json", &warning, body.as_bytes())
+}
+
+/// Writes a complete response of `content_type`; `extra` holds further
+/// header lines, each ending in CRLF.
+pub fn write_body(
+    stream: &mut TcpStream,
+    code: u16,
+    content_type: &str,
+    extra: &str,
+    body: &[u8],
+) -> std::io::Result<()> {
     let head = format!(
-        "HTTP/1.1 {code} {}\r\nContent-Type: application/json\r\n{warning}Content-Length: {}\r\n\r\n",
+        "HTTP/1.1 {code} {}\r\nContent-Type: {content_type}\r\n{extra}Content-Length: {}\r\n\r\n",
         reason_phrase(code),
         body.len()
     );
     stream.write_all(head.as_bytes())?;
-    stream.write_all(body.as_bytes())?;
+    stream.write_all(body)?;
     stream.flush()
 }
 

@@ -24,7 +24,8 @@ use std::time::Duration;
 use ordinal_core::{Sim, SimConfig};
 use ordinal_model::{decode::decode_manifest, json, Value};
 
-use clock::{wall_now_ms, VirtualClock};
+pub use clock::wall_now_ms;
+use clock::VirtualClock;
 use http::{read_request, write_json, write_json_warning, ReadError, Request};
 
 /// Most connections served at once; further ones get a 429 and are closed.
@@ -46,6 +47,10 @@ pub struct World {
     /// The simulated cluster.
     pub sim: Sim,
     clock: VirtualClock,
+    /// A timestamp offset held for a while instead of the wall clock's: the
+    /// differential runner pins a whole-second offset for each real kubectl
+    /// command, so every answer to it shows the same times.
+    pub pinned_offset: Option<i64>,
 }
 
 impl World {
@@ -53,7 +58,8 @@ impl World {
     /// timestamp offset for this moment (see [`clock`]).
     pub fn tick(&mut self) -> i64 {
         self.clock.catch_up(&mut self.sim);
-        wall_now_ms() as i64 - self.sim.now() as i64
+        self.pinned_offset
+            .unwrap_or_else(|| wall_now_ms() as i64 - self.sim.now() as i64)
     }
 }
 
@@ -71,6 +77,7 @@ impl Server {
             world: Mutex::new(World {
                 sim,
                 clock: VirtualClock::new(speed),
+                pinned_offset: None,
             }),
             connections: AtomicUsize::new(0),
             watches: AtomicUsize::new(0),
@@ -196,6 +203,10 @@ fn connection(server: &Server, stream: TcpStream) {
 /// Answers one request; false when the connection must close.
 fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
     let parts: Vec<&str> = request.path.split('/').filter(|p| !p.is_empty()).collect();
+    if parts == ["openapi", "v2"] {
+        let doc = openapi::v2_document();
+        return http::write_body(stream, 200, openapi::V2_PROTOBUF, "", &doc).is_ok();
+    }
     let (group, version, rest) = match parts.as_slice() {
         ["api", version, rest @ ..] => ("", *version, rest),
         ["apis", group, version, rest @ ..] => (*group, *version, rest),

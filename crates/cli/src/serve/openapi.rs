@@ -82,6 +82,28 @@ pub fn group_version(path: &str) -> Option<Value> {
     ]))
 }
 
+/// The media type of the OpenAPI v2 document kubectl asks for.
+pub const V2_PROTOBUF: &str = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
+/// `/openapi/v2`: a document with no definitions (`openapi_v2.Document`
+/// {1: swagger, 2: info {1: title, 2: version}} in protobuf). kubectl falls
+/// back to it for a group version the v3 index lacks (`apps/v1beta1`); with
+/// no schema for the kind it skips client-side validation and reports the
+/// missing resource mapping, as against a real server.
+pub fn v2_document() -> Vec<u8> {
+    fn string_field(tag: u8, text: &str) -> Vec<u8> {
+        let mut out = vec![tag << 3 | 2, text.len() as u8];
+        out.extend_from_slice(text.as_bytes());
+        out
+    }
+    let info = [string_field(1, "Kubernetes"), string_field(2, "v1.36.3")].concat();
+    let mut doc = string_field(1, "2.0");
+    doc.push(2 << 3 | 2);
+    doc.push(info.len() as u8);
+    doc.extend_from_slice(&info);
+    doc
+}
+
 fn query_parameter(name: &str) -> Value {
     Value::from([
         ("name", Value::from(name)),

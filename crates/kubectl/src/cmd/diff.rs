@@ -170,9 +170,17 @@ pub fn diff(session: &mut Session, args: &[String], stdin: Option<&str>, out: &m
         let name = doc.str_at(&["metadata", "name"]);
         let live_obj = session.sim.object(info.plural, &ns, name);
         let merged_obj = match live_obj {
-            // A dry-run update: the stored object changes, status and resourceVersion do not.
+            // A dry-run update: the stored object changes; status, resourceVersion and
+            // the last-applied annotation do not (diff.go patches with annotate=false).
             Some(live) => scratch.sim.object(info.plural, &ns, name).map(|m| {
                 let mut m = m.clone();
+                let annotation = ["metadata", "annotations", ordinal_model::apply::LAST_APPLIED];
+                match live.at(&annotation) {
+                    Some(kept) => m.set(&annotation, kept.clone()),
+                    None => {
+                        m.remove(&annotation);
+                    }
+                }
                 m.set(
                     &["metadata", "resourceVersion"],
                     Value::from(live.str_at(&["metadata", "resourceVersion"])),
@@ -185,9 +193,10 @@ pub fn diff(session: &mut Session, args: &[String], stdin: Option<&str>, out: &m
                 }
                 m
             }),
-            // A dry-run create: the object as the API server would store it, before any controller.
+            // A dry-run create of the manifest as written (diff.go `Merged`: no
+            // last-applied annotation), as the API server would store it.
             None => {
-                let mut manifest = ordinal_model::apply::with_last_applied(doc);
+                let mut manifest = doc.clone();
                 if info.namespaced {
                     manifest.set(&["metadata", "namespace"], Value::from(ns.as_str()));
                 }

@@ -359,6 +359,13 @@ fn undo(
 ) {
     let name = obj.str_at(&["metadata", "name"]).to_string();
     let ns = obj.str_at(&["metadata", "namespace"]).to_string();
+    // The real kubectl warns before it looks the revision up (seen with v1.36.3).
+    if obj
+        .at(&["metadata", "annotations", super::apply::LAST_APPLIED])
+        .is_some()
+    {
+        out.errln(&format!("Warning: resource {}/{name} was previously managed with 'kubectl apply'. Rolling back will not update the kubectl.kubernetes.io/last-applied-configuration annotation, which may cause unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' with your previous configuration file instead.", info.plural));
+    }
     let revs = revisions(session, obj);
     let to_revision = parsed
         .get("to-revision")
@@ -394,12 +401,6 @@ fn undo(
             kind_slash_name(info, &name)
         ));
         return;
-    }
-    if obj
-        .at(&["metadata", "annotations", super::apply::LAST_APPLIED])
-        .is_some()
-    {
-        out.errln(&format!("Warning: resource {}/{name} was previously managed with 'kubectl apply'. Rolling back will not update the kubectl.kubernetes.io/last-applied-configuration annotation, which may cause unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' with your previous configuration file instead.", info.plural));
     }
     let mut replacement = obj.clone();
     replacement.set(&["spec", "template"], wanted);

@@ -1,5 +1,5 @@
-//! Line matching with placeholders: `{ip}`, `{age}`, `{hash}`, `{uid}`,
-//! `{n}` and `{*}`. A line holding a placeholder is compared with runs of
+//! Line matching with placeholders: `{ip}`, `{age}`, `{time}`, `{hash}`,
+//! `{uid}`, `{n}` and `{*}`. A line holding a placeholder is compared with runs of
 //! spaces collapsed, since its column widths may shift.
 
 /// Longest line the placeholder matcher accepts (it backtracks).
@@ -9,6 +9,7 @@ const MAX_PATTERN_LINE: usize = 4096;
 enum Class {
     Ip,
     Age,
+    Time,
     Hash,
     Uid,
     Number,
@@ -25,6 +26,7 @@ fn placeholder(name: &str) -> Option<Class> {
     Some(match name {
         "ip" => Class::Ip,
         "age" => Class::Age,
+        "time" => Class::Time,
         "hash" => Class::Hash,
         "uid" => Class::Uid,
         "n" => Class::Number,
@@ -84,6 +86,39 @@ fn is_age(s: &str) -> bool {
     (1..=2).contains(&parts)
 }
 
+/// A timestamp as kubectl prints one: RFC 3339 (`2026-01-01T00:00:00Z`,
+/// with an optional fraction) or describe's `Thu, 01 Jan 2026 00:00:00 +0000`.
+fn is_time(s: &str) -> bool {
+    let shape: String = s
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else { c })
+        .collect();
+    if let Some(rest) = shape.strip_prefix("9999-99-99T99:99:99") {
+        let fraction = rest.strip_suffix('Z').unwrap_or("-");
+        return fraction.is_empty()
+            || fraction.len() > 1
+                && fraction
+                    .strip_prefix('.')
+                    .is_some_and(|f| f.bytes().all(|b| b == b'9'));
+    }
+    let mut words = s.split(' ');
+    let day = words.next().unwrap_or("");
+    day.len() == 4
+        && day.ends_with(',')
+        && words
+            .next()
+            .is_some_and(|d| d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()))
+        && words.next().is_some_and(|m| m.len() == 3)
+        && words
+            .next()
+            .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+        && words.next().is_some_and(|t| t.len() == 8)
+        && words
+            .next()
+            .is_some_and(|z| z.len() == 5 && z.starts_with(['+', '-']))
+        && words.next().is_none()
+}
+
 fn is_ip(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() == 4
@@ -97,6 +132,7 @@ fn class_accepts(class: Class, s: &str) -> bool {
         Class::Any => true,
         Class::Ip => is_ip(s),
         Class::Age => is_age(s),
+        Class::Time => is_time(s),
         Class::Number => !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()),
         Class::Hash => {
             !s.is_empty()
@@ -198,5 +234,18 @@ mod tests {
         ));
         assert!(line_matches("{*} created", "statefulset.apps/web created"));
         assert!(!line_matches("{n}", "12a"));
+        assert!(line_matches(
+            "creationTimestamp: \"{time}\"",
+            "creationTimestamp: \"2026-11-23T15:30:09Z\""
+        ));
+        assert!(line_matches(
+            "Event Time: {time}",
+            "Event Time: 2026-11-23T15:29:58.920000Z"
+        ));
+        assert!(line_matches(
+            "CreationTimestamp: {time}",
+            "CreationTimestamp:      Mon, 23 Nov 2026 15:30:08 +0000"
+        ));
+        assert!(!line_matches("at {time}", "at 2026-11-23"));
     }
 }

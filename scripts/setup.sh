@@ -99,4 +99,7 @@ fi
 "$ROOT/node_modules/.bin/wasm-opt" --version | grep -q "version ${BINARYEN_VERSION%%.*}" \
   || die "wasm-opt is not binaryen ${BINARYEN_VERSION%%.*}"
 
+# The real kubectl v1.36.3, the judge every transcript also runs through.
+bash "$ROOT/scripts/install-real-kubectl.sh" >/dev/null || die "installing the real kubectl failed"
+
 log "tools ready in $(( $(date +%s) - T0 ))s"

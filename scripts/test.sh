@@ -39,6 +39,11 @@ transcripts() {
   cargo run -q -p ordinal-cli -- check "${files[@]}"
 }
 
+real_transcripts() {
+  shopt -s nullglob
+  cargo run -q -p ordinal-cli -- check --real-kubectl .tools/real-kubectl/kubectl tests/scenarios/*.txt
+}
+
 e2e() {
   python3 -m http.server "$E2E_PORT" --bind 127.0.0.1 --directory dist >/dev/null 2>&1 &
   local srv=$!
@@ -52,6 +57,7 @@ step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test (native)" cargo test --workspace
 step "transcripts (ordinal check)" transcripts
+step "transcripts through the real kubectl (ordinal check --real-kubectl)" real_transcripts
 step "wasm tests in headless Chromium (web)" cargo test --target wasm32-unknown-unknown -p ordinal-web
 step "wasm-pack test --headless --chrome (core crates)" bash -c '
   for crate in crates/model crates/core crates/kubectl; do

@@ -196,7 +196,10 @@ impl Sim {
             (_, None) => true,
             (None, Some(n)) => !n.str_at(&["spec", "nodeName"]).is_empty(),
             (Some(o), Some(n)) => {
-                o.get("spec") != n.get("spec") || o.get("metadata") != n.get("metadata")
+                o.get("spec") != n.get("spec")
+                    || ["uid", "deletionTimestamp", "deletionGracePeriodSeconds"]
+                        .iter()
+                        .any(|k| o.at(&["metadata", k]) != n.at(&["metadata", k]))
             }
         };
         let bound = old

@@ -14,6 +14,9 @@
 //! the runner's shell advances it, exactly as in the emulated run. The real
 //! `kubectl delete` gets `--wait=false` and the runner then waits for the
 //! deleted objects the way the emulated `delete` does (`cmd::watch::step`).
+//! Each real command sees timestamps shifted by a whole-second offset pinned
+//! for its duration; commands that print ages start just after a wall-clock
+//! second so the binary's own clock gives the emulation's ages.
 //! A transcript opts out with a `#! real-kubectl: skip (reason)` header.
 
 use std::io::Read;
@@ -67,14 +70,17 @@ const VALUE_FLAGS: &[&str] = &[
     "--kubeconfig",
 ];
 
-/// Sleeps until just after the wall clock's next second boundary relative to
-/// the simulation's `now_ms`, so that the real kubectl, which reads its own
-/// clock, computes the same whole-second ages as the emulation while the
-/// server shifts timestamps by a whole-second offset pinned for the command.
-fn align_to_second(now_ms: u64) {
-    let phase = (serve::wall_now_ms() as i64 - now_ms as i64).rem_euclid(1000) as u64;
+/// Sleeps until just after the wall clock's next second boundary and returns
+/// that second (Unix ms). The server then pins the offset that maps the
+/// simulation's current whole second onto it, so the real kubectl, which
+/// reads its own clock a few milliseconds later, computes the whole-second
+/// ages the emulation prints (an age only changes when a second is crossed).
+fn start_of_wall_second() -> u64 {
+    let phase = serve::wall_now_ms() % 1000;
     let wait = (1000 + ALIGN_SLACK_MS - phase) % 1000;
     std::thread::sleep(Duration::from_millis(wait));
+    let wall = serve::wall_now_ms();
+    wall - wall % 1000
 }
 
 /// How far past the second boundary a command starts (ms).
@@ -260,15 +266,18 @@ impl RealKubectlShell {
             out.exit_code = 1;
             return out;
         }
-        let now = self.session.sim.now();
-        if call.prints_ages {
-            align_to_second(now);
-        }
-        let offset = serve::wall_now_ms() as i64 - now as i64;
+        let now = self.session.sim.now() as i64;
+        let offset = if call.prints_ages {
+            let second = start_of_wall_second() as i64;
+            second - (now - now.rem_euclid(1000))
+        } else {
+            let offset = serve::wall_now_ms() as i64 - now;
+            offset - offset.rem_euclid(1000)
+        };
         {
             let mut world = self.server.lock();
             std::mem::swap(&mut self.session.sim, &mut world.sim);
-            world.pinned_offset = Some(offset - offset.rem_euclid(1000));
+            world.pinned_offset = Some(offset);
         }
         let result = execute(&self.binary, &self.dir, call);
         std::mem::swap(&mut self.session.sim, &mut self.server.lock().sim);

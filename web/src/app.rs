@@ -1,4 +1,5 @@
-//! The page: header, controls, pods, events and terminal, with a timer that
+//! The page: header, time bar, editor, StatefulSet controls, cluster view,
+//! inspector, "why is it waiting?", events and terminal, with a timer that
 //! moves virtual time along with real time at the chosen speed. This is the
 //! edge where the page meets the browser: autosave, the html `lang`
 //! attribute and the panic banner's language are kept in step here.
@@ -7,7 +8,9 @@ use gloo_timers::callback::Interval;
 use ordinal_core::config::SimConfig;
 use yew::prelude::*;
 
-use crate::components::{Controls, EventList, PodList, Terminal, TopBar};
+use crate::components::{
+    Cluster, Controls, Editor, EventList, Inspector, Terminal, TimeBar, TopBar, WaitingList,
+};
 use crate::i18n::Key;
 use crate::panic::set_banner_lang;
 use crate::state::{Action, Playground};
@@ -73,15 +76,24 @@ pub fn App() -> Html {
         })
     };
     let lang = state.lang;
+    let on_action = send(&state, |action| action);
     html! {
         <>
             <TopBar {lang} {notice} on_lang={send(&state, Action::SetLang)}
                 on_reset={on_reset} />
+            <TimeBar elapsed_s={state.view.elapsed_s} speed={state.speed} paused={state.paused}
+                snapshots={state.snapshot_times()} on_action={on_action.clone()} {lang} />
             <main>
-                <Controls replicas={state.view.replicas} elapsed_s={state.view.elapsed_s}
-                    speed={state.speed} on_scale={send(&state, Action::Scale)}
-                    on_speed={send(&state, Action::SetSpeed)} {lang} />
-                <PodList pods={state.view.pods.clone()} {lang} />
+                <div class="column">
+                    <Editor {lang} on_apply={send(&state, Action::Apply)}
+                        on_delete={send(&state, Action::DeleteManifest)} />
+                    <Controls view={state.view.clone()} on_action={on_action.clone()} {lang} />
+                </div>
+                <div class="column">
+                    <Cluster view={state.view.clone()} on_action={on_action.clone()} {lang} />
+                    <WaitingList waiting={state.view.waiting.clone()} {lang} />
+                    <Inspector inspection={state.inspection.clone()} {on_action} {lang} />
+                </div>
                 <Terminal lines={state.terminal.clone()} history={state.log.clone()}
                     names={state.view.names.clone()} {lang} on_run={send(&state, Action::Run)} />
                 <EventList events={state.view.events.clone()} {lang} />

@@ -2,6 +2,8 @@
 //! kubectl output is never translated: learners see it as the real kubectl
 //! prints it.
 
+use crate::waiting::Waiting;
+
 /// A language the page can be shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -44,8 +46,6 @@ impl Lang {
 pub enum Key {
     /// Tagline under the title.
     Tagline,
-    /// Controls panel title.
-    StatefulSetTitle,
     /// Prefix of the replica readout.
     Replicas,
     /// aria-label of the − button.
@@ -86,6 +86,106 @@ pub enum Key {
     StorageUnavailable,
     /// Notice after a saved session was restored.
     Restored,
+    /// Editor panel title.
+    Editor,
+    /// Label of the examples menu.
+    Examples,
+    /// First entry of the examples menu.
+    LoadExample,
+    /// aria-label of the YAML text area.
+    Manifest,
+    /// Apply button.
+    Apply,
+    /// aria-label of the Apply button.
+    ApplyLabel,
+    /// Delete button of the editor.
+    DeleteManifest,
+    /// aria-label of the editor's Delete button.
+    DeleteManifestLabel,
+    /// Shown when the manifest has no problems.
+    NoProblems,
+    /// aria-label of the problem list.
+    Problems,
+    /// Prefix of a problem's position.
+    Line,
+    /// Suffix of a problem's position.
+    LineSuffix,
+    /// Label of the StatefulSet chooser.
+    Focus,
+    /// Shown when the focused StatefulSet does not exist.
+    NoStatefulSet,
+    /// Button that sets the replica count.
+    SetReplicas,
+    /// aria-label of the replica count input.
+    SetReplicasLabel,
+    /// Label of the image input.
+    Image,
+    /// Button that updates the image.
+    UpdateImage,
+    /// Label of the partition input.
+    Partition,
+    /// Button that sets the partition.
+    SetPartition,
+    /// Explanation of the partition.
+    PartitionHelp,
+    /// Rollout undo button.
+    Undo,
+    /// Summary of the delete-StatefulSet box.
+    DeleteSet,
+    /// Background cascade choice.
+    CascadeBackground,
+    /// Orphan cascade choice.
+    CascadeOrphan,
+    /// What happens to PVCs.
+    DeleteSetHelp,
+    /// Button that deletes the StatefulSet.
+    DeleteSetConfirm,
+    /// Label of podManagementPolicy.
+    Policy,
+    /// Time controls group label.
+    Time,
+    /// Play button.
+    Play,
+    /// Pause button.
+    Pause,
+    /// Step button.
+    Step,
+    /// Label of the timeline slider.
+    Timeline,
+    /// Cluster view title.
+    Cluster,
+    /// Lane of pods without a node.
+    Unscheduled,
+    /// Delete button on a pod card.
+    DeletePod,
+    /// aria-label prefix of the delete pod button.
+    DeletePodLabel,
+    /// aria-label prefix of inspect buttons.
+    InspectLabel,
+    /// PVC section title.
+    Claims,
+    /// Shown when the set has no claims.
+    NoClaims,
+    /// Claim card: the pod mounting it.
+    UsedBy,
+    /// Claim card without a pod.
+    Unused,
+    /// Headless Service section title.
+    Service,
+    /// Shown when the service does not exist.
+    NoService,
+    /// DNS row of a pod that is not ready.
+    NotInDns,
+    /// Inspector title.
+    Inspector,
+    /// Shown when nothing is inspected.
+    InspectorHint,
+    /// Close button.
+    Close,
+    /// Why-waiting panel title.
+    Waiting,
+    /// Shown when nothing waits.
+    NothingWaits,
     /// Title of the error banner.
     CrashTitle,
     /// Body of the error banner.
@@ -103,8 +203,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             "A StatefulSet playground: a simulated cluster running in your browser.",
             "StatefulSet 演练场：在浏览器中运行的模拟集群。",
         ),
-        Key::StatefulSetTitle => ("StatefulSet web", "StatefulSet web"),
-        Key::Replicas => ("Replicas", "副本数"),
+                Key::Replicas => ("Replicas", "副本数"),
         Key::ScaleDown => ("Scale down by one", "缩容一个副本"),
         Key::ScaleUp => ("Scale up by one", "扩容一个副本"),
         Key::Speed => ("Speed", "速度"),
@@ -136,6 +235,56 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             "Your saved commands were replayed.",
             "已重放你保存的命令。",
         ),
+        Key::Editor => ("Editor", "编辑器"),
+        Key::Examples => ("Examples", "示例"),
+        Key::LoadExample => ("Load an example…", "加载示例…"),
+        Key::Manifest => ("Manifest (YAML)", "清单（YAML）"),
+        Key::Apply => ("Apply", "应用"),
+        Key::ApplyLabel => ("Apply the manifest (kubectl apply -f)", "应用清单（kubectl apply -f）"),
+        Key::DeleteManifest => ("Delete", "删除"),
+        Key::DeleteManifestLabel => ("Delete what the manifest describes (kubectl delete -f)", "删除清单描述的对象（kubectl delete -f）"),
+        Key::NoProblems => ("No problems found.", "未发现问题。"),
+        Key::Problems => ("Problems in the manifest", "清单中的问题"),
+        Key::Line => ("Line ", "第 "),
+        Key::LineSuffix => ("", " 行"),
+        Key::Focus => ("StatefulSet", "StatefulSet"),
+        Key::NoStatefulSet => ("This StatefulSet does not exist (yet). Apply a manifest from the editor.", "此 StatefulSet（尚）不存在。请在编辑器中应用一个清单。"),
+        Key::SetReplicas => ("Set", "设置"),
+        Key::SetReplicasLabel => ("Replica count", "副本数量"),
+        Key::Image => ("Image", "镜像"),
+        Key::UpdateImage => ("Update image", "更新镜像"),
+        Key::Partition => ("Partition", "分区（partition）"),
+        Key::SetPartition => ("Set partition", "设置分区"),
+        Key::PartitionHelp => ("Only pods with an ordinal ≥ partition are updated.", "只有序号 ≥ 分区值的 Pod 会被更新。"),
+        Key::Undo => ("Rollout undo", "回滚（rollout undo）"),
+        Key::DeleteSet => ("Delete StatefulSet…", "删除 StatefulSet…"),
+        Key::CascadeBackground => ("Delete its pods too (--cascade=background)", "同时删除其 Pod（--cascade=background）"),
+        Key::CascadeOrphan => ("Keep its pods running (--cascade=orphan)", "保留其 Pod 继续运行（--cascade=orphan）"),
+        Key::DeleteSetHelp => ("Either way the PersistentVolumeClaims stay, with their data: re-create the StatefulSet and each new pod mounts its old claim again. Delete the claims yourself to free the volumes.", "两种方式都会保留 PersistentVolumeClaim 及其数据：重新创建 StatefulSet 后，每个新 Pod 会再次挂载原来的存储卷声明。要释放卷，需要手动删除这些声明。"),
+        Key::DeleteSetConfirm => ("Delete StatefulSet", "删除 StatefulSet"),
+        Key::Policy => ("Pod management", "Pod 管理策略"),
+        Key::Time => ("Time", "时间"),
+        Key::Play => ("Play", "播放"),
+        Key::Pause => ("Pause", "暂停"),
+        Key::Step => ("Step to next event", "前进到下一个事件"),
+        Key::Timeline => ("Rewind to", "回退到"),
+        Key::Cluster => ("Cluster", "集群"),
+        Key::Unscheduled => ("Not scheduled yet", "尚未调度"),
+        Key::DeletePod => ("Delete", "删除"),
+        Key::DeletePodLabel => ("Delete pod", "删除 Pod"),
+        Key::InspectLabel => ("Inspect", "查看"),
+        Key::Claims => ("PersistentVolumeClaims", "持久卷声明（PVC）"),
+        Key::NoClaims => ("No claims: this StatefulSet has no volumeClaimTemplates.", "没有 PVC：此 StatefulSet 没有 volumeClaimTemplates。"),
+        Key::UsedBy => ("used by", "使用者"),
+        Key::Unused => ("no pod mounts it now", "当前没有 Pod 挂载"),
+        Key::Service => ("Headless Service and DNS", "无头服务与 DNS"),
+        Key::NoService => ("does not exist: pods get no DNS names until it is created", "不存在：在创建之前 Pod 没有 DNS 名称"),
+        Key::NotInDns => ("not ready, not in DNS yet", "未就绪，尚未加入 DNS"),
+        Key::Inspector => ("Inspector", "检查器"),
+        Key::InspectorHint => ("Click a pod, claim or the StatefulSet to see its YAML and describe output.", "点击 Pod、PVC 或 StatefulSet，查看其 YAML 和 describe 输出。"),
+        Key::Close => ("Close", "关闭"),
+        Key::Waiting => ("Why is it waiting?", "为什么在等待？"),
+        Key::NothingWaits => ("Nothing is waiting: every pod is where the spec wants it.", "没有等待：每个 Pod 都已符合期望状态。"),
         Key::CrashTitle => ("Something went wrong", "出错了"),
         Key::CrashBody => (
             "The playground hit an internal error. Reload to continue where you left off, or reset to start fresh.",
@@ -147,6 +296,48 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::Zh => zh,
+    }
+}
+
+/// The "why is it waiting?" sentence for `w`.
+pub fn waiting_text(lang: Lang, w: &Waiting) -> String {
+    match (lang, w) {
+        (Lang::En, Waiting::NotCreated { pod, blocker }) => format!(
+            "{pod} is not created yet: OrderedReady waits for {blocker} to be Running and Ready."
+        ),
+        (Lang::Zh, Waiting::NotCreated { pod, blocker }) => format!(
+            "{pod} 尚未创建：OrderedReady 策略要等 {blocker} 处于 Running 且 Ready 状态。"
+        ),
+        (Lang::En, Waiting::NotDeleted { pod, blocker }) => format!(
+            "{pod} is not deleted yet: scale-down removes one pod at a time, highest ordinal first, and waits for {blocker}."
+        ),
+        (Lang::Zh, Waiting::NotDeleted { pod, blocker }) => format!(
+            "{pod} 尚未删除：缩容从最大序号开始，一次删除一个 Pod，要先等 {blocker}。"
+        ),
+        (Lang::En, Waiting::ClaimPending { pod, claim }) => format!(
+            "{pod} is Pending: its PersistentVolumeClaim {claim} is not Bound yet."
+        ),
+        (Lang::Zh, Waiting::ClaimPending { pod, claim }) => format!(
+            "{pod} 处于 Pending：它的持久卷声明 {claim} 尚未绑定（Bound）。"
+        ),
+        (Lang::En, Waiting::NotReady { pod }) => format!(
+            "{pod} is running but not Ready: its readiness probe has not passed yet."
+        ),
+        (Lang::Zh, Waiting::NotReady { pod }) => {
+            format!("{pod} 正在运行但未就绪：就绪探针尚未通过。")
+        }
+        (Lang::En, Waiting::BelowPartition { pod, partition }) => format!(
+            "{pod} keeps the old revision: the partition is {partition}, so only higher ordinals are updated."
+        ),
+        (Lang::Zh, Waiting::BelowPartition { pod, partition }) => format!(
+            "{pod} 保持旧版本：分区值为 {partition}，只有更高序号的 Pod 会被更新。"
+        ),
+        (Lang::En, Waiting::UpdateWaits { pod, blocker }) => format!(
+            "{pod} is not updated yet: the rolling update goes from the highest ordinal down and waits for {blocker}."
+        ),
+        (Lang::Zh, Waiting::UpdateWaits { pod, blocker }) => format!(
+            "{pod} 尚未更新：滚动更新从最大序号往下进行，要先等 {blocker}。"
+        ),
     }
 }
 
@@ -167,5 +358,18 @@ mod tests {
         assert_eq!(t(Lang::En, Key::Pods), "Pods");
         assert_eq!(t(Lang::Zh, Key::Pods), "Pod 列表");
         assert_eq!(t(Lang::Zh.other(), Key::Reset), "Reset");
+    }
+
+    #[test]
+    fn the_waiting_sentence_names_both_pods_in_either_language() {
+        let w = Waiting::NotCreated {
+            pod: "web-2".into(),
+            blocker: "web-1".into(),
+        };
+        assert_eq!(
+            waiting_text(Lang::En, &w),
+            "web-2 is not created yet: OrderedReady waits for web-1 to be Running and Ready."
+        );
+        assert!(waiting_text(Lang::Zh, &w).starts_with("web-2 尚未创建"));
     }
 }

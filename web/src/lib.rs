@@ -6,10 +6,13 @@
 pub mod app;
 pub mod completion;
 pub mod components;
+pub mod diagnostics;
+pub mod examples;
 pub mod i18n;
 pub mod panic;
-pub mod sample;
 pub mod state;
 pub mod storage;
+pub mod view;
+pub mod waiting;
 
 pub use app::App;

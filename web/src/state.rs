@@ -3,36 +3,38 @@
 //! would type, run through the same emulation as the terminal, so the page
 //! and the terminal can never disagree. Every command is also kept, with the
 //! virtual time it ran at, in a log that replays into a fresh session.
+//! Snapshots of the session taken as time passes let the timeline rewind.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use ordinal_core::config::SimConfig;
-use ordinal_kubectl::printers::{pod_status, table_for, PrintContext};
 use ordinal_kubectl::shell::Session;
-use ordinal_model::Value;
 use yew::Reducible;
 
+use crate::examples::{SAMPLE_FILE, SAMPLE_MANIFEST};
 use crate::i18n::Lang;
-use crate::sample::{SAMPLE_FILE, SAMPLE_MANIFEST};
+use crate::view::{view_of, ClusterView, Focus};
 
-/// Namespace the playground's controls act on.
-pub const NAMESPACE: &str = "default";
-/// StatefulSet the controls act on.
-pub const STATEFULSET: &str = "web";
 /// Longest virtual step one animation tick may take, so a slow frame never
 /// skips over phases a learner should see.
 pub const MAX_TICK_MS: u64 = 2_000;
 /// Terminal lines kept for display.
 pub const MAX_TERMINAL_LINES: usize = 500;
-/// Largest replica count the scale buttons go to.
+/// Largest replica count the scale controls go to.
 pub const MAX_SCALE_REPLICAS: i64 = 20;
 /// Commands kept in the log (history and autosave).
 pub const MAX_LOGGED_COMMANDS: usize = 200;
-/// Longest command line accepted from the terminal, in bytes.
-pub const MAX_COMMAND_BYTES: usize = 4_096;
-/// Events the events panel shows (the newest).
-pub const MAX_SHOWN_EVENTS: usize = 12;
+/// Longest command line accepted, in bytes (an applied manifest is one command).
+pub const MAX_COMMAND_BYTES: usize = 65_536;
+/// Snapshots the timeline keeps (the oldest are dropped).
+pub const MAX_SNAPSHOTS: usize = 60;
+/// Virtual milliseconds between timeline snapshots.
+pub const SNAPSHOT_EVERY_MS: u64 = 5_000;
+/// Ticks between refreshes of the inspector's output.
+pub const INSPECT_EVERY_TICKS: u64 = 10;
+/// Heredoc terminator of applied manifests.
+const HEREDOC_END: &str = "EOF";
 
 /// What a terminal line is, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,65 +65,43 @@ pub struct LoggedCommand {
     pub line: String,
 }
 
-/// One row of the events panel: the default columns of `kubectl get events`.
+/// An object shown in the inspector: its `get -o yaml` and `describe`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventRow {
-    /// The event's name, unique in the namespace.
+pub struct Inspection {
+    /// Resource type as kubectl takes it (`pod`, `pvc`, `statefulset`).
+    pub resource: String,
+    /// Object name.
     pub name: String,
-    /// LAST SEEN.
-    pub last_seen: String,
-    /// TYPE (`Normal` or `Warning`).
-    pub kind: String,
-    /// REASON.
-    pub reason: String,
-    /// OBJECT (`pod/web-0`).
-    pub object: String,
-    /// MESSAGE.
-    pub message: String,
+    /// Each command with its output.
+    pub outputs: Vec<(String, String)>,
 }
 
-/// One pod as the cluster view shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PodCard {
-    /// Pod name, e.g. `web-0`.
-    pub name: String,
-    /// kubectl's READY column, e.g. `1/1`.
-    pub ready: String,
-    /// kubectl's STATUS column, e.g. `ContainerCreating`.
-    pub status: String,
-    /// Pod IP, or empty before one is assigned.
-    pub ip: String,
-    /// Node the pod runs on, or empty before scheduling.
-    pub node: String,
-}
-
-/// What the page renders, derived from the cluster after every action.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ClusterView {
-    /// Virtual seconds since the playground started.
-    pub elapsed_s: u64,
-    /// `spec.replicas` of the StatefulSet, if it exists.
-    pub replicas: Option<i64>,
-    /// The StatefulSet's pods in ordinal order.
-    pub pods: Vec<PodCard>,
-    /// The namespace's newest events, oldest first.
-    pub events: Vec<EventRow>,
-    /// Names of pods, StatefulSets and Services, for tab completion.
-    pub names: Rc<Vec<String>>,
+/// A moment the timeline can rewind to.
+#[derive(Clone)]
+struct Snapshot {
+    at_ms: u64,
+    session: Session,
+    log_len: usize,
 }
 
 /// The reducer state.
 pub struct Playground {
     session: Rc<RefCell<Session>>,
     started_ms: u64,
+    snapshots: Rc<Vec<Snapshot>>,
+    ticks: u64,
     /// Virtual milliseconds per real millisecond.
     pub speed: f64,
+    /// Whether time stands still.
+    pub paused: bool,
     /// What the page shows.
     pub view: Rc<ClusterView>,
     /// The terminal transcript: commands and their output.
     pub terminal: Rc<Vec<TermLine>>,
     /// Every command run since the start, for history and autosave.
     pub log: Rc<Vec<LoggedCommand>>,
+    /// The object the inspector shows.
+    pub inspection: Option<Rc<Inspection>>,
     /// The page's language.
     pub lang: Lang,
 }
@@ -133,8 +113,36 @@ pub enum Action {
     Tick(u64),
     /// Change `spec.replicas` by this much (runs `kubectl scale`).
     Scale(i64),
+    /// Set `spec.replicas` (runs `kubectl scale`).
+    SetReplicas(i64),
+    /// Update the first container's image (runs `kubectl set image`).
+    SetImage(String),
+    /// Set the rolling update's partition (runs `kubectl patch`).
+    SetPartition(i64),
+    /// Delete one pod (runs `kubectl delete pod`).
+    DeletePod(String),
+    /// Delete the StatefulSet, orphaning its pods when true.
+    DeleteSet(bool),
+    /// Roll back to the previous revision (runs `kubectl rollout undo`).
+    Undo,
+    /// Apply a manifest (runs `kubectl apply -f -` with it on stdin).
+    Apply(String),
+    /// Delete what a manifest describes (runs `kubectl delete -f -`).
+    DeleteManifest(String),
+    /// Act on another StatefulSet, given as `namespace/name`.
+    Focus(String),
+    /// Show an object in the inspector: resource type and name.
+    Inspect(String, String),
+    /// Close the inspector.
+    CloseInspector,
     /// Set the playback speed.
     SetSpeed(f64),
+    /// Pause or resume time.
+    TogglePause,
+    /// Pause and move to the next thing the cluster does.
+    Step,
+    /// Go back to the snapshot with this index.
+    Rewind(usize),
     /// Run a command line as if typed in the terminal.
     Run(String),
     /// Show the page in this language.
@@ -147,6 +155,34 @@ impl Default for Playground {
     fn default() -> Self {
         Playground::restore(SimConfig::default(), Lang::default(), &[])
     }
+}
+
+/// `kubectl apply -f -` (or another verb) with `manifest` as a heredoc.
+pub fn with_manifest(command: &str, manifest: &str) -> String {
+    let body = manifest.trim_end_matches('\n');
+    format!("{command} <<{HEREDOC_END}\n{body}\n{HEREDOC_END}")
+}
+
+/// The StatefulSet an `apply` of a heredoc manifest creates, to focus on.
+fn focus_of_command(line: &str) -> Option<Focus> {
+    let (first, body) = line.split_once('\n')?;
+    if !first.starts_with("kubectl apply") {
+        return None;
+    }
+    let body = body.strip_suffix(HEREDOC_END).unwrap_or(body);
+    let decoded = ordinal_model::decode::decode_manifest(body, "-");
+    decoded
+        .objects
+        .iter()
+        .map(|(obj, _)| obj)
+        .find(|obj| obj.str_at(&["kind"]) == "StatefulSet")
+        .map(|sts| {
+            let ns = sts.str_at(&["metadata", "namespace"]);
+            Focus {
+                namespace: if ns.is_empty() { "default" } else { ns }.to_string(),
+                name: sts.str_at(&["metadata", "name"]).to_string(),
+            }
+        })
 }
 
 impl Playground {
@@ -170,12 +206,16 @@ impl Playground {
             &mut terminal,
             &format!("kubectl apply -f {SAMPLE_FILE}"),
         );
+        let mut focus = Focus::default();
         let mut replayed = Vec::new();
         for command in log.iter().take(MAX_LOGGED_COMMANDS) {
             let at = started_ms.saturating_add(command.at_ms);
             let now = session.sim.now();
             if at > now {
                 session.sim.advance(at - now);
+            }
+            if let Some(f) = focus_of_command(&command.line) {
+                focus = f;
             }
             run_logged(
                 &mut session,
@@ -185,16 +225,93 @@ impl Playground {
                 &command.line,
             );
         }
-        let view = Rc::new(view_of(&session, started_ms));
+        let view = Rc::new(view_of(&session.sim, &focus, started_ms));
+        let first = Snapshot {
+            at_ms: session.sim.now() - started_ms,
+            session: session.clone(),
+            log_len: replayed.len(),
+        };
         Playground {
             session: Rc::new(RefCell::new(session)),
             started_ms,
+            snapshots: Rc::new(vec![first]),
+            ticks: 0,
             speed: 1.0,
+            paused: false,
             view,
             terminal: Rc::new(terminal),
             log: Rc::new(replayed),
+            inspection: None,
             lang,
         }
+    }
+
+    /// Virtual seconds (since start) of each snapshot the timeline offers.
+    pub fn snapshot_times(&self) -> Vec<u64> {
+        self.snapshots.iter().map(|s| s.at_ms / 1000).collect()
+    }
+
+    /// The command a control runs, for the focused StatefulSet.
+    fn command_for(&self, action: &Action) -> Option<String> {
+        let focus = &self.view.focus;
+        let (name, ns) = (&focus.name, focus.ns_flag());
+        let set = self.view.set.as_ref();
+        Some(match action {
+            Action::Scale(delta) => {
+                let target = (self.view.replicas? + delta).clamp(0, MAX_SCALE_REPLICAS);
+                format!("kubectl scale statefulset {name} --replicas={target}{ns}")
+            }
+            Action::SetReplicas(n) => {
+                set?;
+                let target = (*n).clamp(0, MAX_SCALE_REPLICAS);
+                format!("kubectl scale statefulset {name} --replicas={target}{ns}")
+            }
+            Action::SetImage(image) => {
+                let image = image.trim();
+                let container = &set?.container;
+                (!image.is_empty() && !image.contains(char::is_whitespace)).then_some(())?;
+                format!("kubectl set image statefulset/{name} {container}={image}{ns}")
+            }
+            Action::SetPartition(p) => {
+                set?;
+                let p = (*p).clamp(0, MAX_SCALE_REPLICAS);
+                format!(
+                    "kubectl patch statefulset {name}{ns} -p '{{\"spec\":{{\"updateStrategy\":{{\"type\":\"RollingUpdate\",\"rollingUpdate\":{{\"partition\":{p}}}}}}}}}'"
+                )
+            }
+            Action::DeletePod(pod) => format!("kubectl delete pod {pod} --wait=false{ns}"),
+            Action::DeleteSet(orphan) => {
+                set?;
+                let cascade = if *orphan { " --cascade=orphan" } else { "" };
+                format!("kubectl delete statefulset {name}{cascade}{ns}")
+            }
+            Action::Undo => format!("kubectl rollout undo statefulset/{name}{ns}"),
+            Action::Apply(text) => with_manifest("kubectl apply -f -", text),
+            Action::DeleteManifest(text) => with_manifest("kubectl delete -f - --wait=false", text),
+            Action::Run(line) => line.trim().to_string(),
+            _ => return None,
+        })
+    }
+}
+
+/// Runs `resource name`'s inspector commands without logging them.
+fn inspect(session: &mut Session, focus: &Focus, resource: &str, name: &str) -> Inspection {
+    let ns = focus.ns_flag();
+    let outputs = [
+        format!("kubectl get {resource} {name}{ns} -o yaml"),
+        format!("kubectl describe {resource} {name}{ns}"),
+    ]
+    .into_iter()
+    .map(|command| {
+        let out = session.run_line(&command);
+        let text: String = out.chunks.iter().map(|(_, c)| c.as_str()).collect();
+        (command, text)
+    })
+    .collect();
+    Inspection {
+        resource: resource.to_string(),
+        name: name.to_string(),
+        outputs,
     }
 }
 
@@ -202,60 +319,162 @@ impl Reducible for Playground {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if let Action::Reset = action {
+            let mut fresh = Playground::restore(SimConfig::default(), self.lang, &[]);
+            fresh.speed = self.speed;
+            return Rc::new(fresh);
+        }
+        if let Action::Rewind(index) = action {
+            return Rc::new(self.rewound(index));
+        }
         let mut speed = self.speed;
+        let mut paused = self.paused;
         let mut lang = self.lang;
+        let mut focus = self.view.focus.clone();
         let mut terminal = Rc::clone(&self.terminal);
         let mut log = Rc::clone(&self.log);
+        let mut snapshots = Rc::clone(&self.snapshots);
+        let mut inspection = self.inspection.clone();
+        let mut refresh_inspector = true;
+        let ticks = self.ticks + u64::from(matches!(action, Action::Tick(_)));
         {
             let mut session = self.session.borrow_mut();
-            let mut run = |session: &mut Session, line: &str| {
-                run_logged(
-                    session,
-                    Rc::make_mut(&mut terminal),
-                    Rc::make_mut(&mut log),
-                    self.started_ms,
-                    line,
-                )
-            };
+            if let Some(line) = self.command_for(&action) {
+                if !line.is_empty() && line.len() <= MAX_COMMAND_BYTES {
+                    if let Some(f) = focus_of_command(&line) {
+                        focus = f;
+                    }
+                    run_logged(
+                        &mut session,
+                        Rc::make_mut(&mut terminal),
+                        Rc::make_mut(&mut log),
+                        self.started_ms,
+                        &line,
+                    );
+                }
+            }
             match action {
                 Action::Tick(real_ms) => {
-                    let virtual_ms = ((real_ms as f64) * self.speed) as u64;
-                    session.sim.advance(virtual_ms.min(MAX_TICK_MS));
+                    refresh_inspector = ticks % INSPECT_EVERY_TICKS == 0;
+                    if !paused {
+                        let virtual_ms = ((real_ms as f64) * self.speed) as u64;
+                        session.sim.advance(virtual_ms.min(MAX_TICK_MS));
+                    }
                 }
+                Action::Step => {
+                    paused = true;
+                    for _ in 0..2 {
+                        let now = session.sim.now();
+                        match session.sim.next_event_at() {
+                            Some(at) if at > now => {
+                                session.sim.advance((at - now).min(MAX_TICK_MS * 30));
+                                break;
+                            }
+                            Some(_) => session.sim.advance(0),
+                            None => break,
+                        }
+                    }
+                }
+                Action::TogglePause => paused = !paused,
                 Action::SetSpeed(s) => speed = s,
                 Action::SetLang(l) => lang = l,
-                Action::Scale(delta) => {
-                    if let Some(current) = self.view.replicas {
-                        let target = (current + delta).clamp(0, MAX_SCALE_REPLICAS);
-                        run(
-                            &mut session,
-                            &format!("kubectl scale statefulset {STATEFULSET} --replicas={target}"),
-                        );
+                Action::Focus(key) => {
+                    if let Some((ns, name)) = key.split_once('/') {
+                        focus = Focus {
+                            namespace: ns.to_string(),
+                            name: name.to_string(),
+                        };
                     }
                 }
-                Action::Run(line) => {
-                    let line = line.trim();
-                    if !line.is_empty() && line.len() <= MAX_COMMAND_BYTES {
-                        run(&mut session, line);
-                    }
+                Action::Inspect(resource, name) => {
+                    inspection = Some(Rc::new(Inspection {
+                        resource,
+                        name,
+                        outputs: Vec::new(),
+                    }));
                 }
-                Action::Reset => {
-                    drop(session);
-                    let mut fresh = Playground::restore(SimConfig::default(), self.lang, &[]);
-                    fresh.speed = self.speed;
-                    return Rc::new(fresh);
-                }
+                Action::CloseInspector => inspection = None,
+                _ => {}
+            }
+            let now_ms = session.sim.now() - self.started_ms;
+            let last_at = snapshots.last().map_or(0, |s| s.at_ms);
+            if now_ms >= last_at + SNAPSHOT_EVERY_MS {
+                let list = Rc::make_mut(&mut snapshots);
+                list.push(Snapshot {
+                    at_ms: now_ms,
+                    session: (*session).clone(),
+                    log_len: log.len(),
+                });
+                let excess = list.len().saturating_sub(MAX_SNAPSHOTS);
+                list.drain(..excess);
+            }
+            if let (Some(current), true) = (&inspection, refresh_inspector) {
+                inspection = Some(Rc::new(inspect(
+                    &mut session,
+                    &focus,
+                    &current.resource,
+                    &current.name,
+                )));
             }
         }
         Rc::new(Playground {
             session: Rc::clone(&self.session),
             started_ms: self.started_ms,
+            snapshots,
+            ticks,
             speed,
-            view: Rc::new(view_of(&self.session.borrow(), self.started_ms)),
+            paused,
+            view: Rc::new(view_of(&self.session.borrow().sim, &focus, self.started_ms)),
             terminal,
             log,
+            inspection,
             lang,
         })
+    }
+}
+
+impl Playground {
+    /// The playground as it was at snapshot `index`, paused; later snapshots
+    /// and commands are forgotten.
+    fn rewound(&self, index: usize) -> Playground {
+        let Some(snapshot) = self.snapshots.get(index) else {
+            return self.clone_state();
+        };
+        let session = snapshot.session.clone();
+        let mut log = (*self.log).clone();
+        log.truncate(snapshot.log_len);
+        let mut snapshots = (*self.snapshots).clone();
+        snapshots.truncate(index + 1);
+        let view = Rc::new(view_of(&session.sim, &self.view.focus, self.started_ms));
+        Playground {
+            session: Rc::new(RefCell::new(session)),
+            started_ms: self.started_ms,
+            snapshots: Rc::new(snapshots),
+            ticks: self.ticks,
+            speed: self.speed,
+            paused: true,
+            view,
+            terminal: Rc::clone(&self.terminal),
+            log: Rc::new(log),
+            inspection: None,
+            lang: self.lang,
+        }
+    }
+
+    fn clone_state(&self) -> Playground {
+        Playground {
+            session: Rc::clone(&self.session),
+            started_ms: self.started_ms,
+            snapshots: Rc::clone(&self.snapshots),
+            ticks: self.ticks,
+            speed: self.speed,
+            paused: self.paused,
+            view: Rc::clone(&self.view),
+            terminal: Rc::clone(&self.terminal),
+            log: Rc::clone(&self.log),
+            inspection: self.inspection.clone(),
+            lang: self.lang,
+        }
     }
 }
 
@@ -296,173 +515,6 @@ fn run_into(session: &mut Session, terminal: &mut Vec<TermLine>, line: &str) {
     terminal.drain(..excess);
 }
 
-fn view_of(session: &Session, started_ms: u64) -> ClusterView {
-    let sim = &session.sim;
-    let ctx = PrintContext { now_ms: sim.now() };
-    let replicas = sim
-        .object("statefulsets", NAMESPACE, STATEFULSET)
-        .and_then(|sts| sts.i64_at(&["spec", "replicas"]));
-    let mut pods: Vec<PodCard> = sim
-        .list_refs("pods", Some(NAMESPACE), "")
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|pod| owned_by_statefulset(pod))
-        .map(|pod| {
-            let (status, ready, _restarts) = pod_status(pod, &ctx);
-            PodCard {
-                name: pod.str_at(&["metadata", "name"]).to_string(),
-                ready,
-                status,
-                ip: pod.str_at(&["status", "podIP"]).to_string(),
-                node: pod.str_at(&["spec", "nodeName"]).to_string(),
-            }
-        })
-        .collect();
-    ordinal_model::order::sort_by_key(&mut pods, |p| ordinal_of(&p.name));
-    let mut names: Vec<String> = ["pods", "statefulsets", "services"]
-        .iter()
-        .flat_map(|resource| {
-            sim.list_refs(resource, Some(NAMESPACE), "")
-                .unwrap_or_default()
-        })
-        .map(|obj| obj.str_at(&["metadata", "name"]).to_string())
-        .collect();
-    ordinal_model::order::sort(&mut names);
-    names.dedup();
-    ClusterView {
-        elapsed_s: sim.now().saturating_sub(started_ms) / 1000,
-        replicas,
-        pods,
-        events: events_of(sim, &ctx),
-        names: Rc::new(names),
-    }
-}
-
-/// The newest events as `kubectl get events` prints them, oldest first.
-fn events_of(sim: &ordinal_core::Sim, ctx: &PrintContext) -> Vec<EventRow> {
-    let mut events = sim
-        .list_refs("events", Some(NAMESPACE), "")
-        .unwrap_or_default();
-    ordinal_model::order::sort_by_key(&mut events, |ev| {
-        let last = ev.str_at(&["lastTimestamp"]);
-        let stamp = if last.is_empty() {
-            ev.str_at(&["eventTime"])
-        } else {
-            last
-        };
-        (
-            stamp.to_string(),
-            ev.str_at(&["metadata", "resourceVersion"])
-                .parse::<u64>()
-                .unwrap_or(0),
-        )
-    });
-    let skip = events.len().saturating_sub(MAX_SHOWN_EVENTS);
-    let table = table_for("Event");
-    let column = |name: &str| table.columns.iter().position(|c| c.name == name);
-    let cells = [
-        column("Last Seen"),
-        column("Type"),
-        column("Reason"),
-        column("Object"),
-        column("Message"),
-    ];
-    events[skip..]
-        .iter()
-        .map(|ev| {
-            let row = (table.row)(ev, ctx);
-            let cell = |i: usize| {
-                cells[i]
-                    .and_then(|c| row.get(c))
-                    .cloned()
-                    .unwrap_or_default()
-            };
-            EventRow {
-                name: ev.str_at(&["metadata", "name"]).to_string(),
-                last_seen: cell(0),
-                kind: cell(1),
-                reason: cell(2),
-                object: cell(3),
-                message: cell(4),
-            }
-        })
-        .collect()
-}
-
-fn owned_by_statefulset(pod: &Value) -> bool {
-    pod.array_at(&["metadata", "ownerReferences"])
-        .iter()
-        .any(|r| r.str_at(&["kind"]) == "StatefulSet" && r.str_at(&["name"]) == STATEFULSET)
-}
-
-fn ordinal_of(name: &str) -> u64 {
-    name.rsplit('-')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(u64::MAX)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(state: Rc<Playground>, line: &str) -> Rc<Playground> {
-        state.reduce(Action::Run(line.to_string()))
-    }
-
-    fn settled(mut state: Rc<Playground>) -> Rc<Playground> {
-        for _ in 0..200 {
-            state = state.reduce(Action::Tick(1_000));
-        }
-        state
-    }
-
-    #[test]
-    fn errors_are_stderr_lines_and_commands_are_logged() {
-        let state = run(Rc::new(Playground::default()), "kubectl get pod nope");
-        let last = state.terminal.last().expect("output");
-        assert_eq!(last.kind, LineKind::Stderr);
-        assert!(last.text.contains("\"nope\" not found"), "{}", last.text);
-        assert_eq!(
-            state.log.last().map(|c| c.line.as_str()),
-            Some("kubectl get pod nope")
-        );
-    }
-
-    #[test]
-    fn replaying_the_log_brings_the_cluster_back() {
-        let state = settled(Rc::new(Playground::default()));
-        let state = settled(state.reduce(Action::Scale(2)));
-        assert_eq!(state.view.pods.len(), 4);
-        let restored = Playground::restore(SimConfig::default(), Lang::Zh, &state.log);
-        assert_eq!(restored.view.replicas, Some(4));
-        assert_eq!(restored.lang, Lang::Zh);
-        let restored = settled(Rc::new(restored));
-        assert_eq!(restored.view.pods, state.view.pods);
-    }
-
-    #[test]
-    fn events_show_the_statefulset_creating_pods_newest_last() {
-        let state = settled(Rc::new(Playground::default()));
-        let events = &state.view.events;
-        assert!(events.len() <= MAX_SHOWN_EVENTS);
-        let creates: Vec<&str> = events
-            .iter()
-            .filter(|e| e.reason == "SuccessfulCreate")
-            .map(|e| e.message.as_str())
-            .collect();
-        assert!(
-            creates.first().is_some_and(|m| m.contains("Pod web-0")),
-            "{events:?}"
-        );
-    }
-
-    #[test]
-    fn reset_forgets_the_log_but_keeps_the_language() {
-        let state = run(Rc::new(Playground::default()), "kubectl get pods")
-            .reduce(Action::SetLang(Lang::Zh))
-            .reduce(Action::Reset);
-        assert!(state.log.is_empty());
-        assert_eq!(state.lang, Lang::Zh);
-    }
-}
+#[path = "state_tests.rs"]
+mod tests;

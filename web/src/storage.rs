@@ -54,12 +54,32 @@ pub fn browser_lang() -> Lang {
         .map_or(Lang::En, |tag| Lang::from_tag(&tag))
 }
 
-/// One `<virtual ms>\t<command>` line per command.
+/// One `<virtual ms>\t<command>` line per command; a command's own line
+/// breaks (an applied manifest) are written as `\n`, backslashes as `\\`.
 pub fn encode(log: &[LoggedCommand]) -> String {
     log.iter()
-        .filter(|c| !c.line.contains('\n'))
-        .map(|c| format!("{}\t{}\n", c.at_ms, c.line))
+        .map(|c| {
+            let line = c.line.replace('\\', "\\\\").replace('\n', "\\n");
+            format!("{}\t{line}\n", c.at_ms)
+        })
         .collect()
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// Reads what [`encode`] wrote, skipping malformed or oversized lines.
@@ -70,7 +90,7 @@ pub fn decode(text: &str) -> Vec<LoggedCommand> {
             (!command.trim().is_empty() && command.len() <= MAX_COMMAND_BYTES).then(|| {
                 Some(LoggedCommand {
                     at_ms: at.parse().ok()?,
-                    line: command.to_string(),
+                    line: unescape(command),
                 })
             })?
         })
@@ -95,6 +115,17 @@ mod tests {
             },
         ];
         assert_eq!(decode(&encode(&log)), log);
+    }
+
+    #[test]
+    fn multi_line_commands_and_backslashes_survive_a_round_trip() {
+        let log = vec![LoggedCommand {
+            at_ms: 3,
+            line: "kubectl apply -f - <<EOF\nkind: A\\n\nEOF".into(),
+        }];
+        let text = encode(&log);
+        assert_eq!(text.lines().count(), 1);
+        assert_eq!(decode(&text), log);
     }
 
     #[test]

@@ -3,12 +3,18 @@
 
 use std::time::Duration;
 
-use ordinal_web::components::PodList;
-use ordinal_web::state::PodCard;
+use std::rc::Rc;
+
+use ordinal_web::components::{Cluster, ClusterProps};
+use ordinal_web::view::{ClaimCard, ClusterView, PodCard, SetSummary};
 use ordinal_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{
+    Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
+    KeyboardEventInit,
+};
+use yew::Callback;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -46,27 +52,49 @@ fn pod_cards(root: &Element) -> Vec<String> {
         .collect()
 }
 
-fn card(name: &str, ready: &str, status: &str) -> PodCard {
+fn card(name: &str, ready: &str, status: &str, node: &str, ip: &str) -> PodCard {
     PodCard {
         name: name.into(),
+        uid: format!("uid-{name}"),
         ready: ready.into(),
         status: status.into(),
-        ip: String::new(),
-        node: String::new(),
+        ip: ip.into(),
+        node: node.into(),
+        dns: format!("{name}.nginx.default.svc.cluster.local"),
+        claims: vec![format!("www-{name}")],
     }
 }
 
 #[wasm_bindgen_test]
-async fn pod_list_renders_one_card_per_pod_in_order() {
+async fn cluster_shows_node_lanes_claims_and_dns_names() {
     let root = mount_point();
-    let pods = vec![
-        card("web-0", "1/1", "Running"),
-        card("web-1", "0/1", "ContainerCreating"),
-    ];
-    yew::Renderer::<PodList>::with_root_and_props(
+    let view = ClusterView {
+        nodes: vec!["kind-worker".into(), "kind-worker2".into()],
+        pods: vec![
+            card("web-0", "1/1", "Running", "kind-worker", "10.244.1.5"),
+            card("web-1", "0/1", "ContainerCreating", "", ""),
+        ],
+        claims: vec![ClaimCard {
+            name: "www-web-0".into(),
+            phase: "Bound".into(),
+            volume: "pvc-1".into(),
+            volume_phase: "Bound".into(),
+            capacity: "1Gi".into(),
+            pod: "web-0".into(),
+        }],
+        set: Some(SetSummary {
+            replicas: 2,
+            service: "nginx".into(),
+            service_exists: true,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    yew::Renderer::<Cluster>::with_root_and_props(
         root.clone(),
-        ordinal_web::components::PodListProps {
-            pods,
+        ClusterProps {
+            view: Rc::new(view),
+            on_action: Callback::noop(),
             lang: Default::default(),
         },
     )
@@ -76,7 +104,24 @@ async fn pod_list_renders_one_card_per_pod_in_order() {
         pod_cards(&root),
         ["web-0:Running", "web-1:ContainerCreating"]
     );
-    assert!(root.inner_html().contains("not scheduled"));
+    let lane = root
+        .query_selector("[data-node=\"kind-worker\"]")
+        .unwrap()
+        .unwrap();
+    assert!(lane.inner_html().contains("web-0"));
+    assert!(!lane.inner_html().contains("web-1"));
+    assert!(root.inner_html().contains("Not scheduled yet"));
+    let claim = text_of(&root, "[data-claim=\"www-web-0\"]");
+    assert!(
+        claim.contains("pvc-1 (Bound)") && claim.contains("used by web-0"),
+        "{claim}"
+    );
+    let dns = text_of(&root, "#dns");
+    assert!(
+        dns.contains("web-0.nginx.default.svc.cluster.local10.244.1.5"),
+        "{dns}"
+    );
+    assert!(dns.contains("not ready, not in DNS yet"), "{dns}");
 }
 
 #[wasm_bindgen_test]
@@ -229,4 +274,114 @@ async fn a_panic_shows_a_banner_offering_reload() {
     let text = banner.text_content().unwrap();
     assert!(text.contains("boom"), "{text}");
     assert_eq!(banner.query_selector_all("button").unwrap().length(), 2);
+}
+
+fn click(root: &Element, selector: &str) {
+    let el: HtmlElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into()
+        .unwrap();
+    el.click();
+}
+
+fn fire(el: &Element, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_marks_a_typo_and_applies_an_example_through_kubectl() {
+    let root = fresh_mount_point();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    assert!(text_of(&root, "#problems").contains("No problems found."));
+    let area: HtmlTextAreaElement = root
+        .query_selector("#manifest")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    area.set_value(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  replica: 3\n",
+    );
+    fire(&area, "input");
+    settle().await;
+    let problem = text_of(&root, "#problems li[data-line=\"6\"]");
+    assert!(
+        problem.contains("unknown field \"spec.replica\""),
+        "{problem}"
+    );
+    assert!(problem.contains("did you mean \"replicas\"?"), "{problem}");
+    assert_eq!(text_of(&root, ".overlay .squiggle"), "replica");
+    assert_eq!(text_of(&root, ".gutter .bad"), "6\n");
+    assert_eq!(area.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let menu: HtmlSelectElement = root
+        .query_selector("#example")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    menu.set_value("web-demo");
+    fire(&menu, "change");
+    settle().await;
+    assert!(area.value().contains("name: web-demo"));
+    click(&root, "#apply");
+    settle().await;
+    let terminal = text_of(&root, "#terminal");
+    assert!(
+        terminal.contains("$ kubectl apply -f - <<EOF\n> # Seed lesson 001"),
+        "{terminal}"
+    );
+    assert!(
+        terminal.contains("statefulset.apps/web-demo created"),
+        "{terminal}"
+    );
+    let focus: HtmlSelectElement = root
+        .query_selector("#focus")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(focus.value(), "demo/web-demo");
+}
+
+#[wasm_bindgen_test]
+async fn pause_stops_the_clock_and_a_pod_card_deletes_its_pod() {
+    let root = fresh_mount_point();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    click(&root, "#speed-fast");
+    for _ in 0..300 {
+        if root
+            .query_selector("[data-pod=\"web-0\"]")
+            .unwrap()
+            .is_some()
+        {
+            break;
+        }
+        settle().await;
+    }
+    click(&root, "[data-pod=\"web-0\"] .card");
+    settle().await;
+    assert!(text_of(&root, "#inspect-output").contains("$ kubectl get pod web-0 -o yaml"));
+    click(&root, "[data-pod=\"web-0\"] .delete");
+    settle().await;
+    assert!(text_of(&root, "#terminal").contains("$ kubectl delete pod web-0 --wait=false"));
+    click(&root, "#play");
+    settle().await;
+    let clock = text_of(&root, ".clock");
+    gloo_timers::future::sleep(Duration::from_millis(300)).await;
+    assert_eq!(text_of(&root, ".clock"), clock);
+    assert_eq!(
+        root.query_selector("#play")
+            .unwrap()
+            .unwrap()
+            .get_attribute("aria-label")
+            .as_deref(),
+        Some("Play")
+    );
 }

@@ -1,63 +1,144 @@
-//! Scale buttons, the replica readout, the virtual clock and playback speed.
+//! The StatefulSet panel: which StatefulSet the controls act on, scale
+//! (− / + / set N), update the image, set the partition, rollout undo and
+//! delete with a cascade choice. Each control becomes a kubectl command in
+//! the reducer; this component only reads inputs and sends actions.
 
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{t, Key, Lang};
-
-/// Speeds offered, with the id of their button.
-const SPEEDS: [(f64, &str, &str); 3] = [
-    (1.0, "speed-1x", "1×"),
-    (5.0, "speed-5x", "5×"),
-    (20.0, "speed-fast", "20×"),
-];
+use crate::state::Action;
+use crate::view::ClusterView;
 
 /// Props of [`Controls`].
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
-    /// `spec.replicas`, if the StatefulSet exists.
-    pub replicas: Option<i64>,
-    /// Virtual seconds since start.
-    pub elapsed_s: u64,
-    /// Current speed.
-    pub speed: f64,
-    /// Called with +1 or -1.
-    pub on_scale: Callback<i64>,
-    /// Called with the chosen speed.
-    pub on_speed: Callback<f64>,
+    /// What the cluster looks like.
+    pub view: Rc<ClusterView>,
+    /// Sends an action to the reducer.
+    pub on_action: Callback<Action>,
     /// Page language.
     #[prop_or_default]
     pub lang: Lang,
+}
+
+fn input_value(node: &NodeRef) -> String {
+    node.cast::<HtmlInputElement>()
+        .map(|i| i.value())
+        .unwrap_or_default()
 }
 
 /// The control panel.
 #[function_component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let lang = props.lang;
-    let replicas = props.replicas.map_or_else(
+    let view = &props.view;
+    let set = view.set.as_ref();
+    let (replicas_in, image_in, partition_in) = (use_node_ref(), use_node_ref(), use_node_ref());
+    let orphan = use_state(|| false);
+    let act = |make: Rc<dyn Fn() -> Option<Action>>| {
+        let cb = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(action) = make() {
+                cb.emit(action);
+            }
+        })
+    };
+    let number = |node: &NodeRef, make: fn(i64) -> Action| {
+        let node = node.clone();
+        act(Rc::new(move || {
+            input_value(&node).trim().parse().ok().map(make)
+        }))
+    };
+    let image = {
+        let node = image_in.clone();
+        act(Rc::new(move || Some(Action::SetImage(input_value(&node)))))
+    };
+    let fixed = |action: Action| act(Rc::new(move || Some(action.clone())));
+    let on_focus = {
+        let cb = props.on_action.clone();
+        Callback::from(move |e: Event| {
+            cb.emit(Action::Focus(
+                e.target_unchecked_into::<HtmlSelectElement>().value(),
+            ))
+        })
+    };
+    let set_orphan = |value: bool| {
+        let orphan = orphan.clone();
+        Callback::from(move |_: Event| orphan.set(value))
+    };
+    let focus_key = format!("{}/{}", view.focus.namespace, view.focus.name);
+    let replicas = view.replicas.map_or_else(
         || format!("{}: –", t(lang, Key::Replicas)),
         |r| format!("{}: {r}", t(lang, Key::Replicas)),
     );
-    let scale = |delta: i64| {
-        let cb = props.on_scale.clone();
-        Callback::from(move |_| cb.emit(delta))
-    };
-    let disabled = props.replicas.is_none();
+    let disabled = set.is_none();
+    let inspect_set = fixed(Action::Inspect(
+        "statefulset".into(),
+        view.focus.name.clone(),
+    ));
     html! {
-        <section class="panel" aria-labelledby="controls-title">
-            <h2 id="controls-title">{ t(lang, Key::StatefulSetTitle) }</h2>
+        <section class="panel controls" aria-labelledby="controls-title">
+            <h2 id="controls-title">{ t(lang, Key::Focus) }</h2>
             <div class="row">
-                <button id="scale-down" aria-label={t(lang, Key::ScaleDown)} onclick={scale(-1)} {disabled}>{ "−" }</button>
+                <select id="focus" onchange={on_focus} aria-label={t(lang, Key::Focus)}>
+                    if !view.statefulsets.contains(&focus_key) {
+                        <option value={focus_key.clone()} selected=true>{ &focus_key }</option>
+                    }
+                    { for view.statefulsets.iter().map(|key| html! {
+                        <option value={key.clone()} selected={*key == focus_key}>{ key }</option>
+                    }) }
+                </select>
+                <button id="inspect-set" class="link" onclick={inspect_set} {disabled}
+                    aria-label={format!("{} statefulset/{}", t(lang, Key::InspectLabel), view.focus.name)}>
+                    { t(lang, Key::InspectLabel) }</button>
+            </div>
+            if let Some(set) = set {
+                <p class="meta">
+                    { format!("{}: {} · serviceName: {} · {}: {}/{}", t(lang, Key::Policy),
+                        if set.policy.is_empty() { "OrderedReady" } else { &set.policy },
+                        set.service, "ready", set.ready, set.replicas) }
+                </p>
+            } else {
+                <p class="empty">{ t(lang, Key::NoStatefulSet) }</p>
+            }
+            <div class="row">
+                <button id="scale-down" aria-label={t(lang, Key::ScaleDown)} onclick={fixed(Action::Scale(-1))} {disabled}>{ "−" }</button>
                 <span id="replicas" aria-live="polite">{ replicas }</span>
-                <button id="scale-up" class="primary" aria-label={t(lang, Key::ScaleUp)} onclick={scale(1)} {disabled}>{ "+" }</button>
+                <button id="scale-up" class="primary" aria-label={t(lang, Key::ScaleUp)} onclick={fixed(Action::Scale(1))} {disabled}>{ "+" }</button>
+                <input id="replicas-input" ref={replicas_in.clone()} type="number" min="0" max="20" class="small"
+                    value={view.replicas.unwrap_or(0).to_string()} aria-label={t(lang, Key::SetReplicasLabel)} />
+                <button id="set-replicas" onclick={number(&replicas_in, Action::SetReplicas)} {disabled}>{ t(lang, Key::SetReplicas) }</button>
             </div>
-            <div class="row" role="group" aria-label={t(lang, Key::Speed)}>
-                <span class="clock" title={t(lang, Key::ClockTitle)}>{ format!("t = {}s", props.elapsed_s) }</span>
-                { for SPEEDS.iter().map(|&(speed, id, label)| {
-                    let cb = props.on_speed.clone();
-                    let pressed = if (props.speed - speed).abs() < f64::EPSILON { "true" } else { "false" };
-                    html! { <button {id} aria-pressed={pressed} onclick={Callback::from(move |_| cb.emit(speed))}>{ label }</button> }
-                }) }
+            <div class="row">
+                <label for="image-input">{ t(lang, Key::Image) }</label>
+                <input id="image-input" ref={image_in} type="text" class="grow" spellcheck="false"
+                    value={set.map(|s| s.image.clone()).unwrap_or_default()} />
+                <button id="update-image" onclick={image} {disabled}>{ t(lang, Key::UpdateImage) }</button>
             </div>
+            <div class="row">
+                <label for="partition-input">{ t(lang, Key::Partition) }</label>
+                <input id="partition-input" ref={partition_in.clone()} type="number" min="0" max="20" class="small"
+                    value={set.map_or(0, |s| s.partition).to_string()} aria-describedby="partition-help" />
+                <button id="set-partition" onclick={number(&partition_in, Action::SetPartition)} {disabled}>{ t(lang, Key::SetPartition) }</button>
+                <button id="undo" onclick={fixed(Action::Undo)} {disabled}>{ t(lang, Key::Undo) }</button>
+            </div>
+            <p id="partition-help" class="hint">{ t(lang, Key::PartitionHelp) }</p>
+            <details class="danger">
+                <summary>{ t(lang, Key::DeleteSet) }</summary>
+                <fieldset>
+                    <legend class="sr-only">{ t(lang, Key::DeleteSet) }</legend>
+                    <label><input type="radio" name="cascade" id="cascade-background" checked={!*orphan}
+                        onchange={set_orphan(false)} />{ t(lang, Key::CascadeBackground) }</label>
+                    <label><input type="radio" name="cascade" id="cascade-orphan" checked={*orphan}
+                        onchange={set_orphan(true)} />{ t(lang, Key::CascadeOrphan) }</label>
+                </fieldset>
+                <p class="hint">{ t(lang, Key::DeleteSetHelp) }</p>
+                <button id="delete-set" class="bad" onclick={fixed(Action::DeleteSet(*orphan))} {disabled}>
+                    { t(lang, Key::DeleteSetConfirm) }</button>
+            </details>
         </section>
     }
 }

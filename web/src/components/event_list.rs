@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::i18n::{t, Key, Lang};
-use crate::state::EventRow;
+use crate::view::EventRow;
 
 /// Props of [`EventList`].
 #[derive(Properties, PartialEq)]

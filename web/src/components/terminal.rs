@@ -52,13 +52,19 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let onkeydown = {
         let draft = draft.clone();
         let cursor = cursor.clone();
-        let history = props.history.clone();
+        // Applied manifests are multi-line; the one-line input recalls typed lines only.
+        let history: Vec<String> = props
+            .history
+            .iter()
+            .filter(|c| !c.line.contains('\n'))
+            .map(|c| c.line.clone())
+            .collect();
         let names = props.names.clone();
         let on_run = props.on_run.clone();
         Callback::from(move |e: KeyboardEvent| {
             let len = history.len();
             let recall = |i: usize| {
-                draft.set(history[i].line.clone());
+                draft.set(history[i].clone());
                 cursor.set(Some(i));
             };
             match e.key().as_str() {
@@ -113,9 +119,15 @@ pub fn Terminal(props: &TerminalProps) -> Html {
 
 fn line(line: &TermLine) -> Html {
     match line.kind {
-        LineKind::Command => html! {
-            <span class="cmd">{ "$ " }{ &line.text }{ "\n" }</span>
-        },
+        LineKind::Command => {
+            let mut rows = line.text.split('\n');
+            let first = rows.next().unwrap_or_default();
+            html! {
+                <span class="cmd">{ "$ " }{ first }{ "\n" }
+                    { for rows.map(|row| html! { <span class="cont">{ "> " }{ row }{ "\n" }</span> }) }
+                </span>
+            }
+        }
         LineKind::Stdout => html! { <span>{ &line.text }{ "\n" }</span> },
         LineKind::Stderr => html! { <span class="err">{ &line.text }{ "\n" }</span> },
     }

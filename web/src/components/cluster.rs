@@ -1,0 +1,153 @@
+//! The cluster view of the focused StatefulSet: one lane per node with its
+//! pods (ordinal, READY, STATUS, IP), the PersistentVolumeClaims linked to
+//! their pods and volumes, and the headless Service's DNS names with each
+//! pod's current IP. A recreated pod has a new uid, so its card and DNS row
+//! are new elements and play the appear animation (unless reduced motion).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::i18n::{t, Key, Lang};
+use crate::state::Action;
+use crate::view::{ClaimCard, ClusterView, PodCard};
+
+/// Props of [`Cluster`].
+#[derive(Properties, PartialEq)]
+pub struct ClusterProps {
+    /// What the cluster looks like.
+    pub view: Rc<ClusterView>,
+    /// Sends an action to the reducer.
+    pub on_action: Callback<Action>,
+    /// Page language.
+    #[prop_or_default]
+    pub lang: Lang,
+}
+
+/// The cluster panel.
+#[function_component]
+pub fn Cluster(props: &ClusterProps) -> Html {
+    let lang = props.lang;
+    let view = &props.view;
+    let mut lanes: Vec<(String, Vec<&PodCard>)> = view
+        .nodes
+        .iter()
+        .map(|node| {
+            let pods = view.pods.iter().filter(|p| &p.node == node).collect();
+            (node.clone(), pods)
+        })
+        .collect();
+    let unscheduled: Vec<&PodCard> = view.pods.iter().filter(|p| p.node.is_empty()).collect();
+    if !unscheduled.is_empty() {
+        lanes.push((t(lang, Key::Unscheduled).to_string(), unscheduled));
+    }
+    let send = |action: Action| {
+        let cb = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
+    };
+    let pod_card = |pod: &PodCard| {
+        let ready = pod
+            .ready
+            .split_once('/')
+            .is_some_and(|(a, b)| a == b && a != "0");
+        let failing = matches!(
+            pod.status.as_str(),
+            "CrashLoopBackOff" | "ErrImagePull" | "ImagePullBackOff" | "Error"
+        );
+        let class = classes!(
+            "pod",
+            ready.then_some("ready"),
+            failing.then_some("failing"),
+            (pod.status == "Terminating").then_some("leaving")
+        );
+        html! {
+            <li key={pod.uid.clone()} {class} data-pod={pod.name.clone()} data-status={pod.status.clone()}>
+                <button class="card" onclick={send(Action::Inspect("pod".into(), pod.name.clone()))}
+                    aria-label={format!("{} pod/{}: {} {}", t(lang, Key::InspectLabel), pod.name, pod.ready, pod.status)}>
+                    <span class="name">{ &pod.name }</span>
+                    <span>{ format!("{}  {}", pod.ready, pod.status) }</span>
+                    <span class="meta ip">{ if pod.ip.is_empty() { t(lang, Key::NoIp) } else { &pod.ip } }</span>
+                </button>
+                <button class="delete" onclick={send(Action::DeletePod(pod.name.clone()))}
+                    aria-label={format!("{} {}", t(lang, Key::DeletePodLabel), pod.name)}
+                    title={format!("kubectl delete pod {}", pod.name)}>{ t(lang, Key::DeletePod) }</button>
+            </li>
+        }
+    };
+    let set = view.set.as_ref();
+    html! {
+        <section class="panel cluster" aria-labelledby="cluster-title">
+            <h2 id="cluster-title">{ t(lang, Key::Cluster) }</h2>
+            <h3 id="pods-title">{ t(lang, Key::Pods) }</h3>
+            if view.pods.is_empty() {
+                <p class="empty">{ t(lang, Key::NoPods) }</p>
+            }
+            <div id="pods" class="lanes">
+                { for lanes.iter().map(|(node, pods)| html! {
+                    <div class="lane" data-node={node.clone()}>
+                        <h4>{ node }</h4>
+                        <ul class="pods">{ for pods.iter().map(|p| pod_card(p)) }</ul>
+                    </div>
+                }) }
+            </div>
+            <h3>{ t(lang, Key::Claims) }</h3>
+            if view.claims.is_empty() {
+                <p class="empty">{ t(lang, Key::NoClaims) }</p>
+            } else {
+                <ul id="claims" class="claims">
+                    { for view.claims.iter().map(|c| claim(c, lang, send(Action::Inspect("pvc".into(), c.name.clone())))) }
+                </ul>
+            }
+            if let Some(set) = set {
+                <h3>{ t(lang, Key::Service) }</h3>
+                <p class="meta">
+                    <code>{ format!("service/{}", set.service) }</code>
+                    { " " }
+                    if set.service_exists { <span>{ "clusterIP: None" }</span> } else { <span class="warn">{ t(lang, Key::NoService) }</span> }
+                </p>
+                if set.service_exists && !view.pods.is_empty() {
+                    <table id="dns" class="dns">
+                        <tbody>
+                            { for view.pods.iter().map(|p| html! {
+                                <tr key={format!("{}{}", p.uid, p.ip)} data-dns={p.dns.clone()}>
+                                    <td><code>{ &p.dns }</code></td>
+                                    <td class="ip">{ if p.ready.starts_with('0') || p.ip.is_empty() {
+                                        t(lang, Key::NotInDns).to_string()
+                                    } else { p.ip.clone() } }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+            }
+        </section>
+    }
+}
+
+fn claim(c: &ClaimCard, lang: Lang, onclick: Callback<MouseEvent>) -> Html {
+    let bound = c.phase == "Bound";
+    let volume = if c.volume.is_empty() {
+        "—".to_string()
+    } else if c.volume_phase.is_empty() {
+        format!("→ {}", c.volume)
+    } else {
+        format!("→ {} ({})", c.volume, c.volume_phase)
+    };
+    let user = if c.pod.is_empty() {
+        t(lang, Key::Unused).to_string()
+    } else {
+        format!("{} {}", t(lang, Key::UsedBy), c.pod)
+    };
+    html! {
+        <li key={c.name.clone()} class={classes!("claim", bound.then_some("ready"))}
+            data-claim={c.name.clone()} data-phase={c.phase.clone()}>
+            <button class="card" {onclick}
+                aria-label={format!("{} pvc/{}: {}", t(lang, Key::InspectLabel), c.name, c.phase)}>
+                <span class="name">{ &c.name }</span>
+                <span>{ format!("{}  {}", c.phase, c.capacity) }</span>
+                <span class="meta">{ volume }</span>
+                <span class="meta">{ user }</span>
+            </button>
+        </li>
+    }
+}

@@ -1,0 +1,227 @@
+//! Tests of the reducer: each control runs the kubectl command a learner
+//! would type, and the view shows what the cluster does.
+
+use super::*;
+use crate::examples::by_id;
+use crate::waiting::Waiting;
+
+fn run(state: Rc<Playground>, line: &str) -> Rc<Playground> {
+    state.reduce(Action::Run(line.to_string()))
+}
+
+fn settled(mut state: Rc<Playground>) -> Rc<Playground> {
+    for _ in 0..200 {
+        state = state.reduce(Action::Tick(1_000));
+    }
+    state
+}
+
+fn names(state: &Playground) -> Vec<String> {
+    state.view.pods.iter().map(|p| p.name.clone()).collect()
+}
+
+fn last_command(state: &Playground) -> &str {
+    state.log.last().map_or("", |c| c.line.as_str())
+}
+
+#[test]
+fn errors_are_stderr_lines_and_commands_are_logged() {
+    let state = run(Rc::new(Playground::default()), "kubectl get pod nope");
+    let last = state.terminal.last().expect("output");
+    assert_eq!(last.kind, LineKind::Stderr);
+    assert!(last.text.contains("\"nope\" not found"), "{}", last.text);
+    assert_eq!(last_command(&state), "kubectl get pod nope");
+}
+
+#[test]
+fn replaying_the_log_brings_the_cluster_back() {
+    let state = settled(Rc::new(Playground::default()));
+    let state = settled(state.reduce(Action::Scale(2)));
+    assert_eq!(state.view.pods.len(), 4);
+    let restored = Playground::restore(SimConfig::default(), Lang::Zh, &state.log);
+    assert_eq!(restored.view.replicas, Some(4));
+    assert_eq!(restored.lang, Lang::Zh);
+    let restored = settled(Rc::new(restored));
+    assert_eq!(restored.view.pods, state.view.pods);
+}
+
+#[test]
+fn events_show_the_statefulset_creating_pods_newest_last() {
+    let state = settled(Rc::new(Playground::default()));
+    let events = &state.view.events;
+    assert!(events.len() <= crate::view::MAX_SHOWN_EVENTS);
+    let creates: Vec<&str> = events
+        .iter()
+        .filter(|e| e.reason == "SuccessfulCreate")
+        .map(|e| e.message.as_str())
+        .collect();
+    assert!(
+        creates.iter().any(|m| m.contains("Pod web-1")),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn reset_forgets_the_log_but_keeps_the_language() {
+    let state = run(Rc::new(Playground::default()), "kubectl get pods")
+        .reduce(Action::SetLang(Lang::Zh))
+        .reduce(Action::Reset);
+    assert!(state.log.is_empty());
+    assert_eq!(state.lang, Lang::Zh);
+}
+
+#[test]
+fn applying_an_example_in_another_namespace_focuses_its_statefulset() {
+    let text = by_id("web-demo").expect("example").text;
+    let state = settled(Rc::new(Playground::default()).reduce(Action::Apply(text.into())));
+    assert!(last_command(&state).starts_with("kubectl apply -f - <<EOF\n"));
+    assert_eq!(state.view.focus.namespace, "demo");
+    assert_eq!(names(&state), ["web-demo-0", "web-demo-1"]);
+    assert_eq!(
+        state.view.pods[0].dns,
+        "web-demo-0.nginx-demo.demo.svc.cluster.local"
+    );
+    let state = state.reduce(Action::Scale(1));
+    assert_eq!(
+        last_command(&state),
+        "kubectl scale statefulset web-demo --replicas=3 -n demo"
+    );
+    let restored = Playground::restore(SimConfig::default(), Lang::En, &state.log);
+    assert_eq!(restored.view.focus.name, "web-demo");
+    let state = state.reduce(Action::DeleteManifest(text.into()));
+    assert!(last_command(&state).starts_with("kubectl delete -f - --wait=false <<EOF\n"));
+    assert!(state
+        .terminal
+        .iter()
+        .any(|l| l.text.starts_with("namespace \"demo\" deleted")));
+}
+
+#[test]
+fn claims_bind_and_survive_a_deleted_pod_which_returns_with_a_new_uid() {
+    let state = settled(Rc::new(Playground::default()));
+    let claims: Vec<(&str, &str, &str)> = state
+        .view
+        .claims
+        .iter()
+        .map(|c| (c.name.as_str(), c.phase.as_str(), c.pod.as_str()))
+        .collect();
+    assert_eq!(
+        claims,
+        [
+            ("www-web-0", "Bound", "web-0"),
+            ("www-web-1", "Bound", "web-1")
+        ]
+    );
+    assert_eq!(state.view.claims[0].volume_phase, "Bound");
+    let uid = state.view.pods[0].uid.clone();
+    let state = state.reduce(Action::DeletePod("web-0".into()));
+    assert_eq!(
+        last_command(&state),
+        "kubectl delete pod web-0 --wait=false"
+    );
+    let state = settled(state);
+    assert_eq!(names(&state), ["web-0", "web-1"]);
+    assert_ne!(state.view.pods[0].uid, uid);
+    assert_eq!(state.view.pods[0].claims, ["www-web-0"]);
+}
+
+#[test]
+fn ordered_ready_explains_which_pod_the_next_one_waits_for() {
+    let state = settled(Rc::new(Playground::default())).reduce(Action::SetReplicas(4));
+    let state = state.reduce(Action::Tick(100));
+    assert!(
+        state.view.waiting.contains(&Waiting::NotCreated {
+            pod: "web-3".into(),
+            blocker: "web-2".into()
+        }),
+        "{:?}",
+        state.view.waiting
+    );
+    let state = settled(state);
+    assert_eq!(state.view.waiting, []);
+}
+
+#[test]
+fn image_partition_and_undo_run_their_kubectl_commands() {
+    let state = settled(Rc::new(Playground::default()).reduce(Action::SetReplicas(3)));
+    let state = state.reduce(Action::SetPartition(2));
+    assert!(
+        last_command(&state).starts_with("kubectl patch statefulset web -p '"),
+        "{}",
+        last_command(&state)
+    );
+    assert_eq!(state.view.set.as_ref().map(|s| s.partition), Some(2));
+    let state = state.reduce(Action::SetImage("nginx:1.25".into()));
+    assert_eq!(
+        last_command(&state),
+        "kubectl set image statefulset/web nginx=nginx:1.25"
+    );
+    let state = settled(state);
+    assert!(state.view.waiting.contains(&Waiting::BelowPartition {
+        pod: "web-1".into(),
+        partition: 2
+    }));
+    let state = state.reduce(Action::Undo);
+    assert_eq!(last_command(&state), "kubectl rollout undo statefulset/web");
+    assert!(
+        state
+            .view
+            .set
+            .as_ref()
+            .is_some_and(|s| s.image.contains("nginx-slim")),
+        "{:?}",
+        state.terminal.last()
+    );
+}
+
+#[test]
+fn deleting_the_statefulset_with_orphan_keeps_pods_and_claims() {
+    let state = settled(Rc::new(Playground::default()));
+    let state = state.reduce(Action::DeleteSet(true));
+    assert_eq!(
+        last_command(&state),
+        "kubectl delete statefulset web --cascade=orphan"
+    );
+    assert_eq!(state.view.set, None);
+    assert_eq!(state.view.claims.len(), 2);
+}
+
+#[test]
+fn rewinding_goes_back_to_a_snapshot_and_forgets_later_commands() {
+    let state = settled(Rc::new(Playground::default()));
+    let scaled_at = state.view.elapsed_s;
+    let state = settled(state.reduce(Action::SetReplicas(3)));
+    assert_eq!(state.view.pods.len(), 3);
+    let times = state.snapshot_times();
+    assert_eq!(times.len(), MAX_SNAPSHOTS);
+    let index = times
+        .iter()
+        .position(|t| *t == scaled_at)
+        .expect("snapshot");
+    let state = state.reduce(Action::Rewind(index));
+    assert!(state.paused);
+    assert_eq!(state.view.pods.len(), 2);
+    assert!(state.log.is_empty());
+    let paused = Rc::clone(&state).reduce(Action::Tick(1_000));
+    assert_eq!(paused.view.elapsed_s, state.view.elapsed_s);
+}
+
+#[test]
+fn step_moves_to_the_next_event_and_pauses() {
+    let state = Rc::new(Playground::default());
+    let start = state.session.borrow().sim.now();
+    let state = state.reduce(Action::Step);
+    assert!(state.paused);
+    assert!(state.session.borrow().sim.now() > start);
+}
+
+#[test]
+fn the_inspector_shows_yaml_and_describe_without_logging() {
+    let state = settled(Rc::new(Playground::default()))
+        .reduce(Action::Inspect("pod".into(), "web-0".into()));
+    let inspection = state.inspection.as_ref().expect("inspection");
+    assert_eq!(inspection.outputs[0].0, "kubectl get pod web-0 -o yaml");
+    assert!(inspection.outputs[0].1.contains("kind: Pod"));
+    assert!(inspection.outputs[1].1.contains("Name:"));
+    assert!(state.log.is_empty());
+}

@@ -1,0 +1,365 @@
+//! What the page shows, read from the simulated cluster after every action:
+//! the focused StatefulSet, its pods lane by node, their claims and volumes,
+//! the headless Service's DNS names, the namespace's events, and why the
+//! controller is waiting. Only reads; the reducer in `state` owns the cluster.
+
+use std::rc::Rc;
+
+use ordinal_core::Sim;
+use ordinal_kubectl::printers::{pod_status, table_for, PrintContext};
+use ordinal_model::Value;
+
+use crate::waiting::{explain, Waiting};
+
+/// Events the events panel shows (the newest).
+pub const MAX_SHOWN_EVENTS: usize = 12;
+/// Most pods, claims or StatefulSets one panel lists.
+pub const MAX_SHOWN_OBJECTS: usize = 100;
+
+/// The StatefulSet the controls act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Focus {
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+}
+
+impl Default for Focus {
+    fn default() -> Self {
+        Focus {
+            namespace: "default".into(),
+            name: "web".into(),
+        }
+    }
+}
+
+impl Focus {
+    /// ` -n NS` for commands outside the default namespace, as a learner would type.
+    pub fn ns_flag(&self) -> String {
+        if self.namespace == "default" {
+            String::new()
+        } else {
+            format!(" -n {}", self.namespace)
+        }
+    }
+}
+
+/// One row of the events panel: the default columns of `kubectl get events`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    /// The event's name, unique in the namespace.
+    pub name: String,
+    /// LAST SEEN.
+    pub last_seen: String,
+    /// TYPE (`Normal` or `Warning`).
+    pub kind: String,
+    /// REASON.
+    pub reason: String,
+    /// OBJECT (`pod/web-0`).
+    pub object: String,
+    /// MESSAGE.
+    pub message: String,
+}
+
+/// One pod as the cluster view shows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PodCard {
+    /// Pod name, e.g. `web-0`.
+    pub name: String,
+    /// The pod's uid: a recreated pod keeps its name but not its uid.
+    pub uid: String,
+    /// kubectl's READY column, e.g. `1/1`.
+    pub ready: String,
+    /// kubectl's STATUS column, e.g. `ContainerCreating`.
+    pub status: String,
+    /// Pod IP, or empty before one is assigned.
+    pub ip: String,
+    /// Node the pod runs on, or empty before scheduling.
+    pub node: String,
+    /// The pod's stable DNS name through the headless Service, if it names one.
+    pub dns: String,
+    /// Names of the claims the pod mounts.
+    pub claims: Vec<String>,
+}
+
+/// One PersistentVolumeClaim of the focused StatefulSet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimCard {
+    /// Claim name, e.g. `www-web-0`.
+    pub name: String,
+    /// `Pending`, `Bound` or `Lost`.
+    pub phase: String,
+    /// Bound volume name, or empty.
+    pub volume: String,
+    /// The volume's phase (`Bound`, `Released`), or empty.
+    pub volume_phase: String,
+    /// Requested or bound capacity.
+    pub capacity: String,
+    /// The pod (by name) that mounts it, if that pod exists.
+    pub pod: String,
+}
+
+/// The focused StatefulSet's spec and status in brief.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SetSummary {
+    /// `spec.replicas`.
+    pub replicas: i64,
+    /// `status.readyReplicas`.
+    pub ready: i64,
+    /// The first container's name (what `kubectl set image` names).
+    pub container: String,
+    /// The first container's image.
+    pub image: String,
+    /// `spec.updateStrategy.rollingUpdate.partition`.
+    pub partition: i64,
+    /// `spec.podManagementPolicy`.
+    pub policy: String,
+    /// `spec.serviceName`.
+    pub service: String,
+    /// Whether that Service exists.
+    pub service_exists: bool,
+}
+
+/// What the page renders.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClusterView {
+    /// Virtual seconds since the playground started.
+    pub elapsed_s: u64,
+    /// The StatefulSet the controls act on.
+    pub focus: Focus,
+    /// Every StatefulSet as `namespace/name`.
+    pub statefulsets: Vec<String>,
+    /// The focused StatefulSet, if it exists.
+    pub set: Option<SetSummary>,
+    /// `spec.replicas` of the focused StatefulSet, if it exists.
+    pub replicas: Option<i64>,
+    /// Its pods in ordinal order.
+    pub pods: Vec<PodCard>,
+    /// The cluster's nodes, for the lanes.
+    pub nodes: Vec<String>,
+    /// Its claims in name order.
+    pub claims: Vec<ClaimCard>,
+    /// Why the controller is waiting, per pod.
+    pub waiting: Vec<Waiting>,
+    /// The namespace's newest events, oldest first.
+    pub events: Vec<EventRow>,
+    /// Names of pods, StatefulSets and Services, for tab completion.
+    pub names: Rc<Vec<String>>,
+}
+
+fn name_of(obj: &Value) -> &str {
+    obj.str_at(&["metadata", "name"])
+}
+
+/// The view of `sim` for `focus`, `started_ms` being the playground's start.
+pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
+    let ns = focus.namespace.as_str();
+    let ctx = PrintContext { now_ms: sim.now() };
+    let sts = sim.object("statefulsets", ns, &focus.name);
+    let list = |resource: &str| sim.list_refs(resource, Some(ns), "").unwrap_or_default();
+    let owned: Vec<&Value> = list("pods")
+        .into_iter()
+        .filter(|pod| owned_by(pod, &focus.name))
+        .take(MAX_SHOWN_OBJECTS)
+        .collect();
+    let set = sts.map(|sts| summary(sim, sts, ns));
+    let service = set.as_ref().map_or("", |s| s.service.as_str());
+    // Claims are named <template>-<set>-<ordinal>; matching the name keeps
+    // them on screen after the StatefulSet is deleted, as they stay in the cluster.
+    let infix = format!("-{}-", focus.name);
+    let all_claims = list("persistentvolumeclaims");
+    let claims_of_set: Vec<&Value> = all_claims
+        .iter()
+        .copied()
+        .filter(|c| {
+            name_of(c)
+                .rsplit_once(infix.as_str())
+                .is_some_and(|(template, ordinal)| {
+                    !template.is_empty() && ordinal.parse::<u64>().is_ok()
+                })
+        })
+        .take(MAX_SHOWN_OBJECTS)
+        .collect();
+    let mut pods: Vec<PodCard> = owned
+        .iter()
+        .map(|pod| {
+            let (status, ready, _restarts) = pod_status(pod, &ctx);
+            let name = name_of(pod).to_string();
+            PodCard {
+                dns: if service.is_empty() {
+                    String::new()
+                } else {
+                    format!("{name}.{service}.{ns}.svc.cluster.local")
+                },
+                claims: pod
+                    .array_at(&["spec", "volumes"])
+                    .iter()
+                    .map(|v| {
+                        v.str_at(&["persistentVolumeClaim", "claimName"])
+                            .to_string()
+                    })
+                    .filter(|c| !c.is_empty())
+                    .collect(),
+                name,
+                uid: pod.str_at(&["metadata", "uid"]).to_string(),
+                ready,
+                status,
+                ip: pod.str_at(&["status", "podIP"]).to_string(),
+                node: pod.str_at(&["spec", "nodeName"]).to_string(),
+            }
+        })
+        .collect();
+    ordinal_model::order::sort_by_key(&mut pods, |p| ordinal_of(&p.name));
+    let claims = claims_of_set
+        .iter()
+        .map(|c| claim_card(sim, c, &pods))
+        .collect();
+    let mut statefulsets: Vec<String> = sim
+        .list_refs("statefulsets", None, "")
+        .unwrap_or_default()
+        .into_iter()
+        .take(MAX_SHOWN_OBJECTS)
+        .map(|s| format!("{}/{}", s.str_at(&["metadata", "namespace"]), name_of(s)))
+        .collect();
+    ordinal_model::order::sort(&mut statefulsets);
+    let mut names: Vec<String> = ["pods", "statefulsets", "services", "persistentvolumeclaims"]
+        .iter()
+        .flat_map(|resource| list(resource))
+        .map(|obj| name_of(obj).to_string())
+        .collect();
+    ordinal_model::order::sort(&mut names);
+    names.dedup();
+    ClusterView {
+        elapsed_s: sim.now().saturating_sub(started_ms) / 1000,
+        focus: focus.clone(),
+        statefulsets,
+        replicas: set.as_ref().map(|s| s.replicas),
+        set,
+        pods,
+        nodes: sim
+            .list_refs("nodes", None, "")
+            .unwrap_or_default()
+            .into_iter()
+            .map(|n| name_of(n).to_string())
+            .collect(),
+        claims,
+        waiting: sts.map_or_else(Vec::new, |s| explain(s, &owned, &claims_of_set)),
+        events: events_of(sim, ns, &ctx),
+        names: Rc::new(names),
+    }
+}
+
+fn summary(sim: &Sim, sts: &Value, ns: &str) -> SetSummary {
+    let service = sts.str_at(&["spec", "serviceName"]).to_string();
+    SetSummary {
+        replicas: sts.i64_at(&["spec", "replicas"]).unwrap_or(1),
+        ready: sts.i64_at(&["status", "readyReplicas"]).unwrap_or(0),
+        container: first_container(sts, "name"),
+        image: first_container(sts, "image"),
+        partition: sts
+            .i64_at(&["spec", "updateStrategy", "rollingUpdate", "partition"])
+            .unwrap_or(0),
+        policy: sts.str_at(&["spec", "podManagementPolicy"]).to_string(),
+        service_exists: sim.object("services", ns, &service).is_some(),
+        service,
+    }
+}
+
+fn first_container(sts: &Value, field: &str) -> String {
+    sts.array_at(&["spec", "template", "spec", "containers"])
+        .first()
+        .map(|c| c.str_at(&[field]).to_string())
+        .unwrap_or_default()
+}
+
+fn claim_card(sim: &Sim, claim: &Value, pods: &[PodCard]) -> ClaimCard {
+    let name = name_of(claim);
+    let volume = claim.str_at(&["spec", "volumeName"]);
+    let capacity = claim.str_at(&["status", "capacity", "storage"]);
+    let requested = claim.str_at(&["spec", "resources", "requests", "storage"]);
+    ClaimCard {
+        name: name.to_string(),
+        phase: claim.str_at(&["status", "phase"]).to_string(),
+        volume: volume.to_string(),
+        volume_phase: sim
+            .object("persistentvolumes", "", volume)
+            .map(|pv| pv.str_at(&["status", "phase"]).to_string())
+            .unwrap_or_default(),
+        capacity: if capacity.is_empty() {
+            requested
+        } else {
+            capacity
+        }
+        .to_string(),
+        pod: pods
+            .iter()
+            .find(|p| p.claims.iter().any(|c| c == name))
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// The newest events as `kubectl get events` prints them, oldest first.
+fn events_of(sim: &Sim, ns: &str, ctx: &PrintContext) -> Vec<EventRow> {
+    let mut events = sim.list_refs("events", Some(ns), "").unwrap_or_default();
+    ordinal_model::order::sort_by_key(&mut events, |ev| {
+        let last = ev.str_at(&["lastTimestamp"]);
+        let stamp = if last.is_empty() {
+            ev.str_at(&["eventTime"])
+        } else {
+            last
+        };
+        (
+            stamp.to_string(),
+            ev.str_at(&["metadata", "resourceVersion"])
+                .parse::<u64>()
+                .unwrap_or(0),
+        )
+    });
+    let skip = events.len().saturating_sub(MAX_SHOWN_EVENTS);
+    let table = table_for("Event");
+    let column = |name: &str| table.columns.iter().position(|c| c.name == name);
+    let cells = [
+        column("Last Seen"),
+        column("Type"),
+        column("Reason"),
+        column("Object"),
+        column("Message"),
+    ];
+    events[skip..]
+        .iter()
+        .map(|ev| {
+            let row = (table.row)(ev, ctx);
+            let cell = |i: usize| {
+                cells[i]
+                    .and_then(|c| row.get(c))
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            EventRow {
+                name: name_of(ev).to_string(),
+                last_seen: cell(0),
+                kind: cell(1),
+                reason: cell(2),
+                object: cell(3),
+                message: cell(4),
+            }
+        })
+        .collect()
+}
+
+/// Whether `pod` is owned by the StatefulSet `name`.
+pub fn owned_by(pod: &Value, name: &str) -> bool {
+    pod.array_at(&["metadata", "ownerReferences"])
+        .iter()
+        .any(|r| r.str_at(&["kind"]) == "StatefulSet" && r.str_at(&["name"]) == name)
+}
+
+/// The ordinal at the end of a pod name (`web-3` → 3).
+pub fn ordinal_of(name: &str) -> u64 {
+    name.rsplit('-')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u64::MAX)
+}

@@ -12,6 +12,7 @@ mod discovery;
 mod http;
 mod openapi;
 mod protobuf;
+mod reviews;
 mod watch;
 
 use std::io::{BufReader, Write};
@@ -223,6 +224,11 @@ fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
             return write_json(stream, code, &json::to_compact(&body)).is_ok();
         }
     };
+    if let ("POST", [resource]) = (request.method.as_str(), rest) {
+        if let Some(review) = reviews::answer(group, version, resource) {
+            return write_json(stream, 201, &json::to_compact(&review)).is_ok();
+        }
+    }
     if rest.is_empty() {
         let (code, body) = match discovery::resource_list(group, version) {
             Some(list) if request.method == "GET" => (200, list),

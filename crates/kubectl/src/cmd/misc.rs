@@ -452,13 +452,19 @@ pub fn config(args: &[String], out: &mut CommandOutput) {
     }
 }
 
+/// The user a kind cluster's kubeconfig authenticates as.
+pub const ADMIN_USER: &str = "kubernetes-admin";
+/// That user's groups, as `kubectl auth whoami` lists them.
+pub const ADMIN_GROUPS: &[&str] = &["kubeadm:cluster-admins", "system:authenticated"];
+
 /// `kubectl auth can-i ...` / `auth whoami` as the cluster admin kind configures.
 pub fn auth(args: &[String], out: &mut CommandOutput) {
     match args.first().map(String::as_str) {
         Some("can-i") => out.outln("yes"),
-        Some("whoami") => out.out(&crate::tabwriter::format_table(
-            "ATTRIBUTE\tVALUE\nUsername\tkubernetes-admin\nGroups\t[kubeadm:cluster-admins system:authenticated]\n",
-        )),
+        Some("whoami") => out.out(&crate::tabwriter::format_table(&format!(
+            "ATTRIBUTE\tVALUE\nUsername\t{ADMIN_USER}\nGroups\t[{}]\n",
+            ADMIN_GROUPS.join(" ")
+        ))),
         _ => client_error("a subcommand is required: can-i or whoami", out),
     }
 }

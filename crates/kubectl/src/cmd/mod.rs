@@ -17,6 +17,7 @@ pub mod flags;
 mod generate;
 mod get;
 mod misc;
+pub use misc::{ADMIN_GROUPS, ADMIN_USER};
 mod node;
 mod output;
 mod rollout;

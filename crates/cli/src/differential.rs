@@ -177,7 +177,7 @@ fn deleted_object(line: &str, namespace: &str) -> Option<(&'static str, String, 
         None if info.namespaced => namespace.to_string(),
         None => String::new(),
     };
-    Some((info.resource, ns, name.to_string()))
+    Some((info.plural, ns, name.to_string()))
 }
 
 /// The namespace a kubectl argument list works in.

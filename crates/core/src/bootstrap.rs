@@ -306,7 +306,7 @@ impl Sim {
             ),
         ));
         for (resource, ns, obj) in objects {
-            if let Some(info) = resources::by_resource(resource) {
+            if let Some(info) = resources::by_plural(resource) {
                 let _ = sim.create_object(info, ns, obj, false);
             }
             sim.settle();

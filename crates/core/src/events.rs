@@ -127,7 +127,7 @@ impl Sim {
     /// `count`; the events.k8s.io one writes `series` on the first repeat and
     /// then only every [`SERIES_REFRESH_MS`].
     fn repeat_event(&mut self, ns: String, name: String, existing: Value, recorder: Recorder<'_>) {
-        let info = resources::by_resource("events").expect("events are served");
+        let info = resources::by_plural("events").expect("events are served");
         let mut ev = existing;
         match recorder {
             Recorder::Legacy(_) => {
@@ -264,7 +264,7 @@ impl Sim {
                 ev.set(&["source"], Value::object());
             }
         }
-        let info = resources::by_resource("events").expect("events are served");
+        let info = resources::by_plural("events").expect("events are served");
         self.write(info, ev);
         self.events
             .by_key
@@ -296,7 +296,7 @@ impl Sim {
         if let Some(agg) = self.events.by_name.remove(&key) {
             self.events.by_key.remove(&agg);
         }
-        let info = resources::by_resource("events").expect("events are served");
+        let info = resources::by_plural("events").expect("events are served");
         self.erase(info, ns, name);
     }
 

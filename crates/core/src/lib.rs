@@ -31,7 +31,8 @@ pub mod error;
 pub mod events;
 pub mod kubelet;
 pub mod limits;
-pub mod resources;
+/// The resource types the API layer serves (the model's registry).
+pub use ordinal_model::kinds as resources;
 pub mod rng;
 pub mod scheduler;
 pub mod sim;

@@ -40,13 +40,15 @@ pub fn with_last_applied(manifest: &Value) -> Value {
     out
 }
 
-/// The patch merge key of the list at `path` (indices removed), if any.
-fn merge_key(kind: &str, path: &str) -> Option<&'static str> {
+/// The patch merge key of the list at `path` (indices removed) in an object
+/// of `kind`, if any (the `patchMergeKey` tags of the API types).
+pub fn merge_key(kind: &str, path: &str) -> Option<&'static str> {
     let last = path.rsplit('.').next().unwrap_or(path);
     match last {
         "containers" | "initContainers" | "ephemeralContainers" => Some("name"),
         "volumes" | "env" | "imagePullSecrets" => Some("name"),
         "volumeMounts" => Some("mountPath"),
+        "volumeDevices" => Some("devicePath"),
         "ownerReferences" => Some("uid"),
         "ports" if kind == "Service" && path == "spec.ports" => Some("port"),
         "ports" => Some("containerPort"),

@@ -20,6 +20,8 @@ pub struct ResourceInfo {
     pub short_names: &'static [&'static str],
     /// False for cluster-scoped kinds (Namespace, Node, PV, StorageClass).
     pub namespaced: bool,
+    /// Has a status subresource: writes to the main resource keep the stored status.
+    pub has_status: bool,
 }
 
 impl ResourceInfo {
@@ -41,6 +43,15 @@ impl ResourceInfo {
         }
     }
 
+    /// `StatefulSet.apps`, or `Pod` (the kind named in Invalid messages).
+    pub fn qualified_kind(&self) -> String {
+        if self.group.is_empty() {
+            self.kind.to_string()
+        } else {
+            format!("{}.{}", self.kind, self.group)
+        }
+    }
+
     /// `statefulset.apps`, or `pod` (used in `statefulset.apps/db created`).
     pub fn qualified_singular(&self) -> String {
         if self.group.is_empty() {
@@ -58,6 +69,7 @@ const fn info(
     singular: &'static str,
     short_names: &'static [&'static str],
     namespaced: bool,
+    has_status: bool,
 ) -> ResourceInfo {
     ResourceInfo {
         kind,
@@ -67,54 +79,32 @@ const fn info(
         singular,
         short_names,
         namespaced,
+        has_status,
     }
 }
 
 /// Every resource type Ordinal serves.
 pub const RESOURCES: &[ResourceInfo] = &[
-    info("Namespace", "", "namespaces", "namespace", &["ns"], false),
-    info("Pod", "", "pods", "pod", &["po"], true),
-    info("Service", "", "services", "service", &["svc"], true),
-    info("Endpoints", "", "endpoints", "endpoints", &["ep"], true),
     info(
-        "EndpointSlice",
-        "discovery.k8s.io",
-        "endpointslices",
-        "endpointslice",
-        &[],
+        "Namespace",
+        "",
+        "namespaces",
+        "namespace",
+        &["ns"],
+        false,
         true,
     ),
+    info("Node", "", "nodes", "node", &["no"], false, true),
+    info("Pod", "", "pods", "pod", &["po"], true, true),
+    info("Service", "", "services", "service", &["svc"], true, true),
     info(
-        "StatefulSet",
-        "apps",
-        "statefulsets",
-        "statefulset",
-        &["sts"],
+        "Endpoints",
+        "",
+        "endpoints",
+        "endpoints",
+        &["ep"],
         true,
-    ),
-    info(
-        "ControllerRevision",
-        "apps",
-        "controllerrevisions",
-        "controllerrevision",
-        &[],
-        true,
-    ),
-    info(
-        "Deployment",
-        "apps",
-        "deployments",
-        "deployment",
-        &["deploy"],
-        true,
-    ),
-    info(
-        "ReplicaSet",
-        "apps",
-        "replicasets",
-        "replicaset",
-        &["rs"],
-        true,
+        false,
     ),
     info(
         "PersistentVolumeClaim",
@@ -122,6 +112,7 @@ pub const RESOURCES: &[ResourceInfo] = &[
         "persistentvolumeclaims",
         "persistentvolumeclaim",
         &["pvc"],
+        true,
         true,
     ),
     info(
@@ -131,6 +122,63 @@ pub const RESOURCES: &[ResourceInfo] = &[
         "persistentvolume",
         &["pv"],
         false,
+        true,
+    ),
+    info(
+        "ConfigMap",
+        "",
+        "configmaps",
+        "configmap",
+        &["cm"],
+        true,
+        false,
+    ),
+    info("Secret", "", "secrets", "secret", &[], true, false),
+    info(
+        "ServiceAccount",
+        "",
+        "serviceaccounts",
+        "serviceaccount",
+        &["sa"],
+        true,
+        false,
+    ),
+    info("Event", "", "events", "event", &["ev"], true, false),
+    info(
+        "StatefulSet",
+        "apps",
+        "statefulsets",
+        "statefulset",
+        &["sts"],
+        true,
+        true,
+    ),
+    info(
+        "Deployment",
+        "apps",
+        "deployments",
+        "deployment",
+        &["deploy"],
+        true,
+        true,
+    ),
+    info(
+        "ReplicaSet",
+        "apps",
+        "replicasets",
+        "replicaset",
+        &["rs"],
+        true,
+        true,
+    ),
+    info(
+        "ControllerRevision",
+        "apps",
+        "controllerrevisions",
+        "controllerrevision",
+        &[],
+        true,
+        false,
     ),
     info(
         "StorageClass",
@@ -139,11 +187,17 @@ pub const RESOURCES: &[ResourceInfo] = &[
         "storageclass",
         &["sc"],
         false,
+        false,
     ),
-    info("ConfigMap", "", "configmaps", "configmap", &["cm"], true),
-    info("Secret", "", "secrets", "secret", &[], true),
-    info("Node", "", "nodes", "node", &["no"], false),
-    info("Event", "", "events", "event", &["ev"], true),
+    info(
+        "EndpointSlice",
+        "discovery.k8s.io",
+        "endpointslices",
+        "endpointslice",
+        &[],
+        true,
+        false,
+    ),
     info(
         "PodDisruptionBudget",
         "policy",
@@ -151,8 +205,14 @@ pub const RESOURCES: &[ResourceInfo] = &[
         "poddisruptionbudget",
         &["pdb"],
         true,
+        true,
     ),
 ];
+
+/// The resource with plural name `plural` (`pods`), as the API paths name it.
+pub fn by_plural(plural: &str) -> Option<&'static ResourceInfo> {
+    RESOURCES.iter().find(|r| r.plural == plural)
+}
 
 /// The resource for an `apiVersion` + `kind` pair, as the RESTMapper finds it.
 pub fn by_kind(api_version: &str, kind: &str) -> Option<&'static ResourceInfo> {

@@ -3,7 +3,7 @@
 //! subresource, answered from the simulator as the API server answers them
 //! (`k8s.io/apiserver/pkg/endpoints/handlers`).
 
-use ordinal_core::resources::{by_resource, ResourceInfo};
+use ordinal_core::resources::{by_plural, ResourceInfo};
 use ordinal_core::{ApiError, DeleteOptions, PatchType, Propagation, Sim};
 use ordinal_kubectl::jsonpatch::{self, JsonPatchError};
 use ordinal_kubectl::printers::{table_for, PrintContext};
@@ -108,7 +108,7 @@ pub fn parse_target(group: &str, rest: &[&str]) -> Option<Target> {
         ["namespaces", ns, tail @ ..] if !tail.is_empty() => (Some(ns.to_string()), tail),
         _ => (None, rest),
     };
-    let info = by_resource(rest.first()?).filter(|i| i.group == group)?;
+    let info = by_plural(rest.first()?).filter(|i| i.group == group)?;
     if rest.len() > 3 || (namespace.is_some() && !info.namespaced) {
         return None;
     }
@@ -149,7 +149,7 @@ pub fn field_matches(obj: &Value, selector: &str) -> bool {
 pub fn list_objects(sim: &Sim, target: &Target, request: &Request) -> Result<Vec<Value>, ApiError> {
     let labels = request.param("labelSelector").unwrap_or("");
     let fields = request.param("fieldSelector").unwrap_or("");
-    let items = sim.list_refs(target.info.resource, target.namespace.as_deref(), labels)?;
+    let items = sim.list_refs(target.info.plural, target.namespace.as_deref(), labels)?;
     Ok(items
         .into_iter()
         .filter(|o| field_matches(o, fields))
@@ -361,7 +361,7 @@ fn respond(
     request: &Request,
     offset_ms: i64,
 ) -> Result<(u16, Value), ApiError> {
-    let resource = target.info.resource;
+    let resource = target.info.plural;
     let ns = target.namespace.as_deref().unwrap_or("");
     let shape = shape_of(request);
     let now = sim.now();
@@ -510,11 +510,11 @@ mod tests {
     #[test]
     fn paths_name_namespaced_and_cluster_resources() {
         let t = parse_target("", &["namespaces", "default", "pods", "web-0"]).expect("pod path");
-        assert_eq!(t.info.resource, "pods");
+        assert_eq!(t.info.plural, "pods");
         assert_eq!(t.namespace.as_deref(), Some("default"));
         assert_eq!(t.name.as_deref(), Some("web-0"));
         let ns = parse_target("", &["namespaces", "default"]).expect("namespace path");
-        assert_eq!(ns.info.resource, "namespaces");
+        assert_eq!(ns.info.plural, "namespaces");
         assert_eq!(ns.name.as_deref(), Some("default"));
         assert!(parse_target("apps", &["pods"]).is_none());
     }

@@ -75,36 +75,14 @@ pub fn group_list() -> Value {
     ])
 }
 
-/// Short names as `kubectl api-resources` lists them.
-pub fn short_names(resource: &str) -> &'static [&'static str] {
-    match resource {
-        "pods" => &["po"],
-        "services" => &["svc"],
-        "endpoints" => &["ep"],
-        "events" => &["ev"],
-        "persistentvolumeclaims" => &["pvc"],
-        "persistentvolumes" => &["pv"],
-        "nodes" => &["no"],
-        "namespaces" => &["ns"],
-        "configmaps" => &["cm"],
-        "serviceaccounts" => &["sa"],
-        "statefulsets" => &["sts"],
-        "deployments" => &["deploy"],
-        "replicasets" => &["rs"],
-        "storageclasses" => &["sc"],
-        "poddisruptionbudgets" => &["pdb"],
-        _ => &[],
-    }
-}
-
 fn strings(items: &[&str]) -> Value {
     Value::from(items.iter().map(|s| Value::from(*s)).collect::<Vec<_>>())
 }
 
 fn resource_entry(r: &ResourceInfo) -> Value {
     let mut entry = Value::from([
-        ("name", Value::from(r.resource)),
-        ("singularName", Value::from(r.kind.to_ascii_lowercase())),
+        ("name", Value::from(r.plural)),
+        ("singularName", Value::from(r.singular)),
         ("namespaced", Value::from(r.namespaced)),
         ("kind", Value::from(r.kind)),
         (
@@ -121,11 +99,11 @@ fn resource_entry(r: &ResourceInfo) -> Value {
             ]),
         ),
     ]);
-    if !short_names(r.resource).is_empty() {
-        entry.set(&["shortNames"], strings(short_names(r.resource)));
+    if !r.short_names.is_empty() {
+        entry.set(&["shortNames"], strings(r.short_names));
     }
     if matches!(
-        r.resource,
+        r.plural,
         "pods" | "statefulsets" | "deployments" | "replicasets" | "services"
     ) {
         entry.set(&["categories"], strings(&["all"]));
@@ -143,16 +121,16 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
         resources.push(resource_entry(r));
         if r.has_status {
             resources.push(Value::from([
-                ("name", Value::from(format!("{}/status", r.resource))),
+                ("name", Value::from(format!("{}/status", r.plural))),
                 ("singularName", Value::from("")),
                 ("namespaced", Value::from(r.namespaced)),
                 ("kind", Value::from(r.kind)),
                 ("verbs", strings(&["get", "patch", "update"])),
             ]));
         }
-        if matches!(r.resource, "statefulsets" | "deployments" | "replicasets") {
+        if matches!(r.plural, "statefulsets" | "deployments" | "replicasets") {
             resources.push(Value::from([
-                ("name", Value::from(format!("{}/scale", r.resource))),
+                ("name", Value::from(format!("{}/scale", r.plural))),
                 ("singularName", Value::from("")),
                 ("namespaced", Value::from(true)),
                 ("group", Value::from("autoscaling")),

@@ -255,7 +255,7 @@ fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
         let offset = world.tick();
         api::handle(&mut world.sim, &target, request, offset)
     };
-    let warning = (target.info.resource == "endpoints").then_some(ENDPOINTS_DEPRECATED);
+    let warning = (target.info.plural == "endpoints").then_some(ENDPOINTS_DEPRECATED);
     write_json_warning(stream, code, &json::to_compact(&body), warning).is_ok()
 }
 

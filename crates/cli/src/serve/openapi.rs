@@ -64,7 +64,7 @@ pub fn group_version(path: &str) -> Option<Value> {
             ),
         ]);
         paths.insert(
-            format!("/{path}/{scope}{}/{{name}}", info.resource),
+            format!("/{path}/{scope}{}/{{name}}", info.plural),
             Value::from([("patch", patch)]),
         );
     }

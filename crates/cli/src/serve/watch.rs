@@ -111,7 +111,7 @@ pub fn stream(server: &Server, stream: &mut TcpStream, target: &Target, request:
         let mut world = server.lock();
         let id = match world
             .sim
-            .watch(target.info.resource, target.namespace.as_deref(), labels)
+            .watch(target.info.plural, target.namespace.as_deref(), labels)
         {
             Ok(id) => id,
             Err(e) => {

@@ -110,7 +110,7 @@ impl Sim {
         info: &ResourceInfo,
         obj: &mut Value,
     ) -> Result<(), ApiError> {
-        match info.resource {
+        match info.plural {
             "pods" => self.admit_pod(obj),
             "persistentvolumeclaims" => self.admit_claim(obj),
             "persistentvolumes" => {
@@ -154,7 +154,7 @@ impl Sim {
         old: &Value,
         obj: &mut Value,
     ) -> Result<(), ApiError> {
-        if info.resource == "statefulsets" {
+        if info.plural == "statefulsets" {
             drop_max_unavailable(obj, Some(old));
         }
         Ok(())
@@ -179,7 +179,7 @@ impl Sim {
     }
 
     fn validate_limits(&self, info: &ResourceInfo, obj: &Value) -> Result<(), ApiError> {
-        if info.resource == "statefulsets" {
+        if info.plural == "statefulsets" {
             if let Some(r) = obj.i64_at(&["spec", "replicas"]) {
                 if r > limits::MAX_REPLICAS {
                     return Err(ApiError::invalid(
@@ -295,7 +295,7 @@ impl Sim {
         if let Some(current) = pod.i64_at(&["metadata", "deletionGracePeriodSeconds"]) {
             grace = grace.min(current);
         }
-        let info = crate::resources::by_resource("pods").expect("pods are served");
+        let info = crate::resources::by_plural("pods").expect("pods are served");
         if grace == 0 {
             return self.erase(info, &ns, &name).unwrap_or(pod);
         }

@@ -57,7 +57,7 @@ pub enum ApplyOutcome {
 }
 
 fn resource_info(resource: &str) -> Result<&'static ResourceInfo, ApiError> {
-    resources::by_resource(resource).ok_or_else(|| {
+    resources::by_plural(resource).ok_or_else(|| {
         let mut e = ApiError::not_found(resource, "");
         e.message = "the server could not find the requested resource".to_string();
         e
@@ -116,17 +116,17 @@ impl Sim {
         self.object(resource, namespace, name)
             .cloned()
             .ok_or_else(|| {
-                let q = resources::by_resource(resource)
-                    .map_or(resource.to_string(), |i| i.qualified());
+                let q = resources::by_plural(resource)
+                    .map_or(resource.to_string(), |i| i.qualified_plural());
                 ApiError::not_found(&q, name)
             })
     }
 
     /// A borrowed object, without copying (for printers and the UI).
     pub fn object(&self, resource: &str, namespace: &str, name: &str) -> Option<&Value> {
-        let info = resources::by_resource(resource)?;
+        let info = resources::by_plural(resource)?;
         let ns = if info.namespaced { namespace } else { "" };
-        self.store.get(info.resource, ns, name)
+        self.store.get(info.plural, ns, name)
     }
 
     /// Objects of `resource` in `namespace` (all namespaces when `None`)
@@ -157,7 +157,7 @@ impl Sim {
         let ns = if info.namespaced { namespace } else { None };
         Ok(self
             .store
-            .iter(info.resource, ns)
+            .iter(info.plural, ns)
             .filter(|o| selector.matches(o.at(&["metadata", "labels"])))
             .collect())
     }
@@ -218,14 +218,14 @@ impl Sim {
             n => n.to_string(),
         };
         let name = meta_str(&obj, "name").to_string();
-        let existing = self.object(info.resource, &ns, &name).cloned();
+        let existing = self.object(info.plural, &ns, &name).cloned();
         let Some(existing) = existing else {
-            let created = self.create(info.resource, &ns, obj)?;
+            let created = self.create(info.plural, &ns, obj)?;
             return Ok((created, ApplyOutcome::Created));
         };
         let mut desired = obj;
         desired.set(&["metadata", "resourceVersion"], Value::from(""));
-        let updated = self.update(info.resource, &ns, desired)?;
+        let updated = self.update(info.plural, &ns, desired)?;
         let outcome =
             if meta_str(&updated, "resourceVersion") == meta_str(&existing, "resourceVersion") {
                 ApplyOutcome::Unchanged
@@ -261,7 +261,7 @@ impl Sim {
         let info = resource_info(resource)?;
         let selector = Selector::parse(label_selector).map_err(ApiError::bad_request)?;
         self.watches
-            .open(info.resource, namespace, selector)
+            .open(info.plural, namespace, selector)
             .ok_or_else(|| {
                 ApiError::forbidden(
                     "",
@@ -311,7 +311,7 @@ impl Sim {
                     return Err(ApiError::forbidden(
                         info.kind,
                         meta_str(&obj, "name"),
-                        format!("{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", info.qualified(), meta_str(&obj, "name")),
+                        format!("{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", info.qualified_plural(), meta_str(&obj, "name")),
                     ))
                 }
                 Some(_) => {}
@@ -337,8 +337,8 @@ impl Sim {
             obj.set(&["metadata", "name"], Value::from(name));
         }
         let name = meta_str(&obj, "name").to_string();
-        if self.store.get(info.resource, &ns, &name).is_some() {
-            return Err(ApiError::already_exists(&info.qualified(), &name));
+        if self.store.get(info.plural, &ns, &name).is_some() {
+            return Err(ApiError::already_exists(&info.qualified_plural(), &name));
         }
         self.check_capacity(info, &name)?;
         if info.namespaced {
@@ -357,7 +357,7 @@ impl Sim {
             &["metadata", "creationTimestamp"],
             Value::from(rfc3339(self.now)),
         );
-        if has_generation(info.resource) {
+        if has_generation(info.plural) {
             obj.set(&["metadata", "generation"], Value::Int(1));
         }
         for key in ["deletionTimestamp", "deletionGracePeriodSeconds"] {
@@ -372,16 +372,16 @@ impl Sim {
     }
 
     fn check_capacity(&self, info: &ResourceInfo, name: &str) -> Result<(), ApiError> {
-        let limit = match info.resource {
+        let limit = match info.plural {
             "namespaces" => limits::MAX_NAMESPACES,
             "nodes" => limits::MAX_NODES,
             _ => limits::MAX_OBJECTS_PER_RESOURCE,
         };
-        if info.resource != "events" && self.store.count(info.resource) >= limit {
+        if info.plural != "events" && self.store.count(info.plural) >= limit {
             return Err(ApiError::forbidden(
                 info.kind,
                 name,
-                format!("{} \"{name}\" is forbidden: exceeded the simulator's limit of {limit} {} objects", info.qualified(), info.resource),
+                format!("{} \"{name}\" is forbidden: exceeded the simulator's limit of {limit} {} objects", info.qualified_plural(), info.plural),
             ));
         }
         Ok(())
@@ -408,12 +408,12 @@ impl Sim {
             String::new()
         };
         let name = meta_str(&obj, "name").to_string();
-        let Some(old) = self.store.get(info.resource, &ns, &name).cloned() else {
-            return Err(ApiError::not_found(&info.qualified(), &name));
+        let Some(old) = self.store.get(info.plural, &ns, &name).cloned() else {
+            return Err(ApiError::not_found(&info.qualified_plural(), &name));
         };
         let rv = meta_str(&obj, "resourceVersion");
         if !rv.is_empty() && rv != meta_str(&old, "resourceVersion") {
-            return Err(ApiError::conflict(&info.qualified(), &name));
+            return Err(ApiError::conflict(&info.qualified_plural(), &name));
         }
         obj.set(&["apiVersion"], Value::from(info.api_version()));
         obj.set(&["kind"], Value::from(info.kind));
@@ -444,9 +444,12 @@ impl Sim {
                 }
             }
         }
+        if info.plural == "services" {
+            ordinal_model::validation::prepare_service_update(&old, &mut obj);
+        }
         self.admit_update(info, &old, &mut obj)?;
         self.validate_update(info, &obj, &old)?;
-        if has_generation(info.resource) && spec_of(&obj) != spec_of(&old) {
+        if has_generation(info.plural) && spec_of(&obj) != spec_of(&old) {
             let generation = old.i64_at(&["metadata", "generation"]).unwrap_or(0) + 1;
             obj.set(&["metadata", "generation"], Value::Int(generation));
         }
@@ -455,7 +458,7 @@ impl Sim {
         }
         if !meta_str(&obj, "deletionTimestamp").is_empty()
             && obj.array_at(&["metadata", "finalizers"]).is_empty()
-            && info.resource != "pods"
+            && info.plural != "pods"
         {
             self.erase(info, &ns, &name);
             return Ok(obj);
@@ -465,10 +468,10 @@ impl Sim {
 
     /// Writes a status (or any controller-owned change) without admission.
     pub(crate) fn write_status(&mut self, resource: &str, obj: Value) -> Option<Arc<Value>> {
-        let info = resources::by_resource(resource)?;
+        let info = resources::by_plural(resource)?;
         let ns = meta_str(&obj, "namespace").to_string();
         let name = meta_str(&obj, "name").to_string();
-        let old = self.store.get(info.resource, &ns, &name)?;
+        let old = self.store.get(info.plural, &ns, &name)?;
         let mut candidate = obj;
         candidate.set(
             &["metadata", "resourceVersion"],
@@ -490,10 +493,10 @@ impl Sim {
         opts: &DeleteOptions,
     ) -> Result<Value, ApiError> {
         let ns = if info.namespaced { namespace } else { "" };
-        let Some(mut obj) = self.store.get(info.resource, ns, name).cloned() else {
-            return Err(ApiError::not_found(&info.qualified(), name));
+        let Some(mut obj) = self.store.get(info.plural, ns, name).cloned() else {
+            return Err(ApiError::not_found(&info.qualified_plural(), name));
         };
-        if info.resource == "namespaces"
+        if info.plural == "namespaces"
             && matches!(
                 name,
                 "default" | "kube-system" | "kube-public" | "kube-node-lease"
@@ -512,7 +515,7 @@ impl Sim {
         if opts.propagation == Propagation::Orphan {
             self.orphan_dependents(&uid);
         }
-        if info.resource == "pods" {
+        if info.plural == "pods" {
             return Ok(self.delete_pod(obj, opts.grace_period_seconds));
         }
         let already_deleting = !meta_str(&obj, "deletionTimestamp").is_empty();
@@ -523,7 +526,7 @@ impl Sim {
                 finalizers.push(fg);
             }
         }
-        if info.resource == "namespaces" {
+        if info.plural == "namespaces" {
             finalizers.push(Value::from("kubernetes"));
         }
         if finalizers.is_empty() {
@@ -537,7 +540,7 @@ impl Sim {
             );
             obj.set(&["metadata", "deletionGracePeriodSeconds"], Value::Int(0));
         }
-        if info.resource == "namespaces" {
+        if info.plural == "namespaces" {
             obj.set(&["status", "phase"], Value::from("Terminating"));
             finalizers.pop();
         } else {
@@ -558,10 +561,10 @@ impl Sim {
             Value::from(rv.to_string()),
         );
         let obj = Arc::new(obj);
-        let old = self.store.put(info.resource, Arc::clone(&obj));
+        let old = self.store.put(info.plural, Arc::clone(&obj));
         self.watches
-            .notify(info.resource, old.as_deref(), Some(&obj), self.now);
-        self.react(info.resource, old.as_deref(), Some(&obj));
+            .notify(info.plural, old.as_deref(), Some(&obj), self.now);
+        self.react(info.plural, old.as_deref(), Some(&obj));
         obj
     }
 
@@ -572,15 +575,14 @@ impl Sim {
         ns: &str,
         name: &str,
     ) -> Option<Value> {
-        let mut old = Arc::unwrap_or_clone(self.store.remove(info.resource, ns, name)?);
+        let mut old = Arc::unwrap_or_clone(self.store.remove(info.plural, ns, name)?);
         let rv = self.store.bump_version();
         old.set(
             &["metadata", "resourceVersion"],
             Value::from(rv.to_string()),
         );
-        self.watches
-            .notify(info.resource, Some(&old), None, self.now);
-        self.react(info.resource, Some(&old), None);
+        self.watches.notify(info.plural, Some(&old), None, self.now);
+        self.react(info.plural, Some(&old), None);
         Some(old)
     }
 }

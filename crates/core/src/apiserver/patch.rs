@@ -17,39 +17,28 @@ pub enum PatchType {
 /// Applies `patch` to `target` with the given semantics.
 pub fn apply_patch(target: &Value, patch: &Value, kind: PatchType) -> Value {
     match kind {
-        PatchType::Merge => merge(target, patch, false, ""),
-        PatchType::Strategic => merge(target, patch, true, ""),
+        PatchType::Merge => merge(target, patch, None, ""),
+        PatchType::Strategic => merge(target, patch, Some(target.str_at(&["kind"])), ""),
     }
 }
 
-/// The merge key of a list field under strategic merge (pkg/api types' `patchMergeKey`).
-fn merge_key(field: &str) -> Option<&'static str> {
-    match field {
-        "containers"
-        | "initContainers"
-        | "ephemeralContainers"
-        | "volumes"
-        | "env"
-        | "imagePullSecrets" => Some("name"),
-        "volumeMounts" | "volumeDevices" => Some("mountPath"),
-        "ports" => Some("containerPort"),
-        "tolerations" | "finalizers" | "args" | "command" => None,
-        _ => None,
-    }
-}
-
-fn merge(target: &Value, patch: &Value, strategic: bool, field: &str) -> Value {
+/// Merges `patch` into `target` at `path`; `strategic` holds the object's
+/// kind for a strategic merge (list merge keys come from
+/// [`ordinal_model::apply::merge_key`], the table kubectl apply uses too).
+fn merge(target: &Value, patch: &Value, strategic: Option<&str>, path: &str) -> Value {
     let Some(patch_map) = patch.as_object() else {
-        if strategic {
-            if let (Some(key), Some(items), Some(base)) =
-                (merge_key(field), patch.as_array(), target.as_array())
-            {
-                return merge_list(base, items, key);
+        if let Some(kind) = strategic {
+            if let (Some(key), Some(items), Some(base)) = (
+                ordinal_model::apply::merge_key(kind, path),
+                patch.as_array(),
+                target.as_array(),
+            ) {
+                return merge_list(base, items, key, kind, path);
             }
         }
         return patch.clone();
     };
-    if strategic && patch_map.get("$patch").and_then(Value::as_str) == Some("replace") {
+    if strategic.is_some() && patch_map.get("$patch").and_then(Value::as_str) == Some("replace") {
         let mut replaced = patch.clone();
         replaced.remove(&["$patch"]);
         return replaced;
@@ -59,23 +48,28 @@ fn merge(target: &Value, patch: &Value, strategic: bool, field: &str) -> Value {
         _ => Value::object(),
     };
     for (k, v) in patch_map {
-        if strategic && k.starts_with('$') {
+        if strategic.is_some() && k.starts_with('$') {
             continue;
         }
         if v.is_null() {
             out.remove(&[k.as_str()]);
             continue;
         }
+        let child = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
         let merged = match out.get(k) {
-            Some(existing) => merge(existing, v, strategic, k),
-            None => merge(&Value::Null, v, strategic, k),
+            Some(existing) => merge(existing, v, strategic, &child),
+            None => merge(&Value::Null, v, strategic, &child),
         };
         out.set(&[k.as_str()], merged);
     }
     out
 }
 
-fn merge_list(base: &[Value], items: &[Value], key: &str) -> Value {
+fn merge_list(base: &[Value], items: &[Value], key: &str, kind: &str, path: &str) -> Value {
     let mut out: Vec<Value> = base.to_vec();
     for item in items {
         let id = item.get(key).cloned();
@@ -87,8 +81,8 @@ fn merge_list(base: &[Value], items: &[Value], key: &str) -> Value {
             (Some(i), true) => {
                 out.remove(i);
             }
-            (Some(i), false) => out[i] = merge(&out[i], item, true, ""),
-            (None, false) => out.push(merge(&Value::Null, item, true, "")),
+            (Some(i), false) => out[i] = merge(&out[i], item, Some(kind), path),
+            (None, false) => out.push(merge(&Value::Null, item, Some(kind), path)),
             (None, true) => {}
         }
     }

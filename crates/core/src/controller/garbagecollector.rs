@@ -23,7 +23,7 @@ impl Sim {
             .find(|r| r.kind == owner_ref.str_at(&["kind"]))?;
         let owner_ns = if info.namespaced { ns } else { "" };
         self.store
-            .get(info.resource, owner_ns, owner_ref.str_at(&["name"]))
+            .get(info.plural, owner_ns, owner_ref.str_at(&["name"]))
             .filter(|o| meta(o, "uid") == owner_ref.str_at(&["uid"]))
     }
 
@@ -54,7 +54,7 @@ impl Sim {
                             .find(|r| r.kind == o.str_at(&["kind"]));
                         if let Some(info) = info {
                             foreground_owner = Some((
-                                info.resource,
+                                info.plural,
                                 meta(o, "namespace").to_string(),
                                 meta(o, "name").to_string(),
                             ));
@@ -79,7 +79,7 @@ impl Sim {
                 updated.set(&["metadata", "ownerReferences"], Value::from(kept));
                 self.write_status(resource, updated);
             } else if meta(&dep, "deletionTimestamp").is_empty() {
-                if let Some(info) = resources::by_resource(resource) {
+                if let Some(info) = resources::by_plural(resource) {
                     let _ = self.delete_object(info, &ns, &name, &DeleteOptions::default());
                 }
             }
@@ -96,18 +96,18 @@ impl Sim {
     fn foreground_owner_by_uid(&self, uid: &str) -> Option<(&'static str, String, String)> {
         for info in resources::RESOURCES {
             if !matches!(
-                info.resource,
+                info.plural,
                 "statefulsets" | "deployments" | "replicasets" | "pods"
             ) {
                 continue;
             }
             if let Some(o) = self
                 .store
-                .iter(info.resource, None)
+                .iter(info.plural, None)
                 .find(|o| meta(o, "uid") == uid)
             {
                 return Some((
-                    info.resource,
+                    info.plural,
                     meta(o, "namespace").to_string(),
                     meta(o, "name").to_string(),
                 ));
@@ -133,7 +133,7 @@ impl Sim {
             .filter(|f| f.as_str() != Some(finalizer))
             .cloned()
             .collect();
-        let Some(info) = resources::by_resource(resource) else {
+        let Some(info) = resources::by_plural(resource) else {
             return;
         };
         if list.is_empty() && !meta(&obj, "deletionTimestamp").is_empty() {
@@ -182,7 +182,7 @@ impl Sim {
         for info in resources::RESOURCES.iter().filter(|r| r.namespaced) {
             let names: Vec<(String, bool)> = self
                 .store
-                .iter(info.resource, Some(name))
+                .iter(info.plural, Some(name))
                 .map(|o| {
                     (
                         meta(o, "name").to_string(),
@@ -204,10 +204,10 @@ impl Sim {
         let left: usize = resources::RESOURCES
             .iter()
             .filter(|r| r.namespaced)
-            .map(|r| self.store.iter(r.resource, Some(name)).count())
+            .map(|r| self.store.iter(r.plural, Some(name)).count())
             .sum();
         if remaining == 0 || left == 0 {
-            if let Some(info) = resources::by_resource("namespaces") {
+            if let Some(info) = resources::by_plural("namespaces") {
                 self.erase(info, "", name);
             }
         }
@@ -243,7 +243,7 @@ impl Sim {
             ),
         ]);
         for (resource, obj) in [("serviceaccounts", sa), ("configmaps", ca)] {
-            if let Some(info) = resources::by_resource(resource) {
+            if let Some(info) = resources::by_plural(resource) {
                 let _ = self.create_object(info, ns, obj, false);
             }
         }

@@ -129,7 +129,7 @@ impl Sim {
             let set_name = set.str_at(&["metadata", "name"]);
             let ns = set.str_at(&["metadata", "namespace"]).to_string();
             let info =
-                resources::by_resource("controllerrevisions").ok_or("no controllerrevisions")?;
+                resources::by_plural("controllerrevisions").ok_or("no controllerrevisions")?;
             loop {
                 let hash = revision_hash(&text, collision_count);
                 let name = revision_name(set_name, &hash);
@@ -216,7 +216,7 @@ impl Sim {
         if history.len() <= limit {
             return;
         }
-        let Some(info) = resources::by_resource("controllerrevisions") else {
+        let Some(info) = resources::by_plural("controllerrevisions") else {
             return;
         };
         for (ns, name) in &history[..history.len() - limit] {

@@ -259,7 +259,7 @@ impl Sim {
                 Value::from(vec![term]),
             );
         }
-        let Some(info) = resources::by_resource("persistentvolumes") else {
+        let Some(info) = resources::by_plural("persistentvolumes") else {
             return;
         };
         let Ok(created) = self.create_object(info, "", pv, false) else {
@@ -343,7 +343,7 @@ impl Sim {
             let mut released = pv.clone();
             released.set(&["status", "phase"], Value::from("Released"));
             self.write_status("persistentvolumes", released);
-            if let Some(info) = resources::by_resource("persistentvolumes") {
+            if let Some(info) = resources::by_plural("persistentvolumes") {
                 let _ = self.delete_object(info, "", name, &Default::default());
             }
         } else {

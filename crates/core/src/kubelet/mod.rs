@@ -226,7 +226,7 @@ impl Sim {
         let name = pod.str_at(&["metadata", "name"]);
         let key = (ns.to_string(), name.to_string());
         self.kubelet.pods.remove(&key);
-        if let Some(info) = resources::by_resource("pods") {
+        if let Some(info) = resources::by_plural("pods") {
             self.erase(info, ns, name);
         }
         true

@@ -174,7 +174,11 @@ pub fn diff(session: &mut Session, args: &[String], stdin: Option<&str>, out: &m
             // the last-applied annotation do not (diff.go patches with annotate=false).
             Some(live) => scratch.sim.object(info.plural, &ns, name).map(|m| {
                 let mut m = m.clone();
-                let annotation = ["metadata", "annotations", ordinal_model::apply::LAST_APPLIED];
+                let annotation = [
+                    "metadata",
+                    "annotations",
+                    ordinal_model::apply::LAST_APPLIED,
+                ];
                 match live.at(&annotation) {
                     Some(kept) => m.set(&annotation, kept.clone()),
                     None => {

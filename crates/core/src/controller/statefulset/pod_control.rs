@@ -75,7 +75,7 @@ impl Sim {
         let set_name = set.str_at(&["metadata", "name"]).to_string();
         let pod_name = utils::pod_name(&set_name, ordinal);
         let ns = set.str_at(&["metadata", "namespace"]).to_string();
-        let Some(info) = resources::by_resource("persistentvolumeclaims") else {
+        let Some(info) = resources::by_plural("persistentvolumeclaims") else {
             return Ok(());
         };
         for mut claim in claims_for(set, ordinal) {
@@ -142,7 +142,7 @@ impl Sim {
         let set_name = set.str_at(&["metadata", "name"]).to_string();
         let pod_name = pod.str_at(&["metadata", "name"]).to_string();
         let ns = set.str_at(&["metadata", "namespace"]).to_string();
-        let info = resources::by_resource("pods").ok_or("pods are not served")?;
+        let info = resources::by_plural("pods").ok_or("pods are not served")?;
         match self.create_object(info, &ns, pod, false) {
             Ok(created) => {
                 self.sts_event(
@@ -170,7 +170,7 @@ impl Sim {
         let set_name = set.str_at(&["metadata", "name"]).to_string();
         let pod_name = pod.str_at(&["metadata", "name"]).to_string();
         let ns = pod.str_at(&["metadata", "namespace"]).to_string();
-        let Some(info) = resources::by_resource("pods") else {
+        let Some(info) = resources::by_plural("pods") else {
             return;
         };
         match self.delete_object(info, &ns, &pod_name, &DeleteOptions::default()) {

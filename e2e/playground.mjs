@@ -134,6 +134,67 @@ await test('sandboxed iframe without storage still runs and says so', async (pag
   checkOrigins(page, (u) => u.origin === base || u.protocol === 'data:');
 });
 
+// Polls the pod cards until `done(cards)` holds, recording the order in which
+// each pod name first satisfies `seen(card)`; cards are {pod, status}.
+async function watchOrder(page, seen, done, timeout = 30000) {
+  const order = [];
+  const start = Date.now();
+  for (;;) {
+    const cards = await page.$$eval('[data-pod]', (els) => els.map((e) => ({ pod: e.dataset.pod, status: e.dataset.status })));
+    for (const c of cards) if (seen(c) && !order.includes(c.pod)) order.push(c.pod);
+    if (done(cards, order)) return order;
+    if (Date.now() - start > timeout) throw new Error(`timed out; saw ${order.join(',')}; page shows ${cards.map((c) => `${c.pod}:${c.status}`).join(',')}`);
+    await page.waitForTimeout(20);
+  }
+}
+
+const dnsIp = (page, pod) => page.$eval(`[data-dns^="${pod}."] .ip`, (e) => e.textContent);
+
+await test('learner scenario: example, scale 5 then 2, delete web-0, update image, Chinese', async (page) => {
+  await page.goto(servedUrl);
+  await page.waitForSelector('#apply', { timeout: 20000 });
+  await page.click('#speed-fast');
+  await page.selectOption('#example', 'nginx-web');
+  await page.click('#apply');
+  await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('$ kubectl apply -f - <<EOF'), null, { timeout: 5000 });
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  await page.waitForFunction(() => !document.querySelector('#dns .ip').textContent.includes('DNS'), null, { timeout: 10000 });
+  await page.fill('#replicas-input', '5');
+  await page.click('#set-replicas');
+  const up = await watchOrder(page, (c) => true, (cards) => cards.length === 5 && cards.every((c) => c.status === 'Running'));
+  if (up.slice(2).join(',') !== 'web-2,web-3,web-4') throw new Error(`scale-up order ${up.join(',')}`);
+  if (!(await page.textContent('#terminal')).includes('$ kubectl scale statefulset web --replicas=5')) throw new Error('no scale command in the terminal');
+  await page.waitForSelector('[data-claim="www-web-4"][data-phase="Bound"]', { timeout: 10000 });
+  await page.screenshot({ path: 'target/e2e/learner-scaled-5.png', fullPage: true });
+  // At 20x a whole termination fits between two frames; watch it at 1x.
+  await page.click('#speed-1x');
+  await page.fill('#replicas-input', '2');
+  await page.click('#set-replicas');
+  const down = await watchOrder(page, (c) => c.status === 'Terminating', (cards) => cards.length === 2);
+  if (down.join(',') !== 'web-4,web-3,web-2') throw new Error(`scale-down order ${down.join(',')}`);
+  if (!(await page.$('[data-claim="www-web-4"]'))) throw new Error('the claim of web-4 went away with its pod');
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  const ipBefore = await dnsIp(page, 'web-0');
+  await page.click('[data-pod="web-0"] .delete');
+  await page.waitForSelector('[data-pod="web-0"][data-status="Terminating"]', { timeout: 5000 });
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  await page.waitForFunction(() => !document.querySelector('[data-dns^="web-0."] .ip').textContent.includes('DNS'), null, { timeout: 10000 });
+  const ipAfter = await dnsIp(page, 'web-0');
+  const claim = await page.textContent('[data-claim="www-web-0"]');
+  if (!claim.includes('used by web-0')) throw new Error(`web-0 came back without its claim: ${claim}`);
+  if (ipAfter === ipBefore) throw new Error(`web-0 came back with the same IP ${ipAfter}`);
+  await page.fill('#image-input', 'registry.k8s.io/nginx-slim:0.27');
+  await page.click('#update-image');
+  const rolled = await watchOrder(page, (c) => c.status === 'Terminating', (cards, order) => order.length === 2);
+  if (rolled.join(',') !== 'web-1,web-0') throw new Error(`rolling update order ${rolled.join(',')}`);
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  await page.click('#inspect-set');
+  await page.waitForFunction(() => document.querySelector('#inspect-output').textContent.includes('nginx-slim:0.27'), null, { timeout: 5000 });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.querySelector('#cluster-title').textContent === '集群', null, { timeout: 5000 });
+  await page.screenshot({ path: 'target/e2e/learner-chinese.png', fullPage: true });
+});
+
 await browser.close();
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

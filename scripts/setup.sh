@@ -7,6 +7,7 @@
 # tools from crates.io, wasm-opt and the browser driver library from npm.
 #
 #   apt        chromium, chromium-driver      /usr/bin/chromium, /usr/bin/chromedriver
+#   apt        fonts-wqy-microhei             a small CJK font, so Chinese screenshots render
 #   rustup     target wasm32-unknown-unknown
 #   cargo bin  trunk, wasm-bindgen-cli (== the wasm-bindgen pin in Cargo.toml and
 #              Trunk.toml), wasm-pack         ~/.cargo/bin
@@ -59,7 +60,7 @@ apt_install() {
 if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
 
 if [ "$WANT_BROWSER" = 1 ]; then
-  apt_install chromium chromium-driver
+  apt_install chromium chromium-driver fonts-wqy-microhei
   [ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing after install"
   command -v chromedriver >/dev/null || die "chromedriver missing after install"
 fi

@@ -266,7 +266,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         Key::Time => ("Time", "时间"),
         Key::Play => ("Play", "播放"),
         Key::Pause => ("Pause", "暂停"),
-        Key::Step => ("Step to next event", "前进到下一个事件"),
+        Key::Step => ("Next event", "下一个事件"),
         Key::Timeline => ("Rewind to", "回退到"),
         Key::Cluster => ("Cluster", "集群"),
         Key::Unscheduled => ("Not scheduled yet", "尚未调度"),

@@ -24,9 +24,16 @@ pub struct ControlsProps {
     pub lang: Lang,
 }
 
+/// The input's text, clearing it so its placeholder shows the new current value.
+/// (The inputs are uncontrolled: the page re-renders on every tick, which
+/// would overwrite a controlled value while the learner types.)
 fn input_value(node: &NodeRef) -> String {
     node.cast::<HtmlInputElement>()
-        .map(|i| i.value())
+        .map(|i| {
+            let value = i.value();
+            i.set_value("");
+            value
+        })
         .unwrap_or_default()
 }
 
@@ -109,19 +116,19 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <span id="replicas" aria-live="polite">{ replicas }</span>
                 <button id="scale-up" class="primary" aria-label={t(lang, Key::ScaleUp)} onclick={fixed(Action::Scale(1))} {disabled}>{ "+" }</button>
                 <input id="replicas-input" ref={replicas_in.clone()} type="number" min="0" max="20" class="small"
-                    value={view.replicas.unwrap_or(0).to_string()} aria-label={t(lang, Key::SetReplicasLabel)} />
+                    placeholder={view.replicas.unwrap_or(0).to_string()} aria-label={t(lang, Key::SetReplicasLabel)} />
                 <button id="set-replicas" onclick={number(&replicas_in, Action::SetReplicas)} {disabled}>{ t(lang, Key::SetReplicas) }</button>
             </div>
             <div class="row">
                 <label for="image-input">{ t(lang, Key::Image) }</label>
                 <input id="image-input" ref={image_in} type="text" class="grow" spellcheck="false"
-                    value={set.map(|s| s.image.clone()).unwrap_or_default()} />
+                    placeholder={set.map(|s| s.image.clone()).unwrap_or_default()} />
                 <button id="update-image" onclick={image} {disabled}>{ t(lang, Key::UpdateImage) }</button>
             </div>
             <div class="row">
                 <label for="partition-input">{ t(lang, Key::Partition) }</label>
                 <input id="partition-input" ref={partition_in.clone()} type="number" min="0" max="20" class="small"
-                    value={set.map_or(0, |s| s.partition).to_string()} aria-describedby="partition-help" />
+                    placeholder={set.map_or(0, |s| s.partition).to_string()} aria-describedby="partition-help" />
                 <button id="set-partition" onclick={number(&partition_in, Action::SetPartition)} {disabled}>{ t(lang, Key::SetPartition) }</button>
                 <button id="undo" onclick={fixed(Action::Undo)} {disabled}>{ t(lang, Key::Undo) }</button>
             </div>

@@ -53,19 +53,13 @@ pub fn TimeBar(props: &TimeBarProps) -> Html {
             }
         })
     };
-    let (play_label, play_icon) = if props.paused {
-        (t(lang, Key::Play), "▶")
-    } else {
-        (t(lang, Key::Pause), "⏸")
-    };
+    let play_label = t(lang, if props.paused { Key::Play } else { Key::Pause });
     html! {
         <section class="panel time" aria-label={t(lang, Key::Time)}>
             <div class="row">
                 <span class="clock" title={t(lang, Key::ClockTitle)}>{ format!("t = {}s", props.elapsed_s) }</span>
-                <button id="play" aria-label={play_label} title={play_label}
-                    onclick={send(Action::TogglePause)}>{ play_icon }</button>
-                <button id="step" aria-label={t(lang, Key::Step)} title={t(lang, Key::Step)}
-                    onclick={send(Action::Step)}>{ "⏭" }</button>
+                <button id="play" aria-label={play_label} onclick={send(Action::TogglePause)}>{ play_label }</button>
+                <button id="step" onclick={send(Action::Step)}>{ t(lang, Key::Step) }</button>
                 <span role="group" class="row" aria-label={t(lang, Key::Speed)}>
                     { for SPEEDS.iter().map(|&(speed, id, label)| {
                         let pressed = ((props.speed - speed).abs() < f64::EPSILON).to_string();

@@ -16,9 +16,6 @@ use crate::transcript::{align, CommandOutput};
 
 const SPECS: &[FlagSpec] = &[value("filename", Some('f')), value("server-side", None)];
 
-/// Lines of context `diff -u` shows around a change.
-const CONTEXT: usize = 3;
-
 /// `<group>.<version>.<Kind>.<namespace>.<name>`.
 fn file_name(obj: &Value, namespace: &str) -> String {
     let api_version = obj.str_at(&["apiVersion"]);
@@ -61,55 +58,31 @@ fn range(start: usize, count: usize) -> String {
 fn hunks(old: &[String], new: &[String]) -> String {
     use crate::transcript::Op;
     let ops = align(old, new).ops;
-    let changed: Vec<bool> = ops
-        .iter()
-        .map(|op| matches!(op, Op::Missing(_) | Op::Extra(_)))
-        .collect();
+    let count = |slice: &[Op], old_side: bool| {
+        slice
+            .iter()
+            .filter(|op| match op {
+                Op::Missing(_) => old_side,
+                Op::Extra(_) => !old_side,
+                _ => true,
+            })
+            .count()
+    };
     let mut out = String::new();
-    let mut k = 0;
-    while k < ops.len() {
-        if !changed[k] {
-            k += 1;
-            continue;
-        }
-        let start = k.saturating_sub(CONTEXT);
-        let mut last_change = k;
-        let mut end = k;
-        while end < ops.len() && end <= last_change + 2 * CONTEXT {
-            if changed[end] {
-                last_change = end;
-            }
-            end += 1;
-        }
-        let end = (last_change + CONTEXT + 1).min(ops.len());
-        let count = |slice: &[Op], old_side: bool| {
-            slice
-                .iter()
-                .filter(|op| match op {
-                    Op::Missing(_) => old_side,
-                    Op::Extra(_) => !old_side,
-                    _ => true,
-                })
-                .count()
-        };
-        let (old_before, new_before) = (count(&ops[..start], true), count(&ops[..start], false));
-        let (old_len, new_len) = (
-            count(&ops[start..end], true),
-            count(&ops[start..end], false),
-        );
+    for range in crate::transcript::hunk_ranges(&ops) {
+        let (before, body) = (&ops[..range.start], &ops[range]);
         out.push_str(&format!(
             "@@ -{} +{} @@\n",
-            range(old_before, old_len),
-            range(new_before, new_len)
+            self::range(count(before, true), count(body, true)),
+            self::range(count(before, false), count(body, false))
         ));
-        for op in &ops[start..end] {
+        for op in body {
             match *op {
                 Op::Same(i, _) | Op::Elided(i, _) => out.push_str(&format!(" {}\n", old[i])),
                 Op::Missing(i) => out.push_str(&format!("-{}\n", old[i])),
                 Op::Extra(j) => out.push_str(&format!("+{}\n", new[j])),
             }
         }
-        k = end;
     }
     out
 }

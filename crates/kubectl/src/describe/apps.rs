@@ -200,22 +200,7 @@ pub fn replica_set(rs: &Value, ctx: &Context, w: &mut Writer) {
             rs.i64_at(&["spec", "replicas"]).unwrap_or(1)
         ),
     );
-    let phase_count = |phase: &str| {
-        ctx.related
-            .iter()
-            .filter(|p| p.str_at(&["status", "phase"]) == phase)
-            .count()
-    };
-    w.line(
-        0,
-        &format!(
-            "Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed",
-            phase_count("Running"),
-            phase_count("Pending"),
-            phase_count("Succeeded"),
-            phase_count("Failed")
-        ),
-    );
+    super::workload::pods_status(ctx, w);
     pod_template(
         &rs.at(&["spec", "template"]).cloned().unwrap_or_default(),
         w,

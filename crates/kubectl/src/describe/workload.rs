@@ -58,22 +58,7 @@ pub fn statefulset(sts: &Value, ctx: &Context, w: &mut Writer) {
             _ => {}
         }
     }
-    let phase_count = |phase: &str| {
-        ctx.related
-            .iter()
-            .filter(|p| p.str_at(&["status", "phase"]) == phase)
-            .count()
-    };
-    w.line(
-        0,
-        &format!(
-            "Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed",
-            phase_count("Running"),
-            phase_count("Pending"),
-            phase_count("Succeeded"),
-            phase_count("Failed")
-        ),
-    );
+    pods_status(ctx, w);
     let template = sts.at(&["spec", "template"]).cloned().unwrap_or_default();
     pod_template(&template, w);
     let claims = sts.array_at(&["spec", "volumeClaimTemplates"]);
@@ -263,4 +248,24 @@ pub fn service(svc: &Value, ctx: &Context, w: &mut Writer) {
         w.line(0, &format!("Internal Traffic Policy:\t{internal}"));
     }
     events(w, ctx);
+}
+
+/// `Pods Status:` with the related pods counted by phase (`describe.go` `getPodStatusForController`).
+pub(super) fn pods_status(ctx: &Context, w: &mut Writer) {
+    let phase_count = |phase: &str| {
+        ctx.related
+            .iter()
+            .filter(|p| p.str_at(&["status", "phase"]) == phase)
+            .count()
+    };
+    w.line(
+        0,
+        &format!(
+            "Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed",
+            phase_count("Running"),
+            phase_count("Pending"),
+            phase_count("Succeeded"),
+            phase_count("Failed")
+        ),
+    );
 }

@@ -133,17 +133,14 @@ fn align_naively(expected: &[String], actual: &[String]) -> Alignment {
     Alignment { ops }
 }
 
-/// A unified diff (`--- expected`, `+++ actual`, hunks with 3 lines of context).
-pub fn unified_diff(expected: &[String], actual: &[String]) -> String {
-    let ops = align(expected, actual).ops;
-    let changed: Vec<bool> = ops
-        .iter()
-        .map(|op| matches!(op, Op::Missing(_) | Op::Extra(_)))
-        .collect();
-    let mut out = String::from("--- expected\n+++ actual\n");
+/// The op ranges of unified-diff hunks: each change with [`CONTEXT`] lines
+/// around it, changes closer than twice that joined into one hunk.
+pub fn hunk_ranges(ops: &[Op]) -> Vec<std::ops::Range<usize>> {
+    let changed = |k: usize| matches!(ops[k], Op::Missing(_) | Op::Extra(_));
+    let mut ranges = Vec::new();
     let mut k = 0;
     while k < ops.len() {
-        if !changed[k] {
+        if !changed(k) {
             k += 1;
             continue;
         }
@@ -151,14 +148,29 @@ pub fn unified_diff(expected: &[String], actual: &[String]) -> String {
         let mut end = k;
         let mut last_change = k;
         while end < ops.len() && end <= last_change + 2 * CONTEXT {
-            if changed[end] {
+            if changed(end) {
                 last_change = end;
             }
             end += 1;
         }
         let end = (last_change + CONTEXT + 1).min(ops.len());
-        out.push_str(&hunk(&ops[start..end], &ops[..start], expected, actual));
+        ranges.push(start..end);
         k = end;
+    }
+    ranges
+}
+
+/// A unified diff (`--- expected`, `+++ actual`, hunks with 3 lines of context).
+pub fn unified_diff(expected: &[String], actual: &[String]) -> String {
+    let ops = align(expected, actual).ops;
+    let mut out = String::from("--- expected\n+++ actual\n");
+    for range in hunk_ranges(&ops) {
+        out.push_str(&hunk(
+            &ops[range.clone()],
+            &ops[..range.start],
+            expected,
+            actual,
+        ));
     }
     out
 }

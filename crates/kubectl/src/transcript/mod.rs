@@ -6,7 +6,7 @@
 mod diff;
 mod matcher;
 
-pub use diff::{align, unified_diff, Alignment, Op};
+pub use diff::{align, hunk_ranges, unified_diff, Alignment, Op};
 pub use matcher::line_matches;
 
 /// Most lines one transcript may have.

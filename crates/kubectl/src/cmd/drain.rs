@@ -118,25 +118,7 @@ pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             .iter()
             .map(|(reason, names)| format!("{reason}: {}", names.join(", ")))
             .collect();
-        let error = if errors.len() == 1 {
-            errors[0].clone()
-        } else {
-            format!("[{}]", errors.join(", "))
-        };
-        out.errln(&format!(
-            "error: unable to drain node \"{node}\" due to error: {error}, continuing command..."
-        ));
-        out.errln("There are pending nodes to be drained:");
-        out.errln(&format!(" {node}"));
-        if errors.len() == 1 {
-            out.errln(&format!("error: {error}"));
-        } else {
-            for e in errors {
-                out.errln(&e);
-            }
-        }
-        out.exit_code = 1;
-        return;
+        return report_failure(&node, &errors, out);
     }
     let mut warnings: Vec<(&str, Vec<String>)> = Vec::new();
     for pod in &pods {
@@ -265,11 +247,7 @@ pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         out.outln(&format!("node/{node} drained"));
         return;
     }
-    let error = if errors.len() == 1 {
-        errors[0].clone()
-    } else {
-        format!("[{}]", errors.join(", "))
-    };
+    let error = joined(&errors);
     let still_there: Vec<String> = session
         .sim
         .list("pods", None, "")
@@ -286,6 +264,21 @@ pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             out.errln(&p);
         }
     }
+    report_failure(&node, &errors, out);
+}
+
+/// kubectl's aggregate of several errors: the error itself, or `[a, b]`.
+fn joined(errors: &[String]) -> String {
+    if errors.len() == 1 {
+        errors[0].clone()
+    } else {
+        format!("[{}]", errors.join(", "))
+    }
+}
+
+/// The closing lines of a drain that could not finish (`drain.go` RunDrain).
+fn report_failure(node: &str, errors: &[String], out: &mut CommandOutput) {
+    let error = joined(errors);
     out.errln(&format!(
         "error: unable to drain node \"{node}\" due to error: {error}, continuing command..."
     ));
@@ -295,7 +288,7 @@ pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         out.errln(&format!("error: {error}"));
     } else {
         for e in errors {
-            out.errln(&e);
+            out.errln(e);
         }
     }
     out.exit_code = 1;

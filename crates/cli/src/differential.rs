@@ -6,7 +6,7 @@
 //! `sleep`, heredocs, pipes, `timeout`), and of the kubectl lines the real
 //! binary cannot run against a frozen clock or without a terminal: watches
 //! (`-w`), `rollout status`, `wait`, `drain` (waits for evictions), `cluster-info` (prints the
-//! emulated cluster's address), `exec`, `logs`, `attach`, `run`,
+//! emulated cluster's address), `exec`, `logs -f`, `attach`, `run`,
 //! `port-forward`, `edit`, `cp`, `config`, and any line with a pipe,
 //! redirection or `$` expansion. Those lines are emulated, not compared.
 //!
@@ -38,7 +38,6 @@ pub const REAL_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 /// kubectl subcommands that stay with the emulation (see the module comment).
 const EMULATED_SUBCOMMANDS: &[&str] = &[
     "exec",
-    "logs",
     "attach",
     "run",
     "port-forward",
@@ -139,8 +138,13 @@ fn invocation(line: &str) -> Option<Invocation> {
             || a.starts_with("--watch=")
             || a.starts_with("--watch-only=")
     });
+    let follows = sub == "logs"
+        && args
+            .iter()
+            .any(|a| a == "-f" || a == "--follow" || a.starts_with("--follow="));
     if EMULATED_SUBCOMMANDS.contains(&sub)
         || watches
+        || follows
         || sub == "rollout" && positional.get(1) == Some(&"status")
         || stdin.is_some() && !args.iter().any(|a| a == "-")
     {
@@ -214,7 +218,7 @@ impl RealKubectlShell {
     /// working in `dir` (created; holds the kubeconfig and the virtual files).
     pub fn new(transcript: &Transcript, binary: &Path, dir: PathBuf) -> Result<Self, String> {
         let session = Session::for_transcript(transcript);
-        let placeholder = ordinal_core::Sim::new(Default::default());
+        let placeholder = Session::new(Default::default());
         let server = Arc::new(Server::new(placeholder, 0.0));
         let listener: TcpListener =
             serve::bind(0).map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
@@ -276,11 +280,11 @@ impl RealKubectlShell {
         };
         {
             let mut world = self.server.lock();
-            std::mem::swap(&mut self.session.sim, &mut world.sim);
+            std::mem::swap(&mut self.session, &mut world.session);
             world.pinned_offset = Some(offset);
         }
         let result = execute(&self.binary, &self.dir, call);
-        std::mem::swap(&mut self.session.sim, &mut self.server.lock().sim);
+        std::mem::swap(&mut self.session, &mut self.server.lock().session);
         match result {
             Ok((text, code)) => {
                 out.out(&text);
@@ -413,7 +417,7 @@ mod tests {
             "kubectl rollout status sts web",
             "kubectl get pods | grep web",
             "kubectl exec web-0 -- hostname",
-            "kubectl logs web-0",
+            "kubectl logs -f web-0",
             "sleep 5",
             "cat <<EOF > web.yaml\nkind: Pod\nEOF",
             "kubectl get pods -l app=$APP",

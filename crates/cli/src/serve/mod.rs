@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use ordinal_core::{Sim, SimConfig};
+use ordinal_kubectl::Session;
 use ordinal_model::{decode::decode_manifest, json, Value};
 
 pub use clock::wall_now_ms;
@@ -45,8 +46,9 @@ pub const DEFAULT_PORT: u16 = 8080;
 
 /// The simulation and its clock.
 pub struct World {
-    /// The simulated cluster.
-    pub sim: Sim,
+    /// The terminal session whose simulated cluster (and pod filesystems,
+    /// which logs and exec read) the server exposes.
+    pub session: Session,
     clock: VirtualClock,
     /// A timestamp offset held for a while instead of the wall clock's: the
     /// differential runner pins a whole-second offset for each real kubectl
@@ -58,9 +60,9 @@ impl World {
     /// Catches the simulation up with the wall clock and returns the
     /// timestamp offset for this moment (see [`clock`]).
     pub fn tick(&mut self) -> i64 {
-        self.clock.catch_up(&mut self.sim);
+        self.clock.catch_up(&mut self.session.sim);
         self.pinned_offset
-            .unwrap_or_else(|| wall_now_ms() as i64 - self.sim.now() as i64)
+            .unwrap_or_else(|| wall_now_ms() as i64 - self.session.sim.now() as i64)
     }
 }
 
@@ -72,11 +74,11 @@ pub struct Server {
 }
 
 impl Server {
-    /// A server over `sim` whose time runs `speed` times the wall clock.
-    pub fn new(sim: Sim, speed: f64) -> Server {
+    /// A server over `session` whose time runs `speed` times the wall clock.
+    pub fn new(session: Session, speed: f64) -> Server {
         Server {
             world: Mutex::new(World {
-                sim,
+                session,
                 clock: VirtualClock::new(speed),
                 pinned_offset: None,
             }),
@@ -244,6 +246,12 @@ fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
         }
     };
     if request.method == "GET"
+        && target.info.plural == "pods"
+        && target.subresource.as_deref() == Some("log")
+    {
+        return pod_log(server, stream, &target, request);
+    }
+    if request.method == "GET"
         && request
             .param("watch")
             .is_some_and(|w| w == "true" || w == "1")
@@ -253,10 +261,45 @@ fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
     let (code, body) = {
         let mut world = server.lock();
         let offset = world.tick();
-        api::handle(&mut world.sim, &target, request, offset)
+        api::handle(&mut world.session.sim, &target, request, offset)
     };
     let warning = (target.info.plural == "endpoints").then_some(ENDPOINTS_DEPRECATED);
     write_json_warning(stream, code, &json::to_compact(&body), warning).is_ok()
+}
+
+/// `GET pods/NAME/log`: the container's log as text (`previous`, `tailLines`),
+/// or the API server's Status when the container has not started.
+fn pod_log(
+    server: &Server,
+    stream: &mut TcpStream,
+    target: &api::Target,
+    request: &Request,
+) -> bool {
+    let ns = target.namespace.as_deref().unwrap_or("default");
+    let name = target.name.as_deref().unwrap_or("");
+    let previous = request.param("previous") == Some("true");
+    let result = {
+        let mut world = server.lock();
+        world.tick();
+        ordinal_kubectl::cmd::pod_log(&world.session, ns, name, previous)
+    };
+    match result {
+        Ok(log) => {
+            let text = match request.param("tailLines").and_then(|t| t.parse().ok()) {
+                Some(n) => {
+                    let lines: Vec<&str> = log.lines().collect();
+                    let skip = lines.len().saturating_sub(n);
+                    lines[skip..].iter().map(|l| format!("{l}\n")).collect()
+                }
+                None => log,
+            };
+            http::write_body(stream, 200, "text/plain", "", text.as_bytes()).is_ok()
+        }
+        Err(e) => {
+            let (code, body) = api::error_body(&e, "");
+            write_json(stream, code, &json::to_compact(&body)).is_ok()
+        }
+    }
 }
 
 /// `ordinal serve ...`: parses the arguments, loads the files and serves until killed.
@@ -269,8 +312,8 @@ pub fn main(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut sim = Sim::new(SimConfig::default());
-    if let Err(e) = load_files(&mut sim, &opts.files) {
+    let mut session = Session::new(SimConfig::default());
+    if let Err(e) = load_files(&mut session.sim, &opts.files) {
         eprintln!("ordinal serve: {e}");
         return ExitCode::FAILURE;
     }
@@ -296,7 +339,7 @@ pub fn main(args: &[String]) -> ExitCode {
         "  KUBECONFIG=/dev/null kubectl --server http://127.0.0.1:{port} get pods"
     );
     let _ = out.flush();
-    serve(listener, Arc::new(Server::new(sim, opts.speed)));
+    serve(listener, Arc::new(Server::new(session, opts.speed)));
     ExitCode::SUCCESS
 }
 

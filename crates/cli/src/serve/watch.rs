@@ -109,26 +109,28 @@ pub fn stream(server: &Server, stream: &mut TcpStream, target: &Target, request:
     };
     let (id, initial) = {
         let mut world = server.lock();
-        let id = match world
-            .sim
-            .watch(target.info.plural, target.namespace.as_deref(), labels)
-        {
-            Ok(id) => id,
-            Err(e) => {
-                drop(world);
-                let (code, body) = api::error_body(&e, target.info.group);
-                let _ = write_json(stream, code, &json::to_compact(&body));
-                return false;
-            }
-        };
+        let id =
+            match world
+                .session
+                .sim
+                .watch(target.info.plural, target.namespace.as_deref(), labels)
+            {
+                Ok(id) => id,
+                Err(e) => {
+                    drop(world);
+                    let (code, body) = api::error_body(&e, target.info.group);
+                    let _ = write_json(stream, code, &json::to_compact(&body));
+                    return false;
+                }
+            };
         let offset = world.tick();
-        let now = world.sim.now();
+        let now = world.session.sim.now();
         let mut lines = String::new();
         if matches!(
             request.param("resourceVersion"),
             None | Some("") | Some("0")
         ) {
-            let items = api::list_objects(&world.sim, target, request).unwrap_or_default();
+            let items = api::list_objects(&world.session.sim, target, request).unwrap_or_default();
             let version = api::list_version(&items);
             for obj in items {
                 lines.push_str(&encoder.encode("ADDED", obj, now, offset));
@@ -149,9 +151,9 @@ pub fn stream(server: &Server, stream: &mut TcpStream, target: &Target, request:
         let lines = {
             let mut world = server.lock();
             let offset = world.tick();
-            let now = world.sim.now();
+            let now = world.session.sim.now();
             let mut lines = String::new();
-            for event in world.sim.take_watch_events(id) {
+            for event in world.session.sim.take_watch_events(id) {
                 if api::field_matches(&event.object, &fields) {
                     lines.push_str(&encoder.encode(event.kind.as_str(), event.object, now, offset));
                 }
@@ -162,7 +164,7 @@ pub fn stream(server: &Server, stream: &mut TcpStream, target: &Target, request:
             ok = write_chunk(stream, &lines).is_ok();
         }
     }
-    server.lock().sim.unwatch(id);
+    server.lock().session.sim.unwatch(id);
     if ok {
         let _ = write_chunk(stream, "");
     }

@@ -2,7 +2,7 @@
 //! from kubectl pkg/cmd/{exec,run,logs}; the command itself runs in the
 //! pod's tiny shell (`crate::podshell`).
 
-use ordinal_core::DeleteOptions;
+use ordinal_core::{ApiError, DeleteOptions};
 use ordinal_model::Value;
 
 use super::flags::{self, switch, value, FlagSpec};
@@ -280,10 +280,36 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         return client_error("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command", out);
     };
     let ns = namespace_of(&parsed);
-    let pod = match session.sim.get("pods", &ns, name) {
-        Ok(p) => p,
+    let log = match pod_log(session, &ns, name, parsed.has("previous")) {
+        Ok(log) => log,
         Err(e) => return api_error(&e, out),
     };
+    let tail = parsed
+        .get("tail")
+        .and_then(|t| t.parse::<i64>().ok())
+        .filter(|t| *t >= 0);
+    match tail {
+        Some(n) => {
+            let lines: Vec<&str> = log.lines().collect();
+            let skip = lines.len().saturating_sub(n as usize);
+            for line in &lines[skip..] {
+                out.outln(line);
+            }
+        }
+        None => out.out(&log),
+    }
+}
+
+/// The log the API server returns for `pods/NAME/log` (the pod's first
+/// container; `previous` for the instance before the last restart), or its
+/// BadRequest when the container has not started.
+pub fn pod_log(
+    session: &Session,
+    ns: &str,
+    name: &str,
+    previous: bool,
+) -> Result<String, ApiError> {
+    let pod = session.sim.get("pods", ns, name)?;
     let status = pod
         .array_at(&["status", "containerStatuses"])
         .first()
@@ -297,30 +323,26 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         .as_ref()
         .map(|s| s.str_at(&["state", "waiting", "reason"]).to_string())
         .unwrap_or_else(|| "ContainerCreating".to_string());
-    if parsed.has("previous")
+    if previous
         && status
             .as_ref()
             .and_then(|s| s.at(&["lastState", "terminated"]))
             .is_none()
     {
-        out.errln(&format!(
-            "Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{name}\" not found"
-        ));
-        out.exit_code = 1;
-        return;
+        return Err(ApiError::bad_request(format!(
+            "previous terminated container \"{container}\" in pod \"{name}\" not found"
+        )));
     }
-    if !parsed.has("previous")
+    if !previous
         && status
             .as_ref()
             .is_none_or(|s| s.at(&["state", "waiting"]).is_some())
     {
-        out.errln(&format!(
-            "Error from server (BadRequest): container \"{container}\" in pod \"{name}\" is waiting to start: {waiting}"
-        ));
-        out.exit_code = 1;
-        return;
+        return Err(ApiError::bad_request(format!(
+            "container \"{container}\" in pod \"{name}\" is waiting to start: {waiting}"
+        )));
     }
-    let log = if parsed.has("previous") {
+    Ok(if previous {
         // The previous instance's log: the same image's lines, from its start.
         let mut previous = pod.clone();
         let last = status
@@ -338,19 +360,5 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         podshell::logs(session, &previous)
     } else {
         podshell::logs(session, &pod)
-    };
-    let tail = parsed
-        .get("tail")
-        .and_then(|t| t.parse::<i64>().ok())
-        .filter(|t| *t >= 0);
-    match tail {
-        Some(n) => {
-            let lines: Vec<&str> = log.lines().collect();
-            let skip = lines.len().saturating_sub(n as usize);
-            for line in &lines[skip..] {
-                out.outln(line);
-            }
-        }
-        None => out.out(&log),
-    }
+    })
 }

@@ -6,7 +6,7 @@
 //! `sleep`, heredocs, pipes, `timeout`), and of the kubectl lines the real
 //! binary cannot run against a frozen clock or without a terminal: watches
 //! (`-w`), `rollout status`, `wait`, `drain` (waits for evictions), `cluster-info` (prints the
-//! emulated cluster's address), `exec`, `logs -f`, `attach`, `run`,
+//! emulated cluster's address), `exec -it`, `logs -f`, `attach`, `run`,
 //! `port-forward`, `edit`, `cp`, `config`, and any line with a pipe,
 //! redirection or `$` expansion. Those lines are emulated, not compared.
 //!
@@ -37,7 +37,6 @@ pub const REAL_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// kubectl subcommands that stay with the emulation (see the module comment).
 const EMULATED_SUBCOMMANDS: &[&str] = &[
-    "exec",
     "attach",
     "run",
     "port-forward",
@@ -138,6 +137,13 @@ fn invocation(line: &str) -> Option<Invocation> {
             || a.starts_with("--watch=")
             || a.starts_with("--watch-only=")
     });
+    let interactive = matches!(sub, "exec")
+        && args.iter().any(|a| {
+            matches!(
+                a.as_str(),
+                "-i" | "-t" | "-it" | "-ti" | "--stdin" | "--tty"
+            )
+        });
     let follows = sub == "logs"
         && args
             .iter()
@@ -145,6 +151,7 @@ fn invocation(line: &str) -> Option<Invocation> {
     if EMULATED_SUBCOMMANDS.contains(&sub)
         || watches
         || follows
+        || interactive
         || sub == "rollout" && positional.get(1) == Some(&"status")
         || stdin.is_some() && !args.iter().any(|a| a == "-")
     {
@@ -416,7 +423,7 @@ mod tests {
             "kubectl get pods -w",
             "kubectl rollout status sts web",
             "kubectl get pods | grep web",
-            "kubectl exec web-0 -- hostname",
+            "kubectl exec -it web-0 -- sh",
             "kubectl logs -f web-0",
             "sleep 5",
             "cat <<EOF > web.yaml\nkind: Pod\nEOF",

@@ -9,6 +9,7 @@
 mod api;
 mod clock;
 mod discovery;
+mod exec;
 mod http;
 mod openapi;
 mod protobuf;
@@ -245,6 +246,32 @@ fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
             return write_json(stream, code, &json::to_compact(&body)).is_ok();
         }
     };
+    if target.info.plural == "pods" && target.subresource.as_deref() == Some("exec") {
+        let refusal = {
+            let world = server.lock();
+            let ns = target.namespace.as_deref().unwrap_or("default");
+            let name = target.name.as_deref().unwrap_or("");
+            world
+                .session
+                .sim
+                .object("pods", ns, name)
+                .and_then(ordinal_kubectl::cmd::container_not_running)
+        };
+        if let Some(message) = refusal {
+            let body = api::status(400, "BadRequest", &message, Value::object());
+            return write_json(stream, 400, &json::to_compact(&body)).is_ok();
+        }
+        if exec::is_upgrade(request) {
+            return exec::serve(server, stream, &target, request);
+        }
+        let body = api::status(
+            400,
+            "BadRequest",
+            "Upgrade request required",
+            Value::object(),
+        );
+        return write_json(stream, 400, &json::to_compact(&body)).is_ok();
+    }
     if request.method == "GET"
         && target.info.plural == "pods"
         && target.subresource.as_deref() == Some("log")

@@ -295,7 +295,8 @@ fn text(bytes: &[u8]) -> Result<String, String> {
     String::from_utf8(bytes.to_vec()).map_err(|_| "protobuf string is not UTF-8".to_string())
 }
 
-fn base64(bytes: &[u8]) -> String {
+/// Standard base64 with padding (also the WebSocket handshake's encoding).
+pub(super) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {

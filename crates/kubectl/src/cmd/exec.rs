@@ -42,23 +42,26 @@ fn ready_pod(session: &Session, ns: &str, name: &str, out: &mut CommandOutput) -
         out.exit_code = 1;
         return None;
     }
+    if let Some(refusal) = container_not_running(&pod) {
+        client_error(&format!("unable to upgrade connection: {refusal}"), out);
+        return None;
+    }
+    Some(pod)
+}
+
+/// The kubelet's refusal to exec into a pod whose container is not running
+/// (`container not found ("web")`); kubectl prints it after
+/// `unable to upgrade connection: `.
+pub fn container_not_running(pod: &Value) -> Option<String> {
     let running = pod
         .array_at(&["status", "containerStatuses"])
         .first()
         .is_some_and(|c| c.at(&["state", "running"]).is_some());
-    if !running {
-        let container = pod
-            .array_at(&["spec", "containers"])
-            .first()
-            .map(|c| c.str_at(&["name"]).to_string())
-            .unwrap_or_default();
-        client_error(
-            &format!("unable to upgrade connection: container not found (\"{container}\")"),
-            out,
-        );
-        return None;
-    }
-    Some(pod)
+    let container = pod
+        .array_at(&["spec", "containers"])
+        .first()
+        .map_or("", |c| c.str_at(&["name"]));
+    (!running).then(|| format!("container not found ({container:?})"))
 }
 
 /// `kubectl exec POD [-it] [-c C] -- CMD...`.

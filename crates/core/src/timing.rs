@@ -9,6 +9,11 @@
 /// StatefulSet controller: delay between a pod change and the resync it
 /// triggers (informer + workqueue latency; folds bursts of pod updates).
 pub const STATEFULSET_RESYNC_MS: u64 = 50;
+/// From a namespace turning Terminating to the namespace controller's first
+/// pass over its contents (discovery plus a list per resource upstream), so
+/// a `kubectl delete -f` that names the namespace first still deletes the
+/// objects after it itself, as against a real cluster.
+pub const NAMESPACE_SYNC_MS: u64 = 500;
 /// Scheduler: time from a pod becoming schedulable to its binding.
 pub const SCHEDULE_DELAY_MS: u64 = 40;
 /// Scheduler: retry interval for pods left unschedulable when nothing changes

@@ -126,7 +126,11 @@ impl Sim {
                     self.populate_namespace(&name);
                 }
                 if new.is_some_and(|n| !meta(n, "deletionTimestamp").is_empty()) {
-                    self.enqueue(Work::Namespace(name.clone()));
+                    self.enqueue_after(
+                        Work::Namespace(name.clone()),
+                        crate::timing::NAMESPACE_SYNC_MS,
+                        false,
+                    );
                 }
             }
             _ => {}

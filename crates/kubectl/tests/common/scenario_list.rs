@@ -57,6 +57,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/kubectl-everyday.txt"),
     ),
     (
+        "namespace-delete.txt",
+        include_str!("../../../../tests/scenarios/namespace-delete.txt"),
+    ),
+    (
         "node-maintenance.txt",
         include_str!("../../../../tests/scenarios/node-maintenance.txt"),
     ),

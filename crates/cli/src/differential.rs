@@ -233,10 +233,7 @@ impl RealKubectlShell {
         let served = Arc::clone(&server);
         std::thread::spawn(move || serve::serve(listener, served));
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let kubeconfig = format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: ordinal\n  cluster:\n    server: http://127.0.0.1:{port}\ncontexts:\n- name: ordinal\n  context:\n    cluster: ordinal\n    user: ordinal\n    namespace: default\ncurrent-context: ordinal\nusers:\n- name: ordinal\n  user: {{}}\n"
-        );
-        std::fs::write(dir.join("kubeconfig"), kubeconfig)
+        std::fs::write(dir.join("kubeconfig"), serve::kubeconfig(port))
             .map_err(|e| format!("{}: {e}", dir.display()))?;
         Ok(RealKubectlShell {
             session,

@@ -100,6 +100,14 @@ struct Options {
     port: u16,
     speed: f64,
     files: Vec<String>,
+    kubeconfig: Option<String>,
+}
+
+/// A kubeconfig whose current context talks to the server on `port`.
+pub fn kubeconfig(port: u16) -> String {
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: ordinal\n  cluster:\n    server: http://127.0.0.1:{port}\ncontexts:\n- name: ordinal\n  context:\n    cluster: ordinal\n    user: ordinal\n    namespace: default\ncurrent-context: ordinal\nusers:\n- name: ordinal\n  user: {{}}\n"
+    )
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -107,6 +115,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         port: DEFAULT_PORT,
         speed: 1.0,
         files: Vec::new(),
+        kubeconfig: None,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -128,6 +137,9 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                     .ok_or(format!(
                         "--speed needs a number above 0 and at most {MAX_SPEED}"
                     ))?;
+            }
+            "--kubeconfig" => {
+                opts.kubeconfig = Some(value().ok_or("--kubeconfig needs a file path")?);
             }
             f if f.starts_with('-') => return Err(format!("unknown flag {f}")),
             _ => opts.files.push(arg.clone()),
@@ -335,7 +347,7 @@ pub fn main(args: &[String]) -> ExitCode {
         Ok(o) => o,
         Err(e) => {
             eprintln!("ordinal serve: {e}");
-            eprintln!("usage: ordinal serve [--port N] [--speed X] [FILE...]");
+            eprintln!("usage: ordinal serve [--port N] [--speed X] [--kubeconfig PATH] [FILE...]");
             return ExitCode::from(2);
         }
     };
@@ -361,10 +373,21 @@ pub fn main(args: &[String]) -> ExitCode {
         "ordinal serve: listening on http://127.0.0.1:{port} (speed {})",
         opts.speed
     );
-    let _ = writeln!(
-        out,
-        "  KUBECONFIG=/dev/null kubectl --server http://127.0.0.1:{port} get pods"
-    );
+    match &opts.kubeconfig {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, kubeconfig(port)) {
+                eprintln!("ordinal serve: cannot write {path}: {e}");
+                return ExitCode::FAILURE;
+            }
+            let _ = writeln!(out, "  KUBECONFIG={path} kubectl get pods");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  KUBECONFIG=/dev/null kubectl --server http://127.0.0.1:{port} get pods"
+            );
+        }
+    }
     let _ = out.flush();
     serve(listener, Arc::new(Server::new(session, opts.speed)));
     ExitCode::SUCCESS
@@ -386,7 +409,8 @@ mod tests {
             Options {
                 port: 0,
                 speed: 10.0,
-                files: vec!["a.yaml".into()]
+                files: vec!["a.yaml".into()],
+                kubeconfig: None,
             }
         );
     }

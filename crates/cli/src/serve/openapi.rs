@@ -6,11 +6,13 @@
 //! parameter (`k8s.io/cli-runtime/pkg/resource/query_param_verifier_v3.go`,
 //! `supportsQueryParamV3`). When it does, kubectl leaves validation to the
 //! server (`fieldValidation=Strict`), which the simulator's API layer does with
-//! the real messages. Schemas are not served: kubectl's apply then computes
-//! its strategic merge patch from its compiled-in types, as it does for any
-//! built-in kind whose schema it cannot find.
+//! the real messages. The schemas come from the model's field table, without
+//! descriptions, so `kubectl explain` lists the fields and types the
+//! emulated `explain` prints; kubectl's apply still computes its strategic
+//! merge patch from its compiled-in types, as schemas carry no patch keys.
 
 use ordinal_core::resources::{ResourceInfo, RESOURCES};
+use ordinal_model::schema::{Field, Struct, Ty};
 use ordinal_model::{Map, Value};
 
 /// The `/openapi/v3` index: one entry per served group version.
@@ -35,7 +37,9 @@ pub fn group_version(path: &str) -> Option<Value> {
         return None;
     }
     let mut paths = Map::new();
+    let mut schemas = Map::new();
     for info in kinds {
+        kind_schemas(info, &mut schemas);
         let scope = if info.namespaced {
             "namespaces/{namespace}/"
         } else {
@@ -78,8 +82,125 @@ pub fn group_version(path: &str) -> Option<Value> {
             ]),
         ),
         ("paths", Value::Object(paths)),
-        ("components", Value::from([("schemas", Value::object())])),
+        (
+            "components",
+            Value::from([("schemas", Value::Object(schemas))]),
+        ),
     ]))
+}
+
+/// Prefix of the schema names served; `kubectl explain` shows only the part
+/// after the last dot (`StatefulSetSpec`).
+const SCHEMA_PREFIX: &str = "io.k8s.ordinal.";
+
+fn reference(name: &str) -> Value {
+    Value::from([(
+        "allOf",
+        Value::from(vec![Value::from([(
+            "$ref",
+            Value::from(format!("#/components/schemas/{SCHEMA_PREFIX}{name}")),
+        )])]),
+    )])
+}
+
+fn typed(ty: &str) -> Value {
+    Value::from([("type", Value::from(ty))])
+}
+
+fn array_of(items: Value) -> Value {
+    Value::from([("type", Value::from("array")), ("items", items)])
+}
+
+fn map_of(values: Value) -> Value {
+    Value::from([
+        ("type", Value::from("object")),
+        ("additionalProperties", values),
+    ])
+}
+
+/// The schema of one field, adding the structs it names to `schemas`.
+fn field_schema(kind: &str, field: &Field, schemas: &mut Map, depth: usize) -> Value {
+    match field.ty {
+        Ty::Str(_) => typed("string"),
+        Ty::Int32 | Ty::Int64 => typed("integer"),
+        Ty::Bool => typed("boolean"),
+        Ty::Quantity => reference("Quantity"),
+        Ty::IntOrString => reference("IntOrString"),
+        Ty::StrMap => map_of(typed("string")),
+        Ty::QuantityMap => map_of(reference("Quantity")),
+        Ty::StrList(_) => array_of(typed("string")),
+        Ty::Struct(s) => {
+            struct_schema(kind, s, schemas, depth + 1);
+            reference(s.name)
+        }
+        Ty::List(s) => {
+            struct_schema(kind, s, schemas, depth + 1);
+            array_of(reference(s.name))
+        }
+        Ty::Any => match field.name {
+            "creationTimestamp" | "deletionTimestamp" => typed("string"),
+            "managedFields" => array_of(reference("ManagedFieldsEntry")),
+            "status" => reference(&format!("{kind}Status")),
+            _ => typed("object"),
+        },
+    }
+}
+
+/// Adds `st` (and the structs under it) to `schemas` under its name.
+fn struct_schema(kind: &str, st: &'static Struct, schemas: &mut Map, depth: usize) {
+    let name = format!("{SCHEMA_PREFIX}{}", st.name);
+    if schemas.contains_key(&name) || depth > MAX_SCHEMA_DEPTH {
+        return;
+    }
+    schemas.insert(name.clone(), typed("object"));
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for field in st.fields {
+        properties.insert(
+            field.name.to_string(),
+            field_schema(kind, field, schemas, depth),
+        );
+        if ordinal_kubectl::cmd::required_field(st, field.name) {
+            required.push(Value::from(field.name));
+        }
+    }
+    let mut schema = typed("object");
+    schema.set(&["properties"], Value::Object(properties));
+    if !required.is_empty() {
+        schema.set(&["required"], Value::Array(required));
+    }
+    schemas.insert(name, schema);
+}
+
+/// Deepest struct nesting described (the model's schema has no cycles).
+const MAX_SCHEMA_DEPTH: usize = 16;
+
+/// The schemas of `info`'s kind: the top-level one carries the
+/// `x-kubernetes-group-version-kind` that `kubectl explain` looks up.
+fn kind_schemas(info: &ResourceInfo, schemas: &mut Map) {
+    for name in ["Quantity", "ManagedFieldsEntry"] {
+        schemas.insert(format!("{SCHEMA_PREFIX}{name}"), typed("string"));
+    }
+    let int_or_string = Value::from([("format", Value::from("int-or-string"))]);
+    schemas.insert(format!("{SCHEMA_PREFIX}IntOrString"), int_or_string);
+    schemas.insert(
+        format!("{SCHEMA_PREFIX}{}Status", info.kind),
+        typed("object"),
+    );
+    let Some(top) = ordinal_model::schema::for_kind(info.kind) else {
+        return;
+    };
+    struct_schema(info.kind, top, schemas, 0);
+    let gvk = Value::from(vec![Value::from([
+        ("group", Value::from(info.group)),
+        ("kind", Value::from(info.kind)),
+        ("version", Value::from(info.version)),
+    ])]);
+    if let Some(Value::Object(top_schema)) =
+        schemas.get_mut(&format!("{SCHEMA_PREFIX}{}", top.name))
+    {
+        top_schema.insert("x-kubernetes-group-version-kind".to_string(), gvk);
+    }
 }
 
 /// The media type of the OpenAPI v2 document kubectl asks for.

@@ -23,7 +23,7 @@ const SPECS: &[FlagSpec] = &[
 const MAX_DEPTH: usize = 16;
 
 /// Fields the API marks required (`-required-`), by struct.
-fn required(st: &Struct, field: &str) -> bool {
+pub fn required(st: &Struct, field: &str) -> bool {
     let names: &[&str] = match st.name {
         "StatefulSetSpec" | "DeploymentSpec" => &["selector", "template"],
         "ReplicaSetSpec" => &["selector"],

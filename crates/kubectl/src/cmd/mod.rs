@@ -26,6 +26,7 @@ pub mod watch;
 
 pub use apply::LAST_APPLIED;
 pub use exec::{container_not_running, pod_log, remove_run_pod};
+pub use explain::required as required_field;
 
 use ordinal_core::error::{ApiError, Reason};
 use ordinal_model::kinds::{self, ResourceInfo};

@@ -3,6 +3,7 @@
 //! subresource, answered from the simulator as the API server answers them
 //! (`k8s.io/apiserver/pkg/endpoints/handlers`).
 
+use ordinal_core::apiserver::patch::apply_patch;
 use ordinal_core::resources::{by_plural, ResourceInfo};
 use ordinal_core::{ApiError, DeleteOptions, PatchType, Propagation, Sim};
 use ordinal_kubectl::jsonpatch::{self, JsonPatchError};
@@ -409,6 +410,32 @@ fn respond(
             let obj = sim.scale(ns, name, replicas)?;
             Ok((200, scale_object(&obj, offset_ms)))
         }
+        (_, _, Some("status")) if !target.info.has_status => Ok(not_served()),
+        ("GET", Some(name), Some("status")) => {
+            Ok((200, outgoing(sim.get(resource, ns, name)?, offset_ms)))
+        }
+        ("PUT", Some(_), Some("status")) => {
+            let obj = body_json(request)?;
+            Ok((
+                200,
+                outgoing(sim.update_status(resource, ns, obj)?, offset_ms),
+            ))
+        }
+        ("PATCH", Some(name), Some("status")) => {
+            let kind = if request
+                .header("content-type")
+                .starts_with("application/merge-patch+json")
+            {
+                PatchType::Merge
+            } else {
+                PatchType::Strategic
+            };
+            let patched = apply_patch(&sim.get(resource, ns, name)?, &body_json(request)?, kind);
+            Ok((
+                200,
+                outgoing(sim.update_status(resource, ns, patched)?, offset_ms),
+            ))
+        }
         ("POST", None, None) => {
             let obj = strictly_decoded(target, request)?;
             let created = if request.param("dryRun").is_some() {
@@ -517,6 +544,34 @@ mod tests {
         assert_eq!(ns.info.plural, "namespaces");
         assert_eq!(ns.name.as_deref(), Some("default"));
         assert!(parse_target("apps", &["pods"]).is_none());
+    }
+
+    #[test]
+    fn the_status_subresource_changes_only_status() {
+        let mut sim = Sim::new(Default::default());
+        let cm = Value::from([
+            ("apiVersion", Value::from("v1")),
+            ("kind", Value::from("ConfigMap")),
+            ("metadata", Value::from([("name", Value::from("cfg"))])),
+            ("data", Value::from([("a", Value::from("1"))])),
+        ]);
+        sim.create("configmaps", "default", cm.clone())
+            .expect("created");
+        let err = sim
+            .update_status("configmaps", "default", cm)
+            .expect_err("no status");
+        assert_eq!(err.code, 404);
+        let ns = sim
+            .get("namespaces", "", "default")
+            .expect("default namespace");
+        let mut changed = ns.clone();
+        changed.set(&["status", "phase"], Value::from("Terminating"));
+        changed.set(&["metadata", "labels", "x"], Value::from("y"));
+        let stored = sim
+            .update_status("namespaces", "", changed)
+            .expect("status written");
+        assert_eq!(stored.str_at(&["status", "phase"]), "Terminating");
+        assert!(stored.at(&["metadata", "labels", "x"]).is_none());
     }
 
     #[test]

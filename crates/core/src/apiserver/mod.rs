@@ -177,6 +177,43 @@ impl Sim {
         result
     }
 
+    /// Replaces an object's `status` through the status subresource (PUT
+    /// `.../status`): everything else is kept from the stored object, as the
+    /// registries' status strategies do. A non-empty
+    /// `metadata.resourceVersion` must match the stored one.
+    pub fn update_status(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        obj: Value,
+    ) -> Result<Value, ApiError> {
+        let info = resource_info(resource)?;
+        let name = meta_str(&obj, "name").to_string();
+        let ns = if info.namespaced { namespace } else { "" };
+        let Some(stored) = self.store.get(info.plural, ns, &name) else {
+            return Err(ApiError::not_found(&info.qualified_plural(), &name));
+        };
+        if !info.has_status {
+            return Err(ApiError::not_found(&info.qualified_plural(), &name));
+        }
+        let wanted = meta_str(&obj, "resourceVersion");
+        if !wanted.is_empty() && wanted != meta_str(stored, "resourceVersion") {
+            return Err(ApiError::conflict(&info.qualified_plural(), &name));
+        }
+        let mut updated = stored.clone();
+        match obj.get("status") {
+            Some(status) => updated.set(&["status"], status.clone()),
+            None => {
+                updated.remove(&["status"]);
+            }
+        }
+        let written = self.write_status(info.plural, updated);
+        self.settle();
+        written
+            .map(Arc::unwrap_or_clone)
+            .ok_or_else(|| ApiError::not_found(&info.qualified_plural(), &name))
+    }
+
     /// Patches an object (`kubectl patch`, `scale`, `set image`, `apply` of an existing object).
     pub fn patch(
         &mut self,

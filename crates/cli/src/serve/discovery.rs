@@ -1,9 +1,8 @@
 //! Discovery documents (`/version`, `/api`, `/apis`, `/api/v1`,
-//! `/apis/{group}/{version}`) built from the simulator's resource registry,
-//! in the legacy (unaggregated) format. kubectl 1.36 first asks for
-//! aggregated discovery (`as=APIGroupDiscoveryList`); answering with plain
-//! `application/json` makes it fall back to these documents, as it does
-//! against an older API server.
+//! `/apis/{group}/{version}`) built from the simulator's resource registry:
+//! aggregated (`apidiscovery.k8s.io/v2` `APIGroupDiscoveryList`, what kubectl
+//! 1.36 asks for first, one request each for `/api` and `/apis`) and the
+//! legacy per-group-version lists older clients read.
 
 use ordinal_core::resources::{ResourceInfo, RESOURCES};
 use ordinal_model::Value;
@@ -111,6 +110,99 @@ fn resource_entry(r: &ResourceInfo) -> Value {
     entry
 }
 
+/// The media type of aggregated discovery documents (and the `Accept` value
+/// asking for them).
+pub const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/// True when the client asks for aggregated discovery (kubectl 1.36 does).
+pub fn wants_aggregated(accept: &str) -> bool {
+    accept.contains("as=APIGroupDiscoveryList")
+}
+
+fn response_kind(group: &str, version: &str, kind: &str) -> Value {
+    Value::from([
+        ("group", Value::from(group)),
+        ("version", Value::from(version)),
+        ("kind", Value::from(kind)),
+    ])
+}
+
+/// One resource as aggregated discovery (`apidiscovery.k8s.io/v2`) lists it,
+/// with the same verbs, names and subresources as the legacy list.
+fn aggregated_resource(r: &ResourceInfo) -> Value {
+    let legacy = resource_entry(r);
+    let mut subresources = Vec::new();
+    if r.has_status {
+        subresources.push(Value::from([
+            ("subresource", Value::from("status")),
+            ("responseKind", response_kind(r.group, r.version, r.kind)),
+            ("verbs", strings(&["get", "patch", "update"])),
+        ]));
+    }
+    if matches!(r.plural, "statefulsets" | "deployments" | "replicasets") {
+        subresources.push(Value::from([
+            ("subresource", Value::from("scale")),
+            ("responseKind", response_kind("autoscaling", "v1", "Scale")),
+            ("verbs", strings(&["get", "patch", "update"])),
+        ]));
+    }
+    let mut entry = Value::from([
+        ("resource", Value::from(r.plural)),
+        ("responseKind", response_kind(r.group, r.version, r.kind)),
+        (
+            "scope",
+            Value::from(if r.namespaced {
+                "Namespaced"
+            } else {
+                "Cluster"
+            }),
+        ),
+        ("singularResource", Value::from(r.singular)),
+        ("verbs", legacy.get("verbs").cloned().unwrap_or_default()),
+    ]);
+    for key in ["shortNames", "categories"] {
+        if let Some(v) = legacy.get(key) {
+            entry.set(&[key], v.clone());
+        }
+    }
+    if !subresources.is_empty() {
+        entry.set(&["subresources"], Value::Array(subresources));
+    }
+    entry
+}
+
+/// `/api` (`core`) or `/apis` as an `APIGroupDiscoveryList`.
+pub fn aggregated(core: bool) -> Value {
+    let names: Vec<&str> = if core { vec![""] } else { groups() };
+    let items = names
+        .into_iter()
+        .map(|group| {
+            let resources = RESOURCES
+                .iter()
+                .filter(|r| r.group == group)
+                .map(aggregated_resource)
+                .collect();
+            Value::from([
+                ("metadata", Value::from([("name", Value::from(group))])),
+                (
+                    "versions",
+                    Value::from(vec![Value::from([
+                        ("version", Value::from("v1")),
+                        ("resources", Value::Array(resources)),
+                        ("freshness", Value::from("Current")),
+                    ])]),
+                ),
+            ])
+        })
+        .collect();
+    Value::from([
+        ("kind", Value::from("APIGroupDiscoveryList")),
+        ("apiVersion", Value::from("apidiscovery.k8s.io/v2")),
+        ("metadata", Value::object()),
+        ("items", Value::Array(items)),
+    ])
+}
+
 /// `/api/v1` or `/apis/{group}/{version}`; `None` for an unknown group version.
 pub fn resource_list(group: &str, version: &str) -> Option<Value> {
     let mut resources = Vec::new();
@@ -175,6 +267,31 @@ mod tests {
             .any(|r| r.str_at(&["name"]) == "statefulsets"
                 && r.array_at(&["shortNames"]) == [Value::from("sts")]));
         assert!(!sts.str_at(&["kind"]).is_empty());
+    }
+
+    #[test]
+    fn aggregated_discovery_lists_statefulsets_with_scale_and_status() {
+        let apis = aggregated(false);
+        let apps = apis
+            .array_at(&["items"])
+            .iter()
+            .find(|g| g.str_at(&["metadata", "name"]) == "apps")
+            .cloned()
+            .expect("apps group");
+        let sts = apps.array_at(&["versions"])[0]
+            .array_at(&["resources"])
+            .iter()
+            .find(|r| r.str_at(&["resource"]) == "statefulsets")
+            .cloned()
+            .expect("statefulsets");
+        assert_eq!(sts.str_at(&["scope"]), "Namespaced");
+        let subresources: Vec<&str> = sts
+            .array_at(&["subresources"])
+            .iter()
+            .map(|s| s.str_at(&["subresource"]))
+            .collect();
+        assert_eq!(subresources, ["status", "scale"]);
+        assert_eq!(aggregated(true).array_at(&["items"]).len(), 1);
     }
 
     #[test]

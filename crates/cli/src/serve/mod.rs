@@ -226,6 +226,12 @@ fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
     let (group, version, rest) = match parts.as_slice() {
         ["api", version, rest @ ..] => ("", *version, rest),
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
+        ["api"] | ["apis"] if discovery::wants_aggregated(request.header("accept")) => {
+            let doc = discovery::aggregated(parts == ["api"]);
+            let body = json::to_compact(&doc);
+            return http::write_body(stream, 200, discovery::AGGREGATED, "", body.as_bytes())
+                .is_ok();
+        }
         _ => {
             let (code, body) = match parts.as_slice() {
                 ["version"] => (200, discovery::version()),

@@ -446,35 +446,27 @@ impl Sim {
                 }
                 continue;
             }
-            let ok = match run(container, probe, at - since, ip) {
-                Outcome::Success => true,
-                Outcome::Failure(out) => {
-                    let msg = format!("{} probe failed: {out}", kind.label());
-                    self.container_event(
-                        pod,
-                        &name,
-                        crate::events::WARNING,
-                        "Unhealthy",
-                        &msg,
-                        node,
-                    );
-                    false
-                }
-                Outcome::Error(e) => {
-                    let msg = format!(
+            // `Some(result)` counts toward the thresholds; an errored probe
+            // is reported and its result discarded, as the prober does.
+            let (result, unhealthy) = match run(container, probe, at - since, ip) {
+                Outcome::Success => (Some(true), None),
+                Outcome::Failure(out) => (
+                    Some(false),
+                    Some(format!("{} probe failed: {out}", kind.label())),
+                ),
+                Outcome::Error(e) => (
+                    None,
+                    Some(format!(
                         "{} probe errored and resulted in unknown state: {e}",
                         kind.label()
-                    );
-                    self.container_event(
-                        pod,
-                        &name,
-                        crate::events::WARNING,
-                        "Unhealthy",
-                        &msg,
-                        node,
-                    );
-                    continue;
-                }
+                    )),
+                ),
+            };
+            if let Some(msg) = unhealthy {
+                self.container_event(pod, &name, crate::events::WARNING, "Unhealthy", &msg, node);
+            }
+            let Some(ok) = result else {
+                continue;
             };
             if worker.last_ok == Some(ok) {
                 worker.run += 1;

@@ -5,7 +5,9 @@
 use ordinal_model::Value;
 
 use super::workload::pod_template;
-use super::{annotations_multiline, events, labels_multiline, rfc1123z, Context, Writer};
+use super::{
+    annotations_multiline, controlled_by, events, labels_multiline, rfc1123z, Context, Writer,
+};
 use crate::printers::format_label_selector;
 
 /// An IntOrString as Go's `IntOrString.String()` prints it (`<nil>` when unset).
@@ -178,20 +180,7 @@ pub fn replica_set(rs: &Value, ctx: &Context, w: &mut Writer) {
     );
     labels_multiline(w, 0, "Labels", rs.at(&["metadata", "labels"]));
     annotations_multiline(w, 0, "Annotations", rs.at(&["metadata", "annotations"]));
-    if let Some(owner) = rs
-        .array_at(&["metadata", "ownerReferences"])
-        .iter()
-        .find(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true))
-    {
-        w.line(
-            0,
-            &format!(
-                "Controlled By:\t{}/{}",
-                owner.str_at(&["kind"]),
-                owner.str_at(&["name"])
-            ),
-        );
-    }
+    controlled_by(w, rs);
     w.line(
         0,
         &format!(

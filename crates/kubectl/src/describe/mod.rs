@@ -140,6 +140,24 @@ pub fn annotations_multiline(
     multiline(w, level, title, &pairs);
 }
 
+/// `Controlled By:  Kind/name` for the object's controller owner, if any.
+pub fn controlled_by(w: &mut Writer, obj: &Value) {
+    if let Some(owner) = obj
+        .array_at(&["metadata", "ownerReferences"])
+        .iter()
+        .find(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true))
+    {
+        w.line(
+            0,
+            &format!(
+                "Controlled By:\t{}/{}",
+                owner.str_at(&["kind"]),
+                owner.str_at(&["name"])
+            ),
+        );
+    }
+}
+
 /// A title with several values, one per line, aligned in the title's column.
 pub fn multiline(w: &mut Writer, level: usize, title: &str, values: &[String]) {
     match values.split_first() {

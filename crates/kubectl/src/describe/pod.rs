@@ -5,7 +5,8 @@
 use ordinal_model::Value;
 
 use super::{
-    annotations_multiline, events, labels_multiline, multiline, rfc1123z, Context, Writer,
+    annotations_multiline, controlled_by, events, labels_multiline, multiline, rfc1123z, Context,
+    Writer,
 };
 
 fn ports(container: &Value, host: bool) -> String {
@@ -425,20 +426,7 @@ pub fn pod(pod: &Value, ctx: &Context, w: &mut Writer) {
             w.line(1, &format!("IP:\t{}", ip.str_at(&["ip"])));
         }
     }
-    if let Some(owner) = pod
-        .array_at(&["metadata", "ownerReferences"])
-        .iter()
-        .find(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true))
-    {
-        w.line(
-            0,
-            &format!(
-                "Controlled By:\t{}/{}",
-                owner.str_at(&["kind"]),
-                owner.str_at(&["name"])
-            ),
-        );
-    }
+    controlled_by(w, pod);
     let nominated = pod.str_at(&["status", "nominatedNodeName"]);
     if !nominated.is_empty() {
         w.line(0, &format!("NominatedNodeName:\t{nominated}"));

@@ -53,11 +53,8 @@ fn mounts(volume_mounts: &[String], busybox: bool) -> Vec<Mount> {
     list
 }
 
-/// busybox `make_human_readable_str`: one decimal, nearest, `0` for nothing.
-fn busybox_human(kib: u64) -> String {
-    if kib == 0 {
-        return "0".to_string();
-    }
+/// `kib` in the largest of K/M/G/T that keeps it at or above 1 (base 1024).
+fn scaled(kib: u64) -> (f64, char) {
     let units = ['K', 'M', 'G', 'T'];
     let mut value = kib as f64;
     let mut unit = 0;
@@ -65,7 +62,16 @@ fn busybox_human(kib: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    format!("{value:.1}{}", units[unit])
+    (value, units[unit])
+}
+
+/// busybox `make_human_readable_str`: one decimal, nearest, `0` for nothing.
+fn busybox_human(kib: u64) -> String {
+    if kib == 0 {
+        return "0".to_string();
+    }
+    let (value, unit) = scaled(kib);
+    format!("{value:.1}{unit}")
 }
 
 /// GNU `human_readable` with `-h`: rounded up, one decimal below 10.
@@ -73,20 +79,14 @@ fn gnu_human(kib: u64) -> String {
     if kib == 0 {
         return "0".to_string();
     }
-    let units = ['K', 'M', 'G', 'T'];
-    let mut value = kib as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < units.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
+    let (value, unit) = scaled(kib);
     if value < 10.0 {
         let tenths = (value * 10.0).ceil() / 10.0;
         if tenths < 10.0 {
-            return format!("{tenths:.1}{}", units[unit]);
+            return format!("{tenths:.1}{unit}");
         }
     }
-    format!("{}{}", value.ceil() as u64, units[unit])
+    format!("{}{unit}", value.ceil() as u64)
 }
 
 /// Use% as busybox rounds it.

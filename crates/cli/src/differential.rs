@@ -26,7 +26,6 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ordinal_core::resources::RESOURCES;
 use ordinal_kubectl::transcript::{heredoc_terminator, Transcript};
 use ordinal_kubectl::{CommandOutput, Session, Shell};
 
@@ -176,10 +175,7 @@ fn deleted_object(line: &str, namespace: &str) -> Option<(&'static str, String, 
     let (kind, rest) = line.split_once(" \"")?;
     let (name, tail) = rest.split_once('"')?;
     let tail = tail.strip_prefix(" deleted")?;
-    let kind = kind.split('.').next()?;
-    let info = RESOURCES
-        .iter()
-        .find(|r| r.kind.eq_ignore_ascii_case(kind))?;
+    let info = ordinal_model::kinds::by_name(kind)?;
     let ns = match tail
         .strip_prefix(" from ")
         .and_then(|t| t.strip_suffix(" namespace"))

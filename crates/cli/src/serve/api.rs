@@ -336,6 +336,17 @@ fn delete_options(request: &Request) -> Result<DeleteOptions, ApiError> {
 /// The media type of Kubernetes protobuf bodies.
 const PROTOBUF: &str = "application/vnd.kubernetes.protobuf";
 
+/// The merge patch type a PATCH body's media type names, if any.
+fn patch_type(content_type: &str) -> Option<PatchType> {
+    if content_type.starts_with("application/merge-patch+json") {
+        Some(PatchType::Merge)
+    } else if content_type.starts_with("application/strategic-merge-patch+json") {
+        Some(PatchType::Strategic)
+    } else {
+        None
+    }
+}
+
 /// The 415 Status for a body in a media type the server does not decode.
 fn unsupported_media_type(target: &Target, content_type: &str, accepted: &str) -> (u16, Value) {
     let (_, mut body) = error_body(&bad_request(String::new()), target.info.group);
@@ -422,14 +433,7 @@ fn respond(
             ))
         }
         ("PATCH", Some(name), Some("status")) => {
-            let kind = if request
-                .header("content-type")
-                .starts_with("application/merge-patch+json")
-            {
-                PatchType::Merge
-            } else {
-                PatchType::Strategic
-            };
+            let kind = patch_type(request.header("content-type")).unwrap_or(PatchType::Strategic);
             let patched = apply_patch(&sim.get(resource, ns, name)?, &body_json(request)?, kind);
             Ok((
                 200,
@@ -488,11 +492,7 @@ fn respond(
                     Err(e) => Err(e.to_api_error()),
                 };
             }
-            let kind = if content_type.starts_with("application/merge-patch+json") {
-                PatchType::Merge
-            } else if content_type.starts_with("application/strategic-merge-patch+json") {
-                PatchType::Strategic
-            } else {
+            let Some(kind) = patch_type(content_type) else {
                 return Ok(unsupported_media_type(
                     target,
                     content_type,

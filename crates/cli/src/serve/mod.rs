@@ -330,14 +330,8 @@ fn pod_log(
     };
     match result {
         Ok(log) => {
-            let text = match request.param("tailLines").and_then(|t| t.parse().ok()) {
-                Some(n) => {
-                    let lines: Vec<&str> = log.lines().collect();
-                    let skip = lines.len().saturating_sub(n);
-                    lines[skip..].iter().map(|l| format!("{l}\n")).collect()
-                }
-                None => log,
-            };
+            let tail = request.param("tailLines").and_then(|t| t.parse().ok());
+            let text = ordinal_kubectl::cmd::tail_lines(log, tail);
             http::write_body(stream, 200, "text/plain", "", text.as_bytes()).is_ok()
         }
         Err(e) => {

@@ -287,20 +287,18 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(log) => log,
         Err(e) => return api_error(&e, out),
     };
-    let tail = parsed
-        .get("tail")
-        .and_then(|t| t.parse::<i64>().ok())
-        .filter(|t| *t >= 0);
-    match tail {
-        Some(n) => {
-            let lines: Vec<&str> = log.lines().collect();
-            let skip = lines.len().saturating_sub(n as usize);
-            for line in &lines[skip..] {
-                out.outln(line);
-            }
-        }
-        None => out.out(&log),
-    }
+    let tail = parsed.get("tail").and_then(|t| t.parse::<usize>().ok());
+    out.out(&tail_lines(log, tail));
+}
+
+/// The last `tail` lines of `log` (`--tail` / `tailLines`; all for `None`).
+pub fn tail_lines(log: String, tail: Option<usize>) -> String {
+    let Some(n) = tail else {
+        return log;
+    };
+    let lines: Vec<&str> = log.lines().collect();
+    let skip = lines.len().saturating_sub(n);
+    lines[skip..].iter().map(|l| format!("{l}\n")).collect()
 }
 
 /// The log the API server returns for `pods/NAME/log` (the pod's first

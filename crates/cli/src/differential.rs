@@ -309,15 +309,7 @@ impl RealKubectlShell {
             .lines()
             .filter_map(|l| deleted_object(l, namespace))
             .collect();
-        let started = self.session.sim.now();
-        while waiting
-            .iter()
-            .any(|(resource, ns, name)| self.session.sim.object(resource, ns, name).is_some())
-        {
-            if !ordinal_kubectl::cmd::watch::step(&mut self.session, started) {
-                break;
-            }
-        }
+        ordinal_kubectl::cmd::watch::until_gone(&mut self.session, &waiting);
     }
 }
 

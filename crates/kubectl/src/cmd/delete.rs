@@ -149,7 +149,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
                     line.push_str(&format!(" from {ns} namespace"));
                 }
                 out.outln(&line);
-                waiting.push((info, ns, name));
+                waiting.push((info.plural, ns, name));
             }
             Err(e) if e.code == 404 && parsed.has("ignore-not-found") => {}
             Err(e) => {
@@ -163,13 +163,5 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
     {
         return;
     }
-    let started = session.sim.now();
-    while waiting
-        .iter()
-        .any(|(info, ns, name)| session.sim.object(info.plural, ns, name).is_some())
-    {
-        if !watch::step(session, started) {
-            break;
-        }
-    }
+    watch::until_gone(session, &waiting);
 }

@@ -26,3 +26,17 @@ pub fn step(session: &mut Session, started_at: u64) -> bool {
     session.sim.advance(next - now);
     true
 }
+
+/// Advances, as `delete` does while it waits, until none of `objects`
+/// (resource plural, namespace, name) exists or [`step`] says to stop.
+pub fn until_gone(session: &mut Session, objects: &[(&str, String, String)]) {
+    let started = session.sim.now();
+    while objects
+        .iter()
+        .any(|(resource, ns, name)| session.sim.object(resource, ns, name).is_some())
+    {
+        if !step(session, started) {
+            break;
+        }
+    }
+}

@@ -195,6 +195,37 @@ await test('learner scenario: example, scale 5 then 2, delete web-0, update imag
   await page.screenshot({ path: 'target/e2e/learner-chinese.png', fullPage: true });
 });
 
+await test('a typed watch streams live until Ctrl+C; editor text and strategy survive a reload', async (page) => {
+  await page.goto(servedUrl);
+  await page.waitForSelector('#scale-up', { timeout: 20000 });
+  await page.click('#speed-fast');
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  await page.fill('#command', 'kubectl get pods -w');
+  await page.press('#command', 'Enter');
+  const term = () => page.textContent('#terminal');
+  await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('$ kubectl get pods -w\nNAME    READY   STATUS'), null, { timeout: 5000 });
+  await page.waitForSelector('.hint.streaming .stop', { timeout: 5000 });
+  await page.click('#scale-up');
+  await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('web-2   1/1     Running'), null, { timeout: 20000 })
+    .catch(async () => { throw new Error(`the watch printed no line for web-2:\n${await term()}`); });
+  const text = await term();
+  if (text.indexOf('web-2   0/1     Pending') > text.indexOf('web-2   1/1     Running')) throw new Error(`watch lines out of order:\n${text}`);
+  await page.screenshot({ path: 'target/e2e/streaming-watch.png', fullPage: true });
+  await page.focus('#command');
+  await page.keyboard.press('Control+c');
+  await page.waitForFunction(() => document.querySelector('#terminal').textContent.endsWith('^C\n'), null, { timeout: 5000 });
+  if (await page.$('.hint.streaming')) throw new Error('the streaming hint stays after Ctrl+C');
+  const manifest = `${await page.inputValue('#manifest')}# my notes\n`;
+  await page.fill('#manifest', manifest);
+  await page.selectOption('#strategy', 'OnDelete');
+  await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('statefulset.apps/web patched'), null, { timeout: 5000 });
+  await page.reload();
+  await page.waitForSelector('#scale-up', { timeout: 20000 });
+  if ((await page.inputValue('#manifest')) !== manifest) throw new Error('the editor text was not restored');
+  if ((await page.inputValue('#strategy')) !== 'OnDelete') throw new Error('the update strategy did not come back');
+  if (!(await term()).includes('^C')) throw new Error('the replayed terminal lost the interrupted watch');
+});
+
 await browser.close();
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

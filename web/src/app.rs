@@ -35,7 +35,11 @@ pub fn App() -> Html {
     let was_reset = use_state(|| false);
     let state = use_reducer(|| {
         let lang = saved.lang.unwrap_or_else(storage::browser_lang);
-        Playground::restore(SimConfig::default(), lang, &saved.log)
+        let playground = Playground::restore(SimConfig::default(), lang, &saved.log);
+        match &saved.focus {
+            Some(key) => playground.focused_on(key),
+            None => playground,
+        }
     });
     {
         let dispatcher = state.dispatcher();
@@ -50,6 +54,17 @@ pub fn App() -> Html {
     use_effect_with((state.lang, state.log.clone()), move |(lang, log)| {
         if available {
             storage::save(*lang, log);
+        }
+    });
+    use_effect_with(state.view.focus.clone(), move |focus| {
+        if available {
+            let key = format!("{}/{}", focus.namespace, focus.name);
+            storage::save_item(storage::FOCUS_KEY, &key);
+        }
+    });
+    let on_edit = Callback::from(move |text: String| {
+        if available {
+            storage::save_item(storage::EDITOR_KEY, &text);
         }
     });
     use_effect_with(state.lang, |lang| {
@@ -86,7 +101,8 @@ pub fn App() -> Html {
             <main>
                 <div class="column">
                     <Editor {lang} on_apply={send(&state, Action::Apply)}
-                        on_delete={send(&state, Action::DeleteManifest)} />
+                        on_delete={send(&state, Action::DeleteManifest)}
+                        initial={saved.editor.clone()} {on_edit} />
                     <Controls view={state.view.clone()} on_action={on_action.clone()} {lang} />
                 </div>
                 <div class="column">
@@ -95,7 +111,9 @@ pub fn App() -> Html {
                     <Inspector inspection={state.inspection.clone()} {on_action} {lang} />
                 </div>
                 <Terminal lines={state.terminal.clone()} history={state.log.clone()}
-                    names={state.view.names.clone()} {lang} on_run={send(&state, Action::Run)} />
+                    names={state.view.names.clone()} {lang} on_run={send(&state, Action::Run)}
+                    streaming={state.streaming()}
+                    on_interrupt={send(&state, |()| Action::Interrupt)} />
                 <EventList events={state.view.events.clone()} {lang} />
             </main>
         </>

@@ -70,6 +70,10 @@ pub enum Key {
     CommandInput,
     /// Hint under the command input.
     TerminalHint,
+    /// Hint while a `kubectl get -w` streams.
+    StreamingHint,
+    /// Button that ends a streaming watch (Ctrl-C).
+    StopWatch,
     /// Events panel title.
     Events,
     /// Shown when there are no events.
@@ -128,6 +132,10 @@ pub enum Key {
     SetPartition,
     /// Explanation of the partition.
     PartitionHelp,
+    /// Label of the update strategy choice.
+    Strategy,
+    /// What each update strategy does.
+    StrategyHelp,
     /// Rollout undo button.
     Undo,
     /// Summary of the delete-StatefulSet box.
@@ -218,6 +226,11 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             "Enter runs · ↑/↓ history · Tab completes",
             "回车执行 · ↑/↓ 历史命令 · Tab 补全",
         ),
+        Key::StreamingHint => (
+            "Watching: new lines appear as the cluster changes · Ctrl+C or Enter stops",
+            "正在监视：集群变化时会出现新行 · 按 Ctrl+C 或回车停止",
+        ),
+        Key::StopWatch => ("Stop (Ctrl+C)", "停止 (Ctrl+C)"),
         Key::Events => ("Events", "事件"),
         Key::NoEvents => ("No events yet.", "还没有事件。"),
         Key::SwitchLanguage => ("中文", "English"),
@@ -255,6 +268,11 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         Key::UpdateImage => ("Update image", "更新镜像"),
         Key::Partition => ("Partition", "分区（partition）"),
         Key::SetPartition => ("Set partition", "设置分区"),
+        Key::Strategy => ("Update strategy", "更新策略"),
+        Key::StrategyHelp => (
+            "RollingUpdate replaces pods in reverse ordinal order; OnDelete updates a pod only when you delete it.",
+            "RollingUpdate 按序号从大到小逐个替换 Pod；OnDelete 只在你删除 Pod 时才更新它。",
+        ),
         Key::PartitionHelp => ("Only pods with an ordinal ≥ partition are updated.", "只有序号 ≥ 分区值的 Pod 会被更新。"),
         Key::Undo => ("Rollout undo", "回滚（rollout undo）"),
         Key::DeleteSet => ("Delete StatefulSet…", "删除 StatefulSet…"),

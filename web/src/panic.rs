@@ -6,7 +6,7 @@
 use std::cell::Cell;
 
 use crate::i18n::{t, Key, Lang};
-use crate::storage::{COMMANDS_KEY, LANG_KEY};
+use crate::storage::ALL_KEYS;
 
 /// One element of the banner: tag, text and attributes.
 type Part<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
@@ -41,9 +41,11 @@ pub fn show_banner(detail: &str) {
     banner.set_id("crash");
     banner.set_class_name("crash");
     let _ = banner.set_attribute("role", "alert");
-    let reset = format!(
-        "try{{localStorage.removeItem('{COMMANDS_KEY}');localStorage.removeItem('{LANG_KEY}')}}catch(e){{}}location.reload()"
-    );
+    let removes: String = ALL_KEYS
+        .iter()
+        .map(|key| format!("localStorage.removeItem('{key}');"))
+        .collect();
+    let reset = format!("try{{{removes}}}catch(e){{}}location.reload()");
     let parts: [Part; 5] = [
         ("strong", t(lang, Key::CrashTitle), &[]),
         ("p", t(lang, Key::CrashBody), &[]),

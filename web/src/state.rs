@@ -35,6 +35,8 @@ pub const SNAPSHOT_EVERY_MS: u64 = 5_000;
 pub const INSPECT_EVERY_TICKS: u64 = 10;
 /// Heredoc terminator of applied manifests.
 const HEREDOC_END: &str = "EOF";
+/// How Ctrl-C on a live `kubectl get -w` is kept in the command log.
+pub const INTERRUPT: &str = "^C";
 
 /// What a terminal line is, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +84,7 @@ struct Snapshot {
     at_ms: u64,
     session: Session,
     log_len: usize,
+    terminal: Rc<Vec<TermLine>>,
 }
 
 /// The reducer state.
@@ -119,6 +122,8 @@ pub enum Action {
     SetImage(String),
     /// Set the rolling update's partition (runs `kubectl patch`).
     SetPartition(i64),
+    /// Set `spec.updateStrategy.type`: `RollingUpdate` or `OnDelete` (runs `kubectl patch`).
+    SetStrategy(String),
     /// Delete one pod (runs `kubectl delete pod`).
     DeletePod(String),
     /// Delete the StatefulSet, orphaning its pods when true.
@@ -143,8 +148,10 @@ pub enum Action {
     Step,
     /// Go back to the snapshot with this index.
     Rewind(usize),
-    /// Run a command line as if typed in the terminal.
+    /// Run a command line as if typed in the terminal (ending a live watch first).
     Run(String),
+    /// Ctrl-C in the terminal: end the live `kubectl get -w`.
+    Interrupt,
     /// Show the page in this language.
     SetLang(Lang),
     /// Start again on a fresh cluster with an empty log.
@@ -196,6 +203,7 @@ impl Playground {
     /// deterministic, so the cluster comes back to the state it was in.
     pub fn restore(config: SimConfig, lang: Lang, log: &[LoggedCommand]) -> Playground {
         let mut session = Session::new(config);
+        session.live = true;
         let started_ms = session.sim.now();
         session
             .files
@@ -213,6 +221,7 @@ impl Playground {
             let now = session.sim.now();
             if at > now {
                 session.sim.advance(at - now);
+                show(&mut terminal, &session.poll_stream());
             }
             if let Some(f) = focus_of_command(&command.line) {
                 focus = f;
@@ -226,10 +235,12 @@ impl Playground {
             );
         }
         let view = Rc::new(view_of(&session.sim, &focus, started_ms));
+        let terminal = Rc::new(terminal);
         let first = Snapshot {
             at_ms: session.sim.now() - started_ms,
             session: session.clone(),
             log_len: replayed.len(),
+            terminal: Rc::clone(&terminal),
         };
         Playground {
             session: Rc::new(RefCell::new(session)),
@@ -239,11 +250,17 @@ impl Playground {
             speed: 1.0,
             paused: false,
             view,
-            terminal: Rc::new(terminal),
+            terminal,
             log: Rc::new(replayed),
             inspection: None,
             lang,
         }
+    }
+
+    /// The same playground acting on the StatefulSet `namespace/name`.
+    pub fn focused_on(self, key: &str) -> Playground {
+        let state = Rc::new(self).reduce(Action::Focus(key.to_string()));
+        Rc::try_unwrap(state).unwrap_or_else(|shared| shared.clone_state())
     }
 
     /// Virtual seconds (since start) of each snapshot the timeline offers.
@@ -277,6 +294,18 @@ impl Playground {
                 let p = (*p).clamp(0, MAX_SCALE_REPLICAS);
                 format!(
                     "kubectl patch statefulset {name}{ns} -p '{{\"spec\":{{\"updateStrategy\":{{\"type\":\"RollingUpdate\",\"rollingUpdate\":{{\"partition\":{p}}}}}}}}}'"
+                )
+            }
+            Action::SetStrategy(kind) => {
+                set?;
+                // OnDelete takes no rollingUpdate block: the API server rejects one.
+                let rolling = match kind.as_str() {
+                    "RollingUpdate" => "",
+                    "OnDelete" => ",\"rollingUpdate\":null",
+                    _ => return None,
+                };
+                format!(
+                    "kubectl patch statefulset {name}{ns} -p '{{\"spec\":{{\"updateStrategy\":{{\"type\":\"{kind}\"{rolling}}}}}}}'"
                 )
             }
             Action::DeletePod(pod) => format!("kubectl delete pod {pod} --wait=false{ns}"),
@@ -339,6 +368,15 @@ impl Reducible for Playground {
         let ticks = self.ticks + u64::from(matches!(action, Action::Tick(_)));
         {
             let mut session = self.session.borrow_mut();
+            if matches!(action, Action::Run(_) | Action::Interrupt) && session.streaming() {
+                run_logged(
+                    &mut session,
+                    Rc::make_mut(&mut terminal),
+                    Rc::make_mut(&mut log),
+                    self.started_ms,
+                    INTERRUPT,
+                );
+            }
             if let Some(line) = self.command_for(&action) {
                 if !line.is_empty() && line.len() <= MAX_COMMAND_BYTES {
                     if let Some(f) = focus_of_command(&line) {
@@ -396,6 +434,12 @@ impl Reducible for Playground {
                 Action::CloseInspector => inspection = None,
                 _ => {}
             }
+            if session.streaming() {
+                let out = session.poll_stream();
+                if !out.chunks.is_empty() {
+                    show(Rc::make_mut(&mut terminal), &out);
+                }
+            }
             let now_ms = session.sim.now() - self.started_ms;
             let last_at = snapshots.last().map_or(0, |s| s.at_ms);
             if now_ms >= last_at + SNAPSHOT_EVERY_MS {
@@ -404,6 +448,7 @@ impl Reducible for Playground {
                     at_ms: now_ms,
                     session: (*session).clone(),
                     log_len: log.len(),
+                    terminal: Rc::clone(&terminal),
                 });
                 let excess = list.len().saturating_sub(MAX_SNAPSHOTS);
                 list.drain(..excess);
@@ -434,8 +479,13 @@ impl Reducible for Playground {
 }
 
 impl Playground {
-    /// The playground as it was at snapshot `index`, paused; later snapshots
-    /// and commands are forgotten.
+    /// Whether the terminal is streaming a `kubectl get -w`.
+    pub fn streaming(&self) -> bool {
+        self.session.borrow().streaming()
+    }
+
+    /// The playground as it was at snapshot `index`, paused, its terminal
+    /// as it read then; later snapshots and commands are forgotten.
     fn rewound(&self, index: usize) -> Playground {
         let Some(snapshot) = self.snapshots.get(index) else {
             return self.clone_state();
@@ -454,7 +504,7 @@ impl Playground {
             speed: self.speed,
             paused: true,
             view,
-            terminal: Rc::clone(&self.terminal),
+            terminal: Rc::clone(&snapshot.terminal),
             log: Rc::new(log),
             inspection: None,
             lang: self.lang,
@@ -495,11 +545,19 @@ fn run_logged(
 }
 
 fn run_into(session: &mut Session, terminal: &mut Vec<TermLine>, line: &str) {
+    if line == INTERRUPT {
+        let out = session.interrupt();
+        return show(terminal, &out);
+    }
     terminal.push(TermLine {
         kind: LineKind::Command,
         text: line.to_string(),
     });
     let out = session.run_line(line);
+    show(terminal, &out);
+}
+
+fn show(terminal: &mut Vec<TermLine>, out: &ordinal_kubectl::transcript::CommandOutput) {
     for (is_err, chunk) in &out.chunks {
         let kind = if *is_err {
             LineKind::Stderr

@@ -198,10 +198,16 @@ fn rewinding_goes_back_to_a_snapshot_and_forgets_later_commands() {
         .iter()
         .position(|t| *t == scaled_at)
         .expect("snapshot");
+    let before = state.terminal.len();
     let state = state.reduce(Action::Rewind(index));
     assert!(state.paused);
     assert_eq!(state.view.pods.len(), 2);
     assert!(state.log.is_empty());
+    assert!(
+        state.terminal.len() < before,
+        "the scale command left the terminal"
+    );
+    assert!(!state.terminal.iter().any(|l| l.text.contains("scale")));
     let paused = Rc::clone(&state).reduce(Action::Tick(1_000));
     assert_eq!(paused.view.elapsed_s, state.view.elapsed_s);
 }
@@ -224,4 +230,94 @@ fn the_inspector_shows_yaml_and_describe_without_logging() {
     assert!(inspection.outputs[0].1.contains("kind: Pod"));
     assert!(inspection.outputs[1].1.contains("Name:"));
     assert!(state.log.is_empty());
+}
+
+fn text(state: &Playground) -> Vec<String> {
+    state.terminal.iter().map(|l| l.text.clone()).collect()
+}
+
+#[test]
+fn a_typed_watch_streams_as_time_passes_until_ctrl_c() {
+    let state = settled(Rc::new(Playground::default()));
+    let state = run(state, "kubectl get pods -w");
+    assert!(state.streaming());
+    let header = state.terminal.len();
+    let state = settled(state.reduce(Action::Scale(1)));
+    assert!(state.streaming(), "a control leaves the watch running");
+    let lines = text(&state);
+    let streamed = &lines[header..];
+    let pending = streamed
+        .iter()
+        .position(|l| l.starts_with("web-2   0/1     Pending"))
+        .expect("web-2 appears");
+    let ready = streamed
+        .iter()
+        .position(|l| l.starts_with("web-2   1/1     Running"))
+        .expect("web-2 becomes ready");
+    assert!(pending < ready, "{streamed:?}");
+    let state = state.reduce(Action::Interrupt);
+    assert!(!state.streaming());
+    assert_eq!(state.terminal.last().map(|l| l.text.as_str()), Some("^C"));
+    assert_eq!(last_command(&state), INTERRUPT);
+    let restored = Playground::restore(SimConfig::default(), Lang::En, &state.log);
+    assert_eq!(text(&restored), text(&state));
+}
+
+#[test]
+fn typing_a_command_ends_the_watch_first() {
+    let state = run(Rc::new(Playground::default()), "kubectl get sts -w");
+    let state = run(settled(state), "kubectl get sts");
+    assert!(!state.streaming());
+    let lines = text(&state);
+    let at = lines.iter().rposition(|l| l == "^C").expect("^C echoed");
+    assert_eq!(lines[at + 1], "kubectl get sts");
+}
+
+fn images(state: &Playground) -> Vec<String> {
+    let session = state.session.borrow();
+    ["web-0", "web-1"]
+        .iter()
+        .map(|pod| {
+            session
+                .sim
+                .object("pods", "default", pod)
+                .and_then(|p| p.array_at(&["spec", "containers"]).first())
+                .map(|c| c.str_at(&["image"]).to_string())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn on_delete_updates_a_pod_only_when_it_is_deleted() {
+    let state = settled(Rc::new(Playground::default()));
+    let state = state.reduce(Action::SetStrategy("OnDelete".into()));
+    assert_eq!(
+        state.terminal.last().map(|l| l.text.as_str()),
+        Some("statefulset.apps/web patched")
+    );
+    assert_eq!(
+        state.view.set.as_ref().map(|s| s.strategy.as_str()),
+        Some("OnDelete")
+    );
+    let old = images(&state);
+    let state = settled(state.reduce(Action::SetImage("nginx:1.25".into())));
+    assert_eq!(images(&state), old, "OnDelete leaves running pods alone");
+    let state = settled(state.reduce(Action::DeletePod("web-1".into())));
+    assert_eq!(
+        images(&state),
+        vec![old[0].clone(), "nginx:1.25".to_string()]
+    );
+    let state = settled(state.reduce(Action::SetStrategy("RollingUpdate".into())));
+    assert_eq!(images(&state), vec!["nginx:1.25".to_string(); 2]);
+}
+
+#[test]
+fn a_saved_focus_comes_back_on_reload() {
+    let state = Playground::default().focused_on("demo/web");
+    assert_eq!(state.view.focus.namespace, "demo");
+    assert_eq!(
+        state.command_for(&Action::Undo).as_deref(),
+        Some("kubectl rollout undo statefulset/web -n demo")
+    );
 }

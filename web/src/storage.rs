@@ -1,5 +1,6 @@
 //! Autosave in the browser's localStorage: the command log (with the virtual
-//! time each command ran at) and the chosen language. Where storage is
+//! time each command ran at), the chosen language, the editor's text and the
+//! StatefulSet the controls act on. Where storage is
 //! unavailable (a sandboxed iframe, storage disabled) loading reports it and
 //! saving does nothing, so the page still works.
 
@@ -10,6 +11,12 @@ use crate::state::{LoggedCommand, MAX_COMMAND_BYTES, MAX_LOGGED_COMMANDS};
 pub const COMMANDS_KEY: &str = "ordinal.v1.commands";
 /// Key of the saved language tag.
 pub const LANG_KEY: &str = "ordinal.v1.lang";
+/// Key of the editor's text.
+pub const EDITOR_KEY: &str = "ordinal.v1.editor";
+/// Key of the StatefulSet the controls act on, as `namespace/name`.
+pub const FOCUS_KEY: &str = "ordinal.v1.focus";
+/// Every key the page writes (the crash banner's "start over" clears them).
+pub const ALL_KEYS: [&str; 4] = [COMMANDS_KEY, LANG_KEY, EDITOR_KEY, FOCUS_KEY];
 
 /// What a previous visit left behind.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,6 +27,10 @@ pub struct Saved {
     pub lang: Option<Lang>,
     /// Commands to replay.
     pub log: Vec<LoggedCommand>,
+    /// The editor's text.
+    pub editor: Option<String>,
+    /// The focused StatefulSet, `namespace/name`.
+    pub focus: Option<String>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -36,15 +47,19 @@ pub fn load() -> Saved {
         available: true,
         lang: item(LANG_KEY).map(|tag| Lang::from_tag(&tag)),
         log: item(COMMANDS_KEY).map(|t| decode(&t)).unwrap_or_default(),
+        editor: item(EDITOR_KEY).filter(|t| t.len() <= MAX_COMMAND_BYTES),
+        focus: item(FOCUS_KEY),
     }
+}
+
+/// Saves one item; false if storage refused (full, or blocked).
+pub fn save_item(key: &str, value: &str) -> bool {
+    storage().is_some_and(|store| store.set_item(key, value).is_ok())
 }
 
 /// Saves the language and command log; false if storage refused.
 pub fn save(lang: Lang, log: &[LoggedCommand]) -> bool {
-    storage().is_some_and(|store| {
-        store.set_item(LANG_KEY, lang.tag()).is_ok()
-            && store.set_item(COMMANDS_KEY, &encode(log)).is_ok()
-    })
+    save_item(LANG_KEY, lang.tag()) && save_item(COMMANDS_KEY, &encode(log))
 }
 
 /// The language `navigator.language` asks for.

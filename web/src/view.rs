@@ -113,6 +113,8 @@ pub struct SetSummary {
     pub image: String,
     /// `spec.updateStrategy.rollingUpdate.partition`.
     pub partition: i64,
+    /// `spec.updateStrategy.type` (`RollingUpdate` or `OnDelete`).
+    pub strategy: String,
     /// `spec.podManagementPolicy`.
     pub policy: String,
     /// `spec.serviceName`.
@@ -261,6 +263,7 @@ fn summary(sim: &Sim, sts: &Value, ns: &str) -> SetSummary {
             .i64_at(&["spec", "updateStrategy", "rollingUpdate", "partition"])
             .unwrap_or(0),
         policy: sts.str_at(&["spec", "podManagementPolicy"]).to_string(),
+        strategy: sts.str_at(&["spec", "updateStrategy", "type"]).to_string(),
         service_exists: sim.object("services", ns, &service).is_some(),
         service,
     }

@@ -1,5 +1,6 @@
 //! The StatefulSet panel: which StatefulSet the controls act on, scale
-//! (− / + / set N), update the image, set the partition, rollout undo and
+//! (− / + / set N), update the image, choose the update strategy, set the
+//! partition, rollout undo and
 //! delete with a cascade choice. Each control becomes a kubectl command in
 //! the reducer; this component only reads inputs and sends actions.
 
@@ -72,6 +73,15 @@ pub fn Controls(props: &ControlsProps) -> Html {
             ))
         })
     };
+    let on_strategy = {
+        let cb = props.on_action.clone();
+        Callback::from(move |e: Event| {
+            cb.emit(Action::SetStrategy(
+                e.target_unchecked_into::<HtmlSelectElement>().value(),
+            ))
+        })
+    };
+    let strategy = set.map_or("RollingUpdate", |s| s.strategy.as_str());
     let set_orphan = |value: bool| {
         let orphan = orphan.clone();
         Callback::from(move |_: Event| orphan.set(value))
@@ -125,6 +135,15 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     placeholder={set.map(|s| s.image.clone()).unwrap_or_default()} />
                 <button id="update-image" onclick={image} {disabled}>{ t(lang, Key::UpdateImage) }</button>
             </div>
+            <div class="row">
+                <label for="strategy">{ t(lang, Key::Strategy) }</label>
+                <select id="strategy" onchange={on_strategy} {disabled} aria-describedby="strategy-help">
+                    { for ["RollingUpdate", "OnDelete"].into_iter().map(|s| html! {
+                        <option value={s} selected={s == strategy}>{ s }</option>
+                    }) }
+                </select>
+            </div>
+            <p id="strategy-help" class="hint">{ t(lang, Key::StrategyHelp) }</p>
             <div class="row">
                 <label for="partition-input">{ t(lang, Key::Partition) }</label>
                 <input id="partition-input" ref={partition_in.clone()} type="number" min="0" max="20" class="small"

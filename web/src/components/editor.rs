@@ -24,13 +24,28 @@ pub struct EditorProps {
     pub on_apply: Callback<String>,
     /// Called with the text when Delete is pressed.
     pub on_delete: Callback<String>,
+    /// The text to start with (saved by an earlier visit), else the sample.
+    #[prop_or_default]
+    pub initial: Option<String>,
+    /// Called with the text after every edit (for autosave).
+    #[prop_or_default]
+    pub on_edit: Callback<String>,
 }
 
 /// The editor panel.
 #[function_component]
 pub fn Editor(props: &EditorProps) -> Html {
     let lang = props.lang;
-    let text = use_state(|| SAMPLE_MANIFEST.to_string());
+    let text = use_state(|| {
+        props
+            .initial
+            .clone()
+            .unwrap_or_else(|| SAMPLE_MANIFEST.to_string())
+    });
+    {
+        let on_edit = props.on_edit.clone();
+        use_effect_with((*text).clone(), move |text| on_edit.emit(text.clone()));
+    }
     let problems = use_memo((*text).clone(), |text| check(text, "-"));
     let area = use_node_ref();
     let overlay = use_node_ref();

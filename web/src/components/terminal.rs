@@ -1,6 +1,8 @@
 //! The terminal: the transcript of every command (typed, or run by a
 //! control) with its output, errors in the error colour, and a command line
 //! with history (↑/↓) and tab completion. Enter sends the line to the reducer.
+//! While a `kubectl get -w` streams, its lines arrive as time passes; Ctrl-C
+//! or the stop button ends it (Enter ends it too, then runs the new line).
 
 use std::rc::Rc;
 
@@ -24,6 +26,10 @@ pub struct TerminalProps {
     pub lang: Lang,
     /// Called with the line when Enter is pressed.
     pub on_run: Callback<String>,
+    /// Whether a `kubectl get -w` is streaming.
+    pub streaming: bool,
+    /// Called on Ctrl-C (or the stop button) while a watch streams.
+    pub on_interrupt: Callback<()>,
 }
 
 /// The terminal panel.
@@ -61,6 +67,8 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             .collect();
         let names = props.names.clone();
         let on_run = props.on_run.clone();
+        let on_interrupt = props.on_interrupt.clone();
+        let streaming = props.streaming;
         Callback::from(move |e: KeyboardEvent| {
             let len = history.len();
             let recall = |i: usize| {
@@ -68,6 +76,10 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 cursor.set(Some(i));
             };
             match e.key().as_str() {
+                "c" if e.ctrl_key() && streaming => {
+                    e.prevent_default();
+                    on_interrupt.emit(());
+                }
                 "Enter" => {
                     e.prevent_default();
                     on_run.emit((*draft).clone());
@@ -112,7 +124,16 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     aria-label={t(props.lang, Key::CommandInput)} autocomplete="off"
                     autocapitalize="off" spellcheck="false" />
             </div>
-            <p class="hint">{ t(props.lang, Key::TerminalHint) }</p>
+            if props.streaming {
+                <p class="hint streaming" role="status">
+                    { t(props.lang, Key::StreamingHint) }
+                    <button type="button" class="stop" onclick={props.on_interrupt.reform(|_| ())}>
+                        { t(props.lang, Key::StopWatch) }
+                    </button>
+                </p>
+            } else {
+                <p class="hint">{ t(props.lang, Key::TerminalHint) }</p>
+            }
         </section>
     }
 }

@@ -2,7 +2,7 @@
 //! selection, all namespaces, `get all`, and watch mode (`-w`,
 //! `--watch-only`, `--output-watch-events`). Mirrors kubectl pkg/cmd/get/get.go.
 
-use ordinal_core::apiserver::watch::WatchEventKind;
+use ordinal_core::apiserver::watch::{WatchEventKind, WatchId};
 use ordinal_model::kinds::ResourceInfo;
 use ordinal_model::Value;
 
@@ -303,6 +303,66 @@ pub(crate) fn print_groups(
     }
 }
 
+/// A `kubectl get -w` in progress: its watch, which objects it shows, and
+/// the table writer whose column widths only grow. A terminal that keeps
+/// running while time passes (the web page) holds one in the session and
+/// polls it; elsewhere [`watch_objects`] drives it to the end at once.
+#[derive(Debug, Clone)]
+pub struct GetWatch {
+    id: WatchId,
+    info: &'static ResourceInfo,
+    names: Vec<String>,
+    opts: TableOptions,
+    events_column: bool,
+    writer: TabWriter,
+    header_printed: bool,
+}
+
+impl GetWatch {
+    fn wanted(&self, obj: &Value) -> bool {
+        self.names.is_empty() || self.names.iter().any(|n| n == crate::printers::name(obj))
+    }
+
+    fn print(&mut self, out: &mut CommandOutput, obj: &Value, event: &str, now: u64) {
+        let ctx = PrintContext { now_ms: now };
+        let mut text = String::new();
+        if !self.header_printed && !self.opts.no_headers {
+            let mut header = output::header(self.info.kind, &self.opts);
+            if self.events_column {
+                header.insert(0, "EVENT".to_string());
+            }
+            text.push_str(&output::tab_line(&header));
+        }
+        self.header_printed = true;
+        let mut cells = output::row(obj, &self.info.qualified_singular(), &self.opts, &ctx);
+        if self.events_column {
+            cells.insert(0, format!("{event:<8}"));
+        }
+        text.push_str(&output::tab_line(&cells));
+        out.out(&self.writer.format(&text));
+    }
+
+    /// Prints a line for every change the watch saw since the last poll.
+    pub fn poll(&mut self, session: &mut Session, out: &mut CommandOutput) {
+        for event in session.sim.take_watch_events(self.id) {
+            if !self.wanted(&event.object) {
+                continue;
+            }
+            let name = match event.kind {
+                WatchEventKind::Added => "ADDED",
+                WatchEventKind::Modified => "MODIFIED",
+                WatchEventKind::Deleted => "DELETED",
+            };
+            self.print(out, &event.object, name, event.at);
+        }
+    }
+
+    /// Ends the watch.
+    pub fn stop(self, session: &mut Session) {
+        session.sim.unwatch(self.id);
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn watch_objects(
     session: &mut Session,
@@ -320,73 +380,51 @@ fn watch_objects(
     } else {
         Some(namespace)
     };
-    let watch_id = match session.sim.watch(info.plural, list_ns, selector) {
+    let id = match session.sim.watch(info.plural, list_ns, selector) {
         Ok(id) => id,
         Err(e) => return api_error(&e, out),
     };
-    let wanted =
-        |obj: &Value| names.is_empty() || names.iter().any(|n| n == crate::printers::name(obj));
     for name in names {
         if let Err(e) = session.sim.get(info.plural, namespace, name) {
-            session.sim.unwatch(watch_id);
+            session.sim.unwatch(id);
             return api_error(&e, out);
         }
     }
-    let events_column = parsed.has("output-watch-events");
-    let mut writer = TabWriter::new(KUBECTL_TABLE);
-    let mut header_printed = false;
-    let qualified = info.qualified_singular();
-    let mut print = |out: &mut CommandOutput, obj: &Value, event: &str, now: u64| {
-        let ctx = PrintContext { now_ms: now };
-        let mut text = String::new();
-        if !header_printed && !opts.no_headers {
-            let mut header = output::header(info.kind, opts);
-            if events_column {
-                header.insert(0, "EVENT".to_string());
-            }
-            text.push_str(&output::tab_line(&header));
-        }
-        header_printed = true;
-        let mut cells = output::row(
-            obj,
-            &qualified,
-            &TableOptions {
-                with_kind: false,
-                ..opts.clone()
-            },
-            &ctx,
-        );
-        if events_column {
-            cells.insert(0, format!("{event:<8}"));
-        }
-        text.push_str(&output::tab_line(&cells));
-        out.out(&writer.format(&text));
+    let mut stream = GetWatch {
+        id,
+        info,
+        names: names.to_vec(),
+        opts: TableOptions {
+            with_kind: false,
+            ..opts.clone()
+        },
+        events_column: parsed.has("output-watch-events"),
+        writer: TabWriter::new(KUBECTL_TABLE),
+        header_printed: false,
     };
     if !parsed.has("watch-only") {
         let now = session.sim.now();
         match session.sim.list(info.plural, list_ns, selector) {
             Ok(items) => {
-                for obj in items.iter().filter(|o| wanted(o)) {
-                    print(out, obj, "ADDED", now);
+                for obj in &items {
+                    if stream.wanted(obj) {
+                        stream.print(out, obj, "ADDED", now);
+                    }
                 }
             }
-            Err(e) => return api_error(&e, out),
+            Err(e) => {
+                stream.stop(session);
+                return api_error(&e, out);
+            }
         }
     }
-    session.sim.take_watch_events(watch_id);
+    session.sim.take_watch_events(id);
+    let Some(mut stream) = session.keep_streaming(stream) else {
+        return;
+    };
     let started = session.sim.now();
     while watch::step(session, started) {
-        for event in session.sim.take_watch_events(watch_id) {
-            if !wanted(&event.object) {
-                continue;
-            }
-            let name = match event.kind {
-                WatchEventKind::Added => "ADDED",
-                WatchEventKind::Modified => "MODIFIED",
-                WatchEventKind::Deleted => "DELETED",
-            };
-            print(out, &event.object, name, event.at);
-        }
+        stream.poll(session, out);
     }
-    session.sim.unwatch(watch_id);
+    stream.stop(session);
 }

@@ -15,7 +15,7 @@ mod explain;
 mod expose;
 pub mod flags;
 mod generate;
-mod get;
+pub(crate) mod get;
 mod misc;
 pub use misc::{ADMIN_GROUPS, ADMIN_USER};
 mod node;

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use ordinal_core::config::{SimConfig, DEFAULT_SEED};
 use ordinal_core::Sim;
 
+use crate::cmd::get::GetWatch;
 use crate::podshell::PodData;
 use crate::transcript::{heredoc_terminator, CommandOutput, Shell, Transcript};
 use words::{split_list, split_pipeline, split_words, Connector};
@@ -42,6 +43,14 @@ pub struct Session {
     /// The pod shell an `exec -it POD -- sh` session is attached to.
     pub(crate) attached: Option<Attached>,
     depth: usize,
+    /// Set by a host whose terminal keeps running while time passes (the web
+    /// page): a lone `kubectl get -w` then streams in the background, polled
+    /// with [`Session::poll_stream`], instead of running to the end at once.
+    pub live: bool,
+    /// Whether the command now running may become the live stream.
+    may_stream: bool,
+    /// The live stream and the virtual time its `timeout` ends it, if any.
+    stream: Option<(GetWatch, Option<u64>)>,
 }
 
 /// An interactive `kubectl exec -it` session: lines go to the pod until `exit`.
@@ -96,6 +105,9 @@ impl Session {
             deadline: None,
             attached: None,
             depth: 0,
+            live: false,
+            may_stream: false,
+            stream: None,
         }
     }
 
@@ -150,8 +162,58 @@ impl Session {
             }
             body
         });
+        self.may_stream = self.live
+            && split_list(&first).len() == 1
+            && split_pipeline(&first).len() == 1
+            && !first.trim_start().starts_with("for ");
         let out = self.run_list(&first, heredoc.as_deref());
+        self.may_stream = false;
         self.vars.insert("?".to_string(), out.exit_code.to_string());
+        out
+    }
+
+    /// Takes `watch` as the live stream (ending the one before, if any) when
+    /// the running command may stream (see [`Session::live`]); otherwise
+    /// hands it back to be run to the end. Other commands leave a live
+    /// stream running, as a second terminal would: hosts call
+    /// [`Session::interrupt`] before a command the learner types.
+    pub(crate) fn keep_streaming(&mut self, watch: GetWatch) -> Option<GetWatch> {
+        if !std::mem::take(&mut self.may_stream) {
+            return Some(watch);
+        }
+        if let Some((old, _)) = self.stream.replace((watch, self.deadline)) {
+            old.stop(self);
+        }
+        None
+    }
+
+    /// Whether a `kubectl get -w` is streaming.
+    pub fn streaming(&self) -> bool {
+        self.stream.is_some()
+    }
+
+    /// The lines the live stream printed since the last poll; ends it when
+    /// its `timeout` has passed.
+    pub fn poll_stream(&mut self) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        if let Some((mut watch, until)) = self.stream.take() {
+            watch.poll(self, &mut out);
+            if until.is_some_and(|t| self.sim.now() >= t) {
+                watch.stop(self);
+            } else {
+                self.stream = Some((watch, until));
+            }
+        }
+        out
+    }
+
+    /// Ctrl-C: ends the live stream (after its last lines) and echoes `^C`.
+    pub fn interrupt(&mut self) -> CommandOutput {
+        let mut out = self.poll_stream();
+        if let Some((watch, _)) = self.stream.take() {
+            watch.stop(self);
+            out.outln("^C");
+        }
         out
     }
 
@@ -553,5 +615,97 @@ mod tests {
         let before = s.sim.now();
         s.run_line("sleep 2m");
         assert_eq!(s.sim.now() - before, 120_000);
+    }
+
+    const WEB: &str = "cat <<EOF | kubectl apply -f -
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+EOF";
+
+    /// What `timeout 15 kubectl get pods -w` prints, typed in a live
+    /// terminal and polled every `poll_ms`, or run to the end at once.
+    fn watched(live: bool, poll_ms: u64) -> (String, Session) {
+        let mut s = Session::new(SimConfig::default());
+        s.live = live;
+        s.run_line(WEB);
+        let mut text = s.run_line("timeout 15 kubectl get pods -w").combined();
+        while s.streaming() {
+            s.sim.advance(poll_ms);
+            text.push_str(&s.poll_stream().combined());
+        }
+        (text, s)
+    }
+
+    #[test]
+    fn a_live_watch_prints_what_a_finished_one_prints() {
+        let (at_once, _) = watched(false, 0);
+        assert!(at_once.contains("web-2"), "{at_once}");
+        for poll_ms in [100, 700, 3_000] {
+            let (live, _) = watched(true, poll_ms);
+            assert_eq!(live, at_once, "polled every {poll_ms} ms");
+        }
+    }
+
+    #[test]
+    fn a_live_watch_streams_until_interrupted() {
+        let mut s = Session::new(SimConfig::default());
+        s.live = true;
+        let first = s.run_line("kubectl get pods -w").combined();
+        assert_eq!(first, "");
+        assert!(s.streaming());
+        s.run_line(WEB);
+        assert!(s.streaming(), "a pipeline does not replace the stream");
+        s.sim.advance(30_000);
+        let lines = s.poll_stream().combined();
+        assert!(lines.starts_with("NAME    READY   STATUS"), "{lines}");
+        assert!(lines.contains("web-0   1/1     Running"), "{lines}");
+        assert_eq!(s.interrupt().combined(), "^C\n");
+        assert!(!s.streaming());
+        assert_eq!(s.interrupt().combined(), "");
+        // Piped, the watch runs to the end at once, as before.
+        let piped = s
+            .run_line("timeout 5 kubectl get pods -w | grep web-1")
+            .combined();
+        assert!(piped.starts_with("web-1"), "{piped}");
+        assert!(!s.streaming());
+    }
+
+    #[test]
+    fn other_commands_leave_the_stream_running() {
+        let mut s = Session::new(SimConfig::default());
+        s.live = true;
+        s.run_line(WEB);
+        s.run_line("kubectl get sts -w");
+        s.sim.advance(30_000);
+        s.poll_stream();
+        let out = s.run_line("kubectl scale sts web --replicas=1").combined();
+        assert_eq!(out, "statefulset.apps/web scaled\n");
+        s.sim.advance(30_000);
+        let lines = s.poll_stream().combined();
+        assert!(lines.contains("web    1/1"), "{lines}");
+        // A second watch replaces the first.
+        s.run_line("kubectl get pods -w");
+        s.run_line("kubectl scale sts web --replicas=2");
+        s.sim.advance(30_000);
+        let lines = s.poll_stream().combined();
+        assert!(
+            lines.contains("web-1") && !lines.contains("web    "),
+            "{lines}"
+        );
     }
 }

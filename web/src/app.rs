@@ -5,7 +5,6 @@
 //! attribute and the panic banner's language are kept in step here.
 
 use gloo_timers::callback::Interval;
-use ordinal_core::config::SimConfig;
 use yew::prelude::*;
 
 use crate::components::{
@@ -14,7 +13,7 @@ use crate::components::{
 use crate::i18n::Key;
 use crate::panic::set_banner_lang;
 use crate::state::{Action, Playground};
-use crate::storage;
+use crate::{storage, url};
 
 /// Real milliseconds between animation ticks.
 pub const TICK_MS: u32 = 100;
@@ -35,7 +34,7 @@ pub fn App() -> Html {
     let was_reset = use_state(|| false);
     let state = use_reducer(|| {
         let lang = saved.lang.unwrap_or_else(storage::browser_lang);
-        let playground = Playground::restore(SimConfig::default(), lang, &saved.log);
+        let playground = Playground::restore(url::page_config(), lang, &saved.log);
         match &saved.focus {
             Some(key) => playground.focused_on(key),
             None => playground,

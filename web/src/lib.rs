@@ -1,7 +1,8 @@
 //! `ordinal-web`: the playground page. One reducer ([`state::Playground`])
 //! owns the terminal session and its simulated cluster; components in
 //! [`components`] render props and send actions, never touching the
-//! simulator themselves. [`storage`] and [`panic`] are the browser edges.
+//! simulator themselves. [`storage`], [`url`] and [`panic`] are the browser
+//! edges.
 
 pub mod app;
 pub mod completion;
@@ -12,6 +13,7 @@ pub mod i18n;
 pub mod panic;
 pub mod state;
 pub mod storage;
+pub mod url;
 pub mod view;
 pub mod waiting;
 

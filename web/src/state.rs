@@ -78,11 +78,13 @@ pub struct Inspection {
     pub outputs: Vec<(String, String)>,
 }
 
-/// A moment the timeline can rewind to.
+/// A moment the timeline can rewind to. The session sits behind an `Rc`:
+/// the list of snapshots is copied whenever one is added, and a copied
+/// cluster of a thousand pods would cost a frame.
 #[derive(Clone)]
 struct Snapshot {
     at_ms: u64,
-    session: Session,
+    session: Rc<Session>,
     log_len: usize,
     terminal: Rc<Vec<TermLine>>,
 }
@@ -238,7 +240,7 @@ impl Playground {
         let terminal = Rc::new(terminal);
         let first = Snapshot {
             at_ms: session.sim.now() - started_ms,
-            session: session.clone(),
+            session: Rc::new(session.clone()),
             log_len: replayed.len(),
             terminal: Rc::clone(&terminal),
         };
@@ -349,7 +351,8 @@ impl Reducible for Playground {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         if let Action::Reset = action {
-            let mut fresh = Playground::restore(SimConfig::default(), self.lang, &[]);
+            let config = self.session.borrow().sim.config().clone();
+            let mut fresh = Playground::restore(config, self.lang, &[]);
             fresh.speed = self.speed;
             return Rc::new(fresh);
         }
@@ -446,7 +449,7 @@ impl Reducible for Playground {
                 let list = Rc::make_mut(&mut snapshots);
                 list.push(Snapshot {
                     at_ms: now_ms,
-                    session: (*session).clone(),
+                    session: Rc::new((*session).clone()),
                     log_len: log.len(),
                     terminal: Rc::clone(&terminal),
                 });
@@ -490,7 +493,7 @@ impl Playground {
         let Some(snapshot) = self.snapshots.get(index) else {
             return self.clone_state();
         };
-        let session = snapshot.session.clone();
+        let session = (*snapshot.session).clone();
         let mut log = (*self.log).clone();
         log.truncate(snapshot.log_len);
         let mut snapshots = (*self.snapshots).clone();

@@ -304,23 +304,39 @@ fn claim_card(sim: &Sim, claim: &Value, pods: &[PodCard]) -> ClaimCard {
 }
 
 /// The newest events as `kubectl get events` prints them, oldest first.
+/// Where an event sorts: its last timestamp (or eventTime), then resourceVersion.
+fn event_order(ev: &Value) -> (&str, u64) {
+    let last = ev.str_at(&["lastTimestamp"]);
+    let stamp = if last.is_empty() {
+        ev.str_at(&["eventTime"])
+    } else {
+        last
+    };
+    let version = ev
+        .str_at(&["metadata", "resourceVersion"])
+        .parse::<u64>()
+        .unwrap_or(0);
+    (stamp, version)
+}
+
 fn events_of(sim: &Sim, ns: &str, ctx: &PrintContext) -> Vec<EventRow> {
-    let mut events = sim.list_refs("events", Some(ns), "").unwrap_or_default();
-    ordinal_model::order::sort_by_key(&mut events, |ev| {
-        let last = ev.str_at(&["lastTimestamp"]);
-        let stamp = if last.is_empty() {
-            ev.str_at(&["eventTime"])
-        } else {
-            last
-        };
-        (
-            stamp.to_string(),
-            ev.str_at(&["metadata", "resourceVersion"])
-                .parse::<u64>()
-                .unwrap_or(0),
-        )
-    });
-    let skip = events.len().saturating_sub(MAX_SHOWN_EVENTS);
+    // The newest MAX_SHOWN_EVENTS in one pass: a namespace can hold
+    // thousands of events, and this runs on every frame.
+    let mut events: Vec<((&str, u64), &Value)> = Vec::with_capacity(MAX_SHOWN_EVENTS + 1);
+    for ev in sim.list_refs("events", Some(ns), "").unwrap_or_default() {
+        let k = event_order(ev);
+        if events.len() == MAX_SHOWN_EVENTS && events[0].0 >= k {
+            continue;
+        }
+        let at = events
+            .iter()
+            .position(|(e, _)| *e > k)
+            .unwrap_or(events.len());
+        events.insert(at, (k, ev));
+        if events.len() > MAX_SHOWN_EVENTS {
+            events.remove(0);
+        }
+    }
     let table = table_for("Event");
     let column = |name: &str| table.columns.iter().position(|c| c.name == name);
     let cells = [
@@ -330,9 +346,9 @@ fn events_of(sim: &Sim, ns: &str, ctx: &PrintContext) -> Vec<EventRow> {
         column("Object"),
         column("Message"),
     ];
-    events[skip..]
+    events
         .iter()
-        .map(|ev| {
+        .map(|(_, ev)| {
             let row = (table.row)(ev, ctx);
             let cell = |i: usize| {
                 cells[i]

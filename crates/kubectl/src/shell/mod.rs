@@ -68,22 +68,37 @@ pub struct Attached {
 
 /// Builds the cluster configuration a transcript's `#!` headers describe.
 pub fn config_from_headers(transcript: &Transcript) -> SimConfig {
-    let mut config = match transcript.header("nodes") {
+    config_from_settings(|key| transcript.header(key))
+}
+
+/// Builds a cluster configuration from `nodes` (comma-separated names),
+/// `seed` and `version` settings: a transcript's `#!` headers, or the web
+/// page's URL parameters. Missing or malformed settings keep the defaults.
+pub fn config_from_settings<'a>(setting: impl Fn(&str) -> Option<&'a str>) -> SimConfig {
+    let mut config = match setting("nodes") {
         Some(nodes) => {
             let names: Vec<&str> = nodes
                 .split(',')
                 .map(str::trim)
-                .filter(|n| !n.is_empty())
+                .filter(|n| {
+                    !n.is_empty()
+                        && n.bytes().all(|b| {
+                            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
+                        })
+                })
                 .collect();
-            SimConfig::with_nodes(&names)
+            if names.is_empty() {
+                SimConfig::default()
+            } else {
+                SimConfig::with_nodes(&names)
+            }
         }
         None => SimConfig::default(),
     };
-    config.seed = transcript
-        .header("seed")
+    config.seed = setting("seed")
         .and_then(|s| s.parse().ok())
         .unwrap_or(DEFAULT_SEED);
-    if let Some(minor) = transcript.header("version").and_then(|v| {
+    if let Some(minor) = setting("version").and_then(|v| {
         v.trim_start_matches('v')
             .split('.')
             .nth(1)

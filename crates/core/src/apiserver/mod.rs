@@ -370,7 +370,16 @@ impl Sim {
                     }],
                 ));
             }
-            let name = format!("{prefix}{}", self.rng.suffix(5));
+            // names.SimpleNameGenerator: the prefix cut to 58 bytes, 5 random
+            // characters; a taken name is retried (RetryGenerateName, 7 tries).
+            let base: String = prefix.chars().take(58).collect();
+            let mut name = format!("{base}{}", self.rng.suffix(5));
+            for _ in 0..7 {
+                if self.store.get(info.plural, &ns, &name).is_none() {
+                    break;
+                }
+                name = format!("{base}{}", self.rng.suffix(5));
+            }
             obj.set(&["metadata", "name"], Value::from(name));
         }
         let name = meta_str(&obj, "name").to_string();

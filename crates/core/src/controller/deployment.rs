@@ -105,7 +105,11 @@ fn fenceposts(d: &Value) -> (i64, i64) {
     let desired = spec_replicas(d);
     let rolling = d.at(&["spec", "strategy", "rollingUpdate"]);
     let surge = scaled_value(rolling.and_then(|r| r.get("maxSurge")), desired, true);
-    let unavailable = scaled_value(rolling.and_then(|r| r.get("maxUnavailable")), desired, false);
+    let unavailable = scaled_value(
+        rolling.and_then(|r| r.get("maxUnavailable")),
+        desired,
+        false,
+    );
     if surge == 0 && unavailable == 0 {
         (0, 1)
     } else {
@@ -141,8 +145,7 @@ fn equal_ignore_hash(a: Option<&Value>, b: Option<&Value>) -> bool {
     let strip = |t: Option<&Value>| {
         let mut t = t.cloned().unwrap_or_else(Value::object);
         t.remove(&["metadata", "labels", HASH_LABEL]);
-        if t
-            .at(&["metadata", "labels"])
+        if t.at(&["metadata", "labels"])
             .and_then(Value::as_object)
             .is_some_and(|m| m.is_empty())
         {
@@ -277,7 +280,10 @@ fn replicas_annotations_need_update(rs: &Value, desired: i64, max: i64) -> bool 
 /// for a ReplicaSet about to be created, sets the replicas annotations.
 fn set_new_rs_annotations(d: &Value, rs: &mut Value, new_revision: i64, exists: bool) -> bool {
     let mut changed = false;
-    if let Some(annotations) = d.at(&["metadata", "annotations"]).and_then(Value::as_object) {
+    if let Some(annotations) = d
+        .at(&["metadata", "annotations"])
+        .and_then(Value::as_object)
+    {
         for (k, v) in annotations {
             if SKIPPED_ANNOTATIONS.contains(&k.as_str())
                 || rs.at(&["metadata", "annotations", k.as_str()]) == Some(v)
@@ -366,10 +372,19 @@ fn calculate_status(all: &[Value], new: Option<&Value>, d: &Value, now: u64) -> 
     let total = sum(all, spec_replicas);
     let mut status = Value::object();
     for (key, n) in [
-        ("observedGeneration", d.i64_at(&["metadata", "generation"]).unwrap_or(0)),
+        (
+            "observedGeneration",
+            d.i64_at(&["metadata", "generation"]).unwrap_or(0),
+        ),
         ("replicas", sum(all, |r| status_int(r, "replicas"))),
-        ("updatedReplicas", new.map_or(0, |n| status_int(n, "replicas"))),
-        ("readyReplicas", sum(all, |r| status_int(r, "readyReplicas"))),
+        (
+            "updatedReplicas",
+            new.map_or(0, |n| status_int(n, "replicas")),
+        ),
+        (
+            "readyReplicas",
+            sum(all, |r| status_int(r, "readyReplicas")),
+        ),
         ("availableReplicas", available),
         ("unavailableReplicas", (total - available).max(0)),
     ] {
@@ -410,7 +425,11 @@ impl Sim {
         sets.iter()
             .filter_map(|r| {
                 self.store
-                    .get("replicasets", r.str_at(&["metadata", "namespace"]), name_of(r))
+                    .get(
+                        "replicasets",
+                        r.str_at(&["metadata", "namespace"]),
+                        name_of(r),
+                    )
                     .cloned()
             })
             .collect()
@@ -469,8 +488,8 @@ impl Sim {
         if !has_progress_deadline(d) {
             return;
         }
-        let reason = get_condition(d.get("status"), PROGRESSING)
-            .map(|c| c.str_at(&["reason"]).to_string());
+        let reason =
+            get_condition(d.get("status"), PROGRESSING).map(|c| c.str_at(&["reason"]).to_string());
         if reason.as_deref() == Some(TIMED_OUT) {
             return;
         }
@@ -534,7 +553,8 @@ impl Sim {
             let mut copy = existing.clone();
             let annotations_updated = set_new_rs_annotations(d, &mut copy, new_revision, true);
             let min_ready = d.i64_at(&["spec", "minReadySeconds"]).unwrap_or(0);
-            if annotations_updated || copy.i64_at(&["spec", "minReadySeconds"]).unwrap_or(0) != min_ready
+            if annotations_updated
+                || copy.i64_at(&["spec", "minReadySeconds"]).unwrap_or(0) != min_ready
             {
                 if min_ready == 0 {
                     copy.remove(&["spec", "minReadySeconds"]);
@@ -626,12 +646,18 @@ impl Sim {
             Err(e) if e.reason == Reason::AlreadyExists => {
                 let same = self.store.get("replicasets", &ns, &rs_name).filter(|r| {
                     controller_ref(r).is_some_and(|o| o.str_at(&["uid"]) == d_uid)
-                        && equal_ignore_hash(r.at(&["spec", "template"]), d.at(&["spec", "template"]))
+                        && equal_ignore_hash(
+                            r.at(&["spec", "template"]),
+                            d.at(&["spec", "template"]),
+                        )
                 });
                 match same {
                     Some(r) => (r.clone(), true),
                     None => {
-                        d.set(&["status", "collisionCount"], Value::Int(collision_count + 1));
+                        d.set(
+                            &["status", "collisionCount"],
+                            Value::Int(collision_count + 1),
+                        );
                         *d = self.write_deployment(d);
                         self.enqueue(Work::Deployment(ns, name_of(d).to_string()));
                         return None;
@@ -643,7 +669,13 @@ impl Sim {
                     let msg = format!("Failed to create new replica set {rs_name:?}: {e}");
                     set_condition(
                         d.entry("status"),
-                        condition(PROGRESSING, "False", "ReplicaSetCreateError", &msg, self.now),
+                        condition(
+                            PROGRESSING,
+                            "False",
+                            "ReplicaSetCreateError",
+                            &msg,
+                            self.now,
+                        ),
                     );
                     *d = self.write_deployment(d);
                 }
@@ -687,7 +719,13 @@ impl Sim {
 
     /// `scaleReplicaSet`: writes the size and replicas annotations; records
     /// `ScalingReplicaSet` when the size changed.
-    fn scale_replica_set(&mut self, rs: &Value, new_scale: i64, d: &Value, op: &str) -> (bool, Value) {
+    fn scale_replica_set(
+        &mut self,
+        rs: &Value,
+        new_scale: i64,
+        d: &Value,
+        op: &str,
+    ) -> (bool, Value) {
         let replicas = spec_replicas(d);
         let max = replicas + max_surge(d);
         let old_scale = spec_replicas(rs);
@@ -794,7 +832,8 @@ impl Sim {
             0
         };
         let to_add = allowed - sum(&sets, spec_replicas);
-        let created = |r: &Value| parse_rfc3339(r.str_at(&["metadata", "creationTimestamp"])).unwrap_or(0);
+        let created =
+            |r: &Value| parse_rfc3339(r.str_at(&["metadata", "creationTimestamp"])).unwrap_or(0);
         let op = if to_add > 0 {
             // ReplicaSetsBySizeNewer: larger first, then newer.
             ordinal_model::order::sort_by(&mut sets, |a, b| {
@@ -841,7 +880,11 @@ impl Sim {
         all.push(new.clone());
         let scaled_up = self.reconcile_new_replica_set(&all, &new, d);
         if !scaled_up {
-            let active_old: Vec<Value> = old.iter().filter(|r| spec_replicas(r) > 0).cloned().collect();
+            let active_old: Vec<Value> = old
+                .iter()
+                .filter(|r| spec_replicas(r) > 0)
+                .cloned()
+                .collect();
             let scaled_down = self.reconcile_old_replica_sets(&all, &active_old, &new, d);
             if !scaled_down && d.get("status").is_some_and(|s| deployment_complete(d, s)) {
                 let old = self.refreshed(&old);
@@ -892,7 +935,12 @@ impl Sim {
     }
 
     /// `cleanupUnhealthyReplicas`: scales down old ReplicaSets' unavailable pods first.
-    fn cleanup_unhealthy_replicas(&mut self, old: &[Value], d: &Value, max: i64) -> (Vec<Value>, i64) {
+    fn cleanup_unhealthy_replicas(
+        &mut self,
+        old: &[Value],
+        d: &Value,
+        max: i64,
+    ) -> (Vec<Value>, i64) {
         let mut old = old.to_vec();
         sort_by_creation(&mut old);
         let mut total = 0;
@@ -915,7 +963,12 @@ impl Sim {
 
     /// `scaleDownOldReplicaSetsForRollingUpdate`: keeps at least
     /// `replicas - maxUnavailable` pods available.
-    fn scale_down_old_for_rolling_update(&mut self, all: &[Value], old: &[Value], d: &Value) -> i64 {
+    fn scale_down_old_for_rolling_update(
+        &mut self,
+        all: &[Value],
+        old: &[Value],
+        d: &Value,
+    ) -> i64 {
         let min_available = spec_replicas(d) - max_unavailable(d);
         let available = sum(all, |r| status_int(r, "availableReplicas"));
         if available <= min_available {

@@ -173,15 +173,11 @@ impl Sim {
         let ns = meta(any, "namespace").to_string();
         let name = meta(any, "name").to_string();
         match resource {
-            "statefulsets" => {
-                if !status_only(old, new) {
-                    self.enqueue(Work::StatefulSet(ns.clone(), name.clone()));
-                }
+            "statefulsets" if !status_only(old, new) => {
+                self.enqueue(Work::StatefulSet(ns.clone(), name.clone()));
             }
-            "deployments" => {
-                if !status_only(old, new) {
-                    self.enqueue(Work::Deployment(ns.clone(), name.clone()));
-                }
+            "deployments" if !status_only(old, new) => {
+                self.enqueue(Work::Deployment(ns.clone(), name.clone()));
             }
             "replicasets" => {
                 if !status_only(old, new) {

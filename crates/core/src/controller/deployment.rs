@@ -47,8 +47,9 @@ const SOURCE: Source<'static> = Source {
     host: "",
 };
 
-/// Deployment annotations never copied to its ReplicaSets (`skipCopyAnnotation`).
-const SKIPPED_ANNOTATIONS: &[&str] = &[
+/// Deployment annotations never copied to its ReplicaSets (`skipCopyAnnotation`;
+/// also kubectl's `annotationsToSkip` on rollback).
+pub const SKIPPED_ANNOTATIONS: &[&str] = &[
     "kubectl.kubernetes.io/last-applied-configuration",
     REVISION_ANNOTATION,
     REVISION_HISTORY_ANNOTATION,
@@ -141,7 +142,7 @@ fn has_progress_deadline(d: &Value) -> bool {
 }
 
 /// Templates equal apart from the pod-template-hash label (`EqualIgnoreHash`).
-fn equal_ignore_hash(a: Option<&Value>, b: Option<&Value>) -> bool {
+pub fn equal_ignore_hash(a: Option<&Value>, b: Option<&Value>) -> bool {
     let strip = |t: Option<&Value>| {
         let mut t = t.cloned().unwrap_or_else(Value::object);
         t.remove(&["metadata", "labels", HASH_LABEL]);

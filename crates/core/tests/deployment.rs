@@ -151,7 +151,16 @@ fn pods_get_random_names_and_a_deleted_pod_is_replaced_under_a_new_name() {
     }
     sim.delete("pods", "default", &names[0], &DeleteOptions::default())
         .expect("deleted");
+    sim.advance(100);
+    let status = |sim: &Sim, key: &str| {
+        sim.get("replicasets", "default", &rs_name)
+            .ok()
+            .and_then(|r| r.i64_at(&["status", key]))
+    };
+    assert_eq!(status(&sim, "terminatingReplicas"), Some(1));
+    assert_eq!(status(&sim, "replicas"), Some(3), "replacement counted");
     sim.advance(20_000);
+    assert_eq!(status(&sim, "terminatingReplicas"), Some(0));
     let after: Vec<String> = live_pods(&sim, "web")
         .iter()
         .map(|p| name(p).to_string())
@@ -220,9 +229,13 @@ fn recreate_removes_every_old_pod_before_creating_new_ones() {
     set_image(&mut sim, "web", "nginx:1.28");
     for _ in 0..400 {
         sim.advance(100);
-        let all = sim
+        // Old pods that already exited (Succeeded/Failed) may linger, as upstream.
+        let all: Vec<Value> = sim
             .list("pods", Some("default"), "app=web")
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| !matches!(p.str_at(&["status", "phase"]), "Succeeded" | "Failed"))
+            .collect();
         let images: Vec<&str> = all.iter().map(image).collect();
         assert!(
             !(images.contains(&"nginx:1.27") && images.contains(&"nginx:1.28")),
@@ -365,4 +378,35 @@ fn replicas_share_one_claim_from_the_template() {
         1,
         "no per-pod claims"
     );
+}
+
+#[test]
+fn min_ready_seconds_delays_availability() {
+    let mut sim = Sim::default();
+    let mut d = deployment("web", 2, "nginx:1.27");
+    d.set(&["spec", "minReadySeconds"], Value::Int(10));
+    sim.create("deployments", "default", d).expect("created");
+    let mut ready_at = None;
+    let mut available_at = None;
+    for step in 0..400u64 {
+        sim.advance(100);
+        let d = sim
+            .get("deployments", "default", "web")
+            .expect("deployment");
+        if ready_at.is_none() && d.i64_at(&["status", "readyReplicas"]) == Some(2) {
+            ready_at = Some(step);
+        }
+        if available_at.is_none() && d.i64_at(&["status", "availableReplicas"]) == Some(2) {
+            available_at = Some(step);
+        }
+    }
+    let (Some(ready), Some(available)) = (ready_at, available_at) else {
+        panic!("ready {ready_at:?}, available {available_at:?}");
+    };
+    assert!(
+        available >= ready + 90,
+        "ready at {ready}, available at {available}"
+    );
+    let rs = replica_sets(&sim);
+    assert_eq!(rs[0].i64_at(&["spec", "minReadySeconds"]), Some(10));
 }

@@ -15,7 +15,7 @@
 //! from the hash a real cluster would compute for the same template.
 //!
 //! Not modelled: the deprecated `rollbackTo` annotation, the ReplicaFailure
-//! condition and `terminatingReplicas`.
+//! condition and `podReplacementPolicy` (alpha).
 
 use ordinal_model::json::to_compact;
 use ordinal_model::Value;
@@ -392,6 +392,18 @@ fn calculate_status(all: &[Value], new: Option<&Value>, d: &Value, now: u64) -> 
         if n != 0 {
             status.set(&[key], Value::Int(n));
         }
+    }
+    // GetTerminatingReplicaCountForReplicaSets: unknown (left out) when a
+    // synced ReplicaSet does not report it; never-synced ones are skipped.
+    let unknown = all.iter().any(|r| {
+        status_int(r, "observedGeneration") != 0
+            && r.at(&["status", "terminatingReplicas"]).is_none()
+    });
+    if !unknown {
+        status.set(
+            &["terminatingReplicas"],
+            Value::Int(sum(all, |r| status_int(r, "terminatingReplicas"))),
+        );
     }
     if let Some(c) = d.at(&["status", "collisionCount"]) {
         status.set(&["collisionCount"], c.clone());

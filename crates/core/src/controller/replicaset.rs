@@ -6,8 +6,7 @@
 //! `ActivePodsWithRanks` with LogarithmicScaleDown, GA since 1.31).
 //!
 //! Not modelled: expectations (every write lands at once here), the
-//! `ReplicaFailure` condition, `terminatingReplicas` (feature gate
-//! DeploymentReplicaSetTerminatingReplicas) and pod-deletion-cost.
+//! `ReplicaFailure` condition and pod-deletion-cost.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -218,8 +217,17 @@ pub(crate) fn pods_to_delete(
     ranked.into_iter().take(diff).map(|(p, _)| p).collect()
 }
 
-/// `calculateStatus` (without the ReplicaFailure condition).
-fn calculate_status(rs: &Value, pods: &[Arc<Value>], now: u64) -> Value {
+/// `controller.IsPodTerminating`: being deleted and not Succeeded/Failed.
+fn is_pod_terminating(pod: &Value) -> bool {
+    !matches!(pod.str_at(&["status", "phase"]), "Succeeded" | "Failed")
+        && !pod.str_at(&["metadata", "deletionTimestamp"]).is_empty()
+}
+
+/// `calculateStatus` (without the ReplicaFailure condition). `terminating`
+/// counts the pods being deleted (`terminatingReplicas`, feature gate
+/// DeploymentReplicaSetTerminatingReplicas, beta and on since 1.35, so the
+/// field is always written, 0 included).
+fn calculate_status(rs: &Value, pods: &[Arc<Value>], terminating: usize, now: u64) -> Value {
     let template_labels = rs
         .at(&["spec", "template", "metadata", "labels"])
         .map(Selector::from_labels);
@@ -239,7 +247,10 @@ fn calculate_status(rs: &Value, pods: &[Arc<Value>], now: u64) -> Value {
             }
         }
     }
-    let mut status = Value::from([("replicas", Value::Int(pods.len() as i64))]);
+    let mut status = Value::from([
+        ("replicas", Value::Int(pods.len() as i64)),
+        ("terminatingReplicas", Value::Int(terminating as i64)),
+    ]);
     for (key, n) in [
         ("fullyLabeledReplicas", fully_labeled),
         ("readyReplicas", ready),
@@ -292,14 +303,19 @@ impl Sim {
             return;
         };
         let uid = rs.str_at(&["metadata", "uid"]).to_string();
-        let pods: Vec<Arc<Value>> = self
+        let controlled: Vec<Arc<Value>> = self
             .store
             .owned_shared("pods", &uid)
             .into_iter()
-            .filter(|p| is_pod_active(p))
+            .filter(|p| controller_ref(p).is_some_and(|r| r.str_at(&["uid"]) == uid))
             .cloned()
             .collect();
-        let status = calculate_status(&rs, &pods, self.now);
+        let terminating = controlled.iter().filter(|p| is_pod_terminating(p)).count();
+        let pods: Vec<Arc<Value>> = controlled
+            .into_iter()
+            .filter(|p| is_pod_active(p))
+            .collect();
+        let status = calculate_status(&rs, &pods, terminating, self.now);
         if rs.get("status") != Some(&status) {
             let mut updated = Value::clone(&rs);
             updated.set(&["status"], status.clone());

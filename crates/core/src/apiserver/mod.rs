@@ -229,10 +229,17 @@ impl Sim {
         self.update(resource, namespace, patched)
     }
 
-    /// Sets `spec.replicas` of a StatefulSet (the scale subresource).
-    pub fn scale(&mut self, namespace: &str, name: &str, replicas: i64) -> Result<Value, ApiError> {
+    /// Sets `spec.replicas` of a StatefulSet, Deployment or ReplicaSet
+    /// (`resource`; the scale subresource).
+    pub fn scale(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+        replicas: i64,
+    ) -> Result<Value, ApiError> {
         let patch = Value::from([("spec", Value::from([("replicas", Value::Int(replicas))]))]);
-        self.patch("statefulsets", namespace, name, &patch, PatchType::Merge)
+        self.patch(resource, namespace, name, &patch, PatchType::Merge)
     }
 
     /// Creates the object, or updates it if it exists (the object's

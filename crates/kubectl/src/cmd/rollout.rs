@@ -177,10 +177,30 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(o) => o,
         Err(e) => return api_error(&e, out),
     };
+    let has_history = matches!(info.kind, "StatefulSet" | "Deployment");
     match sub.as_str() {
         "status" => status(session, info, &ns, &name, &parsed, out),
+        "history" | "undo" if !has_history => client_error(
+            &format!(
+                "no {} has been implemented for {:?}",
+                if sub == "history" {
+                    "history viewer"
+                } else {
+                    "rollbacker"
+                },
+                info.qualified_kind()
+            ),
+            out,
+        ),
         "history" => history(session, info, &obj, &parsed, out),
         "undo" => undo(session, info, &obj, &parsed, out),
+        "restart" if !has_history => client_error(
+            &format!(
+                "{} \"{name}\" restarting is not supported",
+                info.qualified_plural()
+            ),
+            out,
+        ),
         "restart" => {
             let stamp = ordinal_core::clock::rfc3339(session.sim.now());
             let restarted_at = obj.str_at(&[
@@ -251,7 +271,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
                 Err(e) => api_error(&e, out),
             }
         }
-        "pause" | "resume" if info.kind == "StatefulSet" => client_error(
+        "pause" | "resume" => client_error(
             &format!(
                 "{} \"{name}\" {}",
                 info.qualified_plural(),

@@ -410,3 +410,22 @@ fn min_ready_seconds_delays_availability() {
     let rs = replica_sets(&sim);
     assert_eq!(rs[0].i64_at(&["spec", "minReadySeconds"]), Some(10));
 }
+
+#[test]
+fn long_names_are_cut_to_fit_the_random_suffix() {
+    let mut sim = Sim::default();
+    let long = "a-deployment-with-a-rather-long-name-for-its-pods-x";
+    sim.create("deployments", "default", deployment(long, 1, "nginx:1.27"))
+        .expect("created");
+    sim.advance(1_000);
+    let pods = live_pods(&sim, long);
+    assert_eq!(pods.len(), 1);
+    let pod_name = name(&pods[0]);
+    let rs = name(&replica_sets(&sim)[0]).to_string();
+    assert_eq!(pod_name.len(), 63, "{pod_name}");
+    assert!(pod_name.starts_with(&rs[..58]));
+    assert_eq!(
+        pods[0].str_at(&["metadata", "generateName"]),
+        format!("{rs}-")
+    );
+}

@@ -30,6 +30,7 @@ use crate::events::{Source, NORMAL};
 use crate::limits;
 use crate::resources;
 use crate::sim::{Sim, Work};
+use crate::timing;
 
 /// `apps.DefaultDeploymentUniqueLabelKey`.
 pub const HASH_LABEL: &str = "pod-template-hash";
@@ -1158,13 +1159,14 @@ impl Sim {
         let Some(last) = parse_rfc3339(cond.str_at(&["lastUpdateTime"])) else {
             return;
         };
-        let due = last + deadline_ms(d) + 1000;
+        let due = last + deadline_ms(d) + timing::DEPLOYMENT_DEADLINE_RECHECK_MS;
         self.enqueue_after(
             Work::Deployment(
                 d.str_at(&["metadata", "namespace"]).to_string(),
                 name_of(d).to_string(),
             ),
-            due.saturating_sub(self.now).max(1000),
+            due.saturating_sub(self.now)
+                .max(timing::DEPLOYMENT_DEADLINE_RECHECK_MS),
             true,
         );
     }

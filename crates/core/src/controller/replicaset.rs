@@ -329,6 +329,7 @@ impl Sim {
                 .filter_map(|p| ready_since(p))
                 .min();
             if let Some(since) = wake {
+                // Available strictly after minReadySeconds: wake 1 ms past it.
                 let due = since + min_ready + 1;
                 self.enqueue_after(
                     Work::ReplicaSet(ns.to_string(), name.to_string()),

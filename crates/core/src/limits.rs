@@ -3,7 +3,7 @@
 
 /// Objects of one resource (pods, PVCs, ...) across all namespaces.
 pub const MAX_OBJECTS_PER_RESOURCE: usize = 20_000;
-/// `spec.replicas` of one StatefulSet.
+/// `spec.replicas` of one StatefulSet, Deployment or ReplicaSet.
 pub const MAX_REPLICAS: i64 = 1_000;
 /// Events kept in the store; the oldest are dropped beyond this.
 pub const MAX_EVENTS: usize = 10_000;
@@ -24,3 +24,8 @@ pub const MAX_RECONCILES_PER_INSTANT: usize = 500_000;
 pub const MAX_EVENTS_PER_ADVANCE: usize = 20_000_000;
 /// Length of a simulation step: `advance` refuses more than this at once.
 pub const MAX_ADVANCE_MS: u64 = 366 * 86_400_000;
+/// Pods one ReplicaSet sync creates or deletes at most (`BurstReplicas`, 500 upstream).
+pub const MAX_REPLICASET_BURST: usize = 500;
+/// Characters of `deployment.kubernetes.io/revision-history` kept
+/// (`maxRevHistoryLengthInChars`, 2000 upstream).
+pub const MAX_REVISION_HISTORY_CHARS: usize = 2_000;

@@ -22,6 +22,10 @@ use crate::rng::Rng;
 pub(crate) enum Work {
     /// StatefulSet controller, key namespace/name.
     StatefulSet(String, String),
+    /// Deployment controller, key namespace/name.
+    Deployment(String, String),
+    /// ReplicaSet controller, key namespace/name.
+    ReplicaSet(String, String),
     /// Scheduler: try to bind this pod.
     Schedule(String, String),
     /// Kubelet: sync this pod.
@@ -248,6 +252,8 @@ impl Sim {
     fn reconcile(&mut self, work: Work) {
         match work {
             Work::StatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
+            Work::Deployment(ns, name) => self.sync_deployment(&ns, &name),
+            Work::ReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
             Work::Schedule(ns, name) => self.schedule_pod(&ns, &name),
             Work::Kubelet(ns, name) => self.sync_pod(&ns, &name),
             Work::Claim(ns, name) => self.sync_claim(&ns, &name),

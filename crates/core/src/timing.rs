@@ -9,6 +9,13 @@
 /// StatefulSet controller: delay between a pod change and the resync it
 /// triggers (informer + workqueue latency; folds bursts of pod updates).
 pub const STATEFULSET_RESYNC_MS: u64 = 50;
+/// ReplicaSet controller: delay between a pod change and the resync it
+/// triggers (informer + workqueue latency; folds bursts of pod updates).
+pub const REPLICASET_RESYNC_MS: u64 = 50;
+/// Deployment controller: a rollout that shows no progress is checked again
+/// this long after its progress deadline (`requeueStuckDeployment` waits the
+/// remaining time plus a second, and at least a second).
+pub const DEPLOYMENT_DEADLINE_RECHECK_MS: u64 = 1_000;
 /// From a namespace turning Terminating to the namespace controller's first
 /// pass over its contents (discovery plus a list per resource upstream), so
 /// a `kubectl delete -f` that names the namespace first still deletes the

@@ -94,7 +94,7 @@ fn run(actions: &[Action], seed: u64) -> Result<String, TestCaseError> {
                 }
             }
             Action::Scale(r) => {
-                let _ = sim.scale("default", "web", *r);
+                let _ = sim.scale("statefulsets", "default", "web", *r);
             }
             Action::DeletePod(o) => {
                 let _ = sim.delete(

@@ -102,7 +102,8 @@ fn scale_up_down(policy: &str) {
     assert!(claims
         .iter()
         .all(|c| c.str_at(&["status", "phase"]) == "Bound"));
-    sim.scale("default", "web", 1).expect("scaled");
+    sim.scale("statefulsets", "default", "web", 1)
+        .expect("scaled");
     run(&mut sim, "web", ordered, 20_000);
     assert_eq!(pods(&sim, "web").len(), 1);
     assert_eq!(
@@ -448,7 +449,8 @@ fn ordered_scale_down_deletes_highest_ordinal_first_one_at_a_time() {
     .expect("created");
     run(&mut sim, "web", true, 30_000);
     let watch = sim.watch("pods", Some("default"), "").expect("watch");
-    sim.scale("default", "web", 0).expect("scaled");
+    sim.scale("statefulsets", "default", "web", 0)
+        .expect("scaled");
     let mut terminating_at_once = 0;
     for _ in 0..120 {
         sim.advance(250);

@@ -275,6 +275,12 @@ fn strictly_decoded(target: &Target, request: &Request) -> Result<Value, ApiErro
     Ok(obj)
 }
 
+/// Resources with a `scale` subresource.
+pub(crate) fn has_scale(resource: &str) -> bool {
+    matches!(resource, "statefulsets" | "deployments" | "replicasets")
+}
+
+/// The `autoscaling/v1` Scale of a workload.
 fn scale_object(sts: &Value, offset_ms: i64) -> Value {
     let meta = outgoing(
         sts.at(&["metadata"]).cloned().unwrap_or_default(),
@@ -409,16 +415,16 @@ fn respond(
                 Shape::Objects => (200, outgoing(obj, offset_ms)),
             })
         }
-        ("GET", Some(name), Some("scale")) if resource == "statefulsets" => {
+        ("GET", Some(name), Some("scale")) if has_scale(resource) => {
             let obj = sim.get(resource, ns, name)?;
             Ok((200, scale_object(&obj, offset_ms)))
         }
-        ("PATCH" | "PUT", Some(name), Some("scale")) if resource == "statefulsets" => {
+        ("PATCH" | "PUT", Some(name), Some("scale")) if has_scale(resource) => {
             let body = body_json(request)?;
             let replicas = body
                 .i64_at(&["spec", "replicas"])
                 .ok_or_else(|| bad_request("spec.replicas is required".to_string()))?;
-            let obj = sim.scale(ns, name, replicas)?;
+            let obj = sim.scale(resource, ns, name, replicas)?;
             Ok((200, scale_object(&obj, offset_ms)))
         }
         (_, _, Some("status")) if !target.info.has_status => Ok(not_served()),

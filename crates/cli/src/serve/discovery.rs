@@ -139,7 +139,7 @@ fn aggregated_resource(r: &ResourceInfo) -> Value {
             ("verbs", strings(&["get", "patch", "update"])),
         ]));
     }
-    if matches!(r.plural, "statefulsets" | "deployments" | "replicasets") {
+    if super::api::has_scale(r.plural) {
         subresources.push(Value::from([
             ("subresource", Value::from("scale")),
             ("responseKind", response_kind("autoscaling", "v1", "Scale")),
@@ -220,7 +220,7 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
                 ("verbs", strings(&["get", "patch", "update"])),
             ]));
         }
-        if matches!(r.plural, "statefulsets" | "deployments" | "replicasets") {
+        if super::api::has_scale(r.plural) {
             resources.push(Value::from([
                 ("name", Value::from(format!("{}/scale", r.plural))),
                 ("singularName", Value::from("")),

@@ -179,7 +179,7 @@ impl Sim {
     }
 
     fn validate_limits(&self, info: &ResourceInfo, obj: &Value) -> Result<(), ApiError> {
-        if info.plural == "statefulsets" {
+        if matches!(info.plural, "statefulsets" | "deployments" | "replicasets") {
             if let Some(r) = obj.i64_at(&["spec", "replicas"]) {
                 if r > limits::MAX_REPLICAS {
                     return Err(ApiError::invalid(

@@ -229,10 +229,17 @@ impl Sim {
         self.update(resource, namespace, patched)
     }
 
-    /// Sets `spec.replicas` of a StatefulSet (the scale subresource).
-    pub fn scale(&mut self, namespace: &str, name: &str, replicas: i64) -> Result<Value, ApiError> {
+    /// Sets `spec.replicas` of a StatefulSet, Deployment or ReplicaSet
+    /// (`resource`; the scale subresource).
+    pub fn scale(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+        replicas: i64,
+    ) -> Result<Value, ApiError> {
         let patch = Value::from([("spec", Value::from([("replicas", Value::Int(replicas))]))]);
-        self.patch("statefulsets", namespace, name, &patch, PatchType::Merge)
+        self.patch(resource, namespace, name, &patch, PatchType::Merge)
     }
 
     /// Creates the object, or updates it if it exists (the object's
@@ -370,7 +377,16 @@ impl Sim {
                     }],
                 ));
             }
-            let name = format!("{prefix}{}", self.rng.suffix(5));
+            // names.SimpleNameGenerator: the prefix cut to 58 bytes, 5 random
+            // characters; a taken name is retried (RetryGenerateName, 7 tries).
+            let base: String = prefix.chars().take(58).collect();
+            let mut name = format!("{base}{}", self.rng.suffix(5));
+            for _ in 0..7 {
+                if self.store.get(info.plural, &ns, &name).is_none() {
+                    break;
+                }
+                name = format!("{base}{}", self.rng.suffix(5));
+            }
             obj.set(&["metadata", "name"], Value::from(name));
         }
         let name = meta_str(&obj, "name").to_string();

@@ -1,11 +1,16 @@
 //! Controllers of kube-controller-manager and how store changes reach them
 //! (the informer event handlers of each controller, in one place).
 
+pub mod deployment;
 pub mod garbagecollector;
 pub mod history;
+pub mod replicaset;
 pub mod statefulset;
 pub mod volume;
 
+use std::sync::Arc;
+
+use ordinal_model::labels::Selector;
 use ordinal_model::Value;
 
 use crate::sim::{Sim, Work};
@@ -22,6 +27,18 @@ pub(crate) fn controller_ref(obj: &Value) -> Option<&Value> {
         .find(|r| r.at(&["controller"]).and_then(Value::as_bool) == Some(true))
 }
 
+/// `metav1.NewControllerRef` for an apps/v1 owner of `kind`.
+pub(crate) fn new_controller_ref(owner: &Value, kind: &str) -> Value {
+    Value::from([
+        ("apiVersion", Value::from("apps/v1")),
+        ("blockOwnerDeletion", Value::Bool(true)),
+        ("controller", Value::Bool(true)),
+        ("kind", Value::from(kind)),
+        ("name", Value::from(owner.str_at(&["metadata", "name"]))),
+        ("uid", Value::from(owner.str_at(&["metadata", "uid"]))),
+    ])
+}
+
 fn same_meta_except_version(a: &Value, b: &Value) -> bool {
     let strip = |v: &Value| {
         let mut m = v.get("metadata").cloned().unwrap_or_default();
@@ -31,7 +48,15 @@ fn same_meta_except_version(a: &Value, b: &Value) -> bool {
     strip(a) == strip(b)
 }
 
-/// What the StatefulSet controller looks at in a pod.
+/// True when only the status (and resourceVersion) of a workload changed.
+fn status_only(old: Option<&Value>, new: Option<&Value>) -> bool {
+    match (old, new) {
+        (Some(o), Some(n)) => o.get("spec") == n.get("spec") && same_meta_except_version(o, n),
+        _ => false,
+    }
+}
+
+/// What a workload controller looks at in a pod.
 fn pod_summary(pod: &Value) -> (&str, Option<&Value>, &str, Option<&Value>, Option<&Value>) {
     let ready = pod
         .array_at(&["status", "conditions"])
@@ -46,7 +71,7 @@ fn pod_summary(pod: &Value) -> (&str, Option<&Value>, &str, Option<&Value>, Opti
     )
 }
 
-/// True when a pod change can matter to its StatefulSet.
+/// True when a pod change can matter to its controller.
 fn relevant_to_controller(old: Option<&Value>, new: Option<&Value>) -> bool {
     match (old, new) {
         (Some(o), Some(n)) => pod_summary(o) != pod_summary(n) || o.get("spec") != n.get("spec"),
@@ -65,21 +90,106 @@ pub(crate) fn claim_names(pod: &Value) -> Vec<String> {
 }
 
 impl Sim {
+    /// `ClaimObjects` of controller_ref_manager.go: the `resource` objects
+    /// `owner` (of `kind`) controls and its selector matches, after adopting
+    /// matching orphans that `can_adopt` accepts and releasing controlled
+    /// objects that no longer match.
+    pub(crate) fn claim_objects(
+        &mut self,
+        resource: &str,
+        owner: &Value,
+        kind: &str,
+        can_adopt: &dyn Fn(&Value) -> bool,
+    ) -> Vec<Arc<Value>> {
+        let uid = meta(owner, "uid").to_string();
+        let ns = meta(owner, "namespace").to_string();
+        let selector = match owner.at(&["spec", "selector"]) {
+            Some(s) if !s.is_null() => Selector::from_label_selector(s).ok(),
+            _ => None,
+        };
+        let matches = |o: &Value| {
+            selector
+                .as_ref()
+                .is_some_and(|s| !s.is_empty() && s.matches(o.at(&["metadata", "labels"])))
+        };
+        let adoptable = |o: &Value| {
+            controller_ref(o).is_none()
+                && meta(o, "deletionTimestamp").is_empty()
+                && matches(o)
+                && can_adopt(o)
+        };
+        let orphans: Vec<Value> = if resource == "pods" {
+            self.orphan_pods
+                .iter()
+                .filter(|(n, _)| *n == ns)
+                .filter_map(|(n, name)| self.store.get("pods", n, name))
+                .filter(|o| adoptable(o))
+                .cloned()
+                .collect()
+        } else {
+            self.store
+                .iter(resource, Some(&ns))
+                .filter(|o| adoptable(o))
+                .cloned()
+                .collect()
+        };
+        if meta(owner, "deletionTimestamp").is_empty() {
+            for mut orphan in orphans {
+                let mut refs = orphan.array_at(&["metadata", "ownerReferences"]).to_vec();
+                refs.push(new_controller_ref(owner, kind));
+                orphan.set(&["metadata", "ownerReferences"], Value::from(refs));
+                self.write_status(resource, orphan);
+            }
+        }
+        let mut owned: Vec<Arc<Value>> = Vec::new();
+        let mut release: Vec<Value> = Vec::new();
+        for obj in self.store.owned_shared(resource, &uid) {
+            let controlled = controller_ref(obj).is_some_and(|r| r.str_at(&["uid"]) == uid);
+            if !controlled {
+                continue;
+            }
+            if matches(obj) {
+                owned.push(Arc::clone(obj));
+            } else {
+                release.push(Value::clone(obj));
+            }
+        }
+        for mut obj in release {
+            let kept: Vec<Value> = obj
+                .array_at(&["metadata", "ownerReferences"])
+                .iter()
+                .filter(|r| r.str_at(&["uid"]) != uid)
+                .cloned()
+                .collect();
+            obj.set(&["metadata", "ownerReferences"], Value::from(kept));
+            self.write_status(resource, obj);
+        }
+        owned
+    }
+
     /// Informer handlers: turns one store change into reconcile work.
     pub(crate) fn react(&mut self, resource: &str, old: Option<&Value>, new: Option<&Value>) {
         let Some(any) = new.or(old) else { return };
         let ns = meta(any, "namespace").to_string();
         let name = meta(any, "name").to_string();
         match resource {
-            "statefulsets" => {
-                let status_only = match (old, new) {
-                    (Some(o), Some(n)) => {
-                        o.get("spec") == n.get("spec") && same_meta_except_version(o, n)
+            "statefulsets" if !status_only(old, new) => {
+                self.enqueue(Work::StatefulSet(ns.clone(), name.clone()));
+            }
+            "deployments" if !status_only(old, new) => {
+                self.enqueue(Work::Deployment(ns.clone(), name.clone()));
+            }
+            "replicasets" => {
+                if !status_only(old, new) {
+                    self.enqueue(Work::ReplicaSet(ns.clone(), name.clone()));
+                }
+                match controller_ref(any) {
+                    Some(owner) if owner.str_at(&["kind"]) == "Deployment" => {
+                        let owner = owner.str_at(&["name"]).to_string();
+                        self.enqueue(Work::Deployment(ns.clone(), owner));
                     }
-                    _ => false,
-                };
-                if !status_only {
-                    self.enqueue(Work::StatefulSet(ns.clone(), name.clone()));
+                    Some(_) => {}
+                    None => self.enqueue_owners_in(&ns, "deployments"),
                 }
             }
             "controllerrevisions" => {
@@ -93,7 +203,7 @@ impl Sim {
                 self.enqueue(Work::Claim(ns.clone(), name.clone()));
                 self.retry_unscheduled(Some(&ns));
                 if new.is_none() {
-                    self.enqueue_stateful_sets_in(&ns);
+                    self.enqueue_owners_in(&ns, "statefulsets");
                 }
             }
             "persistentvolumes" => {
@@ -171,8 +281,34 @@ impl Sim {
                     false,
                 );
             }
+            Some(owner)
+                if owner.str_at(&["kind"]) == "ReplicaSet" && relevant_to_controller(old, new) =>
+            {
+                let owner = owner.str_at(&["name"]).to_string();
+                if new.is_none() {
+                    let deployment = self
+                        .store
+                        .get("replicasets", &ns, &owner)
+                        .and_then(controller_ref)
+                        .filter(|d| d.str_at(&["kind"]) == "Deployment")
+                        .map(|d| d.str_at(&["name"]).to_string());
+                    if let Some(d) = deployment {
+                        self.enqueue(Work::Deployment(ns.clone(), d));
+                    }
+                }
+                self.enqueue_after(
+                    Work::ReplicaSet(ns.clone(), owner),
+                    timing::REPLICASET_RESYNC_MS,
+                    false,
+                );
+            }
             Some(_) => {}
-            None => self.enqueue_stateful_sets_in(&ns),
+            None => {
+                self.enqueue_owners_in(&ns, "statefulsets");
+                if new.is_some() {
+                    self.enqueue_owners_in(&ns, "replicasets");
+                }
+            }
         }
         if new.is_some_and(|p| controller_ref(p).is_none()) {
             self.orphan_pods.insert(key.clone());
@@ -221,14 +357,20 @@ impl Sim {
         }
     }
 
-    fn enqueue_stateful_sets_in(&mut self, ns: &str) {
+    /// Queues every workload of `resource` in `ns` (an orphan may be adopted).
+    fn enqueue_owners_in(&mut self, ns: &str, resource: &str) {
         let names: Vec<String> = self
             .store
-            .iter("statefulsets", Some(ns))
+            .iter(resource, Some(ns))
             .map(|s| meta(s, "name").to_string())
             .collect();
         for name in names {
-            self.enqueue(Work::StatefulSet(ns.to_string(), name));
+            let (ns, name) = (ns.to_string(), name);
+            self.enqueue(match resource {
+                "deployments" => Work::Deployment(ns, name),
+                "replicasets" => Work::ReplicaSet(ns, name),
+                _ => Work::StatefulSet(ns, name),
+            });
         }
     }
 

@@ -83,11 +83,7 @@ pub fn scale(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             );
         }
     }
-    let patch = Value::from([("spec", Value::from([("replicas", Value::Int(replicas))]))]);
-    match session
-        .sim
-        .patch(info.plural, &ns, name, &patch, PatchType::Merge)
-    {
+    match session.sim.scale(info.plural, &ns, name, replicas) {
         Ok(_) => out.outln(&format!("{} scaled", kind_slash_name(info, name))),
         Err(e) => api_error(&e, out),
     }

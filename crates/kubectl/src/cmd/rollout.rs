@@ -2,6 +2,7 @@
 //! StatefulSets and Deployments. Messages from kubectl
 //! pkg/polymorphichelpers/{rollout_status,history,rollback,objectrestarter}.go.
 
+use ordinal_core::controller::deployment;
 use ordinal_core::PatchType;
 use ordinal_model::kinds::ResourceInfo;
 use ordinal_model::Value;
@@ -19,6 +20,9 @@ const SPECS: &[FlagSpec] = &[
     value("to-revision", None),
     value("output", Some('o')),
 ];
+
+/// The annotation `CHANGE-CAUSE` shows.
+const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
 /// history.go's tabwriter: minwidth 0, tabwidth 8, padding 2.
 const HISTORY: Config = Config {
@@ -173,10 +177,30 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(o) => o,
         Err(e) => return api_error(&e, out),
     };
+    let has_history = matches!(info.kind, "StatefulSet" | "Deployment");
     match sub.as_str() {
         "status" => status(session, info, &ns, &name, &parsed, out),
+        "history" | "undo" if !has_history => client_error(
+            &format!(
+                "no {} has been implemented for {:?}",
+                if sub == "history" {
+                    "history viewer"
+                } else {
+                    "rollbacker"
+                },
+                info.qualified_kind()
+            ),
+            out,
+        ),
         "history" => history(session, info, &obj, &parsed, out),
         "undo" => undo(session, info, &obj, &parsed, out),
+        "restart" if !has_history => client_error(
+            &format!(
+                "{} \"{name}\" restarting is not supported",
+                info.qualified_plural()
+            ),
+            out,
+        ),
         "restart" => {
             let stamp = ordinal_core::clock::rfc3339(session.sim.now());
             let restarted_at = obj.str_at(&[
@@ -213,7 +237,41 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
                 Err(e) => api_error(&e, out),
             }
         }
-        "pause" | "resume" if info.kind == "StatefulSet" => client_error(
+        "pause" | "resume" if info.kind == "Deployment" => {
+            // objectpauser.go / objectresumer.go: the patch is {"spec":{"paused":true}}
+            // or removes the field; no change is an error.
+            let pause = sub == "pause";
+            let paused = obj.at(&["spec", "paused"]).and_then(Value::as_bool) == Some(true);
+            if pause == paused {
+                let why = if pause {
+                    "is already paused"
+                } else {
+                    "is not paused"
+                };
+                return client_error(
+                    &format!("{} \"{name}\" {why}", info.qualified_plural()),
+                    out,
+                );
+            }
+            let value = if pause {
+                Value::Bool(true)
+            } else {
+                Value::Null
+            };
+            let patch = Value::from([("spec", Value::from([("paused", value)]))]);
+            match session
+                .sim
+                .patch(info.plural, &ns, &name, &patch, PatchType::Merge)
+            {
+                Ok(_) => out.outln(&format!(
+                    "{} {}",
+                    kind_slash_name(info, &name),
+                    if pause { "paused" } else { "resumed" }
+                )),
+                Err(e) => api_error(&e, out),
+            }
+        }
+        "pause" | "resume" => client_error(
             &format!(
                 "{} \"{name}\" {}",
                 info.qualified_plural(),
@@ -284,18 +342,52 @@ fn status(
     }
 }
 
+/// The revisions of a StatefulSet (its ControllerRevisions) or of a
+/// Deployment (its ReplicaSets, as `DeploymentHistoryViewer` reads them:
+/// revision annotation, change-cause from the ReplicaSet's annotations),
+/// sorted by revision number.
 fn revisions(session: &Session, owner: &Value) -> Vec<Value> {
     let uid = owner.str_at(&["metadata", "uid"]);
     let ns = owner.str_at(&["metadata", "namespace"]);
+    let is_deployment = owner.str_at(&["kind"]) == "Deployment";
+    let resource = if is_deployment {
+        "replicasets"
+    } else {
+        "controllerrevisions"
+    };
     let mut revs: Vec<Value> = session
         .sim
-        .list("controllerrevisions", Some(ns), "")
+        .list(resource, Some(ns), "")
         .unwrap_or_default()
         .into_iter()
         .filter(|r| {
             r.array_at(&["metadata", "ownerReferences"])
                 .iter()
                 .any(|o| o.str_at(&["uid"]) == uid)
+        })
+        .filter_map(|r| {
+            if !is_deployment {
+                return Some(r);
+            }
+            let revision = deployment::revision_of(&r)?;
+            let mut template = r.at(&["spec", "template"]).cloned().unwrap_or_default();
+            let cause = r.str_at(&["metadata", "annotations", CHANGE_CAUSE]);
+            if !cause.is_empty() {
+                template.set(
+                    &["metadata", "annotations", CHANGE_CAUSE],
+                    Value::from(cause),
+                );
+            }
+            let mut rev = Value::object();
+            rev.set(&["revision"], Value::Int(revision));
+            rev.set(&["data", "spec", "template"], template);
+            rev.set(
+                &["metadata", "annotations"],
+                r.at(&["metadata", "annotations"])
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            Some(rev)
         })
         .collect();
     ordinal_model::order::sort_by_key(&mut revs, |r| r.i64_at(&["revision"]).unwrap_or(0));
@@ -336,7 +428,7 @@ fn history(
     }
     let mut text = String::from("REVISION\tCHANGE-CAUSE\n");
     for r in &revs {
-        let cause = match r.str_at(&["metadata", "annotations", "kubernetes.io/change-cause"]) {
+        let cause = match r.str_at(&["metadata", "annotations", CHANGE_CAUSE]) {
             "" => "<none>",
             c => c,
         };
@@ -366,11 +458,14 @@ fn undo(
     {
         out.errln(&format!("Warning: resource {}/{name} was previously managed with 'kubectl apply'. Rolling back will not update the kubectl.kubernetes.io/last-applied-configuration annotation, which may cause unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' with your previous configuration file instead.", info.plural));
     }
-    let revs = revisions(session, obj);
     let to_revision = parsed
         .get("to-revision")
         .and_then(|r| r.parse::<i64>().ok())
         .unwrap_or(0);
+    if info.kind == "Deployment" {
+        return undo_deployment(session, info, obj, to_revision, out);
+    }
+    let revs = revisions(session, obj);
     let chosen = if to_revision > 0 {
         match revs
             .iter()
@@ -405,6 +500,110 @@ fn undo(
     let mut replacement = obj.clone();
     replacement.set(&["spec", "template"], wanted);
     replacement.set(&["metadata", "resourceVersion"], Value::from(""));
+    match session.sim.update(info.plural, &ns, replacement) {
+        Ok(_) => out.outln(&format!("{} rolled back", kind_slash_name(info, &name))),
+        Err(e) => api_error(&e, out),
+    }
+}
+
+/// `DeploymentRollbacker.Rollback`: restores the template (without the
+/// pod-template-hash label) and annotations of the ReplicaSet of a revision.
+fn undo_deployment(
+    session: &mut Session,
+    info: &'static ResourceInfo,
+    obj: &Value,
+    to_revision: i64,
+    out: &mut CommandOutput,
+) {
+    let name = obj.str_at(&["metadata", "name"]).to_string();
+    let ns = obj.str_at(&["metadata", "namespace"]).to_string();
+    if to_revision < 0 {
+        return client_error(
+            &format!("unable to find specified revision {to_revision} in history"),
+            out,
+        );
+    }
+    if obj.at(&["spec", "paused"]).and_then(Value::as_bool) == Some(true) {
+        return client_error("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again", out);
+    }
+    let uid = obj.str_at(&["metadata", "uid"]);
+    let sets: Vec<Value> = session
+        .sim
+        .list("replicasets", Some(&ns), "")
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| {
+            r.array_at(&["metadata", "ownerReferences"])
+                .iter()
+                .any(|o| {
+                    o.str_at(&["uid"]) == uid
+                        && o.at(&["controller"]).and_then(Value::as_bool) == Some(true)
+                })
+        })
+        .collect();
+    let chosen = if to_revision > 0 {
+        match sets
+            .iter()
+            .find(|r| deployment::revision_of(r) == Some(to_revision))
+        {
+            Some(r) => r.clone(),
+            None => {
+                return client_error(
+                    &format!("unable to find specified revision {to_revision} in history"),
+                    out,
+                )
+            }
+        }
+    } else {
+        let mut numbered: Vec<(i64, &Value)> = sets
+            .iter()
+            .filter_map(|r| deployment::revision_of(r).map(|n| (n, r)))
+            .collect();
+        ordinal_model::order::sort_by_key(&mut numbered, |(n, _)| *n);
+        match numbered.len().checked_sub(2).and_then(|i| numbered.get(i)) {
+            Some((_, r)) => (*r).clone(),
+            None => {
+                return client_error(
+                    &format!("no rollout history found for deployment {name:?}"),
+                    out,
+                )
+            }
+        }
+    };
+    if deployment::equal_ignore_hash(
+        chosen.at(&["spec", "template"]),
+        obj.at(&["spec", "template"]),
+    ) {
+        out.outln(&format!(
+            "{} skipped rollback (current template already matches revision {to_revision})",
+            kind_slash_name(info, &name)
+        ));
+        return;
+    }
+    let mut template = chosen
+        .at(&["spec", "template"])
+        .cloned()
+        .unwrap_or_default();
+    template.remove(&["metadata", "labels", deployment::HASH_LABEL]);
+    let mut annotations = Value::object();
+    for key in deployment::SKIPPED_ANNOTATIONS {
+        if let Some(v) = obj.at(&["metadata", "annotations", key]) {
+            annotations.set(&[key], v.clone());
+        }
+    }
+    if let Some(from_rs) = chosen
+        .at(&["metadata", "annotations"])
+        .and_then(Value::as_object)
+    {
+        for (k, v) in from_rs {
+            if !deployment::SKIPPED_ANNOTATIONS.contains(&k.as_str()) {
+                annotations.set(&[k.as_str()], v.clone());
+            }
+        }
+    }
+    let mut replacement = obj.clone();
+    replacement.set(&["spec", "template"], template);
+    replacement.set(&["metadata", "annotations"], annotations);
     match session.sim.update(info.plural, &ns, replacement) {
         Ok(_) => out.outln(&format!("{} rolled back", kind_slash_name(info, &name))),
         Err(e) => api_error(&e, out),

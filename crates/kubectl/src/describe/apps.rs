@@ -147,13 +147,11 @@ pub fn deployment(d: &Value, ctx: &Context, w: &mut Writer) {
             .iter()
             .position(|rs| template_without_hash(rs) == wanted)
             .map(|i| sets.remove(i));
-        let old: Vec<&Value> = sets
-            .into_iter()
-            .filter(|rs| rs.i64_at(&["spec", "replicas"]).unwrap_or(1) != 0)
-            .collect();
+        // kubectl 1.36 lists every old ReplicaSet, scaled to 0 or not
+        // (the second result of GetAllReplicaSetsInChunks).
         w.line(
             0,
-            &format!("OldReplicaSets:\t{}", replica_sets_by_labels(&old)),
+            &format!("OldReplicaSets:\t{}", replica_sets_by_labels(&sets)),
         );
         let new: Vec<&Value> = new.into_iter().collect();
         w.line(

@@ -164,8 +164,11 @@ pub fn multiline(w: &mut Writer, level: usize, title: &str, values: &[String]) {
         None => w.line(level, &format!("{title}:\t<none>")),
         Some((first, rest)) => {
             w.line(level, &format!("{title}:\t{first}"));
+            // printLabelsMultiline: the indent is part of the title, so later
+            // lines start with the tab alone (visible in the raw template
+            // of `rollout history --revision`).
             for v in rest {
-                w.line(level, &format!("\t{v}"));
+                w.line(0, &format!("\t{v}"));
             }
         }
     }

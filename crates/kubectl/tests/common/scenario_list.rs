@@ -17,6 +17,14 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/create-generators.txt"),
     ),
     (
+        "deployment-contrast.txt",
+        include_str!("../../../../tests/scenarios/deployment-contrast.txt"),
+    ),
+    (
+        "deployment-rollout-history.txt",
+        include_str!("../../../../tests/scenarios/deployment-rollout-history.txt"),
+    ),
+    (
         "describe-apps.txt",
         include_str!("../../../../tests/scenarios/describe-apps.txt"),
     ),

@@ -10,71 +10,18 @@ pub mod utils;
 
 use std::sync::Arc;
 
-use ordinal_model::labels::Selector;
 use ordinal_model::Value;
 
-use crate::controller::controller_ref;
 use crate::sim::{Sim, Work};
 use utils::*;
 
 impl Sim {
-    /// The pods this set owns, after adopting matching orphans and releasing
-    /// owned pods that no longer match (`ClaimPods`).
+    /// The pods this set owns (`ClaimPods`), sorted by ordinal.
     fn claim_pods(&mut self, set: &Value) -> Vec<Arc<Value>> {
-        let uid = set.str_at(&["metadata", "uid"]).to_string();
-        let ns = set.str_at(&["metadata", "namespace"]).to_string();
         let set_name = set.str_at(&["metadata", "name"]).to_string();
-        let selector = match set.at(&["spec", "selector"]) {
-            Some(s) if !s.is_null() => Selector::from_label_selector(s).ok(),
-            _ => None,
-        };
-        let matches = |p: &Value| {
-            selector
-                .as_ref()
-                .is_some_and(|s| !s.is_empty() && s.matches(p.at(&["metadata", "labels"])))
-        };
-        let orphans: Vec<Value> = self
-            .orphan_pods
-            .iter()
-            .filter(|(n, _)| *n == ns)
-            .filter_map(|(n, name)| self.store.get("pods", n, name))
-            .filter(|p| {
-                controller_ref(p).is_none()
-                    && !is_terminating(p)
-                    && matches(p)
-                    && ordinal_of(&set_name, p).is_some()
-            })
-            .cloned()
-            .collect();
-        for mut pod in orphans {
-            let mut refs = pod.array_at(&["metadata", "ownerReferences"]).to_vec();
-            refs.push(controller_owner_ref(set));
-            pod.set(&["metadata", "ownerReferences"], Value::from(refs));
-            self.write_status("pods", pod);
-        }
-        let mut owned: Vec<Arc<Value>> = Vec::new();
-        let mut release: Vec<Value> = Vec::new();
-        for pod in self.store.owned_shared("pods", &uid) {
-            let controlled = controller_ref(pod).is_some_and(|r| r.str_at(&["uid"]) == uid);
-            if !controlled {
-                continue;
-            }
-            if matches(pod) {
-                owned.push(Arc::clone(pod));
-            } else {
-                release.push(Value::clone(pod));
-            }
-        }
-        for mut pod in release {
-            let kept: Vec<Value> = pod
-                .array_at(&["metadata", "ownerReferences"])
-                .iter()
-                .filter(|r| r.str_at(&["uid"]) != uid)
-                .cloned()
-                .collect();
-            pod.set(&["metadata", "ownerReferences"], Value::from(kept));
-            self.write_status("pods", pod);
-        }
+        let mut owned = self.claim_objects("pods", set, "StatefulSet", &|p: &Value| {
+            ordinal_of(&set_name, p).is_some()
+        });
         ordinal_model::order::sort_by_key(&mut owned, |p| {
             ordinal_of(&set_name, p).unwrap_or(i64::MAX)
         });

@@ -172,14 +172,7 @@ pub fn claims_for(set: &Value, ordinal: i64) -> Vec<Value> {
 
 /// The controller ownerReference to `set`.
 pub fn controller_owner_ref(set: &Value) -> Value {
-    Value::from([
-        ("apiVersion", Value::from("apps/v1")),
-        ("blockOwnerDeletion", Value::Bool(true)),
-        ("controller", Value::Bool(true)),
-        ("kind", Value::from("StatefulSet")),
-        ("name", Value::from(set.str_at(&["metadata", "name"]))),
-        ("uid", Value::from(set.str_at(&["metadata", "uid"]))),
-    ])
+    crate::controller::new_controller_ref(set, "StatefulSet")
 }
 
 /// Points the pod's claim volumes at `<tpl>-<sts>-<ord>` (`updateStorage`):

@@ -81,7 +81,8 @@ pub fn node(node: &Value, ctx: &Context, w: &mut Writer) {
             rfc1123z(node.str_at(&["metadata", "creationTimestamp"]))
         ),
     );
-    let taints: Vec<String> = node
+    // printTaintsMultilineWithIndent sorts by "effect,key".
+    let mut taints: Vec<(String, String)> = node
         .array_at(&["spec", "taints"])
         .iter()
         .map(|t| {
@@ -91,9 +92,15 @@ pub fn node(node: &Value, ctx: &Context, w: &mut Writer) {
             } else {
                 format!("{}={value}", t.str_at(&["key"]))
             };
-            format!("{key}:{}", t.str_at(&["effect"]))
+            let effect = t.str_at(&["effect"]);
+            (
+                format!("{effect},{}", t.str_at(&["key"])),
+                format!("{key}:{effect}"),
+            )
         })
         .collect();
+    ordinal_model::order::sort(&mut taints);
+    let taints: Vec<String> = taints.into_iter().map(|t| t.1).collect();
     multiline(w, 0, "Taints", &taints);
     let unschedulable = node
         .at(&["spec", "unschedulable"])

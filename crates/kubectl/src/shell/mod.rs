@@ -1,7 +1,8 @@
 //! The virtual terminal a learner types into: a [`Session`] owns the
 //! simulated cluster, a virtual working directory, and runs command lines
 //! (`kubectl ...`, `sleep`, `cat <<EOF > f`, `timeout N ...`, `for` loops,
-//! `;` / `&&` / `||`, simple pipes into `grep`/`head`/`tail`/`wc`).
+//! `;` / `&&` / `||`, simple pipes into `grep`/`head`/`tail`/`wc`, and
+//! `docker stop|start NODE` to power a kind node off and on).
 //! Virtual time only moves when a command waits (sleep, watch, delete).
 
 mod filters;
@@ -596,5 +597,24 @@ mod tests {
         let before = s.sim.now();
         s.run_line("sleep 2m");
         assert_eq!(s.sim.now() - before, 120_000);
+    }
+
+    #[test]
+    fn docker_stops_and_starts_kind_nodes() {
+        let mut s = Session::new(SimConfig::default());
+        let out = s.run_line("docker stop kind-control-plane nope");
+        assert_eq!(out.exit_code, 1);
+        assert_eq!(out.stdout(), "kind-control-plane\n");
+        assert_eq!(
+            out.stderr(),
+            "Error response from daemon: No such container: nope\n"
+        );
+        assert!(!s.sim.node_running("kind-control-plane"));
+        let out = s.run_line("docker start kind-control-plane");
+        assert_eq!(
+            (out.exit_code, out.stdout()),
+            (0, "kind-control-plane\n".into())
+        );
+        assert!(s.sim.node_running("kind-control-plane"));
     }
 }

@@ -160,6 +160,30 @@ impl Sim {
             && (!self.nodes.down.contains_key(name) || self.nodes.booting.contains(name))
     }
 
+    /// How the API server fails to reach the kubelet of `node` (logs, exec,
+    /// port-forward): `None` when it runs. A stopped node container has no
+    /// address any more; a booting one refuses the connection.
+    pub fn kubelet_dial_error(&self, node: &str) -> Option<String> {
+        if self.kubelet_up(node) {
+            return None;
+        }
+        let address = self
+            .store
+            .get("nodes", "", node)
+            .and_then(|n| {
+                n.array_at(&["status", "addresses"])
+                    .first()
+                    .map(|a| a.str_at(&["address"]).to_string())
+            })
+            .unwrap_or_default();
+        let failure = if self.nodes.booting.contains(node) {
+            "connection refused"
+        } else {
+            "no route to host"
+        };
+        Some(format!("dial tcp {address}:10250: connect: {failure}"))
+    }
+
     /// Whether the kubelet of `node` is up (it syncs pods and posts status).
     pub(crate) fn kubelet_up(&self, node: &str) -> bool {
         !self.nodes.down.contains_key(node)

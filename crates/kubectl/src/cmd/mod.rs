@@ -328,6 +328,9 @@ pub fn format_api_error(err: &ApiError) -> String {
             format!("The {} \"{}\" is invalid", err.kind, err.name)
         };
     }
+    if err.reason == Reason::Unknown {
+        return format!("Error from server: {}", err.message);
+    }
     format!(
         "Error from server ({}): {}",
         err.reason.as_str(),

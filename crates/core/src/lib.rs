@@ -1,7 +1,8 @@
 //! `ordinal-core`: a deterministic, discrete-event simulation of a small
 //! Kubernetes v1.36 cluster (API server with watch, StatefulSet controller,
 //! garbage collector, PV controller and provisioner, node lifecycle and taint
-//! eviction controllers, scheduler, kubelet, events). No wall clock, no threads, no I/O: the host drives time.
+//! eviction controllers, scheduler, kubelet, events). No wall clock, no
+//! threads, no I/O: the host drives time.
 //!
 //! # Public API
 //!

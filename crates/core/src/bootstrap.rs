@@ -317,6 +317,28 @@ impl Sim {
     }
 }
 
+impl Sim {
+    /// A kubelet starting on a node whose Node object was deleted registers
+    /// it again (`registerWithAPIServer`), as it is in a fresh cluster.
+    pub(crate) fn register_node(&mut self, name: &str) {
+        let Some(index) = self.config.nodes.iter().position(|n| n.name == name) else {
+            return;
+        };
+        let multi_node = self.config.nodes.len() > 1;
+        let at = crate::clock::rfc3339(self.now);
+        let node = node_object(
+            &self.config.nodes[index],
+            index,
+            multi_node,
+            self.config.minor_version,
+            &at,
+        );
+        if let Some(info) = resources::by_plural("nodes") {
+            let _ = self.create_object(info, "", node, false);
+        }
+    }
+}
+
 impl Default for Sim {
     fn default() -> Self {
         Sim::new(SimConfig::default())

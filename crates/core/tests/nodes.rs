@@ -265,3 +265,14 @@ fn a_cluster_without_a_ready_node_evicts_nothing() {
     );
     assert!(!terminating(&sim, "web-0"));
 }
+
+#[test]
+fn a_restarted_kubelet_registers_its_deleted_node_again() {
+    let mut sim = cluster(&WORKERS, 1);
+    sim.stop_node("kind-worker2").expect("stopped");
+    sim.delete("nodes", "", "kind-worker2", &DeleteOptions::default())
+        .expect("deleted");
+    sim.start_node("kind-worker2").expect("started");
+    sim.advance(10_000);
+    assert_eq!(node_ready(&sim, "kind-worker2"), "True");
+}

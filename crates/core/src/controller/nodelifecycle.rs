@@ -196,8 +196,11 @@ impl Sim {
             return;
         }
         self.nodes.down.remove(name);
+        let registered = self.store.get("nodes", "", name).is_none();
+        if registered {
+            self.register_node(name);
+        }
         let Some(mut node) = self.store.get("nodes", "", name).cloned() else {
-            self.resync_node_pods(name);
             return;
         };
         let source = Source {
@@ -258,6 +261,9 @@ impl Sim {
             match conditions.iter_mut().find(|c| c.str_at(&["type"]) == kind) {
                 Some(c) if c.str_at(&["status"]) == status => {
                     c.set(&["lastHeartbeatTime"], Value::from(now.as_str()));
+                    if registered {
+                        changed.push(event);
+                    }
                 }
                 Some(c) => {
                     *c = fresh;

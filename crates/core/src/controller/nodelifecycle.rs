@@ -691,8 +691,8 @@ impl Sim {
     }
 
     /// `gcOrphaned`: pods bound to a node that stayed deleted for the
-    /// quarantine time fail with a DisruptionTarget condition and are
-    /// deleted at once.
+    /// quarantine time are marked Failed with a DisruptionTarget condition
+    /// (`markFailedAndDeletePodWithCondition`) and deleted at once.
     pub(crate) fn gc_orphaned_pods(&mut self) {
         let gone: Vec<String> = std::mem::take(&mut self.nodes.deleted)
             .into_iter()
@@ -711,9 +711,9 @@ impl Sim {
                     ("status", Value::from("True")),
                     ("type", Value::from("DisruptionTarget")),
                 ]);
-                set_pod_condition(&mut pod, condition);
                 if !matches!(pod.str_at(&["status", "phase"]), "Succeeded" | "Failed") {
                     pod.set(&["status", "phase"], Value::from("Failed"));
+                    set_pod_condition(&mut pod, condition);
                 }
                 let pod = match self.write_status("pods", pod) {
                     Some(stored) => Value::clone(&stored),

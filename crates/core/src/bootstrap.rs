@@ -31,7 +31,40 @@ fn strs(pairs: &[(&str, &str)]) -> Value {
     v
 }
 
-fn condition(kind: &str, status: &str, reason: &str, message: &str, at: &str) -> Value {
+/// The conditions a healthy kubelet posts (kubelet_node_status.go setters):
+/// type, status, reason, message, and the event it records on a change.
+pub(crate) const HEALTHY_NODE_CONDITIONS: [(&str, &str, &str, &str, &str); 4] = [
+    (
+        "MemoryPressure",
+        "False",
+        "KubeletHasSufficientMemory",
+        "kubelet has sufficient memory available",
+        "NodeHasSufficientMemory",
+    ),
+    (
+        "DiskPressure",
+        "False",
+        "KubeletHasNoDiskPressure",
+        "kubelet has no disk pressure",
+        "NodeHasNoDiskPressure",
+    ),
+    (
+        "PIDPressure",
+        "False",
+        "KubeletHasSufficientPID",
+        "kubelet has sufficient PID available",
+        "NodeHasSufficientPID",
+    ),
+    (
+        "Ready",
+        "True",
+        "KubeletReady",
+        "kubelet is posting ready status",
+        "NodeReady",
+    ),
+];
+
+pub(crate) fn condition(kind: &str, status: &str, reason: &str, message: &str, at: &str) -> Value {
     Value::from([
         ("lastHeartbeatTime", Value::from(at)),
         ("lastTransitionTime", Value::from(at)),
@@ -133,36 +166,14 @@ fn node_object(cfg: &NodeConfig, index: usize, multi_node: bool, minor: u32, at:
         ("capacity", resources),
         (
             "conditions",
-            Value::from(vec![
-                condition(
-                    "MemoryPressure",
-                    "False",
-                    "KubeletHasSufficientMemory",
-                    "kubelet has sufficient memory available",
-                    at,
-                ),
-                condition(
-                    "DiskPressure",
-                    "False",
-                    "KubeletHasNoDiskPressure",
-                    "kubelet has no disk pressure",
-                    at,
-                ),
-                condition(
-                    "PIDPressure",
-                    "False",
-                    "KubeletHasSufficientPID",
-                    "kubelet has sufficient PID available",
-                    at,
-                ),
-                condition(
-                    "Ready",
-                    "True",
-                    "KubeletReady",
-                    "kubelet is posting ready status",
-                    at,
-                ),
-            ]),
+            Value::from(
+                HEALTHY_NODE_CONDITIONS
+                    .iter()
+                    .map(|(kind, status, reason, message, _)| {
+                        condition(kind, status, reason, message, at)
+                    })
+                    .collect::<Vec<_>>(),
+            ),
         ),
         (
             "daemonEndpoints",

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ordinal_model::Value;
 
+use crate::bootstrap::{condition, HEALTHY_NODE_CONDITIONS};
 use crate::clock::rfc3339;
 use crate::error::ApiError;
 use crate::events::{Source, NORMAL, WARNING};
@@ -217,47 +218,10 @@ impl Sim {
             source,
         );
         let now = rfc3339(self.now);
-        let healthy = [
-            (
-                "MemoryPressure",
-                "False",
-                "KubeletHasSufficientMemory",
-                "kubelet has sufficient memory available",
-                "NodeHasSufficientMemory",
-            ),
-            (
-                "DiskPressure",
-                "False",
-                "KubeletHasNoDiskPressure",
-                "kubelet has no disk pressure",
-                "NodeHasNoDiskPressure",
-            ),
-            (
-                "PIDPressure",
-                "False",
-                "KubeletHasSufficientPID",
-                "kubelet has sufficient PID available",
-                "NodeHasSufficientPID",
-            ),
-            (
-                "Ready",
-                "True",
-                "KubeletReady",
-                "kubelet is posting ready status",
-                "NodeReady",
-            ),
-        ];
         let mut conditions = node.array_at(&["status", "conditions"]).to_vec();
         let mut changed = Vec::new();
-        for (kind, status, reason, message, event) in healthy {
-            let fresh = Value::from([
-                ("lastHeartbeatTime", Value::from(now.as_str())),
-                ("lastTransitionTime", Value::from(now.as_str())),
-                ("message", Value::from(message)),
-                ("reason", Value::from(reason)),
-                ("status", Value::from(status)),
-                ("type", Value::from(kind)),
-            ]);
+        for (kind, status, reason, message, event) in HEALTHY_NODE_CONDITIONS {
+            let fresh = condition(kind, status, reason, message, &now);
             match conditions.iter_mut().find(|c| c.str_at(&["type"]) == kind) {
                 Some(c) if c.str_at(&["status"]) == status => {
                     c.set(&["lastHeartbeatTime"], Value::from(now.as_str()));

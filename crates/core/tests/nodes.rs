@@ -276,3 +276,20 @@ fn a_restarted_kubelet_registers_its_deleted_node_again() {
     sim.advance(10_000);
     assert_eq!(node_ready(&sim, "kind-worker2"), "True");
 }
+
+#[test]
+fn a_cordoned_node_gets_the_unschedulable_taint_until_uncordoned() {
+    use ordinal_core::PatchType;
+    let mut sim = cluster(&WORKERS, 1);
+    let cordon =
+        |on: bool| Value::from([("spec", Value::from([("unschedulable", Value::Bool(on))]))]);
+    sim.patch("nodes", "", "kind-worker", &cordon(true), PatchType::Merge)
+        .expect("cordoned");
+    assert_eq!(
+        taints(&sim, "kind-worker"),
+        vec!["node.kubernetes.io/unschedulable:NoSchedule"]
+    );
+    sim.patch("nodes", "", "kind-worker", &cordon(false), PatchType::Merge)
+        .expect("uncordoned");
+    assert!(taints(&sim, "kind-worker").is_empty());
+}

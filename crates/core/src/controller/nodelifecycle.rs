@@ -33,6 +33,8 @@ use crate::timing;
 pub const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
 /// Taint of a node whose kubelet reports NotReady.
 pub const NOT_READY_TAINT: &str = "node.kubernetes.io/not-ready";
+/// Taint of a cordoned node (`spec.unschedulable`).
+pub const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
 /// Nodes carrying this label do not count for disruption checks.
 const EXCLUDE_DISRUPTION_LABEL: &str = "node.kubernetes.io/exclude-disruption";
 /// Clusters up to this size stop evicting in partial disruption
@@ -451,41 +453,55 @@ impl Sim {
         self.write_status("nodes", node);
     }
 
-    /// `doNoScheduleTaintingPass`, run on every node change: the NoSchedule
-    /// taint follows the Ready condition (Unknown → unreachable, False →
-    /// not-ready, True → none).
+    /// `doNoScheduleTaintingPass`, run on every node change: NoSchedule
+    /// taints follow the Ready condition (Unknown → unreachable, False →
+    /// not-ready) and `spec.unschedulable` (cordon → unschedulable).
     pub(crate) fn sync_no_schedule_taint(&mut self, name: &str) {
         let Some(mut node) = self.store.get("nodes", "", name).cloned() else {
             return;
         };
-        let wanted = match ready_status(&node) {
-            "True" => None,
-            "False" => Some(NOT_READY_TAINT),
-            _ if node
-                .array_at(&["status", "conditions"])
-                .iter()
-                .all(|c| c.str_at(&["type"]) != "Ready") =>
-            {
-                None
-            }
-            _ => Some(UNREACHABLE_TAINT),
-        };
+        let mut wanted: Vec<&str> = Vec::new();
+        let has_ready = node
+            .array_at(&["status", "conditions"])
+            .iter()
+            .any(|c| c.str_at(&["type"]) == "Ready");
+        match ready_status(&node) {
+            "True" => {}
+            "False" => wanted.push(NOT_READY_TAINT),
+            _ if has_ready => wanted.push(UNREACHABLE_TAINT),
+            _ => {}
+        }
+        if node.at(&["spec", "unschedulable"]).and_then(Value::as_bool) == Some(true) {
+            wanted.push(UNSCHEDULABLE_TAINT);
+        }
         let taints = node.array_at(&["spec", "taints"]);
+        let managed = |t: &Value| {
+            t.str_at(&["effect"]) == "NoSchedule"
+                && matches!(
+                    t.str_at(&["key"]),
+                    UNREACHABLE_TAINT | NOT_READY_TAINT | UNSCHEDULABLE_TAINT
+                )
+        };
         let current: Vec<&str> = taints
             .iter()
-            .filter(|t| is_controller_taint(t, "NoSchedule"))
+            .filter(|t| managed(t))
             .map(|t| t.str_at(&["key"]))
             .collect();
-        if current == wanted.into_iter().collect::<Vec<_>>() {
+        let add: Vec<&str> = wanted
+            .iter()
+            .filter(|k| !current.contains(k))
+            .copied()
+            .collect();
+        if add.is_empty() && current.iter().all(|k| wanted.contains(k)) {
             return;
         }
         let mut kept: Vec<Value> = taints
             .iter()
-            .filter(|t| !is_controller_taint(t, "NoSchedule"))
+            .filter(|t| !managed(t) || wanted.contains(&t.str_at(&["key"])))
             .cloned()
             .collect();
-        if let Some(k) = wanted {
-            kept.push(taint(k, "NoSchedule", self.now));
+        for key in add {
+            kept.push(taint(key, "NoSchedule", self.now));
         }
         set_taints(&mut node, kept);
         self.write_status("nodes", node);
@@ -506,9 +522,11 @@ impl Sim {
             return;
         };
         self.nodes.deleted.remove(&name);
-        let conditions_changed =
-            old.map(|o| o.at(&["status", "conditions"])) != Some(new.at(&["status", "conditions"]));
-        if conditions_changed {
+        let relevant = old.map(|o| o.at(&["status", "conditions"]))
+            != Some(new.at(&["status", "conditions"]))
+            || old.map(|o| o.at(&["spec", "unschedulable"]))
+                != Some(new.at(&["spec", "unschedulable"]));
+        if relevant {
             self.sync_no_schedule_taint(&name);
         }
         let old_taints = old.map(no_execute_taints).unwrap_or_default();

@@ -69,6 +69,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/node-maintenance.txt"),
     ),
     (
+        "node-reboot.txt",
+        include_str!("../../../../tests/scenarios/node-reboot.txt"),
+    ),
+    (
         "patch-json.txt",
         include_str!("../../../../tests/scenarios/patch-json.txt"),
     ),

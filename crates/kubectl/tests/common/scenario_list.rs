@@ -61,6 +61,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/namespace-delete.txt"),
     ),
     (
+        "node-failure-network.txt",
+        include_str!("../../../../tests/scenarios/node-failure-network.txt"),
+    ),
+    (
         "node-failure.txt",
         include_str!("../../../../tests/scenarios/node-failure.txt"),
     ),

@@ -187,6 +187,13 @@ impl Sim {
         Some(format!("dial tcp {address}:10250: connect: {failure}"))
     }
 
+    /// When the kubelet of `node` last renewed its Lease: every
+    /// [`timing::NODE_LEASE_RENEW_MS`] while it runs, never once it stopped.
+    pub fn lease_renew_time(&self, node: &str) -> u64 {
+        let at = self.nodes.down.get(node).copied().unwrap_or(self.now);
+        at - at % timing::NODE_LEASE_RENEW_MS
+    }
+
     /// Whether the kubelet of `node` is up (it syncs pods and posts status).
     pub(crate) fn kubelet_up(&self, node: &str) -> bool {
         !self.nodes.down.contains_key(node)

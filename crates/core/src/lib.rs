@@ -24,7 +24,9 @@
 //! * Nodes: [`Sim::stop_node`] / [`Sim::start_node`] power a node's kind
 //!   container off and on (`docker stop` / `docker start`),
 //!   [`Sim::node_running`] tells which, [`Sim::kubelet_dial_error`] is how
-//!   the API server fails to reach a stopped kubelet (logs, exec).
+//!   the API server fails to reach a stopped kubelet (logs, exec);
+//!   [`Sim::api_server_up`] is false while the [`Sim::control_plane_node`]
+//!   is stopped (its controllers stop too).
 //! * Errors: [`ApiError`] with the API server's reason and message.
 
 pub mod apiserver;

@@ -254,16 +254,30 @@ fn deleting_the_node_object_garbage_collects_its_pods() {
 
 #[test]
 fn a_cluster_without_a_ready_node_evicts_nothing() {
-    let mut sim = cluster(&["kind-control-plane"], 1);
-    sim.stop_node("kind-control-plane").expect("stopped");
+    use ordinal_core::PatchType;
+    let mut sim = cluster(&WORKERS, 2);
+    // The control plane node does not count for disruption checks.
+    let label = Value::from([(
+        "metadata",
+        Value::from([(
+            "labels",
+            Value::from([("node.kubernetes.io/exclude-disruption", Value::from(""))]),
+        )]),
+    )]);
+    sim.patch("nodes", "", "kind-control-plane", &label, PatchType::Merge)
+        .expect("labelled");
+    sim.stop_node("kind-worker").expect("stopped");
+    sim.stop_node("kind-worker2").expect("stopped");
     sim.advance(900_000);
-    assert_eq!(node_ready(&sim, "kind-control-plane"), "Unknown");
-    assert_eq!(
-        taints(&sim, "kind-control-plane"),
-        vec!["node.kubernetes.io/unreachable:NoSchedule"],
-        "full disruption: no NoExecute taint"
-    );
-    assert!(!terminating(&sim, "web-0"));
+    for node in ["kind-worker", "kind-worker2"] {
+        assert_eq!(node_ready(&sim, node), "Unknown");
+        assert_eq!(
+            taints(&sim, node),
+            vec!["node.kubernetes.io/unreachable:NoSchedule"],
+            "full disruption: no NoExecute taint"
+        );
+    }
+    assert!(!terminating(&sim, "web-0") && !terminating(&sim, "web-1"));
 }
 
 #[test]
@@ -292,4 +306,28 @@ fn a_cordoned_node_gets_the_unschedulable_taint_until_uncordoned() {
     sim.patch("nodes", "", "kind-worker", &cordon(false), PatchType::Merge)
         .expect("uncordoned");
     assert!(taints(&sim, "kind-worker").is_empty());
+}
+
+#[test]
+fn no_node_is_marked_while_the_control_plane_is_down() {
+    let mut sim = cluster(&WORKERS, 2);
+    sim.stop_node("kind-control-plane").expect("stopped");
+    assert!(!sim.api_server_up());
+    sim.stop_node("kind-worker2").expect("stopped");
+    sim.advance(120_000);
+    assert_eq!(
+        node_ready(&sim, "kind-worker2"),
+        "True",
+        "no controller to notice"
+    );
+    sim.start_node("kind-control-plane").expect("started");
+    sim.advance(50_000);
+    assert!(sim.api_server_up());
+    assert_eq!(
+        node_ready(&sim, "kind-worker2"),
+        "True",
+        "a restarted controller grants a fresh grace period"
+    );
+    sim.advance(10_000);
+    assert_eq!(node_ready(&sim, "kind-worker2"), "Unknown");
 }

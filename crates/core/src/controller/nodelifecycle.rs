@@ -66,6 +66,9 @@ pub(crate) struct NodeLifecycle {
     full_disruption: bool,
     /// Names of deleted nodes whose pods the pod GC still has to remove.
     deleted: BTreeSet<String>,
+    /// When kube-controller-manager last started (its node health data
+    /// starts empty: every node gets a full grace period from then).
+    epoch: u64,
 }
 
 fn ready_status(node: &Value) -> &str {
@@ -187,6 +190,23 @@ impl Sim {
         Some(format!("dial tcp {address}:10250: connect: {failure}"))
     }
 
+    /// The node whose container runs the control plane (API server, etcd,
+    /// controllers, scheduler): kind's `*control-plane`, else the first.
+    pub fn control_plane_node(&self) -> Option<&str> {
+        let nodes = &self.config.nodes;
+        nodes
+            .iter()
+            .find(|n| n.name.ends_with("control-plane"))
+            .or(nodes.first())
+            .map(|n| n.name.as_str())
+    }
+
+    /// Whether the API server answers: its node's container runs and has
+    /// booted. While it is down, kube-controller-manager is down too.
+    pub fn api_server_up(&self) -> bool {
+        self.control_plane_node().is_none_or(|n| self.kubelet_up(n))
+    }
+
     /// When the kubelet of `node` last renewed its Lease: every
     /// [`timing::NODE_LEASE_RENEW_MS`] while it runs, never once it stopped.
     pub fn lease_renew_time(&self, node: &str) -> u64 {
@@ -257,7 +277,32 @@ impl Sim {
             }
         }
         self.resync_node_pods(name);
+        if self.control_plane_node() == Some(name) {
+            self.restart_controllers();
+        }
         self.schedule_node_monitor();
+    }
+
+    /// kube-controller-manager starts again with its control plane node:
+    /// node health is observed afresh and the taint eviction and pod GC
+    /// queues are rebuilt from the objects.
+    fn restart_controllers(&mut self) {
+        self.nodes.epoch = self.now;
+        self.nodes.evictions.clear();
+        let tainted: Vec<String> = self
+            .store
+            .iter("nodes", None)
+            .filter(|n| !no_execute_taints(n).is_empty())
+            .map(|n| n.str_at(&["metadata", "name"]).to_string())
+            .collect();
+        for node in tainted {
+            for (ns, pod) in self.pods_on_node(&node) {
+                self.enqueue(Work::TaintEviction(ns, pod));
+            }
+        }
+        if !self.nodes.deleted.is_empty() {
+            self.enqueue_after(Work::PodGc, timing::POD_GC_QUARANTINE_MS, false);
+        }
     }
 
     fn pods_on_node(&self, node: &str) -> Vec<(String, String)> {
@@ -288,6 +333,10 @@ impl Sim {
     /// One `monitorNodeHealth` pass; the loop keeps running while any node
     /// is down, not Ready or tainted by this controller.
     pub(crate) fn monitor_node_health(&mut self) {
+        if !self.api_server_up() {
+            self.enqueue_after(Work::NodeMonitor, timing::NODE_MONITOR_PERIOD_MS, true);
+            return;
+        }
         let names: Vec<String> = self
             .store
             .iter("nodes", None)
@@ -301,11 +350,9 @@ impl Sim {
                 continue;
             };
             let observed = ready_status(&node).to_string();
-            let silent = self
-                .nodes
-                .down
-                .get(name)
-                .is_some_and(|since| self.now > since + timing::NODE_MONITOR_GRACE_MS);
+            let silent = self.nodes.down.get(name).is_some_and(|since| {
+                self.now > (*since).max(self.nodes.epoch) + timing::NODE_MONITOR_GRACE_MS
+            });
             let mut current = observed.clone();
             if silent {
                 current = "Unknown".to_string();
@@ -600,6 +647,9 @@ impl Sim {
 
     /// `processPodOnNode`, and the deletion when its time comes.
     pub(crate) fn sync_taint_eviction(&mut self, ns: &str, name: &str) {
+        if !self.api_server_up() {
+            return;
+        }
         let key = (ns.to_string(), name.to_string());
         let Some(pod) = self.store.get("pods", ns, name).cloned() else {
             return self.cancel_eviction(ns, name);
@@ -683,6 +733,9 @@ impl Sim {
     /// quarantine time are marked Failed with a DisruptionTarget condition
     /// (`markFailedAndDeletePodWithCondition`) and deleted at once.
     pub(crate) fn gc_orphaned_pods(&mut self) {
+        if !self.api_server_up() {
+            return;
+        }
         let gone: Vec<String> = std::mem::take(&mut self.nodes.deleted)
             .into_iter()
             .filter(|n| self.store.get("nodes", "", n).is_none())

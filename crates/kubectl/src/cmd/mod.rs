@@ -171,6 +171,12 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         .chain(&args[position + 1..])
         .cloned()
         .collect();
+    if !session.sim.api_server_up()
+        && COMMANDS.contains(&command)
+        && misc::refuse_without_server(session, command, &rest, &mut out)
+    {
+        return out;
+    }
     match command {
         "get" => get::run(session, &rest, &mut out),
         "describe" => describe::run(session, &rest, &mut out),

@@ -173,15 +173,7 @@ impl Sim {
         if self.kubelet_up(node) {
             return None;
         }
-        let address = self
-            .store
-            .get("nodes", "", node)
-            .and_then(|n| {
-                n.array_at(&["status", "addresses"])
-                    .first()
-                    .map(|a| a.str_at(&["address"]).to_string())
-            })
-            .unwrap_or_default();
+        let address = self.node_address(node);
         let failure = if self.nodes.booting.contains(node) {
             "connection refused"
         } else {

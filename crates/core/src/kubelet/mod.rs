@@ -116,6 +116,18 @@ impl Sim {
             .unwrap_or(0)
     }
 
+    /// The node's first address (its InternalIP), empty if it has none.
+    pub(crate) fn node_address(&self, node: &str) -> String {
+        self.store
+            .get("nodes", "", node)
+            .and_then(|n| {
+                n.array_at(&["status", "addresses"])
+                    .first()
+                    .map(|a| a.str_at(&["address"]).to_string())
+            })
+            .unwrap_or_default()
+    }
+
     fn allocate_ip(&mut self, node: &str) -> String {
         let index = self.node_index(node);
         for _ in 0..254 {

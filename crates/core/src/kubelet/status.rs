@@ -248,15 +248,7 @@ impl Sim {
         } else {
             "Pending"
         };
-        let host_ip = self
-            .store
-            .get("nodes", "", &rt.node)
-            .and_then(|n| {
-                n.array_at(&["status", "addresses"])
-                    .first()
-                    .map(|a| a.str_at(&["address"]).to_string())
-            })
-            .unwrap_or_default();
+        let host_ip = self.node_address(&rt.node);
         let mut status = Value::from([
             ("conditions", Value::from(conditions)),
             ("containerStatuses", Value::from(statuses)),

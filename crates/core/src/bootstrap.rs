@@ -31,7 +31,40 @@ fn strs(pairs: &[(&str, &str)]) -> Value {
     v
 }
 
-fn condition(kind: &str, status: &str, reason: &str, message: &str, at: &str) -> Value {
+/// The conditions a healthy kubelet posts (kubelet_node_status.go setters):
+/// type, status, reason, message, and the event it records on a change.
+pub(crate) const HEALTHY_NODE_CONDITIONS: [(&str, &str, &str, &str, &str); 4] = [
+    (
+        "MemoryPressure",
+        "False",
+        "KubeletHasSufficientMemory",
+        "kubelet has sufficient memory available",
+        "NodeHasSufficientMemory",
+    ),
+    (
+        "DiskPressure",
+        "False",
+        "KubeletHasNoDiskPressure",
+        "kubelet has no disk pressure",
+        "NodeHasNoDiskPressure",
+    ),
+    (
+        "PIDPressure",
+        "False",
+        "KubeletHasSufficientPID",
+        "kubelet has sufficient PID available",
+        "NodeHasSufficientPID",
+    ),
+    (
+        "Ready",
+        "True",
+        "KubeletReady",
+        "kubelet is posting ready status",
+        "NodeReady",
+    ),
+];
+
+pub(crate) fn condition(kind: &str, status: &str, reason: &str, message: &str, at: &str) -> Value {
     Value::from([
         ("lastHeartbeatTime", Value::from(at)),
         ("lastTransitionTime", Value::from(at)),
@@ -133,36 +166,14 @@ fn node_object(cfg: &NodeConfig, index: usize, multi_node: bool, minor: u32, at:
         ("capacity", resources),
         (
             "conditions",
-            Value::from(vec![
-                condition(
-                    "MemoryPressure",
-                    "False",
-                    "KubeletHasSufficientMemory",
-                    "kubelet has sufficient memory available",
-                    at,
-                ),
-                condition(
-                    "DiskPressure",
-                    "False",
-                    "KubeletHasNoDiskPressure",
-                    "kubelet has no disk pressure",
-                    at,
-                ),
-                condition(
-                    "PIDPressure",
-                    "False",
-                    "KubeletHasSufficientPID",
-                    "kubelet has sufficient PID available",
-                    at,
-                ),
-                condition(
-                    "Ready",
-                    "True",
-                    "KubeletReady",
-                    "kubelet is posting ready status",
-                    at,
-                ),
-            ]),
+            Value::from(
+                HEALTHY_NODE_CONDITIONS
+                    .iter()
+                    .map(|(kind, status, reason, message, _)| {
+                        condition(kind, status, reason, message, at)
+                    })
+                    .collect::<Vec<_>>(),
+            ),
         ),
         (
             "daemonEndpoints",
@@ -314,6 +325,28 @@ impl Sim {
         sim.now = START_MS;
         sim.settle();
         sim
+    }
+}
+
+impl Sim {
+    /// A kubelet starting on a node whose Node object was deleted registers
+    /// it again (`registerWithAPIServer`), as it is in a fresh cluster.
+    pub(crate) fn register_node(&mut self, name: &str) {
+        let Some(index) = self.config.nodes.iter().position(|n| n.name == name) else {
+            return;
+        };
+        let multi_node = self.config.nodes.len() > 1;
+        let at = crate::clock::rfc3339(self.now);
+        let node = node_object(
+            &self.config.nodes[index],
+            index,
+            multi_node,
+            self.config.minor_version,
+            &at,
+        );
+        if let Some(info) = resources::by_plural("nodes") {
+            let _ = self.create_object(info, "", node, false);
+        }
     }
 }
 

@@ -22,6 +22,9 @@ pub enum Reason {
     MethodNotAllowed,
     /// 500.
     InternalError,
+    /// 500 without a reason (`StatusReasonUnknown`): a plain error the
+    /// server passes on, such as a kubelet it cannot reach.
+    Unknown,
 }
 
 impl Reason {
@@ -36,6 +39,7 @@ impl Reason {
             Reason::BadRequest => "BadRequest",
             Reason::MethodNotAllowed => "MethodNotAllowed",
             Reason::InternalError => "InternalError",
+            Reason::Unknown => "",
         }
     }
 
@@ -48,7 +52,7 @@ impl Reason {
             Reason::Forbidden => 403,
             Reason::BadRequest => 400,
             Reason::MethodNotAllowed => 405,
-            Reason::InternalError => 500,
+            Reason::InternalError | Reason::Unknown => 500,
         }
     }
 }
@@ -175,6 +179,12 @@ impl ApiError {
     /// A 405 with the given message.
     pub fn method_not_allowed(message: String) -> ApiError {
         ApiError::new(Reason::MethodNotAllowed, message, "", "")
+    }
+
+    /// A 500 without a reason carrying a plain error's text
+    /// (`ErrorToAPIStatus`); kubectl prints `Error from server: <message>`.
+    pub fn unknown(message: String) -> ApiError {
+        ApiError::new(Reason::Unknown, message, "", "")
     }
 }
 

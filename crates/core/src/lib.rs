@@ -1,8 +1,8 @@
 //! `ordinal-core`: a deterministic, discrete-event simulation of a small
 //! Kubernetes v1.36 cluster (API server with watch, StatefulSet controller,
 //! Deployment and ReplicaSet controllers, garbage collector, PV controller
-//! and provisioner, scheduler, kubelet, events). No wall clock, no threads,
-//! no I/O: the host drives time.
+//! and provisioner, node lifecycle and taint eviction controllers, scheduler,
+//! kubelet, events). No wall clock, no threads, no I/O: the host drives time.
 //!
 //! # Public API
 //!
@@ -21,6 +21,12 @@
 //!   [`WatchEvent`]s, [`Sim::unwatch`].
 //! * Events: Event objects live in the store (`events`); [`Sim::events_for`]
 //!   lists those about one object.
+//! * Nodes: [`Sim::stop_node`] / [`Sim::start_node`] power a node's kind
+//!   container off and on (`docker stop` / `docker start`),
+//!   [`Sim::node_running`] tells which, [`Sim::kubelet_dial_error`] is how
+//!   the API server fails to reach a stopped kubelet (logs, exec);
+//!   [`Sim::api_server_up`] is false while the [`Sim::control_plane_node`]
+//!   is stopped (its controllers stop too).
 //! * Errors: [`ApiError`] with the API server's reason and message.
 
 pub mod apiserver;

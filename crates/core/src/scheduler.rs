@@ -57,17 +57,22 @@ pub fn pod_requests(pod: &Value) -> (i64, i64) {
 }
 
 fn tolerates(pod: &Value, taint: &Value) -> bool {
-    pod.array_at(&["spec", "tolerations"]).iter().any(|t| {
-        let key_ok = match t.str_at(&["key"]) {
-            "" => t.str_at(&["operator"]) == "Exists",
-            k => k == taint.str_at(&["key"]),
-        };
-        let value_ok =
-            t.str_at(&["operator"]) == "Exists" || t.str_at(&["value"]) == taint.str_at(&["value"]);
-        let effect_ok =
-            t.str_at(&["effect"]).is_empty() || t.str_at(&["effect"]) == taint.str_at(&["effect"]);
-        key_ok && value_ok && effect_ok
-    })
+    pod.array_at(&["spec", "tolerations"])
+        .iter()
+        .any(|t| toleration_matches(t, taint))
+}
+
+/// `Toleration.ToleratesTaint` (key, operator/value and effect).
+pub(crate) fn toleration_matches(t: &Value, taint: &Value) -> bool {
+    let key_ok = match t.str_at(&["key"]) {
+        "" => t.str_at(&["operator"]) == "Exists",
+        k => k == taint.str_at(&["key"]),
+    };
+    let value_ok =
+        t.str_at(&["operator"]) == "Exists" || t.str_at(&["value"]) == taint.str_at(&["value"]);
+    let effect_ok =
+        t.str_at(&["effect"]).is_empty() || t.str_at(&["effect"]) == taint.str_at(&["effect"]);
+    key_ok && value_ok && effect_ok
 }
 
 /// What a pod adds to its node's usage: (pods, cpu millis, memory bytes).

@@ -38,6 +38,14 @@ pub(crate) enum Work {
     Dependents(String),
     /// Namespace controller: empty a terminating namespace.
     Namespace(String),
+    /// Node lifecycle controller: one `monitorNodeHealth` pass.
+    NodeMonitor,
+    /// A started node's kubelet comes up.
+    NodeBoot(String),
+    /// Taint eviction controller: process (or evict) this pod.
+    TaintEviction(String, String),
+    /// Pod garbage collector: remove pods of deleted nodes.
+    PodGc,
 }
 
 /// What a timer does when it fires.
@@ -81,6 +89,8 @@ pub struct Sim {
     pub(crate) orphan_pods: BTreeSet<(String, String)>,
     /// Requests bound to each node: (pods, cpu millis, memory bytes).
     pub(crate) node_usage: BTreeMap<String, (i64, i64, i64)>,
+    /// Node containers, node lifecycle and taint eviction state.
+    pub(crate) nodes: crate::controller::nodelifecycle::NodeLifecycle,
 }
 
 impl Sim {
@@ -103,6 +113,7 @@ impl Sim {
             provisioning: BTreeMap::new(),
             orphan_pods: BTreeSet::new(),
             node_usage: BTreeMap::new(),
+            nodes: Default::default(),
         }
     }
 
@@ -260,6 +271,10 @@ impl Sim {
             Work::Volume(name) => self.sync_volume(&name),
             Work::Dependents(uid) => self.collect_dependents(&uid),
             Work::Namespace(name) => self.sync_namespace(&name),
+            Work::NodeMonitor => self.monitor_node_health(),
+            Work::NodeBoot(name) => self.boot_node(&name),
+            Work::TaintEviction(ns, name) => self.sync_taint_eviction(&ns, &name),
+            Work::PodGc => self.gc_orphaned_pods(),
         }
     }
 }

@@ -80,3 +80,21 @@ pub const DEFAULT_GRACE_SECONDS: i64 = 30;
 /// How long the simulated cluster has existed when a simulation starts
 /// (nodes and system namespaces show this AGE).
 pub const CLUSTER_AGE_MS: u64 = 600_000;
+/// Node lifecycle controller: how often it checks node health
+/// (`--node-monitor-period`, 5s upstream).
+pub const NODE_MONITOR_PERIOD_MS: u64 = 5_000;
+/// Node lifecycle controller: how long a kubelet may stay silent before its
+/// node's conditions become Unknown (`--node-monitor-grace-period`, 50s
+/// upstream since v1.32).
+pub const NODE_MONITOR_GRACE_MS: u64 = 50_000;
+/// Kubelet: how often it renews its node Lease (a quarter of the 40s lease
+/// duration upstream).
+pub const NODE_LEASE_RENEW_MS: u64 = 10_000;
+/// From `docker start` of a kind node until its kubelet posts Ready
+/// (systemd, containerd and the kubelet starting in the node container).
+pub const NODE_BOOT_MS: u64 = 5_000;
+/// Pod garbage collector: period of its passes (`gcCheckPeriod`, 20s upstream).
+pub const POD_GC_PERIOD_MS: u64 = 20_000;
+/// Pod garbage collector: how long a Node must stay deleted before the pods
+/// bound to it are removed (`quarantineTime`, 40s upstream).
+pub const POD_GC_QUARANTINE_MS: u64 = 40_000;

@@ -269,15 +269,18 @@ fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
             let world = server.lock();
             let ns = target.namespace.as_deref().unwrap_or("default");
             let name = target.name.as_deref().unwrap_or("");
-            world
-                .session
-                .sim
-                .object("pods", ns, name)
-                .and_then(ordinal_kubectl::cmd::container_not_running)
+            let sim = &world.session.sim;
+            sim.object("pods", ns, name).and_then(|pod| {
+                match sim.kubelet_dial_error(pod.str_at(&["spec", "nodeName"])) {
+                    Some(dial) => Some((500, "", format!("error dialing backend: {dial}"))),
+                    None => ordinal_kubectl::cmd::container_not_running(pod)
+                        .map(|m| (400, "BadRequest", m)),
+                }
+            })
         };
-        if let Some(message) = refusal {
-            let body = api::status(400, "BadRequest", &message, Value::object());
-            return write_json(stream, 400, &json::to_compact(&body)).is_ok();
+        if let Some((code, reason, message)) = refusal {
+            let body = api::status(code, reason, &message, Value::object());
+            return write_json(stream, code, &json::to_compact(&body)).is_ok();
         }
         if exec::is_upgrade(request) {
             return exec::serve(server, stream, &target, request);

@@ -4,6 +4,7 @@
 pub mod deployment;
 pub mod garbagecollector;
 pub mod history;
+pub mod nodelifecycle;
 pub mod replicaset;
 pub mod statefulset;
 pub mod volume;
@@ -230,7 +231,10 @@ impl Sim {
                     self.enqueue(Work::Claim(ns, name));
                 }
             }
-            "nodes" => self.retry_unscheduled(None),
+            "nodes" => {
+                self.react_node_lifecycle(old, new);
+                self.retry_unscheduled(None);
+            }
             "namespaces" => {
                 if old.is_none() {
                     self.populate_namespace(&name);
@@ -268,6 +272,7 @@ impl Sim {
 
     fn react_pod(&mut self, old: Option<&Value>, new: Option<&Value>, ns: String, name: String) {
         self.account_pod(old, new);
+        self.react_pod_taints(old, new);
         let Some(any) = new.or(old) else { return };
         let key = (ns.clone(), name.clone());
         match controller_ref(any) {

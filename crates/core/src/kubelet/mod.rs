@@ -68,6 +68,8 @@ pub(crate) struct Container {
     pub backoff_ms: u64,
     pub container_id: String,
     pub last: Option<(u64, u64, i64)>,
+    /// The last instance died with its node (reason `Unknown`, exit 255).
+    pub last_unknown: bool,
     pub pulled_once: bool,
     /// Probe results of the running instance.
     pub probes: Option<ProbeState>,
@@ -83,6 +85,10 @@ pub(crate) struct PodRuntime {
     pub containers: Vec<Container>,
     pub stop_deadline: Option<u64>,
     pub stopped_at: Option<u64>,
+    /// When the node died under the pod (its sandbox and containers with it).
+    pub dead_at: Option<u64>,
+    /// When the kubelet began re-creating a sandbox that died with its node.
+    pub sandbox_from: Option<u64>,
 }
 
 /// State of all kubelets that the API does not show.
@@ -108,6 +114,18 @@ impl Sim {
             .iter()
             .position(|n| n.name == node)
             .unwrap_or(0)
+    }
+
+    /// The node's first address (its InternalIP), empty if it has none.
+    pub(crate) fn node_address(&self, node: &str) -> String {
+        self.store
+            .get("nodes", "", node)
+            .and_then(|n| {
+                n.array_at(&["status", "addresses"])
+                    .first()
+                    .map(|a| a.str_at(&["address"]).to_string())
+            })
+            .unwrap_or_default()
     }
 
     fn allocate_ip(&mut self, node: &str) -> String {
@@ -149,7 +167,7 @@ impl Sim {
             return;
         };
         let node = pod.str_at(&["spec", "nodeName"]).to_string();
-        if node.is_empty() {
+        if node.is_empty() || !self.kubelet_up(&node) {
             return;
         }
         let uid = pod.str_at(&["metadata", "uid"]).to_string();
@@ -171,6 +189,7 @@ impl Sim {
                     backoff_ms: 0,
                     container_id: String::new(),
                     last: None,
+                    last_unknown: false,
                     pulled_once: false,
                     probes: None,
                 })
@@ -185,12 +204,17 @@ impl Sim {
                     containers,
                     stop_deadline: None,
                     stopped_at: None,
+                    dead_at: None,
+                    sandbox_from: None,
                 },
             );
         }
         let Some(mut rt) = self.kubelet.pods.remove(&key) else {
             return;
         };
+        if let Some(dead_at) = rt.dead_at.take() {
+            self.recover_pod(&pod, &mut rt, dead_at);
+        }
         let wake = self.advance_pod(&pod, &mut rt);
         let removed = self.finish_if_stopped(&pod, &rt);
         if removed {
@@ -212,6 +236,75 @@ impl Sim {
                 crate::sim::Action::Enqueue(Work::Kubelet(ns.to_string(), name.to_string())),
                 background,
             );
+        }
+    }
+
+    /// The node's container stopped: every sandbox and container on it is
+    /// gone, which its kubelet finds out when it comes back.
+    pub(crate) fn kill_node_runtime(&mut self, node: &str) {
+        let now = self.now;
+        for rt in self.kubelet.pods.values_mut() {
+            if rt.node == node && rt.dead_at.is_none() {
+                rt.dead_at = Some(now);
+            }
+        }
+    }
+
+    /// A kubelet back after its node stopped (kuberuntime `SyncPod` finding
+    /// the sandbox gone): a pod being deleted has nothing left to stop; any
+    /// other gets a new sandbox and its containers start again, counting a
+    /// restart with the dead instance as last state (`Unknown`, 255).
+    fn recover_pod(&mut self, pod: &Value, rt: &mut PodRuntime, dead_at: u64) {
+        let now = self.now;
+        if !pod.str_at(&["metadata", "deletionTimestamp"]).is_empty() {
+            rt.stop_deadline = Some(now);
+            for c in &mut rt.containers {
+                let started = match c.stage {
+                    Stage::Running { since } => since,
+                    Stage::Killing { started, .. } | Stage::Stopped { started, .. } => started,
+                    _ => 0,
+                };
+                c.stage = Stage::Stopped {
+                    started,
+                    at: now,
+                    code: 255,
+                };
+            }
+            return;
+        }
+        if rt.ip.is_none() && rt.containers.iter().all(|c| c.container_id.is_empty()) {
+            return;
+        }
+        self.record_event(
+            pod,
+            "",
+            NORMAL,
+            "SandboxChanged",
+            "Pod sandbox changed, it will be killed and re-created.",
+            source(&rt.node),
+        );
+        if let Some(ip) = rt.ip.take() {
+            self.kubelet.live_ips.remove(&ip);
+        }
+        rt.sandbox_from = Some(now);
+        for c in &mut rt.containers {
+            let last = match c.stage {
+                Stage::Running { since } | Stage::Killing { started: since, .. } => {
+                    Some((since, dead_at, 255, true))
+                }
+                Stage::Exited {
+                    started, at, code, ..
+                } => Some((started, at, code, false)),
+                _ => None,
+            };
+            if let Some((started, at, code, unknown)) = last {
+                c.restarts += 1;
+                c.last = Some((started, at, code));
+                c.last_unknown = unknown;
+            }
+            c.container_id.clear();
+            c.probes = None;
+            c.stage = Stage::Waiting;
         }
     }
 
@@ -239,11 +332,16 @@ impl Sim {
         if !pod.str_at(&["metadata", "deletionTimestamp"]).is_empty() {
             return self.advance_termination(pod, rt, &node);
         }
-        let report_at = rt.admitted_at + timing::KUBELET_ADMIT_MS;
-        if now < report_at {
-            return Some((report_at, false));
-        }
-        let sandbox_at = report_at + timing::SANDBOX_CREATE_MS;
+        let sandbox_at = match rt.sandbox_from {
+            Some(from) => from + timing::SANDBOX_CREATE_MS,
+            None => {
+                let report_at = rt.admitted_at + timing::KUBELET_ADMIT_MS;
+                if now < report_at {
+                    return Some((report_at, false));
+                }
+                report_at + timing::SANDBOX_CREATE_MS
+            }
+        };
         if now < sandbox_at {
             return Some((sandbox_at, false));
         }
@@ -503,6 +601,7 @@ impl Sim {
                     let c = &mut rt.containers[i];
                     c.restarts += 1;
                     c.last = Some((started, at, code));
+                    c.last_unknown = false;
                     c.container_id.clear();
                     c.stage = Stage::Waiting;
                 }

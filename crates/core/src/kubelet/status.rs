@@ -60,6 +60,7 @@ impl Sim {
         let mut all_succeeded = true;
         for c in &rt.containers {
             let image_ref = images::qualified(&c.image);
+            let restarting = c.last.is_some() && !terminating;
             let (state, ready, started, image_id) = match &c.stage {
                 Stage::Running { since } | Stage::Killing { started: since, .. } => {
                     all_stopped = false;
@@ -135,7 +136,9 @@ impl Sim {
                 }
                 other => {
                     all_stopped &= matches!(other, Stage::Stopped { .. });
-                    all_started = false;
+                    // getPhase counts a waiting container with a last
+                    // termination as stopped (restarting), not as waiting.
+                    all_started &= restarting;
                     let waiting = match other {
                         Stage::Pulling { ok: false, .. } | Stage::Waiting if c.pulled_once => Value::from([
                             ("message", Value::from(format!("Back-off pulling image \"{}\": ErrImagePull: failed to pull and unpack image \"{}\"", c.image, image_ref))),
@@ -156,7 +159,7 @@ impl Sim {
             let stopping =
                 matches!(c.stage, Stage::Stopped { started, at, .. } if started > 0 && now < at);
             if !matches!(c.stage, Stage::Running { .. } | Stage::Killing { .. }) && !stopping {
-                all_started &= matches!(c.stage, Stage::Exited { .. });
+                all_started &= matches!(c.stage, Stage::Exited { .. }) || restarting;
             }
             if !ready {
                 unready.push(c.name.clone());
@@ -188,10 +191,11 @@ impl Sim {
                 s.set(&["containerID"], Value::from(c.container_id.as_str()));
             }
             if let Some((st, at, code)) = c.last {
-                s.set(
-                    &["lastState"],
-                    Value::from([("terminated", terminated("", code, st, at))]),
-                );
+                let mut last = terminated("", code, st, at);
+                if c.last_unknown {
+                    last.set(&["reason"], Value::from("Unknown"));
+                }
+                s.set(&["lastState"], Value::from([("terminated", last)]));
             }
             statuses.push(s);
         }
@@ -244,15 +248,7 @@ impl Sim {
         } else {
             "Pending"
         };
-        let host_ip = self
-            .store
-            .get("nodes", "", &rt.node)
-            .and_then(|n| {
-                n.array_at(&["status", "addresses"])
-                    .first()
-                    .map(|a| a.str_at(&["address"]).to_string())
-            })
-            .unwrap_or_default();
+        let host_ip = self.node_address(&rt.node);
         let mut status = Value::from([
             ("conditions", Value::from(conditions)),
             ("containerStatuses", Value::from(statuses)),

@@ -42,6 +42,16 @@ fn ready_pod(session: &Session, ns: &str, name: &str, out: &mut CommandOutput) -
         out.exit_code = 1;
         return None;
     }
+    if let Some(dial) = session
+        .sim
+        .kubelet_dial_error(pod.str_at(&["spec", "nodeName"]))
+    {
+        client_error(
+            &format!("unable to upgrade connection: error dialing backend: {dial}"),
+            out,
+        );
+        return None;
+    }
     if let Some(refusal) = container_not_running(&pod) {
         client_error(&format!("unable to upgrade connection: {refusal}"), out);
         return None;
@@ -324,6 +334,21 @@ pub fn pod_log(
         .as_ref()
         .map(|s| s.str_at(&["state", "waiting", "reason"]).to_string())
         .unwrap_or_else(|| "ContainerCreating".to_string());
+    if let Some(dial) = session
+        .sim
+        .kubelet_dial_error(pod.str_at(&["spec", "nodeName"]))
+    {
+        let host = dial
+            .split_whitespace()
+            .nth(2)
+            .unwrap_or_default()
+            .trim_end_matches(':')
+            .to_string();
+        let query = if previous { "?previous=true" } else { "" };
+        return Err(ApiError::unknown(format!(
+            "Get \"https://{host}/containerLogs/{ns}/{name}/{container}{query}\": {dial}"
+        )));
+    }
     if previous
         && status
             .as_ref()

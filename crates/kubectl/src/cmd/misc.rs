@@ -401,6 +401,75 @@ pub fn api_versions(out: &mut CommandOutput) {
 /// The API server address a kind cluster's kubeconfig points at.
 const SERVER: &str = "https://127.0.0.1:6443";
 
+/// Process id shown in kubectl's klog lines.
+const KUBECTL_PID: u32 = 4127;
+
+/// What kubectl prints while the control plane node is stopped (its
+/// kube-apiserver with it), as kubectl v1.36 does against a refused
+/// connection: client-go's discovery errors as klog lines (as many as the
+/// command's discovery attempts), then the refusal; exit 1. Returns false
+/// for commands that need no server.
+pub fn refuse_without_server(
+    session: &mut Session,
+    command: &str,
+    args: &[String],
+    out: &mut CommandOutput,
+) -> bool {
+    let host = SERVER.trim_start_matches("https://");
+    let dial = format!("dial tcp {host}: connect: connection refused");
+    let discovery_errors = match command {
+        "config" | "completion" | "plugin" | "options" | "kustomize" | "alpha" => return false,
+        "version" if args.iter().any(|a| a == "--client" || a == "--client=true") => return false,
+        "version" => {
+            version(session, &["--client".to_string()], out);
+            0
+        }
+        "apply" | "create" | "replace" => {
+            let file = args
+                .iter()
+                .position(|a| a == "-f" || a == "--filename")
+                .and_then(|i| args.get(i + 1))
+                .map(String::as_str)
+                .or_else(|| args.iter().find_map(|a| a.strip_prefix("--filename=")))
+                .filter(|f| session.files.contains_key(*f));
+            if let Some(file) = file {
+                out.errln(&format!("error: error validating \"{file}\": error validating data: failed to download openapi: Get \"{SERVER}/openapi/v2?timeout=32s\": {dial}; if you choose to ignore these errors, turn validation off with --validate=false"));
+                out.exit_code = 1;
+                return true;
+            }
+            5
+        }
+        "events" | "top" => 0,
+        "api-resources" => 1,
+        "explain" => 2,
+        "logs" | "exec" | "attach" | "cp" | "port-forward" | "cordon" | "uncordon" | "wait"
+        | "drain" => 4,
+        _ => 5,
+    };
+    let at = ordinal_core::clock::rfc3339(session.sim.now());
+    let header = format!(
+        "E{}{} {}.{:06} {KUBECTL_PID:>7} memcache.go:265]",
+        &at[5..7],
+        &at[8..10],
+        &at[11..19],
+        session.sim.now() % 1000 * 1000
+    );
+    for _ in 0..discovery_errors {
+        out.errln(&format!("{header} \"Unhandled Error\" err=\"couldn't get current server API group list: Get \\\"{SERVER}/api?timeout=32s\\\": {dial}\""));
+    }
+    if command == "cluster-info" {
+        out.outln("");
+        out.outln(
+            "To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.",
+        );
+    }
+    out.errln(&format!(
+        "The connection to the server {host} was refused - did you specify the right host or port?"
+    ));
+    out.exit_code = 1;
+    true
+}
+
 /// `kubectl cluster-info`: the control plane and the services labelled
 /// `kubernetes.io/cluster-service=true` (CoreDNS on kind).
 pub fn cluster_info(args: &[String], out: &mut CommandOutput) {

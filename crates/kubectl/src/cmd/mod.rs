@@ -171,6 +171,12 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         .chain(&args[position + 1..])
         .cloned()
         .collect();
+    if !session.sim.api_server_up()
+        && COMMANDS.contains(&command)
+        && misc::refuse_without_server(session, command, &rest, &mut out)
+    {
+        return out;
+    }
     match command {
         "get" => get::run(session, &rest, &mut out),
         "describe" => describe::run(session, &rest, &mut out),
@@ -327,6 +333,9 @@ pub fn format_api_error(err: &ApiError) -> String {
         } else {
             format!("The {} \"{}\" is invalid", err.kind, err.name)
         };
+    }
+    if err.reason == Reason::Unknown {
+        return format!("Error from server: {}", err.message);
     }
     format!(
         "Error from server ({}): {}",

@@ -10,9 +10,6 @@ use super::{
 };
 use crate::printers::canonical_quantity;
 
-/// How often the kubelet renews its Lease (the `RenewTime` shown).
-const LEASE_RENEW_MS: u64 = 10_000;
-
 fn roles(node: &Value) -> String {
     let mut roles: Vec<String> = node
         .at(&["metadata", "labels"])
@@ -67,7 +64,7 @@ fn percent(q: &Quantity, allocatable: Option<Quantity>) -> i64 {
     }
 }
 
-/// `describe node`; `ctx.related` holds every pod.
+/// `describe node`; `ctx.related` holds every pod and the node's Lease.
 pub fn node(node: &Value, ctx: &Context, w: &mut Writer) {
     let name = node.str_at(&["metadata", "name"]);
     w.line(0, &format!("Name:\t{name}"));
@@ -81,7 +78,8 @@ pub fn node(node: &Value, ctx: &Context, w: &mut Writer) {
             rfc1123z(node.str_at(&["metadata", "creationTimestamp"]))
         ),
     );
-    let taints: Vec<String> = node
+    // printTaintsMultilineWithIndent sorts by "effect,key".
+    let mut taints: Vec<(String, String)> = node
         .array_at(&["spec", "taints"])
         .iter()
         .map(|t| {
@@ -91,9 +89,15 @@ pub fn node(node: &Value, ctx: &Context, w: &mut Writer) {
             } else {
                 format!("{}={value}", t.str_at(&["key"]))
             };
-            format!("{key}:{}", t.str_at(&["effect"]))
+            let effect = t.str_at(&["effect"]);
+            (
+                format!("{effect},{}", t.str_at(&["key"])),
+                format!("{key}:{effect}"),
+            )
         })
         .collect();
+    ordinal_model::order::sort(&mut taints);
+    let taints: Vec<String> = taints.into_iter().map(|t| t.1).collect();
     multiline(w, 0, "Taints", &taints);
     let unschedulable = node
         .at(&["spec", "unschedulable"])
@@ -103,14 +107,17 @@ pub fn node(node: &Value, ctx: &Context, w: &mut Writer) {
     w.line(0, "Lease:");
     w.line(1, &format!("HolderIdentity:\t{name}"));
     w.line(1, "AcquireTime:\t<unset>");
-    let renew = ctx.print.now_ms - ctx.print.now_ms % LEASE_RENEW_MS;
-    w.line(
-        1,
-        &format!(
-            "RenewTime:\t{}",
-            rfc1123z(&ordinal_core::clock::rfc3339(renew))
-        ),
-    );
+    let renew = ctx
+        .related
+        .iter()
+        .find(|o| o.str_at(&["kind"]) == "Lease")
+        .map(|l| l.str_at(&["spec", "renewTime"]).to_string())
+        .unwrap_or_else(|| {
+            let now = ctx.print.now_ms;
+            let renew = now - now % ordinal_core::timing::NODE_LEASE_RENEW_MS;
+            ordinal_core::clock::rfc3339(renew)
+        });
+    w.line(1, &format!("RenewTime:\t{}", rfc1123z(&renew)));
     w.line(0, "Conditions:");
     w.line(
         1,

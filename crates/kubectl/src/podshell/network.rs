@@ -60,6 +60,23 @@ fn ping_trailer(end: PingEnd, out: &mut CommandOutput) -> bool {
     }
     true
 }
+/// True when `ip` is the address of a pod whose node is down: its sandbox
+/// is gone and nothing answers.
+fn dead_address(session: &Session, ip: &str) -> bool {
+    session
+        .sim
+        .list_refs("pods", None, "")
+        .into_iter()
+        .flatten()
+        .find(|p| p.str_at(&["status", "podIP"]) == ip)
+        .is_some_and(|p| {
+            session
+                .sim
+                .kubelet_dial_error(p.str_at(&["spec", "nodeName"]))
+                .is_some()
+        })
+}
+
 /// The cluster DNS service address.
 const DNS_IP: &str = "10.96.0.10";
 const DNS_NAME: &str = "kube-dns.kube-system.svc.cluster.local";
@@ -235,11 +252,14 @@ pub(super) fn ping(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
         return;
     };
     out.outln(&format!("PING {host} ({ip}): 56 data bytes"));
+    let dead = dead_address(session, &ip);
     for seq in 0..count {
-        out.outln(&format!(
-            "64 bytes from {ip}: seq={seq} ttl=64 time=0.{:03} ms",
-            60 + seq * 7 % 40
-        ));
+        if !dead {
+            out.outln(&format!(
+                "64 bytes from {ip}: seq={seq} ttl=64 time=0.{:03} ms",
+                60 + seq * 7 % 40
+            ));
+        }
         if seq + 1 < count {
             session.sim.advance(1000);
         }
@@ -248,6 +268,13 @@ pub(super) fn ping(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
         return;
     }
     out.outln(&format!("--- {host} ping statistics ---"));
+    if dead {
+        out.outln(&format!(
+            "{count} packets transmitted, 0 packets received, 100% packet loss"
+        ));
+        out.exit_code = 1;
+        return;
+    }
     out.outln(&format!(
         "{count} packets transmitted, {count} packets received, 0% packet loss"
     ));
@@ -278,11 +305,14 @@ pub(super) fn ping_iputils(
         return;
     };
     out.outln(&format!("PING {canonical} ({ip}) 56(84) bytes of data."));
+    let dead = dead_address(session, &ip);
     for seq in 1..=count {
-        out.outln(&format!(
-            "64 bytes from {ptr} ({ip}): icmp_seq={seq} ttl=64 time=0.0{} ms",
-            50 + seq % 40
-        ));
+        if !dead {
+            out.outln(&format!(
+                "64 bytes from {ptr} ({ip}): icmp_seq={seq} ttl=64 time=0.0{} ms",
+                50 + seq % 40
+            ));
+        }
         if seq < count {
             session.sim.advance(1000);
         }
@@ -291,6 +321,14 @@ pub(super) fn ping_iputils(
         return;
     }
     out.outln(&format!("--- {canonical} ping statistics ---"));
+    if dead {
+        out.outln(&format!(
+            "{count} packets transmitted, 0 received, 100% packet loss, time {}ms",
+            (count - 1) * 1000
+        ));
+        out.exit_code = 1;
+        return;
+    }
     out.outln(&format!(
         "{count} packets transmitted, {count} received, 0% packet loss, time {}ms",
         (count - 1) * 1000

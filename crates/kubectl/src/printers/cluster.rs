@@ -23,7 +23,9 @@ pub const NODE: TableDef = TableDef {
     row: node_row,
 };
 
-/// The node STATUS cell: `Ready`, `NotReady` or `Unknown`, plus `,SchedulingDisabled`.
+/// The node STATUS cell (`printNode`): `Ready` when the Ready condition is
+/// True, `NotReady` when it is False or Unknown, `Unknown` without one; plus
+/// `,SchedulingDisabled`.
 pub fn node_status(node: &Value) -> String {
     let ready = node
         .array_at(&["status", "conditions"])
@@ -31,8 +33,7 @@ pub fn node_status(node: &Value) -> String {
         .find(|c| c.str_at(&["type"]) == "Ready")
         .map(|c| match c.str_at(&["status"]) {
             "True" => "Ready",
-            "False" => "NotReady",
-            _ => "Unknown",
+            _ => "NotReady",
         })
         .unwrap_or("Unknown");
     let mut status = ready.to_string();

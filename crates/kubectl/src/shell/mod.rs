@@ -1,7 +1,8 @@
 //! The virtual terminal a learner types into: a [`Session`] owns the
 //! simulated cluster, a virtual working directory, and runs command lines
 //! (`kubectl ...`, `sleep`, `cat <<EOF > f`, `timeout N ...`, `for` loops,
-//! `;` / `&&` / `||`, simple pipes into `grep`/`head`/`tail`/`wc`).
+//! `;` / `&&` / `||`, simple pipes into `grep`/`head`/`tail`/`wc`, and
+//! `docker stop|start NODE` to power a kind node off and on).
 //! Virtual time only moves when a command waits (sleep, watch, delete).
 
 mod filters;
@@ -484,6 +485,7 @@ impl Session {
                 }
             },
             "timeout" => return self.run_timeout(&args[1..], stdin),
+            "docker" => return self.run_docker(&args[1..]),
             "echo" => {
                 let (newline, words) = match args.get(1).map(String::as_str) {
                     Some("-n") => (false, &args[2..]),
@@ -532,6 +534,48 @@ impl Session {
             other => {
                 out.errln(&format!("bash: {other}: command not found"));
                 out.exit_code = 127;
+            }
+        }
+        out
+    }
+
+    /// `docker stop|start NODE...`: the node containers of a kind cluster.
+    /// Each name is printed as it is handled; unknown ones are an error.
+    fn run_docker(&mut self, args: &[String]) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        let action: fn(&mut Sim, &str) -> Result<(), ordinal_core::ApiError> =
+            match args.first().map(String::as_str) {
+                Some("stop") => Sim::stop_node,
+                Some("start") => Sim::start_node,
+                Some(other) => {
+                    out.errln(&format!("docker: '{other}' is not a docker command."));
+                    out.errln("See 'docker --help'");
+                    out.exit_code = 1;
+                    return out;
+                }
+                None => {
+                    out.errln("Usage:  docker [OPTIONS] COMMAND");
+                    out.exit_code = 1;
+                    return out;
+                }
+            };
+        let names: Vec<&String> = args[1..].iter().filter(|a| !a.starts_with('-')).collect();
+        if names.is_empty() {
+            out.errln(&format!(
+                "\"docker {}\" requires at least 1 argument.",
+                args[0]
+            ));
+            out.exit_code = 1;
+        }
+        for name in names {
+            match action(&mut self.sim, name) {
+                Ok(()) => out.outln(name),
+                Err(_) => {
+                    out.errln(&format!(
+                        "Error response from daemon: No such container: {name}"
+                    ));
+                    out.exit_code = 1;
+                }
             }
         }
         out
@@ -722,5 +766,24 @@ EOF";
             lines.contains("web-1") && !lines.contains("web    "),
             "{lines}"
         );
+    }
+
+    #[test]
+    fn docker_stops_and_starts_kind_nodes() {
+        let mut s = Session::new(SimConfig::default());
+        let out = s.run_line("docker stop kind-control-plane nope");
+        assert_eq!(out.exit_code, 1);
+        assert_eq!(out.stdout(), "kind-control-plane\n");
+        assert_eq!(
+            out.stderr(),
+            "Error response from daemon: No such container: nope\n"
+        );
+        assert!(!s.sim.node_running("kind-control-plane"));
+        let out = s.run_line("docker start kind-control-plane");
+        assert_eq!(
+            (out.exit_code, out.stdout()),
+            (0, "kind-control-plane\n".into())
+        );
+        assert!(s.sim.node_running("kind-control-plane"));
     }
 }

@@ -13,6 +13,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/apply-three-way.txt"),
     ),
     (
+        "control-plane-failure.txt",
+        include_str!("../../../../tests/scenarios/control-plane-failure.txt"),
+    ),
+    (
         "create-generators.txt",
         include_str!("../../../../tests/scenarios/create-generators.txt"),
     ),
@@ -69,8 +73,20 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/namespace-delete.txt"),
     ),
     (
+        "node-failure-network.txt",
+        include_str!("../../../../tests/scenarios/node-failure-network.txt"),
+    ),
+    (
+        "node-failure.txt",
+        include_str!("../../../../tests/scenarios/node-failure.txt"),
+    ),
+    (
         "node-maintenance.txt",
         include_str!("../../../../tests/scenarios/node-maintenance.txt"),
+    ),
+    (
+        "node-reboot.txt",
+        include_str!("../../../../tests/scenarios/node-reboot.txt"),
     ),
     (
         "patch-json.txt",

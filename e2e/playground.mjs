@@ -226,6 +226,27 @@ await test('a typed watch streams live until Ctrl+C; editor text and strategy su
   if (!(await term()).includes('^C')) throw new Error('the replayed terminal lost the interrupted watch');
 });
 
+await test('node failure: power off a worker, web-1 stays Terminating until force-deleted, returns when the node does', async (page) => {
+  await page.goto(`${servedUrl}?nodes=kind-control-plane,kind-worker,kind-worker2`);
+  await page.waitForSelector('#scale-up', { timeout: 20000 });
+  await page.click('#speed-fast');
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  const lane = await page.$eval('[data-pod="web-1"]', (e) => e.closest('.lane').dataset.node);
+  await page.click(`.lane[data-node="${lane}"] .power`);
+  await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('$ docker stop kind-worker'), null, { timeout: 5000 });
+  await page.waitForSelector(`.lane.down[data-node="${lane}"][data-node-status="NotReady"]`, { timeout: 15000 });
+  await page.waitForSelector('[data-pod="web-1"][data-status="Terminating"]', { timeout: 40000 });
+  const why = await page.textContent('#waiting');
+  if (!why.includes(`web-1 is stuck on ${lane}`)) throw new Error(`no at-most-one explanation: ${why}`);
+  await page.screenshot({ path: 'target/e2e/node-failure.png', fullPage: true });
+  await page.click('[data-pod="web-1"] .force');
+  await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('pod "web-1" force deleted from default namespace'), null, { timeout: 5000 });
+  await page.waitForSelector('[data-pod="web-1"][data-status="Pending"]', { timeout: 10000 });
+  await page.click(`.lane[data-node="${lane}"] .power`);
+  await page.waitForSelector(`.lane[data-node="${lane}"][data-node-status="Ready"]:not(.down)`, { timeout: 15000 });
+  await page.waitForSelector(`.lane[data-node="${lane}"] [data-pod="web-1"][data-status="Running"]`, { timeout: 30000 });
+});
+
 await browser.close();
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -164,6 +164,16 @@ pub enum Key {
     Cluster,
     /// Lane of pods without a node.
     Unscheduled,
+    /// Node lane button: power the node off (`docker stop`).
+    StopNode,
+    /// Node lane button: power the node on (`docker start`).
+    StartNode,
+    /// What powering a node off does.
+    NodeHelp,
+    /// Pod card button: `kubectl delete pod --grace-period=0 --force`.
+    ForceDelete,
+    /// aria-label prefix of the force-delete button.
+    ForceDeleteLabel,
     /// Delete button on a pod card.
     DeletePod,
     /// aria-label prefix of the delete pod button.
@@ -288,6 +298,14 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         Key::Timeline => ("Rewind to", "回退到"),
         Key::Cluster => ("Cluster", "集群"),
         Key::Unscheduled => ("Not scheduled yet", "尚未调度"),
+        Key::StopNode => ("Power off", "关机"),
+        Key::StartNode => ("Power on", "开机"),
+        Key::NodeHelp => (
+            "Power off runs docker stop, as on a kind cluster: after 50 s the node is NotReady; after 300 s its pods are evicted, but StatefulSet pods stay Terminating until the node returns or you force-delete them.",
+            "关机会执行 docker stop（与 kind 集群相同）：50 秒后节点变为 NotReady；300 秒后其上的 Pod 被驱逐，但 StatefulSet 的 Pod 会一直处于 Terminating，直到节点恢复或你强制删除它们。",
+        ),
+        Key::ForceDelete => ("Force", "强制删除"),
+        Key::ForceDeleteLabel => ("Force-delete pod", "强制删除 Pod"),
         Key::DeletePod => ("Delete", "删除"),
         Key::DeletePodLabel => ("Delete pod", "删除 Pod"),
         Key::InspectLabel => ("Inspect", "查看"),
@@ -355,6 +373,12 @@ pub fn waiting_text(lang: Lang, w: &Waiting) -> String {
         ),
         (Lang::Zh, Waiting::UpdateWaits { pod, blocker }) => format!(
             "{pod} 尚未更新：滚动更新从最大序号往下进行，要先等 {blocker}。"
+        ),
+        (Lang::En, Waiting::NodeLost { pod, node }) => format!(
+            "{pod} is stuck on {node}, which is not running: nobody can confirm it stopped, so the StatefulSet never starts a second {pod}. Power the node on, or force-delete the pod."
+        ),
+        (Lang::Zh, Waiting::NodeLost { pod, node }) => format!(
+            "{pod} 卡在未运行的节点 {node} 上：没有人能确认它已停止，所以 StatefulSet 绝不会再启动第二个 {pod}。请开启该节点，或强制删除这个 Pod。"
         ),
     }
 }

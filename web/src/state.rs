@@ -128,6 +128,12 @@ pub enum Action {
     SetStrategy(String),
     /// Delete one pod (runs `kubectl delete pod`).
     DeletePod(String),
+    /// Force-delete one pod (runs `kubectl delete pod --grace-period=0 --force`).
+    ForceDeletePod(String),
+    /// Power a node off (runs `docker stop`, as on a kind cluster).
+    StopNode(String),
+    /// Power a node on (runs `docker start`).
+    StartNode(String),
     /// Delete the StatefulSet, orphaning its pods when true.
     DeleteSet(bool),
     /// Roll back to the previous revision (runs `kubectl rollout undo`).
@@ -311,6 +317,11 @@ impl Playground {
                 )
             }
             Action::DeletePod(pod) => format!("kubectl delete pod {pod} --wait=false{ns}"),
+            Action::ForceDeletePod(pod) => {
+                format!("kubectl delete pod {pod} --grace-period=0 --force{ns}")
+            }
+            Action::StopNode(node) => format!("docker stop {node}"),
+            Action::StartNode(node) => format!("docker start {node}"),
             Action::DeleteSet(orphan) => {
                 set?;
                 let cascade = if *orphan { " --cascade=orphan" } else { "" };

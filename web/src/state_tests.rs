@@ -321,3 +321,54 @@ fn a_saved_focus_comes_back_on_reload() {
         Some("kubectl rollout undo statefulset/web -n demo")
     );
 }
+
+#[test]
+fn a_powered_off_node_keeps_its_statefulset_pod_until_a_force_delete() {
+    let config = SimConfig::with_nodes(&["kind-control-plane", "kind-worker", "kind-worker2"]);
+    let state = settled(Rc::new(Playground::restore(config, Lang::En, &[])));
+    let node = |state: &Playground, pod: &str| {
+        let pod = state.view.pods.iter().find(|p| p.name == pod).expect("pod");
+        (pod.node.clone(), pod.status.clone())
+    };
+    let (lost, _) = node(&state, "web-1");
+    assert!(lost.starts_with("kind-worker"), "{lost}");
+    let state = state.reduce(Action::StopNode(lost.clone()));
+    assert_eq!(last_command(&state), format!("docker stop {lost}"));
+    let lane = |state: &Playground| {
+        let lane = state
+            .view
+            .nodes
+            .iter()
+            .find(|n| n.name == lost)
+            .expect("lane");
+        (lane.status.clone(), lane.running)
+    };
+    assert_eq!(lane(&state), ("Ready".to_string(), false));
+    // 50 s until NotReady, then 300 s of tolerations before the eviction.
+    let state = settled(settled(state));
+    assert_eq!(lane(&state), ("NotReady".to_string(), false));
+    assert_eq!(
+        node(&state, "web-1"),
+        (lost.clone(), "Terminating".to_string())
+    );
+    assert!(state.view.waiting.contains(&Waiting::NodeLost {
+        pod: "web-1".into(),
+        node: lost.clone()
+    }));
+    let state = settled(state.reduce(Action::ForceDeletePod("web-1".into())));
+    assert_eq!(
+        last_command(&state),
+        "kubectl delete pod web-1 --grace-period=0 --force"
+    );
+    // The new web-1 needs its claim, whose local-path volume lives on the
+    // powered-off node: it waits, Pending, until that node is back.
+    assert_eq!(
+        node(&state, "web-1"),
+        (String::new(), "Pending".to_string())
+    );
+    let state = settled(state.reduce(Action::StartNode(lost.clone())));
+    assert_eq!(last_command(&state), format!("docker start {lost}"));
+    assert_eq!(lane(&state), ("Ready".to_string(), true));
+    assert_eq!(node(&state, "web-1"), (lost.clone(), "Running".to_string()));
+    assert!(state.view.waiting.is_empty(), "{:?}", state.view.waiting);
+}

@@ -123,6 +123,17 @@ pub struct SetSummary {
     pub service_exists: bool,
 }
 
+/// One node's lane header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeLane {
+    /// Node name.
+    pub name: String,
+    /// STATUS as `kubectl get nodes` prints it (`Ready`, `NotReady`, ...).
+    pub status: String,
+    /// Whether its machine runs (`docker start`ed).
+    pub running: bool,
+}
+
 /// What the page renders.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterView {
@@ -139,7 +150,7 @@ pub struct ClusterView {
     /// Its pods in ordinal order.
     pub pods: Vec<PodCard>,
     /// The cluster's nodes, for the lanes.
-    pub nodes: Vec<String>,
+    pub nodes: Vec<NodeLane>,
     /// Its claims in name order.
     pub claims: Vec<ClaimCard>,
     /// Why the controller is waiting, per pod.
@@ -239,14 +250,18 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
         replicas: set.as_ref().map(|s| s.replicas),
         set,
         pods,
-        nodes: sim
-            .list_refs("nodes", None, "")
-            .unwrap_or_default()
-            .into_iter()
-            .map(|n| name_of(n).to_string())
-            .collect(),
+        nodes: node_lanes(sim, &ctx),
         claims,
-        waiting: sts.map_or_else(Vec::new, |s| explain(s, &owned, &claims_of_set)),
+        waiting: sts.map_or_else(Vec::new, |s| {
+            let down: Vec<String> = sim
+                .config()
+                .nodes
+                .iter()
+                .filter(|n| !sim.node_running(&n.name))
+                .map(|n| n.name.clone())
+                .collect();
+            explain(s, &owned, &claims_of_set, &down)
+        }),
         events: events_of(sim, ns, &ctx),
         names: Rc::new(names),
     }
@@ -304,6 +319,26 @@ fn claim_card(sim: &Sim, claim: &Value, pods: &[PodCard]) -> ClaimCard {
 }
 
 /// The newest events as `kubectl get events` prints them, oldest first.
+/// The lanes: every Node object with its `kubectl get nodes` STATUS.
+fn node_lanes(sim: &Sim, ctx: &PrintContext) -> Vec<NodeLane> {
+    let table = table_for("Node");
+    let status = table.columns.iter().position(|c| c.name == "Status");
+    sim.list_refs("nodes", None, "")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|node| {
+            let name = name_of(node).to_string();
+            NodeLane {
+                status: status
+                    .and_then(|i| (table.row)(node, ctx).get(i).cloned())
+                    .unwrap_or_default(),
+                running: sim.node_running(&name),
+                name,
+            }
+        })
+        .collect()
+}
+
 /// Where an event sorts: its last timestamp (or eventTime), then resourceVersion.
 fn event_order(ev: &Value) -> (&str, u64) {
     let last = ev.str_at(&["lastTimestamp"]);

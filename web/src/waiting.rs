@@ -9,7 +9,10 @@
 //! down to the partition, one at a time, each after the one above is Running
 //! and Ready. Parallel creates and deletes without waiting. A pod whose claim
 //! is not Bound stays Pending; a running pod is not Ready until its
-//! readiness probe passes.
+//! readiness probe passes. A pod on a node that is not running stays as it
+//! is (Terminating once evicted) and keeps its ordinal: the controller never
+//! runs two pods of one identity (at-most-one), so it waits for the node to
+//! return or for a force delete.
 
 use ordinal_model::Value;
 
@@ -61,6 +64,14 @@ pub enum Waiting {
         /// The pod the update is busy with.
         blocker: String,
     },
+    /// `pod` is on `node`, which is not running: it cannot be confirmed
+    /// gone, so the controller never starts a second pod with its name.
+    NodeLost {
+        /// The pod.
+        pod: String,
+        /// Its node.
+        node: String,
+    },
 }
 
 fn is_terminating(pod: &Value) -> bool {
@@ -79,7 +90,12 @@ fn is_healthy(pod: &Value) -> bool {
 }
 
 /// The waits of `sts`, given its pods and its claims.
-pub fn explain(sts: &Value, pods: &[&Value], claims: &[&Value]) -> Vec<Waiting> {
+pub fn explain(
+    sts: &Value,
+    pods: &[&Value],
+    claims: &[&Value],
+    down_nodes: &[String],
+) -> Vec<Waiting> {
     let set = sts.str_at(&["metadata", "name"]);
     let replicas = sts.i64_at(&["spec", "replicas"]).unwrap_or(1).max(0) as u64;
     let ordered = sts.str_at(&["spec", "podManagementPolicy"]) != "Parallel";
@@ -117,7 +133,13 @@ pub fn explain(sts: &Value, pods: &[&Value], claims: &[&Value]) -> Vec<Waiting> 
     let first_unhealthy = by_ordinal.iter().find(|(_, p)| !is_healthy(p));
     for (i, pod) in &by_ordinal {
         let pod_name = pod.str_at(&["metadata", "name"]).to_string();
-        if pod.str_at(&["status", "phase"]) == "Pending" {
+        let node = pod.str_at(&["spec", "nodeName"]);
+        if down_nodes.iter().any(|n| n == node) {
+            out.push(Waiting::NodeLost {
+                pod: pod_name.clone(),
+                node: node.to_string(),
+            });
+        } else if pod.str_at(&["status", "phase"]) == "Pending" {
             let unbound = pod.array_at(&["spec", "volumes"]).iter().find_map(|v| {
                 let claim = v.str_at(&["persistentVolumeClaim", "claimName"]);
                 let bound = claims.iter().any(|c| {

@@ -3,6 +3,8 @@
 //! their pods and volumes, and the headless Service's DNS names with each
 //! pod's current IP. A recreated pod has a new uid, so its card and DNS row
 //! are new elements and play the appear animation (unless reduced motion).
+//! Each lane shows its node's STATUS and can power the node off and on
+//! (`docker stop` / `docker start`); a Terminating pod can be force-deleted.
 
 use std::rc::Rc;
 
@@ -10,7 +12,7 @@ use yew::prelude::*;
 
 use crate::i18n::{t, Key, Lang};
 use crate::state::Action;
-use crate::view::{ClaimCard, ClusterView, PodCard};
+use crate::view::{ClaimCard, ClusterView, NodeLane, PodCard};
 
 /// Props of [`Cluster`].
 #[derive(Properties, PartialEq)]
@@ -29,17 +31,21 @@ pub struct ClusterProps {
 pub fn Cluster(props: &ClusterProps) -> Html {
     let lang = props.lang;
     let view = &props.view;
-    let mut lanes: Vec<(String, Vec<&PodCard>)> = view
+    let mut lanes: Vec<(Option<&NodeLane>, String, Vec<&PodCard>)> = view
         .nodes
         .iter()
         .map(|node| {
-            let pods = view.pods.iter().filter(|p| &p.node == node).collect();
-            (node.clone(), pods)
+            let pods = view.pods.iter().filter(|p| p.node == node.name).collect();
+            (Some(node), node.name.clone(), pods)
         })
         .collect();
-    let unscheduled: Vec<&PodCard> = view.pods.iter().filter(|p| p.node.is_empty()).collect();
+    let unscheduled: Vec<&PodCard> = view
+        .pods
+        .iter()
+        .filter(|p| !view.nodes.iter().any(|n| n.name == p.node))
+        .collect();
     if !unscheduled.is_empty() {
-        lanes.push((t(lang, Key::Unscheduled).to_string(), unscheduled));
+        lanes.push((None, t(lang, Key::Unscheduled).to_string(), unscheduled));
     }
     let send = |action: Action| {
         let cb = props.on_action.clone();
@@ -68,9 +74,15 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                     <span>{ format!("{}  {}", pod.ready, pod.status) }</span>
                     <span class="meta ip">{ if pod.ip.is_empty() { t(lang, Key::NoIp) } else { &pod.ip } }</span>
                 </button>
-                <button class="delete" onclick={send(Action::DeletePod(pod.name.clone()))}
-                    aria-label={format!("{} {}", t(lang, Key::DeletePodLabel), pod.name)}
-                    title={format!("kubectl delete pod {}", pod.name)}>{ t(lang, Key::DeletePod) }</button>
+                if pod.status == "Terminating" {
+                    <button class="delete force" onclick={send(Action::ForceDeletePod(pod.name.clone()))}
+                        aria-label={format!("{} {}", t(lang, Key::ForceDeleteLabel), pod.name)}
+                        title={format!("kubectl delete pod {} --grace-period=0 --force", pod.name)}>{ t(lang, Key::ForceDelete) }</button>
+                } else {
+                    <button class="delete" onclick={send(Action::DeletePod(pod.name.clone()))}
+                        aria-label={format!("{} {}", t(lang, Key::DeletePodLabel), pod.name)}
+                        title={format!("kubectl delete pod {}", pod.name)}>{ t(lang, Key::DeletePod) }</button>
+                }
             </li>
         }
     };
@@ -83,13 +95,21 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                 <p class="empty">{ t(lang, Key::NoPods) }</p>
             }
             <div id="pods" class="lanes">
-                { for lanes.iter().map(|(node, pods)| html! {
-                    <div class="lane" data-node={node.clone()}>
-                        <h4>{ node }</h4>
+                { for lanes.iter().map(|(node, title, pods)| html! {
+                    <div class={classes!("lane", node.filter(|n| !n.running).map(|_| "down"))}
+                        data-node={title.clone()} data-node-status={node.map(|n| n.status.clone())}>
+                        <h4>
+                            { title }
+                            if let Some(node) = node {
+                                <span class="node-status">{ &node.status }</span>
+                                { power(node, lang, &props.on_action) }
+                            }
+                        </h4>
                         <ul class="pods">{ for pods.iter().map(|p| pod_card(p)) }</ul>
                     </div>
                 }) }
             </div>
+            <p class="hint">{ t(lang, Key::NodeHelp) }</p>
             <h3>{ t(lang, Key::Claims) }</h3>
             if view.claims.is_empty() {
                 <p class="empty">{ t(lang, Key::NoClaims) }</p>
@@ -121,6 +141,24 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                 }
             }
         </section>
+    }
+}
+
+/// The power button of a node lane: `docker stop` or `docker start`.
+fn power(node: &NodeLane, lang: Lang, on_action: &Callback<Action>) -> Html {
+    let (key, action, verb) = if node.running {
+        (Key::StopNode, Action::StopNode(node.name.clone()), "stop")
+    } else {
+        (
+            Key::StartNode,
+            Action::StartNode(node.name.clone()),
+            "start",
+        )
+    };
+    let onclick = on_action.reform(move |_: MouseEvent| action.clone());
+    html! {
+        <button class="power" {onclick} title={format!("docker {verb} {}", node.name)}
+            aria-label={format!("{} {}", t(lang, key), node.name)}>{ t(lang, key) }</button>
     }
 }
 

@@ -372,3 +372,29 @@ fn a_powered_off_node_keeps_its_statefulset_pod_until_a_force_delete() {
     assert_eq!(node(&state, "web-1"), (lost.clone(), "Running".to_string()));
     assert!(state.view.waiting.is_empty(), "{:?}", state.view.waiting);
 }
+
+#[test]
+fn updates_and_scale_down_wait_for_the_pod_the_controller_stopped_at() {
+    let state = settled(Rc::new(Playground::default()).reduce(Action::SetReplicas(3)));
+    let state = state.reduce(Action::SetImage("nginx:1.25".into()));
+    for pod in ["web-1", "web-0"] {
+        assert!(
+            state.view.waiting.contains(&Waiting::UpdateWaits {
+                pod: pod.into(),
+                blocker: "web-2".into()
+            }),
+            "{:?}",
+            state.view.waiting
+        );
+    }
+    let state = settled(state).reduce(Action::SetReplicas(1));
+    assert!(
+        state.view.waiting.contains(&Waiting::NotDeleted {
+            pod: "web-1".into(),
+            blocker: "web-2".into()
+        }),
+        "{:?}",
+        state.view.waiting
+    );
+    assert!(settled(state).view.waiting.is_empty());
+}

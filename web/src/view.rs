@@ -260,7 +260,8 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
                 .filter(|n| !sim.node_running(&n.name))
                 .map(|n| n.name.clone())
                 .collect();
-            explain(s, &owned, &claims_of_set, &down)
+            let blocker = sim.statefulset_blocker(ns, &focus.name);
+            explain(s, &owned, &claims_of_set, &down, blocker)
         }),
         events: events_of(sim, ns, &ctx),
         names: Rc::new(names),

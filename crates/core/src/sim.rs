@@ -87,6 +87,8 @@ pub struct Sim {
     pub(crate) provisioning: BTreeMap<(String, String), u64>,
     /// Pods without a controller reference (candidates for adoption).
     pub(crate) orphan_pods: BTreeSet<(String, String)>,
+    /// The pod each StatefulSet's last sync stopped at (namespace, name).
+    pub(crate) set_blockers: BTreeMap<(String, String), String>,
     /// Requests bound to each node: (pods, cpu millis, memory bytes).
     pub(crate) node_usage: BTreeMap<String, (i64, i64, i64)>,
     /// Node containers, node lifecycle and taint eviction state.
@@ -113,6 +115,7 @@ impl Sim {
             provisioning: BTreeMap::new(),
             orphan_pods: BTreeSet::new(),
             node_usage: BTreeMap::new(),
+            set_blockers: BTreeMap::new(),
             nodes: Default::default(),
         }
     }

@@ -769,3 +769,51 @@ fn invalid_pod_template_is_accepted_and_reported_with_failed_create() {
         "create Pod db-0 in StatefulSet db failed error: Pod \"db-0\" is invalid: spec.containers[1].name: Duplicate value: \"redis\""
     );
 }
+
+#[test]
+fn the_controller_reports_the_pod_its_sync_waits_for() {
+    let mut sim = Sim::new(SimConfig::default());
+    sim.create(
+        "statefulsets",
+        "default",
+        sts("web", 3, "OrderedReady", "nginx:1.25"),
+    )
+    .unwrap();
+    let blocker = |sim: &Sim| {
+        sim.statefulset_blocker("default", "web")
+            .map(str::to_string)
+    };
+    assert_eq!(
+        blocker(&sim).as_deref(),
+        Some("web-0"),
+        "web-1 waits for web-0"
+    );
+    let mut seen = vec![blocker(&sim)];
+    for _ in 0..600 {
+        sim.advance(100);
+        if seen.last() != Some(&blocker(&sim)) {
+            seen.push(blocker(&sim));
+        }
+    }
+    let names: Vec<Option<&str>> = seen.iter().map(Option::as_deref).collect();
+    assert_eq!(names, [Some("web-0"), Some("web-1"), Some("web-2"), None]);
+    // A rolling update goes from the highest ordinal down, one pod at a time.
+    set_image(&mut sim, "web", "nginx:1.27");
+    assert_eq!(blocker(&sim).as_deref(), Some("web-2"));
+    sim.run_until_idle(600_000);
+    assert_eq!(blocker(&sim), None);
+    // Parallel creates every pod in one sync; only its update check stops
+    // at the highest pod until that one is Ready.
+    sim.create(
+        "statefulsets",
+        "default",
+        sts("par", 3, "Parallel", "nginx:1.25"),
+    )
+    .unwrap();
+    assert_eq!(pods(&sim, "par").len(), 3);
+    assert_eq!(sim.statefulset_blocker("default", "par"), Some("par-2"));
+    sim.delete("statefulsets", "default", "web", &DeleteOptions::default())
+        .unwrap();
+    sim.advance(1_000);
+    assert_eq!(blocker(&sim), None);
+}

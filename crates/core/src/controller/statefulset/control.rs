@@ -29,14 +29,16 @@ impl Slot {
 }
 
 impl Sim {
-    /// `updateStatefulSet`: does the work of one sync; returns nothing, the
-    /// status is recomputed from the store afterwards.
+    /// `updateStatefulSet`: does the work of one sync. Returns the pod the
+    /// sync stopped at, when it stopped before doing all it wants (OrderedReady
+    /// waiting for a pod, one pod at a time in a rolling update); the status
+    /// is recomputed from the store afterwards.
     pub(crate) fn update_stateful_set(
         &mut self,
         set: &Value,
         revs: &Revisions,
         pods: Vec<Arc<Value>>,
-    ) {
+    ) -> Option<String> {
         let set_name = set.str_at(&["metadata", "name"]).to_string();
         let start = start_ordinal(set);
         let count = replicas(set);
@@ -94,19 +96,21 @@ impl Sim {
             .map(|p| p.str_at(&["metadata", "name"]).to_string());
 
         if is_terminating(set) {
-            return;
+            return None;
         }
+        let name_of = |p: &Value| p.str_at(&["metadata", "name"]).to_string();
         let monotonic = is_monotonic(set);
         let min_ready = min_ready_ms(set);
         let mut replicas_now: Vec<Arc<Value>> = Vec::with_capacity(slots.len());
         for (i, slot) in slots.into_iter().enumerate() {
             let ord = start + i as i64;
+            let wanted = name_of(slot.pod());
             let (stop, pod) = self.process_replica(set, slot, ord, monotonic, min_ready);
             if let Some(p) = pod {
                 replicas_now.push(p);
             }
             if stop && monotonic {
-                return;
+                return Some(wanted);
             }
         }
         for pod in &condemned {
@@ -116,25 +120,34 @@ impl Sim {
             }
         }
         for pod in &condemned {
-            if self.process_condemned(set, pod, first_unhealthy.as_deref(), monotonic, min_ready)
-                && monotonic
-            {
-                return;
+            let unhealthy = first_unhealthy.as_deref();
+            // An unready condemned pod that is not the first unhealthy one
+            // waits for that one; otherwise the sync stops at this pod.
+            let waits_for_first = !is_terminating(pod)
+                && unhealthy != Some(pod.str_at(&["metadata", "name"]))
+                && (!is_running_and_ready(pod)
+                    || !is_running_and_available(pod, min_ready, self.now));
+            if self.process_condemned(set, pod, unhealthy, monotonic, min_ready) && monotonic {
+                return Some(match (waits_for_first, unhealthy) {
+                    (true, Some(first)) => first.to_string(),
+                    _ => name_of(pod),
+                });
             }
         }
         if !rolling {
-            return;
+            return None;
         }
         let update_min = if rolling_block { partition(set) } else { 0 } as usize;
         for pod in replicas_now.iter().skip(update_min).rev() {
             if revision_of(pod) != update_name && !is_terminating(pod) {
                 self.delete_stateful_pod(set, pod);
-                return;
+                return Some(name_of(pod));
             }
             if !is_healthy(pod) || !is_running_and_available(pod, min_ready, self.now) {
-                return;
+                return Some(name_of(pod));
             }
         }
+        None
     }
 
     /// `processReplica`: returns (stop, the pod now in this slot).

@@ -16,6 +16,18 @@ use crate::sim::{Sim, Work};
 use utils::*;
 
 impl Sim {
+    /// The pod the StatefulSet controller's last sync of `namespace/name`
+    /// stopped at, if it stopped before doing all it wants: OrderedReady
+    /// waits for this pod to be Running and Ready (or gone) before it
+    /// creates, deletes or updates any other, and a rolling update replaces
+    /// one pod at a time. Every missing, condemned or outdated pod of the set
+    /// is waiting for it.
+    pub fn statefulset_blocker(&self, namespace: &str, name: &str) -> Option<&str> {
+        self.set_blockers
+            .get(&(namespace.to_string(), name.to_string()))
+            .map(String::as_str)
+    }
+
     /// The pods this set owns (`ClaimPods`), sorted by ordinal.
     fn claim_pods(&mut self, set: &Value) -> Vec<Arc<Value>> {
         let set_name = set.str_at(&["metadata", "name"]).to_string();
@@ -30,10 +42,13 @@ impl Sim {
 
     /// Syncs one StatefulSet.
     pub(crate) fn sync_stateful_set(&mut self, ns: &str, name: &str) {
+        let key = (ns.to_string(), name.to_string());
         let Some(set) = self.store.shared("statefulsets", ns, name).cloned() else {
+            self.set_blockers.remove(&key);
             return;
         };
         if is_terminating(&set) {
+            self.set_blockers.remove(&key);
             return;
         }
         let pods = self.claim_pods(&set);
@@ -41,7 +56,11 @@ impl Sim {
         let Ok(revs) = self.resolve_revisions(&set, &revisions) else {
             return;
         };
-        self.update_stateful_set(&set, &revs, pods);
+        let blocker = self.update_stateful_set(&set, &revs, pods);
+        match blocker {
+            Some(pod) => self.set_blockers.insert(key, pod),
+            None => self.set_blockers.remove(&key),
+        };
         let Some(set) = self.store.shared("statefulsets", ns, name).cloned() else {
             return;
         };

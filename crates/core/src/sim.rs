@@ -34,6 +34,10 @@ pub(crate) enum Work {
     Dependents(String),
     /// Namespace controller: empty a terminating namespace.
     Namespace(String),
+    /// Endpoints controller: sync the Endpoints of this Service.
+    Endpoints(String, String),
+    /// EndpointSlice controller: sync the EndpointSlices of this Service.
+    EndpointSlices(String, String),
 }
 
 /// What a timer does when it fires.
@@ -77,6 +81,9 @@ pub struct Sim {
     pub(crate) orphan_pods: BTreeSet<(String, String)>,
     /// Requests bound to each node: (pods, cpu millis, memory bytes).
     pub(crate) node_usage: BTreeMap<String, (i64, i64, i64)>,
+    /// Trigger-time trackers of the Endpoints and EndpointSlice controllers.
+    pub(crate) endpoint_triggers: crate::controller::endpoints::TriggerTracker,
+    pub(crate) slice_triggers: crate::controller::endpoints::TriggerTracker,
 }
 
 impl Sim {
@@ -99,6 +106,8 @@ impl Sim {
             provisioning: BTreeMap::new(),
             orphan_pods: BTreeSet::new(),
             node_usage: BTreeMap::new(),
+            endpoint_triggers: BTreeMap::new(),
+            slice_triggers: BTreeMap::new(),
         }
     }
 
@@ -254,6 +263,8 @@ impl Sim {
             Work::Volume(name) => self.sync_volume(&name),
             Work::Dependents(uid) => self.collect_dependents(&uid),
             Work::Namespace(name) => self.sync_namespace(&name),
+            Work::Endpoints(ns, name) => self.sync_endpoints(&ns, &name),
+            Work::EndpointSlices(ns, name) => self.sync_endpoint_slices(&ns, &name),
         }
     }
 }

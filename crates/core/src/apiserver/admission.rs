@@ -104,13 +104,16 @@ pub fn qos_class(pod: &Value) -> &'static str {
 }
 
 impl Sim {
-    /// Mutating admission and PrepareForCreate.
+    /// Mutating admission and PrepareForCreate (plus the service registry's
+    /// IP and port allocation, which a dry run only pretends to do).
     pub(crate) fn admit_create(
         &mut self,
         info: &ResourceInfo,
         obj: &mut Value,
+        dry_run: bool,
     ) -> Result<(), ApiError> {
         match info.plural {
+            "services" => self.allocate_service(obj, dry_run)?,
             "pods" => self.admit_pod(obj),
             "persistentvolumeclaims" => self.admit_claim(obj),
             "persistentvolumes" => {
@@ -153,9 +156,12 @@ impl Sim {
         info: &ResourceInfo,
         old: &Value,
         obj: &mut Value,
+        dry_run: bool,
     ) -> Result<(), ApiError> {
-        if info.plural == "statefulsets" {
-            drop_max_unavailable(obj, Some(old));
+        match info.plural {
+            "statefulsets" => drop_max_unavailable(obj, Some(old)),
+            "services" => self.reallocate_service(old, obj, dry_run)?,
+            _ => {}
         }
         Ok(())
     }

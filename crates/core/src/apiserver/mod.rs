@@ -6,6 +6,7 @@
 
 pub mod admission;
 pub mod patch;
+pub mod services;
 pub(crate) mod store;
 pub mod watch;
 
@@ -72,7 +73,12 @@ fn meta_str<'a>(obj: &'a Value, key: &str) -> &'a str {
 fn has_generation(resource: &str) -> bool {
     matches!(
         resource,
-        "statefulsets" | "deployments" | "replicasets" | "pods" | "poddisruptionbudgets"
+        "statefulsets"
+            | "deployments"
+            | "replicasets"
+            | "pods"
+            | "poddisruptionbudgets"
+            | "endpointslices"
     )
 }
 
@@ -386,7 +392,7 @@ impl Sim {
         obj.set(&["apiVersion"], Value::from(info.api_version()));
         obj.set(&["kind"], Value::from(info.kind));
         ordinal_model::defaults::apply_defaults(&mut obj);
-        self.admit_create(info, &mut obj)?;
+        self.admit_create(info, &mut obj, dry_run)?;
         self.validate_create(info, &obj)?;
         let uid = self.rng.uuid();
         obj.set(&["metadata", "uid"], Value::from(uid));
@@ -484,7 +490,7 @@ impl Sim {
         if info.plural == "services" {
             ordinal_model::validation::prepare_service_update(&old, &mut obj);
         }
-        self.admit_update(info, &old, &mut obj)?;
+        self.admit_update(info, &old, &mut obj, dry_run)?;
         self.validate_update(info, &obj, &old)?;
         if has_generation(info.plural) && spec_of(&obj) != spec_of(&old) {
             let generation = old.i64_at(&["metadata", "generation"]).unwrap_or(0) + 1;

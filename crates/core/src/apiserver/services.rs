@@ -298,10 +298,7 @@ fn patch_allocated_node_ports(svc: &mut Value, old: &Value) {
         .filter(|p| new_used.contains(p))
         .collect();
     let old_ports = old.array_at(&["spec", "ports"]).to_vec();
-    let Some(ports) = svc
-        .at_mut(&["spec", "ports"])
-        .and_then(Value::as_array_mut)
-    else {
+    let Some(ports) = svc.at_mut(&["spec", "ports"]).and_then(Value::as_array_mut) else {
         return;
     };
     for p in ports.iter_mut() {
@@ -346,7 +343,11 @@ impl Sim {
     }
 
     /// `allocateCreate`: cluster IP and node ports of a new Service.
-    pub(crate) fn allocate_service(&mut self, svc: &mut Value, dry_run: bool) -> Result<(), ApiError> {
+    pub(crate) fn allocate_service(
+        &mut self,
+        svc: &mut Value,
+        dry_run: bool,
+    ) -> Result<(), ApiError> {
         let mut alloc = self.allocation("", dry_run);
         alloc.cluster_ip(svc)?;
         alloc.node_ports(svc, None)

@@ -176,7 +176,8 @@ pub(crate) fn pod_endpoints_changed(old: &Value, new: &Value) -> bool {
     at(old, &["metadata", "labels"]) != at(new, &["metadata", "labels"])
         || at(old, &["spec", "hostname"]) != at(new, &["spec", "hostname"])
         || at(old, &["spec", "subdomain"]) != at(new, &["spec", "subdomain"])
-        || at(old, &["metadata", "deletionTimestamp"]) != at(new, &["metadata", "deletionTimestamp"])
+        || at(old, &["metadata", "deletionTimestamp"])
+            != at(new, &["metadata", "deletionTimestamp"])
         || pod_ready(old) != pod_ready(new)
         || at(old, &["status", "podIPs"]) != at(new, &["status", "podIPs"])
         || at(old, &["status", "podIP"]) != at(new, &["status", "podIP"])
@@ -282,7 +283,8 @@ impl Sim {
     pub(crate) fn sync_endpoints(&mut self, ns: &str, name: &str) {
         let info = resources::by_plural("endpoints").expect("endpoints are served");
         let Some(svc) = self.store.get("services", ns, name).cloned() else {
-            self.endpoint_triggers.remove(&(ns.to_string(), name.to_string()));
+            self.endpoint_triggers
+                .remove(&(ns.to_string(), name.to_string()));
             if self.store.get("endpoints", ns, name).is_some() {
                 self.erase(info, ns, name);
             }
@@ -414,7 +416,10 @@ impl Sim {
 
     /// Queues both endpoint controllers for one Service.
     pub(crate) fn enqueue_service_endpoints(&mut self, ns: &str, name: &str) {
-        self.enqueue(crate::sim::Work::Endpoints(ns.to_string(), name.to_string()));
+        self.enqueue(crate::sim::Work::Endpoints(
+            ns.to_string(),
+            name.to_string(),
+        ));
         self.enqueue(crate::sim::Work::EndpointSlices(
             ns.to_string(),
             name.to_string(),

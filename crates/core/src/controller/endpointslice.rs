@@ -232,7 +232,9 @@ impl Sim {
             if !pod_in_endpoints(pod, true) {
                 continue;
             }
-            let node = self.store.get("nodes", "", pod.str_at(&["spec", "nodeName"]));
+            let node = self
+                .store
+                .get("nodes", "", pod.str_at(&["spec", "nodeName"]));
             if node.is_none() && !publish {
                 continue;
             }
@@ -254,7 +256,8 @@ impl Sim {
         to_delete.extend(foreign);
         for (ports, mut wanted) in desired.clone() {
             let group: Vec<&Value> = owned.iter().filter(|s| ports_of(s) == ports).collect();
-            let (create, update, delete) = self.reconcile_port_group(&svc, &group, &mut wanted, &ports);
+            let (create, update, delete) =
+                self.reconcile_port_group(&svc, &group, &mut wanted, &ports);
             to_create.extend(create);
             to_update.extend(update);
             to_delete.extend(delete);

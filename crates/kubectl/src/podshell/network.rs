@@ -112,7 +112,10 @@ fn lookup(session: &Session, fqdn: &str) -> Vec<(String, String)> {
                 if host.is_some_and(|h| h != record) {
                     continue;
                 }
-                let answer = (ip.to_string(), format!("{record}.{service}.{ns}.svc.{DOMAIN}"));
+                let answer = (
+                    ip.to_string(),
+                    format!("{record}.{service}.{ns}.svc.{DOMAIN}"),
+                );
                 if !answers.contains(&answer) {
                     answers.push(answer);
                 }

@@ -193,7 +193,7 @@ fn build_service(name: &str, service_type: &str, parsed: &flags::Parsed) -> Resu
             Err(_) => Value::from(target),
         };
         let mut p = Value::from([
-            ("name", Value::from(format!("{port}-{target}"))),
+            ("name", Value::from(spec.replace(':', "-"))),
             ("port", Value::Int(port_number)),
             ("protocol", Value::from("TCP")),
             ("targetPort", target_value),

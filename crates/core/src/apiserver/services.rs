@@ -152,11 +152,11 @@ impl Allocation<'_> {
                 "the provided IP ({text}) is not in the valid range. The range of valid IPs is {SERVICE_CIDR}"
             ));
         }
-        if !self.dry_run && !self.used_ips.insert(ip) {
+        if self.used_ips.contains(&ip) {
             return Err("provided IP is already allocated".into());
         }
-        if self.dry_run && self.used_ips.contains(&ip) {
-            return Err("provided IP is already allocated".into());
+        if !self.dry_run {
+            self.used_ips.insert(ip);
         }
         Ok(())
     }

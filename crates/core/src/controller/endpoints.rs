@@ -21,6 +21,10 @@ use crate::sim::Sim;
 pub const TRIGGER_TIME_ANNOTATION: &str = "endpoints.kubernetes.io/last-change-trigger-time";
 /// `service.kubernetes.io/headless`, set on the endpoints of a headless Service.
 pub const HEADLESS_LABEL: &str = "service.kubernetes.io/headless";
+/// `endpoints.kubernetes.io/over-capacity`, set when addresses were dropped.
+pub const OVER_CAPACITY_ANNOTATION: &str = "endpoints.kubernetes.io/over-capacity";
+/// `maxCapacity`: the most addresses one Endpoints object keeps.
+pub const MAX_ENDPOINTS_CAPACITY: usize = 1000;
 
 /// What the trigger-time tracker remembers of one Service.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -246,6 +250,43 @@ fn repack(parts: Vec<(Vec<Value>, Value, bool)>) -> Vec<Value> {
         .collect()
 }
 
+/// `truncateEndpoints`: beyond [`MAX_ENDPOINTS_CAPACITY`] addresses, each
+/// subset keeps its proportional share, ready addresses first.
+fn truncate(subsets: &mut [Value]) -> bool {
+    let count = |s: &Value, key: &str| s.array_at(&[key]).len();
+    let ready: usize = subsets.iter().map(|s| count(s, "addresses")).sum();
+    let not_ready: usize = subsets.iter().map(|s| count(s, "notReadyAddresses")).sum();
+    if ready + not_ready <= MAX_ENDPOINTS_CAPACITY {
+        return false;
+    }
+    let truncate_ready = ready > MAX_ENDPOINTS_CAPACITY;
+    let (max, total, key) = if truncate_ready {
+        (MAX_ENDPOINTS_CAPACITY, ready, "addresses")
+    } else {
+        (
+            MAX_ENDPOINTS_CAPACITY - ready,
+            not_ready,
+            "notReadyAddresses",
+        )
+    };
+    let mut can_add = max;
+    for subset in subsets.iter_mut() {
+        let share = (count(subset, key) * max).div_ceil(total).min(can_add);
+        let mut kept = subset.array_at(&[key]).to_vec();
+        kept.truncate(share);
+        can_add -= kept.len();
+        if kept.is_empty() {
+            subset.remove(&[key]);
+        } else {
+            subset.set(&[key], Value::from(kept));
+        }
+        if truncate_ready {
+            subset.remove(&["notReadyAddresses"]);
+        }
+    }
+    true
+}
+
 /// The pods in the Service's namespace its selector matches.
 pub(crate) fn selected_pods(sim: &Sim, svc: &Value, selector: &Selector) -> Vec<Value> {
     let ns = svc.str_at(&["metadata", "namespace"]);
@@ -352,7 +393,10 @@ impl Sim {
                 .cloned()
                 .unwrap_or_else(Value::object);
             compare.remove(&[HEADLESS_LABEL]);
-            if current.array_at(&["subsets"]) == subsets.as_slice() && compare == labels {
+            let over = current
+                .at(&["metadata", "annotations", OVER_CAPACITY_ANNOTATION])
+                .is_some();
+            if current.array_at(&["subsets"]) == subsets.as_slice() && compare == labels && !over {
                 return;
             }
         }
@@ -363,6 +407,8 @@ impl Sim {
                 ("metadata", Value::from([("name", Value::from(name))])),
             ])
         });
+        let mut subsets = subsets;
+        let truncated = truncate(&mut subsets);
         if subsets.is_empty() {
             obj.remove(&["subsets"]);
         } else {
@@ -379,6 +425,8 @@ impl Sim {
             obj.set(&["metadata", "labels"], labels);
         }
         set_annotation(&mut obj, TRIGGER_TIME_ANNOTATION, trigger);
+        let over = truncated.then(|| "truncated".to_string());
+        set_annotation(&mut obj, OVER_CAPACITY_ANNOTATION, over);
         let _ = if current.is_some() {
             self.update_object(info, ns, obj, false)
         } else {
@@ -472,6 +520,32 @@ mod tests {
             Some("2026-01-01T00:00:07Z")
         );
         assert_eq!(trigger_time(&mut tracker, &s, &[&a, &b]), None);
+    }
+
+    #[test]
+    fn truncation_keeps_ready_addresses_up_to_capacity() {
+        let addresses = |n: usize, key: &str| {
+            let list: Vec<Value> = (0..n)
+                .map(|i| {
+                    Value::from([("ip", Value::from(format!("10.0.{}.{}", i / 250, i % 250)))])
+                })
+                .collect();
+            Value::from([(key, Value::from(list))])
+        };
+        let mut small = vec![addresses(10, "addresses")];
+        assert!(!truncate(&mut small));
+        let mut ready = addresses(900, "addresses");
+        ready.set(
+            &["notReadyAddresses"],
+            addresses(300, "notReadyAddresses")
+                .get("notReadyAddresses")
+                .cloned()
+                .unwrap(),
+        );
+        let mut subsets = vec![ready];
+        assert!(truncate(&mut subsets));
+        assert_eq!(subsets[0].array_at(&["addresses"]).len(), 900);
+        assert_eq!(subsets[0].array_at(&["notReadyAddresses"]).len(), 100);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `ordinal-core`: a deterministic, discrete-event simulation of a small
-//! Kubernetes v1.36 cluster (API server with watch, StatefulSet controller,
-//! garbage collector, PV controller and provisioner, scheduler, kubelet,
-//! events). No wall clock, no threads, no I/O: the host drives time.
+//! Kubernetes v1.36 cluster (API server with watch and Service IP / node port
+//! allocation, StatefulSet controller, Endpoints and EndpointSlice
+//! controllers, garbage collector, PV controller and provisioner, scheduler,
+//! kubelet, events). No wall clock, no threads, no I/O: the host drives time.
 //!
 //! # Public API
 //!

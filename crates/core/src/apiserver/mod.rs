@@ -82,12 +82,17 @@ fn has_generation(resource: &str) -> bool {
     )
 }
 
-/// The part of an object whose change bumps `generation`.
-fn spec_of(obj: &Value) -> Value {
-    let mut v = obj.clone();
-    v.remove(&["metadata"]);
-    v.remove(&["status"]);
-    v
+/// True when two objects differ outside `metadata` and `status` (the part
+/// whose change bumps `generation`).
+fn spec_changed(a: &Value, b: &Value) -> bool {
+    fn body(v: &Value) -> Vec<(&String, &Value)> {
+        v.as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| *k != "metadata" && *k != "status")
+            .collect()
+    }
+    body(a) != body(b)
 }
 
 impl Sim {
@@ -492,7 +497,7 @@ impl Sim {
         }
         self.admit_update(info, &old, &mut obj, dry_run)?;
         self.validate_update(info, &obj, &old)?;
-        if has_generation(info.plural) && spec_of(&obj) != spec_of(&old) {
+        if has_generation(info.plural) && spec_changed(&obj, &old) {
             let generation = old.i64_at(&["metadata", "generation"]).unwrap_or(0) + 1;
             obj.set(&["metadata", "generation"], Value::Int(generation));
         }

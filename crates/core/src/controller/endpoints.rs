@@ -10,6 +10,7 @@
 //! Service's port order (identical for the usual single-port Service).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use ordinal_model::labels::Selector;
 use ordinal_model::Value;
@@ -188,19 +189,12 @@ pub(crate) fn pod_endpoints_changed(old: &Value, new: &Value) -> bool {
         || at(old, &["status", "phase"]) != at(new, &["status", "phase"])
 }
 
-/// Compares IPs bytewise as text, then uids (`LessEndpointAddress`).
-fn address_key(a: &Value) -> (String, String) {
-    (
-        a.str_at(&["ip"]).to_string(),
-        a.str_at(&["targetRef", "uid"]).to_string(),
-    )
-}
-
-/// One subset under construction: its ports and both address lists.
+/// One subset under construction: its ports and its addresses keyed by
+/// (IP, pod uid), which is also `LessEndpointAddress` order (IPs compared
+/// bytewise as text), with whether the address is ready.
 struct Subset {
     ports: Vec<Value>,
-    ready: Vec<Value>,
-    not_ready: Vec<Value>,
+    addresses: BTreeMap<(String, String), (Value, bool)>,
 }
 
 /// `RepackSubsets`: one subset per distinct port list, addresses sorted
@@ -213,34 +207,35 @@ fn repack(parts: Vec<(Vec<Value>, Value, bool)>) -> Vec<Value> {
             None => {
                 subsets.push(Subset {
                     ports,
-                    ready: Vec::new(),
-                    not_ready: Vec::new(),
+                    addresses: BTreeMap::new(),
                 });
                 subsets.len() - 1
             }
         };
-        let list = if ready {
-            &mut subsets[i].ready
-        } else {
-            &mut subsets[i].not_ready
-        };
-        if !list.contains(&address) {
-            list.push(address);
-        }
+        let key = (
+            address.str_at(&["ip"]).to_string(),
+            address.str_at(&["targetRef", "uid"]).to_string(),
+        );
+        subsets[i]
+            .addresses
+            .entry(key)
+            .and_modify(|(_, r)| *r |= ready)
+            .or_insert((address, ready));
     }
     subsets
         .into_iter()
-        .map(|mut s| {
-            let ready = s.ready.clone();
-            s.not_ready.retain(|a| !ready.contains(a));
-            ordinal_model::order::sort_by_key(&mut s.ready, address_key);
-            ordinal_model::order::sort_by_key(&mut s.not_ready, address_key);
+        .map(|s| {
+            let (ready, not_ready): (Vec<_>, Vec<_>) =
+                s.addresses.into_values().partition(|(_, r)| *r);
+            let list = |v: Vec<(Value, bool)>| {
+                Value::from(v.into_iter().map(|(a, _)| a).collect::<Vec<_>>())
+            };
             let mut out = Value::object();
-            if !s.ready.is_empty() {
-                out.set(&["addresses"], Value::from(s.ready));
+            if !ready.is_empty() {
+                out.set(&["addresses"], list(ready));
             }
-            if !s.not_ready.is_empty() {
-                out.set(&["notReadyAddresses"], Value::from(s.not_ready));
+            if !not_ready.is_empty() {
+                out.set(&["notReadyAddresses"], list(not_ready));
             }
             if !s.ports.is_empty() {
                 out.set(&["ports"], Value::from(s.ports));
@@ -288,10 +283,10 @@ fn truncate(subsets: &mut [Value]) -> bool {
 }
 
 /// The pods in the Service's namespace its selector matches.
-pub(crate) fn selected_pods(sim: &Sim, svc: &Value, selector: &Selector) -> Vec<Value> {
+pub(crate) fn selected_pods(sim: &Sim, svc: &Value, selector: &Selector) -> Vec<Arc<Value>> {
     let ns = svc.str_at(&["metadata", "namespace"]);
     sim.store
-        .iter("pods", Some(ns))
+        .iter_shared("pods", Some(ns))
         .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
         .cloned()
         .collect()
@@ -339,7 +334,7 @@ impl Sim {
             .and_then(Value::as_bool)
             == Some(true);
         let pods = selected_pods(self, &svc, &selector);
-        let refs: Vec<&Value> = pods.iter().collect();
+        let refs: Vec<&Value> = pods.iter().map(Arc::as_ref).collect();
         let trigger = trigger_time(&mut self.endpoint_triggers, &svc, &refs);
         let svc_ports = svc.array_at(&["spec", "ports"]);
         let mut parts = Vec::new();

@@ -7,6 +7,9 @@
 //! Approximation: upstream fills slices from a hash set (any order); here
 //! endpoints are added in pod-name order, so output is reproducible.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use ordinal_model::Value;
 
 use super::endpoints::{
@@ -119,12 +122,75 @@ fn endpoint_ports(svc: &Value, pod: &Value) -> Vec<Value> {
 }
 
 /// The identity of an endpoint within a slice (`hashEndpoint`).
-fn endpoint_key(ep: &Value) -> (Value, String, String) {
-    (
-        ep.at(&["addresses"]).cloned().unwrap_or_default(),
-        ep.str_at(&["targetRef", "uid"]).to_string(),
-        ep.str_at(&["hostname"]).to_string(),
+fn endpoint_key(ep: &Value) -> String {
+    let addresses: Vec<&str> = ep
+        .array_at(&["addresses"])
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    format!(
+        "{}|{}|{}",
+        addresses.join(","),
+        ep.str_at(&["targetRef", "uid"]),
+        ep.str_at(&["hostname"])
     )
+}
+
+/// `EndpointSet`: the desired endpoints still to place, in insertion order,
+/// found by key in O(log n).
+struct Desired {
+    items: Vec<Option<Value>>,
+    index: BTreeMap<String, usize>,
+    left: usize,
+    next: usize,
+}
+
+impl Desired {
+    fn new(endpoints: Vec<Value>) -> Desired {
+        let mut index = BTreeMap::new();
+        let mut items = Vec::with_capacity(endpoints.len());
+        for ep in endpoints {
+            index.insert(endpoint_key(&ep), items.len());
+            items.push(Some(ep));
+        }
+        Desired {
+            left: items.len(),
+            items,
+            index,
+            next: 0,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.left
+    }
+
+    fn is_empty(&self) -> bool {
+        self.left == 0
+    }
+
+    /// Removes and returns the endpoint with the same identity as `ep`.
+    fn take(&mut self, ep: &Value) -> Option<Value> {
+        let i = *self.index.get(&endpoint_key(ep))?;
+        let got = self.items[i].take();
+        if got.is_some() {
+            self.left -= 1;
+        }
+        got
+    }
+
+    /// Removes and returns the first endpoint still to place.
+    fn pop(&mut self) -> Option<Value> {
+        while self.next < self.items.len() {
+            let i = self.next;
+            self.next += 1;
+            if let Some(ep) = self.items[i].take() {
+                self.left -= 1;
+                return Some(ep);
+            }
+        }
+        None
+    }
 }
 
 /// A list field as the API returns it: `null` when empty.
@@ -214,11 +280,11 @@ impl Sim {
             .and_then(Value::as_bool)
             == Some(true);
         let pods = selected_pods(self, &svc, &selector);
-        let refs: Vec<&Value> = pods.iter().collect();
+        let refs: Vec<&Value> = pods.iter().map(Arc::as_ref).collect();
         let trigger = trigger_time(&mut self.slice_triggers, &svc, &refs);
-        let existing: Vec<Value> = self
+        let existing: Vec<Arc<Value>> = self
             .store
-            .iter("endpointslices", Some(ns))
+            .iter_shared("endpointslices", Some(ns))
             .filter(|s| {
                 s.str_at(&["metadata", "labels", SERVICE_NAME_LABEL]) == name
                     && s.str_at(&["metadata", "labels", MANAGED_BY_LABEL]) == CONTROLLER_NAME
@@ -249,13 +315,19 @@ impl Sim {
         let mut to_create: Vec<Value> = Vec::new();
         let mut to_update: Vec<Value> = Vec::new();
         let mut to_delete: Vec<Value> = Vec::new();
-        let (owned, foreign): (Vec<Value>, Vec<Value>) = existing
+        let (owned, foreign): (Vec<&Value>, Vec<&Value>) = existing
             .iter()
-            .cloned()
+            .map(Arc::as_ref)
             .partition(|s| owned_by(s, &svc) && s.str_at(&["addressType"]) == "IPv4");
-        to_delete.extend(foreign);
-        for (ports, mut wanted) in desired.clone() {
-            let group: Vec<&Value> = owned.iter().filter(|s| ports_of(s) == ports).collect();
+        to_delete.extend(foreign.into_iter().cloned());
+        let desired_ports: Vec<Vec<Value>> = desired.iter().map(|(p, _)| p.clone()).collect();
+        for (ports, wanted) in desired {
+            let group: Vec<&Value> = owned
+                .iter()
+                .copied()
+                .filter(|s| ports_of(s) == ports)
+                .collect();
+            let mut wanted = Desired::new(wanted);
             let (create, update, delete) =
                 self.reconcile_port_group(&svc, &group, &mut wanted, &ports);
             to_create.extend(create);
@@ -263,8 +335,8 @@ impl Sim {
             to_delete.extend(delete);
         }
         for slice in &owned {
-            if !desired.iter().any(|(p, _)| *p == ports_of(slice)) {
-                to_delete.push(slice.clone());
+            if !desired_ports.contains(&ports_of(slice)) {
+                to_delete.push((*slice).clone());
             }
         }
         // A Service with no endpoints keeps one empty placeholder slice.
@@ -289,7 +361,7 @@ impl Sim {
         &mut self,
         svc: &Value,
         existing: &[&Value],
-        wanted: &mut Vec<Value>,
+        wanted: &mut Desired,
         ports: &[Value],
     ) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
         let max = MAX_ENDPOINTS_PER_SLICE;
@@ -301,11 +373,7 @@ impl Sim {
             let mut changed = false;
             let current = slice.array_at(&["endpoints"]);
             for ep in current {
-                if let Some(i) = wanted
-                    .iter()
-                    .position(|w| endpoint_key(w) == endpoint_key(ep))
-                {
-                    let got = wanted.remove(i);
+                if let Some(got) = wanted.take(ep) {
                     changed |= got != *ep;
                     kept.push(got);
                 }
@@ -339,8 +407,9 @@ impl Sim {
         // Fill the slices being updated, fullest first.
         ordinal_model::order::sort_by_key(&mut updated, |p| std::cmp::Reverse(p.endpoints.len()));
         for p in updated.iter_mut() {
-            while !wanted.is_empty() && p.endpoints.len() < max {
-                p.endpoints.push(wanted.remove(0));
+            while p.endpoints.len() < max {
+                let Some(ep) = wanted.pop() else { break };
+                p.endpoints.push(ep);
             }
         }
         let mut to_create = Vec::new();
@@ -362,8 +431,9 @@ impl Sim {
                     endpoints: Vec::new(),
                 },
             };
-            while !wanted.is_empty() && target.endpoints.len() < max {
-                target.endpoints.push(wanted.remove(0));
+            while target.endpoints.len() < max {
+                let Some(ep) = wanted.pop() else { break };
+                target.endpoints.push(ep);
             }
             if fit.is_some() {
                 updated.push(target);
@@ -387,6 +457,9 @@ impl Sim {
     ) {
         let info = resources::by_plural("endpointslices").expect("endpointslices are served");
         let ns = svc.str_at(&["metadata", "namespace"]).to_string();
+        // The controller's own writes do not queue it again
+        // (`endpointSliceTracker.ShouldSync`).
+        self.writing_slices = true;
         let mut i = 0;
         while i < to_delete.len() && !to_create.is_empty() {
             let gone = &to_delete[i];
@@ -422,6 +495,7 @@ impl Sim {
             let name = slice.str_at(&["metadata", "name"]).to_string();
             let _ = self.delete_object(info, &ns, &name, &DeleteOptions::default());
         }
+        self.writing_slices = false;
     }
 
     /// Queues the EndpointSlice controller for every Service (a node's

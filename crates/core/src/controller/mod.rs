@@ -103,7 +103,7 @@ impl Sim {
                 let managed =
                     labels(any, endpointslice::MANAGED_BY_LABEL) == endpointslice::CONTROLLER_NAME;
                 let service = labels(any, endpointslice::SERVICE_NAME_LABEL);
-                if managed && !service.is_empty() {
+                if managed && !service.is_empty() && !self.writing_slices {
                     self.enqueue(Work::EndpointSlices(ns.clone(), service));
                 }
             }

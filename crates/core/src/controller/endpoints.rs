@@ -49,8 +49,9 @@ pub(crate) fn trigger_time(
         svc.str_at(&["metadata", "namespace"]).to_string(),
         svc.str_at(&["metadata", "name"]).to_string(),
     );
-    let previous = tracker.get(&key).cloned();
-    let state = previous.clone().unwrap_or_default();
+    let previous = tracker.remove(&key);
+    let known = previous.is_some();
+    let state = previous.unwrap_or_default();
     let mut min: Option<String> = None;
     let mut keep = |t: &str| {
         if min.as_deref().is_none_or(|m| t < m) {
@@ -83,9 +84,10 @@ pub(crate) fn trigger_time(
             pods: pod_times,
         },
     );
-    match previous {
-        None => Some(created),
-        Some(_) => min,
+    if known {
+        min
+    } else {
+        Some(created)
     }
 }
 

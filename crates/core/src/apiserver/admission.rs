@@ -326,8 +326,13 @@ fn invalid_if_any(
     if errors.is_empty() {
         return Ok(());
     }
+    Err(invalid_error(info, obj, &errors))
+}
+
+/// The Invalid status for field errors (duplicates dropped).
+pub(crate) fn invalid_error(info: &ResourceInfo, obj: &Value, errors: &[FieldError]) -> ApiError {
     let mut causes: Vec<Cause> = Vec::new();
-    for e in &errors {
+    for e in errors {
         let text = e.to_string();
         let prefix = format!("{}: ", e.path);
         let cause = Cause {
@@ -338,12 +343,12 @@ fn invalid_if_any(
             causes.push(cause);
         }
     }
-    Err(ApiError::invalid(
+    ApiError::invalid(
         info.kind,
         &info.qualified_kind(),
         obj.str_at(&["metadata", "name"]),
         causes,
-    ))
+    )
 }
 
 /// Adds a finalizer once.

@@ -88,22 +88,13 @@ fn node_ports_of(svc: &Value) -> Vec<i64> {
         .collect()
 }
 
+/// The Invalid error of one field, in the API server's words.
 fn invalid(svc: &Value, path: &str, value: Value, detail: String) -> ApiError {
-    let err = FieldError::invalid(path, value, &detail);
-    let text = err.to_string();
-    let message = text
-        .strip_prefix(&format!("{path}: "))
-        .unwrap_or(&text)
-        .to_string();
-    ApiError::invalid(
-        "Service",
-        "Service",
-        svc.str_at(&["metadata", "name"]),
-        vec![crate::error::Cause {
-            field: path.to_string(),
-            message,
-        }],
-    )
+    let error = FieldError::invalid(path, value, &detail);
+    match crate::resources::by_plural("services") {
+        Some(info) => super::admission::invalid_error(info, svc, &[error]),
+        None => ApiError::bad_request(error.to_string()),
+    }
 }
 
 /// One allocation pass over a Service (create or update).

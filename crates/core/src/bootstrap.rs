@@ -240,6 +240,67 @@ fn port(name: &str, port: i64, protocol: &str, target: i64) -> Value {
     ])
 }
 
+/// The `kubernetes` Service's Endpoints and EndpointSlice, which the API
+/// server itself keeps pointing at its address (pkg/controlplane/reconcilers,
+/// `EndpointsAdapter`); no controller manages them.
+fn apiserver_endpoints(ip: &str) -> (Value, Value) {
+    let https = || {
+        Value::from([
+            ("name", Value::from("https")),
+            ("port", Value::Int(6443)),
+            ("protocol", Value::from("TCP")),
+        ])
+    };
+    let endpoints = Value::from([
+        ("apiVersion", Value::from("v1")),
+        ("kind", Value::from("Endpoints")),
+        (
+            "metadata",
+            Value::from([
+                ("name", Value::from("kubernetes")),
+                (
+                    "labels",
+                    strs(&[("endpointslice.kubernetes.io/skip-mirror", "true")]),
+                ),
+            ]),
+        ),
+        (
+            "subsets",
+            Value::from(vec![Value::from([
+                (
+                    "addresses",
+                    Value::from(vec![Value::from([("ip", Value::from(ip))])]),
+                ),
+                ("ports", Value::from(vec![https()])),
+            ])]),
+        ),
+    ]);
+    let slice = Value::from([
+        ("addressType", Value::from("IPv4")),
+        ("apiVersion", Value::from("discovery.k8s.io/v1")),
+        (
+            "endpoints",
+            Value::from(vec![Value::from([
+                ("addresses", Value::from(vec![Value::from(ip)])),
+                ("conditions", Value::from([("ready", Value::Bool(true))])),
+            ])]),
+        ),
+        ("kind", Value::from("EndpointSlice")),
+        (
+            "metadata",
+            Value::from([
+                ("name", Value::from("kubernetes")),
+                (
+                    "labels",
+                    strs(&[("kubernetes.io/service-name", "kubernetes")]),
+                ),
+            ]),
+        ),
+        ("ports", Value::from(vec![https()])),
+    ]);
+    (endpoints, slice)
+}
+
 /// The default StorageClass object.
 pub fn default_storage_class() -> Value {
     Value::from([
@@ -316,6 +377,15 @@ impl Sim {
                 ],
             ),
         ));
+        let apiserver = sim
+            .config
+            .nodes
+            .iter()
+            .position(|n| n.name.ends_with("control-plane"))
+            .unwrap_or(0);
+        let (endpoints, slice) = apiserver_endpoints(&format!("172.18.0.{}", apiserver + 2));
+        objects.push(("endpoints", "default", endpoints));
+        objects.push(("endpointslices", "default", slice));
         for (resource, ns, obj) in objects {
             if let Some(info) = resources::by_plural(resource) {
                 let _ = sim.create_object(info, ns, obj, false);

@@ -176,6 +176,16 @@ impl ApiError {
         ApiError::new(Reason::BadRequest, message, "", "")
     }
 
+    /// A 500 (`NewInternalError`): `Internal error occurred: <cause>`.
+    pub fn internal(cause: &str) -> ApiError {
+        ApiError::new(
+            Reason::InternalError,
+            format!("Internal error occurred: {cause}"),
+            "",
+            "",
+        )
+    }
+
     /// A 405 with the given message.
     pub fn method_not_allowed(message: String) -> ApiError {
         ApiError::new(Reason::MethodNotAllowed, message, "", "")

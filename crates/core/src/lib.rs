@@ -1,6 +1,7 @@
 //! `ordinal-core`: a deterministic, discrete-event simulation of a small
-//! Kubernetes v1.36 cluster (API server with watch, StatefulSet controller,
-//! Deployment and ReplicaSet controllers, garbage collector, PV controller
+//! Kubernetes v1.36 cluster (API server with watch and Service IP / node port
+//! allocation, StatefulSet controller, Deployment and ReplicaSet controllers,
+//! Endpoints and EndpointSlice controllers, garbage collector, PV controller
 //! and provisioner, node lifecycle and taint eviction controllers, scheduler,
 //! kubelet, events). No wall clock, no threads, no I/O: the host drives time.
 //!

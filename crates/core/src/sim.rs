@@ -46,6 +46,10 @@ pub(crate) enum Work {
     TaintEviction(String, String),
     /// Pod garbage collector: remove pods of deleted nodes.
     PodGc,
+    /// Endpoints controller: sync the Endpoints of this Service.
+    Endpoints(String, String),
+    /// EndpointSlice controller: sync the EndpointSlices of this Service.
+    EndpointSlices(String, String),
 }
 
 /// What a timer does when it fires.
@@ -76,6 +80,10 @@ pub struct Sim {
     foreground: BinaryHeap<Reverse<Timer>>,
     background: BinaryHeap<Reverse<Timer>>,
     queue: VecDeque<Work>,
+    /// Endpoint controller work, run once the rest of the instant's work is
+    /// done: a burst of pod changes at one instant folds into one sync per
+    /// Service, as the controllers' workqueues fold informer events.
+    late: VecDeque<Work>,
     queued: BTreeSet<Work>,
     /// Work waiting on a timer, with the time it is due (folds repeated requests).
     delayed: BTreeMap<Work, u64>,
@@ -93,6 +101,11 @@ pub struct Sim {
     pub(crate) node_usage: BTreeMap<String, (i64, i64, i64)>,
     /// Node containers, node lifecycle and taint eviction state.
     pub(crate) nodes: crate::controller::nodelifecycle::NodeLifecycle,
+    /// Trigger-time trackers of the Endpoints and EndpointSlice controllers.
+    pub(crate) endpoint_triggers: crate::controller::endpoints::TriggerTracker,
+    pub(crate) slice_triggers: crate::controller::endpoints::TriggerTracker,
+    /// Set while the EndpointSlice controller writes its own slices.
+    pub(crate) writing_slices: bool,
 }
 
 impl Sim {
@@ -107,6 +120,7 @@ impl Sim {
             foreground: BinaryHeap::new(),
             background: BinaryHeap::new(),
             queue: VecDeque::new(),
+            late: VecDeque::new(),
             queued: BTreeSet::new(),
             delayed: BTreeMap::new(),
             kubelet: Kubelet::default(),
@@ -117,6 +131,9 @@ impl Sim {
             node_usage: BTreeMap::new(),
             set_blockers: BTreeMap::new(),
             nodes: Default::default(),
+            endpoint_triggers: BTreeMap::new(),
+            slice_triggers: BTreeMap::new(),
+            writing_slices: false,
         }
     }
 
@@ -143,7 +160,8 @@ impl Sim {
             let Some(timer) = self.pop_timer() else { break };
             self.now = self.now.max(timer.at);
             self.fire(timer.action);
-            self.settle();
+            let more_now = self.earliest_timer() == Some(self.now);
+            self.drain(!more_now);
             fired += 1;
         }
         self.now = self.now.max(target);
@@ -153,7 +171,7 @@ impl Sim {
     /// pending); `None` when the cluster is idle. Retry loops and event
     /// expiry are background and never reported here.
     pub fn next_event_at(&self) -> Option<u64> {
-        if !self.queue.is_empty() {
+        if !self.queue.is_empty() || !self.late.is_empty() {
             return Some(self.now);
         }
         self.foreground.peek().map(|Reverse(t)| t.at)
@@ -209,7 +227,10 @@ impl Sim {
     /// Enqueues reconcile work at this instant (deduplicated).
     pub(crate) fn enqueue(&mut self, work: Work) {
         if self.queued.insert(work.clone()) {
-            self.queue.push_back(work);
+            match work {
+                Work::Endpoints(..) | Work::EndpointSlices(..) => self.late.push_back(work),
+                _ => self.queue.push_back(work),
+            }
         }
     }
 
@@ -252,8 +273,20 @@ impl Sim {
 
     /// Drains the work queue at the current instant.
     pub(crate) fn settle(&mut self) {
+        self.drain(true);
+    }
+
+    /// Runs queued work; the endpoint controllers' only with `with_late`
+    /// (once no other timer is due at this instant).
+    fn drain(&mut self, with_late: bool) {
         let mut done = 0usize;
-        while let Some(work) = self.queue.pop_front() {
+        loop {
+            let next = match self.queue.pop_front() {
+                Some(work) => Some(work),
+                None if with_late => self.late.pop_front(),
+                None => None,
+            };
+            let Some(work) = next else { break };
             self.queued.remove(&work);
             self.reconcile(work);
             done += 1;
@@ -278,6 +311,8 @@ impl Sim {
             Work::NodeBoot(name) => self.boot_node(&name),
             Work::TaintEviction(ns, name) => self.sync_taint_eviction(&ns, &name),
             Work::PodGc => self.gc_orphaned_pods(),
+            Work::Endpoints(ns, name) => self.sync_endpoints(&ns, &name),
+            Work::EndpointSlices(ns, name) => self.sync_endpoint_slices(&ns, &name),
         }
     }
 }

@@ -24,6 +24,18 @@ pub fn apply_defaults(obj: &mut Value) {
         }
         "Pod" => pod(obj),
         "Service" => service(obj),
+        // Lists without `omitempty`: stored empty, they come back as `null`.
+        "EndpointSlice" => {
+            for key in ["endpoints", "ports"] {
+                if obj
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .is_none_or(Vec::is_empty)
+                {
+                    obj.set(&[key], Value::Null);
+                }
+            }
+        }
         "PersistentVolumeClaim" => pvc_spec(obj.entry("spec")),
         "PersistentVolume" => {
             obj.set_default(&["spec", "persistentVolumeReclaimPolicy"], "Retain".into());

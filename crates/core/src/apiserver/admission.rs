@@ -104,13 +104,16 @@ pub fn qos_class(pod: &Value) -> &'static str {
 }
 
 impl Sim {
-    /// Mutating admission and PrepareForCreate.
+    /// Mutating admission and PrepareForCreate (plus the service registry's
+    /// IP and port allocation, which a dry run only pretends to do).
     pub(crate) fn admit_create(
         &mut self,
         info: &ResourceInfo,
         obj: &mut Value,
+        dry_run: bool,
     ) -> Result<(), ApiError> {
         match info.plural {
+            "services" => self.allocate_service(obj, dry_run)?,
             "pods" => self.admit_pod(obj),
             "persistentvolumeclaims" => self.admit_claim(obj),
             "persistentvolumes" => {
@@ -153,9 +156,12 @@ impl Sim {
         info: &ResourceInfo,
         old: &Value,
         obj: &mut Value,
+        dry_run: bool,
     ) -> Result<(), ApiError> {
-        if info.plural == "statefulsets" {
-            drop_max_unavailable(obj, Some(old));
+        match info.plural {
+            "statefulsets" => drop_max_unavailable(obj, Some(old)),
+            "services" => self.reallocate_service(old, obj, dry_run)?,
+            _ => {}
         }
         Ok(())
     }
@@ -320,8 +326,13 @@ fn invalid_if_any(
     if errors.is_empty() {
         return Ok(());
     }
+    Err(invalid_error(info, obj, &errors))
+}
+
+/// The Invalid status for field errors (duplicates dropped).
+pub(crate) fn invalid_error(info: &ResourceInfo, obj: &Value, errors: &[FieldError]) -> ApiError {
     let mut causes: Vec<Cause> = Vec::new();
-    for e in &errors {
+    for e in errors {
         let text = e.to_string();
         let prefix = format!("{}: ", e.path);
         let cause = Cause {
@@ -332,12 +343,12 @@ fn invalid_if_any(
             causes.push(cause);
         }
     }
-    Err(ApiError::invalid(
+    ApiError::invalid(
         info.kind,
         &info.qualified_kind(),
         obj.str_at(&["metadata", "name"]),
         causes,
-    ))
+    )
 }
 
 /// Adds a finalizer once.

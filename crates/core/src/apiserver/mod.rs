@@ -6,6 +6,7 @@
 
 pub mod admission;
 pub mod patch;
+pub mod services;
 pub(crate) mod store;
 pub mod watch;
 
@@ -72,16 +73,26 @@ fn meta_str<'a>(obj: &'a Value, key: &str) -> &'a str {
 fn has_generation(resource: &str) -> bool {
     matches!(
         resource,
-        "statefulsets" | "deployments" | "replicasets" | "pods" | "poddisruptionbudgets"
+        "statefulsets"
+            | "deployments"
+            | "replicasets"
+            | "pods"
+            | "poddisruptionbudgets"
+            | "endpointslices"
     )
 }
 
-/// The part of an object whose change bumps `generation`.
-fn spec_of(obj: &Value) -> Value {
-    let mut v = obj.clone();
-    v.remove(&["metadata"]);
-    v.remove(&["status"]);
-    v
+/// True when two objects differ outside `metadata` and `status` (the part
+/// whose change bumps `generation`).
+fn spec_changed(a: &Value, b: &Value) -> bool {
+    fn body(v: &Value) -> Vec<(&String, &Value)> {
+        v.as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| *k != "metadata" && *k != "status")
+            .collect()
+    }
+    body(a) != body(b)
 }
 
 impl Sim {
@@ -402,7 +413,7 @@ impl Sim {
         obj.set(&["apiVersion"], Value::from(info.api_version()));
         obj.set(&["kind"], Value::from(info.kind));
         ordinal_model::defaults::apply_defaults(&mut obj);
-        self.admit_create(info, &mut obj)?;
+        self.admit_create(info, &mut obj, dry_run)?;
         self.validate_create(info, &obj)?;
         let uid = self.rng.uuid();
         obj.set(&["metadata", "uid"], Value::from(uid));
@@ -500,9 +511,9 @@ impl Sim {
         if info.plural == "services" {
             ordinal_model::validation::prepare_service_update(&old, &mut obj);
         }
-        self.admit_update(info, &old, &mut obj)?;
+        self.admit_update(info, &old, &mut obj, dry_run)?;
         self.validate_update(info, &obj, &old)?;
-        if has_generation(info.plural) && spec_of(&obj) != spec_of(&old) {
+        if has_generation(info.plural) && spec_changed(&obj, &old) {
             let generation = old.i64_at(&["metadata", "generation"]).unwrap_or(0) + 1;
             obj.set(&["metadata", "generation"], Value::Int(generation));
         }

@@ -55,6 +55,15 @@ impl Store {
         resource: &str,
         ns: Option<&'a str>,
     ) -> Box<dyn Iterator<Item = &'a Value> + 'a> {
+        Box::new(self.iter_shared(resource, ns).map(Arc::as_ref))
+    }
+
+    /// Like [`Store::iter`], as shared pointers (cheap to keep across writes).
+    pub fn iter_shared<'a>(
+        &'a self,
+        resource: &str,
+        ns: Option<&'a str>,
+    ) -> Box<dyn Iterator<Item = &'a Arc<Value>> + 'a> {
         let Some(map) = self.objects.get(resource) else {
             return Box::new(std::iter::empty());
         };
@@ -62,9 +71,9 @@ impl Store {
             Some(ns) => Box::new(
                 map.range((ns.to_string(), String::new())..)
                     .take_while(move |((n, _), _)| n == ns)
-                    .map(|(_, v)| v.as_ref()),
+                    .map(|(_, v)| v),
             ),
-            None => Box::new(map.values().map(Arc::as_ref)),
+            None => Box::new(map.values()),
         }
     }
 

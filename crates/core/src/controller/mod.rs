@@ -2,6 +2,8 @@
 //! (the informer event handlers of each controller, in one place).
 
 pub mod deployment;
+pub mod endpoints;
+pub mod endpointslice;
 pub mod garbagecollector;
 pub mod history;
 pub mod nodelifecycle;
@@ -199,7 +201,23 @@ impl Sim {
                     self.enqueue(Work::StatefulSet(ns.clone(), owner));
                 }
             }
-            "pods" => self.react_pod(old, new, ns.clone(), name.clone()),
+            "pods" => {
+                self.enqueue_services_for_pod(old, new);
+                self.react_pod(old, new, ns.clone(), name.clone());
+            }
+            "services" => self.enqueue_service_endpoints(&ns, &name),
+            "endpoints" if new.is_none() => {
+                self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
+            }
+            "endpointslices" => {
+                let labels = |v: &Value, k: &str| v.str_at(&["metadata", "labels", k]).to_string();
+                let managed =
+                    labels(any, endpointslice::MANAGED_BY_LABEL) == endpointslice::CONTROLLER_NAME;
+                let service = labels(any, endpointslice::SERVICE_NAME_LABEL);
+                if managed && !service.is_empty() && !self.writing_slices {
+                    self.enqueue(Work::EndpointSlices(ns.clone(), service));
+                }
+            }
             "persistentvolumeclaims" => {
                 self.enqueue(Work::Claim(ns.clone(), name.clone()));
                 self.retry_unscheduled(Some(&ns));
@@ -234,6 +252,13 @@ impl Sim {
             "nodes" => {
                 self.react_node_lifecycle(old, new);
                 self.retry_unscheduled(None);
+                let zone = |v: Option<&Value>| {
+                    v.and_then(|n| n.at(&["metadata", "labels", "topology.kubernetes.io/zone"]))
+                        .cloned()
+                };
+                if zone(old) != zone(new) {
+                    self.enqueue_all_slices();
+                }
             }
             "namespaces" => {
                 if old.is_none() {

@@ -158,6 +158,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let Some(info) = resolve(&kind, out) else {
         return;
     };
+    super::warn_if_endpoints(info.kind, out);
     let mut objects = Vec::new();
     if names.is_empty() {
         let ns = if parsed.has("all-namespaces") {

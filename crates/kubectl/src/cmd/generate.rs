@@ -18,6 +18,8 @@ const SPECS: &[FlagSpec] = &[
     value("replicas", Some('r')),
     value("port", None),
     value("tcp", None),
+    value("clusterip", None),
+    value("node-port", None),
     value("dry-run", None),
     value("output", Some('o')),
 ];
@@ -163,13 +165,20 @@ fn build(
     }
 }
 
-/// `kubectl create service clusterip|nodeport NAME --tcp=PORT:TARGET`.
+/// `kubectl create service clusterip|nodeport NAME --tcp=PORT:TARGET`
+/// (`--clusterip` for clusterip, `--node-port` for nodeport).
 fn build_service(name: &str, service_type: &str, parsed: &flags::Parsed) -> Result<Value, String> {
     let type_name = match service_type {
         "clusterip" => "ClusterIP",
         "nodeport" => "NodePort",
         "loadbalancer" => "LoadBalancer",
         other => return Err(format!("Unexpected args: [{other}]")),
+    };
+    let node_port = match parsed.get("node-port") {
+        None => 0,
+        Some(n) => n
+            .parse::<i64>()
+            .map_err(|_| format!("invalid argument \"{n}\" for \"--node-port\" flag: strconv.ParseInt: parsing \"{n}\": invalid syntax"))?,
     };
     let mut ports = Vec::new();
     for spec in parsed.all("tcp") {
@@ -183,12 +192,16 @@ fn build_service(name: &str, service_type: &str, parsed: &flags::Parsed) -> Resu
             Ok(n) => Value::Int(n),
             Err(_) => Value::from(target),
         };
-        ports.push(Value::from([
-            ("name", Value::from(format!("{port}-{target}"))),
+        let mut p = Value::from([
+            ("name", Value::from(spec.replace(':', "-"))),
             ("port", Value::Int(port_number)),
             ("protocol", Value::from("TCP")),
             ("targetPort", target_value),
-        ]));
+        ]);
+        if node_port != 0 {
+            p.set(&["nodePort"], Value::Int(node_port));
+        }
+        ports.push(p);
     }
     let labels = Value::from([("app", Value::from(name))]);
     let mut svc = base("Service", "v1", name);
@@ -196,6 +209,9 @@ fn build_service(name: &str, service_type: &str, parsed: &flags::Parsed) -> Resu
     svc.set(&["spec", "ports"], Value::Array(ports));
     svc.set(&["spec", "selector"], labels);
     svc.set(&["spec", "type"], Value::from(type_name));
+    if let Some(ip) = parsed.get("clusterip").filter(|ip| !ip.is_empty()) {
+        svc.set(&["spec", "clusterIP"], Value::from(ip));
+    }
     svc.set(&["status", "loadBalancer"], Value::object());
     Ok(svc)
 }
@@ -241,6 +257,21 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         ("secret", Some("generic")) => build(session, "secret", name, &parsed),
         ("secret", Some(other)) => Err(format!("Unexpected args: [{other}]")),
         ("service" | "svc", Some(kind)) => {
+            let own: &[&str] = match kind {
+                "clusterip" => &["clusterip"],
+                "nodeport" => &["node-port"],
+                _ => &[],
+            };
+            let foreign = ["clusterip", "node-port"]
+                .into_iter()
+                .find(|f| !own.contains(f) && parsed.get(f).is_some());
+            if let Some(flag) = foreign {
+                return flag_error(
+                    &format!("create service {kind}"),
+                    &format!("unknown flag: --{flag}"),
+                    out,
+                );
+            }
             build_service(name, kind, &parsed).map(|svc| ("services", svc))
         }
         _ => build(session, &generator, name, &parsed),
@@ -263,8 +294,14 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         }
         return;
     }
+    let service_type = obj.str_at(&["spec", "type"]).to_string();
     match session.sim.create(resource, &namespace_of(&parsed), obj) {
         Ok(_) => out.outln(&format!("{}/{name} created", info.qualified_singular())),
+        // create_service.go wraps the server's error in its own.
+        Err(e) if resource == "services" => client_error(
+            &format!("failed to create {service_type} service: {}", e.message),
+            out,
+        ),
         Err(e) => api_error(&e, out),
     }
 }

@@ -108,9 +108,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         return;
     };
     if requests.iter().any(|r| r.info.kind == "Endpoints") {
-        out.errln(
-            "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
-        );
+        super::warn_if_endpoints("Endpoints", out);
     }
     let namespace = namespace_of(&parsed);
     let all_namespaces = parsed.has("all-namespaces");

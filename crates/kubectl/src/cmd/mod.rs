@@ -281,6 +281,16 @@ fn unknown_command(command: &str, out: &mut CommandOutput) {
 }
 
 /// Prints a flag-parsing error the way cobra does and sets exit code 1.
+/// The warning a v1.33+ API server attaches to every v1 Endpoints request,
+/// which kubectl prints on stderr.
+pub(crate) fn warn_if_endpoints(kind: &str, out: &mut CommandOutput) {
+    if kind == "Endpoints" {
+        out.errln(
+            "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
+        );
+    }
+}
+
 pub(crate) fn flag_error(command: &str, message: &str, out: &mut CommandOutput) {
     out.errln(&format!("error: {message}"));
     out.errln(&format!("See 'kubectl {command} --help' for usage."));

@@ -243,6 +243,10 @@ pub fn service(svc: &Value, ctx: &Context, w: &mut Writer) {
             svc.str_at(&["spec", "sessionAffinity"])
         ),
     );
+    let external = svc.str_at(&["spec", "externalTrafficPolicy"]);
+    if !external.is_empty() {
+        w.line(0, &format!("External Traffic Policy:\t{external}"));
+    }
     let internal = svc.str_at(&["spec", "internalTrafficPolicy"]);
     if !internal.is_empty() {
         w.line(0, &format!("Internal Traffic Policy:\t{internal}"));

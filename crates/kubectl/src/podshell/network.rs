@@ -11,7 +11,6 @@
 //! replies of those N seconds print and nothing else: `timeout` kills
 //! kubectl, so the statistics never reach the terminal.
 
-use ordinal_model::labels::Selector;
 use ordinal_model::Value;
 
 use super::PodCtx;
@@ -82,15 +81,11 @@ const DNS_IP: &str = "10.96.0.10";
 const DNS_NAME: &str = "kube-dns.kube-system.svc.cluster.local";
 pub(super) const DOMAIN: &str = "cluster.local";
 
-fn pod_ready(pod: &Value) -> bool {
-    pod.at(&["metadata", "deletionTimestamp"]).is_none()
-        && pod
-            .array_at(&["status", "conditions"])
-            .iter()
-            .any(|c| c.str_at(&["type"]) == "Ready" && c.str_at(&["status"]) == "True")
-}
-
-/// Answers for one fully qualified name: (ip, reverse name) pairs.
+/// Answers for one fully qualified name: (ip, reverse name) pairs. Service
+/// names answer the cluster IP; a headless Service answers its ready
+/// EndpointSlice endpoints (the controller already counts every endpoint of
+/// a `publishNotReadyAddresses` Service as ready), each under its hostname or
+/// dashed IP, as CoreDNS's kubernetes plugin does.
 fn lookup(session: &Session, fqdn: &str) -> Vec<(String, String)> {
     let fqdn = fqdn.trim_end_matches('.').to_ascii_lowercase();
     if fqdn == DNS_NAME {
@@ -106,9 +101,6 @@ fn lookup(session: &Session, fqdn: &str) -> Vec<(String, String)> {
         _ => return Vec::new(),
     };
     let Some(svc) = session.sim.object("services", ns, service) else {
-        if fqdn == format!("kubernetes.default.svc.{DOMAIN}") {
-            return vec![("10.96.0.1".to_string(), fqdn)];
-        }
         return Vec::new();
     };
     let cluster_ip = svc.str_at(&["spec", "clusterIP"]);
@@ -118,37 +110,35 @@ fn lookup(session: &Session, fqdn: &str) -> Vec<(String, String)> {
             Some(_) => Vec::new(),
         };
     }
-    let publish_not_ready = svc
-        .at(&["spec", "publishNotReadyAddresses"])
-        .and_then(Value::as_bool)
-        == Some(true);
-    let selector = match svc.at(&["spec", "selector"]) {
-        Some(sel) if !sel.is_null() => Selector::from_labels(sel),
-        _ => return Vec::new(),
-    };
-    let mut answers: Vec<(String, String)> = session
+    let selector = format!("kubernetes.io/service-name={service}");
+    let mut answers: Vec<(String, String)> = Vec::new();
+    for slice in session
         .sim
-        .list_refs("pods", Some(ns), "")
+        .list_refs("endpointslices", Some(ns), &selector)
         .unwrap_or_default()
-        .into_iter()
-        .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
-        .filter(|p| !p.str_at(&["status", "podIP"]).is_empty())
-        .filter(|p| publish_not_ready || pod_ready(p))
-        .filter_map(|p| {
-            let ip = p.str_at(&["status", "podIP"]).to_string();
-            let hostname = p.str_at(&["spec", "hostname"]);
-            let named = !hostname.is_empty() && p.str_at(&["spec", "subdomain"]) == service;
-            let record = if named {
-                hostname.to_string()
-            } else {
-                ip.replace('.', "-")
-            };
-            match host {
-                Some(h) if h != record => None,
-                _ => Some((ip, format!("{record}.{service}.{ns}.svc.{DOMAIN}"))),
+    {
+        for ep in slice.array_at(&["endpoints"]) {
+            if ep.at(&["conditions", "ready"]).and_then(Value::as_bool) == Some(false) {
+                continue;
             }
-        })
-        .collect();
+            for ip in ep.array_at(&["addresses"]).iter().filter_map(Value::as_str) {
+                let record = match ep.str_at(&["hostname"]) {
+                    "" => ip.replace('.', "-"),
+                    h => h.to_string(),
+                };
+                if host.is_some_and(|h| h != record) {
+                    continue;
+                }
+                let answer = (
+                    ip.to_string(),
+                    format!("{record}.{service}.{ns}.svc.{DOMAIN}"),
+                );
+                if !answers.contains(&answer) {
+                    answers.push(answer);
+                }
+            }
+        }
+    }
     ordinal_model::order::sort_by_key(&mut answers, |(ip, _)| {
         ip.split('.')
             .map(|o| o.parse::<u32>().unwrap_or(0))

@@ -125,6 +125,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/seed-004-eureka.txt"),
     ),
     (
+        "services-endpoints.txt",
+        include_str!("../../../../tests/scenarios/services-endpoints.txt"),
+    ),
+    (
         "statefulset-storage-survives.txt",
         include_str!("../../../../tests/scenarios/statefulset-storage-survives.txt"),
     ),

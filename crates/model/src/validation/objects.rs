@@ -244,22 +244,59 @@ pub fn prepare_service_update(old: &Value, new: &mut Value) {
 }
 
 /// `dropTypeDependentFields` (`pkg/registry/core/service/strategy.go`): a
-/// service turned into an ExternalName loses the cluster IPs and IP families
-/// the user did not change.
+/// service changing type loses the fields the new type has no use for
+/// (cluster IPs and IP families for an ExternalName, node ports, the
+/// external traffic policy, `allocateLoadBalancerNodePorts`), each only when
+/// the user did not change it in the same request.
 fn drop_type_dependent_fields(old: &Value, new: &mut Value) {
-    let external = |v: &Value| v.str_at(&["spec", "type"]) == "ExternalName";
-    if external(old) || !external(new) {
-        return;
-    }
+    let kind = |v: &Value| v.str_at(&["spec", "type"]).to_string();
+    let (old_type, new_type) = (kind(old), kind(new));
     let unchanged = |new: &Value, key: &str| old.at(&["spec", key]) == new.at(&["spec", key]);
-    if unchanged(new, "clusterIP") && unchanged(new, "clusterIPs") {
-        new.remove(&["spec", "clusterIP"]);
-        new.remove(&["spec", "clusterIPs"]);
-    }
-    for key in ["ipFamilies", "ipFamilyPolicy"] {
-        if unchanged(new, key) {
-            new.remove(&["spec", key]);
+    if old_type != "ExternalName" && new_type == "ExternalName" {
+        if unchanged(new, "clusterIP") && unchanged(new, "clusterIPs") {
+            new.remove(&["spec", "clusterIP"]);
+            new.remove(&["spec", "clusterIPs"]);
         }
+        for key in ["ipFamilies", "ipFamilyPolicy"] {
+            if unchanged(new, key) {
+                new.remove(&["spec", key]);
+            }
+        }
+    }
+    let node_ports = |v: &Value| {
+        let mut ports: Vec<i64> = v
+            .array_at(&["spec", "ports"])
+            .iter()
+            .filter_map(|p| p.i64_at(&["nodePort"]))
+            .collect();
+        crate::order::sort(&mut ports);
+        ports.dedup();
+        ports
+    };
+    let needs_node_port = |t: &str| matches!(t, "NodePort" | "LoadBalancer");
+    if needs_node_port(&old_type)
+        && !needs_node_port(&new_type)
+        && node_ports(old) == node_ports(new)
+    {
+        if let Some(ports) = new.at_mut(&["spec", "ports"]).and_then(Value::as_array_mut) {
+            for p in ports {
+                p.remove(&["nodePort"]);
+            }
+        }
+    }
+    if old_type == "LoadBalancer"
+        && new_type != "LoadBalancer"
+        && unchanged(new, "allocateLoadBalancerNodePorts")
+    {
+        new.remove(&["spec", "allocateLoadBalancerNodePorts"]);
+    }
+    let external =
+        |v: &Value, t: &str| needs_node_port(t) || !v.array_at(&["spec", "externalIPs"]).is_empty();
+    if external(old, &old_type)
+        && !external(new, &new_type)
+        && unchanged(new, "externalTrafficPolicy")
+    {
+        new.remove(&["spec", "externalTrafficPolicy"]);
     }
 }
 

@@ -1,0 +1,572 @@
+//! The Endpoints controller, and the pieces it shares with the EndpointSlice
+//! controller. Mirrors kubernetes `pkg/controller/endpoint/endpoints_controller.go`
+//! (syncService, addEndpointSubset), `pkg/api/v1/endpoints` (RepackSubsets),
+//! `staging/src/k8s.io/endpointslice/util/controller_utils.go`
+//! (ShouldPodBeInEndpoints, ShouldSetHostname, podEndpointsChanged) and
+//! `trigger_time_tracker.go` (the last-change-trigger-time annotation).
+//!
+//! Approximation: upstream orders the ports of a subset and the subsets of
+//! an Endpoints object by an FNV hash of their Go dump; here they keep the
+//! Service's port order (identical for the usual single-port Service).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use ordinal_model::labels::Selector;
+use ordinal_model::Value;
+
+use crate::resources;
+use crate::sim::Sim;
+
+/// `endpoints.kubernetes.io/last-change-trigger-time`.
+pub const TRIGGER_TIME_ANNOTATION: &str = "endpoints.kubernetes.io/last-change-trigger-time";
+/// `service.kubernetes.io/headless`, set on the endpoints of a headless Service.
+pub const HEADLESS_LABEL: &str = "service.kubernetes.io/headless";
+/// `endpoints.kubernetes.io/over-capacity`, set when addresses were dropped.
+pub const OVER_CAPACITY_ANNOTATION: &str = "endpoints.kubernetes.io/over-capacity";
+/// `maxCapacity`: the most addresses one Endpoints object keeps.
+pub const MAX_ENDPOINTS_CAPACITY: usize = 1000;
+
+/// What the trigger-time tracker remembers of one Service.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct TriggerState {
+    service: String,
+    pods: BTreeMap<String, String>,
+}
+
+/// `TriggerTimeTracker`, one per controller, keyed by (namespace, service).
+pub(crate) type TriggerTracker = BTreeMap<(String, String), TriggerState>;
+
+/// `ComputeEndpointLastChangeTriggerTime`: the service's creation time on
+/// the first sync, then the earliest trigger time that changed since the
+/// previous sync (`None`: nothing changed, the annotation is cleared).
+pub(crate) fn trigger_time(
+    tracker: &mut TriggerTracker,
+    svc: &Value,
+    pods: &[&Value],
+) -> Option<String> {
+    let key = (
+        svc.str_at(&["metadata", "namespace"]).to_string(),
+        svc.str_at(&["metadata", "name"]).to_string(),
+    );
+    let previous = tracker.remove(&key);
+    let known = previous.is_some();
+    let state = previous.unwrap_or_default();
+    let mut min: Option<String> = None;
+    let mut keep = |t: &str| {
+        if min.as_deref().is_none_or(|m| t < m) {
+            min = Some(t.to_string());
+        }
+    };
+    let mut pod_times = BTreeMap::new();
+    for pod in pods {
+        let Some(ready) = ready_condition(pod) else {
+            continue;
+        };
+        let t = ready.str_at(&["lastTransitionTime"]);
+        if t.is_empty() {
+            continue;
+        }
+        let name = pod.str_at(&["metadata", "name"]).to_string();
+        if state.pods.get(&name).is_none_or(|last| t > last.as_str()) {
+            keep(t);
+        }
+        pod_times.insert(name, t.to_string());
+    }
+    let created = svc.str_at(&["metadata", "creationTimestamp"]).to_string();
+    if created > state.service {
+        keep(&created);
+    }
+    tracker.insert(
+        key,
+        TriggerState {
+            service: created.clone(),
+            pods: pod_times,
+        },
+    );
+    if known {
+        min
+    } else {
+        Some(created)
+    }
+}
+
+fn ready_condition(pod: &Value) -> Option<&Value> {
+    pod.array_at(&["status", "conditions"])
+        .iter()
+        .find(|c| c.str_at(&["type"]) == "Ready")
+}
+
+/// `IsPodReady`.
+pub(crate) fn pod_ready(pod: &Value) -> bool {
+    ready_condition(pod).is_some_and(|c| c.str_at(&["status"]) == "True")
+}
+
+/// `ShouldPodBeInEndpoints`: not terminal, has an IP, and not terminating
+/// unless terminating pods are wanted.
+pub(crate) fn pod_in_endpoints(pod: &Value, include_terminating: bool) -> bool {
+    !matches!(pod.str_at(&["status", "phase"]), "Succeeded" | "Failed")
+        && !pod.str_at(&["status", "podIP"]).is_empty()
+        && (include_terminating || pod.at(&["metadata", "deletionTimestamp"]).is_none())
+}
+
+/// `ShouldSetHostname`: the pod's hostname when its subdomain is the Service.
+pub(crate) fn endpoint_hostname<'a>(pod: &'a Value, svc: &Value) -> Option<&'a str> {
+    let hostname = pod.str_at(&["spec", "hostname"]);
+    (!hostname.is_empty()
+        && pod.str_at(&["spec", "subdomain"]) == svc.str_at(&["metadata", "name"])
+        && pod.str_at(&["metadata", "namespace"]) == svc.str_at(&["metadata", "namespace"]))
+    .then_some(hostname)
+}
+
+/// `FindPort`: a numeric targetPort as is, a named one looked up in the
+/// pod's container (and sidecar) ports with the same protocol.
+pub(crate) fn find_port(pod: &Value, svc_port: &Value) -> Option<i64> {
+    match svc_port.get("targetPort") {
+        Some(Value::Int(n)) => Some(*n),
+        Some(Value::String(name)) => {
+            let protocol = svc_port.str_at(&["protocol"]);
+            let sidecars = pod
+                .array_at(&["spec", "initContainers"])
+                .iter()
+                .filter(|c| c.str_at(&["restartPolicy"]) == "Always");
+            pod.array_at(&["spec", "containers"])
+                .iter()
+                .chain(sidecars)
+                .flat_map(|c| c.array_at(&["ports"]))
+                .find(|p| {
+                    p.str_at(&["name"]) == name
+                        && match p.str_at(&["protocol"]) {
+                            "" => protocol == "TCP",
+                            proto => proto == protocol,
+                        }
+                })
+                .and_then(|p| p.i64_at(&["containerPort"]))
+        }
+        _ => svc_port.i64_at(&["port"]),
+    }
+}
+
+/// The `targetRef` of an endpoint address.
+pub(crate) fn target_ref(pod: &Value) -> Value {
+    let meta = |k: &str| Value::from(pod.str_at(&["metadata", k]));
+    Value::from([
+        ("kind", Value::from("Pod")),
+        ("name", meta("name")),
+        ("namespace", meta("namespace")),
+        ("uid", meta("uid")),
+    ])
+}
+
+/// True for a Service whose cluster IP is set (not headless).
+pub(crate) fn service_ip_set(svc: &Value) -> bool {
+    !matches!(svc.str_at(&["spec", "clusterIP"]), "" | "None")
+}
+
+/// The selector of a Service the endpoint controllers manage, if any
+/// (ExternalName services and services without a selector get none).
+pub(crate) fn managed_selector(svc: &Value) -> Option<Selector> {
+    if svc.str_at(&["spec", "type"]) == "ExternalName" {
+        return None;
+    }
+    let sel = svc.at(&["spec", "selector"])?;
+    if sel.as_object().is_none_or(|m| m.is_empty()) {
+        return None;
+    }
+    Some(Selector::from_labels(sel))
+}
+
+/// True when the change can move the pod in or out of endpoints
+/// (`podEndpointsChanged` or a label / hostname change).
+pub(crate) fn pod_endpoints_changed(old: &Value, new: &Value) -> bool {
+    let at = |v: &Value, path: &[&str]| v.at(path).cloned();
+    at(old, &["metadata", "labels"]) != at(new, &["metadata", "labels"])
+        || at(old, &["spec", "hostname"]) != at(new, &["spec", "hostname"])
+        || at(old, &["spec", "subdomain"]) != at(new, &["spec", "subdomain"])
+        || at(old, &["metadata", "deletionTimestamp"])
+            != at(new, &["metadata", "deletionTimestamp"])
+        || pod_ready(old) != pod_ready(new)
+        || at(old, &["status", "podIPs"]) != at(new, &["status", "podIPs"])
+        || at(old, &["status", "podIP"]) != at(new, &["status", "podIP"])
+        || at(old, &["status", "phase"]) != at(new, &["status", "phase"])
+}
+
+/// One subset under construction: its ports and its addresses keyed by
+/// (IP, pod uid), which is also `LessEndpointAddress` order (IPs compared
+/// bytewise as text), with whether the address is ready.
+struct Subset {
+    ports: Vec<Value>,
+    addresses: BTreeMap<(String, String), (Value, bool)>,
+}
+
+/// `RepackSubsets`: one subset per distinct port list, addresses sorted
+/// and deduplicated, an address ready anywhere not listed as not ready.
+fn repack(parts: Vec<(Vec<Value>, Value, bool)>) -> Vec<Value> {
+    let mut subsets: Vec<Subset> = Vec::new();
+    for (ports, address, ready) in parts {
+        let i = match subsets.iter().position(|s| s.ports == ports) {
+            Some(i) => i,
+            None => {
+                subsets.push(Subset {
+                    ports,
+                    addresses: BTreeMap::new(),
+                });
+                subsets.len() - 1
+            }
+        };
+        let key = (
+            address.str_at(&["ip"]).to_string(),
+            address.str_at(&["targetRef", "uid"]).to_string(),
+        );
+        subsets[i]
+            .addresses
+            .entry(key)
+            .and_modify(|(_, r)| *r |= ready)
+            .or_insert((address, ready));
+    }
+    subsets
+        .into_iter()
+        .map(|s| {
+            let (ready, not_ready): (Vec<_>, Vec<_>) =
+                s.addresses.into_values().partition(|(_, r)| *r);
+            let list = |v: Vec<(Value, bool)>| {
+                Value::from(v.into_iter().map(|(a, _)| a).collect::<Vec<_>>())
+            };
+            let mut out = Value::object();
+            if !ready.is_empty() {
+                out.set(&["addresses"], list(ready));
+            }
+            if !not_ready.is_empty() {
+                out.set(&["notReadyAddresses"], list(not_ready));
+            }
+            if !s.ports.is_empty() {
+                out.set(&["ports"], Value::from(s.ports));
+            }
+            out
+        })
+        .collect()
+}
+
+/// `truncateEndpoints`: beyond [`MAX_ENDPOINTS_CAPACITY`] addresses, each
+/// subset keeps its proportional share, ready addresses first.
+fn truncate(subsets: &mut [Value]) -> bool {
+    let count = |s: &Value, key: &str| s.array_at(&[key]).len();
+    let ready: usize = subsets.iter().map(|s| count(s, "addresses")).sum();
+    let not_ready: usize = subsets.iter().map(|s| count(s, "notReadyAddresses")).sum();
+    if ready + not_ready <= MAX_ENDPOINTS_CAPACITY {
+        return false;
+    }
+    let truncate_ready = ready > MAX_ENDPOINTS_CAPACITY;
+    let (max, total, key) = if truncate_ready {
+        (MAX_ENDPOINTS_CAPACITY, ready, "addresses")
+    } else {
+        (
+            MAX_ENDPOINTS_CAPACITY - ready,
+            not_ready,
+            "notReadyAddresses",
+        )
+    };
+    let mut can_add = max;
+    for subset in subsets.iter_mut() {
+        let share = (count(subset, key) * max).div_ceil(total).min(can_add);
+        let mut kept = subset.array_at(&[key]).to_vec();
+        kept.truncate(share);
+        can_add -= kept.len();
+        if kept.is_empty() {
+            subset.remove(&[key]);
+        } else {
+            subset.set(&[key], Value::from(kept));
+        }
+        if truncate_ready {
+            subset.remove(&["notReadyAddresses"]);
+        }
+    }
+    true
+}
+
+/// The pods in the Service's namespace its selector matches.
+pub(crate) fn selected_pods(sim: &Sim, svc: &Value, selector: &Selector) -> Vec<Arc<Value>> {
+    let ns = svc.str_at(&["metadata", "namespace"]);
+    sim.store
+        .iter_shared("pods", Some(ns))
+        .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
+        .cloned()
+        .collect()
+}
+
+/// Sets or clears one annotation; an empty annotation map is dropped.
+pub(crate) fn set_annotation(obj: &mut Value, key: &str, value: Option<String>) {
+    match value {
+        Some(v) => obj.set(&["metadata", "annotations", key], Value::from(v)),
+        None => {
+            if let Some(a) = obj
+                .at_mut(&["metadata", "annotations"])
+                .and_then(Value::as_object_mut)
+            {
+                a.remove(key);
+            }
+        }
+    }
+    if obj
+        .at(&["metadata", "annotations"])
+        .and_then(Value::as_object)
+        .is_some_and(|a| a.is_empty())
+    {
+        obj.remove(&["metadata", "annotations"]);
+    }
+}
+
+impl Sim {
+    /// The Endpoints controller's `syncService`.
+    pub(crate) fn sync_endpoints(&mut self, ns: &str, name: &str) {
+        let info = resources::by_plural("endpoints").expect("endpoints are served");
+        let Some(svc) = self.store.get("services", ns, name).cloned() else {
+            self.endpoint_triggers
+                .remove(&(ns.to_string(), name.to_string()));
+            if self.store.get("endpoints", ns, name).is_some() {
+                self.erase(info, ns, name);
+            }
+            return;
+        };
+        let Some(selector) = managed_selector(&svc) else {
+            return;
+        };
+        let publish = svc
+            .at(&["spec", "publishNotReadyAddresses"])
+            .and_then(Value::as_bool)
+            == Some(true);
+        let pods = selected_pods(self, &svc, &selector);
+        let refs: Vec<&Value> = pods.iter().map(Arc::as_ref).collect();
+        let trigger = trigger_time(&mut self.endpoint_triggers, &svc, &refs);
+        let svc_ports = svc.array_at(&["spec", "ports"]);
+        let mut parts = Vec::new();
+        for pod in &pods {
+            if !pod_in_endpoints(pod, publish) {
+                continue;
+            }
+            let mut address = Value::from([
+                ("ip", Value::from(pod.str_at(&["status", "podIP"]))),
+                ("targetRef", target_ref(pod)),
+            ]);
+            let node = pod.str_at(&["spec", "nodeName"]);
+            if !node.is_empty() {
+                address.set(&["nodeName"], Value::from(node));
+            }
+            if let Some(h) = endpoint_hostname(pod, &svc) {
+                address.set(&["hostname"], Value::from(h));
+            }
+            let ready = publish || pod_ready(pod);
+            if svc_ports.is_empty() {
+                if svc.str_at(&["spec", "clusterIP"]) == "None" {
+                    parts.push((Vec::new(), address.clone(), ready));
+                }
+                continue;
+            }
+            for p in svc_ports {
+                let Some(port) = find_port(pod, p) else {
+                    continue;
+                };
+                let mut ep = Value::from([
+                    ("port", Value::Int(port)),
+                    ("protocol", Value::from(p.str_at(&["protocol"]))),
+                ]);
+                for key in ["name", "appProtocol"] {
+                    if !p.str_at(&[key]).is_empty() {
+                        ep.set(&[key], Value::from(p.str_at(&[key])));
+                    }
+                }
+                parts.push((vec![ep], address.clone(), ready));
+            }
+        }
+        let subsets = repack(parts);
+        let current = self.store.get("endpoints", ns, name).cloned();
+        let mut labels = svc
+            .at(&["metadata", "labels"])
+            .cloned()
+            .unwrap_or_else(Value::object);
+        if let Some(current) = &current {
+            let mut compare = current
+                .at(&["metadata", "labels"])
+                .cloned()
+                .unwrap_or_else(Value::object);
+            compare.remove(&[HEADLESS_LABEL]);
+            let over = current
+                .at(&["metadata", "annotations", OVER_CAPACITY_ANNOTATION])
+                .is_some();
+            if current.array_at(&["subsets"]) == subsets.as_slice() && compare == labels && !over {
+                return;
+            }
+        }
+        let mut obj = current.clone().unwrap_or_else(|| {
+            Value::from([
+                ("apiVersion", Value::from("v1")),
+                ("kind", Value::from("Endpoints")),
+                ("metadata", Value::from([("name", Value::from(name))])),
+            ])
+        });
+        let mut subsets = subsets;
+        let truncated = truncate(&mut subsets);
+        if subsets.is_empty() {
+            obj.remove(&["subsets"]);
+        } else {
+            obj.set(&["subsets"], Value::from(subsets));
+        }
+        if service_ip_set(&svc) {
+            labels.remove(&[HEADLESS_LABEL]);
+        } else {
+            labels.set(&[HEADLESS_LABEL], Value::from(""));
+        }
+        if labels.as_object().is_some_and(|l| l.is_empty()) {
+            obj.remove(&["metadata", "labels"]);
+        } else {
+            obj.set(&["metadata", "labels"], labels);
+        }
+        set_annotation(&mut obj, TRIGGER_TIME_ANNOTATION, trigger);
+        let over = truncated.then(|| "truncated".to_string());
+        set_annotation(&mut obj, OVER_CAPACITY_ANNOTATION, over);
+        let _ = if current.is_some() {
+            self.update_object(info, ns, obj, false)
+        } else {
+            self.create_object(info, ns, obj, false)
+        };
+    }
+
+    /// Queues both endpoint controllers for the Services selecting a pod
+    /// before or after a change (`GetServicesToUpdate`).
+    pub(crate) fn enqueue_services_for_pod(&mut self, old: Option<&Value>, new: Option<&Value>) {
+        if let (Some(o), Some(n)) = (old, new) {
+            if !pod_endpoints_changed(o, n) {
+                return;
+            }
+        }
+        let Some(any) = new.or(old) else { return };
+        let ns = any.str_at(&["metadata", "namespace"]).to_string();
+        let names: Vec<String> = self
+            .store
+            .iter("services", Some(&ns))
+            .filter(|svc| {
+                managed_selector(svc).is_some_and(|sel| {
+                    [old, new]
+                        .into_iter()
+                        .flatten()
+                        .any(|p| sel.matches(p.at(&["metadata", "labels"])))
+                })
+            })
+            .map(|svc| svc.str_at(&["metadata", "name"]).to_string())
+            .collect();
+        for name in names {
+            self.enqueue_service_endpoints(&ns, &name);
+        }
+    }
+
+    /// Queues both endpoint controllers for one Service.
+    pub(crate) fn enqueue_service_endpoints(&mut self, ns: &str, name: &str) {
+        self.enqueue(crate::sim::Work::Endpoints(
+            ns.to_string(),
+            name.to_string(),
+        ));
+        self.enqueue(crate::sim::Work::EndpointSlices(
+            ns.to_string(),
+            name.to_string(),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn svc(created: &str) -> Value {
+        Value::from([(
+            "metadata",
+            Value::from([
+                ("name", Value::from("web")),
+                ("namespace", Value::from("default")),
+                ("creationTimestamp", Value::from(created)),
+            ]),
+        )])
+    }
+
+    fn pod(name: &str, ready_at: &str) -> Value {
+        let mut p = Value::object();
+        p.set(&["metadata", "name"], Value::from(name));
+        p.set(
+            &["status", "conditions"],
+            Value::from(vec![Value::from([
+                ("type", Value::from("Ready")),
+                ("status", Value::from("True")),
+                ("lastTransitionTime", Value::from(ready_at)),
+            ])]),
+        );
+        p
+    }
+
+    #[test]
+    fn trigger_time_is_creation_then_earliest_change_then_cleared() {
+        let mut tracker = TriggerTracker::new();
+        let s = svc("2026-01-01T00:00:00Z");
+        let a = pod("a", "2026-01-01T00:00:05Z");
+        assert_eq!(
+            trigger_time(&mut tracker, &s, &[&a]).as_deref(),
+            Some("2026-01-01T00:00:00Z")
+        );
+        let b = pod("b", "2026-01-01T00:00:09Z");
+        let c = pod("c", "2026-01-01T00:00:07Z");
+        assert_eq!(
+            trigger_time(&mut tracker, &s, &[&a, &b, &c]).as_deref(),
+            Some("2026-01-01T00:00:07Z")
+        );
+        assert_eq!(trigger_time(&mut tracker, &s, &[&a, &b]), None);
+    }
+
+    #[test]
+    fn truncation_keeps_ready_addresses_up_to_capacity() {
+        let addresses = |n: usize, key: &str| {
+            let list: Vec<Value> = (0..n)
+                .map(|i| {
+                    Value::from([("ip", Value::from(format!("10.0.{}.{}", i / 250, i % 250)))])
+                })
+                .collect();
+            Value::from([(key, Value::from(list))])
+        };
+        let mut small = vec![addresses(10, "addresses")];
+        assert!(!truncate(&mut small));
+        let mut ready = addresses(900, "addresses");
+        ready.set(
+            &["notReadyAddresses"],
+            addresses(300, "notReadyAddresses")
+                .get("notReadyAddresses")
+                .cloned()
+                .unwrap(),
+        );
+        let mut subsets = vec![ready];
+        assert!(truncate(&mut subsets));
+        assert_eq!(subsets[0].array_at(&["addresses"]).len(), 900);
+        assert_eq!(subsets[0].array_at(&["notReadyAddresses"]).len(), 100);
+    }
+
+    #[test]
+    fn named_target_ports_resolve_against_container_ports() {
+        let mut p = Value::object();
+        p.set(
+            &["spec", "containers"],
+            Value::from(vec![Value::from([(
+                "ports",
+                Value::from(vec![Value::from([
+                    ("name", Value::from("redis")),
+                    ("containerPort", Value::Int(6379)),
+                ])]),
+            )])]),
+        );
+        let port = |target: Value| {
+            Value::from([
+                ("port", Value::Int(80)),
+                ("protocol", Value::from("TCP")),
+                ("targetPort", target),
+            ])
+        };
+        assert_eq!(find_port(&p, &port(Value::from("redis"))), Some(6379));
+        assert_eq!(find_port(&p, &port(Value::from("http"))), None);
+        assert_eq!(find_port(&p, &port(Value::Int(8080))), Some(8080));
+    }
+}

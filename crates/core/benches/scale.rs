@@ -1,5 +1,7 @@
-//! 100 StatefulSets × 100 replicas (Parallel) from nothing to all Ready, and
-//! 24 idle virtual hours of a settled cluster.
+//! 100 StatefulSets × 100 replicas (Parallel) from nothing to all Ready, the
+//! same with a headless Service selecting each set's pods (so the Endpoints
+//! and EndpointSlice controllers follow every pod), and 24 idle virtual hours
+//! of a settled cluster.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ordinal_core::{NodeConfig, Sim, SimConfig, Value};
@@ -50,10 +52,29 @@ fn all_ready(sim: &Sim) -> bool {
         .unwrap_or(false)
 }
 
-fn scale_to_ready() -> Sim {
+fn headless_service(name: &str) -> Value {
+    let mut v = Value::object();
+    v.set(&["apiVersion"], "v1".into());
+    v.set(&["kind"], "Service".into());
+    v.set(&["metadata", "name"], name.into());
+    v.set(&["spec", "clusterIP"], "None".into());
+    v.set(&["spec", "selector", "app"], name.into());
+    v.set(
+        &["spec", "ports"],
+        Value::from(vec![Value::from([("port", Value::Int(80))])]),
+    );
+    v
+}
+
+fn scale_to_ready(with_services: bool) -> Sim {
     let mut sim = big_cluster();
     for i in 0..100 {
-        sim.create("statefulsets", "default", stateful_set(&format!("s{i}")))
+        let name = format!("s{i}");
+        if with_services {
+            sim.create("services", "default", headless_service(&name))
+                .expect("created");
+        }
+        sim.create("statefulsets", "default", stateful_set(&name))
             .expect("created");
     }
     for _ in 0..120 {
@@ -69,8 +90,13 @@ fn scale_to_ready() -> Sim {
 fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("scale");
     group.sample_size(10);
-    group.bench_function("100x100_parallel_to_ready", |b| b.iter(scale_to_ready));
-    let settled = scale_to_ready();
+    group.bench_function("100x100_parallel_to_ready", |b| {
+        b.iter(|| scale_to_ready(false))
+    });
+    group.bench_function("100x100_parallel_to_ready_with_services", |b| {
+        b.iter(|| scale_to_ready(true))
+    });
+    let settled = scale_to_ready(false);
     group.bench_function("24_idle_hours", |b| {
         b.iter(|| {
             let mut sim = settled.clone();

@@ -1,12 +1,15 @@
 //! The object store (etcd's role): objects by resource, namespace and name,
 //! the global resourceVersion counter and an owner index (owner uid →
-//! dependents) for controllers and the garbage collector. Objects are shared
+//! dependents) for controllers and the garbage collector, and a pod label
+//! index (namespace, key, value → pod names) so a selector with an equality
+//! requirement reads only the pods it can match. Objects are shared
 //! (`Arc`): a controller holding a pod across its own writes copies a pointer,
 //! not the tree, and every write stores a new object.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use ordinal_model::labels::{Operator, Selector};
 use ordinal_model::Value;
 
 /// Key of a stored object: (namespace, name); cluster-scoped objects use "".
@@ -20,7 +23,21 @@ pub(crate) type DependentKey = (&'static str, String, String);
 pub(crate) struct Store {
     objects: BTreeMap<&'static str, BTreeMap<ObjectKey, Arc<Value>>>,
     owners: BTreeMap<String, BTreeSet<DependentKey>>,
+    pod_labels: BTreeMap<(String, String, String), BTreeSet<String>>,
     resource_version: u64,
+}
+
+/// The (key, value) label pairs of an object.
+fn label_pairs(obj: &Value) -> Vec<(String, String)> {
+    obj.at(&["metadata", "labels"])
+        .and_then(Value::as_object)
+        .map(|labels| {
+            labels
+                .iter()
+                .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn owner_uids(obj: &Value) -> impl Iterator<Item = &str> {
@@ -95,11 +112,75 @@ impl Store {
                 .or_default()
                 .insert(dep.clone());
         }
+        if resource == "pods" {
+            self.index_labels(&key, &obj, true);
+        }
         let old = self.objects.entry(resource).or_default().insert(key, obj);
         if let Some(old) = &old {
             self.unindex_stale(&dep, old);
         }
         old
+    }
+
+    /// Adds (or removes) a pod's labels to (from) the label index. Adding
+    /// first drops the labels of the version being replaced.
+    fn index_labels(&mut self, key: &ObjectKey, pod: &Value, add: bool) {
+        if add {
+            let old = self
+                .objects
+                .get("pods")
+                .and_then(|m| m.get(key))
+                .map(Arc::clone);
+            if let Some(old) = old {
+                self.index_labels(key, &old, false);
+            }
+        }
+        for (k, v) in label_pairs(pod) {
+            let entry = (key.0.clone(), k, v);
+            if add {
+                self.pod_labels
+                    .entry(entry)
+                    .or_default()
+                    .insert(key.1.clone());
+            } else if let Some(names) = self.pod_labels.get_mut(&entry) {
+                names.remove(&key.1);
+                if names.is_empty() {
+                    self.pod_labels.remove(&entry);
+                }
+            }
+        }
+    }
+
+    /// The pods of namespace `ns` that `selector` matches, in name order.
+    /// An `=`, `==` or `in` requirement narrows the candidates through the
+    /// label index; other selectors read every pod of the namespace.
+    pub fn select_pods<'a>(&'a self, ns: &'a str, selector: &'a Selector) -> Vec<&'a Arc<Value>> {
+        let narrowing = selector.requirements().iter().find(|r| {
+            matches!(
+                r.operator,
+                Operator::Equals | Operator::DoubleEquals | Operator::In
+            )
+        });
+        let matches = |p: &&Arc<Value>| selector.matches(p.at(&["metadata", "labels"]));
+        let Some(req) = narrowing else {
+            return self.iter_shared("pods", Some(ns)).filter(matches).collect();
+        };
+        let mut names: Vec<&String> = req
+            .values
+            .iter()
+            .filter_map(|v| {
+                self.pod_labels
+                    .get(&(ns.to_string(), req.key.clone(), v.clone()))
+            })
+            .flatten()
+            .collect();
+        ordinal_model::order::sort(&mut names);
+        names.dedup();
+        names
+            .into_iter()
+            .filter_map(|name| self.shared("pods", ns, name))
+            .filter(matches)
+            .collect()
     }
 
     /// Removes an object; returns it.
@@ -109,6 +190,9 @@ impl Store {
             .get_mut(resource)?
             .remove(&(ns.to_string(), name.to_string()))?;
         let dep: DependentKey = (resource, ns.to_string(), name.to_string());
+        if resource == "pods" {
+            self.index_labels(&(ns.to_string(), name.to_string()), &old, false);
+        }
         for uid in owner_uids(&old) {
             if let Some(set) = self.owners.get_mut(uid) {
                 set.remove(&dep);
@@ -207,5 +291,46 @@ mod tests {
         s.put("pods", Arc::new(obj("a", "x", Some("u2"))));
         s.remove("pods", "a", "x");
         assert!(s.dependents("u2").is_empty());
+    }
+
+    fn labelled(ns: &str, name: &str, app: &str, tier: &str) -> Arc<Value> {
+        let mut v = obj(ns, name, None);
+        v.set(&["metadata", "labels", "app"], app.into());
+        v.set(&["metadata", "labels", "tier"], tier.into());
+        Arc::new(v)
+    }
+
+    fn selected(s: &Store, ns: &str, selector: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).expect("selector");
+        s.select_pods(ns, &selector)
+            .iter()
+            .map(|p| p.str_at(&["metadata", "name"]).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn pod_selection_follows_label_changes_and_deletes() {
+        let mut s = Store::default();
+        s.put("pods", labelled("a", "web-1", "web", "front"));
+        s.put("pods", labelled("a", "web-0", "web", "back"));
+        s.put("pods", labelled("b", "web-2", "web", "front"));
+        s.put("pods", labelled("a", "db-0", "db", "back"));
+        for (selector, want) in [
+            ("app=web", vec!["web-0", "web-1"]),
+            ("app in (db,web),tier=back", vec!["db-0", "web-0"]),
+            ("tier!=front", vec!["db-0", "web-0"]),
+            ("app=none", vec![]),
+        ] {
+            assert_eq!(selected(&s, "a", selector), want, "{selector}");
+        }
+        s.put("pods", labelled("a", "web-1", "db", "front"));
+        assert_eq!(selected(&s, "a", "app=web"), ["web-0"]);
+        assert_eq!(selected(&s, "a", "app=db"), ["db-0", "web-1"]);
+        s.remove("pods", "a", "web-0");
+        assert!(selected(&s, "a", "app=web").is_empty());
+        assert!(s
+            .pod_labels
+            .keys()
+            .all(|(ns, _, v)| ns != "a" || v != "web"));
     }
 }

@@ -288,8 +288,8 @@ fn truncate(subsets: &mut [Value]) -> bool {
 pub(crate) fn selected_pods(sim: &Sim, svc: &Value, selector: &Selector) -> Vec<Arc<Value>> {
     let ns = svc.str_at(&["metadata", "namespace"]);
     sim.store
-        .iter_shared("pods", Some(ns))
-        .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
+        .select_pods(ns, selector)
+        .into_iter()
         .cloned()
         .collect()
 }

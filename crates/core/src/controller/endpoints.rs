@@ -284,6 +284,18 @@ fn truncate(subsets: &mut [Value]) -> bool {
     true
 }
 
+/// A Service and what its endpoints are built from.
+pub(crate) struct Members {
+    /// The Service.
+    pub svc: Value,
+    /// `spec.publishNotReadyAddresses`.
+    pub publish: bool,
+    /// The pods its selector matches, in name order.
+    pub pods: Vec<Arc<Value>>,
+    /// The last-change-trigger-time annotation to write, if any.
+    pub trigger: Option<String>,
+}
+
 /// The pods in the Service's namespace its selector matches.
 pub(crate) fn selected_pods(sim: &Sim, svc: &Value, selector: &Selector) -> Vec<Arc<Value>> {
     let ns = svc.str_at(&["metadata", "namespace"]);
@@ -317,27 +329,65 @@ pub(crate) fn set_annotation(obj: &mut Value, key: &str, value: Option<String>) 
 }
 
 impl Sim {
-    /// The Endpoints controller's `syncService`.
-    pub(crate) fn sync_endpoints(&mut self, ns: &str, name: &str) {
-        let info = resources::by_plural("endpoints").expect("endpoints are served");
+    /// What both endpoint controllers' `syncService` read first: the
+    /// Service, whether it publishes not-ready addresses, the pods its
+    /// selector matches and the trigger time (from the Endpoints tracker,
+    /// or the EndpointSlice one when `slices`). `Err(true)` when the Service
+    /// is gone (its trigger state is dropped), `Err(false)` when it has no
+    /// selector (nothing to manage).
+    pub(crate) fn service_members(
+        &mut self,
+        ns: &str,
+        name: &str,
+        slices: bool,
+    ) -> Result<Members, bool> {
         let Some(svc) = self.store.get("services", ns, name).cloned() else {
-            self.endpoint_triggers
-                .remove(&(ns.to_string(), name.to_string()));
-            if self.store.get("endpoints", ns, name).is_some() {
-                self.erase(info, ns, name);
-            }
-            return;
+            let tracker = if slices {
+                &mut self.slice_triggers
+            } else {
+                &mut self.endpoint_triggers
+            };
+            tracker.remove(&(ns.to_string(), name.to_string()));
+            return Err(true);
         };
-        let Some(selector) = managed_selector(&svc) else {
-            return;
-        };
+        let selector = managed_selector(&svc).ok_or(false)?;
         let publish = svc
             .at(&["spec", "publishNotReadyAddresses"])
             .and_then(Value::as_bool)
             == Some(true);
         let pods = selected_pods(self, &svc, &selector);
         let refs: Vec<&Value> = pods.iter().map(Arc::as_ref).collect();
-        let trigger = trigger_time(&mut self.endpoint_triggers, &svc, &refs);
+        let tracker = if slices {
+            &mut self.slice_triggers
+        } else {
+            &mut self.endpoint_triggers
+        };
+        let trigger = trigger_time(tracker, &svc, &refs);
+        Ok(Members {
+            svc,
+            publish,
+            pods,
+            trigger,
+        })
+    }
+
+    /// The Endpoints controller's `syncService`.
+    pub(crate) fn sync_endpoints(&mut self, ns: &str, name: &str) {
+        let info = resources::by_plural("endpoints").expect("endpoints are served");
+        let Members {
+            svc,
+            publish,
+            pods,
+            trigger,
+        } = match self.service_members(ns, name, false) {
+            Ok(found) => found,
+            Err(gone) => {
+                if gone && self.store.get("endpoints", ns, name).is_some() {
+                    self.erase(info, ns, name);
+                }
+                return;
+            }
+        };
         let svc_ports = svc.array_at(&["spec", "ports"]);
         let mut parts = Vec::new();
         for pod in &pods {

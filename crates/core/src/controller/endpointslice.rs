@@ -13,9 +13,8 @@ use std::sync::Arc;
 use ordinal_model::Value;
 
 use super::endpoints::{
-    endpoint_hostname, find_port, managed_selector, pod_in_endpoints, pod_ready, selected_pods,
-    service_ip_set, set_annotation, target_ref, trigger_time, HEADLESS_LABEL,
-    TRIGGER_TIME_ANNOTATION,
+    endpoint_hostname, find_port, managed_selector, pod_in_endpoints, pod_ready, service_ip_set,
+    set_annotation, target_ref, Members, HEADLESS_LABEL, TRIGGER_TIME_ANNOTATION,
 };
 use crate::apiserver::DeleteOptions;
 use crate::resources;
@@ -267,21 +266,15 @@ impl Planned {
 impl Sim {
     /// The EndpointSlice controller's `syncService`.
     pub(crate) fn sync_endpoint_slices(&mut self, ns: &str, name: &str) {
-        let Some(svc) = self.store.get("services", ns, name).cloned() else {
-            self.slice_triggers
-                .remove(&(ns.to_string(), name.to_string()));
+        let Ok(Members {
+            svc,
+            publish,
+            pods,
+            trigger,
+        }) = self.service_members(ns, name, true)
+        else {
             return;
         };
-        let Some(selector) = managed_selector(&svc) else {
-            return;
-        };
-        let publish = svc
-            .at(&["spec", "publishNotReadyAddresses"])
-            .and_then(Value::as_bool)
-            == Some(true);
-        let pods = selected_pods(self, &svc, &selector);
-        let refs: Vec<&Value> = pods.iter().map(Arc::as_ref).collect();
-        let trigger = trigger_time(&mut self.slice_triggers, &svc, &refs);
         let existing: Vec<Arc<Value>> = self
             .store
             .iter_shared("endpointslices", Some(ns))

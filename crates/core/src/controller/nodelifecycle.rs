@@ -611,17 +611,22 @@ impl Sim {
     fn cancel_eviction(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
         if let Some(Some(_)) = self.nodes.evictions.remove(&key) {
-            let message = format!("Cancelling deletion of Pod {ns}/{name}");
-            let involved = self.pod_reference(ns, name);
-            self.record_event(
-                &involved,
-                "",
-                NORMAL,
-                "TaintManagerEviction",
-                &message,
-                TAINT_EVICTION,
-            );
+            self.taint_eviction_event(ns, name, "Cancelling deletion of");
         }
+    }
+
+    /// The taint eviction controller's event on a pod: `<what> Pod ns/name`.
+    fn taint_eviction_event(&mut self, ns: &str, name: &str, what: &str) {
+        let message = format!("{what} Pod {ns}/{name}");
+        let involved = self.pod_reference(ns, name);
+        self.record_event(
+            &involved,
+            "",
+            NORMAL,
+            "TaintManagerEviction",
+            &message,
+            TAINT_EVICTION,
+        );
     }
 
     /// The ObjectReference the taint eviction controller records events
@@ -692,16 +697,7 @@ impl Sim {
     fn evict_pod(&mut self, mut pod: Value) {
         let ns = pod.str_at(&["metadata", "namespace"]).to_string();
         let name = pod.str_at(&["metadata", "name"]).to_string();
-        let message = format!("Marking for deletion Pod {ns}/{name}");
-        let involved = self.pod_reference(&ns, &name);
-        self.record_event(
-            &involved,
-            "",
-            NORMAL,
-            "TaintManagerEviction",
-            &message,
-            TAINT_EVICTION,
-        );
+        self.taint_eviction_event(&ns, &name, "Marking for deletion");
         let condition = Value::from([
             ("lastProbeTime", Value::Null),
             ("lastTransitionTime", Value::from(rfc3339(self.now))),

@@ -467,17 +467,12 @@ fn undo(
     }
     let revs = revisions(session, obj);
     let chosen = if to_revision > 0 {
-        match revs
+        let found = revs
             .iter()
-            .find(|r| r.i64_at(&["revision"]) == Some(to_revision))
-        {
-            Some(r) => r.clone(),
-            None => {
-                return client_error(
-                    &format!("unable to find specified revision {to_revision} in history"),
-                    out,
-                )
-            }
+            .find(|r| r.i64_at(&["revision"]) == Some(to_revision));
+        match revision_or_error(found, to_revision, out) {
+            Some(r) => r,
+            None => return,
         }
     } else {
         if revs.len() < 2 {
@@ -542,17 +537,12 @@ fn undo_deployment(
         })
         .collect();
     let chosen = if to_revision > 0 {
-        match sets
+        let found = sets
             .iter()
-            .find(|r| deployment::revision_of(r) == Some(to_revision))
-        {
-            Some(r) => r.clone(),
-            None => {
-                return client_error(
-                    &format!("unable to find specified revision {to_revision} in history"),
-                    out,
-                )
-            }
+            .find(|r| deployment::revision_of(r) == Some(to_revision));
+        match revision_or_error(found, to_revision, out) {
+            Some(r) => r,
+            None => return,
         }
     } else {
         let mut numbered: Vec<(i64, &Value)> = sets
@@ -608,4 +598,19 @@ fn undo_deployment(
         Ok(_) => out.outln(&format!("{} rolled back", kind_slash_name(info, &name))),
         Err(e) => api_error(&e, out),
     }
+}
+
+/// The revision `rollout undo --to-revision` asked for, or kubectl's error.
+fn revision_or_error(
+    found: Option<&Value>,
+    to_revision: i64,
+    out: &mut CommandOutput,
+) -> Option<Value> {
+    if found.is_none() {
+        client_error(
+            &format!("unable to find specified revision {to_revision} in history"),
+            out,
+        );
+    }
+    found.cloned()
 }

@@ -332,6 +332,9 @@ fn a_powered_off_node_keeps_its_statefulset_pod_until_a_force_delete() {
     };
     let (lost, _) = node(&state, "web-1");
     assert!(lost.starts_with("kind-worker"), "{lost}");
+    let in_dns =
+        |state: &Playground| -> Vec<bool> { state.view.pods.iter().map(|p| p.in_dns).collect() };
+    assert_eq!(in_dns(&state), [true, true]);
     let state = state.reduce(Action::StopNode(lost.clone()));
     assert_eq!(last_command(&state), format!("docker stop {lost}"));
     let lane = |state: &Playground| {
@@ -347,6 +350,11 @@ fn a_powered_off_node_keeps_its_statefulset_pod_until_a_force_delete() {
     // 50 s until NotReady, then 300 s of tolerations before the eviction.
     let state = settled(settled(state));
     assert_eq!(lane(&state), ("NotReady".to_string(), false));
+    assert_eq!(
+        in_dns(&state),
+        [true, false],
+        "the endpoint of web-1 is not ready"
+    );
     assert_eq!(
         node(&state, "web-1"),
         (lost.clone(), "Terminating".to_string())

@@ -79,6 +79,9 @@ pub struct PodCard {
     pub node: String,
     /// The pod's stable DNS name through the headless Service, if it names one.
     pub dns: String,
+    /// Whether cluster DNS answers that name: the Service's EndpointSlices
+    /// list the pod as a ready endpoint (what CoreDNS serves).
+    pub in_dns: bool,
     /// Names of the claims the pod mounts.
     pub claims: Vec<String>,
 }
@@ -171,13 +174,16 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
     let ctx = PrintContext { now_ms: sim.now() };
     let sts = sim.object("statefulsets", ns, &focus.name);
     let list = |resource: &str| sim.list_refs(resource, Some(ns), "").unwrap_or_default();
-    let owned: Vec<&Value> = list("pods")
+    // The lowest ordinals when there are more pods than cards.
+    let mut owned: Vec<&Value> = list("pods")
         .into_iter()
         .filter(|pod| owned_by(pod, &focus.name))
-        .take(MAX_SHOWN_OBJECTS)
         .collect();
+    ordinal_model::order::sort_by_key(&mut owned, |p| ordinal_of(name_of(p)));
+    owned.truncate(MAX_SHOWN_OBJECTS);
     let set = sts.map(|sts| summary(sim, sts, ns));
     let service = set.as_ref().map_or("", |s| s.service.as_str());
+    let in_dns = dns_ready_pods(sim, ns, service);
     // Claims are named <template>-<set>-<ordinal>; matching the name keeps
     // them on screen after the StatefulSet is deleted, as they stay in the cluster.
     let infix = format!("-{}-", focus.name);
@@ -205,6 +211,7 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
                 } else {
                     format!("{name}.{service}.{ns}.svc.cluster.local")
                 },
+                in_dns: in_dns.contains(&name.as_str()),
                 claims: pod
                     .array_at(&["spec", "volumes"])
                     .iter()
@@ -320,6 +327,21 @@ fn claim_card(sim: &Sim, claim: &Value, pods: &[PodCard]) -> ClaimCard {
 }
 
 /// The newest events as `kubectl get events` prints them, oldest first.
+/// Pods the Service's EndpointSlices list as ready endpoints.
+fn dns_ready_pods<'a>(sim: &'a Sim, ns: &'a str, service: &str) -> Vec<&'a str> {
+    if service.is_empty() {
+        return Vec::new();
+    }
+    let selector = format!("kubernetes.io/service-name={service}");
+    sim.list_refs("endpointslices", Some(ns), &selector)
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|slice| slice.array_at(&["endpoints"]))
+        .filter(|ep| ep.at(&["conditions", "ready"]).and_then(Value::as_bool) == Some(true))
+        .map(|ep| ep.str_at(&["targetRef", "name"]))
+        .collect()
+}
+
 /// The lanes: every Node object with its `kubectl get nodes` STATUS.
 fn node_lanes(sim: &Sim, ctx: &PrintContext) -> Vec<NodeLane> {
     let table = table_for("Node");

@@ -131,7 +131,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                             { for view.pods.iter().map(|p| html! {
                                 <tr key={format!("{}{}", p.uid, p.ip)} data-dns={p.dns.clone()}>
                                     <td><code>{ &p.dns }</code></td>
-                                    <td class="ip">{ if p.ready.starts_with('0') || p.ip.is_empty() {
+                                    <td class="ip">{ if !p.in_dns {
                                         t(lang, Key::NotInDns).to_string()
                                     } else { p.ip.clone() } }</td>
                                 </tr>

@@ -6,7 +6,7 @@ use std::time::Duration;
 use std::rc::Rc;
 
 use ordinal_web::components::{Cluster, ClusterProps};
-use ordinal_web::view::{ClaimCard, ClusterView, PodCard, SetSummary};
+use ordinal_web::view::{ClaimCard, ClusterView, NodeLane, PodCard, SetSummary};
 use ordinal_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -61,7 +61,16 @@ fn card(name: &str, ready: &str, status: &str, node: &str, ip: &str) -> PodCard 
         ip: ip.into(),
         node: node.into(),
         dns: format!("{name}.nginx.default.svc.cluster.local"),
+        in_dns: ready == "1/1" && !ip.is_empty(),
         claims: vec![format!("www-{name}")],
+    }
+}
+
+fn lane(name: &str, status: &str, running: bool) -> NodeLane {
+    NodeLane {
+        name: name.into(),
+        status: status.into(),
+        running,
     }
 }
 
@@ -69,7 +78,10 @@ fn card(name: &str, ready: &str, status: &str, node: &str, ip: &str) -> PodCard 
 async fn cluster_shows_node_lanes_claims_and_dns_names() {
     let root = mount_point();
     let view = ClusterView {
-        nodes: vec!["kind-worker".into(), "kind-worker2".into()],
+        nodes: vec![
+            lane("kind-worker", "Ready", true),
+            lane("kind-worker2", "NotReady", false),
+        ],
         pods: vec![
             card("web-0", "1/1", "Running", "kind-worker", "10.244.1.5"),
             card("web-1", "0/1", "ContainerCreating", "", ""),
@@ -110,6 +122,12 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
         .unwrap();
     assert!(lane.inner_html().contains("web-0"));
     assert!(!lane.inner_html().contains("web-1"));
+    assert!(lane.text_content().unwrap_or_default().contains("Ready"));
+    let down = text_of(&root, ".lane.down[data-node=\"kind-worker2\"]");
+    assert!(
+        down.contains("NotReady") && down.contains("Power on"),
+        "{down}"
+    );
     assert!(root.inner_html().contains("Not scheduled yet"));
     let claim = text_of(&root, "[data-claim=\"www-web-0\"]");
     assert!(

@@ -252,7 +252,9 @@ fn container(c: &mut Value) {
             p.set_default(&["periodSeconds"], Value::Int(10));
             p.set_default(&["successThreshold"], Value::Int(1));
             p.set_default(&["failureThreshold"], Value::Int(3));
+            // SetDefaults_HTTPGetAction (pkg/apis/core/v1/defaults.go).
             if p.get("httpGet").is_some_and(|h| h.as_object().is_some()) {
+                p.set_default(&["httpGet", "path"], "/".into());
                 p.set_default(&["httpGet", "scheme"], "HTTP".into());
             }
         }
@@ -475,5 +477,16 @@ spec:
         assert!(out.contains("      requests:\n        cpu: 500m\n"));
         assert!(out.contains("  enableServiceLinks: true\n"));
         assert!(out.contains("  - emptyDir: {}\n    name: scratch\n"));
+    }
+
+    #[test]
+    fn an_http_get_probe_without_a_path_probes_the_root() {
+        let out = defaulted("kind: Pod\nspec:\n  containers:\n  - name: a\n    image: nginx\n    livenessProbe:\n      httpGet:\n        port: 80\n");
+        assert!(
+            out.contains(
+                "      httpGet:\n        path: /\n        port: 80\n        scheme: HTTP\n"
+            ),
+            "{out}"
+        );
     }
 }

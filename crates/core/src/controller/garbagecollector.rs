@@ -154,17 +154,7 @@ impl Sim {
             let Some(mut dep) = self.store.get(resource, &ns, &name).cloned() else {
                 continue;
             };
-            let kept: Vec<Value> = dep
-                .array_at(&["metadata", "ownerReferences"])
-                .iter()
-                .filter(|r| r.str_at(&["uid"]) != uid)
-                .cloned()
-                .collect();
-            if kept.is_empty() {
-                dep.remove(&["metadata", "ownerReferences"]);
-            } else {
-                dep.set(&["metadata", "ownerReferences"], Value::from(kept));
-            }
+            super::drop_owner_ref(&mut dep, uid);
             self.write_status(resource, dep);
         }
     }

@@ -23,6 +23,22 @@ fn meta<'a>(obj: &'a Value, key: &str) -> &'a str {
     obj.str_at(&["metadata", key])
 }
 
+/// Removes the ownerReferences naming `uid`; an emptied list is dropped, as
+/// the API server omits an empty `ownerReferences`.
+pub(crate) fn drop_owner_ref(obj: &mut Value, uid: &str) {
+    let kept: Vec<Value> = obj
+        .array_at(&["metadata", "ownerReferences"])
+        .iter()
+        .filter(|r| r.str_at(&["uid"]) != uid)
+        .cloned()
+        .collect();
+    if kept.is_empty() {
+        obj.remove(&["metadata", "ownerReferences"]);
+    } else {
+        obj.set(&["metadata", "ownerReferences"], Value::from(kept));
+    }
+}
+
 /// The controller ownerReference (`controller: true`), if any.
 pub(crate) fn controller_ref(obj: &Value) -> Option<&Value> {
     obj.array_at(&["metadata", "ownerReferences"])
@@ -158,13 +174,7 @@ impl Sim {
             }
         }
         for mut obj in release {
-            let kept: Vec<Value> = obj
-                .array_at(&["metadata", "ownerReferences"])
-                .iter()
-                .filter(|r| r.str_at(&["uid"]) != uid)
-                .cloned()
-                .collect();
-            obj.set(&["metadata", "ownerReferences"], Value::from(kept));
+            drop_owner_ref(&mut obj, &uid);
             self.write_status(resource, obj);
         }
         owned

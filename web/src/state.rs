@@ -300,8 +300,10 @@ impl Playground {
             Action::SetPartition(p) => {
                 set?;
                 let p = (*p).clamp(0, MAX_SCALE_REPLICAS);
-                format!(
-                    "kubectl patch statefulset {name}{ns} -p '{{\"spec\":{{\"updateStrategy\":{{\"type\":\"RollingUpdate\",\"rollingUpdate\":{{\"partition\":{p}}}}}}}}}'"
+                strategy_patch(
+                    name,
+                    &ns,
+                    &format!("\"type\":\"RollingUpdate\",\"rollingUpdate\":{{\"partition\":{p}}}"),
                 )
             }
             Action::SetStrategy(kind) => {
@@ -312,9 +314,7 @@ impl Playground {
                     "OnDelete" => ",\"rollingUpdate\":null",
                     _ => return None,
                 };
-                format!(
-                    "kubectl patch statefulset {name}{ns} -p '{{\"spec\":{{\"updateStrategy\":{{\"type\":\"{kind}\"{rolling}}}}}}}'"
-                )
+                strategy_patch(name, &ns, &format!("\"type\":\"{kind}\"{rolling}"))
             }
             Action::DeletePod(pod) => format!("kubectl delete pod {pod} --wait=false{ns}"),
             Action::ForceDeletePod(pod) => {
@@ -334,6 +334,11 @@ impl Playground {
             _ => return None,
         })
     }
+}
+
+/// `kubectl patch` of a StatefulSet's `spec.updateStrategy` with these fields.
+fn strategy_patch(name: &str, ns: &str, fields: &str) -> String {
+    format!("kubectl patch statefulset {name}{ns} -p '{{\"spec\":{{\"updateStrategy\":{{{fields}}}}}}}'")
 }
 
 /// Runs `resource name`'s inspector commands without logging them.

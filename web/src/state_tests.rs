@@ -145,10 +145,9 @@ fn ordered_ready_explains_which_pod_the_next_one_waits_for() {
 fn image_partition_and_undo_run_their_kubectl_commands() {
     let state = settled(Rc::new(Playground::default()).reduce(Action::SetReplicas(3)));
     let state = state.reduce(Action::SetPartition(2));
-    assert!(
-        last_command(&state).starts_with("kubectl patch statefulset web -p '"),
-        "{}",
-        last_command(&state)
+    assert_eq!(
+        last_command(&state),
+        r#"kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}}}}'"#
     );
     assert_eq!(state.view.set.as_ref().map(|s| s.partition), Some(2));
     let state = state.reduce(Action::SetImage("nginx:1.25".into()));
@@ -292,6 +291,10 @@ fn images(state: &Playground) -> Vec<String> {
 fn on_delete_updates_a_pod_only_when_it_is_deleted() {
     let state = settled(Rc::new(Playground::default()));
     let state = state.reduce(Action::SetStrategy("OnDelete".into()));
+    assert_eq!(
+        last_command(&state),
+        r#"kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}'"#
+    );
     assert_eq!(
         state.terminal.last().map(|l| l.text.as_str()),
         Some("statefulset.apps/web patched")

@@ -184,6 +184,13 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
     let set = sts.map(|sts| summary(sim, sts, ns));
     let service = set.as_ref().map_or("", |s| s.service.as_str());
     let in_dns = dns_ready_pods(sim, ns, service);
+    let down: Vec<String> = sim
+        .config()
+        .nodes
+        .iter()
+        .filter(|n| !sim.node_running(&n.name))
+        .map(|n| n.name.clone())
+        .collect();
     // Claims are named <template>-<set>-<ordinal>; matching the name keeps
     // them on screen after the StatefulSet is deleted, as they stay in the cluster.
     let infix = format!("-{}-", focus.name);
@@ -257,16 +264,9 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
         replicas: set.as_ref().map(|s| s.replicas),
         set,
         pods,
-        nodes: node_lanes(sim, &ctx),
+        nodes: node_lanes(sim, &ctx, &down),
         claims,
         waiting: sts.map_or_else(Vec::new, |s| {
-            let down: Vec<String> = sim
-                .config()
-                .nodes
-                .iter()
-                .filter(|n| !sim.node_running(&n.name))
-                .map(|n| n.name.clone())
-                .collect();
             let blocker = sim.statefulset_blocker(ns, &focus.name);
             explain(s, &owned, &claims_of_set, &down, blocker)
         }),
@@ -326,7 +326,6 @@ fn claim_card(sim: &Sim, claim: &Value, pods: &[PodCard]) -> ClaimCard {
     }
 }
 
-/// The newest events as `kubectl get events` prints them, oldest first.
 /// Pods the Service's EndpointSlices list as ready endpoints.
 fn dns_ready_pods<'a>(sim: &'a Sim, ns: &'a str, service: &str) -> Vec<&'a str> {
     if service.is_empty() {
@@ -342,8 +341,9 @@ fn dns_ready_pods<'a>(sim: &'a Sim, ns: &'a str, service: &str) -> Vec<&'a str> 
         .collect()
 }
 
-/// The lanes: every Node object with its `kubectl get nodes` STATUS.
-fn node_lanes(sim: &Sim, ctx: &PrintContext) -> Vec<NodeLane> {
+/// The lanes: every Node object with its `kubectl get nodes` STATUS, and
+/// whether its machine runs (not in `down`).
+fn node_lanes(sim: &Sim, ctx: &PrintContext, down: &[String]) -> Vec<NodeLane> {
     let table = table_for("Node");
     let status = table.columns.iter().position(|c| c.name == "Status");
     sim.list_refs("nodes", None, "")
@@ -355,7 +355,7 @@ fn node_lanes(sim: &Sim, ctx: &PrintContext) -> Vec<NodeLane> {
                 status: status
                     .and_then(|i| (table.row)(node, ctx).get(i).cloned())
                     .unwrap_or_default(),
-                running: sim.node_running(&name),
+                running: !down.contains(&name),
                 name,
             }
         })
@@ -377,6 +377,7 @@ fn event_order(ev: &Value) -> (&str, u64) {
     (stamp, version)
 }
 
+/// The newest events as `kubectl get events` prints them, oldest first.
 fn events_of(sim: &Sim, ns: &str, ctx: &PrintContext) -> Vec<EventRow> {
     // The newest MAX_SHOWN_EVENTS in one pass: a namespace can hold
     // thousands of events, and this runs on every frame.

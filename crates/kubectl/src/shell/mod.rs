@@ -178,10 +178,9 @@ impl Session {
             }
             body
         });
-        self.may_stream = self.live
-            && split_list(&first).len() == 1
-            && split_pipeline(&first).len() == 1
-            && !first.trim_start().starts_with("for ");
+        // A loop always holds `;`, so a single list part is a lone command or pipeline.
+        self.may_stream =
+            self.live && split_list(&first).len() == 1 && split_pipeline(&first).len() == 1;
         let out = self.run_list(&first, heredoc.as_deref());
         self.may_stream = false;
         self.vars.insert("?".to_string(), out.exit_code.to_string());

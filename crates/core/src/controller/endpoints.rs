@@ -329,6 +329,16 @@ pub(crate) fn set_annotation(obj: &mut Value, key: &str, value: Option<String>) 
 }
 
 impl Sim {
+    /// The trigger-time tracker of the EndpointSlice controller (`slices`)
+    /// or of the Endpoints controller.
+    fn triggers(&mut self, slices: bool) -> &mut TriggerTracker {
+        if slices {
+            &mut self.slice_triggers
+        } else {
+            &mut self.endpoint_triggers
+        }
+    }
+
     /// What both endpoint controllers' `syncService` read first: the
     /// Service, whether it publishes not-ready addresses, the pods its
     /// selector matches and the trigger time (from the Endpoints tracker,
@@ -342,12 +352,8 @@ impl Sim {
         slices: bool,
     ) -> Result<Members, bool> {
         let Some(svc) = self.store.get("services", ns, name).cloned() else {
-            let tracker = if slices {
-                &mut self.slice_triggers
-            } else {
-                &mut self.endpoint_triggers
-            };
-            tracker.remove(&(ns.to_string(), name.to_string()));
+            self.triggers(slices)
+                .remove(&(ns.to_string(), name.to_string()));
             return Err(true);
         };
         let selector = managed_selector(&svc).ok_or(false)?;
@@ -357,12 +363,7 @@ impl Sim {
             == Some(true);
         let pods = selected_pods(self, &svc, &selector);
         let refs: Vec<&Value> = pods.iter().map(Arc::as_ref).collect();
-        let tracker = if slices {
-            &mut self.slice_triggers
-        } else {
-            &mut self.endpoint_triggers
-        };
-        let trigger = trigger_time(tracker, &svc, &refs);
+        let trigger = trigger_time(self.triggers(slices), &svc, &refs);
         Ok(Members {
             svc,
             publish,

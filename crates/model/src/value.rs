@@ -11,9 +11,75 @@
 //! `yaml` and `json`.
 
 use std::collections::BTreeMap;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 /// A JSON object: keys sorted, as Go's `encoding/json` prints maps.
-pub type Map = BTreeMap<String, Value>;
+///
+/// Shared copy-on-write: cloning a tree copies one pointer per object, and a
+/// write copies only the maps on the path it changes. Controllers and the
+/// kubelet write an object by cloning it and setting one field, so a pod's
+/// status write no longer copies its spec. Reads go through `Deref` to the
+/// `BTreeMap`; any mutable access (`DerefMut`) first unshares this map.
+#[derive(Debug, Clone, Default)]
+pub struct Map(Arc<BTreeMap<String, Value>>);
+
+impl PartialEq for Map {
+    /// Equal when shared (no walk) or when the contents are equal.
+    fn eq(&self, other: &Map) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl Map {
+    /// An empty map.
+    pub fn new() -> Map {
+        Map::default()
+    }
+}
+
+impl Deref for Map {
+    type Target = BTreeMap<String, Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl DerefMut for Map {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl From<BTreeMap<String, Value>> for Map {
+    fn from(m: BTreeMap<String, Value>) -> Map {
+        Map(Arc::new(m))
+    }
+}
+
+impl FromIterator<(String, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Map {
+        let mut map = Map::new();
+        map.extend(iter);
+        map
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (String, Value);
+    type IntoIter = std::collections::btree_map::IntoIter<String, Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        Arc::unwrap_or_clone(self.0).into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Map {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
 
 /// One node of an object tree.
 #[derive(Debug, Clone, PartialEq, Default)]

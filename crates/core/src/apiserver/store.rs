@@ -132,6 +132,10 @@ impl Store {
                 .and_then(|m| m.get(key))
                 .map(Arc::clone);
             if let Some(old) = old {
+                const LABELS: &[&str] = &["metadata", "labels"];
+                if old.at(LABELS) == pod.at(LABELS) {
+                    return;
+                }
                 self.index_labels(key, &old, false);
             }
         }

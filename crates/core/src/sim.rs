@@ -10,9 +10,12 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
 
+use ordinal_model::Value;
+
 use crate::apiserver::store::Store;
 use crate::apiserver::watch::Watches;
 use crate::config::SimConfig;
+use crate::controller::endpoints::{MemoTable, Part};
 use crate::kubelet::Kubelet;
 use crate::limits;
 use crate::rng::Rng;
@@ -104,6 +107,9 @@ pub struct Sim {
     /// Trigger-time trackers of the Endpoints and EndpointSlice controllers.
     pub(crate) endpoint_triggers: crate::controller::endpoints::TriggerTracker,
     pub(crate) slice_triggers: crate::controller::endpoints::TriggerTracker,
+    /// Per-pod entries the Endpoints and EndpointSlice controllers reuse.
+    pub(crate) endpoint_memo: MemoTable<Vec<Part>>,
+    pub(crate) slice_memo: MemoTable<(Vec<Value>, Value)>,
     /// Set while the EndpointSlice controller writes its own slices.
     pub(crate) writing_slices: bool,
 }
@@ -133,6 +139,8 @@ impl Sim {
             nodes: Default::default(),
             endpoint_triggers: BTreeMap::new(),
             slice_triggers: BTreeMap::new(),
+            endpoint_memo: BTreeMap::new(),
+            slice_memo: BTreeMap::new(),
             writing_slices: false,
         }
     }

@@ -37,6 +37,73 @@ pub(crate) struct TriggerState {
 /// `TriggerTimeTracker`, one per controller, keyed by (namespace, service).
 pub(crate) type TriggerTracker = BTreeMap<(String, String), TriggerState>;
 
+/// What an endpoint controller built for one pod of one Service, kept
+/// between syncs: a pod that did not change since the last sync (the same
+/// stored object, the same Service and node) reuses its entry, so a sync
+/// after one pod's change rebuilds one entry instead of one per pod, and the
+/// comparison with the stored object meets the very same (shared) maps.
+#[derive(Debug, Clone)]
+pub(crate) struct Memo<T> {
+    pod: Arc<Value>,
+    svc: Value,
+    node: Option<Value>,
+    value: T,
+}
+
+/// Memo entries per (namespace, service), by pod name.
+pub(crate) type MemoTable<T> = BTreeMap<(String, String), BTreeMap<String, Memo<T>>>;
+
+/// The entries of one Service's sync: the previous sync's (taken out of the
+/// table) and this sync's, which replace them when the sync ends, so
+/// entries of pods that left the Service are dropped.
+pub(crate) struct MemoPass<T> {
+    key: (String, String),
+    old: BTreeMap<String, Memo<T>>,
+    new: BTreeMap<String, Memo<T>>,
+}
+
+impl<T: Clone> MemoPass<T> {
+    pub(crate) fn start(table: &mut MemoTable<T>, ns: &str, svc: &str) -> MemoPass<T> {
+        let key = (ns.to_string(), svc.to_string());
+        MemoPass {
+            old: table.remove(&key).unwrap_or_default(),
+            key,
+            new: BTreeMap::new(),
+        }
+    }
+
+    /// The entry for `pod`, built by `build` unless the last sync's is current.
+    pub(crate) fn get(
+        &mut self,
+        pod: &Arc<Value>,
+        svc: &Value,
+        node: Option<&Value>,
+        build: impl FnOnce() -> T,
+    ) -> T {
+        let name = pod.str_at(&["metadata", "name"]);
+        let memo = match self.old.remove(name) {
+            Some(m) if Arc::ptr_eq(&m.pod, pod) && m.svc == *svc && m.node.as_ref() == node => m,
+            _ => Memo {
+                pod: Arc::clone(pod),
+                svc: svc.clone(),
+                node: node.cloned(),
+                value: build(),
+            },
+        };
+        let value = memo.value.clone();
+        self.new.insert(name.to_string(), memo);
+        value
+    }
+
+    pub(crate) fn finish(self, table: &mut MemoTable<T>) {
+        table.insert(self.key, self.new);
+    }
+}
+
+/// One address of an Endpoints object under construction: its ports, the
+/// address and whether it is ready.
+pub(crate) type Part = (Vec<Value>, Value, bool);
+
 /// `ComputeEndpointLastChangeTriggerTime`: the service's creation time on
 /// the first sync, then the earliest trigger time that changed since the
 /// previous sync (`None`: nothing changed, the annotation is cleared).
@@ -51,7 +118,7 @@ pub(crate) fn trigger_time(
     );
     let previous = tracker.remove(&key);
     let known = previous.is_some();
-    let state = previous.unwrap_or_default();
+    let mut state = previous.unwrap_or_default();
     let mut min: Option<String> = None;
     let mut keep = |t: &str| {
         if min.as_deref().is_none_or(|m| t < m) {
@@ -67,11 +134,22 @@ pub(crate) fn trigger_time(
         if t.is_empty() {
             continue;
         }
-        let name = pod.str_at(&["metadata", "name"]).to_string();
-        if state.pods.get(&name).is_none_or(|last| t > last.as_str()) {
-            keep(t);
-        }
-        pod_times.insert(name, t.to_string());
+        let name = pod.str_at(&["metadata", "name"]);
+        // The previous sync's entry moves over (no copy when unchanged).
+        let entry = match state.pods.remove_entry(name) {
+            Some((name, last)) if last == t => (name, last),
+            Some((name, last)) => {
+                if t > last.as_str() {
+                    keep(t);
+                }
+                (name, t.to_string())
+            }
+            None => {
+                keep(t);
+                (name.to_string(), t.to_string())
+            }
+        };
+        pod_times.insert(entry.0, entry.1);
     }
     let created = svc.str_at(&["metadata", "creationTimestamp"]).to_string();
     if created > state.service {
@@ -199,9 +277,50 @@ struct Subset {
     addresses: BTreeMap<(String, String), (Value, bool)>,
 }
 
+/// The addresses one pod contributes to a Service's Endpoints
+/// (`addEndpointSubset` for each Service port the pod serves).
+fn endpoint_parts(pod: &Value, svc: &Value, publish: bool) -> Vec<Part> {
+    let mut address = Value::from([
+        ("ip", Value::from(pod.str_at(&["status", "podIP"]))),
+        ("targetRef", target_ref(pod)),
+    ]);
+    let node = pod.str_at(&["spec", "nodeName"]);
+    if !node.is_empty() {
+        address.set(&["nodeName"], Value::from(node));
+    }
+    if let Some(h) = endpoint_hostname(pod, svc) {
+        address.set(&["hostname"], Value::from(h));
+    }
+    let ready = publish || pod_ready(pod);
+    let svc_ports = svc.array_at(&["spec", "ports"]);
+    if svc_ports.is_empty() {
+        if svc.str_at(&["spec", "clusterIP"]) == "None" {
+            return vec![(Vec::new(), address, ready)];
+        }
+        return Vec::new();
+    }
+    let mut parts = Vec::new();
+    for p in svc_ports {
+        let Some(port) = find_port(pod, p) else {
+            continue;
+        };
+        let mut ep = Value::from([
+            ("port", Value::Int(port)),
+            ("protocol", Value::from(p.str_at(&["protocol"]))),
+        ]);
+        for key in ["name", "appProtocol"] {
+            if !p.str_at(&[key]).is_empty() {
+                ep.set(&[key], Value::from(p.str_at(&[key])));
+            }
+        }
+        parts.push((vec![ep], address.clone(), ready));
+    }
+    parts
+}
+
 /// `RepackSubsets`: one subset per distinct port list, addresses sorted
 /// and deduplicated, an address ready anywhere not listed as not ready.
-fn repack(parts: Vec<(Vec<Value>, Value, bool)>) -> Vec<Value> {
+fn repack(parts: Vec<Part>) -> Vec<Value> {
     let mut subsets: Vec<Subset> = Vec::new();
     for (ports, address, ready) in parts {
         let i = match subsets.iter().position(|s| s.ports == ports) {
@@ -352,8 +471,13 @@ impl Sim {
         slices: bool,
     ) -> Result<Members, bool> {
         let Some(svc) = self.store.get("services", ns, name).cloned() else {
-            self.triggers(slices)
-                .remove(&(ns.to_string(), name.to_string()));
+            let key = (ns.to_string(), name.to_string());
+            self.triggers(slices).remove(&key);
+            if slices {
+                self.slice_memo.remove(&key);
+            } else {
+                self.endpoint_memo.remove(&key);
+            }
             return Err(true);
         };
         let selector = managed_selector(&svc).ok_or(false)?;
@@ -389,46 +513,14 @@ impl Sim {
                 return;
             }
         };
-        let svc_ports = svc.array_at(&["spec", "ports"]);
+        let mut memo = MemoPass::start(&mut self.endpoint_memo, ns, name);
         let mut parts = Vec::new();
         for pod in &pods {
-            if !pod_in_endpoints(pod, publish) {
-                continue;
-            }
-            let mut address = Value::from([
-                ("ip", Value::from(pod.str_at(&["status", "podIP"]))),
-                ("targetRef", target_ref(pod)),
-            ]);
-            let node = pod.str_at(&["spec", "nodeName"]);
-            if !node.is_empty() {
-                address.set(&["nodeName"], Value::from(node));
-            }
-            if let Some(h) = endpoint_hostname(pod, &svc) {
-                address.set(&["hostname"], Value::from(h));
-            }
-            let ready = publish || pod_ready(pod);
-            if svc_ports.is_empty() {
-                if svc.str_at(&["spec", "clusterIP"]) == "None" {
-                    parts.push((Vec::new(), address.clone(), ready));
-                }
-                continue;
-            }
-            for p in svc_ports {
-                let Some(port) = find_port(pod, p) else {
-                    continue;
-                };
-                let mut ep = Value::from([
-                    ("port", Value::Int(port)),
-                    ("protocol", Value::from(p.str_at(&["protocol"]))),
-                ]);
-                for key in ["name", "appProtocol"] {
-                    if !p.str_at(&[key]).is_empty() {
-                        ep.set(&[key], Value::from(p.str_at(&[key])));
-                    }
-                }
-                parts.push((vec![ep], address.clone(), ready));
+            if pod_in_endpoints(pod, publish) {
+                parts.extend(memo.get(pod, &svc, None, || endpoint_parts(pod, &svc, publish)));
             }
         }
+        memo.finish(&mut self.endpoint_memo);
         let subsets = repack(parts);
         let current = self.store.get("endpoints", ns, name).cloned();
         let mut labels = svc

@@ -14,7 +14,7 @@ use ordinal_model::Value;
 
 use super::endpoints::{
     endpoint_hostname, find_port, managed_selector, pod_in_endpoints, pod_ready, service_ip_set,
-    set_annotation, target_ref, Members, HEADLESS_LABEL, TRIGGER_TIME_ANNOTATION,
+    set_annotation, target_ref, Members, MemoPass, HEADLESS_LABEL, TRIGGER_TIME_ANNOTATION,
 };
 use crate::apiserver::DeleteOptions;
 use crate::resources;
@@ -287,6 +287,7 @@ impl Sim {
 
         // Desired endpoints grouped by their port list, in pod order.
         let mut desired: Vec<(Vec<Value>, Vec<Value>)> = Vec::new();
+        let mut memo = MemoPass::start(&mut self.slice_memo, ns, name);
         for pod in &pods {
             if !pod_in_endpoints(pod, true) {
                 continue;
@@ -297,13 +298,19 @@ impl Sim {
             if node.is_none() && !publish {
                 continue;
             }
-            let ports = endpoint_ports(&svc, pod);
-            let ep = pod_to_endpoint(pod, node, &svc, publish);
+            let (ports, ep) = memo.get(pod, &svc, node, || {
+                (
+                    endpoint_ports(&svc, pod),
+                    pod_to_endpoint(pod, node, &svc, publish),
+                )
+            });
             match desired.iter_mut().find(|(p, _)| *p == ports) {
                 Some((_, eps)) => eps.push(ep),
                 None => desired.push((ports, vec![ep])),
             }
         }
+
+        memo.finish(&mut self.slice_memo);
 
         let mut to_create: Vec<Value> = Vec::new();
         let mut to_update: Vec<Value> = Vec::new();

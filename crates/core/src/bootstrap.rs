@@ -12,12 +12,15 @@ use crate::clock::START_MS;
 use crate::config::{NodeConfig, SimConfig};
 use crate::limits;
 use crate::resources;
+use crate::rng::Rng;
 use crate::sim::Sim;
 use crate::timing;
 
 /// Namespaces present in every new cluster.
 pub const SYSTEM_NAMESPACES: [&str; 4] =
     ["default", "kube-system", "kube-public", "kube-node-lease"];
+/// Mixed into the seed of the random stream the bootstrap's node Leases use.
+const LEASE_UID_STREAM: u64 = 0x1ea5_e000_1ea5_e000;
 /// Name of the default StorageClass.
 pub const DEFAULT_STORAGE_CLASS: &str = "standard";
 /// Provisioner of the default StorageClass (kind's local-path provisioner).
@@ -392,7 +395,22 @@ impl Sim {
             }
             sim.settle();
         }
+        // The node Leases draw their uids from a stream of their own, so
+        // every other object keeps the random names and timings it had
+        // before clusters had Leases.
+        let names: Vec<String> = sim.config.nodes.iter().map(|n| n.name.clone()).collect();
+        let lease_rng = Rng::new(sim.config.seed ^ LEASE_UID_STREAM);
+        let main_rng = std::mem::replace(&mut sim.rng, lease_rng);
+        for name in &names {
+            sim.put_node_lease(name);
+        }
+        sim.rng = main_rng;
         sim.now = START_MS;
+        for name in &names {
+            sim.post_node_heartbeat(name);
+            sim.schedule_node_status_report(name);
+            sim.renew_node_lease(name);
+        }
         sim.settle();
         sim
     }

@@ -27,7 +27,9 @@
 //!   [`Sim::node_running`] tells which, [`Sim::kubelet_dial_error`] is how
 //!   the API server fails to reach a stopped kubelet (logs, exec);
 //!   [`Sim::api_server_up`] is false while the [`Sim::control_plane_node`]
-//!   is stopped (its controllers stop too).
+//!   is stopped (its controllers stop too). Each running kubelet renews its
+//!   Lease in `kube-node-lease` ([`Sim::lease_renew_time`]) and posts a
+//!   node status heartbeat.
 //! * Errors: [`ApiError`] with the API server's reason and message.
 
 pub mod apiserver;

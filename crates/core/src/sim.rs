@@ -42,6 +42,10 @@ pub(crate) enum Work {
     NodeMonitor,
     /// A started node's kubelet comes up.
     NodeBoot(String),
+    /// Kubelet: renew this node's Lease.
+    LeaseRenew(String),
+    /// Kubelet: periodic status report of this node.
+    NodeStatusReport(String),
     /// Taint eviction controller: process (or evict) this pod.
     TaintEviction(String, String),
     /// Pod garbage collector: remove pods of deleted nodes.
@@ -309,6 +313,8 @@ impl Sim {
             Work::Namespace(name) => self.sync_namespace(&name),
             Work::NodeMonitor => self.monitor_node_health(),
             Work::NodeBoot(name) => self.boot_node(&name),
+            Work::LeaseRenew(name) => self.renew_node_lease(&name),
+            Work::NodeStatusReport(name) => self.report_node_status(&name),
             Work::TaintEviction(ns, name) => self.sync_taint_eviction(&ns, &name),
             Work::PodGc => self.gc_orphaned_pods(),
             Work::Endpoints(ns, name) => self.sync_endpoints(&ns, &name),

@@ -87,9 +87,12 @@ pub const NODE_MONITOR_PERIOD_MS: u64 = 5_000;
 /// node's conditions become Unknown (`--node-monitor-grace-period`, 50s
 /// upstream since v1.32).
 pub const NODE_MONITOR_GRACE_MS: u64 = 50_000;
-/// Kubelet: how often it renews its node Lease (a quarter of the 40s lease
-/// duration upstream).
+/// Kubelet: how often it renews its node Lease (`nodeLeaseRenewIntervalFraction`
+/// 0.25 of the 40s lease duration upstream).
 pub const NODE_LEASE_RENEW_MS: u64 = 10_000;
+/// Kubelet: how often it posts its node status when nothing changed
+/// (`nodeStatusReportFrequency`, 5 minutes upstream).
+pub const NODE_STATUS_REPORT_MS: u64 = 300_000;
 /// From `docker start` of a kind node until its kubelet posts Ready
 /// (systemd, containerd and the kubelet starting in the node container).
 pub const NODE_BOOT_MS: u64 = 5_000;

@@ -75,6 +75,32 @@ fn status_only(old: Option<&Value>, new: Option<&Value>) -> bool {
     }
 }
 
+/// True when a node update only moved its conditions' `lastHeartbeatTime`
+/// (the kubelet's periodic status report): informers upstream ignore it
+/// (the scheduler's `nodeSchedulingPropertiesChange`, the node lifecycle
+/// controller reads health from its own pass).
+fn heartbeat_only(old: Option<&Value>, new: Option<&Value>) -> bool {
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        v.remove(&["metadata", "resourceVersion"]);
+        let conditions: Vec<Value> = v
+            .array_at(&["status", "conditions"])
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                c.remove(&["lastHeartbeatTime"]);
+                c
+            })
+            .collect();
+        v.set(&["status", "conditions"], Value::from(conditions));
+        v
+    };
+    match (old, new) {
+        (Some(o), Some(n)) => strip(o) == strip(n),
+        _ => false,
+    }
+}
+
 /// What a workload controller looks at in a pod.
 fn pod_summary(pod: &Value) -> (&str, Option<&Value>, &str, Option<&Value>, Option<&Value>) {
     let ready = pod
@@ -259,6 +285,7 @@ impl Sim {
                     self.enqueue(Work::Claim(ns, name));
                 }
             }
+            "nodes" if heartbeat_only(old, new) => {}
             "nodes" => {
                 self.react_node_lifecycle(old, new);
                 self.retry_unscheduled(None);

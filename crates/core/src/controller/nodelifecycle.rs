@@ -11,8 +11,9 @@
 //! `getMinTolerationTime`, `addConditionAndDeletePod`) and
 //! pkg/controller/podgc/gc_controller.go (`gcOrphaned`).
 //!
-//! Simplifications: the kubelet's Lease is not an object; a node's last
-//! heartbeat is the moment its kubelet stopped. The NoExecute tainting queue
+//! A node's health is probed from its Lease (`renewTime`) and its Ready
+//! condition's `lastHeartbeatTime`, as seen on the first monitor pass after
+//! each. Simplifications: the NoExecute tainting queue
 //! is not rate limited (one node at a time upstream, 0.1 per second), but it
 //! stops in full and, for clusters of at most 50 nodes, partial disruption as
 //! upstream does.
@@ -22,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ordinal_model::Value;
 
 use crate::bootstrap::{condition, HEALTHY_NODE_CONDITIONS};
-use crate::clock::rfc3339;
+use crate::clock::{parse_rfc3339, rfc3339};
 use crate::error::ApiError;
 use crate::events::{Source, NORMAL, WARNING};
 use crate::scheduler::toleration_matches;
@@ -56,8 +57,8 @@ const TAINT_EVICTION: Source<'static> = Source {
 /// What the simulator knows about node containers and these controllers.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NodeLifecycle {
-    /// Nodes whose kubelet is not running, with the time it stopped.
-    down: BTreeMap<String, u64>,
+    /// Nodes whose kubelet is not running.
+    down: BTreeSet<String>,
     /// Stopped nodes started again, whose kubelet is still booting.
     booting: BTreeSet<String>,
     /// Taint evictions: pod → scheduled (created, due) or `None` once done.
@@ -135,8 +136,7 @@ impl Sim {
         self.node_container(name)?;
         self.settle();
         self.nodes.booting.remove(name);
-        if !self.nodes.down.contains_key(name) {
-            self.nodes.down.insert(name.to_string(), self.now);
+        if self.nodes.down.insert(name.to_string()) {
             self.kill_node_runtime(name);
             self.schedule_node_monitor();
         }
@@ -148,7 +148,7 @@ impl Sim {
     /// the pods marked for deletion and restarts the others in new sandboxes.
     pub fn start_node(&mut self, name: &str) -> Result<(), ApiError> {
         self.node_container(name)?;
-        if self.nodes.down.contains_key(name) && self.nodes.booting.insert(name.to_string()) {
+        if self.nodes.down.contains(name) && self.nodes.booting.insert(name.to_string()) {
             self.enqueue_after(
                 Work::NodeBoot(name.to_string()),
                 timing::NODE_BOOT_MS,
@@ -163,7 +163,7 @@ impl Sim {
     /// `start_node`; unknown names are not running).
     pub fn node_running(&self, name: &str) -> bool {
         self.config.nodes.iter().any(|n| n.name == name)
-            && (!self.nodes.down.contains_key(name) || self.nodes.booting.contains(name))
+            && (!self.nodes.down.contains(name) || self.nodes.booting.contains(name))
     }
 
     /// How the API server fails to reach the kubelet of `node` (logs, exec,
@@ -199,16 +199,9 @@ impl Sim {
         self.control_plane_node().is_none_or(|n| self.kubelet_up(n))
     }
 
-    /// When the kubelet of `node` last renewed its Lease: every
-    /// [`timing::NODE_LEASE_RENEW_MS`] while it runs, never once it stopped.
-    pub fn lease_renew_time(&self, node: &str) -> u64 {
-        let at = self.nodes.down.get(node).copied().unwrap_or(self.now);
-        at - at % timing::NODE_LEASE_RENEW_MS
-    }
-
     /// Whether the kubelet of `node` is up (it syncs pods and posts status).
     pub(crate) fn kubelet_up(&self, node: &str) -> bool {
-        !self.nodes.down.contains_key(node)
+        !self.nodes.down.contains(node)
     }
 
     /// The kubelet of a started node is up: it posts its conditions (with
@@ -269,6 +262,8 @@ impl Sim {
             }
         }
         self.resync_node_pods(name);
+        self.renew_node_lease(name);
+        self.schedule_node_status_report(name);
         if self.control_plane_node() == Some(name) {
             self.restart_controllers();
         }
@@ -342,9 +337,7 @@ impl Sim {
                 continue;
             };
             let observed = ready_status(&node).to_string();
-            let silent = self.nodes.down.get(name).is_some_and(|since| {
-                self.now > (*since).max(self.nodes.epoch) + timing::NODE_MONITOR_GRACE_MS
-            });
+            let silent = self.now > self.probe_time(&node) + timing::NODE_MONITOR_GRACE_MS;
             let mut current = observed.clone();
             if silent {
                 current = "Unknown".to_string();
@@ -410,6 +403,23 @@ impl Sim {
         if watching {
             self.enqueue_after(Work::NodeMonitor, timing::NODE_MONITOR_PERIOD_MS, true);
         }
+    }
+
+    /// `tryUpdateNodeHealth`'s `probeTimestamp`: when this controller last
+    /// saw the node's Lease renewed or its Ready heartbeat move (the first
+    /// monitor pass at or after it), or when it started, whichever is later.
+    fn probe_time(&self, node: &Value) -> u64 {
+        let name = node.str_at(&["metadata", "name"]);
+        let heartbeat = node
+            .array_at(&["status", "conditions"])
+            .iter()
+            .find(|c| c.str_at(&["type"]) == "Ready")
+            .and_then(|c| parse_rfc3339(c.str_at(&["lastHeartbeatTime"])))
+            .unwrap_or(0);
+        let seen = self.lease_renew_time(name).unwrap_or(0).max(heartbeat);
+        let period = timing::NODE_MONITOR_PERIOD_MS;
+        let observed = seen.div_ceil(period) * period;
+        observed.max(self.nodes.epoch)
     }
 
     /// `tryUpdateNodeHealth` past the grace period: every condition the

@@ -78,6 +78,7 @@ pub fn table_for(kind: &str) -> TableDef {
         "Event" => cluster::EVENT,
         "ConfigMap" => cluster::CONFIG_MAP,
         "Secret" => cluster::SECRET,
+        "Lease" => cluster::LEASE,
         _ => DEFAULT,
     }
 }

@@ -81,6 +81,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/node-failure.txt"),
     ),
     (
+        "node-leases.txt",
+        include_str!("../../../../tests/scenarios/node-leases.txt"),
+    ),
+    (
         "node-maintenance.txt",
         include_str!("../../../../tests/scenarios/node-maintenance.txt"),
     ),

@@ -46,6 +46,8 @@ pub(crate) enum Work {
     LeaseRenew(String),
     /// Kubelet: periodic status report of this node.
     NodeStatusReport(String),
+    /// Node lifecycle controller: the rate-limited NoExecute tainting pass.
+    NoExecuteTainting,
     /// Taint eviction controller: process (or evict) this pod.
     TaintEviction(String, String),
     /// Pod garbage collector: remove pods of deleted nodes.
@@ -312,6 +314,7 @@ impl Sim {
             Work::Dependents(uid) => self.collect_dependents(&uid),
             Work::Namespace(name) => self.sync_namespace(&name),
             Work::NodeMonitor => self.monitor_node_health(),
+            Work::NoExecuteTainting => self.no_execute_tainting_pass(),
             Work::NodeBoot(name) => self.boot_node(&name),
             Work::LeaseRenew(name) => self.renew_node_lease(&name),
             Work::NodeStatusReport(name) => self.report_node_status(&name),

@@ -87,6 +87,10 @@ pub const NODE_MONITOR_PERIOD_MS: u64 = 5_000;
 /// node's conditions become Unknown (`--node-monitor-grace-period`, 50s
 /// upstream since v1.32).
 pub const NODE_MONITOR_GRACE_MS: u64 = 50_000;
+/// Node lifecycle controller: at most one node gets its NoExecute taint
+/// per this interval in a healthy zone (`--node-eviction-rate` 0.1 per
+/// second, burst 1).
+pub const NO_EXECUTE_TAINT_INTERVAL_MS: u64 = 10_000;
 /// Kubelet: how often it renews its node Lease (`nodeLeaseRenewIntervalFraction`
 /// 0.25 of the 40s lease duration upstream).
 pub const NODE_LEASE_RENEW_MS: u64 = 10_000;

@@ -448,3 +448,26 @@ fn kubelets_post_a_node_status_heartbeat_every_five_minutes() {
     sim.advance(600_000);
     assert_eq!(times(&sim).0, "2026-01-01T00:05:00Z");
 }
+
+fn no_execute(sim: &Sim, node: &str) -> bool {
+    taints(sim, node)
+        .iter()
+        .any(|t| t == "node.kubernetes.io/unreachable:NoExecute")
+}
+
+#[test]
+fn no_execute_taints_are_rate_limited_to_one_node_per_ten_seconds() {
+    let mut sim = Sim::new(SimConfig::with_nodes(&WORKERS));
+    sim.stop_node("kind-worker").expect("stopped");
+    sim.stop_node("kind-worker2").expect("stopped");
+    // Both go Unknown at the pass of 0:00:55 and are queued at 0:01:00.
+    sim.advance(60_000);
+    assert_eq!(node_ready(&sim, "kind-worker"), "Unknown");
+    assert_eq!(node_ready(&sim, "kind-worker2"), "Unknown");
+    assert!(no_execute(&sim, "kind-worker"));
+    assert!(!no_execute(&sim, "kind-worker2"));
+    sim.advance(9_000);
+    assert!(!no_execute(&sim, "kind-worker2"));
+    sim.advance(1_000);
+    assert!(no_execute(&sim, "kind-worker2"));
+}

@@ -4,7 +4,8 @@
 //!
 //! Mirrors pkg/controller/nodelifecycle/node_lifecycle_controller.go
 //! (`monitorNodeHealth`, `tryUpdateNodeHealth`, `doNoScheduleTaintingPass`,
-//! `processTaintBaseEviction`, `handleDisruption`),
+//! `doNoExecuteTaintingPass`, `processTaintBaseEviction`, `handleDisruption`),
+//! pkg/controller/nodelifecycle/scheduler/rate_limited_queue.go (`Try`),
 //! pkg/controller/util/node/controller_utils.go (`MarkPodsNotReady`,
 //! `RecordNodeStatusChange`, `SwapNodeControllerTaint`),
 //! pkg/controller/tainteviction/taint_eviction.go (`processPodOnNode`,
@@ -13,10 +14,11 @@
 //!
 //! A node's health is probed from its Lease (`renewTime`) and its Ready
 //! condition's `lastHeartbeatTime`, as seen on the first monitor pass after
-//! each. Simplifications: the NoExecute tainting queue
-//! is not rate limited (one node at a time upstream, 0.1 per second), but it
-//! stops in full and, for clusters of at most 50 nodes, partial disruption as
-//! upstream does.
+//! each. NoExecute taints go through a rate-limited queue (one node every
+//! 10 s, `--node-eviction-rate` 0.1), which stops in full and, for clusters
+//! of at most 50 nodes, partial disruption as upstream does. Simplification:
+//! every node is in one zone (kind nodes carry no zone label), and the
+//! queue is worked at once rather than on a 100 ms tick.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,6 +67,14 @@ pub(crate) struct NodeLifecycle {
     evictions: BTreeMap<(String, String), Option<(u64, u64)>>,
     /// Every zone was fully disrupted at the last pass: evictions stopped.
     full_disruption: bool,
+    /// Full or partial disruption at the last pass: the NoExecute tainting
+    /// queue is stopped (its limiter swapped to 0 QPS).
+    tainting_stopped: bool,
+    /// Nodes waiting for their NoExecute taint, in order (the zone's
+    /// `RateLimitedTimedQueue`; kind nodes carry no zone, so there is one).
+    taint_queue: Vec<String>,
+    /// When the tainting limiter last let a node through.
+    last_tainted: Option<u64>,
     /// Names of deleted nodes whose pods the pod GC still has to remove.
     deleted: BTreeSet<String>,
     /// When kube-controller-manager last started (its node health data
@@ -276,6 +286,8 @@ impl Sim {
     fn restart_controllers(&mut self) {
         self.nodes.epoch = self.now;
         self.nodes.evictions.clear();
+        self.nodes.taint_queue.clear();
+        self.nodes.last_tainted = None;
         let tainted: Vec<String> = self
             .store
             .iter("nodes", None)
@@ -379,20 +391,40 @@ impl Sim {
             }
         }
         self.nodes.full_disruption = full;
+        let stopped = full || partial;
+        if self.nodes.tainting_stopped && !stopped {
+            // `setLimiterInZone` swaps in a fresh limiter (a full bucket).
+            self.nodes.last_tainted = None;
+        }
+        self.nodes.tainting_stopped = stopped;
         for (name, observed) in observed_all {
             match observed.as_str() {
-                "True" => self.swap_no_execute_taint(&name, None),
-                _ if full || partial => {}
+                "True" => {
+                    self.swap_no_execute_taint(&name, None);
+                    self.nodes.taint_queue.retain(|n| *n != name);
+                }
+                _ if stopped => {}
                 status => {
-                    let key = if status == "False" {
-                        NOT_READY_TAINT
+                    let (key, opposite) = if status == "False" {
+                        (NOT_READY_TAINT, UNREACHABLE_TAINT)
                     } else {
-                        UNREACHABLE_TAINT
+                        (UNREACHABLE_TAINT, NOT_READY_TAINT)
                     };
-                    self.swap_no_execute_taint(&name, Some(key));
+                    let has = |k: &str| {
+                        self.store.get("nodes", "", &name).is_some_and(|n| {
+                            no_execute_taints(n).iter().any(|t| t.str_at(&["key"]) == k)
+                        })
+                    };
+                    if has(opposite) {
+                        // A tainted node's taint is swapped at once.
+                        self.swap_no_execute_taint(&name, Some(key));
+                    } else if !has(key) && !self.nodes.taint_queue.contains(&name) {
+                        self.nodes.taint_queue.push(name);
+                    }
                 }
             }
         }
+        self.no_execute_tainting_pass();
         let watching = !self.nodes.down.is_empty()
             || self.store.iter("nodes", None).any(|n| {
                 ready_status(n) != "True"
@@ -402,6 +434,41 @@ impl Sim {
             });
         if watching {
             self.enqueue_after(Work::NodeMonitor, timing::NODE_MONITOR_PERIOD_MS, true);
+        }
+    }
+
+    /// `doNoExecuteTaintingPass`: queued nodes get their NoExecute taint
+    /// through the zone's rate limiter, one every
+    /// [`timing::NO_EXECUTE_TAINT_INTERVAL_MS`]; a node Ready again by its
+    /// turn is let go (its turn is used all the same, as `Try` takes the
+    /// token first).
+    pub(crate) fn no_execute_tainting_pass(&mut self) {
+        if self.nodes.tainting_stopped || !self.api_server_up() {
+            return;
+        }
+        while let Some(name) = self.nodes.taint_queue.first().cloned() {
+            if let Some(last) = self.nodes.last_tainted {
+                let due = last + timing::NO_EXECUTE_TAINT_INTERVAL_MS;
+                if self.now < due {
+                    self.enqueue_after(Work::NoExecuteTainting, due - self.now, true);
+                    return;
+                }
+            }
+            self.nodes.last_tainted = Some(self.now);
+            self.nodes.taint_queue.remove(0);
+            let Some(node) = self.store.get("nodes", "", &name) else {
+                continue;
+            };
+            let has_ready = node
+                .array_at(&["status", "conditions"])
+                .iter()
+                .any(|c| c.str_at(&["type"]) == "Ready");
+            let key = match ready_status(node) {
+                "False" => NOT_READY_TAINT,
+                "Unknown" if has_ready => UNREACHABLE_TAINT,
+                _ => continue,
+            };
+            self.swap_no_execute_taint(&name, Some(key));
         }
     }
 

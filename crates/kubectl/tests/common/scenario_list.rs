@@ -73,6 +73,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/namespace-delete.txt"),
     ),
     (
+        "node-eviction-rate.txt",
+        include_str!("../../../../tests/scenarios/node-eviction-rate.txt"),
+    ),
+    (
         "node-failure-network.txt",
         include_str!("../../../../tests/scenarios/node-failure-network.txt"),
     ),

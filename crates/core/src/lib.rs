@@ -39,6 +39,7 @@ pub mod config;
 pub mod controller;
 pub mod error;
 pub mod events;
+pub mod hash;
 pub mod kubelet;
 pub mod limits;
 /// The resource types the API layer serves (the model's registry).

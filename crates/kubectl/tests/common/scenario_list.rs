@@ -137,6 +137,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/services-endpoints.txt"),
     ),
     (
+        "services-multi-port.txt",
+        include_str!("../../../../tests/scenarios/services-multi-port.txt"),
+    ),
+    (
         "statefulset-storage-survives.txt",
         include_str!("../../../../tests/scenarios/statefulset-storage-survives.txt"),
     ),

@@ -1,8 +1,8 @@
 //! `ordinal-core`: a deterministic, discrete-event simulation of a small
 //! Kubernetes v1.36 cluster (API server with watch and Service IP / node port
 //! allocation, StatefulSet controller, Deployment and ReplicaSet controllers,
-//! Endpoints and EndpointSlice controllers, garbage collector, PV controller
-//! and provisioner, node lifecycle and taint eviction controllers, scheduler,
+//! Endpoints and EndpointSlice controllers, disruption controller, garbage
+//! collector, PV controller and provisioner, node lifecycle and taint eviction controllers, scheduler,
 //! kubelet, events). No wall clock, no threads, no I/O: the host drives time.
 //!
 //! # Public API
@@ -17,7 +17,9 @@
 //!   [`Sim::list`] / [`Sim::list_refs`] (label selector string, `""` = all),
 //!   [`Sim::update`], [`Sim::patch`] ([`PatchType`]), [`Sim::delete`]
 //!   ([`DeleteOptions`]), [`Sim::apply_object`] (create or update, returns
-//!   [`ApplyOutcome`]), [`Sim::scale`].
+//!   [`ApplyOutcome`]), [`Sim::scale`], [`Sim::evict`] (the eviction
+//!   subresource, refused with a 429 while a PodDisruptionBudget allows no
+//!   disruption).
 //! * Watch: [`Sim::watch`] → [`WatchId`], [`Sim::take_watch_events`] →
 //!   [`WatchEvent`]s, [`Sim::unwatch`].
 //! * Events: Event objects live in the store (`events`); [`Sim::events_for`]

@@ -52,6 +52,8 @@ pub(crate) enum Work {
     TaintEviction(String, String),
     /// Pod garbage collector: remove pods of deleted nodes.
     PodGc,
+    /// Disruption controller: sync this PodDisruptionBudget's status.
+    Disruption(String, String),
     /// Endpoints controller: sync the Endpoints of this Service.
     Endpoints(String, String),
     /// EndpointSlice controller: sync the EndpointSlices of this Service.
@@ -320,6 +322,7 @@ impl Sim {
             Work::NodeStatusReport(name) => self.report_node_status(&name),
             Work::TaintEviction(ns, name) => self.sync_taint_eviction(&ns, &name),
             Work::PodGc => self.gc_orphaned_pods(),
+            Work::Disruption(ns, name) => self.sync_disruption_budget(&ns, &name),
             Work::Endpoints(ns, name) => self.sync_endpoints(&ns, &name),
             Work::EndpointSlices(ns, name) => self.sync_endpoint_slices(&ns, &name),
         }

@@ -100,6 +100,10 @@ pub const NODE_STATUS_REPORT_MS: u64 = 300_000;
 /// From `docker start` of a kind node until its kubelet posts Ready
 /// (systemd, containerd and the kubelet starting in the node container).
 pub const NODE_BOOT_MS: u64 = 5_000;
+/// Disruption controller: an evicted pod listed in a budget's
+/// `status.disruptedPods` that is still not being deleted this long after
+/// its eviction counts again (`DeletionTimeout`, 2 minutes upstream).
+pub const PDB_DELETION_TIMEOUT_MS: u64 = 120_000;
 /// Pod garbage collector: period of its passes (`gcCheckPeriod`, 20s upstream).
 pub const POD_GC_PERIOD_MS: u64 = 20_000;
 /// Pod garbage collector: how long a Node must stay deleted before the pods

@@ -2,6 +2,7 @@
 //! (the informer event handlers of each controller, in one place).
 
 pub mod deployment;
+pub mod disruption;
 pub mod endpoints;
 pub mod endpointslice;
 pub mod garbagecollector;
@@ -239,9 +240,13 @@ impl Sim {
             }
             "pods" => {
                 self.enqueue_services_for_pod(old, new);
+                self.enqueue_budgets_for_pod(old, new);
                 self.react_pod(old, new, ns.clone(), name.clone());
             }
             "services" => self.enqueue_service_endpoints(&ns, &name),
+            "poddisruptionbudgets" => {
+                self.enqueue(Work::Disruption(ns.clone(), name.clone()));
+            }
             "endpoints" if new.is_none() => {
                 self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
             }

@@ -101,6 +101,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/patch-json.txt"),
     ),
     (
+        "pdb-status.txt",
+        include_str!("../../../../tests/scenarios/pdb-status.txt"),
+    ),
+    (
         "pod-shell-tools.txt",
         include_str!("../../../../tests/scenarios/pod-shell-tools.txt"),
     ),

@@ -12,12 +12,19 @@ use crate::clock::START_MS;
 use crate::config::{NodeConfig, SimConfig};
 use crate::limits;
 use crate::resources;
+use crate::rng::Rng;
 use crate::sim::Sim;
 use crate::timing;
 
 /// Namespaces present in every new cluster.
 pub const SYSTEM_NAMESPACES: [&str; 4] =
     ["default", "kube-system", "kube-public", "kube-node-lease"];
+/// The namespace kind's local-path provisioner runs in (its pods are not
+/// modelled; the default StorageClass's volumes appear by themselves).
+pub const LOCAL_PATH_NAMESPACE: &str = "local-path-storage";
+/// Mixed into the seed of the random stream of the bootstrap objects added
+/// after the first ones (node Leases, `local-path-storage`).
+const LATER_UID_STREAM: u64 = 0x1ea5_e000_1ea5_e000;
 /// Name of the default StorageClass.
 pub const DEFAULT_STORAGE_CLASS: &str = "standard";
 /// Provisioner of the default StorageClass (kind's local-path provisioner).
@@ -29,6 +36,14 @@ fn strs(pairs: &[(&str, &str)]) -> Value {
         v.set(&[k], Value::from(*val));
     }
     v
+}
+
+fn namespace(name: &str) -> Value {
+    Value::from([
+        ("apiVersion", Value::from("v1")),
+        ("kind", Value::from("Namespace")),
+        ("metadata", Value::from([("name", Value::from(name))])),
+    ])
 }
 
 /// The conditions a healthy kubelet posts (kubelet_node_status.go setters):
@@ -330,14 +345,7 @@ impl Sim {
         let minor = sim.config.minor_version;
         let mut objects: Vec<(&str, &str, Value)> = SYSTEM_NAMESPACES
             .iter()
-            .map(|ns| {
-                let obj = Value::from([
-                    ("apiVersion", Value::from("v1")),
-                    ("kind", Value::from("Namespace")),
-                    ("metadata", Value::from([("name", Value::from(*ns))])),
-                ]);
-                ("namespaces", "", obj)
-            })
+            .map(|ns| ("namespaces", "", namespace(ns)))
             .collect();
         let multi_node = sim.config.nodes.len() > 1;
         for (i, node) in sim.config.nodes.iter().enumerate() {
@@ -392,7 +400,25 @@ impl Sim {
             }
             sim.settle();
         }
+        // The node Leases and local-path-storage draw their uids from a
+        // stream of their own, so every other object keeps the random names
+        // and timings it had before clusters had them.
+        let names: Vec<String> = sim.config.nodes.iter().map(|n| n.name.clone()).collect();
+        let later_rng = Rng::new(sim.config.seed ^ LATER_UID_STREAM);
+        let main_rng = std::mem::replace(&mut sim.rng, later_rng);
+        if let Some(info) = resources::by_plural("namespaces") {
+            let _ = sim.create_object(info, "", namespace(LOCAL_PATH_NAMESPACE), false);
+        }
+        for name in &names {
+            sim.put_node_lease(name);
+        }
+        sim.rng = main_rng;
         sim.now = START_MS;
+        for name in &names {
+            sim.post_node_heartbeat(name);
+            sim.schedule_node_status_report(name);
+            sim.renew_node_lease(name);
+        }
         sim.settle();
         sim
     }

@@ -20,6 +20,8 @@ pub enum Reason {
     BadRequest,
     /// 405.
     MethodNotAllowed,
+    /// 429.
+    TooManyRequests,
     /// 500.
     InternalError,
     /// 500 without a reason (`StatusReasonUnknown`): a plain error the
@@ -38,6 +40,7 @@ impl Reason {
             Reason::Forbidden => "Forbidden",
             Reason::BadRequest => "BadRequest",
             Reason::MethodNotAllowed => "MethodNotAllowed",
+            Reason::TooManyRequests => "TooManyRequests",
             Reason::InternalError => "InternalError",
             Reason::Unknown => "",
         }
@@ -52,6 +55,7 @@ impl Reason {
             Reason::Forbidden => 403,
             Reason::BadRequest => 400,
             Reason::MethodNotAllowed => 405,
+            Reason::TooManyRequests => 429,
             Reason::InternalError | Reason::Unknown => 500,
         }
     }
@@ -184,6 +188,11 @@ impl ApiError {
             "",
             "",
         )
+    }
+
+    /// A 429 (`NewTooManyRequests`) with the given message.
+    pub fn too_many_requests(message: String) -> ApiError {
+        ApiError::new(Reason::TooManyRequests, message, "", "")
     }
 
     /// A 405 with the given message.

@@ -1,8 +1,8 @@
 //! `ordinal-core`: a deterministic, discrete-event simulation of a small
 //! Kubernetes v1.36 cluster (API server with watch and Service IP / node port
 //! allocation, StatefulSet controller, Deployment and ReplicaSet controllers,
-//! Endpoints and EndpointSlice controllers, garbage collector, PV controller
-//! and provisioner, node lifecycle and taint eviction controllers, scheduler,
+//! Endpoints and EndpointSlice controllers, disruption controller, garbage
+//! collector, PV controller and provisioner, node lifecycle and taint eviction controllers, scheduler,
 //! kubelet, events). No wall clock, no threads, no I/O: the host drives time.
 //!
 //! # Public API
@@ -17,7 +17,9 @@
 //!   [`Sim::list`] / [`Sim::list_refs`] (label selector string, `""` = all),
 //!   [`Sim::update`], [`Sim::patch`] ([`PatchType`]), [`Sim::delete`]
 //!   ([`DeleteOptions`]), [`Sim::apply_object`] (create or update, returns
-//!   [`ApplyOutcome`]), [`Sim::scale`].
+//!   [`ApplyOutcome`]), [`Sim::scale`], [`Sim::evict`] (the eviction
+//!   subresource, refused with a 429 while a PodDisruptionBudget allows no
+//!   disruption).
 //! * Watch: [`Sim::watch`] → [`WatchId`], [`Sim::take_watch_events`] →
 //!   [`WatchEvent`]s, [`Sim::unwatch`].
 //! * Events: Event objects live in the store (`events`); [`Sim::events_for`]
@@ -27,7 +29,9 @@
 //!   [`Sim::node_running`] tells which, [`Sim::kubelet_dial_error`] is how
 //!   the API server fails to reach a stopped kubelet (logs, exec);
 //!   [`Sim::api_server_up`] is false while the [`Sim::control_plane_node`]
-//!   is stopped (its controllers stop too).
+//!   is stopped (its controllers stop too). Each running kubelet renews its
+//!   Lease in `kube-node-lease` ([`Sim::lease_renew_time`]) and posts a
+//!   node status heartbeat.
 //! * Errors: [`ApiError`] with the API server's reason and message.
 
 pub mod apiserver;
@@ -37,6 +41,7 @@ pub mod config;
 pub mod controller;
 pub mod error;
 pub mod events;
+pub mod hash;
 pub mod kubelet;
 pub mod limits;
 /// The resource types the API layer serves (the model's registry).

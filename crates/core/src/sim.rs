@@ -45,10 +45,18 @@ pub(crate) enum Work {
     NodeMonitor,
     /// A started node's kubelet comes up.
     NodeBoot(String),
+    /// Kubelet: renew this node's Lease.
+    LeaseRenew(String),
+    /// Kubelet: periodic status report of this node.
+    NodeStatusReport(String),
+    /// Node lifecycle controller: the rate-limited NoExecute tainting pass.
+    NoExecuteTainting,
     /// Taint eviction controller: process (or evict) this pod.
     TaintEviction(String, String),
     /// Pod garbage collector: remove pods of deleted nodes.
     PodGc,
+    /// Disruption controller: sync this PodDisruptionBudget's status.
+    Disruption(String, String),
     /// Endpoints controller: sync the Endpoints of this Service.
     Endpoints(String, String),
     /// EndpointSlice controller: sync the EndpointSlices of this Service.
@@ -316,9 +324,13 @@ impl Sim {
             Work::Dependents(uid) => self.collect_dependents(&uid),
             Work::Namespace(name) => self.sync_namespace(&name),
             Work::NodeMonitor => self.monitor_node_health(),
+            Work::NoExecuteTainting => self.no_execute_tainting_pass(),
             Work::NodeBoot(name) => self.boot_node(&name),
+            Work::LeaseRenew(name) => self.renew_node_lease(&name),
+            Work::NodeStatusReport(name) => self.report_node_status(&name),
             Work::TaintEviction(ns, name) => self.sync_taint_eviction(&ns, &name),
             Work::PodGc => self.gc_orphaned_pods(),
+            Work::Disruption(ns, name) => self.sync_disruption_budget(&ns, &name),
             Work::Endpoints(ns, name) => self.sync_endpoints(&ns, &name),
             Work::EndpointSlices(ns, name) => self.sync_endpoint_slices(&ns, &name),
         }

@@ -87,12 +87,23 @@ pub const NODE_MONITOR_PERIOD_MS: u64 = 5_000;
 /// node's conditions become Unknown (`--node-monitor-grace-period`, 50s
 /// upstream since v1.32).
 pub const NODE_MONITOR_GRACE_MS: u64 = 50_000;
-/// Kubelet: how often it renews its node Lease (a quarter of the 40s lease
-/// duration upstream).
+/// Node lifecycle controller: at most one node gets its NoExecute taint
+/// per this interval in a healthy zone (`--node-eviction-rate` 0.1 per
+/// second, burst 1).
+pub const NO_EXECUTE_TAINT_INTERVAL_MS: u64 = 10_000;
+/// Kubelet: how often it renews its node Lease (`nodeLeaseRenewIntervalFraction`
+/// 0.25 of the 40s lease duration upstream).
 pub const NODE_LEASE_RENEW_MS: u64 = 10_000;
+/// Kubelet: how often it posts its node status when nothing changed
+/// (`nodeStatusReportFrequency`, 5 minutes upstream).
+pub const NODE_STATUS_REPORT_MS: u64 = 300_000;
 /// From `docker start` of a kind node until its kubelet posts Ready
 /// (systemd, containerd and the kubelet starting in the node container).
 pub const NODE_BOOT_MS: u64 = 5_000;
+/// Disruption controller: an evicted pod listed in a budget's
+/// `status.disruptedPods` that is still not being deleted this long after
+/// its eviction counts again (`DeletionTimeout`, 2 minutes upstream).
+pub const PDB_DELETION_TIMEOUT_MS: u64 = 120_000;
 /// Pod garbage collector: period of its passes (`gcCheckPeriod`, 20s upstream).
 pub const POD_GC_PERIOD_MS: u64 = 20_000;
 /// Pod garbage collector: how long a Node must stay deleted before the pods

@@ -331,3 +331,143 @@ fn no_node_is_marked_while_the_control_plane_is_down() {
     sim.advance(10_000);
     assert_eq!(node_ready(&sim, "kind-worker2"), "Unknown");
 }
+
+fn lease(sim: &Sim, node: &str) -> Value {
+    sim.object("leases", "kube-node-lease", node)
+        .cloned()
+        .expect("lease")
+}
+
+fn renew_time(sim: &Sim, node: &str) -> String {
+    lease(sim, node).str_at(&["spec", "renewTime"]).to_string()
+}
+
+#[test]
+fn every_node_has_a_lease_its_kubelet_renews_every_ten_seconds() {
+    let mut sim = Sim::new(SimConfig::with_nodes(&WORKERS));
+    for node in WORKERS {
+        let l = lease(&sim, node);
+        assert_eq!(l.str_at(&["spec", "holderIdentity"]), node);
+        assert_eq!(l.i64_at(&["spec", "leaseDurationSeconds"]), Some(40));
+        let owner = &l.array_at(&["metadata", "ownerReferences"])[0];
+        assert_eq!(owner.str_at(&["kind"]), "Node");
+        let node_uid = sim.object("nodes", "", node).expect("node");
+        assert_eq!(
+            owner.str_at(&["uid"]),
+            node_uid.str_at(&["metadata", "uid"])
+        );
+    }
+    assert_eq!(
+        renew_time(&sim, "kind-worker"),
+        "2026-01-01T00:00:00.000000Z"
+    );
+    // Renewals are background work: an idle cluster stays idle.
+    assert_eq!(sim.run_until_idle(60_000), 0);
+    sim.advance(25_000);
+    assert_eq!(
+        renew_time(&sim, "kind-worker"),
+        "2026-01-01T00:00:20.000000Z"
+    );
+    sim.stop_node("kind-worker").expect("stopped");
+    sim.advance(60_000);
+    assert_eq!(
+        renew_time(&sim, "kind-worker"),
+        "2026-01-01T00:00:20.000000Z"
+    );
+    assert_eq!(
+        renew_time(&sim, "kind-worker2"),
+        "2026-01-01T00:01:20.000000Z"
+    );
+    sim.start_node("kind-worker").expect("started");
+    sim.advance(5_000);
+    assert_eq!(
+        renew_time(&sim, "kind-worker"),
+        "2026-01-01T00:01:30.000000Z"
+    );
+}
+
+#[test]
+fn a_deleted_lease_is_created_again_by_its_kubelet() {
+    let mut sim = Sim::new(SimConfig::with_nodes(&WORKERS));
+    sim.delete(
+        "leases",
+        "kube-node-lease",
+        "kind-worker",
+        &DeleteOptions::default(),
+    )
+    .expect("deleted");
+    sim.advance(10_000);
+    assert_eq!(
+        renew_time(&sim, "kind-worker"),
+        "2026-01-01T00:00:10.000000Z"
+    );
+}
+
+#[test]
+fn the_node_lifecycle_controller_reads_the_last_lease_renewal() {
+    let mut sim = Sim::new(SimConfig::with_nodes(&WORKERS));
+    // The last renewal before the stop is at 0:00:00; the controller
+    // gives up on it at its first pass more than 50 s later, 0:00:55
+    // (not 50 s after the stop).
+    sim.advance(8_000);
+    sim.stop_node("kind-worker").expect("stopped");
+    sim.advance(46_000);
+    assert_eq!(node_ready(&sim, "kind-worker"), "True");
+    sim.advance(1_000);
+    assert_eq!(node_ready(&sim, "kind-worker"), "Unknown");
+}
+
+#[test]
+fn kubelets_post_a_node_status_heartbeat_every_five_minutes() {
+    let mut sim = Sim::new(SimConfig::with_nodes(&WORKERS));
+    let times = |sim: &Sim| {
+        let node = sim.object("nodes", "", "kind-worker").expect("node");
+        let ready = node
+            .array_at(&["status", "conditions"])
+            .iter()
+            .find(|c| c.str_at(&["type"]) == "Ready")
+            .cloned()
+            .expect("Ready");
+        (
+            ready.str_at(&["lastHeartbeatTime"]).to_string(),
+            ready.str_at(&["lastTransitionTime"]).to_string(),
+        )
+    };
+    assert_eq!(
+        times(&sim),
+        ("2026-01-01T00:00:00Z".into(), "2025-12-31T23:50:00Z".into())
+    );
+    sim.advance(299_000);
+    assert_eq!(times(&sim).0, "2026-01-01T00:00:00Z");
+    sim.advance(1_000);
+    assert_eq!(
+        times(&sim),
+        ("2026-01-01T00:05:00Z".into(), "2025-12-31T23:50:00Z".into())
+    );
+    sim.stop_node("kind-worker").expect("stopped");
+    sim.advance(600_000);
+    assert_eq!(times(&sim).0, "2026-01-01T00:05:00Z");
+}
+
+fn no_execute(sim: &Sim, node: &str) -> bool {
+    taints(sim, node)
+        .iter()
+        .any(|t| t == "node.kubernetes.io/unreachable:NoExecute")
+}
+
+#[test]
+fn no_execute_taints_are_rate_limited_to_one_node_per_ten_seconds() {
+    let mut sim = Sim::new(SimConfig::with_nodes(&WORKERS));
+    sim.stop_node("kind-worker").expect("stopped");
+    sim.stop_node("kind-worker2").expect("stopped");
+    // Both go Unknown at the pass of 0:00:55 and are queued at 0:01:00.
+    sim.advance(60_000);
+    assert_eq!(node_ready(&sim, "kind-worker"), "Unknown");
+    assert_eq!(node_ready(&sim, "kind-worker2"), "Unknown");
+    assert!(no_execute(&sim, "kind-worker"));
+    assert!(!no_execute(&sim, "kind-worker2"));
+    sim.advance(9_000);
+    assert!(!no_execute(&sim, "kind-worker2"));
+    sim.advance(1_000);
+    assert!(no_execute(&sim, "kind-worker2"));
+}

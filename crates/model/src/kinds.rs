@@ -199,6 +199,15 @@ pub const RESOURCES: &[ResourceInfo] = &[
         false,
     ),
     info(
+        "Lease",
+        "coordination.k8s.io",
+        "leases",
+        "lease",
+        &[],
+        true,
+        false,
+    ),
+    info(
         "PodDisruptionBudget",
         "policy",
         "poddisruptionbudgets",

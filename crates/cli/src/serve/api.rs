@@ -427,6 +427,23 @@ fn respond(
             let obj = sim.scale(resource, ns, name, replicas)?;
             Ok((200, scale_object(&obj, offset_ms)))
         }
+        ("POST", Some(name), Some("eviction")) if resource == "pods" => {
+            let body = body_json(request)?;
+            let opts = DeleteOptions {
+                grace_period_seconds: body.i64_at(&["deleteOptions", "gracePeriodSeconds"]),
+                dry_run: !body.array_at(&["deleteOptions", "dryRun"]).is_empty(),
+                ..DeleteOptions::default()
+            };
+            sim.evict(ns, name, &opts)?;
+            let success = Value::from([
+                ("apiVersion", Value::from("v1")),
+                ("kind", Value::from("Status")),
+                ("metadata", Value::object()),
+                ("status", Value::from("Success")),
+                ("code", Value::Int(201)),
+            ]);
+            Ok((201, success))
+        }
         (_, _, Some("status")) if !target.info.has_status => Ok(not_served()),
         ("GET", Some(name), Some("status")) => {
             Ok((200, outgoing(sim.get(resource, ns, name)?, offset_ms)))

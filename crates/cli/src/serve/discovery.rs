@@ -146,6 +146,13 @@ fn aggregated_resource(r: &ResourceInfo) -> Value {
             ("verbs", strings(&["get", "patch", "update"])),
         ]));
     }
+    if r.plural == "pods" {
+        subresources.push(Value::from([
+            ("subresource", Value::from("eviction")),
+            ("responseKind", response_kind("policy", "v1", "Eviction")),
+            ("verbs", strings(&["create"])),
+        ]));
+    }
     let mut entry = Value::from([
         ("resource", Value::from(r.plural)),
         ("responseKind", response_kind(r.group, r.version, r.kind)),
@@ -231,6 +238,19 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
                 ("verbs", strings(&["get", "patch", "update"])),
             ]));
         }
+        if r.plural == "pods" {
+            // kubectl drain evicts only when discovery lists this
+            // (`CheckEvictionSupport`); otherwise it deletes.
+            resources.push(Value::from([
+                ("name", Value::from("pods/eviction")),
+                ("singularName", Value::from("")),
+                ("namespaced", Value::from(true)),
+                ("group", Value::from("policy")),
+                ("version", Value::from("v1")),
+                ("kind", Value::from("Eviction")),
+                ("verbs", strings(&["create"])),
+            ]));
+        }
     }
     if resources.is_empty() {
         return None;
@@ -251,6 +271,20 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn core_v1_offers_pod_eviction_as_drain_looks_for_it() {
+        let list = resource_list("", "v1").expect("core v1");
+        let eviction = list
+            .array_at(&["resources"])
+            .iter()
+            .find(|r| r.str_at(&["name"]) == "pods/eviction")
+            .cloned()
+            .expect("pods/eviction");
+        assert_eq!(eviction.str_at(&["kind"]), "Eviction");
+        assert_eq!(eviction.str_at(&["group"]), "policy");
+        assert_eq!(eviction.str_at(&["version"]), "v1");
+    }
 
     #[test]
     fn apps_v1_lists_statefulsets_with_their_short_name_and_scale() {

@@ -5,9 +5,10 @@
 //! (ShouldPodBeInEndpoints, ShouldSetHostname, podEndpointsChanged) and
 //! `trigger_time_tracker.go` (the last-change-trigger-time annotation).
 //!
-//! Approximation: upstream orders the ports of a subset and the subsets of
-//! an Endpoints object by an FNV hash of their Go dump; here they keep the
-//! Service's port order (identical for the usual single-port Service).
+//! The ports of a subset are ordered as `SortSubsets` orders them: by the
+//! MD5 of their go-spew dump. Approximation: upstream orders the subsets
+//! themselves by the same hash of their whole dump; here they come in the
+//! order their first port appears (the usual Service has one subset).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -269,12 +270,15 @@ pub(crate) fn pod_endpoints_changed(old: &Value, new: &Value) -> bool {
         || at(old, &["status", "phase"]) != at(new, &["status", "phase"])
 }
 
-/// One subset under construction: its ports and its addresses keyed by
-/// (IP, pod uid), which is also `LessEndpointAddress` order (IPs compared
-/// bytewise as text), with whether the address is ready.
+/// Addresses keyed by (IP, pod uid), which is also `LessEndpointAddress`
+/// order (IPs compared bytewise as text), with whether each is ready.
+type AddressSet = BTreeMap<(String, String), (Value, bool)>;
+
+/// One subset under construction: its ports (`None` for the port-less
+/// sentinel of a headless Service without ports) and its addresses.
 struct Subset {
-    ports: Vec<Value>,
-    addresses: BTreeMap<(String, String), (Value, bool)>,
+    ports: Vec<Option<Value>>,
+    addresses: AddressSet,
 }
 
 /// The addresses one pod contributes to a Service's Endpoints
@@ -318,34 +322,68 @@ fn endpoint_parts(pod: &Value, svc: &Value, publish: bool) -> Vec<Part> {
     parts
 }
 
-/// `RepackSubsets`: one subset per distinct port list, addresses sorted
-/// and deduplicated, an address ready anywhere not listed as not ready.
+/// The go-spew dump (`dump.ForHash`) of a core/v1 `EndpointPort`.
+fn endpoint_port_dump(port: &Value) -> String {
+    let app = match port.str_at(&["appProtocol"]) {
+        "" => "<nil>".to_string(),
+        app => app.to_string(),
+    };
+    format!(
+        "(v1.EndpointPort){{Name:(string){} Port:(int32){} Protocol:(v1.Protocol){} AppProtocol:(*string){app}}}",
+        port.str_at(&["name"]),
+        port.i64_at(&["port"]).unwrap_or(0),
+        port.str_at(&["protocol"]),
+    )
+}
+
+/// `RepackSubsets`: each port maps to the addresses offering it (an
+/// address not ready once stays not ready), ports with the same addresses
+/// share a subset, addresses sorted and deduplicated, ports in `portsByHash`
+/// order.
 fn repack(parts: Vec<Part>) -> Vec<Value> {
-    let mut subsets: Vec<Subset> = Vec::new();
+    let mut by_port: Vec<(Option<Value>, AddressSet)> = Vec::new();
     for (ports, address, ready) in parts {
-        let i = match subsets.iter().position(|s| s.ports == ports) {
-            Some(i) => i,
-            None => {
-                subsets.push(Subset {
-                    ports,
-                    addresses: BTreeMap::new(),
-                });
-                subsets.len() - 1
-            }
-        };
         let key = (
             address.str_at(&["ip"]).to_string(),
             address.str_at(&["targetRef", "uid"]).to_string(),
         );
-        subsets[i]
-            .addresses
-            .entry(key)
-            .and_modify(|(_, r)| *r |= ready)
-            .or_insert((address, ready));
+        let ports: Vec<Option<Value>> = if ports.is_empty() {
+            vec![None]
+        } else {
+            ports.into_iter().map(Some).collect()
+        };
+        for port in ports {
+            let i = match by_port.iter().position(|(p, _)| *p == port) {
+                Some(i) => i,
+                None => {
+                    by_port.push((port, AddressSet::new()));
+                    by_port.len() - 1
+                }
+            };
+            by_port[i]
+                .1
+                .entry(key.clone())
+                .and_modify(|(_, r)| *r &= ready)
+                .or_insert((address.clone(), ready));
+        }
+    }
+    let mut subsets: Vec<Subset> = Vec::new();
+    for (port, addresses) in by_port {
+        match subsets.iter_mut().find(|s| s.addresses == addresses) {
+            Some(s) => s.ports.push(port),
+            None => subsets.push(Subset {
+                ports: vec![port],
+                addresses,
+            }),
+        }
     }
     subsets
         .into_iter()
         .map(|s| {
+            let mut ports: Vec<Value> = s.ports.into_iter().flatten().collect();
+            ordinal_model::order::sort_by_key(&mut ports, |p| {
+                crate::hash::md5(endpoint_port_dump(p).as_bytes())
+            });
             let (ready, not_ready): (Vec<_>, Vec<_>) =
                 s.addresses.into_values().partition(|(_, r)| *r);
             let list = |v: Vec<(Value, bool)>| {
@@ -358,8 +396,8 @@ fn repack(parts: Vec<Part>) -> Vec<Value> {
             if !not_ready.is_empty() {
                 out.set(&["notReadyAddresses"], list(not_ready));
             }
-            if !s.ports.is_empty() {
-                out.set(&["ports"], Value::from(s.ports));
+            if !ports.is_empty() {
+                out.set(&["ports"], Value::from(ports));
             }
             out
         })
@@ -618,6 +656,36 @@ impl Sim {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn port(name: &str, port: i64, protocol: &str) -> Value {
+        Value::from([
+            ("name", Value::from(name)),
+            ("port", Value::Int(port)),
+            ("protocol", Value::from(protocol)),
+        ])
+    }
+
+    #[test]
+    fn ports_with_the_same_addresses_share_a_subset_in_hash_order() {
+        let address = Value::from([("ip", Value::from("10.244.0.5"))]);
+        let parts = [
+            ("dns", 53, "UDP"),
+            ("dns-tcp", 53, "TCP"),
+            ("metrics", 9153, "TCP"),
+        ]
+        .iter()
+        .map(|(n, p, proto)| (vec![port(n, *p, proto)], address.clone(), true))
+        .collect();
+        let subsets = repack(parts);
+        assert_eq!(subsets.len(), 1);
+        let names: Vec<&str> = subsets[0]
+            .array_at(&["ports"])
+            .iter()
+            .map(|p| p.str_at(&["name"]))
+            .collect();
+        // kube-dns on a real cluster: dns-tcp, dns, metrics.
+        assert_eq!(names, ["dns-tcp", "dns", "metrics"]);
+    }
 
     fn svc(created: &str) -> Value {
         Value::from([(

@@ -100,10 +100,27 @@ fn pod_to_endpoint(pod: &Value, node: Option<&Value>, svc: &Value, publish: bool
     ep
 }
 
+/// The go-spew dump (`dump.ForHash`) of a discovery/v1 `EndpointPort`.
+fn endpoint_port_dump(port: &Value) -> String {
+    let app = match port.str_at(&["appProtocol"]) {
+        "" => "<nil>".to_string(),
+        app => app.to_string(),
+    };
+    format!(
+        "(v1.EndpointPort){{Name:(*string){} Protocol:(*v1.Protocol){} Port:(*int32){} AppProtocol:(*string){app}}}",
+        port.str_at(&["name"]),
+        port.str_at(&["protocol"]),
+        port.i64_at(&["port"]).unwrap_or(0),
+    )
+}
+
 /// `getEndpointPorts`: every Service port the pod can serve (the name is
-/// always present, `""` when the port has none).
+/// always present, `""` when the port has none), in the order
+/// `NewPortMapKey` sorts them in place (by the FNV-1a 128 hash of their
+/// dump, `portsInOrder`) before the reconciler stores them in the slice.
 fn endpoint_ports(svc: &Value, pod: &Value) -> Vec<Value> {
-    svc.array_at(&["spec", "ports"])
+    let mut ports: Vec<Value> = svc
+        .array_at(&["spec", "ports"])
         .iter()
         .filter_map(|p| {
             let port = find_port(pod, p)?;
@@ -117,7 +134,11 @@ fn endpoint_ports(svc: &Value, pod: &Value) -> Vec<Value> {
             }
             Some(ep)
         })
-        .collect()
+        .collect();
+    ordinal_model::order::sort_by_key(&mut ports, |p| {
+        crate::hash::fnv1a_128(endpoint_port_dump(p).as_bytes())
+    });
+    ports
 }
 
 /// The identity of an endpoint within a slice (`hashEndpoint`).
@@ -521,6 +542,21 @@ impl Sim {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slice_ports_are_in_port_map_key_order() {
+        let svc = ordinal_model::yaml::parse_stream(
+            "spec:\n  ports:\n  - {name: metrics, port: 9153, protocol: TCP}\n  - {name: dns, port: 53, protocol: UDP}\n  - {name: dns-tcp, port: 53, protocol: TCP}\n",
+        )
+        .docs
+        .remove(0)
+        .value;
+        let names: Vec<String> = endpoint_ports(&svc, &Value::object())
+            .iter()
+            .map(|p| p.str_at(&["name"]).to_string())
+            .collect();
+        assert_eq!(names, ["dns", "dns-tcp", "metrics"]);
+    }
 
     #[test]
     fn slice_labels_copy_the_service_and_mark_headless() {

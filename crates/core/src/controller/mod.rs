@@ -2,6 +2,7 @@
 //! (the informer event handlers of each controller, in one place).
 
 pub mod deployment;
+pub mod disruption;
 pub mod endpoints;
 pub mod endpointslice;
 pub mod garbagecollector;
@@ -71,6 +72,32 @@ fn same_meta_except_version(a: &Value, b: &Value) -> bool {
 fn status_only(old: Option<&Value>, new: Option<&Value>) -> bool {
     match (old, new) {
         (Some(o), Some(n)) => o.get("spec") == n.get("spec") && same_meta_except_version(o, n),
+        _ => false,
+    }
+}
+
+/// True when a node update only moved its conditions' `lastHeartbeatTime`
+/// (the kubelet's periodic status report): informers upstream ignore it
+/// (the scheduler's `nodeSchedulingPropertiesChange`, the node lifecycle
+/// controller reads health from its own pass).
+fn heartbeat_only(old: Option<&Value>, new: Option<&Value>) -> bool {
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        v.remove(&["metadata", "resourceVersion"]);
+        let conditions: Vec<Value> = v
+            .array_at(&["status", "conditions"])
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                c.remove(&["lastHeartbeatTime"]);
+                c
+            })
+            .collect();
+        v.set(&["status", "conditions"], Value::from(conditions));
+        v
+    };
+    match (old, new) {
+        (Some(o), Some(n)) => strip(o) == strip(n),
         _ => false,
     }
 }
@@ -213,9 +240,13 @@ impl Sim {
             }
             "pods" => {
                 self.enqueue_services_for_pod(old, new);
+                self.enqueue_budgets_for_pod(old, new);
                 self.react_pod(old, new, ns.clone(), name.clone());
             }
             "services" => self.enqueue_service_endpoints(&ns, &name),
+            "poddisruptionbudgets" => {
+                self.enqueue(Work::Disruption(ns.clone(), name.clone()));
+            }
             "endpoints" if new.is_none() => {
                 self.enqueue(Work::Endpoints(ns.clone(), name.clone()));
             }
@@ -259,6 +290,7 @@ impl Sim {
                     self.enqueue(Work::Claim(ns, name));
                 }
             }
+            "nodes" if heartbeat_only(old, new) => {}
             "nodes" => {
                 self.react_node_lifecycle(old, new);
                 self.retry_unscheduled(None);

@@ -4,25 +4,28 @@
 //!
 //! Mirrors pkg/controller/nodelifecycle/node_lifecycle_controller.go
 //! (`monitorNodeHealth`, `tryUpdateNodeHealth`, `doNoScheduleTaintingPass`,
-//! `processTaintBaseEviction`, `handleDisruption`),
+//! `doNoExecuteTaintingPass`, `processTaintBaseEviction`, `handleDisruption`),
+//! pkg/controller/nodelifecycle/scheduler/rate_limited_queue.go (`Try`),
 //! pkg/controller/util/node/controller_utils.go (`MarkPodsNotReady`,
 //! `RecordNodeStatusChange`, `SwapNodeControllerTaint`),
 //! pkg/controller/tainteviction/taint_eviction.go (`processPodOnNode`,
 //! `getMinTolerationTime`, `addConditionAndDeletePod`) and
 //! pkg/controller/podgc/gc_controller.go (`gcOrphaned`).
 //!
-//! Simplifications: the kubelet's Lease is not an object; a node's last
-//! heartbeat is the moment its kubelet stopped. The NoExecute tainting queue
-//! is not rate limited (one node at a time upstream, 0.1 per second), but it
-//! stops in full and, for clusters of at most 50 nodes, partial disruption as
-//! upstream does.
+//! A node's health is probed from its Lease (`renewTime`) and its Ready
+//! condition's `lastHeartbeatTime`, as seen on the first monitor pass after
+//! each. NoExecute taints go through a rate-limited queue (one node every
+//! 10 s, `--node-eviction-rate` 0.1), which stops in full and, for clusters
+//! of at most 50 nodes, partial disruption as upstream does. Simplification:
+//! every node is in one zone (kind nodes carry no zone label), and the
+//! queue is worked at once rather than on a 100 ms tick.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use ordinal_model::Value;
 
 use crate::bootstrap::{condition, HEALTHY_NODE_CONDITIONS};
-use crate::clock::rfc3339;
+use crate::clock::{parse_rfc3339, rfc3339};
 use crate::error::ApiError;
 use crate::events::{Source, NORMAL, WARNING};
 use crate::scheduler::toleration_matches;
@@ -56,14 +59,22 @@ const TAINT_EVICTION: Source<'static> = Source {
 /// What the simulator knows about node containers and these controllers.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NodeLifecycle {
-    /// Nodes whose kubelet is not running, with the time it stopped.
-    down: BTreeMap<String, u64>,
+    /// Nodes whose kubelet is not running.
+    down: BTreeSet<String>,
     /// Stopped nodes started again, whose kubelet is still booting.
     booting: BTreeSet<String>,
     /// Taint evictions: pod → scheduled (created, due) or `None` once done.
     evictions: BTreeMap<(String, String), Option<(u64, u64)>>,
     /// Every zone was fully disrupted at the last pass: evictions stopped.
     full_disruption: bool,
+    /// Full or partial disruption at the last pass: the NoExecute tainting
+    /// queue is stopped (its limiter swapped to 0 QPS).
+    tainting_stopped: bool,
+    /// Nodes waiting for their NoExecute taint, in order (the zone's
+    /// `RateLimitedTimedQueue`; kind nodes carry no zone, so there is one).
+    taint_queue: Vec<String>,
+    /// When the tainting limiter last let a node through.
+    last_tainted: Option<u64>,
     /// Names of deleted nodes whose pods the pod GC still has to remove.
     deleted: BTreeSet<String>,
     /// When kube-controller-manager last started (its node health data
@@ -135,8 +146,7 @@ impl Sim {
         self.node_container(name)?;
         self.settle();
         self.nodes.booting.remove(name);
-        if !self.nodes.down.contains_key(name) {
-            self.nodes.down.insert(name.to_string(), self.now);
+        if self.nodes.down.insert(name.to_string()) {
             self.kill_node_runtime(name);
             self.schedule_node_monitor();
         }
@@ -148,7 +158,7 @@ impl Sim {
     /// the pods marked for deletion and restarts the others in new sandboxes.
     pub fn start_node(&mut self, name: &str) -> Result<(), ApiError> {
         self.node_container(name)?;
-        if self.nodes.down.contains_key(name) && self.nodes.booting.insert(name.to_string()) {
+        if self.nodes.down.contains(name) && self.nodes.booting.insert(name.to_string()) {
             self.enqueue_after(
                 Work::NodeBoot(name.to_string()),
                 timing::NODE_BOOT_MS,
@@ -163,7 +173,7 @@ impl Sim {
     /// `start_node`; unknown names are not running).
     pub fn node_running(&self, name: &str) -> bool {
         self.config.nodes.iter().any(|n| n.name == name)
-            && (!self.nodes.down.contains_key(name) || self.nodes.booting.contains(name))
+            && (!self.nodes.down.contains(name) || self.nodes.booting.contains(name))
     }
 
     /// How the API server fails to reach the kubelet of `node` (logs, exec,
@@ -199,16 +209,9 @@ impl Sim {
         self.control_plane_node().is_none_or(|n| self.kubelet_up(n))
     }
 
-    /// When the kubelet of `node` last renewed its Lease: every
-    /// [`timing::NODE_LEASE_RENEW_MS`] while it runs, never once it stopped.
-    pub fn lease_renew_time(&self, node: &str) -> u64 {
-        let at = self.nodes.down.get(node).copied().unwrap_or(self.now);
-        at - at % timing::NODE_LEASE_RENEW_MS
-    }
-
     /// Whether the kubelet of `node` is up (it syncs pods and posts status).
     pub(crate) fn kubelet_up(&self, node: &str) -> bool {
-        !self.nodes.down.contains_key(node)
+        !self.nodes.down.contains(node)
     }
 
     /// The kubelet of a started node is up: it posts its conditions (with
@@ -269,6 +272,8 @@ impl Sim {
             }
         }
         self.resync_node_pods(name);
+        self.renew_node_lease(name);
+        self.schedule_node_status_report(name);
         if self.control_plane_node() == Some(name) {
             self.restart_controllers();
         }
@@ -281,6 +286,8 @@ impl Sim {
     fn restart_controllers(&mut self) {
         self.nodes.epoch = self.now;
         self.nodes.evictions.clear();
+        self.nodes.taint_queue.clear();
+        self.nodes.last_tainted = None;
         let tainted: Vec<String> = self
             .store
             .iter("nodes", None)
@@ -342,9 +349,7 @@ impl Sim {
                 continue;
             };
             let observed = ready_status(&node).to_string();
-            let silent = self.nodes.down.get(name).is_some_and(|since| {
-                self.now > (*since).max(self.nodes.epoch) + timing::NODE_MONITOR_GRACE_MS
-            });
+            let silent = self.now > self.probe_time(&node) + timing::NODE_MONITOR_GRACE_MS;
             let mut current = observed.clone();
             if silent {
                 current = "Unknown".to_string();
@@ -386,20 +391,40 @@ impl Sim {
             }
         }
         self.nodes.full_disruption = full;
+        let stopped = full || partial;
+        if self.nodes.tainting_stopped && !stopped {
+            // `setLimiterInZone` swaps in a fresh limiter (a full bucket).
+            self.nodes.last_tainted = None;
+        }
+        self.nodes.tainting_stopped = stopped;
         for (name, observed) in observed_all {
             match observed.as_str() {
-                "True" => self.swap_no_execute_taint(&name, None),
-                _ if full || partial => {}
+                "True" => {
+                    self.swap_no_execute_taint(&name, None);
+                    self.nodes.taint_queue.retain(|n| *n != name);
+                }
+                _ if stopped => {}
                 status => {
-                    let key = if status == "False" {
-                        NOT_READY_TAINT
+                    let (key, opposite) = if status == "False" {
+                        (NOT_READY_TAINT, UNREACHABLE_TAINT)
                     } else {
-                        UNREACHABLE_TAINT
+                        (UNREACHABLE_TAINT, NOT_READY_TAINT)
                     };
-                    self.swap_no_execute_taint(&name, Some(key));
+                    let has = |k: &str| {
+                        self.store.get("nodes", "", &name).is_some_and(|n| {
+                            no_execute_taints(n).iter().any(|t| t.str_at(&["key"]) == k)
+                        })
+                    };
+                    if has(opposite) {
+                        // A tainted node's taint is swapped at once.
+                        self.swap_no_execute_taint(&name, Some(key));
+                    } else if !has(key) && !self.nodes.taint_queue.contains(&name) {
+                        self.nodes.taint_queue.push(name);
+                    }
                 }
             }
         }
+        self.no_execute_tainting_pass();
         let watching = !self.nodes.down.is_empty()
             || self.store.iter("nodes", None).any(|n| {
                 ready_status(n) != "True"
@@ -410,6 +435,58 @@ impl Sim {
         if watching {
             self.enqueue_after(Work::NodeMonitor, timing::NODE_MONITOR_PERIOD_MS, true);
         }
+    }
+
+    /// `doNoExecuteTaintingPass`: queued nodes get their NoExecute taint
+    /// through the zone's rate limiter, one every
+    /// [`timing::NO_EXECUTE_TAINT_INTERVAL_MS`]; a node Ready again by its
+    /// turn is let go (its turn is used all the same, as `Try` takes the
+    /// token first).
+    pub(crate) fn no_execute_tainting_pass(&mut self) {
+        if self.nodes.tainting_stopped || !self.api_server_up() {
+            return;
+        }
+        while let Some(name) = self.nodes.taint_queue.first().cloned() {
+            if let Some(last) = self.nodes.last_tainted {
+                let due = last + timing::NO_EXECUTE_TAINT_INTERVAL_MS;
+                if self.now < due {
+                    self.enqueue_after(Work::NoExecuteTainting, due - self.now, true);
+                    return;
+                }
+            }
+            self.nodes.last_tainted = Some(self.now);
+            self.nodes.taint_queue.remove(0);
+            let Some(node) = self.store.get("nodes", "", &name) else {
+                continue;
+            };
+            let has_ready = node
+                .array_at(&["status", "conditions"])
+                .iter()
+                .any(|c| c.str_at(&["type"]) == "Ready");
+            let key = match ready_status(node) {
+                "False" => NOT_READY_TAINT,
+                "Unknown" if has_ready => UNREACHABLE_TAINT,
+                _ => continue,
+            };
+            self.swap_no_execute_taint(&name, Some(key));
+        }
+    }
+
+    /// `tryUpdateNodeHealth`'s `probeTimestamp`: when this controller last
+    /// saw the node's Lease renewed or its Ready heartbeat move (the first
+    /// monitor pass at or after it), or when it started, whichever is later.
+    fn probe_time(&self, node: &Value) -> u64 {
+        let name = node.str_at(&["metadata", "name"]);
+        let heartbeat = node
+            .array_at(&["status", "conditions"])
+            .iter()
+            .find(|c| c.str_at(&["type"]) == "Ready")
+            .and_then(|c| parse_rfc3339(c.str_at(&["lastHeartbeatTime"])))
+            .unwrap_or(0);
+        let seen = self.lease_renew_time(name).unwrap_or(0).max(heartbeat);
+        let period = timing::NODE_MONITOR_PERIOD_MS;
+        let observed = seen.div_ceil(period) * period;
+        observed.max(self.nodes.epoch)
     }
 
     /// `tryUpdateNodeHealth` past the grace period: every condition the

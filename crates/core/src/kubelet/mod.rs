@@ -6,6 +6,7 @@
 //! pkg/kubelet/kuberuntime/kuberuntime_container.go and
 //! pkg/kubelet/images/image_manager.go (v1.36 texts).
 
+pub mod heartbeat;
 pub mod images;
 mod probes;
 mod status;

@@ -84,28 +84,11 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
         "Node" => {
             // The pods, and the node's Lease in kube-node-lease.
             let name = obj.str_at(&["metadata", "name"]);
-            let renew = session.sim.lease_renew_time(name);
             let mut related = session.sim.list("pods", None, "").unwrap_or_default();
-            related.push(Value::from([
-                ("kind", Value::from("Lease")),
-                (
-                    "metadata",
-                    Value::from([
-                        ("name", Value::from(name)),
-                        ("namespace", Value::from("kube-node-lease")),
-                    ]),
-                ),
-                (
-                    "spec",
-                    Value::from([
-                        ("holderIdentity", Value::from(name)),
-                        (
-                            "renewTime",
-                            Value::from(ordinal_core::clock::rfc3339_micro(renew)),
-                        ),
-                    ]),
-                ),
-            ]));
+            let lease_ns = ordinal_core::kubelet::heartbeat::NODE_LEASE_NAMESPACE;
+            if let Ok(lease) = session.sim.get("leases", lease_ns, name) {
+                related.push(lease);
+            }
             related
         }
         "Service" => {

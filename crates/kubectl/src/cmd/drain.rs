@@ -1,12 +1,11 @@
 //! `kubectl drain` (kubectl pkg/cmd/drain/drain.go with pkg/drain): cordon,
-//! the pod filters and their messages, one eviction per pod, retried every
-//! 5 s while a PodDisruptionBudget forbids it (the eviction subresource's
-//! check, pkg/registry/core/pod/storage/eviction.go, computed from the pods
-//! as the disruption controller would), then waiting until each evicted pod
-//! is gone or replaced by a new one of the same name.
+//! the pod filters and their messages, one eviction per pod through the
+//! eviction subresource ([`ordinal_core::Sim::evict`]), retried every 5 s
+//! while it answers 429 (a PodDisruptionBudget with no disruption left),
+//! then waiting until each evicted pod is gone or replaced by a new one of
+//! the same name.
 
 use ordinal_core::{DeleteOptions, Propagation};
-use ordinal_model::labels::Selector;
 use ordinal_model::Value;
 
 use super::flags::{self, switch, value, FlagSpec};
@@ -16,8 +15,6 @@ use crate::transcript::CommandOutput;
 
 /// How long kubectl waits before retrying an eviction a budget refused (ms).
 const EVICTION_RETRY_MS: u64 = 5_000;
-/// The eviction subresource's answer when a budget forbids it.
-const BUDGET_REFUSAL: &str = "Cannot evict pod as it would violate the pod's disruption budget.";
 
 const DRAIN_SPECS: &[FlagSpec] = &[
     switch("ignore-daemonsets", None),
@@ -191,29 +188,28 @@ pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             }
             if e.next_try.is_some_and(|at| at <= now) {
                 out.outln(&format!("evicting pod {}/{}", e.namespace, e.name));
-                if budget_forbids(session, &e.namespace, &e.name) {
-                    out.errln(&format!(
-                        "error when evicting pods/\"{}\" -n \"{}\" (will retry after 5s): {BUDGET_REFUSAL}",
-                        e.name, e.namespace
-                    ));
-                    e.next_try = Some(now + EVICTION_RETRY_MS);
-                } else {
-                    match session.sim.delete("pods", &e.namespace, &e.name, &opts) {
-                        Ok(_) => e.next_try = None,
-                        Err(err) if err.code == 404 => {
-                            evictions.remove(i);
-                            continue;
-                        }
-                        Err(err) => {
-                            errors.push(format!(
-                                "error when evicting pods/\"{}\" -n \"{}\": {}",
-                                e.name,
-                                e.namespace,
-                                format_api_error(&err)
-                            ));
-                            evictions.remove(i);
-                            continue;
-                        }
+                match session.sim.evict(&e.namespace, &e.name, &opts) {
+                    Ok(()) => e.next_try = None,
+                    Err(err) if err.code == 429 => {
+                        out.errln(&format!(
+                            "error when evicting pods/\"{}\" -n \"{}\" (will retry after 5s): {}",
+                            e.name, e.namespace, err.message
+                        ));
+                        e.next_try = Some(now + EVICTION_RETRY_MS);
+                    }
+                    Err(err) if err.code == 404 => {
+                        evictions.remove(i);
+                        continue;
+                    }
+                    Err(err) => {
+                        errors.push(format!(
+                            "error when evicting pods/\"{}\" -n \"{}\": {}",
+                            e.name,
+                            e.namespace,
+                            format_api_error(&err)
+                        ));
+                        evictions.remove(i);
+                        continue;
                     }
                 }
             }
@@ -329,112 +325,6 @@ fn go_duration(ms: u64) -> String {
     }
 }
 
-/// `minAvailable` / `maxUnavailable` as a count of `expected` pods (percentages rounded up).
-fn scaled(value: &Value, expected: i64) -> Option<i64> {
-    match value {
-        Value::Int(n) => Some(*n),
-        Value::String(s) => {
-            let pct = s.strip_suffix('%')?.parse::<i64>().ok()?;
-            Some((pct * expected + 99) / 100)
-        }
-        _ => None,
-    }
-}
-
-/// True when a PodDisruptionBudget selecting the pod has no disruption left:
-/// healthy (ready, not terminating) pods minus the desired healthy count.
-fn budget_forbids(session: &Session, ns: &str, name: &str) -> bool {
-    let Some(pod) = session.sim.object("pods", ns, name) else {
-        return false;
-    };
-    let labels = pod.at(&["metadata", "labels"]);
-    let ready = |p: &Value| {
-        p.at(&["metadata", "deletionTimestamp"]).is_none()
-            && p.array_at(&["status", "conditions"])
-                .iter()
-                .any(|c| c.str_at(&["type"]) == "Ready" && c.str_at(&["status"]) == "True")
-    };
-    let pod_ready = ready(pod);
-    for pdb in session
-        .sim
-        .list_refs("poddisruptionbudgets", Some(ns), "")
-        .unwrap_or_default()
-    {
-        let Ok(selector) =
-            Selector::from_label_selector(pdb.at(&["spec", "selector"]).unwrap_or(&Value::Null))
-        else {
-            continue;
-        };
-        if !selector.matches(labels) {
-            continue;
-        }
-        let matched: Vec<&Value> = session
-            .sim
-            .list_refs("pods", Some(ns), "")
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
-            .collect();
-        let expected = expected_pods(session, ns, &matched);
-        let healthy = matched.iter().filter(|p| ready(p)).count() as i64;
-        let desired = if let Some(min) = pdb.at(&["spec", "minAvailable"]) {
-            scaled(min, expected).unwrap_or(0)
-        } else if let Some(max) = pdb.at(&["spec", "maxUnavailable"]) {
-            expected - scaled(max, expected).unwrap_or(0)
-        } else {
-            0
-        };
-        let allowed = if pod_ready {
-            healthy - desired > 0
-        } else {
-            healthy >= desired
-        };
-        if !allowed {
-            return true;
-        }
-    }
-    false
-}
-
-/// The replicas the pods' controllers want (their count when no controller says).
-fn expected_pods(session: &Session, ns: &str, pods: &[&Value]) -> i64 {
-    let mut total = 0;
-    let mut owners: Vec<String> = Vec::new();
-    for p in pods {
-        let owner = p
-            .array_at(&["metadata", "ownerReferences"])
-            .iter()
-            .find(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true))
-            .map(|o| {
-                (
-                    o.str_at(&["kind"]).to_string(),
-                    o.str_at(&["name"]).to_string(),
-                )
-            });
-        match owner {
-            Some((kind, name)) if kind == "StatefulSet" || kind == "ReplicaSet" => {
-                let key = format!("{kind}/{name}");
-                if owners.contains(&key) {
-                    continue;
-                }
-                owners.push(key);
-                let resource = if kind == "StatefulSet" {
-                    "statefulsets"
-                } else {
-                    "replicasets"
-                };
-                total += session
-                    .sim
-                    .object(resource, ns, &name)
-                    .and_then(|o| o.i64_at(&["spec", "replicas"]))
-                    .unwrap_or(1);
-            }
-            _ => total += 1,
-        }
-    }
-    total
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,12 +334,5 @@ mod tests {
         assert_eq!(go_duration(12_000), "12s");
         assert_eq!(go_duration(90_000), "1m30s");
         assert_eq!(go_duration(120_000), "2m0s");
-    }
-
-    #[test]
-    fn budget_percentages_round_up() {
-        assert_eq!(scaled(&Value::from("50%"), 3), Some(2));
-        assert_eq!(scaled(&Value::Int(1), 3), Some(1));
-        assert_eq!(scaled(&Value::from("x"), 3), None);
     }
 }

@@ -104,20 +104,31 @@ pub fn node(node: &Value, ctx: &Context, w: &mut Writer) {
         .and_then(Value::as_bool)
         .unwrap_or(false);
     w.line(0, &format!("Unschedulable:\t{unschedulable}"));
-    w.line(0, "Lease:");
-    w.line(1, &format!("HolderIdentity:\t{name}"));
-    w.line(1, "AcquireTime:\t<unset>");
-    let renew = ctx
-        .related
-        .iter()
-        .find(|o| o.str_at(&["kind"]) == "Lease")
-        .map(|l| l.str_at(&["spec", "renewTime"]).to_string())
-        .unwrap_or_else(|| {
-            let now = ctx.print.now_ms;
-            let renew = now - now % ordinal_core::timing::NODE_LEASE_RENEW_MS;
-            ordinal_core::clock::rfc3339(renew)
-        });
-    w.line(1, &format!("RenewTime:\t{}", rfc1123z(&renew)));
+    match ctx.related.iter().find(|o| o.str_at(&["kind"]) == "Lease") {
+        Some(lease) => {
+            w.line(0, "Lease:");
+            let field = |key: &str, time: bool| {
+                let value = lease.str_at(&["spec", key]);
+                match (value.is_empty(), time) {
+                    (true, _) => "<unset>".to_string(),
+                    (false, true) => rfc1123z(value),
+                    (false, false) => value.to_string(),
+                }
+            };
+            w.line(
+                1,
+                &format!("HolderIdentity:\t{}", field("holderIdentity", false)),
+            );
+            w.line(1, &format!("AcquireTime:\t{}", field("acquireTime", true)));
+            w.line(1, &format!("RenewTime:\t{}", field("renewTime", true)));
+        }
+        None => w.line(
+            0,
+            &format!(
+                "Lease:\tFailed to get lease: leases.coordination.k8s.io \"{name}\" not found"
+            ),
+        ),
+    }
     w.line(0, "Conditions:");
     w.line(
         1,

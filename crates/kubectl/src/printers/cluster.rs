@@ -1,6 +1,6 @@
-//! Tables for Nodes, Namespaces, Events, ConfigMaps and Secrets (`printNode`,
-//! `printNamespace`, `printEvent`, `printConfigMap`, `printSecret` in
-//! pkg/printers/internalversion/printers.go).
+//! Tables for Nodes, Namespaces, Events, ConfigMaps, Secrets and Leases
+//! (`printNode`, `printNamespace`, `printEvent`, `printConfigMap`,
+//! `printSecret`, `printLease` in pkg/printers/internalversion/printers.go).
 
 use ordinal_model::Value;
 
@@ -107,6 +107,18 @@ pub const NAMESPACE: TableDef = TableDef {
             name(ns).to_string(),
             ns.str_at(&["status", "phase"]).to_string(),
             age(ns, ctx),
+        ]
+    },
+};
+
+/// `kubectl get leases`.
+pub const LEASE: TableDef = TableDef {
+    columns: &[col("Name"), col("Holder"), col("Age")],
+    row: |lease, ctx| {
+        vec![
+            name(lease).to_string(),
+            lease.str_at(&["spec", "holderIdentity"]).to_string(),
+            age(lease, ctx),
         ]
     },
 };

@@ -70,6 +70,7 @@ pub fn table_for(kind: &str) -> TableDef {
         "Service" => network::SERVICE,
         "Endpoints" => network::ENDPOINTS,
         "EndpointSlice" => network::ENDPOINT_SLICE,
+        "PodDisruptionBudget" => network::POD_DISRUPTION_BUDGET,
         "PersistentVolumeClaim" => storage::PVC,
         "PersistentVolume" => storage::PV,
         "StorageClass" => storage::STORAGE_CLASS,
@@ -78,6 +79,7 @@ pub fn table_for(kind: &str) -> TableDef {
         "Event" => cluster::EVENT,
         "ConfigMap" => cluster::CONFIG_MAP,
         "Secret" => cluster::SECRET,
+        "Lease" => cluster::LEASE,
         _ => DEFAULT,
     }
 }

@@ -1,5 +1,6 @@
-//! Tables for Services, Endpoints and EndpointSlices (`printService`,
-//! `formatEndpoints`, `printEndpointSlice` in pkg/printers/internalversion/printers.go).
+//! Tables for Services, Endpoints, EndpointSlices and PodDisruptionBudgets
+//! (`printService`, `formatEndpoints`, `printEndpointSlice`,
+//! `printPodDisruptionBudget` in pkg/printers/internalversion/printers.go).
 
 use ordinal_model::Value;
 
@@ -7,6 +8,33 @@ use super::{age, col, format_labels, name, wide, PrintContext, TableDef};
 
 /// Most addresses printed before `+ N more...`.
 const MAX_LISTED: usize = 3;
+
+/// `kubectl get poddisruptionbudgets`: `N/A` for the bound not set.
+pub const POD_DISRUPTION_BUDGET: TableDef = TableDef {
+    columns: &[
+        col("Name"),
+        col("Min Available"),
+        col("Max Unavailable"),
+        col("Allowed Disruptions"),
+        col("Age"),
+    ],
+    row: |pdb, ctx| {
+        let bound = |key: &str| match pdb.at(&["spec", key]) {
+            Some(Value::Int(n)) => n.to_string(),
+            Some(Value::String(s)) => s.clone(),
+            _ => "N/A".to_string(),
+        };
+        vec![
+            name(pdb).to_string(),
+            bound("minAvailable"),
+            bound("maxUnavailable"),
+            pdb.i64_at(&["status", "disruptionsAllowed"])
+                .unwrap_or(0)
+                .to_string(),
+            age(pdb, ctx),
+        ]
+    },
+};
 
 /// `kubectl get services`.
 pub const SERVICE: TableDef = TableDef {

@@ -73,12 +73,20 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/namespace-delete.txt"),
     ),
     (
+        "node-eviction-rate.txt",
+        include_str!("../../../../tests/scenarios/node-eviction-rate.txt"),
+    ),
+    (
         "node-failure-network.txt",
         include_str!("../../../../tests/scenarios/node-failure-network.txt"),
     ),
     (
         "node-failure.txt",
         include_str!("../../../../tests/scenarios/node-failure.txt"),
+    ),
+    (
+        "node-leases.txt",
+        include_str!("../../../../tests/scenarios/node-leases.txt"),
     ),
     (
         "node-maintenance.txt",
@@ -91,6 +99,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     (
         "patch-json.txt",
         include_str!("../../../../tests/scenarios/patch-json.txt"),
+    ),
+    (
+        "pdb-status.txt",
+        include_str!("../../../../tests/scenarios/pdb-status.txt"),
     ),
     (
         "pod-shell-tools.txt",
@@ -127,6 +139,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     (
         "services-endpoints.txt",
         include_str!("../../../../tests/scenarios/services-endpoints.txt"),
+    ),
+    (
+        "services-multi-port.txt",
+        include_str!("../../../../tests/scenarios/services-multi-port.txt"),
     ),
     (
         "statefulset-storage-survives.txt",

@@ -19,7 +19,8 @@ fields in the model's field table (crates/model/src/schema.rs) are taken from it
 Format (crates/kubectl/src/docs.rs parses it): a line starting with `@@`
 opens a section, its body runs to the next such line, and the body's last
 newline is not part of the text.
-    @@help WORDS...          `kubectl WORDS... --help` ("@@help" alone: `kubectl --help`)
+    @@help WORDS...          `kubectl WORDS... --help` ("@@help" alone: `kubectl --help`,
+                             "@@help options": `kubectl options`)
     @@type NAME              description of a named schema (StatefulSetSpec, Quantity)
     @@field STRUCT FIELD     description of a field
     @@enum STRUCT FIELD      its enum values, one a line
@@ -101,7 +102,9 @@ def main():
     out = []
     env = dict(os.environ, KUBECONFIG="/dev/null", COLUMNS="0")
     for words in HELP:
-        text = subprocess.run([kubectl, *words, "--help"], env=env, check=True,
+        # `kubectl options` prints the global flags; its `--help` prints nothing.
+        flag = [] if words == ["options"] else ["--help"]
+        text = subprocess.run([kubectl, *words, *flag], env=env, check=True,
                               capture_output=True, text=True).stdout
         section(out, " ".join(["help", *words]), text)
 

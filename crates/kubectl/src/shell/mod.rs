@@ -9,11 +9,13 @@ mod filters;
 pub mod words;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use ordinal_core::config::{SimConfig, DEFAULT_SEED};
 use ordinal_core::Sim;
 
 use crate::cmd::get::GetWatch;
+use crate::docs::Docs;
 use crate::podshell::PodData;
 use crate::transcript::{heredoc_terminator, CommandOutput, Shell, Transcript};
 use words::{split_list, split_pipeline, split_words, Connector};
@@ -28,6 +30,16 @@ pub const MAX_LOOP_ITEMS: usize = 100;
 pub const MAX_SLEEP_SECONDS: u64 = 86_400;
 /// Deepest nesting of `sh -c` / loops.
 const MAX_DEPTH: usize = 8;
+
+#[cfg(feature = "bundled-docs")]
+fn default_docs() -> Option<Arc<Docs>> {
+    Some(crate::docs::bundled())
+}
+
+#[cfg(not(feature = "bundled-docs"))]
+fn default_docs() -> Option<Arc<Docs>> {
+    None
+}
 
 /// A terminal session on one simulated cluster.
 #[derive(Debug, Clone)]
@@ -52,6 +64,8 @@ pub struct Session {
     may_stream: bool,
     /// The live stream and the virtual time its `timeout` ends it, if any.
     stream: Option<(GetWatch, Option<u64>)>,
+    /// Help texts and field descriptions (see [`crate::docs`]).
+    docs: Option<Arc<Docs>>,
 }
 
 /// An interactive `kubectl exec -it` session: lines go to the pod until `exit`.
@@ -124,7 +138,18 @@ impl Session {
             live: false,
             may_stream: false,
             stream: None,
+            docs: default_docs(),
         }
+    }
+
+    /// The help texts and field descriptions, if loaded.
+    pub fn docs(&self) -> Option<&Docs> {
+        self.docs.as_deref()
+    }
+
+    /// Hands the session the docs a host loaded (see [`crate::docs::needs_docs`]).
+    pub fn set_docs(&mut self, docs: Arc<Docs>) {
+        self.docs = Some(docs);
     }
 
     /// A session set up as a transcript's headers ask.

@@ -57,6 +57,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/expose-explain-cp.txt"),
     ),
     (
+        "help-explain.txt",
+        include_str!("../../../../tests/scenarios/help-explain.txt"),
+    ),
+    (
         "kubeconfig-and-auth.txt",
         include_str!("../../../../tests/scenarios/kubeconfig-and-auth.txt"),
     ),

@@ -19,17 +19,19 @@ use crate::shell::words::{split_list, split_pipeline, split_words};
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Docs {
     sections: BTreeMap<String, String>,
+    /// `help create deploy` → `help create deployment`.
+    aliases: BTreeMap<String, String>,
 }
 
 impl Docs {
     /// Parses a docs blob (see the module comment for its format).
     pub fn parse(blob: &str) -> Docs {
-        let mut sections = BTreeMap::new();
+        let mut docs = Docs::default();
         let mut current: Option<(String, String)> = None;
         for line in blob.split_inclusive('\n') {
             if let Some(header) = line.strip_prefix("@@") {
                 if let Some((key, body)) = current.take() {
-                    finish(&mut sections, key, body);
+                    docs.insert(key, body);
                 }
                 current = Some((header.trim_end().to_string(), String::new()));
             } else if let Some((_, body)) = current.as_mut() {
@@ -37,21 +39,49 @@ impl Docs {
             }
         }
         if let Some((key, body)) = current {
-            finish(&mut sections, key, body);
+            docs.insert(key, body);
         }
-        Docs { sections }
+        docs
+    }
+
+    /// Stores a section; a help text's `Aliases:` (`deployment, deploy`) also
+    /// names its command (`kubectl create deploy --help`).
+    fn insert(&mut self, key: String, mut body: String) {
+        body.pop();
+        if key.starts_with("help ") {
+            let aliases = body
+                .split_once("\nAliases:\n")
+                .and_then(|(_, rest)| rest.lines().next())
+                .unwrap_or("");
+            let parent = key.rsplit_once(' ').map_or("", |(p, _)| p);
+            for alias in aliases.split(", ").skip(1) {
+                self.aliases
+                    .insert(format!("{parent} {alias}"), key.clone());
+            }
+        }
+        self.sections.insert(key, body);
     }
 
     /// `kubectl WORDS... --help`: the text of the longest leading run of
-    /// `words` that names a command (as cobra finds the deepest subcommand
-    /// and takes the rest as arguments); `kubectl --help` for no words.
+    /// `words` that names a command, aliases resolved at each level (as
+    /// cobra finds the deepest subcommand and takes the rest as arguments);
+    /// `kubectl --help` for no words.
     pub fn help(&self, words: &[&str]) -> Option<&str> {
-        (words.len().min(1)..=words.len()).rev().find_map(|n| {
-            let key = ["help"].iter().chain(&words[..n]).copied();
-            self.sections
-                .get(&key.collect::<Vec<_>>().join(" "))
-                .map(String::as_str)
-        })
+        let mut path = "help".to_string();
+        for word in words {
+            let next = format!("{path} {word}");
+            if self.sections.contains_key(&next) {
+                path = next;
+            } else if let Some(canonical) = self.aliases.get(&next) {
+                path.clone_from(canonical);
+            } else {
+                break;
+            }
+        }
+        if path == "help" && !words.is_empty() {
+            return None;
+        }
+        self.get(&path)
     }
 
     /// The description of a named schema (`StatefulSetSpec`, `Quantity`).
@@ -74,24 +104,6 @@ impl Docs {
     fn get(&self, key: &str) -> Option<&str> {
         self.sections.get(key).map(String::as_str)
     }
-}
-
-/// Stores a section; a help text's `Aliases:` (`deployment, deploy`) also
-/// answers under each alias (`kubectl create deploy --help`).
-fn finish(sections: &mut BTreeMap<String, String>, key: String, mut body: String) {
-    body.pop();
-    if let Some(words) = key.strip_prefix("help ") {
-        let aliases = body
-            .split_once("\nAliases:\n")
-            .and_then(|(_, rest)| rest.lines().next())
-            .unwrap_or("");
-        let parent = words.rsplit_once(' ').map_or("", |(p, _)| p);
-        for alias in aliases.split(", ").skip(1) {
-            let alias_key = format!("help {parent} {alias}").replace("  ", " ");
-            sections.insert(alias_key, body.clone());
-        }
-    }
-    sections.insert(key, body);
 }
 
 /// The blob compiled into the crate.

@@ -13,7 +13,8 @@ use crate::components::{
 use crate::i18n::Key;
 use crate::panic::set_banner_lang;
 use crate::state::{Action, Playground};
-use crate::{storage, url};
+use crate::{docs, storage, url};
+use ordinal_kubectl::docs::needs_docs;
 
 /// Real milliseconds between animation ticks.
 pub const TICK_MS: u32 = 100;
@@ -91,6 +92,20 @@ pub fn App() -> Html {
     };
     let lang = state.lang;
     let on_action = send(&state, |action| action);
+    // A line that prints help or explain waits, shown, for the help texts.
+    let on_run = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |line: String| {
+            if !needs_docs(&line) || docs::loaded().is_some() {
+                return dispatcher.dispatch(Action::Run(line));
+            }
+            dispatcher.dispatch(Action::AwaitDocs(line.clone()));
+            let dispatcher = dispatcher.clone();
+            docs::load(move |result| {
+                dispatcher.dispatch(Action::DocsLoaded(line, result.err()));
+            });
+        })
+    };
     html! {
         <>
             <TopBar {lang} {notice} on_lang={send(&state, Action::SetLang)}
@@ -110,7 +125,7 @@ pub fn App() -> Html {
                     <Inspector inspection={state.inspection.clone()} {on_action} {lang} />
                 </div>
                 <Terminal lines={state.terminal.clone()} history={state.log.clone()}
-                    names={state.view.names.clone()} {lang} on_run={send(&state, Action::Run)}
+                    names={state.view.names.clone()} {lang} {on_run}
                     streaming={state.streaming()}
                     on_interrupt={send(&state, |()| Action::Interrupt)} />
                 <EventList events={state.view.events.clone()} {lang} />

@@ -535,11 +535,19 @@ impl Session {
                 }
             }
             "ls" => {
-                let names: Vec<&str> = self.files.keys().map(String::as_str).collect();
+                // Directories are implicit: `dir/a.txt` lists as `dir`.
+                let mut names: Vec<&str> = self
+                    .files
+                    .keys()
+                    .map(|k| k.split('/').next().unwrap_or(k))
+                    .collect();
+                names.dedup();
                 if !names.is_empty() {
                     out.outln(&names.join("  "));
                 }
             }
+            // Directories exist as the files under them do.
+            "mkdir" => {}
             "rm" => {
                 for file in args[1..].iter().filter(|a| !a.starts_with('-')) {
                     if self.files.remove(file).is_none() && !args.iter().any(|a| a == "-f") {

@@ -64,7 +64,9 @@ def main():
     if "<\\/" in docs or "<\\!--" in docs:
         sys.exit("docs hold an escape sequence; pick another escape")
     docs = docs.replace("</", "<\\/").replace("<!--", "<\\!--")
-    boot = '<script type="text/plain" id="ordinal-docs">' + docs + "</script>\n" + boot
+    # In <head>: Yew empties <body> when it mounts the page.
+    inline = '<script type="text/plain" id="ordinal-docs">' + docs + "</script>\n  </head>"
+    html = html.replace("</head>", inline, 1)
     if "</body>" not in html:
         sys.exit("template has no </body>")
     html = html.replace("</body>", boot + "</body>", 1)

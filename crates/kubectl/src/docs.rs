@@ -119,13 +119,14 @@ pub const NOT_LOADED: &str = "error: the kubectl help texts are not loaded";
 
 /// Whether `line` would print a help or explain text, so that a host that
 /// loads the docs on demand fetches them first: a `kubectl` with `--help`
-/// or `-h`, with no command, `kubectl explain` or `kubectl options`.
+/// or `-h`, with no command, `kubectl explain` or `kubectl options` (or `k`,
+/// the shell's alias).
 pub fn needs_docs(line: &str) -> bool {
     let first = line.lines().next().unwrap_or("");
     split_list(first).iter().any(|(_, part)| {
         split_pipeline(part).iter().any(|command| {
             let words = split_words(command, &BTreeMap::new()).unwrap_or_default();
-            let Some(at) = words.iter().position(|w| w == "kubectl") else {
+            let Some(at) = words.iter().position(|w| w == "kubectl" || w == "k") else {
                 return false;
             };
             let args = &words[at + 1..];
@@ -230,6 +231,7 @@ mod tests {
             "kubectl -n demo get pods --help",
             "kubectl -n demo explain sts",
             "kubectl scale -h",
+            "k explain pods",
             "kubectl get pods | grep x; kubectl options",
         ] {
             assert!(needs_docs(line), "{line}");

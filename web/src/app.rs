@@ -50,6 +50,21 @@ pub fn App() -> Html {
             move || drop(timer)
         });
     }
+    {
+        // A restored log's help lines ran before the help texts were loaded:
+        // load them and replay, so the terminal reads as it did.
+        let dispatcher = state.dispatcher();
+        let needed = saved.log.iter().any(|c| needs_docs(&c.line));
+        use_effect_with((), move |_| {
+            if needed && docs::loaded().is_none() {
+                docs::load(move |result| {
+                    if result.is_ok() {
+                        dispatcher.dispatch(Action::Replay);
+                    }
+                });
+            }
+        });
+    }
     let available = saved.available;
     use_effect_with((state.lang, state.log.clone()), move |(lang, log)| {
         if available {

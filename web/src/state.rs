@@ -169,6 +169,9 @@ pub enum Action {
     SetLang(Lang),
     /// Start again on a fresh cluster with an empty log.
     Reset,
+    /// Replay the log into a fresh session, brought to the same time: the
+    /// help texts arrived after a restored log's help lines ran without them.
+    Replay,
 }
 
 impl Default for Playground {
@@ -376,6 +379,19 @@ impl Reducible for Playground {
             let mut fresh = Playground::restore(config, self.lang, &[]);
             fresh.speed = self.speed;
             return Rc::new(fresh);
+        }
+        if let Action::Replay = action {
+            let session = self.session.borrow();
+            let mut fresh = Playground::restore(session.sim.config().clone(), self.lang, &self.log);
+            {
+                let mut replayed = fresh.session.borrow_mut();
+                let behind = session.sim.now().saturating_sub(replayed.sim.now());
+                replayed.sim.advance(behind);
+            }
+            fresh.speed = self.speed;
+            fresh.paused = self.paused;
+            let key = format!("{}/{}", self.view.focus.namespace, self.view.focus.name);
+            return Rc::new(fresh.focused_on(&key));
         }
         if let Action::Rewind(index) = action {
             return Rc::new(self.rewound(index));

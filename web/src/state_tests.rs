@@ -441,3 +441,19 @@ fn a_help_line_waits_shown_for_the_docs_then_runs_once() {
         .any(|l| l.text.starts_with("Set a new size for a deployment")));
     assert_eq!(last_command(&state), "kubectl scale --help");
 }
+
+#[test]
+fn a_replay_reruns_the_log_at_the_same_time() {
+    let state = settled(run(
+        Rc::new(Playground::default()),
+        "kubectl scale sts web --replicas=3",
+    ));
+    let now = state.session.borrow().sim.now();
+    let replayed = state.reduce(Action::Replay);
+    assert_eq!(replayed.session.borrow().sim.now(), now);
+    assert_eq!(replayed.view.replicas, Some(3));
+    assert_eq!(
+        last_command(&replayed),
+        "kubectl scale sts web --replicas=3"
+    );
+}

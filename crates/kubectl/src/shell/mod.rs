@@ -673,6 +673,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn help_and_explain_without_docs_say_so_in_one_line() {
+        let mut session = Session::new(SimConfig::default());
+        session.docs = None;
+        for line in ["kubectl explain sts", "kubectl get --help", "kubectl"] {
+            let out = session.run_line(line);
+            assert_eq!(
+                out.stderr(),
+                format!("{}\n", crate::docs::NOT_LOADED),
+                "{line}"
+            );
+            assert_eq!(out.exit_code, 1, "{line}");
+        }
+        let out = session.run_line("kubectl get pods");
+        assert_eq!(out.exit_code, 0);
+    }
+
+    #[test]
     fn durations_accept_units() {
         assert_eq!(parse_seconds("30"), Some(30_000));
         assert_eq!(parse_seconds("2m"), Some(120_000));

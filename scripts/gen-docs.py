@@ -63,7 +63,8 @@ EXTRA_TYPES = ["Quantity", "IntOrString", "Time", "ManagedFieldsEntry"]
 
 
 def model_structs():
-    """(struct name -> field names) and the top-level kinds, from schema.rs."""
+    """(struct name -> field names) and the top-level kinds from schema.rs,
+    and every kind served from kinds.rs."""
     src = open(os.path.join(ROOT, "crates/model/src/schema.rs")).read()
     structs = {}
     for m in re.finditer(r'structure!\(\s*\w+,\s*"(\w+)",\s*\[(.*?)\]\s*\);', src, re.S):
@@ -72,7 +73,9 @@ def model_structs():
     for m in re.finditer(r'top!\(\s*\w+,\s*"(\w+)",', src):
         structs[m.group(1)] = ["apiVersion", "kind", "metadata", "spec", "status"]
         tops.append(m.group(1))
-    return structs, tops
+    kinds_src = open(os.path.join(ROOT, "crates/model/src/kinds.rs")).read()
+    kinds = re.findall(r'info\(\s*"(\w+)"', kinds_src)
+    return structs, tops, kinds
 
 
 def openapi_schemas(source):
@@ -108,9 +111,9 @@ def main():
                               capture_output=True, text=True).stdout
         section(out, " ".join(["help", *words]), text)
 
-    structs, tops = model_structs()
+    structs, tops, kinds = model_structs()
     schemas = openapi_schemas(openapi)
-    names = list(structs) + EXTRA_TYPES + [f"{k}Status" for k in tops] + [f"{k}Spec" for k in tops]
+    names = list(structs) + kinds + EXTRA_TYPES + [f"{k}Status" for k in tops] + [f"{k}Spec" for k in tops]
     missing = []
     for name in dict.fromkeys(names):
         schema = schemas.get(name)

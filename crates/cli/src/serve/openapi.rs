@@ -242,18 +242,26 @@ fn kind_schemas(info: &ResourceInfo, schemas: &mut Map) {
             .or_insert_with(|| described(name, schema));
     }
     let Some(top) = top else {
+        // A kind whose fields are not modelled: its description, no fields.
+        let mut schema = described(info.kind, typed("object"));
+        schema.set(&["x-kubernetes-group-version-kind"], gvk(info));
+        schemas.insert(format!("{SCHEMA_PREFIX}{}", info.kind), schema);
         return;
     };
-    let gvk = Value::from(vec![Value::from([
-        ("group", Value::from(info.group)),
-        ("kind", Value::from(info.kind)),
-        ("version", Value::from(info.version)),
-    ])]);
     if let Some(Value::Object(top_schema)) =
         schemas.get_mut(&format!("{SCHEMA_PREFIX}{}", top.name))
     {
-        top_schema.insert("x-kubernetes-group-version-kind".to_string(), gvk);
+        top_schema.insert("x-kubernetes-group-version-kind".to_string(), gvk(info));
     }
+}
+
+/// The `x-kubernetes-group-version-kind` that `kubectl explain` looks up.
+fn gvk(info: &ResourceInfo) -> Value {
+    Value::from(vec![Value::from([
+        ("group", Value::from(info.group)),
+        ("kind", Value::from(info.kind)),
+        ("version", Value::from(info.version)),
+    ])])
 }
 
 /// The media type of the OpenAPI v2 document kubectl asks for.

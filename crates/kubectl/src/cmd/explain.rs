@@ -189,7 +189,7 @@ fn explain_text(
         if let Some(first) = path.first() {
             return (text, Some(format!("field \"{first}\" does not exist")));
         }
-        description_block(&[], &mut text);
+        description_block(&[docs.type_description(info.kind)], &mut text);
         text.push('\n');
         return (text, None);
     };

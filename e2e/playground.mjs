@@ -1,8 +1,9 @@
 // End-to-end tests of the playground in Debian's Chromium, driven by playwright-core.
 //
 // Usage: node e2e/playground.mjs SERVED_URL OFFLINE_FILE_URL
-// For each page: it must render, start the simulated cluster, and scale the
-// StatefulSet when the learner clicks; no console error, and no request may
+// For each page: it must render, start the simulated cluster, scale the
+// StatefulSet when the learner clicks, and print help and explain texts
+// (loaded only when asked for); no console error, and no request may
 // leave the page's own origin (the offline file must make none at all besides
 // file: and data: URLs). Screenshots go to target/e2e/. Ends with
 // `e2e: N passed, M failed`.
@@ -245,6 +246,38 @@ await test('node failure: power off a worker, web-1 stays Terminating until forc
   await page.click(`.lane[data-node="${lane}"] .power`);
   await page.waitForSelector(`.lane[data-node="${lane}"][data-node-status="Ready"]:not(.down)`, { timeout: 15000 });
   await page.waitForSelector(`.lane[data-node="${lane}"] [data-pod="web-1"][data-status="Running"]`, { timeout: 30000 });
+});
+
+// Types help and explain lines: their texts are not in the wasm but loaded
+// when first needed (docs.txt beside the page, or inlined in the offline file).
+async function helpScenario(page, url) {
+  await page.goto(url);
+  await page.waitForSelector('#command', { timeout: 20000 });
+  if (page.__requests.some((u) => u.endsWith('/docs.txt'))) throw new Error('docs.txt loaded before anyone asked for help');
+  const typed = async (line, text, what) => {
+    await page.fill('#command', line);
+    await page.press('#command', 'Enter');
+    await page.waitForFunction(
+      (want) => document.querySelector('#terminal').textContent.includes(want), text, { timeout: 10000 },
+    ).catch(() => { throw new Error(`${line} printed no ${what}`); });
+  };
+  await typed('kubectl explain statefulset.spec.replicas',
+    'replicas is the desired number of replicas of the given Template. These are', 'field description');
+  await typed('kubectl scale --help',
+    'Set a new size for a deployment, replica set, replication controller, or stateful set.', 'help text');
+}
+
+await test('served page loads help and explain texts on demand', async (page) => {
+  await helpScenario(page, servedUrl);
+  const own = new URL(servedUrl).origin;
+  checkOrigins(page, (u) => u.origin === own || u.protocol === 'data:');
+  const loads = page.__requests.filter((u) => u.endsWith('/docs.txt')).length;
+  if (loads !== 1) throw new Error(`docs.txt fetched ${loads} times, expected once`);
+});
+
+await test('offline single file reads its inlined help texts', async (page) => {
+  await helpScenario(page, offlineUrl);
+  checkOrigins(page, (u) => u.protocol === 'file:' || u.protocol === 'data:');
 });
 
 await browser.close();

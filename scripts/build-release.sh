@@ -9,4 +9,5 @@ export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 trunk build --release --offline --skip-version-check
 python3 scripts/offline_html.py \
   --wasm "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/ordinal-web.wasm" \
-  --html index.html --css web/style.css --out dist/ordinal-offline.html
+  --html index.html --css web/style.css --docs crates/kubectl/docs/docs.txt \
+  --out dist/ordinal-offline.html

@@ -4,10 +4,14 @@
 Browsers block module scripts and wasm fetches on file:// origins, so this runs
 wasm-bindgen with --target no-modules on the release .wasm, optimises it with
 wasm-opt -Oz, base64-inlines it with the stylesheet, and instantiates it from
-the inlined bytes (no fetch, no network).
+the inlined bytes (no fetch, no network). The kubectl help texts (--docs), which
+the served page fetches on demand, are inlined as
+<script type="text/plain" id="ordinal-docs">, `</` written `<\/` and `<!--`
+written `<\!--` so they cannot end the element (web/src/docs.rs undoes both).
 
 Usage: offline_html.py --wasm target/wasm32-unknown-unknown/release/ordinal-web.wasm \
-                       --html index.html --css web/style.css --out dist/ordinal-offline.html
+                       --html index.html --css web/style.css \
+                       --docs crates/kubectl/docs/docs.txt --out dist/ordinal-offline.html
 Needs wasm-bindgen (the crate's pinned version) and wasm-opt on PATH. Stdlib only.
 """
 import argparse
@@ -29,6 +33,7 @@ def main():
     ap.add_argument("--wasm", required=True)
     ap.add_argument("--html", required=True)
     ap.add_argument("--css", required=True)
+    ap.add_argument("--docs", required=True)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
 
@@ -55,6 +60,13 @@ def main():
         "});\n"
         "</script>\n"
     )
+    docs = pathlib.Path(a.docs).read_text()
+    if "<\\/" in docs or "<\\!--" in docs:
+        sys.exit("docs hold an escape sequence; pick another escape")
+    docs = docs.replace("</", "<\\/").replace("<!--", "<\\!--")
+    # In <head>: Yew empties <body> when it mounts the page.
+    inline = '<script type="text/plain" id="ordinal-docs">' + docs + "</script>\n  </head>"
+    html = html.replace("</head>", inline, 1)
     if "</body>" not in html:
         sys.exit("template has no </body>")
     html = html.replace("</body>", boot + "</body>", 1)

@@ -8,7 +8,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
 # The foundation issue asked for 180 KB; the full simulator, kubectl emulation,
-# YAML parser and UI measure about 562 KB today (see README, "Size budget").
+# YAML parser and UI measure about 558 KB today (see README, "Size budget").
+# The help texts (dist/docs.txt, loaded on demand) print on their own line
+# and are not counted.
 # This budget stops regressions while the size work is open; lower it as it lands.
 SIZE_BUDGET_KB=575
 E2E_PORT="${E2E_PORT:-18088}"

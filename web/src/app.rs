@@ -13,7 +13,8 @@ use crate::components::{
 use crate::i18n::Key;
 use crate::panic::set_banner_lang;
 use crate::state::{Action, Playground};
-use crate::{storage, url};
+use crate::{docs, storage, url};
+use ordinal_kubectl::docs::needs_docs;
 
 /// Real milliseconds between animation ticks.
 pub const TICK_MS: u32 = 100;
@@ -47,6 +48,21 @@ pub fn App() -> Html {
                 dispatcher.dispatch(Action::Tick(TICK_MS.into()))
             });
             move || drop(timer)
+        });
+    }
+    {
+        // A restored log's help lines ran before the help texts were loaded:
+        // load them and replay, so the terminal reads as it did.
+        let dispatcher = state.dispatcher();
+        let needed = saved.log.iter().any(|c| needs_docs(&c.line));
+        use_effect_with((), move |_| {
+            if needed && docs::loaded().is_none() {
+                docs::load(move |result| {
+                    if result.is_ok() {
+                        dispatcher.dispatch(Action::Replay);
+                    }
+                });
+            }
         });
     }
     let available = saved.available;
@@ -91,6 +107,20 @@ pub fn App() -> Html {
     };
     let lang = state.lang;
     let on_action = send(&state, |action| action);
+    // A line that prints help or explain waits, shown, for the help texts.
+    let on_run = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |line: String| {
+            if !needs_docs(&line) || docs::loaded().is_some() {
+                return dispatcher.dispatch(Action::Run(line));
+            }
+            dispatcher.dispatch(Action::AwaitDocs(line.clone()));
+            let dispatcher = dispatcher.clone();
+            docs::load(move |result| {
+                dispatcher.dispatch(Action::DocsLoaded(line, result.err()));
+            });
+        })
+    };
     html! {
         <>
             <TopBar {lang} {notice} on_lang={send(&state, Action::SetLang)}
@@ -110,7 +140,7 @@ pub fn App() -> Html {
                     <Inspector inspection={state.inspection.clone()} {on_action} {lang} />
                 </div>
                 <Terminal lines={state.terminal.clone()} history={state.log.clone()}
-                    names={state.view.names.clone()} {lang} on_run={send(&state, Action::Run)}
+                    names={state.view.names.clone()} {lang} {on_run}
                     streaming={state.streaming()}
                     on_interrupt={send(&state, |()| Action::Interrupt)} />
                 <EventList events={state.view.events.clone()} {lang} />

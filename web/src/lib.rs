@@ -8,6 +8,7 @@ pub mod app;
 pub mod completion;
 pub mod components;
 pub mod diagnostics;
+pub mod docs;
 pub mod examples;
 pub mod i18n;
 pub mod panic;

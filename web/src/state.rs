@@ -158,12 +158,20 @@ pub enum Action {
     Rewind(usize),
     /// Run a command line as if typed in the terminal (ending a live watch first).
     Run(String),
+    /// Show a typed line whose help texts are being loaded (see [`crate::docs`]).
+    AwaitDocs(String),
+    /// The help texts a shown line waited for arrived: run it (without
+    /// showing it again), or print why they could not be loaded.
+    DocsLoaded(String, Option<String>),
     /// Ctrl-C in the terminal: end the live `kubectl get -w`.
     Interrupt,
     /// Show the page in this language.
     SetLang(Lang),
     /// Start again on a fresh cluster with an empty log.
     Reset,
+    /// Replay the log into a fresh session, brought to the same time: the
+    /// help texts arrived after a restored log's help lines ran without them.
+    Replay,
 }
 
 impl Default for Playground {
@@ -372,6 +380,19 @@ impl Reducible for Playground {
             fresh.speed = self.speed;
             return Rc::new(fresh);
         }
+        if let Action::Replay = action {
+            let session = self.session.borrow();
+            let mut fresh = Playground::restore(session.sim.config().clone(), self.lang, &self.log);
+            {
+                let mut replayed = fresh.session.borrow_mut();
+                let behind = session.sim.now().saturating_sub(replayed.sim.now());
+                replayed.sim.advance(behind);
+            }
+            fresh.speed = self.speed;
+            fresh.paused = self.paused;
+            let key = format!("{}/{}", self.view.focus.namespace, self.view.focus.name);
+            return Rc::new(fresh.focused_on(&key));
+        }
         if let Action::Rewind(index) = action {
             return Rc::new(self.rewound(index));
         }
@@ -387,7 +408,11 @@ impl Reducible for Playground {
         let ticks = self.ticks + u64::from(matches!(action, Action::Tick(_)));
         {
             let mut session = self.session.borrow_mut();
-            if matches!(action, Action::Run(_) | Action::Interrupt) && session.streaming() {
+            let typed = matches!(
+                action,
+                Action::Run(_) | Action::Interrupt | Action::AwaitDocs(_)
+            );
+            if typed && session.streaming() {
                 run_logged(
                     &mut session,
                     Rc::make_mut(&mut terminal),
@@ -451,6 +476,19 @@ impl Reducible for Playground {
                     }));
                 }
                 Action::CloseInspector => inspection = None,
+                Action::AwaitDocs(line) => echo_command(Rc::make_mut(&mut terminal), &line),
+                Action::DocsLoaded(line, None) => run_logged_echo(
+                    &mut session,
+                    Rc::make_mut(&mut terminal),
+                    Rc::make_mut(&mut log),
+                    self.started_ms,
+                    &line,
+                    false,
+                ),
+                Action::DocsLoaded(_, Some(error)) => Rc::make_mut(&mut terminal).push(TermLine {
+                    kind: LineKind::Stderr,
+                    text: error,
+                }),
                 _ => {}
             }
             if session.streaming() {
@@ -554,24 +592,55 @@ fn run_logged(
     started_ms: u64,
     line: &str,
 ) {
+    run_logged_echo(session, terminal, log, started_ms, line, true);
+}
+
+fn run_logged_echo(
+    session: &mut Session,
+    terminal: &mut Vec<TermLine>,
+    log: &mut Vec<LoggedCommand>,
+    started_ms: u64,
+    line: &str,
+    echo: bool,
+) {
     log.push(LoggedCommand {
         at_ms: session.sim.now().saturating_sub(started_ms),
         line: line.to_string(),
     });
     let excess = log.len().saturating_sub(MAX_LOGGED_COMMANDS);
     log.drain(..excess);
-    run_into(session, terminal, line);
+    if echo {
+        echo_command(terminal, line);
+    }
+    run_quietly(session, terminal, line);
 }
 
 fn run_into(session: &mut Session, terminal: &mut Vec<TermLine>, line: &str) {
-    if line == INTERRUPT {
-        let out = session.interrupt();
-        return show(terminal, &out);
+    if line != INTERRUPT {
+        echo_command(terminal, line);
     }
+    run_quietly(session, terminal, line);
+}
+
+fn echo_command(terminal: &mut Vec<TermLine>, line: &str) {
     terminal.push(TermLine {
         kind: LineKind::Command,
         text: line.to_string(),
     });
+}
+
+/// Runs `line` and shows its output (the line itself already shown).
+fn run_quietly(session: &mut Session, terminal: &mut Vec<TermLine>, line: &str) {
+    if line == INTERRUPT {
+        let out = session.interrupt();
+        return show(terminal, &out);
+    }
+    // A session from before the docs arrived (a snapshot, a replay) gets them now.
+    if session.docs().is_none() {
+        if let Some(docs) = crate::docs::loaded() {
+            session.set_docs(docs);
+        }
+    }
     let out = session.run_line(line);
     show(terminal, &out);
 }

@@ -409,3 +409,51 @@ fn updates_and_scale_down_wait_for_the_pod_the_controller_stopped_at() {
     );
     assert!(settled(state).view.waiting.is_empty());
 }
+
+#[test]
+fn a_help_line_waits_shown_for_the_docs_then_runs_once() {
+    let state = Rc::new(Playground::default());
+    let state = state.reduce(Action::AwaitDocs("kubectl scale --help".to_string()));
+    assert_eq!(
+        state.terminal.last().map(|l| l.text.as_str()),
+        Some("kubectl scale --help")
+    );
+    let failed = Rc::clone(&state).reduce(Action::DocsLoaded(
+        "kubectl scale --help".to_string(),
+        Some("error: could not load the kubectl help texts (HTTP 404)".to_string()),
+    ));
+    let last = failed.terminal.last().expect("the error");
+    assert_eq!(last.kind, LineKind::Stderr);
+    assert!(last.text.contains("could not load"));
+    crate::docs::remember(std::sync::Arc::new(ordinal_kubectl::docs::Docs::parse(
+        include_str!("../../crates/kubectl/docs/docs.txt"),
+    )));
+    let state = state.reduce(Action::DocsLoaded("kubectl scale --help".to_string(), None));
+    let commands = state
+        .terminal
+        .iter()
+        .filter(|l| l.kind == LineKind::Command && l.text == "kubectl scale --help")
+        .count();
+    assert_eq!(commands, 1);
+    assert!(state
+        .terminal
+        .iter()
+        .any(|l| l.text.starts_with("Set a new size for a deployment")));
+    assert_eq!(last_command(&state), "kubectl scale --help");
+}
+
+#[test]
+fn a_replay_reruns_the_log_at_the_same_time() {
+    let state = settled(run(
+        Rc::new(Playground::default()),
+        "kubectl scale sts web --replicas=3",
+    ));
+    let now = state.session.borrow().sim.now();
+    let replayed = state.reduce(Action::Replay);
+    assert_eq!(replayed.session.borrow().sim.now(), now);
+    assert_eq!(replayed.view.replicas, Some(3));
+    assert_eq!(
+        last_command(&replayed),
+        "kubectl scale sts web --replicas=3"
+    );
+}

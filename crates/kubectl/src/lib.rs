@@ -4,6 +4,7 @@
 
 pub mod cmd;
 pub mod describe;
+pub mod docs;
 pub mod duration;
 pub mod jsonpatch;
 pub mod podshell;

@@ -6,12 +6,15 @@
 //! parameter (`k8s.io/cli-runtime/pkg/resource/query_param_verifier_v3.go`,
 //! `supportsQueryParamV3`). When it does, kubectl leaves validation to the
 //! server (`fieldValidation=Strict`), which the simulator's API layer does with
-//! the real messages. The schemas come from the model's field table, without
-//! descriptions, so `kubectl explain` lists the fields and types the
-//! emulated `explain` prints; kubectl's apply still computes its strategic
-//! merge patch from its compiled-in types, as schemas carry no patch keys.
+//! the real messages. The schemas come from the model's field table, with
+//! upstream's descriptions and enums from ordinal-kubectl's docs, so the real
+//! `kubectl explain` prints what the emulated `explain` prints; kubectl's
+//! apply still computes its strategic merge patch from its compiled-in types,
+//! as schemas carry no patch keys.
 
 use ordinal_core::resources::{ResourceInfo, RESOURCES};
+use ordinal_kubectl::cmd::referenced_type;
+use ordinal_kubectl::docs::Docs;
 use ordinal_model::schema::{Field, Struct, Ty};
 use ordinal_model::{Map, Value};
 
@@ -118,9 +121,11 @@ fn map_of(values: Value) -> Value {
     ])
 }
 
-/// The schema of one field, adding the structs it names to `schemas`.
-fn field_schema(kind: &str, field: &Field, schemas: &mut Map, depth: usize) -> Value {
-    match field.ty {
+/// The schema of one field of `st`, adding the structs it names to `schemas`;
+/// with the field's description and enum, as upstream's documents carry them.
+fn field_schema(kind: &str, st: &Struct, field: &Field, schemas: &mut Map, depth: usize) -> Value {
+    let docs = docs();
+    let mut schema = match field.ty {
         Ty::Str(_) => typed("string"),
         Ty::Int32 | Ty::Int64 => typed("integer"),
         Ty::Bool => typed("boolean"),
@@ -137,13 +142,34 @@ fn field_schema(kind: &str, field: &Field, schemas: &mut Map, depth: usize) -> V
             struct_schema(kind, s, schemas, depth + 1);
             array_of(reference(s.name))
         }
-        Ty::Any => match field.name {
-            "creationTimestamp" | "deletionTimestamp" => typed("string"),
-            "managedFields" => array_of(reference("ManagedFieldsEntry")),
-            "status" => reference(&format!("{kind}Status")),
-            _ => typed("object"),
+        Ty::Any => match referenced_type(kind, field).as_deref() {
+            Some("ManagedFieldsEntry") => array_of(reference("ManagedFieldsEntry")),
+            Some(name) => reference(name),
+            None => typed("object"),
         },
+    };
+    if let Some(description) = docs.field_description(st.name, field.name) {
+        schema.set(&["description"], Value::from(description));
     }
+    let values = docs.field_enum(st.name, field.name);
+    if !values.is_empty() {
+        let values = values.into_iter().map(Value::from).collect();
+        schema.set(&["enum"], Value::Array(values));
+    }
+    schema
+}
+
+/// The help texts and field descriptions compiled into ordinal-kubectl.
+fn docs() -> std::sync::Arc<Docs> {
+    ordinal_kubectl::docs::bundled()
+}
+
+/// A named schema with its upstream description, if any.
+fn described(name: &str, mut schema: Value) -> Value {
+    if let Some(description) = docs().type_description(name) {
+        schema.set(&["description"], Value::from(description));
+    }
+    schema
 }
 
 /// Adds `st` (and the structs under it) to `schemas` under its name.
@@ -158,13 +184,13 @@ fn struct_schema(kind: &str, st: &'static Struct, schemas: &mut Map, depth: usiz
     for field in st.fields {
         properties.insert(
             field.name.to_string(),
-            field_schema(kind, field, schemas, depth),
+            field_schema(kind, st, field, schemas, depth),
         );
         if ordinal_kubectl::cmd::required_field(st, field.name) {
             required.push(Value::from(field.name));
         }
     }
-    let mut schema = typed("object");
+    let mut schema = described(st.name, typed("object"));
     schema.set(&["properties"], Value::Object(properties));
     if !required.is_empty() {
         schema.set(&["required"], Value::Array(required));
@@ -176,31 +202,66 @@ fn struct_schema(kind: &str, st: &'static Struct, schemas: &mut Map, depth: usiz
 const MAX_SCHEMA_DEPTH: usize = 16;
 
 /// The schemas of `info`'s kind: the top-level one carries the
-/// `x-kubernetes-group-version-kind` that `kubectl explain` looks up.
+/// `x-kubernetes-group-version-kind` that `kubectl explain` looks up. The
+/// named types outside the model's table are typed as upstream's (a
+/// `Quantity` or `IntOrString` has no `type`, so explain prints its name; a
+/// `Time` is a string), without their fields.
 fn kind_schemas(info: &ResourceInfo, schemas: &mut Map) {
-    for name in ["Quantity", "ManagedFieldsEntry"] {
-        schemas.insert(format!("{SCHEMA_PREFIX}{name}"), typed("string"));
+    let either = |a: &str, b: &str| Value::from(vec![typed(a), typed(b)]);
+    let named = [
+        (
+            "Quantity",
+            Value::from([("oneOf", either("string", "number"))]),
+        ),
+        (
+            "IntOrString",
+            Value::from([
+                ("format", Value::from("int-or-string")),
+                ("oneOf", either("integer", "string")),
+            ]),
+        ),
+        (
+            "Time",
+            Value::from([
+                ("type", Value::from("string")),
+                ("format", Value::from("date-time")),
+            ]),
+        ),
+        ("ManagedFieldsEntry", typed("object")),
+        (&format!("{}Status", info.kind), typed("object")),
+        (&format!("{}Spec", info.kind), typed("object")),
+    ];
+    let top = ordinal_model::schema::for_kind(info.kind);
+    if let Some(top) = top {
+        struct_schema(info.kind, top, schemas, 0);
     }
-    let int_or_string = Value::from([("format", Value::from("int-or-string"))]);
-    schemas.insert(format!("{SCHEMA_PREFIX}IntOrString"), int_or_string);
-    schemas.insert(
-        format!("{SCHEMA_PREFIX}{}Status", info.kind),
-        typed("object"),
-    );
-    let Some(top) = ordinal_model::schema::for_kind(info.kind) else {
+    // After the model's structs, so that a modelled `StatefulSetSpec` stays.
+    for (name, schema) in named {
+        schemas
+            .entry(format!("{SCHEMA_PREFIX}{name}"))
+            .or_insert_with(|| described(name, schema));
+    }
+    let Some(top) = top else {
+        // A kind whose fields are not modelled: its description, no fields.
+        let mut schema = described(info.kind, typed("object"));
+        schema.set(&["x-kubernetes-group-version-kind"], gvk(info));
+        schemas.insert(format!("{SCHEMA_PREFIX}{}", info.kind), schema);
         return;
     };
-    struct_schema(info.kind, top, schemas, 0);
-    let gvk = Value::from(vec![Value::from([
-        ("group", Value::from(info.group)),
-        ("kind", Value::from(info.kind)),
-        ("version", Value::from(info.version)),
-    ])]);
     if let Some(Value::Object(top_schema)) =
         schemas.get_mut(&format!("{SCHEMA_PREFIX}{}", top.name))
     {
-        top_schema.insert("x-kubernetes-group-version-kind".to_string(), gvk);
+        top_schema.insert("x-kubernetes-group-version-kind".to_string(), gvk(info));
     }
+}
+
+/// The `x-kubernetes-group-version-kind` that `kubectl explain` looks up.
+fn gvk(info: &ResourceInfo) -> Value {
+    Value::from(vec![Value::from([
+        ("group", Value::from(info.group)),
+        ("kind", Value::from(info.kind)),
+        ("version", Value::from(info.version)),
+    ])])
 }
 
 /// The media type of the OpenAPI v2 document kubectl asks for.

@@ -73,7 +73,9 @@ fn remote(spec: &str, default_ns: &str) -> Option<(String, String, String)> {
     Some((ns.to_string(), pod.to_string(), path.to_string()))
 }
 
-/// `kubectl cp SRC DEST` between the working directory and a pod.
+/// `kubectl cp SRC DEST` between the working directory and a pod, files or
+/// whole directories (a directory of the working directory is the files
+/// whose names start with `DIR/`).
 pub fn cp(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let specs = [value("container", Some('c')), switch("no-preserve", None)];
     let parsed = match flags::parse(args, &specs) {
@@ -86,54 +88,117 @@ pub fn cp(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         return;
     };
     let ns = namespace_of(&parsed);
-    match (remote(src, &ns), remote(dest, &ns)) {
-        (Some((ns, pod_name, path)), None) => {
-            let pod = match session.sim.get("pods", &ns, &pod_name) {
-                Ok(p) => p,
-                Err(e) => return api_error(&e, out),
-            };
-            let busybox = podshell::is_busybox_like(session, &pod);
-            if path.starts_with('/') {
-                out.errln(if busybox {
-                    "tar: removing leading '/' from member names"
-                } else {
-                    "tar: Removing leading `/' from member names"
-                });
-            }
-            match podshell::read_file(session, &pod, &path) {
-                Some(text) if session.files.len() < crate::shell::MAX_FILES => {
-                    session.files.insert(dest.clone(), text);
-                }
-                Some(_) => client_error("too many files in the working directory", out),
-                None => {
-                    if busybox {
-                        out.errln(&format!("tar: {path}: No such file or directory"));
-                    } else {
-                        out.errln(&format!(
-                            "tar: {path}: Cannot stat: No such file or directory"
-                        ));
-                        out.errln("tar: Exiting with failure status due to previous errors");
-                    }
-                    out.exit_code = 1;
-                }
-            }
-        }
-        (None, Some((ns, pod_name, path))) => {
-            let Some(text) = session.files.get(src).cloned() else {
-                return client_error(&format!("{src} doesn't exist in local filesystem"), out);
-            };
-            let pod = match session.sim.get("pods", &ns, &pod_name) {
-                Ok(p) => p,
-                Err(e) => return api_error(&e, out),
-            };
-            podshell::put_file(session, &pod, &path, &text);
-        }
-        (Some(_), Some(_)) => {
-            client_error("one of src or dest must be a local file specification", out)
-        }
-        (None, None) => client_error(
+    let (from, to) = (remote(src, &ns), remote(dest, &ns));
+    let empty = |spec: &Option<(String, String, String)>, text: &str| match spec {
+        Some((_, _, path)) => path.is_empty(),
+        None => text.is_empty(),
+    };
+    if from.is_some() && to.is_some() {
+        return client_error("one of src or dest must be a local file specification", out);
+    }
+    if empty(&from, src) || empty(&to, dest) {
+        return client_error("filepath can not be empty", out);
+    }
+    match (from, to) {
+        (Some((ns, pod, path)), None) => copy_from_pod(session, &ns, &pod, &path, dest, out),
+        (None, Some((ns, pod, path))) => copy_to_pod(session, src, &ns, &pod, &path, out),
+        _ => client_error(
             "one of src or dest must be a remote file specification",
             out,
         ),
+    }
+}
+
+/// `tar cf - PATH` in the container, unpacked under `dest` with the source
+/// path as prefix (`untarAll`): `POD:/data` to `out` gives `out/a.txt`.
+fn copy_from_pod(
+    session: &mut Session,
+    ns: &str,
+    pod_name: &str,
+    path: &str,
+    dest: &str,
+    out: &mut CommandOutput,
+) {
+    let pod = match session.sim.get("pods", ns, pod_name) {
+        Ok(p) => p,
+        Err(e) => return api_error(&e, out),
+    };
+    let busybox = podshell::is_busybox_like(session, &pod);
+    if path.starts_with('/') {
+        out.errln(if busybox {
+            "tar: removing leading '/' from member names"
+        } else {
+            "tar: Removing leading `/' from member names"
+        });
+    }
+    let files: Vec<(String, String)> = match podshell::read_file(session, &pod, path) {
+        Some(text) => vec![(dest.to_string(), text)],
+        None => {
+            let prefix = path.trim_end_matches('/');
+            let dest = dest.trim_end_matches('/');
+            podshell::files_under(session, &pod, path)
+                .into_iter()
+                .map(|(p, text)| (format!("{dest}{}", &p[prefix.len()..]), text))
+                .collect()
+        }
+    };
+    if files.is_empty() {
+        if busybox {
+            out.errln(&format!("tar: {path}: No such file or directory"));
+        } else {
+            out.errln(&format!(
+                "tar: {path}: Cannot stat: No such file or directory"
+            ));
+            out.errln("tar: Exiting with failure status due to previous errors");
+        }
+        out.exit_code = 1;
+        return;
+    }
+    let new = files
+        .iter()
+        .filter(|(name, _)| !session.files.contains_key(name))
+        .count();
+    if session.files.len() + new > crate::shell::MAX_FILES {
+        return client_error("too many files in the working directory", out);
+    }
+    session.files.extend(files);
+}
+
+/// The local file or directory `src` unpacked in the container (`tar -xmf -
+/// -C DIR`); into `PATH/SRC` when `PATH` is a directory there (`test -d`).
+fn copy_to_pod(
+    session: &mut Session,
+    src: &str,
+    ns: &str,
+    pod_name: &str,
+    path: &str,
+    out: &mut CommandOutput,
+) {
+    let given = src;
+    let src = src.trim_end_matches('/');
+    let prefix = format!("{src}/");
+    let files: Vec<(String, String)> = match session.files.get(src) {
+        Some(text) => vec![(String::new(), text.clone())],
+        None => session
+            .files
+            .range(prefix.clone()..)
+            .take_while(|(name, _)| name.starts_with(&prefix))
+            .map(|(name, text)| (name[src.len()..].to_string(), text.clone()))
+            .collect(),
+    };
+    if files.is_empty() {
+        return client_error(&format!("{given} doesn't exist in local filesystem"), out);
+    }
+    let pod = match session.sim.get("pods", ns, pod_name) {
+        Ok(p) => p,
+        Err(e) => return api_error(&e, out),
+    };
+    let mut target = path.trim_end_matches('/').to_string();
+    if podshell::is_dir(session, &pod, path) {
+        let base = src.rsplit('/').next().unwrap_or(src);
+        target = format!("{target}/{base}");
+    }
+    for (rest, text) in files {
+        podshell::put_file(session, &pod, &format!("{target}{rest}"), &text);
     }
 }

@@ -26,7 +26,7 @@ pub mod watch;
 
 pub use apply::LAST_APPLIED;
 pub use exec::{container_not_running, pod_log, remove_run_pod, tail_lines};
-pub use explain::required as required_field;
+pub use explain::{referenced_type, required as required_field};
 
 use ordinal_core::error::{ApiError, Reason};
 use ordinal_model::kinds::{self, ResourceInfo};
@@ -34,68 +34,14 @@ use ordinal_model::kinds::{self, ResourceInfo};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-/// `kubectl --help` (kubectl v1.36.3).
-const ROOT_HELP: &str = include_str!("help/kubectl.txt");
-
-/// The real `--help` text of the commands learners use most (kubectl v1.36.3).
-fn help_text(command: &str, sub: Option<&str>) -> Option<&'static str> {
-    Some(match (command, sub) {
-        ("get", _) => include_str!("help/get.txt"),
-        ("apply", _) => include_str!("help/apply.txt"),
-        ("delete", _) => include_str!("help/delete.txt"),
-        ("describe", _) => include_str!("help/describe.txt"),
-        ("scale", _) => include_str!("help/scale.txt"),
-        ("exec", _) => include_str!("help/exec.txt"),
-        ("logs", _) => include_str!("help/logs.txt"),
-        ("rollout", Some("status")) => include_str!("help/rollout-status.txt"),
-        ("rollout", _) => include_str!("help/rollout.txt"),
-        _ => return None,
-    })
-}
-
-/// The `Usage:` line of the commands without a bundled `--help` text (kubectl v1.36.3).
-const USAGES: &[(&str, &str)] = &[
-    ("taint", "kubectl taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]"),
-    ("drain", "kubectl drain NODE [options]"),
-    ("cordon", "kubectl cordon NODE [options]"),
-    ("uncordon", "kubectl uncordon NODE [options]"),
-    ("expose", "kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]"),
-    ("explain", "kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [-o|--output=plaintext|plaintext-openapiv2] [options]"),
-    ("edit", "kubectl edit (RESOURCE/NAME | -f FILENAME) [options]"),
-    ("attach", "kubectl attach (POD | TYPE/NAME) -c CONTAINER [options]"),
-    ("cp", "kubectl cp <file-spec-src> <file-spec-dest> [options]"),
-    ("wait", "kubectl wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [options]"),
-    ("events", "kubectl events [(-o|--output=)json|yaml|kyaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file] [--for TYPE/NAME] [--watch] [--types=Normal,Warning] [options]"),
-    ("create", "kubectl create -f FILENAME [options]"),
-    ("replace", "kubectl replace -f FILENAME [options]"),
-    ("patch", "kubectl patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE] [options]"),
-    ("label", "kubectl label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]"),
-    ("annotate", "kubectl annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]"),
-    ("set", "kubectl set SUBCOMMAND [options]"),
-    ("run", "kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]"),
-    ("version", "kubectl version [flags] [options]"),
-    ("api-resources", "kubectl api-resources [flags] [options]"),
-    ("api-versions", "kubectl api-versions [options]"),
-    ("cluster-info", "kubectl cluster-info [flags] [options]"),
-    ("config", "kubectl config SUBCOMMAND [options]"),
-    ("auth", "kubectl auth [flags] [options]"),
-    ("top", "kubectl top [flags] [options]"),
-];
-
-/// An abbreviated `--help`: the command's summary from `kubectl --help`, then
-/// its real `Usage:` block. Never runs the command (a `drain --help` must not drain).
-fn short_help(command: &str) -> Option<String> {
-    let usage = USAGES.iter().find(|(c, _)| *c == command)?.1;
-    let summary = ROOT_HELP
-        .lines()
-        .find_map(|l| {
-            let rest = l.strip_prefix("  ")?.strip_prefix(command)?;
-            rest.starts_with(' ').then(|| rest.trim())
-        })
-        .unwrap_or("");
-    Some(format!(
-        "{summary}.\n\nUsage:\n  {usage}\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"
-    ))
+/// Prints `kubectl WORDS... --help` from the session's docs; false when
+/// `words` name no command there.
+fn print_help(session: &Session, words: &[&str], out: &mut CommandOutput) -> bool {
+    let Some(docs) = session.docs() else {
+        client_error(crate::docs::NOT_LOADED, out);
+        return true;
+    };
+    docs.help(words).map(|text| out.out(text)).is_some()
 }
 
 /// kubectl's top-level commands in registration order (cobra suggests in this order).
@@ -150,19 +96,27 @@ const COMMANDS: &[&str] = &[
 pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> CommandOutput {
     let mut out = CommandOutput::default();
     let Some(position) = command_position(args) else {
-        out.out(ROOT_HELP);
+        print_help(session, &[], &mut out);
         return out;
     };
     let command = args[position].as_str();
     let before_dash_dash = args.iter().take_while(|a| a.as_str() != "--");
-    if before_dash_dash.clone().any(|a| a == "--help" || a == "-h") {
-        let sub = args.get(position + 1).map(String::as_str);
-        if let Some(text) = help_text(command, sub) {
-            out.out(text);
-            return out;
+    let wants_help = before_dash_dash.clone().any(|a| a == "--help" || a == "-h");
+    if command == "options" {
+        // Its `--help` prints nothing, as kubectl v1.36.3's does.
+        if !wants_help {
+            print_help(session, &["options"], &mut out);
         }
-        if let Some(text) = short_help(command) {
-            out.out(&text);
+        return out;
+    }
+    if wants_help && COMMANDS.contains(&command) {
+        // cobra finds the deepest subcommand; the remaining words are arguments.
+        let words: Vec<&str> = before_dash_dash
+            .skip(position)
+            .filter(|a| !a.starts_with('-'))
+            .map(String::as_str)
+            .collect();
+        if print_help(session, &words, &mut out) {
             return out;
         }
     }
@@ -223,7 +177,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
 }
 
 /// Index of the subcommand word, skipping global flags and their values (`-n demo get`).
-fn command_position(args: &[String]) -> Option<usize> {
+pub(crate) fn command_position(args: &[String]) -> Option<usize> {
     let mut i = 0;
     while i < args.len() {
         let arg = &args[i];
@@ -410,6 +364,24 @@ mod tests {
     }
 
     #[test]
+    fn every_command_has_its_help_text() {
+        let docs = crate::docs::bundled();
+        for command in COMMANDS {
+            assert!(docs.help(&[command]).is_some(), "{command}");
+        }
+        let session = Session::new(ordinal_core::SimConfig::default());
+        let mut out = CommandOutput::default();
+        assert!(print_help(
+            &session,
+            &["create", "svc", "nodeport"],
+            &mut out
+        ));
+        assert!(out
+            .stdout()
+            .starts_with("Create a NodePort service with the specified name.\n"));
+    }
+
+    #[test]
     fn help_never_runs_the_command() {
         let mut session = Session::new(ordinal_core::SimConfig::default());
         let args: Vec<String> = ["drain", "kind-control-plane", "--help"]
@@ -419,7 +391,10 @@ mod tests {
         let out = run(&mut session, &args, None);
         assert!(out
             .stdout()
-            .starts_with("Drain node in preparation for maintenance.\n\nUsage:\n  kubectl drain NODE [options]\n"));
+            .starts_with("Drain node in preparation for maintenance.\n"));
+        assert!(out
+            .stdout()
+            .contains("\nUsage:\n  kubectl drain NODE [options]\n"));
         let node = session
             .sim
             .get("nodes", "", "kind-control-plane")

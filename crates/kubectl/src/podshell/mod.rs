@@ -244,6 +244,45 @@ pub fn read_file(session: &Session, pod: &Value, path: &str) -> Option<String> {
     session.pod_data.files.get(&key)?.get(&p).cloned()
 }
 
+/// Directories every image has, besides its mounts and those holding files.
+const IMAGE_DIRS: &[&str] = &[
+    "/", "/bin", "/dev", "/etc", "/home", "/root", "/tmp", "/usr", "/var",
+];
+
+/// The files under directory `dir` in the pod, with their full paths, for
+/// `kubectl cp POD:DIR` (empty when `dir` holds none).
+pub fn files_under(session: &Session, pod: &Value, dir: &str) -> Vec<(String, String)> {
+    let ctx = PodCtx::new(session, pod);
+    let dir = dir.trim_end_matches('/');
+    let (key, _) = ctx.volume_for(if dir.is_empty() { "/" } else { dir });
+    let prefix = format!("{dir}/");
+    session
+        .pod_data
+        .files
+        .get(&key)
+        .map(|files| {
+            files
+                .range(prefix.clone()..)
+                .take_while(|(p, _)| p.starts_with(&prefix))
+                .map(|(p, t)| (p.clone(), t.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether `path` is a directory in the pod (`test -d`): one every image
+/// has, a volume's mount point, or one holding files.
+pub fn is_dir(session: &Session, pod: &Value, path: &str) -> bool {
+    let trimmed = path.trim_end_matches('/');
+    let path = if trimmed.is_empty() { "/" } else { trimmed };
+    IMAGE_DIRS.contains(&path)
+        || PodCtx::new(session, pod)
+            .mounts
+            .iter()
+            .any(|(m, _)| m == path)
+        || !files_under(session, pod, path).is_empty()
+}
+
 /// Writes a file for `kubectl cp FILE POD:PATH`.
 pub fn put_file(session: &mut Session, pod: &Value, path: &str, text: &str) {
     let ctx = PodCtx::new(session, pod);

@@ -9,11 +9,13 @@ mod filters;
 pub mod words;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use ordinal_core::config::{SimConfig, DEFAULT_SEED};
 use ordinal_core::Sim;
 
 use crate::cmd::get::GetWatch;
+use crate::docs::Docs;
 use crate::podshell::PodData;
 use crate::transcript::{heredoc_terminator, CommandOutput, Shell, Transcript};
 use words::{split_list, split_pipeline, split_words, Connector};
@@ -28,6 +30,16 @@ pub const MAX_LOOP_ITEMS: usize = 100;
 pub const MAX_SLEEP_SECONDS: u64 = 86_400;
 /// Deepest nesting of `sh -c` / loops.
 const MAX_DEPTH: usize = 8;
+
+#[cfg(feature = "bundled-docs")]
+fn default_docs() -> Option<Arc<Docs>> {
+    Some(crate::docs::bundled())
+}
+
+#[cfg(not(feature = "bundled-docs"))]
+fn default_docs() -> Option<Arc<Docs>> {
+    None
+}
 
 /// A terminal session on one simulated cluster.
 #[derive(Debug, Clone)]
@@ -52,6 +64,8 @@ pub struct Session {
     may_stream: bool,
     /// The live stream and the virtual time its `timeout` ends it, if any.
     stream: Option<(GetWatch, Option<u64>)>,
+    /// Help texts and field descriptions (see [`crate::docs`]).
+    docs: Option<Arc<Docs>>,
 }
 
 /// An interactive `kubectl exec -it` session: lines go to the pod until `exit`.
@@ -124,7 +138,18 @@ impl Session {
             live: false,
             may_stream: false,
             stream: None,
+            docs: default_docs(),
         }
+    }
+
+    /// The help texts and field descriptions, if loaded.
+    pub fn docs(&self) -> Option<&Docs> {
+        self.docs.as_deref()
+    }
+
+    /// Hands the session the docs a host loaded (see [`crate::docs::needs_docs`]).
+    pub fn set_docs(&mut self, docs: Arc<Docs>) {
+        self.docs = Some(docs);
     }
 
     /// A session set up as a transcript's headers ask.
@@ -510,11 +535,19 @@ impl Session {
                 }
             }
             "ls" => {
-                let names: Vec<&str> = self.files.keys().map(String::as_str).collect();
+                // Directories are implicit: `dir/a.txt` lists as `dir`.
+                let mut names: Vec<&str> = self
+                    .files
+                    .keys()
+                    .map(|k| k.split('/').next().unwrap_or(k))
+                    .collect();
+                names.dedup();
                 if !names.is_empty() {
                     out.outln(&names.join("  "));
                 }
             }
+            // Directories exist as the files under them do.
+            "mkdir" => {}
             "rm" => {
                 for file in args[1..].iter().filter(|a| !a.starts_with('-')) {
                     if self.files.remove(file).is_none() && !args.iter().any(|a| a == "-f") {
@@ -638,6 +671,23 @@ impl Shell for Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_and_explain_without_docs_say_so_in_one_line() {
+        let mut session = Session::new(SimConfig::default());
+        session.docs = None;
+        for line in ["kubectl explain sts", "kubectl get --help", "kubectl"] {
+            let out = session.run_line(line);
+            assert_eq!(
+                out.stderr(),
+                format!("{}\n", crate::docs::NOT_LOADED),
+                "{line}"
+            );
+            assert_eq!(out.exit_code, 1, "{line}");
+        }
+        let out = session.run_line("kubectl get pods");
+        assert_eq!(out.exit_code, 0);
+    }
 
     #[test]
     fn durations_accept_units() {

@@ -17,6 +17,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/control-plane-failure.txt"),
     ),
     (
+        "cp-directories.txt",
+        include_str!("../../../../tests/scenarios/cp-directories.txt"),
+    ),
+    (
         "create-generators.txt",
         include_str!("../../../../tests/scenarios/create-generators.txt"),
     ),
@@ -55,6 +59,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     (
         "expose-explain-cp.txt",
         include_str!("../../../../tests/scenarios/expose-explain-cp.txt"),
+    ),
+    (
+        "help-explain.txt",
+        include_str!("../../../../tests/scenarios/help-explain.txt"),
     ),
     (
         "kubeconfig-and-auth.txt",

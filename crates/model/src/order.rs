@@ -18,9 +18,12 @@ pub fn sort_by<T>(items: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
     permute(items, order);
 }
 
-/// Sorts `items` stably by the key `key` returns, like `slice::sort_by_key`.
+/// Sorts `items` stably by the key `key` returns, like
+/// `slice::sort_by_cached_key`: each key is computed once.
 pub fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
-    sort_by(items, |a, b| key(a).cmp(&key(b)));
+    let keys: Vec<K> = items.iter().map(key).collect();
+    let order = sorted_indices(keys.len(), &|a, b| keys[a].cmp(&keys[b]));
+    permute(items, order);
 }
 
 /// Sorts `items` stably in ascending order, like `slice::sort`.

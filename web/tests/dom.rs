@@ -38,6 +38,17 @@ async fn settle() {
     gloo_timers::future::sleep(Duration::from_millis(20)).await;
 }
 
+/// Waits (up to 10 s) until `done` holds: a busy browser may take longer
+/// than one [`settle`] to render after a click.
+async fn eventually(done: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        settle().await;
+    }
+}
+
 fn pod_cards(root: &Element) -> Vec<String> {
     let list = root.query_selector_all("[data-pod]").unwrap();
     (0..list.length())
@@ -166,7 +177,7 @@ async fn app_creates_pods_in_order_and_scale_up_adds_the_next_ordinal() {
     }
     assert_eq!(pod_cards(&root), ["web-0:Running", "web-1:Running"]);
     click("#scale-up");
-    settle().await;
+    eventually(|| text_of(&root, "#replicas") == "Replicas: 3").await;
     let replicas = root
         .query_selector("#replicas")
         .unwrap()
@@ -265,7 +276,7 @@ async fn the_language_switch_shows_chinese_and_sets_the_html_lang() {
         .unwrap();
     let before = text_of(&root, "#terminal-title");
     switch.click();
-    settle().await;
+    eventually(|| text_of(&root, "#terminal-title") != before).await;
     let html_lang = web_sys::window()
         .unwrap()
         .document()
@@ -383,14 +394,27 @@ async fn pause_stops_the_clock_and_a_pod_card_deletes_its_pod() {
         }
         settle().await;
     }
+    let shows = |selector: &str, text: &str| {
+        root.query_selector(selector)
+            .unwrap()
+            .and_then(|e| e.text_content())
+            .is_some_and(|t| t.contains(text))
+    };
     click(&root, "[data-pod=\"web-0\"] .card");
-    settle().await;
+    eventually(|| shows("#inspect-output", "web-0")).await;
     assert!(text_of(&root, "#inspect-output").contains("$ kubectl get pod web-0 -o yaml"));
     click(&root, "[data-pod=\"web-0\"] .delete");
-    settle().await;
+    eventually(|| shows("#terminal", "delete pod web-0")).await;
     assert!(text_of(&root, "#terminal").contains("$ kubectl delete pod web-0 --wait=false"));
     click(&root, "#play");
-    settle().await;
+    eventually(|| {
+        root.query_selector("#play")
+            .unwrap()
+            .and_then(|e| e.get_attribute("aria-label"))
+            .as_deref()
+            == Some("Play")
+    })
+    .await;
     let clock = text_of(&root, ".clock");
     gloo_timers::future::sleep(Duration::from_millis(300)).await;
     assert_eq!(text_of(&root, ".clock"), clock);

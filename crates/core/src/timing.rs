@@ -65,6 +65,8 @@ pub const BACKOFF_MAX_MS: u64 = 300_000;
 pub const BACKOFF_RESET_MS: u64 = 600_000;
 /// Probe defaults of core/v1 (`periodSeconds` 10).
 pub const PROBE_PERIOD_DEFAULT_S: i64 = 10;
+/// Probe default `timeoutSeconds` (1).
+pub const PROBE_TIMEOUT_DEFAULT_S: i64 = 1;
 /// Probe default `failureThreshold`.
 pub const PROBE_FAILURE_THRESHOLD_DEFAULT: i64 = 3;
 /// Local-path provisioner: time to create a volume once a node is selected.

@@ -77,6 +77,12 @@ pub const BIND_MS: u64 = 100;
 pub const PV_RESYNC_MS: u64 = 15_000;
 /// Events expire this long after their last occurrence (`--event-ttl`, 1h).
 pub const EVENT_TTL_MS: u64 = 3_600_000;
+/// Event spam filter: a source regains one event about an object every
+/// 5 minutes (client-go `defaultSpamQPS` 1/300).
+pub const EVENT_SPAM_REFILL_MS: u64 = 300_000;
+/// Event aggregator: similar events further apart than this start a new
+/// group (`defaultAggregateIntervalInSeconds`, 10 minutes).
+pub const EVENT_AGGREGATE_WINDOW_MS: u64 = 600_000;
 /// Default `terminationGracePeriodSeconds`.
 pub const DEFAULT_GRACE_SECONDS: i64 = 30;
 /// How long the simulated cluster has existed when a simulation starts

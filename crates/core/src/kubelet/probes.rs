@@ -1,13 +1,24 @@
 //! Startup, readiness and liveness probes of running containers: the probe
-//! workers of pkg/kubelet/prober/worker.go (thresholds, initial delay,
-//! startup gating, hold after a kill) and the results and event texts of
-//! prober.go.
+//! workers of pkg/kubelet/prober/worker.go (tickers, manual triggers,
+//! thresholds, initial delay, startup gating, hold after a kill), the
+//! readiness triggers of `UpdatePodStatus` in prober_manager.go, and the
+//! results and event texts of prober.go, pkg/probe/exec/exec.go,
+//! pkg/probe/http/http.go and the CRI client's ExecSync timeout.
 //!
 //! Documented model (the simulator has no network or processes):
-//! * A worker probes at `initialDelaySeconds` after the container started
-//!   (at the earliest [`timing::PLEG_RELIST_MS`] after it, when the kubelet
-//!   first sees it running), then every `periodSeconds`. Startup probes run until one passes; the
-//!   others start after that (or at once without a startup probe).
+//! * Each worker's ticker fires every `periodSeconds` from the pod's first
+//!   kubelet sync (`probeManager.AddPod`, before the sandbox), not from the
+//!   container's start; a tick does nothing before the kubelet saw the
+//!   container running ([`timing::PLEG_RELIST_MS`] after its start), within
+//!   `initialDelaySeconds` of its start, or while a startup probe has not
+//!   passed (readiness, liveness). A startup probe stops once it passed.
+//! * The readiness worker also runs at once whenever a status update finds
+//!   the container started and not ready: when the relist first shows it
+//!   running (without startup probe), right after its first look set the
+//!   initial result (that change syncs the pod again), when the startup
+//!   probe passes, and right after a flip to not ready. A trigger while a
+//!   probe runs waits for it (one-slot channel). Upstream's periodic pod
+//!   resync (every minute or so) is not modelled.
 //! * httpGet / tcpSocket / grpc reach the container when its process serves
 //!   and listens on the port (see [`images::listens_on`]) and it has been
 //!   running [`images::warmup_ms`]; otherwise the connection is refused.

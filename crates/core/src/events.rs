@@ -5,8 +5,24 @@
 //! `<object>.<hex UnixNano>` in creation order, expire after
 //! [`timing::EVENT_TTL_MS`] from their last write and are capped at
 //! [`limits::MAX_EVENTS`].
+//!
+//! Core/v1 events pass client-go's `EventCorrelator`
+//! (staging/src/k8s.io/client-go/tools/record/events_cache.go) first:
+//! * the aggregator (`EventAggregatorByReasonFunc`): once
+//!   [`AGGREGATE_MAX_EVENTS`] different messages of one source, object,
+//!   type and reason were seen with no gap over
+//!   [`timing::EVENT_AGGREGATE_WINDOW_MS`], further ones become one event
+//!   `(combined from similar events): <message>`, its count growing and its
+//!   message the latest;
+//! * the spam filter (`EventSourceObjectSpamFilter`): a token bucket per
+//!   source and object, [`SPAM_BURST`] events, refilled by one every
+//!   [`timing::EVENT_SPAM_REFILL_MS`]. A filtered occurrence is not written
+//!   but still counted, so the next written one carries the whole count.
+//!
+//! Upstream drops an arbitrary message from a full aggregation set
+//! (`PopAny`); here the smallest goes, to stay deterministic.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use ordinal_model::Value;
 
@@ -51,9 +67,51 @@ enum Recorder<'a> {
 /// event it already wrote twice (`refreshExistingEventSeries`, 30 minutes).
 pub const SERIES_REFRESH_MS: u64 = 1_800_000;
 
+/// Events one source may write about one object at once (`defaultSpamBurst`).
+pub const SPAM_BURST: u64 = 25;
+/// Different messages of one reason before they are combined
+/// (`defaultAggregateMaxEvents`).
+pub const AGGREGATE_MAX_EVENTS: usize = 10;
+/// Prefix of a combined event's message (`EventAggregatorByReasonMessageFunc`).
+const COMBINED_PREFIX: &str = "(combined from similar events): ";
+
+/// A spam filter bucket: tokens in ms of refill (one event costs
+/// [`timing::EVENT_SPAM_REFILL_MS`]) and when it was last filled.
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens_ms: u64,
+    at: u64,
+}
+
+/// An aggregation group: the messages seen and the last occurrence.
+#[derive(Debug, Clone, Default)]
+struct Group {
+    messages: BTreeSet<String>,
+    last: u64,
+}
+
+/// Forgets the least recently used entry of a correlator cache beyond
+/// [`limits::MAX_EVENT_CORRELATION_KEYS`] (an LRU cache upstream).
+fn trim<T>(cache: &mut BTreeMap<String, T>, last_use: impl Fn(&T) -> u64) {
+    while cache.len() > limits::MAX_EVENT_CORRELATION_KEYS {
+        let Some(oldest) = cache
+            .iter()
+            .min_by_key(|(_, v)| last_use(v))
+            .map(|(k, _)| k.clone())
+        else {
+            return;
+        };
+        cache.remove(&oldest);
+    }
+}
+
 /// Aggregation bookkeeping.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EventIndex {
+    /// Spam filter buckets by source and object.
+    buckets: BTreeMap<String, Bucket>,
+    /// Aggregation groups by source, object, type and reason.
+    groups: BTreeMap<String, Group>,
     by_key: BTreeMap<String, (String, String)>,
     by_name: BTreeMap<(String, String), String>,
     fifo: VecDeque<(String, String)>,
@@ -126,14 +184,28 @@ impl Sim {
     /// A repeat of an event already stored: the legacy recorder bumps
     /// `count`; the events.k8s.io one writes `series` on the first repeat and
     /// then only every [`SERIES_REFRESH_MS`].
-    fn repeat_event(&mut self, ns: String, name: String, existing: Value, recorder: Recorder<'_>) {
+    fn repeat_event(
+        &mut self,
+        ns: String,
+        name: String,
+        existing: Value,
+        message: &str,
+        recorder: Recorder<'_>,
+    ) {
         let info = resources::by_plural("events").expect("events are served");
         let mut ev = existing;
         match recorder {
             Recorder::Legacy(_) => {
-                let count = ev.i64_at(&["count"]).unwrap_or(1) + 1;
+                let stored = ev.i64_at(&["count"]).unwrap_or(1);
+                let count = self
+                    .events
+                    .unwritten
+                    .remove(&(ns.clone(), name.clone()))
+                    .map_or(stored, |u| u.0)
+                    + 1;
                 ev.set(&["count"], Value::Int(count));
                 ev.set(&["lastTimestamp"], Value::from(rfc3339(self.now)));
+                ev.set(&["message"], Value::from(message));
             }
             Recorder::EventsV1(_) => {
                 let key = (ns.clone(), name.clone());
@@ -193,14 +265,45 @@ impl Sim {
             Recorder::Legacy(s) => (s.component, s.host, ""),
             Recorder::EventsV1(r) => (r.controller, r.instance, r.action),
         };
-        let key = format!(
+        let mut key = format!(
             "{ns}|{kind}|{name}|{uid}|{field_path}|{event_type}|{reason}|{message}|{component}|{instance}|{action}"
         );
+        let combined;
+        let mut message = message;
+        let mut accepted = true;
+        if let Recorder::Legacy(_) = recorder {
+            let object = format!(
+                "{component}|{instance}|{kind}|{ns}|{name}|{uid}|{}",
+                involved.str_at(&["apiVersion"])
+            );
+            let group = format!("{object}|{event_type}|{reason}");
+            if self.aggregate(&group, message) {
+                combined = format!("{COMBINED_PREFIX}{message}");
+                message = &combined;
+                key = format!("{group}|{COMBINED_PREFIX}");
+            }
+            accepted = self.spam_accept(&object);
+        }
         if let Some((ens, ename)) = self.events.by_key.get(&key).cloned() {
             if let Some(existing) = self.store.get("events", &ens, &ename).cloned() {
-                self.repeat_event(ens, ename, existing, recorder);
+                if accepted {
+                    self.repeat_event(ens, ename, existing, message, recorder);
+                } else {
+                    // Counted by the correlator's log, written with the next
+                    // occurrence the filter lets through.
+                    let stored = existing.i64_at(&["count"]).unwrap_or(1);
+                    let entry = self
+                        .events
+                        .unwritten
+                        .entry((ens, ename))
+                        .or_insert((stored, 0));
+                    *entry = (entry.0 + 1, self.now);
+                }
                 return;
             }
+        }
+        if !accepted {
+            return;
         }
         if self.store.count("events") >= limits::MAX_EVENTS {
             if let Some((ons, oname)) = self.events.fifo.pop_front() {
@@ -278,6 +381,49 @@ impl Sim {
             Action::ExpireEvent(ns, event_name),
             true,
         );
+    }
+
+    /// The aggregator: notes `message` in its group and says whether the
+    /// group holds [`AGGREGATE_MAX_EVENTS`] different messages, so that this
+    /// occurrence is combined (`EventAggregate`).
+    fn aggregate(&mut self, group: &str, message: &str) -> bool {
+        let now = self.now;
+        let entry = self.events.groups.entry(group.to_string()).or_default();
+        if now.saturating_sub(entry.last) > timing::EVENT_AGGREGATE_WINDOW_MS {
+            entry.messages.clear();
+        }
+        entry.messages.insert(message.to_string());
+        entry.last = now;
+        let combine = entry.messages.len() >= AGGREGATE_MAX_EVENTS;
+        if combine {
+            entry.messages.pop_first();
+        }
+        trim(&mut self.events.groups, |g| g.last);
+        combine
+    }
+
+    /// The spam filter: takes a token from the bucket of a source and
+    /// object, or says the event is dropped (`EventSourceObjectSpamFilter`).
+    fn spam_accept(&mut self, object: &str) -> bool {
+        let now = self.now;
+        let cost = timing::EVENT_SPAM_REFILL_MS;
+        let full = SPAM_BURST * cost;
+        let bucket = self
+            .events
+            .buckets
+            .entry(object.to_string())
+            .or_insert(Bucket {
+                tokens_ms: full,
+                at: now,
+            });
+        bucket.tokens_ms = (bucket.tokens_ms + now.saturating_sub(bucket.at)).min(full);
+        bucket.at = now;
+        let accepted = bucket.tokens_ms >= cost;
+        if accepted {
+            bucket.tokens_ms -= cost;
+        }
+        trim(&mut self.events.buckets, |b| b.at);
+        accepted
     }
 
     /// Drops an event whose last occurrence is older than the TTL.

@@ -7,6 +7,10 @@ pub const MAX_OBJECTS_PER_RESOURCE: usize = 20_000;
 pub const MAX_REPLICAS: i64 = 1_000;
 /// Events kept in the store; the oldest are dropped beyond this.
 pub const MAX_EVENTS: usize = 10_000;
+/// Keys the event correlator remembers for its spam filter and its
+/// aggregator each; the least recently used is forgotten beyond this
+/// (client-go `maxLruCacheEntries`).
+pub const MAX_EVENT_CORRELATION_KEYS: usize = 4_096;
 /// `spec.revisionHistoryLimit` honoured at most (larger values are capped).
 pub const MAX_REVISION_HISTORY: i64 = 100;
 /// Nodes in one simulated cluster.

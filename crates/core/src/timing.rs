@@ -65,6 +65,8 @@ pub const BACKOFF_MAX_MS: u64 = 300_000;
 pub const BACKOFF_RESET_MS: u64 = 600_000;
 /// Probe defaults of core/v1 (`periodSeconds` 10).
 pub const PROBE_PERIOD_DEFAULT_S: i64 = 10;
+/// Probe default `timeoutSeconds` (1).
+pub const PROBE_TIMEOUT_DEFAULT_S: i64 = 1;
 /// Probe default `failureThreshold`.
 pub const PROBE_FAILURE_THRESHOLD_DEFAULT: i64 = 3;
 /// Local-path provisioner: time to create a volume once a node is selected.
@@ -75,6 +77,12 @@ pub const BIND_MS: u64 = 100;
 pub const PV_RESYNC_MS: u64 = 15_000;
 /// Events expire this long after their last occurrence (`--event-ttl`, 1h).
 pub const EVENT_TTL_MS: u64 = 3_600_000;
+/// Event spam filter: a source regains one event about an object every
+/// 5 minutes (client-go `defaultSpamQPS` 1/300).
+pub const EVENT_SPAM_REFILL_MS: u64 = 300_000;
+/// Event aggregator: similar events further apart than this start a new
+/// group (`defaultAggregateIntervalInSeconds`, 10 minutes).
+pub const EVENT_AGGREGATE_WINDOW_MS: u64 = 600_000;
 /// Default `terminationGracePeriodSeconds`.
 pub const DEFAULT_GRACE_SECONDS: i64 = 30;
 /// How long the simulated cluster has existed when a simulation starts

@@ -82,6 +82,25 @@ fn advance_to(sim: &mut Sim, since: u64, ms: u64) {
     }
 }
 
+/// Steps from event to event until the pod is bound; returns when the
+/// kubelet's first sync of it starts its probe workers' tickers.
+fn wait_admitted(sim: &mut Sim) -> u64 {
+    for _ in 0..200 {
+        let p = sim.get("pods", "default", "p").expect("pod");
+        if !p.str_at(&["spec", "nodeName"]).is_empty() {
+            return sim.now() + ordinal_core::timing::KUBELET_ADMIT_MS;
+        }
+        let next = sim.next_event_at().expect("something is pending");
+        sim.advance(next - sim.now());
+    }
+    panic!("pod never admitted");
+}
+
+/// The first tick at or after `t` of a worker ticking every `period` ms from `origin`.
+fn tick(origin: u64, period: u64, t: u64) -> u64 {
+    origin + (t - origin).div_ceil(period) * period
+}
+
 /// Steps from event to event until the container runs; returns that instant.
 fn wait_running(sim: &mut Sim) -> u64 {
     for _ in 0..200 {
@@ -95,22 +114,28 @@ fn wait_running(sim: &mut Sim) -> u64 {
 }
 
 #[test]
-fn readiness_on_a_named_port_passes_at_the_initial_delay() {
+fn readiness_on_a_named_port_passes_on_the_first_tick_after_the_initial_delay() {
     let mut c = container("nginx:1.27", &[("web", 80)]);
     c.set(
         &["readinessProbe"],
         http_probe(Value::from("web"), "/", 5, 10),
     );
     let mut sim = start(c);
+    let origin = wait_admitted(&mut sim);
     let since = wait_running(&mut sim);
-    advance_to(&mut sim, since, 4_900);
+    let ready_at = tick(origin, 10_000, since + 5_000);
+    assert!(
+        ready_at > since + 5_000,
+        "the ticker started before the container"
+    );
+    sim.advance(ready_at - 1 - sim.now());
     assert_eq!(
         condition(&sim, "Ready"),
         "False",
-        "not before initialDelaySeconds"
+        "the triggers at start fell within initialDelaySeconds; the worker waits for its tick"
     );
     assert_eq!(container_status(&sim, "started"), Value::Bool(true));
-    advance_to(&mut sim, since, 5_000);
+    sim.advance(1);
     assert_eq!(condition(&sim, "Ready"), "True");
     assert!(events(&sim).iter().all(|e| e.0 != "Unhealthy"));
 }
@@ -123,10 +148,12 @@ fn readiness_on_an_undeclared_port_never_passes_and_reports_each_failure() {
         http_probe(Value::Int(8080), "/", 0, 10),
     );
     let mut sim = start(c);
+    let origin = wait_admitted(&mut sim);
     let since = wait_running(&mut sim);
     advance_to(&mut sim, since, 60_000);
     assert_eq!(condition(&sim, "Ready"), "False");
     assert_eq!(container_status(&sim, "restartCount"), Value::Int(0));
+    let ticks = (since + 60_000 - tick(origin, 10_000, since + 1_001)) / 10_000 + 1;
     let ip = sim
         .get("pods", "default", "p")
         .expect("pod")
@@ -141,9 +168,10 @@ fn readiness_on_an_undeclared_port_never_passes_and_reports_each_failure() {
         vec![(
             "Unhealthy".to_string(),
             format!("Readiness probe failed: Get \"http://{ip}:8080/\": dial tcp {ip}:8080: connect: connection refused"),
-            6
+            2 + ticks as i64
         )],
-        "one aggregated event, a failure at 1s and every 10s after"
+        "one aggregated event: two failures when the kubelet first sees the container \
+         (its status update, then the sync the initial result causes), one per tick after"
     );
     assert_eq!(
         sim.next_event_at(),
@@ -175,8 +203,10 @@ fn liveness_failures_restart_the_container_after_the_failure_threshold() {
         http_probe(Value::Int(80), "/healthz", 3, 5),
     );
     let mut sim = start(c);
+    let origin = wait_admitted(&mut sim);
     let since = wait_running(&mut sim);
-    advance_to(&mut sim, since, 12_900);
+    let third = tick(origin, 5_000, since + 3_000) + 10_000;
+    sim.advance(third - 1 - sim.now());
     assert_eq!(container_status(&sim, "restartCount"), Value::Int(0));
     let evs = events(&sim);
     assert!(evs.contains(&(
@@ -184,11 +214,11 @@ fn liveness_failures_restart_the_container_after_the_failure_threshold() {
         "Liveness probe failed: HTTP probe failed with statuscode: 404".into(),
         2
     )));
-    advance_to(&mut sim, since, 13_000);
+    sim.advance(1);
     assert!(events(&sim).iter().any(
         |e| e.0 == "Killing" && e.1 == "Container app failed liveness probe, will be restarted"
     ));
-    advance_to(&mut sim, since, 20_000);
+    advance_to(&mut sim, third, 7_000);
     assert_eq!(container_status(&sim, "restartCount"), Value::Int(1));
     assert!(container_status(&sim, "lastState")
         .get("terminated")
@@ -231,6 +261,7 @@ fn readiness_thresholds_follow_the_file_the_container_removes() {
         exec_probe(&["cat", "/tmp/healthy"], 5, 2, 2),
     );
     let mut sim = start(c);
+    let origin = wait_admitted(&mut sim);
     let since = wait_running(&mut sim);
     advance_to(&mut sim, since, 1_000);
     assert_eq!(
@@ -238,21 +269,27 @@ fn readiness_thresholds_follow_the_file_the_container_removes() {
         "False",
         "successThreshold 2: one pass is not enough"
     );
-    advance_to(&mut sim, since, 6_000);
+    let second = tick(origin, 5_000, since + 1_001);
+    sim.advance(second - sim.now());
     assert_eq!(condition(&sim, "Ready"), "True");
-    advance_to(&mut sim, since, 31_000);
+    let first_failure = tick(origin, 5_000, since + 30_000);
+    sim.advance(first_failure - sim.now());
     assert_eq!(
         condition(&sim, "Ready"),
         "True",
         "failureThreshold 2: one failure is not enough"
     );
-    advance_to(&mut sim, since, 36_000);
+    sim.advance(5_000);
     assert_eq!(condition(&sim, "Ready"), "False");
-    assert!(events(&sim).contains(&(
-        "Unhealthy".into(),
-        "Readiness probe failed: cat: can't open '/tmp/healthy': No such file or directory".into(),
-        2
-    )));
+    assert!(
+        events(&sim).contains(&(
+            "Unhealthy".into(),
+            "Readiness probe failed: cat: can't open '/tmp/healthy': No such file or directory"
+                .into(),
+            3
+        )),
+        "the flip to not ready syncs the pod, which runs the readiness probe once more"
+    );
 }
 
 #[test]
@@ -264,19 +301,21 @@ fn a_startup_probe_holds_back_started_and_ready() {
         http_probe(Value::Int(8080), "/", 0, 10),
     );
     let mut sim = start(c);
+    let origin = wait_admitted(&mut sim);
     let since = wait_running(&mut sim);
-    advance_to(&mut sim, since, 1_500);
+    // The app listens 2s after start; the startup probe passes on the first
+    // tick of its 2s ticker after that.
+    let started_at = tick(origin, 2_000, since + 2_000);
+    sim.advance(started_at - 1 - sim.now());
     assert_eq!(container_status(&sim, "started"), Value::Bool(false));
     assert_eq!(condition(&sim, "Ready"), "False");
-    advance_to(&mut sim, since, 3_000);
+    sim.advance(1);
     assert_eq!(container_status(&sim, "started"), Value::Bool(true));
     assert_eq!(
         condition(&sim, "Ready"),
-        "False",
-        "readiness runs on its own period"
+        "True",
+        "the status update of the start triggers the readiness probe at once"
     );
-    advance_to(&mut sim, since, 11_000);
-    assert_eq!(condition(&sim, "Ready"), "True");
 }
 
 #[test]
@@ -304,10 +343,10 @@ fn ordered_ready_waits_for_the_readiness_probe_of_each_pod() {
         sim.get("pods", "default", "web-1").is_err(),
         "web-0 is not ready yet"
     );
-    sim.advance(15_000);
+    sim.advance(16_000);
     assert!(
         sim.get("pods", "default", "web-1").is_ok(),
-        "web-0 became ready at 20s"
+        "web-0 became ready on its worker's first tick after 20s (about 30s)"
     );
 }
 
@@ -344,4 +383,33 @@ fn a_deleted_pod_reports_a_terminal_phase_before_it_disappears() {
         "Terminating while running, then Succeeded (kubectl: Completed), then gone"
     );
     assert!(sim.get("pods", "default", "p").is_err());
+}
+
+#[test]
+fn an_exec_probe_slower_than_its_timeout_fails_when_the_timeout_runs_out() {
+    let mut c = container("busybox:1.36", &[]);
+    c.set(
+        &["command"],
+        Value::from(vec![Value::from("sleep"), Value::from("3600")]),
+    );
+    c.set(&["livenessProbe"], exec_probe(&["sleep", "5"], 10, 3, 1));
+    let mut sim = start(c);
+    let origin = wait_admitted(&mut sim);
+    let since = wait_running(&mut sim);
+    let first = tick(origin, 10_000, since + 1_000);
+    sim.advance(first + 999 - sim.now());
+    assert!(
+        events(&sim).iter().all(|e| e.0 != "Unhealthy"),
+        "the probe is still running"
+    );
+    sim.advance(1);
+    assert!(events(&sim).contains(&(
+        "Unhealthy".into(),
+        "Liveness probe failed: command \"sleep 5\" timed out".into(),
+        1
+    )));
+    sim.advance(first + 21_000 - sim.now());
+    assert!(events(&sim).iter().any(
+        |e| e.0 == "Killing" && e.1 == "Container app failed liveness probe, will be restarted"
+    ));
 }

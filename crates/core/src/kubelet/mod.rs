@@ -92,6 +92,16 @@ pub(crate) struct PodRuntime {
     pub sandbox_from: Option<u64>,
 }
 
+impl PodRuntime {
+    /// When the kubelet's first sync of the pod created its probe workers
+    /// (`probeManager.AddPod`, before the sandbox), or re-created them after
+    /// its node came back.
+    fn probe_origin(&self) -> u64 {
+        self.sandbox_from
+            .unwrap_or(self.admitted_at + timing::KUBELET_ADMIT_MS)
+    }
+}
+
 /// State of all kubelets that the API does not show.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Kubelet {
@@ -522,7 +532,8 @@ impl Sim {
                     }
                     self.container_event(pod, &name, NORMAL, "Started", "Container started", node);
                     rt.containers[i].stage = Stage::Running { since: start_at };
-                    rt.containers[i].probes = Some(ProbeState::new(spec, start_at));
+                    rt.containers[i].probes =
+                        Some(ProbeState::new(spec, start_at, rt.probe_origin()));
                 }
                 Stage::Running { since } => {
                     let exit = images::process(spec)
@@ -532,7 +543,7 @@ impl Sim {
                     let mut probes = rt.containers[i]
                         .probes
                         .take()
-                        .unwrap_or_else(|| ProbeState::new(spec, since));
+                        .unwrap_or_else(|| ProbeState::new(spec, since, rt.probe_origin()));
                     let step = self.step_probes(
                         pod,
                         spec,

@@ -1,13 +1,24 @@
 //! Startup, readiness and liveness probes of running containers: the probe
-//! workers of pkg/kubelet/prober/worker.go (thresholds, initial delay,
-//! startup gating, hold after a kill) and the results and event texts of
-//! prober.go.
+//! workers of pkg/kubelet/prober/worker.go (tickers, manual triggers,
+//! thresholds, initial delay, startup gating, hold after a kill), the
+//! readiness triggers of `UpdatePodStatus` in prober_manager.go, and the
+//! results and event texts of prober.go, pkg/probe/exec/exec.go,
+//! pkg/probe/http/http.go and the CRI client's ExecSync timeout.
 //!
 //! Documented model (the simulator has no network or processes):
-//! * A worker probes at `initialDelaySeconds` after the container started
-//!   (at the earliest [`timing::PLEG_RELIST_MS`] after it, when the kubelet
-//!   first sees it running), then every `periodSeconds`. Startup probes run until one passes; the
-//!   others start after that (or at once without a startup probe).
+//! * Each worker's ticker fires every `periodSeconds` from the pod's first
+//!   kubelet sync (`probeManager.AddPod`, before the sandbox), not from the
+//!   container's start; a tick does nothing before the kubelet saw the
+//!   container running ([`timing::PLEG_RELIST_MS`] after its start), within
+//!   `initialDelaySeconds` of its start, or while a startup probe has not
+//!   passed (readiness, liveness). A startup probe stops once it passed.
+//! * The readiness worker also runs at once whenever a status update finds
+//!   the container started and not ready: when the relist first shows it
+//!   running (without startup probe), right after its first look set the
+//!   initial result (that change syncs the pod again), when the startup
+//!   probe passes, and right after a flip to not ready. A trigger while a
+//!   probe runs waits for it (one-slot channel). Upstream's periodic pod
+//!   resync (every minute or so) is not modelled.
 //! * httpGet / tcpSocket / grpc reach the container when its process serves
 //!   and listens on the port (see [`images::listens_on`]) and it has been
 //!   running [`images::warmup_ms`]; otherwise the connection is refused.
@@ -18,6 +29,14 @@
 //!   `test -e|-f` and `[ -f ... ]` of a file pass while the file exists, by
 //!   the timeline of the container's own script (`touch F; sleep 30; rm F`);
 //!   files the script never touches exist; everything else passes.
+//! * Handlers take time: an exec probe takes the sum of the `sleep N` its
+//!   command (or its `sh -c` script) runs, an httpGet of `/delay/N` on an
+//!   app server takes N seconds (httpbin's endpoint); everything else
+//!   answers at once. A handler that takes `timeoutSeconds` (default 1) or
+//!   longer fails when the timeout runs out with the runtime's and the HTTP
+//!   client's words (`command "sleep 5" timed out`, `Get "...": context
+//!   deadline exceeded (Client.Timeout exceeded while awaiting headers)`);
+//!   a slow handler within the timeout reports its result when it ends.
 //! * `failureThreshold` consecutive failures flip readiness to false, or kill
 //!   a container failing its liveness or startup probe (`Killing`, then a
 //!   restart); `successThreshold` consecutive successes make it ready again.
@@ -85,10 +104,18 @@ pub(crate) enum Outcome {
     Error(String),
 }
 
-/// One worker's memory: next tick, last result and how many times in a row.
+/// One worker's memory: next wake, last result and how many times in a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Worker {
+    /// When the worker next acts: a tick, a manual trigger, or the answer
+    /// of the probe in flight.
     next_at: u64,
+    /// A probe started at this time is in flight; it answers at `next_at`.
+    in_flight: Option<u64>,
+    /// A manual trigger waits in the (one-slot) channel.
+    triggered: bool,
+    /// The worker has seen this container and set its initial result.
+    seen: bool,
     last_ok: Option<bool>,
     run: i64,
     /// The probe passes for good from here on and the state already says so.
@@ -102,6 +129,9 @@ pub(crate) struct ProbeState {
     pub started: bool,
     /// Readiness result (true without a readiness probe once started).
     pub ready: bool,
+    /// When the workers were created (the pod's first sync): their tickers
+    /// fire every `periodSeconds` from here.
+    origin: u64,
     workers: [Option<Worker>; 3],
 }
 
@@ -127,23 +157,57 @@ fn threshold(probe: &Value, key: &str, default: i64) -> i64 {
     probe.i64_at(&[key]).unwrap_or(default).max(1)
 }
 
+/// The first tick of a ticker started at `origin` with `period` after `t`.
+fn tick_after(origin: u64, period: u64, t: u64) -> u64 {
+    origin + (t.saturating_sub(origin) / period + 1) * period
+}
+
 impl ProbeState {
-    /// Fresh state for a container (re)started at `since` (`newWorker`:
-    /// readiness starts failed, liveness passed, startup unknown).
-    pub(crate) fn new(container: &Value, since: u64) -> ProbeState {
+    /// Fresh state for a container (re)started at `since` whose pod's
+    /// workers were created at `origin` (`newWorker`: readiness starts
+    /// failed, liveness passed, startup unknown). Workers first see the
+    /// container on the tick after the kubelet's relist; a readiness worker
+    /// of a container without startup probe is triggered by that relist's
+    /// status update at once (`UpdatePodStatus`).
+    pub(crate) fn new(container: &Value, since: u64, origin: u64) -> ProbeState {
+        let visible = since + timing::PLEG_RELIST_MS;
+        let started = container.get(ProbeKind::Startup.field()).is_none();
         let workers = KINDS.map(|kind| {
             container.get(kind.field()).map(|p| Worker {
-                next_at: since + seconds(p, "initialDelaySeconds", 0).max(timing::PLEG_RELIST_MS),
+                next_at: if kind == ProbeKind::Readiness && started {
+                    visible
+                } else {
+                    tick_after(origin, period_ms(p), visible - 1)
+                },
+                in_flight: None,
+                triggered: false,
+                seen: false,
                 last_ok: None,
                 run: 0,
                 settled: false,
             })
         });
-        let started = workers[0].is_none();
         ProbeState {
             started,
             ready: started && workers[1].is_none(),
+            origin,
             workers,
+        }
+    }
+
+    /// A status update while the container is started and not ready
+    /// triggers the readiness worker (`UpdatePodStatus`): it probes at `at`,
+    /// or right after the probe in flight.
+    fn trigger_readiness(&mut self, at: u64) {
+        if self.ready {
+            return;
+        }
+        if let Some(w) = self.workers[1].as_mut() {
+            if w.in_flight.is_some() {
+                w.triggered = true;
+            } else {
+                w.next_at = w.next_at.min(at);
+            }
         }
     }
 }
@@ -171,6 +235,72 @@ fn resolve_port(container: &Value, port: Option<&Value>) -> Result<i64, String> 
     }
 }
 
+/// How long `sleep ARG` sleeps (busybox accepts fractions and `infinity`).
+fn sleep_ms(words: &[&str]) -> u64 {
+    match words.get(1).copied() {
+        Some("infinity" | "inf") => u64::MAX,
+        Some(n) => n
+            .parse::<f64>()
+            .map_or(0, |s| (s.max(0.0) * 1000.0).min(u64::MAX as f64) as u64),
+        None => 0,
+    }
+}
+
+/// How long an exec probe's command runs: the sum of its `sleep`s.
+fn exec_duration_ms(argv: &[String]) -> u64 {
+    let Some(script) = images::shell_script(argv) else {
+        let words: Vec<&str> = argv.iter().map(String::as_str).collect();
+        return if words.first() == Some(&"sleep") {
+            sleep_ms(&words)
+        } else {
+            0
+        };
+    };
+    script
+        .split([';', '\n', '&', '|'])
+        .map(|c| c.split_whitespace().collect::<Vec<_>>())
+        .filter(|w| w.first() == Some(&"sleep"))
+        .fold(0u64, |t, w| t.saturating_add(sleep_ms(&w)))
+}
+
+/// `timeoutSeconds` in ms (default 1, at least 1 as validation demands).
+fn timeout_ms(probe: &Value) -> u64 {
+    seconds(probe, "timeoutSeconds", timing::PROBE_TIMEOUT_DEFAULT_S).max(1000)
+}
+
+/// How long the handler of `probe` takes to answer at container-relative
+/// time `elapsed` (see the module rules; a refused connection is at once).
+fn handler_ms(container: &Value, probe: &Value, elapsed: u64) -> u64 {
+    if let Some(argv) = exec_argv(probe) {
+        return exec_duration_ms(&argv);
+    }
+    match network_target(probe) {
+        Some(("http", target))
+            if !images::serves_static_files(container)
+                && resolve_port(container, target.get("port"))
+                    .is_ok_and(|p| images::listens_on(container, p))
+                && elapsed >= images::warmup_ms(container) =>
+        {
+            let path = target.str_at(&["path"]).trim_start_matches('/');
+            path.strip_prefix("delay/")
+                .and_then(|n| n.split(['?', '/']).next())
+                .and_then(|n| n.parse::<u64>().ok())
+                .map_or(0, |n| n.saturating_mul(1000))
+        }
+        _ => 0,
+    }
+}
+
+/// True when the handler of `probe` runs into its timeout.
+fn times_out(container: &Value, probe: &Value, elapsed: u64) -> bool {
+    handler_ms(container, probe, elapsed) >= timeout_ms(probe)
+}
+
+/// How long after its start a probe run at `elapsed` reports its result.
+fn answer_ms(container: &Value, probe: &Value, elapsed: u64) -> u64 {
+    handler_ms(container, probe, elapsed).min(timeout_ms(probe))
+}
+
 /// (path, created ms, removed ms) of files a shell script touches, by the
 /// time offsets its `sleep`s give.
 fn file_timeline(script: &str) -> Vec<(String, u64, Option<u64>)> {
@@ -180,11 +310,7 @@ fn file_timeline(script: &str) -> Vec<(String, u64, Option<u64>)> {
         let words: Vec<&str> = command.split_whitespace().collect();
         let created: Vec<&str> = match words.first() {
             Some(&"sleep") => {
-                t += words
-                    .get(1)
-                    .and_then(|n| n.parse::<u64>().ok())
-                    .unwrap_or(0)
-                    * 1000;
+                t = t.saturating_add(sleep_ms(&words));
                 continue;
             }
             Some(&"touch") => words[1..].to_vec(),
@@ -280,7 +406,12 @@ fn exec_success_from(container: &Value, argv: &[String]) -> Option<u64> {
     }
 }
 
-fn run_exec(container: &Value, argv: &[String], elapsed: u64) -> Outcome {
+fn run_exec(container: &Value, probe: &Value, argv: &[String], elapsed: u64) -> Outcome {
+    if times_out(container, probe, elapsed) {
+        // remote_runtime.go turns the CRI's DeadlineExceeded into this
+        // TimeoutError; exec.go reports it as the probe's output.
+        return Outcome::Failure(format!("command {:?} timed out", argv.join(" ")));
+    }
     if exits_non_zero(argv) {
         return Outcome::Failure(String::new());
     }
@@ -325,7 +456,7 @@ fn network_target(probe: &Value) -> Option<(&'static str, &Value)> {
 /// Runs a probe once at container-relative time `elapsed` against pod IP `ip`.
 pub(crate) fn run(container: &Value, probe: &Value, elapsed: u64, ip: &str) -> Outcome {
     if let Some(argv) = exec_argv(probe) {
-        return run_exec(container, &argv, elapsed);
+        return run_exec(container, probe, &argv, elapsed);
     }
     let Some((kind, target)) = network_target(probe) else {
         return Outcome::Success;
@@ -355,6 +486,11 @@ pub(crate) fn run(container: &Value, probe: &Value, elapsed: u64, ip: &str) -> O
             if !up {
                 return Outcome::Failure(format!("Get \"{url}\": {refused}"));
             }
+            if times_out(container, probe, elapsed) {
+                return Outcome::Failure(format!(
+                    "Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+                ));
+            }
             let plain = path.split('?').next().unwrap_or("/");
             if images::serves_static_files(container) && !matches!(plain, "/" | "/index.html") {
                 return Outcome::Failure("HTTP probe failed with statuscode: 404".into());
@@ -372,6 +508,9 @@ pub(crate) fn run(container: &Value, probe: &Value, elapsed: u64, ip: &str) -> O
 
 /// Container-relative ms from which a probe passes for good; `None` = never.
 fn success_from(container: &Value, probe: &Value) -> Option<u64> {
+    if times_out(container, probe, u64::MAX) {
+        return None;
+    }
     if let Some(argv) = exec_argv(probe) {
         return exec_success_from(container, &argv);
     }
@@ -389,6 +528,15 @@ fn success_from(container: &Value, probe: &Value) -> Option<u64> {
         }
     }
     Some(images::warmup_ms(container))
+}
+
+/// A readiness probe that passed: a status update finds the container
+/// ready or about to be, so no manual trigger is left to run.
+fn untrigger(mut w: Worker, origin: u64, period: u64, at: u64) -> Worker {
+    if w.next_at == at {
+        w.next_at = tick_after(origin, period, at);
+    }
+    w
 }
 
 impl Sim {
@@ -434,21 +582,66 @@ impl Sim {
             let Some(mut worker) = state.workers[i] else {
                 continue;
             };
-            worker.next_at = at + period_ms(probe);
-            state.workers[i] = Some(worker);
-            let gated = match kind {
-                ProbeKind::Startup => state.started,
-                _ => !state.started,
-            };
-            if gated {
-                if kind == ProbeKind::Startup {
-                    state.workers[i] = None;
+            let period = period_ms(probe);
+            let started_at = match worker.in_flight.take() {
+                // The probe in flight answers: the ticker keeps one tick
+                // that fired meanwhile, the channel one manual trigger.
+                Some(start) => {
+                    worker.next_at = if std::mem::take(&mut worker.triggered) {
+                        at
+                    } else {
+                        tick_after(state.origin, period, start).max(at)
+                    };
+                    start
                 }
-                continue;
-            }
+                None => {
+                    worker.next_at = tick_after(state.origin, period, at);
+                    let elapsed = at - since;
+                    if elapsed < timing::PLEG_RELIST_MS {
+                        state.workers[i] = Some(worker);
+                        continue;
+                    }
+                    // The first look at a container sets the initial result;
+                    // for readiness that status change syncs the pod, whose
+                    // update triggers the worker again while not ready.
+                    let first_look = !std::mem::replace(&mut worker.seen, true);
+                    let delay = seconds(probe, "initialDelaySeconds", 0);
+                    let gated = match kind {
+                        ProbeKind::Startup => state.started,
+                        _ => !state.started,
+                    };
+                    if elapsed < delay || gated {
+                        if elapsed < delay {
+                            worker.next_at = tick_after(state.origin, period, since + delay - 1);
+                        }
+                        state.workers[i] = Some(worker);
+                        if gated && kind == ProbeKind::Startup {
+                            state.workers[i] = None;
+                        }
+                        continue;
+                    }
+                    if first_look && kind == ProbeKind::Readiness {
+                        worker.triggered = true;
+                    }
+                    let took = answer_ms(container, probe, elapsed);
+                    if took > 0 {
+                        worker.in_flight = Some(at);
+                        worker.next_at = at + took;
+                        state.workers[i] = Some(worker);
+                        continue;
+                    }
+                    // A probe answering at once takes up a trigger that
+                    // came with it right after.
+                    if std::mem::take(&mut worker.triggered) {
+                        worker.next_at = at;
+                    }
+                    at
+                }
+            };
+            state.workers[i] = Some(worker);
             // `Some(result)` counts toward the thresholds; an errored probe
             // is reported and its result discarded, as the prober does.
-            let (result, unhealthy) = match run(container, probe, at - since, ip) {
+            let (result, unhealthy) = match run(container, probe, started_at - since, ip) {
                 Outcome::Success => (Some(true), None),
                 Outcome::Failure(out) => (
                     Some(false),
@@ -485,19 +678,35 @@ impl Sim {
                 )
             };
             if worker.run < needed {
+                if kind == ProbeKind::Readiness && ok {
+                    state.workers[i] = Some(untrigger(worker, state.origin, period, at));
+                }
                 continue;
             }
             match (kind, ok) {
-                (ProbeKind::Readiness, ok) => state.ready = ok,
+                (ProbeKind::Readiness, true) => {
+                    state.ready = true;
+                    state.workers[i] = Some(untrigger(worker, state.origin, period, at));
+                }
+                (ProbeKind::Readiness, false) => {
+                    // A flip to not ready syncs the pod; its update triggers
+                    // the worker again.
+                    if state.ready {
+                        state.ready = false;
+                        state.trigger_readiness(at);
+                    }
+                }
                 (ProbeKind::Startup, true) => {
                     state.started = true;
                     state.ready = state.workers[1].is_none();
                     state.workers[i] = None;
+                    state.trigger_readiness(at);
                 }
                 (ProbeKind::Liveness, true) => {}
                 (_, false) => return Step::Kill(kind, at),
             }
-            let passes_for_good = success_from(container, probe).is_some_and(|t| at - since >= t);
+            let passes_for_good =
+                success_from(container, probe).is_some_and(|t| started_at - since >= t);
             if ok && passes_for_good {
                 if let Some(w) = state.workers[i].as_mut() {
                     w.settled = true;
@@ -618,16 +827,86 @@ mod tests {
     }
 
     #[test]
-    fn workers_start_after_the_initial_delay_and_gate_on_startup() {
+    fn workers_tick_from_their_creation_and_readiness_is_triggered_at_start() {
         let mut c = container(&[], "nginx:1.27");
         c.set(&["readinessProbe"], http(Value::Int(80), "/"));
         c.set(&["readinessProbe", "initialDelaySeconds"], Value::Int(5));
-        let state = ProbeState::new(&c, 1_000);
+        let state = ProbeState::new(&c, 1_000, 0);
         assert!(state.started && !state.ready);
-        assert_eq!(state.workers[1].map(|w| w.next_at), Some(6_000));
+        assert_eq!(
+            state.workers[1].map(|w| w.next_at),
+            Some(2_000),
+            "the relist's status update triggers the readiness worker"
+        );
         c.set(&["startupProbe"], http(Value::Int(80), "/"));
-        let gated = ProbeState::new(&c, 1_000);
+        let gated = ProbeState::new(&c, 1_000, 0);
         assert!(!gated.started && !gated.ready);
-        assert!(ProbeState::new(&container(&[], "nginx"), 0).ready);
+        assert_eq!(
+            gated.workers[0].map(|w| w.next_at),
+            Some(10_000),
+            "the startup worker waits for its ticker"
+        );
+        assert!(ProbeState::new(&container(&[], "nginx"), 0, 0).ready);
+        assert_eq!(tick_after(300, 10_000, 2_000), 10_300);
+        assert_eq!(tick_after(300, 10_000, 10_300), 20_300);
+    }
+
+    #[test]
+    fn slow_handlers_time_out_with_the_runtimes_and_http_clients_words() {
+        let c = container(&[], "busybox:1.36");
+        let mut sleepy = Value::from([(
+            "exec",
+            Value::from([(
+                "command",
+                Value::from(vec![Value::from("sleep"), Value::from("5")]),
+            )]),
+        )]);
+        assert_eq!(
+            run(&c, &sleepy, 5_000, "ip"),
+            Outcome::Failure("command \"sleep 5\" timed out".into())
+        );
+        assert_eq!(answer_ms(&c, &sleepy, 5_000), 1_000, "default timeout 1s");
+        sleepy.set(&["timeoutSeconds"], Value::Int(10));
+        assert_eq!(run(&c, &sleepy, 5_000, "ip"), Outcome::Success);
+        assert_eq!(answer_ms(&c, &sleepy, 5_000), 5_000, "answers when done");
+        let script = Value::from([(
+            "exec",
+            Value::from([(
+                "command",
+                Value::from(vec![
+                    Value::from("/bin/sh"),
+                    Value::from("-c"),
+                    Value::from("sleep 1 && sleep 0.5; exit 0"),
+                ]),
+            )]),
+        )]);
+        assert_eq!(
+            exec_duration_ms(&exec_argv(&script).unwrap_or_default()),
+            1_500
+        );
+        assert_eq!(
+            run(&c, &script, 0, "ip"),
+            Outcome::Failure(
+                "command \"/bin/sh -c sleep 1 && sleep 0.5; exit 0\" timed out".into()
+            )
+        );
+        let app = container(&[], "example.com/team/app:v2");
+        let delay = http(Value::Int(8080), "/delay/3");
+        assert_eq!(
+            run(&app, &delay, 60_000, "10.244.0.5"),
+            Outcome::Failure("Get \"http://10.244.0.5:8080/delay/3\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)".into())
+        );
+        assert_eq!(
+            answer_ms(&app, &delay, 0),
+            0,
+            "refused before warm-up: at once"
+        );
+        assert_eq!(success_from(&app, &delay), None);
+        let nginx = container(&[], "nginx:1.27");
+        assert_eq!(
+            answer_ms(&nginx, &http(Value::Int(80), "/delay/3"), 60_000),
+            0,
+            "static servers answer 404 at once"
+        );
     }
 }

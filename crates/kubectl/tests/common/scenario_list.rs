@@ -121,6 +121,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/pods-and-exec.txt"),
     ),
     (
+        "probe-timeouts-and-event-spam.txt",
+        include_str!("../../../../tests/scenarios/probe-timeouts-and-event-spam.txt"),
+    ),
+    (
         "rollout-restart.txt",
         include_str!("../../../../tests/scenarios/rollout-restart.txt"),
     ),

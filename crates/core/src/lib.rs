@@ -39,6 +39,7 @@ pub mod bootstrap;
 pub mod clock;
 pub mod config;
 pub mod controller;
+pub mod dns;
 pub mod error;
 pub mod events;
 pub mod hash;

@@ -8,7 +8,7 @@
 //! * Pull time: [`timing::IMAGE_PULL_BASE_MS`] + size × per-MiB + jitter;
 //!   sizes of well-known images are realistic, others derive from the name.
 //! * A container exits by itself when its command is `true`/`false`/`echo`/
-//!   `exit`, a shell `-c` script without a long-running part (`sleep`,
+//!   `exit`/`nslookup` (busybox's, exit 1 when a name does not resolve), a shell `-c` script without a long-running part (`sleep`,
 //!   `while`, `tail -f`, `exec`), or has no command and its image's default
 //!   command is a shell (busybox, alpine, ubuntu, debian). Scripts with
 //!   `exit N` or `false` exit non-zero. `sleep N` runs N seconds.
@@ -272,7 +272,7 @@ pub fn serves(container: &Value) -> bool {
         }
         Some(
             "true" | "false" | "exit" | "echo" | "date" | "env" | "hostname" | "ls" | "cat"
-            | "sleep" | "tail",
+            | "sleep" | "tail" | "nslookup",
         ) => false,
         Some(_) => true,
     }
@@ -314,6 +314,15 @@ pub fn serves_static_files(container: &Value) -> bool {
         && executable(&argv(container)).is_none_or(|e| !is_shell(e))
 }
 
+/// The arguments of a container whose command is busybox `nslookup`: its
+/// output and exit status depend on the cluster's DNS when it runs.
+pub fn nslookup_args(container: &Value) -> Option<Vec<String>> {
+    let argv = argv(container);
+    (executable(&argv) == Some("nslookup")
+        && matches!(short_name(container.str_at(&["image"])), "busybox" | "alpine"))
+    .then(|| argv[1..].to_vec())
+}
+
 /// The process model of a container (see the module rules).
 pub fn process(container: &Value) -> Process {
     let argv = argv(container);
@@ -335,7 +344,7 @@ pub fn process(container: &Value) -> Process {
         };
     };
     match exe {
-        "true" | "echo" | "date" | "env" | "hostname" | "ls" | "cat" => Process {
+        "true" | "echo" | "date" | "env" | "hostname" | "ls" | "cat" | "nslookup" => Process {
             exits: Some((timing::SHORT_COMMAND_RUN_MS, 0)),
             ignores_sigterm: false,
         },

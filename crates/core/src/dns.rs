@@ -126,7 +126,11 @@ impl Sim {
 
     /// Resolves as libc does with a pod's resolv.conf (search list, ndots:5):
     /// the name that answered and its answers.
-    pub fn dns_resolve(&self, namespace: &str, name: &str) -> Option<(String, Vec<(String, String)>)> {
+    pub fn dns_resolve(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Option<(String, Vec<(String, String)>)> {
         let name = name.trim_end_matches('.');
         search_list(namespace)
             .iter()

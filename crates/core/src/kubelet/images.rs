@@ -10,7 +10,8 @@
 //! * A container exits by itself when its command is `true`/`false`/`echo`/
 //!   `exit`/`nslookup` (busybox's, exit 1 when a name does not resolve), a shell `-c` script without a long-running part (`sleep`,
 //!   `while`, `tail -f`, `exec`), or has no command and its image's default
-//!   command is a shell (busybox, alpine, ubuntu, debian). Scripts with
+//!   command is a shell (busybox, alpine, ubuntu, debian) and its stdin is
+//!   not kept open (`kubectl run -it` keeps it open). Scripts with
 //!   `exit N` or `false` exit non-zero. `sleep N` runs N seconds.
 //! * Servers: a container's process serves unless it is a shell, `sleep` or
 //!   a short command (shell scripts that start `httpd`, `nc -l`, ... serve).
@@ -319,7 +320,10 @@ pub fn serves_static_files(container: &Value) -> bool {
 pub fn nslookup_args(container: &Value) -> Option<Vec<String>> {
     let argv = argv(container);
     (executable(&argv) == Some("nslookup")
-        && matches!(short_name(container.str_at(&["image"])), "busybox" | "alpine"))
+        && matches!(
+            short_name(container.str_at(&["image"])),
+            "busybox" | "alpine"
+        ))
     .then(|| argv[1..].to_vec())
 }
 
@@ -330,6 +334,11 @@ pub fn process(container: &Value) -> Process {
         exits: None,
         ignores_sigterm: false,
     };
+    let interactive_shell =
+        executable(&argv).is_none_or(|e| is_shell(e) && shell_script(&argv).is_none());
+    if interactive_shell && container.at(&["stdin"]).and_then(Value::as_bool) == Some(true) {
+        return forever;
+    }
     let Some(exe) = executable(&argv) else {
         return if matches!(
             short_name(container.str_at(&["image"])),
@@ -463,6 +472,16 @@ mod tests {
             process(&c("redis:7.0", &["redis-server", "--appendonly", "yes"])).exits,
             None
         );
+        let mut attached = c("busybox:1.28", &[]);
+        attached.set(&["stdin"], Value::Bool(true));
+        assert_eq!(process(&attached).exits, None);
+        let lookup = c("busybox:1.28", &["nslookup", "web-0.nginx"]);
+        assert!(process(&lookup).exits.is_some());
+        assert_eq!(
+            nslookup_args(&lookup),
+            Some(vec!["web-0.nginx".to_string()])
+        );
+        assert_eq!(nslookup_args(&c("nginx", &["nslookup", "x"])), None);
         assert_eq!(pull_policy(&c("nginx", &[])), "Always");
         assert_eq!(pull_policy(&c("nginx:1.27", &[])), "IfNotPresent");
     }

@@ -604,11 +604,8 @@ impl Sim {
                         return earliest(probe_wake, Some((at, false)));
                     }
                     if let Some(args) = images::nslookup_args(spec) {
-                        let result = self.nslookup(
-                            pod.str_at(&["metadata", "namespace"]),
-                            &image,
-                            &args,
-                        );
+                        let result =
+                            self.nslookup(pod.str_at(&["metadata", "namespace"]), &image, &args);
                         code = i64::from(result.code);
                         rt.containers[i].output = Some(result.combined());
                     }

@@ -300,10 +300,7 @@ pub fn logs(session: &Session, pod: &Value) -> String {
     let Some(container) = pod.array_at(&["spec", "containers"]).first() else {
         return String::new();
     };
-    if let Some(log) = session
-        .sim
-        .recorded_log(pod, container.str_at(&["name"]))
-    {
+    if let Some(log) = session.sim.recorded_log(pod, container.str_at(&["name"])) {
         return log.to_string();
     }
     let started = pod

@@ -10,7 +10,6 @@
 //! replies of those N seconds print and nothing else: `timeout` kills
 //! kubectl, so the statistics never reach the terminal.
 
-
 use super::PodCtx;
 use crate::shell::Session;
 use crate::transcript::CommandOutput;

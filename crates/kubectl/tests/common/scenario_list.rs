@@ -105,6 +105,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/node-reboot.txt"),
     ),
     (
+        "one-shot-commands.txt",
+        include_str!("../../../../tests/scenarios/one-shot-commands.txt"),
+    ),
+    (
         "patch-json.txt",
         include_str!("../../../../tests/scenarios/patch-json.txt"),
     ),

@@ -3,7 +3,7 @@
 //! Documented rules (the simulator has no real registry or processes):
 //! * An image cannot be pulled when its tag is one of [`MISSING_TAGS`]
 //!   (`redis:nope`), or when a well-known image (nginx, redis, busybox, ...)
-//!   has a tag that neither starts with a digit nor is one of
+//!   has a tag that neither starts with a digit (or `v` and a digit) nor is one of
 //!   [`WORD_TAGS`] (`nginx:lates` is a typo and fails).
 //! * Pull time: [`timing::IMAGE_PULL_BASE_MS`] + size × per-MiB + jitter;
 //!   sizes of well-known images are realistic, others derive from the name.
@@ -96,6 +96,12 @@ const WELL_KNOWN: &[Known] = &[
     known("registry.k8s.io/nginx-slim", 20, Some(&[80]), 300),
     known("zookeeper", 130, Some(&[2181, 2888, 3888, 8080]), 4_000),
     known("memcached", 32, Some(&[11211]), 200),
+    known(
+        "registry.k8s.io/coredns/coredns",
+        21,
+        Some(&[53, 8080, 8181, 9153]),
+        500,
+    ),
     known("python", 380, None, timing::APP_WARMUP_MS),
     known("node", 400, None, timing::APP_WARMUP_MS),
 ];
@@ -150,7 +156,11 @@ pub fn exists(image: &str) -> bool {
         return false;
     }
     if well_known(repo).is_some() && !tag.is_empty() {
-        let first_digit = tag.chars().next().is_some_and(|c| c.is_ascii_digit());
+        let first_digit = tag
+            .trim_start_matches('v')
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit());
         return first_digit
             || WORD_TAGS
                 .iter()

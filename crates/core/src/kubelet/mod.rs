@@ -174,6 +174,17 @@ impl Sim {
         self.record_event(pod, &path, event_type, reason, message, source(node));
     }
 
+    /// Puts `images` in every node's image store (kind's node image ships them).
+    pub(crate) fn preload_images(&mut self, images: &[&str]) {
+        for node in &self.config.nodes {
+            for image in images {
+                self.kubelet
+                    .images
+                    .insert((node.name.clone(), image.to_string()));
+            }
+        }
+    }
+
     /// The log the kubelet recorded for container `container` of `pod`
     /// when it ran a command whose output depends on the cluster at that
     /// moment (`nslookup`); `None` for any other container.

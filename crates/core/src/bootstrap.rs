@@ -1,5 +1,6 @@
 //! Building a fresh cluster: the system namespaces, nodes, the default
-//! StorageClass and the built-in Services, as a new kind cluster has them.
+//! StorageClass, the built-in Services and the CoreDNS addon, as a new kind
+//! cluster has them.
 //!
 //! Storage choice: like kind, the default class `standard` uses the
 //! `rancher.io/local-path` provisioner with `WaitForFirstConsumer`, so a

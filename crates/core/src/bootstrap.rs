@@ -1,5 +1,6 @@
 //! Building a fresh cluster: the system namespaces, nodes, the default
-//! StorageClass and the built-in Services, as a new kind cluster has them.
+//! StorageClass, the built-in Services and the CoreDNS addon, as a new kind
+//! cluster has them.
 //!
 //! Storage choice: like kind, the default class `standard` uses the
 //! `rancher.io/local-path` provisioner with `WaitForFirstConsumer`, so a
@@ -23,7 +24,7 @@ pub const SYSTEM_NAMESPACES: [&str; 4] =
 /// modelled; the default StorageClass's volumes appear by themselves).
 pub const LOCAL_PATH_NAMESPACE: &str = "local-path-storage";
 /// Mixed into the seed of the random stream of the bootstrap objects added
-/// after the first ones (node Leases, `local-path-storage`).
+/// after the first ones (node Leases, `local-path-storage`, CoreDNS).
 const LATER_UID_STREAM: u64 = 0x1ea5_e000_1ea5_e000;
 /// Name of the default StorageClass.
 pub const DEFAULT_STORAGE_CLASS: &str = "standard";
@@ -412,6 +413,7 @@ impl Sim {
         for name in &names {
             sim.put_node_lease(name);
         }
+        sim.start_addons();
         sim.rng = main_rng;
         sim.now = START_MS;
         for name in &names {
@@ -424,7 +426,43 @@ impl Sim {
     }
 }
 
+/// kubeadm's CoreDNS addon as kind installs it (cmd/kubeadm/app/phases/addons/dns
+/// manifests.go): its ConfigMap and its Deployment of two replicas.
+const ADDONS: &str = include_str!("bootstrap_addons.yaml");
+/// Images kind's node image ships, so their pods start without a pull.
+const ADDON_IMAGES: &[&str] = &["registry.k8s.io/coredns/coredns:v1.13.1"];
+
 impl Sim {
+    /// Creates the addons and lets the controllers, scheduler and kubelets
+    /// run them for [`timing::ADDONS_BOOT_MS`], so that a new cluster's
+    /// CoreDNS pods are Running and take the control-plane node's first pod
+    /// IPs, as kind's do: the workers join after the control plane, so the
+    /// scheduler sees only that node meanwhile. Their images are already on
+    /// every node.
+    fn start_addons(&mut self) {
+        self.preload_images(ADDON_IMAGES);
+        self.joined_node = self
+            .config
+            .nodes
+            .iter()
+            .find(|n| n.name.ends_with("control-plane"))
+            .map(|n| n.name.clone());
+        for doc in ordinal_model::yaml::parse_stream(ADDONS).docs {
+            let obj = doc.value;
+            let plural = match obj.str_at(&["kind"]) {
+                "ConfigMap" => "configmaps",
+                _ => "deployments",
+            };
+            let ns = obj.str_at(&["metadata", "namespace"]).to_string();
+            if let Some(info) = resources::by_plural(plural) {
+                let _ = self.create_object(info, &ns, obj, false);
+            }
+            self.settle();
+        }
+        self.advance(timing::ADDONS_BOOT_MS);
+        self.joined_node = None;
+    }
+
     /// A kubelet starting on a node whose Node object was deleted registers
     /// it again (`registerWithAPIServer`), as it is in a fresh cluster.
     pub(crate) fn register_node(&mut self, name: &str) {

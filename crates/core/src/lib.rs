@@ -3,7 +3,7 @@
 //! allocation, StatefulSet controller, Deployment and ReplicaSet controllers,
 //! Endpoints and EndpointSlice controllers, disruption controller, garbage
 //! collector, PV controller and provisioner, node lifecycle and taint eviction controllers, scheduler,
-//! kubelet, events). No wall clock, no threads, no I/O: the host drives time.
+//! kubelet, cluster DNS, events). No wall clock, no threads, no I/O: the host drives time.
 //!
 //! # Public API
 //!
@@ -39,6 +39,7 @@ pub mod bootstrap;
 pub mod clock;
 pub mod config;
 pub mod controller;
+pub mod dns;
 pub mod error;
 pub mod events;
 pub mod hash;

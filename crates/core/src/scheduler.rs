@@ -225,6 +225,9 @@ impl Sim {
         let mut post: Vec<&'static str> = Vec::new();
         for node in self.store.iter("nodes", None) {
             let node_name = node.str_at(&["metadata", "name"]).to_string();
+            if self.joined_node.as_ref().is_some_and(|n| *n != node_name) {
+                continue;
+            }
             let u = self.node_usage.get(&node_name).copied().unwrap_or_default();
             let r = filter(&pod, node, u, pv_node.as_deref());
             if r.is_empty() {

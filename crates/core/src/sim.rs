@@ -120,6 +120,9 @@ pub struct Sim {
     pub(crate) slice_memo: MemoTable<(Vec<Value>, Value)>,
     /// Set while the EndpointSlice controller writes its own slices.
     pub(crate) writing_slices: bool,
+    /// While a new cluster boots its addons, the only node that has joined
+    /// (kind's workers join after the control plane): the scheduler sees no other.
+    pub(crate) joined_node: Option<String>,
 }
 
 impl Sim {
@@ -150,6 +153,7 @@ impl Sim {
             endpoint_memo: BTreeMap::new(),
             slice_memo: BTreeMap::new(),
             writing_slices: false,
+            joined_node: None,
         }
     }
 
@@ -204,7 +208,7 @@ impl Sim {
                 break;
             }
             stalled = if at == self.now { stalled + 1 } else { 0 };
-            self.advance(at - self.now);
+            self.advance(at.saturating_sub(self.now));
         }
         self.now - start
     }

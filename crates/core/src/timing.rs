@@ -88,6 +88,10 @@ pub const DEFAULT_GRACE_SECONDS: i64 = 30;
 /// How long the simulated cluster has existed when a simulation starts
 /// (nodes and system namespaces show this AGE).
 pub const CLUSTER_AGE_MS: u64 = 600_000;
+/// How long a new cluster's addons (CoreDNS) run before the cluster is
+/// handed over: their pods are Running and Ready, and past their liveness
+/// probe's 60 s initial delay, so a new cluster has no pending work.
+pub const ADDONS_BOOT_MS: u64 = 90_000;
 /// Node lifecycle controller: how often it checks node health
 /// (`--node-monitor-period`, 5s upstream).
 pub const NODE_MONITOR_PERIOD_MS: u64 = 5_000;

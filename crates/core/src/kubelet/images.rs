@@ -3,14 +3,15 @@
 //! Documented rules (the simulator has no real registry or processes):
 //! * An image cannot be pulled when its tag is one of [`MISSING_TAGS`]
 //!   (`redis:nope`), or when a well-known image (nginx, redis, busybox, ...)
-//!   has a tag that neither starts with a digit nor is one of
+//!   has a tag that neither starts with a digit (or `v` and a digit) nor is one of
 //!   [`WORD_TAGS`] (`nginx:lates` is a typo and fails).
 //! * Pull time: [`timing::IMAGE_PULL_BASE_MS`] + size × per-MiB + jitter;
 //!   sizes of well-known images are realistic, others derive from the name.
 //! * A container exits by itself when its command is `true`/`false`/`echo`/
-//!   `exit`, a shell `-c` script without a long-running part (`sleep`,
+//!   `exit`/`nslookup` (busybox's, exit 1 when a name does not resolve), a shell `-c` script without a long-running part (`sleep`,
 //!   `while`, `tail -f`, `exec`), or has no command and its image's default
-//!   command is a shell (busybox, alpine, ubuntu, debian). Scripts with
+//!   command is a shell (busybox, alpine, ubuntu, debian) and its stdin is
+//!   not kept open (`kubectl run -it` keeps it open). Scripts with
 //!   `exit N` or `false` exit non-zero. `sleep N` runs N seconds.
 //! * Servers: a container's process serves unless it is a shell, `sleep` or
 //!   a short command (shell scripts that start `httpd`, `nc -l`, ... serve).
@@ -95,6 +96,12 @@ const WELL_KNOWN: &[Known] = &[
     known("registry.k8s.io/nginx-slim", 20, Some(&[80]), 300),
     known("zookeeper", 130, Some(&[2181, 2888, 3888, 8080]), 4_000),
     known("memcached", 32, Some(&[11211]), 200),
+    known(
+        "registry.k8s.io/coredns/coredns",
+        21,
+        Some(&[53, 8080, 8181, 9153]),
+        500,
+    ),
     known("python", 380, None, timing::APP_WARMUP_MS),
     known("node", 400, None, timing::APP_WARMUP_MS),
 ];
@@ -149,7 +156,11 @@ pub fn exists(image: &str) -> bool {
         return false;
     }
     if well_known(repo).is_some() && !tag.is_empty() {
-        let first_digit = tag.chars().next().is_some_and(|c| c.is_ascii_digit());
+        let first_digit = tag
+            .trim_start_matches('v')
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit());
         return first_digit
             || WORD_TAGS
                 .iter()
@@ -272,7 +283,7 @@ pub fn serves(container: &Value) -> bool {
         }
         Some(
             "true" | "false" | "exit" | "echo" | "date" | "env" | "hostname" | "ls" | "cat"
-            | "sleep" | "tail",
+            | "sleep" | "tail" | "nslookup",
         ) => false,
         Some(_) => true,
     }
@@ -314,6 +325,18 @@ pub fn serves_static_files(container: &Value) -> bool {
         && executable(&argv(container)).is_none_or(|e| !is_shell(e))
 }
 
+/// The arguments of a container whose command is busybox `nslookup`: its
+/// output and exit status depend on the cluster's DNS when it runs.
+pub fn nslookup_args(container: &Value) -> Option<Vec<String>> {
+    let argv = argv(container);
+    (executable(&argv) == Some("nslookup")
+        && matches!(
+            short_name(container.str_at(&["image"])),
+            "busybox" | "alpine"
+        ))
+    .then(|| argv[1..].to_vec())
+}
+
 /// The process model of a container (see the module rules).
 pub fn process(container: &Value) -> Process {
     let argv = argv(container);
@@ -321,6 +344,11 @@ pub fn process(container: &Value) -> Process {
         exits: None,
         ignores_sigterm: false,
     };
+    let interactive_shell =
+        executable(&argv).is_none_or(|e| is_shell(e) && shell_script(&argv).is_none());
+    if interactive_shell && container.at(&["stdin"]).and_then(Value::as_bool) == Some(true) {
+        return forever;
+    }
     let Some(exe) = executable(&argv) else {
         return if matches!(
             short_name(container.str_at(&["image"])),
@@ -335,7 +363,7 @@ pub fn process(container: &Value) -> Process {
         };
     };
     match exe {
-        "true" | "echo" | "date" | "env" | "hostname" | "ls" | "cat" => Process {
+        "true" | "echo" | "date" | "env" | "hostname" | "ls" | "cat" | "nslookup" => Process {
             exits: Some((timing::SHORT_COMMAND_RUN_MS, 0)),
             ignores_sigterm: false,
         },
@@ -454,6 +482,16 @@ mod tests {
             process(&c("redis:7.0", &["redis-server", "--appendonly", "yes"])).exits,
             None
         );
+        let mut attached = c("busybox:1.28", &[]);
+        attached.set(&["stdin"], Value::Bool(true));
+        assert_eq!(process(&attached).exits, None);
+        let lookup = c("busybox:1.28", &["nslookup", "web-0.nginx"]);
+        assert!(process(&lookup).exits.is_some());
+        assert_eq!(
+            nslookup_args(&lookup),
+            Some(vec!["web-0.nginx".to_string()])
+        );
+        assert_eq!(nslookup_args(&c("nginx", &["nslookup", "x"])), None);
         assert_eq!(pull_policy(&c("nginx", &[])), "Always");
         assert_eq!(pull_policy(&c("nginx:1.27", &[])), "IfNotPresent");
     }

@@ -55,6 +55,9 @@ pub(crate) enum Stage {
         restart_at: u64,
         announced: bool,
     },
+    /// Exited and not restarted (restartPolicy `Never`, or `OnFailure`
+    /// after a success).
+    Done { started: u64, at: u64, code: i64 },
     /// Stopped during pod termination.
     Stopped { started: u64, at: u64, code: i64 },
 }
@@ -74,6 +77,9 @@ pub(crate) struct Container {
     pub pulled_once: bool,
     /// Probe results of the running instance.
     pub probes: Option<ProbeState>,
+    /// What the last instance printed, when the kubelet ran a command whose
+    /// output depends on the cluster at that moment (`nslookup`).
+    pub output: Option<String>,
 }
 
 /// One pod's runtime state on its node.
@@ -109,6 +115,18 @@ pub(crate) struct Kubelet {
     images: BTreeSet<(String, String)>,
     next_ip: BTreeMap<String, u32>,
     live_ips: BTreeSet<String>,
+}
+
+impl PodRuntime {
+    /// True when every container is done for good: the pod's phase is
+    /// Succeeded or Failed and nothing of it runs again.
+    pub(crate) fn terminal(&self) -> bool {
+        !self.containers.is_empty()
+            && self
+                .containers
+                .iter()
+                .all(|c| matches!(c.stage, Stage::Done { .. }))
+    }
 }
 
 fn source(node: &str) -> Source<'_> {
@@ -166,6 +184,36 @@ impl Sim {
         self.record_event(pod, &path, event_type, reason, message, source(node));
     }
 
+    /// Puts `images` in every node's image store (kind's node image ships them).
+    pub(crate) fn preload_images(&mut self, images: &[&str]) {
+        for node in &self.config.nodes {
+            for image in images {
+                self.kubelet
+                    .images
+                    .insert((node.name.clone(), image.to_string()));
+            }
+        }
+    }
+
+    /// The log the kubelet recorded for container `container` of `pod`
+    /// when it ran a command whose output depends on the cluster at that
+    /// moment (`nslookup`); `None` for any other container.
+    pub fn recorded_log(&self, pod: &Value, container: &str) -> Option<&str> {
+        let key = (
+            pod.str_at(&["metadata", "namespace"]).to_string(),
+            pod.str_at(&["metadata", "name"]).to_string(),
+        );
+        let rt = self.kubelet.pods.get(&key)?;
+        if rt.uid != pod.str_at(&["metadata", "uid"]) {
+            return None;
+        }
+        rt.containers
+            .iter()
+            .find(|c| c.name == container)?
+            .output
+            .as_deref()
+    }
+
     /// Syncs one pod on its node (`syncPod`), then reports status.
     pub(crate) fn sync_pod(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
@@ -203,6 +251,7 @@ impl Sim {
                     last_unknown: false,
                     pulled_once: false,
                     probes: None,
+                    output: None,
                 })
                 .collect();
             self.kubelet.pods.insert(
@@ -286,6 +335,9 @@ impl Sim {
         if rt.ip.is_none() && rt.containers.iter().all(|c| c.container_id.is_empty()) {
             return;
         }
+        if rt.terminal() {
+            return;
+        }
         self.record_event(
             pod,
             "",
@@ -299,6 +351,9 @@ impl Sim {
         }
         rt.sandbox_from = Some(now);
         for c in &mut rt.containers {
+            if matches!(c.stage, Stage::Done { .. }) {
+                continue;
+            }
             let last = match c.stage {
                 Stage::Running { since } | Stage::Killing { started: since, .. } => {
                     Some((since, dead_at, 255, true))
@@ -373,7 +428,10 @@ impl Sim {
             wake = earliest(wake, next);
             previous_started = matches!(
                 rt.containers[i].stage,
-                Stage::Running { .. } | Stage::Killing { .. } | Stage::Exited { .. }
+                Stage::Running { .. }
+                    | Stage::Killing { .. }
+                    | Stage::Exited { .. }
+                    | Stage::Done { .. }
             );
         }
         wake
@@ -561,13 +619,19 @@ impl Sim {
                         }
                         Step::Next(wake) => wake,
                     };
-                    let Some((at, code)) = exit else {
+                    let Some((at, mut code)) = exit else {
                         return probe_wake;
                     };
                     if now < at {
                         return earliest(probe_wake, Some((at, false)));
                     }
-                    Self::container_exited(&mut rt.containers[i], since, at, code);
+                    if let Some(args) = images::nslookup_args(spec) {
+                        let result =
+                            self.nslookup(pod.str_at(&["metadata", "namespace"]), &image, &args);
+                        code = i64::from(result.code);
+                        rt.containers[i].output = Some(result.combined());
+                    }
+                    Self::container_exited(&mut rt.containers[i], since, at, code, pod);
                 }
                 Stage::Killing {
                     started,
@@ -577,7 +641,7 @@ impl Sim {
                     if now < exit_at {
                         return Some((exit_at, false));
                     }
-                    Self::container_exited(&mut rt.containers[i], started, exit_at, code);
+                    Self::container_exited(&mut rt.containers[i], started, exit_at, code, pod);
                 }
                 Stage::Exited {
                     started,
@@ -617,14 +681,26 @@ impl Sim {
                     c.container_id.clear();
                     c.stage = Stage::Waiting;
                 }
-                Stage::Stopped { .. } => return None,
+                Stage::Stopped { .. } | Stage::Done { .. } => return None,
             }
         }
     }
 
-    /// A container's process ended at `at` with `code`: CrashLoopBackOff
+    /// A container's process ended at `at` with `code`: done for good when
+    /// the pod's restartPolicy says so (`Never`; `OnFailure` after exit 0,
+    /// kuberuntime `ShouldContainerBeRestarted`), else CrashLoopBackOff
     /// bookkeeping and the time of the restart.
-    fn container_exited(c: &mut Container, started: u64, at: u64, code: i64) {
+    fn container_exited(c: &mut Container, started: u64, at: u64, code: i64, pod: &Value) {
+        let restart = match pod.str_at(&["spec", "restartPolicy"]) {
+            "Never" => false,
+            "OnFailure" => code != 0,
+            _ => true,
+        };
+        if !restart {
+            c.stage = Stage::Done { started, at, code };
+            c.probes = None;
+            return;
+        }
         let delay = if c.restarts == 0 && c.backoff_ms == 0 {
             timing::STATUS_REPORT_MS * 5
         } else {
@@ -717,6 +793,10 @@ impl Sim {
                 };
                 let started = match c.stage {
                     Stage::Running { since } => since,
+                    Stage::Done { started, at, code } => {
+                        rt.containers[i].stage = Stage::Stopped { started, at, code };
+                        continue;
+                    }
                     _ => {
                         rt.containers[i].stage = Stage::Stopped {
                             started: 0,

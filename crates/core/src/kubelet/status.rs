@@ -17,7 +17,9 @@ fn condition(kind: &str, ok: bool, since: &str, reason: Option<(&str, String)>) 
     ]);
     if let Some((r, m)) = reason {
         c.set(&["reason"], Value::from(r));
-        c.set(&["message"], Value::from(m));
+        if !m.is_empty() {
+            c.set(&["message"], Value::from(m));
+        }
     }
     c
 }
@@ -85,6 +87,18 @@ impl Sim {
                         )]),
                         false,
                         true,
+                        true,
+                    )
+                }
+                Stage::Done { started, at, code } => {
+                    all_succeeded &= *code == 0;
+                    (
+                        Value::from([(
+                            "terminated",
+                            terminated(&c.container_id, *code, *started, *at),
+                        )]),
+                        false,
+                        false,
                         true,
                     )
                 }
@@ -159,7 +173,8 @@ impl Sim {
             let stopping =
                 matches!(c.stage, Stage::Stopped { started, at, .. } if started > 0 && now < at);
             if !matches!(c.stage, Stage::Running { .. } | Stage::Killing { .. }) && !stopping {
-                all_started &= matches!(c.stage, Stage::Exited { .. }) || restarting;
+                all_started &=
+                    matches!(c.stage, Stage::Exited { .. } | Stage::Done { .. }) || restarting;
             }
             if !ready {
                 unready.push(c.name.clone());
@@ -199,12 +214,22 @@ impl Sim {
             }
             statuses.push(s);
         }
+        // getPhase: a pod whose containers are all done for good is
+        // Succeeded when each exited 0, else Failed; its sandbox is killed
+        // and its Ready conditions say why (status/generate.go).
+        let finished = rt.terminal() || (terminating && all_stopped && rt.stopped_at.is_some());
         let containers_ready = unready.is_empty();
-        let not_ready = Some((
-            "ContainersNotReady",
-            format!("containers with unready status: [{}]", unready.join(" ")),
-        ));
-        let sandbox = rt.ip.is_some() && !(terminating && all_stopped);
+        let not_ready = Some(if rt.terminal() && all_succeeded {
+            ("PodCompleted", String::new())
+        } else if rt.terminal() {
+            ("PodFailed", String::new())
+        } else {
+            (
+                "ContainersNotReady",
+                format!("containers with unready status: [{}]", unready.join(" ")),
+            )
+        });
+        let sandbox = rt.ip.is_some() && !(terminating && all_stopped) && !rt.terminal();
         let scheduled = previous
             .array_at(&["conditions"])
             .iter()
@@ -237,7 +262,7 @@ impl Sim {
             ),
             scheduled,
         ];
-        let phase = if terminating && all_stopped && rt.stopped_at.is_some() {
+        let phase = if finished {
             if all_succeeded {
                 "Succeeded"
             } else {

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use ordinal_model::Value;
 
-use network::DOMAIN;
+use ordinal_core::dns::DOMAIN;
 
 use crate::shell::words::{split_list, split_words, Connector};
 use crate::shell::Session;
@@ -136,16 +136,6 @@ impl PodCtx {
         self.image_name() == "busybox"
             || self.image_name() == "alpine"
             || self.image.contains("alpine")
-    }
-
-    /// busybox 1.28's nslookup format (the official tutorial's image).
-    fn old_nslookup(&self) -> bool {
-        self.image_name() == "busybox"
-            && self
-                .image
-                .rsplit(':')
-                .next()
-                .is_some_and(|t| t.starts_with("1.2") && t.len() >= 4 && t[..4] <= *"1.28")
     }
 
     fn fqdn(&self) -> String {
@@ -295,10 +285,10 @@ pub fn is_busybox_like(session: &Session, pod: &Value) -> bool {
     PodCtx::new(session, pod).is_busybox_like()
 }
 
-/// The pod's log: the start lines its image prints (see `logs.rs`), or the
-/// output of the one-shot command it was given (`kubectl run ... -- nslookup
-/// web-0.nginx`), computed on a copy of the session so that reading a log
-/// changes nothing; the answer reflects the cluster as it is when read.
+/// The pod's log: the start lines its image prints (see `logs.rs`), what
+/// the kubelet recorded when it ran a one-shot `nslookup` (the cluster's DNS
+/// as it was then), or the output of another command it was given, computed
+/// on a copy of the session so that reading a log changes nothing.
 pub fn logs(session: &Session, pod: &Value) -> String {
     let node = session
         .sim
@@ -310,6 +300,9 @@ pub fn logs(session: &Session, pod: &Value) -> String {
     let Some(container) = pod.array_at(&["spec", "containers"]).first() else {
         return String::new();
     };
+    if let Some(log) = session.sim.recorded_log(pod, container.str_at(&["name"])) {
+        return log.to_string();
+    }
     let started = pod
         .array_at(&["status", "containerStatuses"])
         .first()

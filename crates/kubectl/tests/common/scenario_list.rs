@@ -65,6 +65,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/help-explain.txt"),
     ),
     (
+        "kind-system-pods.txt",
+        include_str!("../../../../tests/scenarios/kind-system-pods.txt"),
+    ),
+    (
         "kubeconfig-and-auth.txt",
         include_str!("../../../../tests/scenarios/kubeconfig-and-auth.txt"),
     ),
@@ -103,6 +107,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     (
         "node-reboot.txt",
         include_str!("../../../../tests/scenarios/node-reboot.txt"),
+    ),
+    (
+        "one-shot-commands.txt",
+        include_str!("../../../../tests/scenarios/one-shot-commands.txt"),
     ),
     (
         "patch-json.txt",

@@ -1,7 +1,7 @@
 //! 100 StatefulSets × 100 replicas (Parallel) from nothing to all Ready, the
 //! same with a headless Service selecting each set's pods (so the Endpoints
 //! and EndpointSlice controllers follow every pod), and 24 idle virtual hours
-//! of a settled cluster.
+//! of a settled cluster; and building a new cluster (the page's start-up).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ordinal_core::{NodeConfig, Sim, SimConfig, Value};
@@ -90,6 +90,9 @@ fn scale_to_ready(with_services: bool) -> Sim {
 fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("scale");
     group.sample_size(10);
+    // What the page pays before its first render: a new kind-like cluster,
+    // CoreDNS booted.
+    group.bench_function("new_cluster", |b| b.iter(|| Sim::new(SimConfig::default())));
     group.bench_function("100x100_parallel_to_ready", |b| {
         b.iter(|| scale_to_ready(false))
     });

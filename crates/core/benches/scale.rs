@@ -3,6 +3,9 @@
 //! and EndpointSlice controllers follow every pod), and 24 idle virtual hours
 //! of a settled cluster; and building a new cluster (the page's start-up).
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use ordinal_core::{NodeConfig, Sim, SimConfig, Value};
 
@@ -22,24 +25,8 @@ fn big_cluster() -> Sim {
 }
 
 fn stateful_set(name: &str) -> Value {
-    let mut v = Value::object();
-    v.set(&["apiVersion"], "apps/v1".into());
-    v.set(&["kind"], "StatefulSet".into());
-    v.set(&["metadata", "name"], name.into());
-    v.set(&["spec", "replicas"], Value::Int(100));
+    let mut v = common::stateful_set(name, 100);
     v.set(&["spec", "podManagementPolicy"], "Parallel".into());
-    v.set(&["spec", "selector", "matchLabels", "app"], name.into());
-    v.set(
-        &["spec", "template", "metadata", "labels", "app"],
-        name.into(),
-    );
-    v.set(
-        &["spec", "template", "spec", "containers"],
-        Value::from(vec![Value::from([
-            ("name", Value::from("app")),
-            ("image", Value::from("nginx:1.27")),
-        ])]),
-    );
     v
 }
 

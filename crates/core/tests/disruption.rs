@@ -1,27 +1,13 @@
 //! PodDisruptionBudget status kept by the disruption controller, and the
 //! eviction subresource spending it.
 
+mod common;
+
 use ordinal_core::{DeleteOptions, Sim, SimConfig, Value};
 
 fn web(replicas: i64) -> Value {
-    let mut v = Value::object();
-    v.set(&["apiVersion"], "apps/v1".into());
-    v.set(&["kind"], "StatefulSet".into());
-    v.set(&["metadata", "name"], "web".into());
-    v.set(&["spec", "replicas"], Value::Int(replicas));
+    let mut v = common::stateful_set("web", replicas);
     v.set(&["spec", "serviceName"], "web".into());
-    v.set(&["spec", "selector", "matchLabels", "app"], "web".into());
-    v.set(
-        &["spec", "template", "metadata", "labels", "app"],
-        "web".into(),
-    );
-    v.set(
-        &["spec", "template", "spec", "containers"],
-        Value::from(vec![Value::from([
-            ("name", Value::from("nginx")),
-            ("image", Value::from("nginx:1.27")),
-        ])]),
-    );
     v
 }
 

@@ -3,6 +3,8 @@
 //! aggregator (`(combined from similar events): ...` after 10 different
 //! messages of one reason within 10 minutes).
 
+mod common;
+
 use ordinal_core::{Sim, SimConfig, Value};
 
 fn crashing_pod() -> Value {
@@ -96,24 +98,8 @@ fn a_crash_looping_pods_kubelet_events_are_throttled_but_keep_counting() {
 #[test]
 fn the_eleventh_different_message_of_a_reason_is_combined() {
     let mut sim = Sim::new(SimConfig::default());
-    let mut set = Value::object();
-    set.set(&["apiVersion"], "apps/v1".into());
-    set.set(&["kind"], "StatefulSet".into());
-    set.set(&["metadata", "name"], "web".into());
-    set.set(&["spec", "replicas"], Value::Int(12));
+    let mut set = common::stateful_set("web", 12);
     set.set(&["spec", "podManagementPolicy"], "Parallel".into());
-    set.set(&["spec", "selector", "matchLabels", "app"], "web".into());
-    set.set(
-        &["spec", "template", "metadata", "labels", "app"],
-        "web".into(),
-    );
-    set.set(
-        &["spec", "template", "spec", "containers"],
-        Value::from(vec![Value::from([
-            ("name", Value::from("nginx")),
-            ("image", Value::from("nginx:1.27")),
-        ])]),
-    );
     sim.create("statefulsets", "default", set).expect("created");
     sim.advance(10_000);
     let evs: Vec<(String, i64)> = sim

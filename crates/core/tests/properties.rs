@@ -3,6 +3,8 @@
 //! invariants, and the same seed replays to the same event log.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use ordinal_core::{DeleteOptions, PatchType, Sim, SimConfig, Value, WatchEventKind};
@@ -29,26 +31,10 @@ fn action() -> impl Strategy<Value = Action> {
 }
 
 fn stateful_set(replicas: i64, parallel: bool) -> Value {
-    let mut v = Value::object();
-    v.set(&["apiVersion"], "apps/v1".into());
-    v.set(&["kind"], "StatefulSet".into());
-    v.set(&["metadata", "name"], "web".into());
-    v.set(&["spec", "replicas"], Value::Int(replicas));
+    let mut v = common::stateful_set("web", replicas);
     v.set(
         &["spec", "podManagementPolicy"],
         Value::from(if parallel { "Parallel" } else { "OrderedReady" }),
-    );
-    v.set(&["spec", "selector", "matchLabels", "app"], "web".into());
-    v.set(
-        &["spec", "template", "metadata", "labels", "app"],
-        "web".into(),
-    );
-    v.set(
-        &["spec", "template", "spec", "containers"],
-        Value::from(vec![Value::from([
-            ("name", Value::from("nginx")),
-            ("image", Value::from("nginx:1.27")),
-        ])]),
     );
     v
 }

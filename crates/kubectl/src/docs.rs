@@ -148,8 +148,9 @@ pub fn wrap(text: &str, limit: usize) -> String {
     let mut current = 0;
     let (mut word, mut word_len) = (String::new(), 0);
     let (mut space, mut space_len) = (String::new(), 0);
-    for ch in text.chars() {
-        if ch == '\n' {
+    // The end of the text flushes like a line break that adds no newline.
+    for ch in text.chars().map(Some).chain([None]) {
+        let Some(ch) = ch.filter(|c| *c != '\n') else {
             if word.is_empty() {
                 if current + space_len <= limit {
                     out.push_str(&space);
@@ -162,9 +163,13 @@ pub fn wrap(text: &str, limit: usize) -> String {
             }
             space.clear();
             space_len = 0;
-            out.push('\n');
+            if ch.is_some() {
+                out.push('\n');
+            }
             current = 0;
-        } else if ch.is_whitespace() && ch != '\u{a0}' {
+            continue;
+        };
+        if ch.is_whitespace() && ch != '\u{a0}' {
             if space.is_empty() || !word.is_empty() {
                 current += space_len + word_len;
                 out.push_str(&space);
@@ -186,14 +191,6 @@ pub fn wrap(text: &str, limit: usize) -> String {
                 space_len = 0;
             }
         }
-    }
-    if word.is_empty() {
-        if current + space_len <= limit {
-            out.push_str(&space);
-        }
-    } else {
-        out.push_str(&space);
-        out.push_str(&word);
     }
     out
 }

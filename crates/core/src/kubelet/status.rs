@@ -90,19 +90,11 @@ impl Sim {
                         true,
                     )
                 }
-                Stage::Done { started, at, code } => {
-                    all_succeeded &= *code == 0;
-                    (
-                        Value::from([(
-                            "terminated",
-                            terminated(&c.container_id, *code, *started, *at),
-                        )]),
-                        false,
-                        false,
-                        true,
-                    )
-                }
-                Stage::Stopped { started, at, code } if *started > 0 => {
+                // A finished container, or a stopped one that had started.
+                stage @ (Stage::Done { started, at, code }
+                | Stage::Stopped { started, at, code })
+                    if matches!(stage, Stage::Done { .. }) || *started > 0 =>
+                {
                     all_succeeded &= *code == 0;
                     (
                         Value::from([(

@@ -114,10 +114,22 @@ pub enum Key {
     Line,
     /// Suffix of a problem's position.
     LineSuffix,
-    /// Label of the StatefulSet chooser.
+    /// Label of the workload chooser (StatefulSets and Deployments).
     Focus,
     /// Shown when the focused StatefulSet does not exist.
     NoStatefulSet,
+    /// Shown when the focused Deployment does not exist.
+    NoDeployment,
+    /// How a Deployment's pods differ from a StatefulSet's.
+    DeploymentHelp,
+    /// Summary of the Deployment delete section.
+    DeleteDeployment,
+    /// What deleting a Deployment does to its ReplicaSets and pods.
+    DeleteDeploymentHelp,
+    /// Button that deletes the Deployment.
+    DeleteDeploymentConfirm,
+    /// Prefix of the owner chip's accessible name.
+    OwnedBy,
     /// Button that sets the replica count.
     SetReplicas,
     /// aria-label of the replica count input.
@@ -270,8 +282,17 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         Key::Problems => ("Problems in the manifest", "清单中的问题"),
         Key::Line => ("Line ", "第 "),
         Key::LineSuffix => ("", " 行"),
-        Key::Focus => ("StatefulSet", "StatefulSet"),
+        Key::Focus => ("Workload", "工作负载"),
         Key::NoStatefulSet => ("This StatefulSet does not exist (yet). Apply a manifest from the editor.", "此 StatefulSet（尚）不存在。请在编辑器中应用一个清单。"),
+        Key::NoDeployment => ("This Deployment does not exist (yet). Apply a manifest from the editor.", "此 Deployment（尚）不存在。请在编辑器中应用一个清单。"),
+        Key::DeploymentHelp => (
+            "A Deployment's ReplicaSet creates and removes its pods all at once, in no order. Their names end in random characters, and they get no claim of their own and no stable DNS name.",
+            "Deployment 的 ReplicaSet 同时创建和删除所有 Pod，没有顺序。Pod 名称以随机字符结尾，没有各自的存储卷声明，也没有稳定的 DNS 名称。",
+        ),
+        Key::DeleteDeployment => ("Delete Deployment…", "删除 Deployment…"),
+        Key::DeleteDeploymentHelp => ("Its ReplicaSets and their pods go with it, unless you orphan them: then they keep running without an owner.", "其 ReplicaSet 及 Pod 会一并删除；若选择孤立（orphan），它们会在没有属主的情况下继续运行。"),
+        Key::DeleteDeploymentConfirm => ("Delete Deployment", "删除 Deployment"),
+        Key::OwnedBy => ("owned by", "属于"),
         Key::SetReplicas => ("Set", "设置"),
         Key::SetReplicasLabel => ("Replica count", "副本数量"),
         Key::Image => ("Image", "镜像"),

@@ -272,7 +272,7 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
         .collect();
     ordinal_model::order::sort_by_key(&mut owned, |(kind, owner, pod)| {
         let focused = *kind == focus.kind && *owner == focus.name;
-        let name = name_of(*pod);
+        let name = name_of(pod);
         (!focused, *kind, *owner, ordinal_of(name), name)
     });
     owned.truncate(MAX_SHOWN_OBJECTS);

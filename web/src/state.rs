@@ -31,6 +31,9 @@ pub const MAX_COMMAND_BYTES: usize = 65_536;
 pub const MAX_SNAPSHOTS: usize = 60;
 /// Virtual milliseconds between timeline snapshots.
 pub const SNAPSHOT_EVERY_MS: u64 = 5_000;
+/// Fewest real milliseconds between timeline snapshots at fast speeds: each
+/// copies the whole cluster, which with a thousand pods costs a frame.
+pub const SNAPSHOT_MIN_REAL_MS: f64 = 1_000.0;
 /// Ticks between refreshes of the inspector's output.
 pub const INSPECT_EVERY_TICKS: u64 = 10;
 /// Heredoc terminator of applied manifests.
@@ -514,7 +517,8 @@ impl Reducible for Playground {
             }
             let now_ms = session.sim.now() - self.started_ms;
             let last_at = snapshots.last().map_or(0, |s| s.at_ms);
-            if now_ms >= last_at + SNAPSHOT_EVERY_MS {
+            let every_ms = SNAPSHOT_EVERY_MS.max((speed * SNAPSHOT_MIN_REAL_MS) as u64);
+            if now_ms >= last_at + every_ms {
                 let list = Rc::make_mut(&mut snapshots);
                 list.push(Snapshot {
                     at_ms: now_ms,

@@ -261,20 +261,24 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
     let sts = workload.filter(|_| focus.is_statefulset());
     let list = |resource: &str| sim.list_refs(resource, Some(ns), "").unwrap_or_default();
     let replicasets = list("replicasets");
+    let all_pods = list("pods");
     // Every workload's pod with its owner; the focused workload's first, then
-    // by kind and name, a StatefulSet's in ordinal order.
-    let mut owned: Vec<(WorkloadKind, &str, &Value)> = list("pods")
-        .into_iter()
+    // by kind and name, a StatefulSet's in ordinal order. Keys are computed
+    // once: a namespace can hold a thousand pods, and this runs on every tick.
+    let mut keyed: Vec<_> = all_pods
+        .iter()
         .filter_map(|pod| {
             let (kind, owner) = owner_of(pod, &replicasets)?;
-            Some((kind, owner, pod))
+            let focused = kind == focus.kind && owner == focus.name;
+            let name = name_of(pod);
+            Some(((!focused, kind, owner, ordinal_of(name), name), *pod))
         })
         .collect();
-    ordinal_model::order::sort_by_key(&mut owned, |(kind, owner, pod)| {
-        let focused = *kind == focus.kind && *owner == focus.name;
-        let name = name_of(pod);
-        (!focused, *kind, *owner, ordinal_of(name), name)
-    });
+    ordinal_model::order::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
+    let mut owned: Vec<(WorkloadKind, &str, &Value)> = keyed
+        .into_iter()
+        .map(|((_, kind, owner, _, _), pod)| (kind, owner, pod))
+        .collect();
     owned.truncate(MAX_SHOWN_OBJECTS);
     // The focused StatefulSet's pods, which the waiting explanation reads.
     let set_pods: Vec<&Value> = owned
@@ -367,17 +371,13 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
     ordinal_model::order::sort_by(&mut workloads, |a, b| {
         (a.kind, &a.namespace, &a.name).cmp(&(b.kind, &b.namespace, &b.name))
     });
-    let mut names: Vec<String> = [
-        "pods",
-        "statefulsets",
-        "deployments",
-        "services",
-        "persistentvolumeclaims",
-    ]
-    .iter()
-    .flat_map(|resource| list(resource))
-    .map(|obj| name_of(obj).to_string())
-    .collect();
+    let mut names: Vec<String> = ["statefulsets", "deployments", "services"]
+        .iter()
+        .flat_map(|resource| list(resource))
+        .chain(all_pods.iter().copied())
+        .chain(all_claims.iter().copied())
+        .map(|obj| name_of(obj).to_string())
+        .collect();
     ordinal_model::order::sort(&mut names);
     names.dedup();
     ClusterView {

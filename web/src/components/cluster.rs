@@ -55,6 +55,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
     };
     let set = view.set.as_ref();
+    let is_sts = view.focus.kind == WorkloadKind::StatefulSet;
     html! {
         <section class="panel cluster" aria-labelledby="cluster-title">
             <h2 id="cluster-title">{ t(lang, Key::Cluster) }</h2>
@@ -80,15 +81,18 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                 }) }
             </div>
             <p class="hint">{ t(lang, Key::NodeHelp) }</p>
-            <h3>{ t(lang, Key::Claims) }</h3>
-            if view.claims.is_empty() {
-                <p class="empty">{ t(lang, Key::NoClaims) }</p>
-            } else {
-                <ul id="claims" class="claims">
-                    { for view.claims.iter().map(|c| claim(c, lang, send(Action::Inspect("pvc".into(), c.name.clone())))) }
-                </ul>
+            // Claims and DNS names are a StatefulSet's.
+            if is_sts {
+                <h3>{ t(lang, Key::Claims) }</h3>
+                if view.claims.is_empty() {
+                    <p class="empty">{ t(lang, Key::NoClaims) }</p>
+                } else {
+                    <ul id="claims" class="claims">
+                        { for view.claims.iter().map(|c| claim(c, lang, send(Action::Inspect("pvc".into(), c.name.clone())))) }
+                    </ul>
+                }
             }
-            if let Some(set) = set {
+            if let (Some(set), true) = (set, is_sts) {
                 <h3>{ t(lang, Key::Service) }</h3>
                 <p class="meta">
                     <code>{ format!("service/{}", set.service) }</code>

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::i18n::{t, Key, Lang};
 use crate::state::Action;
-use crate::view::{ClusterView, WorkloadKind};
+use crate::view::{ClusterView, Focus, WorkloadKind};
 
 /// Props of [`Controls`].
 #[derive(Properties, PartialEq)]
@@ -89,21 +89,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let focus_key = view.focus.key();
     let is_sts = view.focus.kind == WorkloadKind::StatefulSet;
     let resource = view.focus.kind.resource();
-    let group = |kind: WorkloadKind| {
-        let options: Vec<Html> = view
-            .workloads
-            .iter()
-            .filter(|w| w.kind == kind)
-            .map(|w| {
-                let key = w.key();
-                let label = format!("{}/{}", w.namespace, w.name);
-                let selected = key == focus_key;
-                html! { <option {selected} value={key}>{ label }</option> }
-            })
-            .collect();
-        (!options.is_empty())
-            .then(|| html! { <optgroup label={kind.kind()}>{ options }</optgroup> })
-    };
+    let label = |w: &Focus| format!("{} {}/{}", w.kind.kind(), w.namespace, w.name);
     let (delete_title, delete_help, delete_confirm) = if is_sts {
         (Key::DeleteSet, Key::DeleteSetHelp, Key::DeleteSetConfirm)
     } else {
@@ -125,11 +111,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <div class="row">
                 <select id="focus" onchange={on_focus} aria-label={t(lang, Key::Focus)}>
                     if !view.workloads.contains(&view.focus) {
-                        <option value={focus_key.clone()} selected=true>
-                            { format!("{} {}/{}", view.focus.kind.kind(), view.focus.namespace, view.focus.name) }</option>
+                        <option value={focus_key.clone()} selected=true>{ label(&view.focus) }</option>
                     }
-                    { group(WorkloadKind::StatefulSet) }
-                    { group(WorkloadKind::Deployment) }
+                    { for view.workloads.iter().map(|w| {
+                        let key = w.key();
+                        let selected = key == focus_key;
+                        html! { <option {selected} value={key}>{ label(w) }</option> }
+                    }) }
                 </select>
                 <button id="inspect-set" class="link" onclick={inspect_set} {disabled}
                     aria-label={format!("{} {resource}/{}", t(lang, Key::InspectLabel), view.focus.name)}>

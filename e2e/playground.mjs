@@ -269,6 +269,9 @@ await test('deployment contrast: Deployment pods beside the StatefulSet\'s, scal
   if (chip !== 'Deployment nginx') throw new Error(`owner chip ${chip}`);
   if (await page.$('[data-dns^="nginx-"]')) throw new Error('a Deployment pod has a DNS row');
   if (await page.$('[data-claim*="nginx-"]')) throw new Error('a Deployment pod has a claim');
+  if ((await page.inputValue('#focus')) !== 'deployment/default/nginx') throw new Error('the applied Deployment is not focused');
+  await page.selectOption('#focus', 'default/web');
+  await page.waitForSelector('#partition-input', { timeout: 5000 });
   await page.selectOption('#focus', 'deployment/default/nginx');
   await page.waitForSelector('#deployment-help', { timeout: 5000 });
   if (await page.$('#partition-input')) throw new Error('a Deployment offers a partition');

@@ -473,17 +473,15 @@ fn owned_by(state: &Playground, kind: WorkloadKind) -> Vec<&PodCard> {
 fn a_deployment_next_to_the_statefulset_shows_its_pods_without_claims_or_dns() {
     let text = by_id("deployment-contrast").expect("example").text;
     let state = settled(Rc::new(Playground::default()).reduce(Action::Apply(text.into())));
-    assert_eq!(
-        state.view.focus,
-        Focus::default(),
-        "the StatefulSet keeps the focus"
-    );
+    assert_eq!(state.view.focus.key(), "deployment/default/nginx");
+    let state = state.reduce(Action::Focus("default/web".into()));
+    assert_eq!(state.view.focus, Focus::default());
     let sts = owned_by(&state, WorkloadKind::StatefulSet);
     let names: Vec<&str> = sts.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["web-0", "web-1"]);
     assert_eq!(
-        names,
-        ["web-0", "web-1"],
-        "the focused StatefulSet's pods come first"
+        state.view.pods[0].name, "web-0",
+        "the focused workload's pods come first"
     );
     assert!(sts
         .iter()
@@ -519,6 +517,7 @@ fn ordinal_of_suffix(name: &str) -> Option<u64> {
 fn focusing_a_deployment_scales_it_with_kubectl_scale_deployment() {
     let text = by_id("deployment-contrast").expect("example").text;
     let state = settled(Rc::new(Playground::default()).reduce(Action::Apply(text.into())));
+    let state = state.reduce(Action::Focus("default/web".into()));
     let state = state.reduce(Action::Focus("deployment/default/nginx".into()));
     assert_eq!(state.view.focus.kind, WorkloadKind::Deployment);
     assert_eq!(state.view.replicas, Some(3));

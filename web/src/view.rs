@@ -354,7 +354,8 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
         .iter()
         .map(|c| claim_card(sim, c, &pods))
         .collect();
-    let mut workloads: Vec<Focus> = [WorkloadKind::StatefulSet, WorkloadKind::Deployment]
+    // The store lists each kind in namespace and name order.
+    let workloads: Vec<Focus> = [WorkloadKind::StatefulSet, WorkloadKind::Deployment]
         .into_iter()
         .flat_map(|kind| {
             sim.list_refs(kind.plural(), None, "")
@@ -368,9 +369,6 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
                 })
         })
         .collect();
-    ordinal_model::order::sort_by(&mut workloads, |a, b| {
-        (a.kind, &a.namespace, &a.name).cmp(&(b.kind, &b.namespace, &b.name))
-    });
     let mut names: Vec<String> = ["statefulsets", "deployments", "services"]
         .iter()
         .flat_map(|resource| list(resource))

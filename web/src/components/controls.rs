@@ -90,15 +90,17 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let is_sts = view.focus.kind == WorkloadKind::StatefulSet;
     let resource = view.focus.kind.resource();
     let label = |w: &Focus| format!("{} {}/{}", w.kind.kind(), w.namespace, w.name);
-    let (delete_title, delete_help, delete_confirm) = if is_sts {
-        (Key::DeleteSet, Key::DeleteSetHelp, Key::DeleteSetConfirm)
+    let delete_help = if is_sts {
+        Key::DeleteSetHelp
     } else {
-        (
-            Key::DeleteDeployment,
-            Key::DeleteDeploymentHelp,
-            Key::DeleteDeploymentConfirm,
-        )
+        Key::DeleteDeploymentHelp
     };
+    let delete = format!(
+        "{} {}",
+        t(lang, Key::DeleteManifest),
+        view.focus.kind.kind()
+    );
+    let delete_title = format!("{delete}…");
     let replicas = view.replicas.map_or_else(
         || format!("{}: –", t(lang, Key::Replicas)),
         |r| format!("{}: {r}", t(lang, Key::Replicas)),
@@ -135,7 +137,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     <p id="deployment-help" class="hint">{ t(lang, Key::DeploymentHelp) }</p>
                 }
             } else {
-                <p class="empty">{ t(lang, if is_sts { Key::NoStatefulSet } else { Key::NoDeployment }) }</p>
+                <p class="empty">{ t(lang, Key::NoWorkload) }</p>
             }
             <div class="row">
                 <button id="scale-down" aria-label={t(lang, Key::ScaleDown)} onclick={fixed(Action::Scale(-1))} {disabled}>{ "−" }</button>
@@ -173,9 +175,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <button id="undo" onclick={fixed(Action::Undo)} {disabled}>{ t(lang, Key::Undo) }</button>
             </div>
             <details class="danger">
-                <summary>{ t(lang, delete_title) }</summary>
+                <summary>{ &delete_title }</summary>
                 <fieldset>
-                    <legend class="sr-only">{ t(lang, delete_title) }</legend>
+                    <legend class="sr-only">{ delete_title }</legend>
                     <label><input type="radio" name="cascade" id="cascade-background" checked={!*orphan}
                         onchange={set_orphan(false)} />{ t(lang, Key::CascadeBackground) }</label>
                     <label><input type="radio" name="cascade" id="cascade-orphan" checked={*orphan}
@@ -183,7 +185,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 </fieldset>
                 <p class="hint">{ t(lang, delete_help) }</p>
                 <button id="delete-set" class="bad" onclick={fixed(Action::DeleteSet(*orphan))} {disabled}>
-                    { t(lang, delete_confirm) }</button>
+                    { delete }</button>
             </details>
         </section>
     }

@@ -235,7 +235,7 @@ pub struct ClusterView {
     pub replicas: Option<i64>,
     /// The pods of the namespace's StatefulSets and Deployments: the focused
     /// workload's first, then by kind and owner; a StatefulSet's in ordinal
-    /// order, a Deployment's in name order.
+    /// order, a Deployment's in creation order.
     pub pods: Vec<PodCard>,
     /// The cluster's nodes, for the lanes.
     pub nodes: Vec<NodeLane>,
@@ -263,7 +263,8 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
     let replicasets = list("replicasets");
     let all_pods = list("pods");
     // Every workload's pod with its owner; the focused workload's first, then
-    // by kind and name, a StatefulSet's in ordinal order. Keys are computed
+    // by kind and name, a StatefulSet's in ordinal order, a Deployment's in
+    // creation order. Keys are computed
     // once: a namespace can hold a thousand pods, and this runs on every tick.
     let mut keyed: Vec<_> = all_pods
         .iter()
@@ -271,13 +272,20 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
             let (kind, owner) = owner_of(pod, &replicasets)?;
             let focused = kind == focus.kind && owner == focus.name;
             let name = name_of(pod);
-            Some(((!focused, kind, owner, ordinal_of(name), name), *pod))
+            // Newest last: a new card joins the end of its lane, so the
+            // cards before it are not moved (which would replay their
+            // appear animation).
+            let created = pod.str_at(&["metadata", "creationTimestamp"]);
+            Some((
+                (!focused, kind, owner, ordinal_of(name), created, name),
+                *pod,
+            ))
         })
         .collect();
     ordinal_model::order::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
     let mut owned: Vec<(WorkloadKind, &str, &Value)> = keyed
         .into_iter()
-        .map(|((_, kind, owner, _, _), pod)| (kind, owner, pod))
+        .map(|((_, kind, owner, ..), pod)| (kind, owner, pod))
         .collect();
     owned.truncate(MAX_SHOWN_OBJECTS);
     // The focused StatefulSet's pods, which the waiting explanation reads.

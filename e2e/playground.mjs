@@ -248,6 +248,44 @@ await test('node failure: power off a worker, web-1 stays Terminating until forc
   await page.waitForSelector(`.lane[data-node="${lane}"] [data-pod="web-1"][data-status="Running"]`, { timeout: 30000 });
 });
 
+await test('deployment contrast: Deployment pods beside the StatefulSet\'s, scaled from the focus selector', async (page) => {
+  await page.goto(servedUrl);
+  await page.waitForSelector('#apply', { timeout: 20000 });
+  await page.click('#speed-fast');
+  await page.selectOption('#example', 'deployment-contrast');
+  await page.click('#apply');
+  await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('deployment.apps/nginx created'), null, { timeout: 5000 });
+  const kinds = () => page.$$eval('[data-pod]', (els) => els.map((e) => `${e.dataset.owner}:${e.dataset.status}`));
+  const running = (want) => page.waitForFunction((w) => {
+    const cards = [...document.querySelectorAll('[data-pod]')];
+    const count = (owner) => cards.filter((e) => e.dataset.owner === owner && e.dataset.status === 'Running').length;
+    return count('StatefulSet web') === w.sts && count('Deployment nginx') === w.deploy
+      && cards.length === w.sts + w.deploy;
+  }, want, { timeout: 30000 }).catch(async () => { throw new Error(`expected ${JSON.stringify(want)}, page shows ${(await kinds(page)).join(',')}`); });
+  await running({ sts: 2, deploy: 3 });
+  const names = await page.$$eval('li.pod.deployment', (els) => els.map((e) => e.dataset.pod));
+  if (!names.every((n) => /^nginx-[a-z0-9]+-[a-z0-9]{5}$/.test(n))) throw new Error(`Deployment pod names ${names.join(',')}`);
+  const chip = await page.textContent('li.pod.deployment .owner');
+  if (chip !== 'Deployment nginx') throw new Error(`owner chip ${chip}`);
+  if (await page.$('[data-dns^="nginx-"]')) throw new Error('a Deployment pod has a DNS row');
+  if (await page.$('[data-claim*="nginx-"]')) throw new Error('a Deployment pod has a claim');
+  if ((await page.inputValue('#focus')) !== 'deployment/default/nginx') throw new Error('the applied Deployment is not focused');
+  await page.selectOption('#focus', 'default/web');
+  await page.waitForSelector('#partition-input', { timeout: 5000 });
+  await page.selectOption('#focus', 'deployment/default/nginx');
+  await page.waitForSelector('#deployment-help', { timeout: 5000 });
+  if (await page.$('#partition-input')) throw new Error('a Deployment offers a partition');
+  await page.click('#scale-up');
+  await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('$ kubectl scale deployment/nginx --replicas=4\ndeployment.apps/nginx scaled'), null, { timeout: 5000 })
+    .catch(() => { throw new Error('no kubectl scale deployment/nginx in the terminal'); });
+  await running({ sts: 2, deploy: 4 });
+  await page.screenshot({ path: 'target/e2e/deployment-contrast.png', fullPage: true });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.querySelector('#controls-title').textContent === '工作负载', null, { timeout: 5000 });
+  await page.screenshot({ path: 'target/e2e/deployment-contrast-chinese.png', fullPage: true });
+  await page.click('#lang-switch');
+});
+
 // Types help and explain lines: their texts are not in the wasm but loaded
 // when first needed (docs.txt beside the page, or inlined in the offline file).
 async function helpScenario(page, url) {

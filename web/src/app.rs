@@ -106,7 +106,15 @@ pub fn App() -> Html {
         })
     };
     let lang = state.lang;
-    let on_action = send(&state, |action| action);
+    // One callback for the page's life: a card whose props are unchanged
+    // (this callback among them) is not rendered again on a tick.
+    let on_action = {
+        let dispatcher = state.dispatcher();
+        (*use_memo((), move |_| {
+            Callback::from(move |action| dispatcher.dispatch(action))
+        }))
+        .clone()
+    };
     // A line that prints help or explain waits, shown, for the help texts.
     let on_run = {
         let dispatcher = state.dispatcher();

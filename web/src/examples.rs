@@ -13,7 +13,7 @@ pub struct Example {
 }
 
 /// Every example, in menu order.
-pub const EXAMPLES: [Example; 5] = [
+pub const EXAMPLES: [Example; 6] = [
     Example {
         id: "nginx-web",
         label: "nginx · web (StatefulSet basics)",
@@ -33,6 +33,11 @@ pub const EXAMPLES: [Example; 5] = [
         id: "eureka",
         label: "Eureka · eureka (Parallel)",
         text: include_str!("../examples/eureka.yaml"),
+    },
+    Example {
+        id: "deployment-contrast",
+        label: "Deployment nginx vs StatefulSet web (contrast)",
+        text: include_str!("../examples/deployment-contrast.yaml"),
     },
     Example {
         id: "storage",

@@ -114,10 +114,16 @@ pub enum Key {
     Line,
     /// Suffix of a problem's position.
     LineSuffix,
-    /// Label of the StatefulSet chooser.
+    /// Label of the workload chooser (StatefulSets and Deployments).
     Focus,
-    /// Shown when the focused StatefulSet does not exist.
-    NoStatefulSet,
+    /// Shown when the focused workload does not exist.
+    NoWorkload,
+    /// How a Deployment's pods differ from a StatefulSet's.
+    DeploymentHelp,
+    /// What deleting a Deployment does to its ReplicaSets and pods.
+    DeleteDeploymentHelp,
+    /// Prefix of the owner chip's accessible name.
+    OwnedBy,
     /// Button that sets the replica count.
     SetReplicas,
     /// aria-label of the replica count input.
@@ -138,16 +144,12 @@ pub enum Key {
     StrategyHelp,
     /// Rollout undo button.
     Undo,
-    /// Summary of the delete-StatefulSet box.
-    DeleteSet,
     /// Background cascade choice.
     CascadeBackground,
     /// Orphan cascade choice.
     CascadeOrphan,
     /// What happens to PVCs.
     DeleteSetHelp,
-    /// Button that deletes the StatefulSet.
-    DeleteSetConfirm,
     /// Label of podManagementPolicy.
     Policy,
     /// Time controls group label.
@@ -270,8 +272,14 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         Key::Problems => ("Problems in the manifest", "清单中的问题"),
         Key::Line => ("Line ", "第 "),
         Key::LineSuffix => ("", " 行"),
-        Key::Focus => ("StatefulSet", "StatefulSet"),
-        Key::NoStatefulSet => ("This StatefulSet does not exist (yet). Apply a manifest from the editor.", "此 StatefulSet（尚）不存在。请在编辑器中应用一个清单。"),
+        Key::Focus => ("Workload", "工作负载"),
+        Key::NoWorkload => ("This workload does not exist (yet). Apply a manifest from the editor.", "此工作负载（尚）不存在。请在编辑器中应用一个清单。"),
+        Key::DeploymentHelp => (
+            "Its ReplicaSet starts and removes pods all at once. Their names end in random characters; no claims, no stable DNS names.",
+            "其 ReplicaSet 同时创建和删除所有 Pod。Pod 名称以随机字符结尾；没有各自的存储卷声明，也没有稳定的 DNS 名称。",
+        ),
+        Key::DeleteDeploymentHelp => ("Its ReplicaSets and pods go with it, unless orphaned.", "其 ReplicaSet 及 Pod 会一并删除，除非选择孤立（orphan）。"),
+        Key::OwnedBy => ("owned by", "属于"),
         Key::SetReplicas => ("Set", "设置"),
         Key::SetReplicasLabel => ("Replica count", "副本数量"),
         Key::Image => ("Image", "镜像"),
@@ -285,11 +293,9 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         ),
         Key::PartitionHelp => ("Only pods with an ordinal ≥ partition are updated.", "只有序号 ≥ 分区值的 Pod 会被更新。"),
         Key::Undo => ("Rollout undo", "回滚（rollout undo）"),
-        Key::DeleteSet => ("Delete StatefulSet…", "删除 StatefulSet…"),
         Key::CascadeBackground => ("Delete its pods too (--cascade=background)", "同时删除其 Pod（--cascade=background）"),
         Key::CascadeOrphan => ("Keep its pods running (--cascade=orphan)", "保留其 Pod 继续运行（--cascade=orphan）"),
         Key::DeleteSetHelp => ("Either way the PersistentVolumeClaims stay, with their data: re-create the StatefulSet and each new pod mounts its old claim again. Delete the claims yourself to free the volumes.", "两种方式都会保留 PersistentVolumeClaim 及其数据：重新创建 StatefulSet 后，每个新 Pod 会再次挂载原来的存储卷声明。要释放卷，需要手动删除这些声明。"),
-        Key::DeleteSetConfirm => ("Delete StatefulSet", "删除 StatefulSet"),
         Key::Policy => ("Pod management", "Pod 管理策略"),
         Key::Time => ("Time", "时间"),
         Key::Play => ("Play", "播放"),

@@ -14,7 +14,7 @@ use yew::Reducible;
 
 use crate::examples::{SAMPLE_FILE, SAMPLE_MANIFEST};
 use crate::i18n::Lang;
-use crate::view::{view_of, ClusterView, Focus};
+use crate::view::{view_of, ClusterView, Focus, WorkloadKind};
 
 /// Longest virtual step one animation tick may take, so a slow frame never
 /// skips over phases a learner should see.
@@ -31,6 +31,9 @@ pub const MAX_COMMAND_BYTES: usize = 65_536;
 pub const MAX_SNAPSHOTS: usize = 60;
 /// Virtual milliseconds between timeline snapshots.
 pub const SNAPSHOT_EVERY_MS: u64 = 5_000;
+/// Fewest real milliseconds between timeline snapshots at fast speeds: each
+/// copies the whole cluster, which with a thousand pods costs a frame.
+pub const SNAPSHOT_MIN_REAL_MS: f64 = 1_000.0;
 /// Ticks between refreshes of the inspector's output.
 pub const INSPECT_EVERY_TICKS: u64 = 10;
 /// Heredoc terminator of applied manifests.
@@ -134,7 +137,7 @@ pub enum Action {
     StopNode(String),
     /// Power a node on (runs `docker start`).
     StartNode(String),
-    /// Delete the StatefulSet, orphaning its pods when true.
+    /// Delete the focused workload, orphaning its pods when true.
     DeleteSet(bool),
     /// Roll back to the previous revision (runs `kubectl rollout undo`).
     Undo,
@@ -142,7 +145,8 @@ pub enum Action {
     Apply(String),
     /// Delete what a manifest describes (runs `kubectl delete -f -`).
     DeleteManifest(String),
-    /// Act on another StatefulSet, given as `namespace/name`.
+    /// Act on another workload, given as its [`Focus::key`]
+    /// (`namespace/name`, `deployment/namespace/name`).
     Focus(String),
     /// Show an object in the inspector: resource type and name.
     Inspect(String, String),
@@ -186,7 +190,8 @@ pub fn with_manifest(command: &str, manifest: &str) -> String {
     format!("{command} <<{HEREDOC_END}\n{body}\n{HEREDOC_END}")
 }
 
-/// The StatefulSet an `apply` of a heredoc manifest creates, to focus on.
+/// The workload an `apply` of a heredoc manifest creates, to focus on: its
+/// first StatefulSet, else its first Deployment.
 fn focus_of_command(line: &str) -> Option<Focus> {
     let (first, body) = line.split_once('\n')?;
     if !first.starts_with("kubectl apply") {
@@ -194,17 +199,20 @@ fn focus_of_command(line: &str) -> Option<Focus> {
     }
     let body = body.strip_suffix(HEREDOC_END).unwrap_or(body);
     let decoded = ordinal_model::decode::decode_manifest(body, "-");
-    decoded
-        .objects
-        .iter()
-        .map(|(obj, _)| obj)
-        .find(|obj| obj.str_at(&["kind"]) == "StatefulSet")
-        .map(|sts| {
-            let ns = sts.str_at(&["metadata", "namespace"]);
-            Focus {
+    [WorkloadKind::StatefulSet, WorkloadKind::Deployment]
+        .into_iter()
+        .find_map(|kind| {
+            let obj = decoded
+                .objects
+                .iter()
+                .map(|(obj, _)| obj)
+                .find(|obj| obj.str_at(&["kind"]) == kind.kind())?;
+            let ns = obj.str_at(&["metadata", "namespace"]);
+            Some(Focus {
+                kind,
                 namespace: if ns.is_empty() { "default" } else { ns }.to_string(),
-                name: sts.str_at(&["metadata", "name"]).to_string(),
-            }
+                name: obj.str_at(&["metadata", "name"]).to_string(),
+            })
         })
 }
 
@@ -273,7 +281,7 @@ impl Playground {
         }
     }
 
-    /// The same playground acting on the StatefulSet `namespace/name`.
+    /// The same playground acting on the workload `key` ([`Focus::key`]).
     pub fn focused_on(self, key: &str) -> Playground {
         let state = Rc::new(self).reduce(Action::Focus(key.to_string()));
         Rc::try_unwrap(state).unwrap_or_else(|shared| shared.clone_state())
@@ -284,29 +292,43 @@ impl Playground {
         self.snapshots.iter().map(|s| s.at_ms / 1000).collect()
     }
 
-    /// The command a control runs, for the focused StatefulSet.
+    /// The command a control runs, for the focused workload.
     fn command_for(&self, action: &Action) -> Option<String> {
         let focus = &self.view.focus;
         let (name, ns) = (&focus.name, focus.ns_flag());
+        let resource = focus.kind.resource();
         let set = self.view.set.as_ref();
-        Some(match action {
-            Action::Scale(delta) => {
-                let target = (self.view.replicas? + delta).clamp(0, MAX_SCALE_REPLICAS);
-                format!("kubectl scale statefulset {name} --replicas={target}{ns}")
+        // The update strategy controls are a StatefulSet's.
+        let sts_only = || {
+            (focus.kind == WorkloadKind::StatefulSet)
+                .then_some(set)
+                .flatten()
+        };
+        let scale = |target: i64| {
+            let target = target.clamp(0, MAX_SCALE_REPLICAS);
+            match focus.kind {
+                WorkloadKind::StatefulSet => {
+                    format!("kubectl scale statefulset {name} --replicas={target}{ns}")
+                }
+                WorkloadKind::Deployment => {
+                    format!("kubectl scale deployment/{name} --replicas={target}{ns}")
+                }
             }
+        };
+        Some(match action {
+            Action::Scale(delta) => scale(self.view.replicas? + delta),
             Action::SetReplicas(n) => {
                 set?;
-                let target = (*n).clamp(0, MAX_SCALE_REPLICAS);
-                format!("kubectl scale statefulset {name} --replicas={target}{ns}")
+                scale(*n)
             }
             Action::SetImage(image) => {
                 let image = image.trim();
                 let container = &set?.container;
                 (!image.is_empty() && !image.contains(char::is_whitespace)).then_some(())?;
-                format!("kubectl set image statefulset/{name} {container}={image}{ns}")
+                format!("kubectl set image {resource}/{name} {container}={image}{ns}")
             }
             Action::SetPartition(p) => {
-                set?;
+                sts_only()?;
                 let p = (*p).clamp(0, MAX_SCALE_REPLICAS);
                 strategy_patch(
                     name,
@@ -315,7 +337,7 @@ impl Playground {
                 )
             }
             Action::SetStrategy(kind) => {
-                set?;
+                sts_only()?;
                 // OnDelete takes no rollingUpdate block: the API server rejects one.
                 let rolling = match kind.as_str() {
                     "RollingUpdate" => "",
@@ -333,9 +355,9 @@ impl Playground {
             Action::DeleteSet(orphan) => {
                 set?;
                 let cascade = if *orphan { " --cascade=orphan" } else { "" };
-                format!("kubectl delete statefulset {name}{cascade}{ns}")
+                format!("kubectl delete {resource} {name}{cascade}{ns}")
             }
-            Action::Undo => format!("kubectl rollout undo statefulset/{name}{ns}"),
+            Action::Undo => format!("kubectl rollout undo {resource}/{name}{ns}"),
             Action::Apply(text) => with_manifest("kubectl apply -f -", text),
             Action::DeleteManifest(text) => with_manifest("kubectl delete -f - --wait=false", text),
             Action::Run(line) => line.trim().to_string(),
@@ -390,8 +412,7 @@ impl Reducible for Playground {
             }
             fresh.speed = self.speed;
             fresh.paused = self.paused;
-            let key = format!("{}/{}", self.view.focus.namespace, self.view.focus.name);
-            return Rc::new(fresh.focused_on(&key));
+            return Rc::new(fresh.focused_on(&self.view.focus.key()));
         }
         if let Action::Rewind(index) = action {
             return Rc::new(self.rewound(index));
@@ -461,11 +482,8 @@ impl Reducible for Playground {
                 Action::SetSpeed(s) => speed = s,
                 Action::SetLang(l) => lang = l,
                 Action::Focus(key) => {
-                    if let Some((ns, name)) = key.split_once('/') {
-                        focus = Focus {
-                            namespace: ns.to_string(),
-                            name: name.to_string(),
-                        };
+                    if let Some(f) = Focus::parse(&key) {
+                        focus = f;
                     }
                 }
                 Action::Inspect(resource, name) => {
@@ -499,7 +517,8 @@ impl Reducible for Playground {
             }
             let now_ms = session.sim.now() - self.started_ms;
             let last_at = snapshots.last().map_or(0, |s| s.at_ms);
-            if now_ms >= last_at + SNAPSHOT_EVERY_MS {
+            let every_ms = SNAPSHOT_EVERY_MS.max((speed * SNAPSHOT_MIN_REAL_MS) as u64);
+            if now_ms >= last_at + every_ms {
                 let list = Rc::make_mut(&mut snapshots);
                 list.push(Snapshot {
                     at_ms: now_ms,

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::examples::by_id;
+use crate::view::{PodCard, WorkloadKind};
 use crate::waiting::Waiting;
 
 fn run(state: Rc<Playground>, line: &str) -> Rc<Playground> {
@@ -456,4 +457,126 @@ fn a_replay_reruns_the_log_at_the_same_time() {
         last_command(&replayed),
         "kubectl scale sts web --replicas=3"
     );
+}
+
+/// The pod cards whose owner is of this kind.
+fn owned_by(state: &Playground, kind: WorkloadKind) -> Vec<&PodCard> {
+    state
+        .view
+        .pods
+        .iter()
+        .filter(|p| p.owner_kind == kind)
+        .collect()
+}
+
+#[test]
+fn a_deployment_next_to_the_statefulset_shows_its_pods_without_claims_or_dns() {
+    let text = by_id("deployment-contrast").expect("example").text;
+    let state = settled(Rc::new(Playground::default()).reduce(Action::Apply(text.into())));
+    assert_eq!(state.view.focus.key(), "deployment/default/nginx");
+    let state = state.reduce(Action::Focus("default/web".into()));
+    assert_eq!(state.view.focus, Focus::default());
+    let sts = owned_by(&state, WorkloadKind::StatefulSet);
+    let names: Vec<&str> = sts.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["web-0", "web-1"]);
+    assert_eq!(
+        state.view.pods[0].name, "web-0",
+        "the focused workload's pods come first"
+    );
+    assert!(sts
+        .iter()
+        .all(|p| p.owner == "web" && p.has_dns() && p.in_dns));
+    let deployment = owned_by(&state, WorkloadKind::Deployment);
+    assert_eq!(deployment.len(), 3);
+    for pod in &deployment {
+        assert_eq!(pod.owner, "nginx");
+        assert!(pod.name.starts_with("nginx-"), "{}", pod.name);
+        assert_eq!(
+            ordinal_of_suffix(&pod.name),
+            None,
+            "random suffix: {}",
+            pod.name
+        );
+        assert!(!pod.has_dns() && pod.claims.is_empty());
+        assert_eq!(pod.status, "Running");
+    }
+    let claims: Vec<&str> = state.view.claims.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(claims, ["www-web-0", "www-web-1"]);
+    assert!(state
+        .view
+        .workloads
+        .iter()
+        .any(|w| w.kind == WorkloadKind::Deployment && w.name == "nginx"));
+}
+
+fn ordinal_of_suffix(name: &str) -> Option<u64> {
+    name.rsplit('-').next()?.parse().ok()
+}
+
+#[test]
+fn focusing_a_deployment_scales_it_with_kubectl_scale_deployment() {
+    let text = by_id("deployment-contrast").expect("example").text;
+    let state = settled(Rc::new(Playground::default()).reduce(Action::Apply(text.into())));
+    let state = state.reduce(Action::Focus("default/web".into()));
+    let state = state.reduce(Action::Focus("deployment/default/nginx".into()));
+    assert_eq!(state.view.focus.kind, WorkloadKind::Deployment);
+    assert_eq!(state.view.replicas, Some(3));
+    assert!(state.view.claims.is_empty() && state.view.waiting.is_empty());
+    assert_eq!(
+        state.view.pods[0].owner_kind,
+        WorkloadKind::Deployment,
+        "the focused Deployment's pods come first"
+    );
+    let state = state.reduce(Action::Scale(1));
+    assert_eq!(
+        last_command(&state),
+        "kubectl scale deployment/nginx --replicas=4"
+    );
+    assert!(state
+        .terminal
+        .iter()
+        .any(|l| l.text == "deployment.apps/nginx scaled"));
+    let state = settled(state.reduce(Action::SetReplicas(1)));
+    assert_eq!(
+        last_command(&state),
+        "kubectl scale deployment/nginx --replicas=1"
+    );
+    assert_eq!(owned_by(&state, WorkloadKind::Deployment).len(), 1);
+    assert_eq!(owned_by(&state, WorkloadKind::StatefulSet).len(), 2);
+    // The update strategy and partition are a StatefulSet's: no command.
+    let state = state.reduce(Action::SetPartition(1));
+    assert_eq!(
+        last_command(&state),
+        "kubectl scale deployment/nginx --replicas=1"
+    );
+    let state = state.reduce(Action::SetImage("registry.k8s.io/nginx-slim:0.27".into()));
+    assert_eq!(
+        last_command(&state),
+        "kubectl set image deployment/nginx nginx=registry.k8s.io/nginx-slim:0.27"
+    );
+    let state = state.reduce(Action::Focus("default/web".into()));
+    assert_eq!(state.view.focus, Focus::default());
+}
+
+#[test]
+fn focus_keys_name_the_kind_and_survive_a_round_trip() {
+    let deployment = Focus::parse("deployment/demo/nginx").expect("deployment");
+    assert_eq!(deployment.kind, WorkloadKind::Deployment);
+    assert_eq!(
+        (deployment.namespace.as_str(), deployment.name.as_str()),
+        ("demo", "nginx")
+    );
+    assert_eq!(deployment.key(), "deployment/demo/nginx");
+    assert_eq!(Focus::parse("default/web"), Some(Focus::default()));
+    assert_eq!(Focus::default().key(), "default/web");
+    assert_eq!(Focus::parse("web"), None);
+    assert_eq!(Focus::parse("deployment/nginx"), None);
+}
+
+#[test]
+fn applying_only_a_deployment_focuses_it() {
+    let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n";
+    let state = Rc::new(Playground::default()).reduce(Action::Apply(manifest.into()));
+    assert_eq!(state.view.focus.kind, WorkloadKind::Deployment);
+    assert_eq!(state.view.focus.name, "api");
 }

@@ -1,6 +1,8 @@
 //! What the page shows, read from the simulated cluster after every action:
-//! the focused StatefulSet, its pods lane by node, their claims and volumes,
-//! the headless Service's DNS names, the namespace's events, and why the
+//! the focused workload (a StatefulSet or, for contrast, a Deployment), the
+//! pods of the namespace's StatefulSets and Deployments lane by node, each
+//! labelled with its owner, the focused StatefulSet's claims and volumes and
+//! its headless Service's DNS names, the namespace's events, and why the
 //! controller is waiting. Only reads; the reducer in `state` owns the cluster.
 
 use std::rc::Rc;
@@ -16,9 +18,47 @@ pub const MAX_SHOWN_EVENTS: usize = 12;
 /// Most pods, claims or StatefulSets one panel lists.
 pub const MAX_SHOWN_OBJECTS: usize = 100;
 
-/// The StatefulSet the controls act on.
+/// The kinds of workload the controls can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum WorkloadKind {
+    /// A StatefulSet: ordinal names, claims, stable DNS names.
+    #[default]
+    StatefulSet,
+    /// A Deployment: its ReplicaSets' pods have random names.
+    Deployment,
+}
+
+impl WorkloadKind {
+    /// The kind as the API names it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::Deployment => "Deployment",
+        }
+    }
+
+    /// The resource type kubectl takes (`kubectl scale deployment ...`).
+    pub fn resource(self) -> &'static str {
+        match self {
+            WorkloadKind::StatefulSet => "statefulset",
+            WorkloadKind::Deployment => "deployment",
+        }
+    }
+
+    /// The API's plural resource name.
+    fn plural(self) -> &'static str {
+        match self {
+            WorkloadKind::StatefulSet => "statefulsets",
+            WorkloadKind::Deployment => "deployments",
+        }
+    }
+}
+
+/// The workload the controls act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Focus {
+    /// StatefulSet or Deployment.
+    pub kind: WorkloadKind,
     /// Its namespace.
     pub namespace: String,
     /// Its name.
@@ -28,6 +68,7 @@ pub struct Focus {
 impl Default for Focus {
     fn default() -> Self {
         Focus {
+            kind: WorkloadKind::StatefulSet,
             namespace: "default".into(),
             name: "web".into(),
         }
@@ -35,6 +76,34 @@ impl Default for Focus {
 }
 
 impl Focus {
+    /// The focus selector's value and the saved focus: `namespace/name` for
+    /// a StatefulSet, `deployment/namespace/name` for a Deployment.
+    pub fn key(&self) -> String {
+        match self.kind {
+            WorkloadKind::StatefulSet => format!("{}/{}", self.namespace, self.name),
+            WorkloadKind::Deployment => format!("deployment/{}/{}", self.namespace, self.name),
+        }
+    }
+
+    /// The focus a [`Focus::key`] names.
+    pub fn parse(key: &str) -> Option<Focus> {
+        let (kind, rest) = match key.strip_prefix("deployment/") {
+            Some(rest) => (WorkloadKind::Deployment, rest),
+            None => (WorkloadKind::StatefulSet, key),
+        };
+        let (ns, name) = rest.split_once('/')?;
+        (!ns.is_empty() && !name.is_empty() && !name.contains('/')).then(|| Focus {
+            kind,
+            namespace: ns.to_string(),
+            name: name.to_string(),
+        })
+    }
+
+    /// Whether this is the focused StatefulSet.
+    fn is_statefulset(&self) -> bool {
+        self.kind == WorkloadKind::StatefulSet
+    }
+
     /// ` -n NS` for commands outside the default namespace, as a learner would type.
     pub fn ns_flag(&self) -> String {
         if self.namespace == "default" {
@@ -63,10 +132,14 @@ pub struct EventRow {
 }
 
 /// One pod as the cluster view shows it.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PodCard {
     /// Pod name, e.g. `web-0`.
     pub name: String,
+    /// The workload that owns it (through a ReplicaSet for a Deployment).
+    pub owner_kind: WorkloadKind,
+    /// That workload's name.
+    pub owner: String,
     /// The pod's uid: a recreated pod keeps its name but not its uid.
     pub uid: String,
     /// kubectl's READY column, e.g. `1/1`.
@@ -77,13 +150,21 @@ pub struct PodCard {
     pub ip: String,
     /// Node the pod runs on, or empty before scheduling.
     pub node: String,
-    /// The pod's stable DNS name through the headless Service, if it names one.
+    /// The pod's stable DNS name through the headless Service, if it is a
+    /// pod of the focused StatefulSet and that names a Service.
     pub dns: String,
     /// Whether cluster DNS answers that name: the Service's EndpointSlices
     /// list the pod as a ready endpoint (what CoreDNS serves).
     pub in_dns: bool,
     /// Names of the claims the pod mounts.
     pub claims: Vec<String>,
+}
+
+impl PodCard {
+    /// Whether a pod's DNS row is shown: it is the focused StatefulSet's.
+    pub fn has_dns(&self) -> bool {
+        !self.dns.is_empty()
+    }
 }
 
 /// One PersistentVolumeClaim of the focused StatefulSet.
@@ -103,7 +184,8 @@ pub struct ClaimCard {
     pub pod: String,
 }
 
-/// The focused StatefulSet's spec and status in brief.
+/// The focused workload's spec and status in brief (the StatefulSet-only
+/// fields are empty for a Deployment).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SetSummary {
     /// `spec.replicas`.
@@ -142,15 +224,18 @@ pub struct NodeLane {
 pub struct ClusterView {
     /// Virtual seconds since the playground started.
     pub elapsed_s: u64,
-    /// The StatefulSet the controls act on.
+    /// The workload the controls act on.
     pub focus: Focus,
-    /// Every StatefulSet as `namespace/name`.
-    pub statefulsets: Vec<String>,
-    /// The focused StatefulSet, if it exists.
+    /// Every StatefulSet and Deployment, StatefulSets first, each in
+    /// namespace and name order.
+    pub workloads: Vec<Focus>,
+    /// The focused workload, if it exists.
     pub set: Option<SetSummary>,
-    /// `spec.replicas` of the focused StatefulSet, if it exists.
+    /// `spec.replicas` of the focused workload, if it exists.
     pub replicas: Option<i64>,
-    /// Its pods in ordinal order.
+    /// The pods of the namespace's StatefulSets and Deployments: the focused
+    /// workload's first, then by kind and owner; a StatefulSet's in ordinal
+    /// order, a Deployment's in creation order.
     pub pods: Vec<PodCard>,
     /// The cluster's nodes, for the lanes.
     pub nodes: Vec<NodeLane>,
@@ -172,16 +257,46 @@ fn name_of(obj: &Value) -> &str {
 pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
     let ns = focus.namespace.as_str();
     let ctx = PrintContext { now_ms: sim.now() };
-    let sts = sim.object("statefulsets", ns, &focus.name);
+    let workload = sim.object(focus.kind.plural(), ns, &focus.name);
+    let sts = workload.filter(|_| focus.is_statefulset());
     let list = |resource: &str| sim.list_refs(resource, Some(ns), "").unwrap_or_default();
-    // The lowest ordinals when there are more pods than cards.
-    let mut owned: Vec<&Value> = list("pods")
-        .into_iter()
-        .filter(|pod| owned_by(pod, &focus.name))
+    let replicasets = list("replicasets");
+    let all_pods = list("pods");
+    // Every workload's pod with its owner; the focused workload's first, then
+    // by kind and name, a StatefulSet's in ordinal order, a Deployment's in
+    // creation order. Keys are computed
+    // once: a namespace can hold a thousand pods, and this runs on every tick.
+    let mut keyed: Vec<_> = all_pods
+        .iter()
+        .filter_map(|pod| {
+            let (kind, owner) = owner_of(pod, &replicasets)?;
+            let focused = kind == focus.kind && owner == focus.name;
+            let name = name_of(pod);
+            // Newest last: a new card joins the end of its lane, so the
+            // cards before it are not moved (which would replay their
+            // appear animation).
+            let created = pod.str_at(&["metadata", "creationTimestamp"]);
+            Some((
+                (!focused, kind, owner, ordinal_of(name), created, name),
+                *pod,
+            ))
+        })
         .collect();
-    ordinal_model::order::sort_by_key(&mut owned, |p| ordinal_of(name_of(p)));
+    ordinal_model::order::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
+    let mut owned: Vec<(WorkloadKind, &str, &Value)> = keyed
+        .into_iter()
+        .map(|((_, kind, owner, ..), pod)| (kind, owner, pod))
+        .collect();
     owned.truncate(MAX_SHOWN_OBJECTS);
-    let set = sts.map(|sts| summary(sim, sts, ns));
+    // The focused StatefulSet's pods, which the waiting explanation reads.
+    let set_pods: Vec<&Value> = owned
+        .iter()
+        .filter(|(kind, owner, _)| {
+            focus.is_statefulset() && *kind == WorkloadKind::StatefulSet && *owner == focus.name
+        })
+        .map(|(_, _, pod)| *pod)
+        .collect();
+    let set = workload.map(|w| summary(sim, w, ns));
     let service = set.as_ref().map_or("", |s| s.service.as_str());
     let in_dns = dns_ready_pods(sim, ns, service);
     let down: Vec<String> = sim
@@ -199,26 +314,30 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
         .iter()
         .copied()
         .filter(|c| {
-            name_of(c)
-                .rsplit_once(infix.as_str())
-                .is_some_and(|(template, ordinal)| {
-                    !template.is_empty() && ordinal.parse::<u64>().is_ok()
-                })
+            focus.is_statefulset()
+                && name_of(c)
+                    .rsplit_once(infix.as_str())
+                    .is_some_and(|(template, ordinal)| {
+                        !template.is_empty() && ordinal.parse::<u64>().is_ok()
+                    })
         })
         .take(MAX_SHOWN_OBJECTS)
         .collect();
-    let mut pods: Vec<PodCard> = owned
+    let pods: Vec<PodCard> = owned
         .iter()
-        .map(|pod| {
+        .map(|&(owner_kind, owner, pod)| {
             let (status, ready, _restarts) = pod_status(pod, &ctx);
             let name = name_of(pod).to_string();
+            let of_set = focus.is_statefulset()
+                && owner_kind == WorkloadKind::StatefulSet
+                && owner == focus.name;
             PodCard {
-                dns: if service.is_empty() {
+                dns: if !of_set || service.is_empty() {
                     String::new()
                 } else {
                     format!("{name}.{service}.{ns}.svc.cluster.local")
                 },
-                in_dns: in_dns.contains(&name.as_str()),
+                in_dns: of_set && in_dns.contains(&name.as_str()),
                 claims: pod
                     .array_at(&["spec", "volumes"])
                     .iter()
@@ -229,6 +348,8 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
                     .filter(|c| !c.is_empty())
                     .collect(),
                 name,
+                owner_kind,
+                owner: owner.to_string(),
                 uid: pod.str_at(&["metadata", "uid"]).to_string(),
                 ready,
                 status,
@@ -237,22 +358,30 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
             }
         })
         .collect();
-    ordinal_model::order::sort_by_key(&mut pods, |p| ordinal_of(&p.name));
     let claims = claims_of_set
         .iter()
         .map(|c| claim_card(sim, c, &pods))
         .collect();
-    let mut statefulsets: Vec<String> = sim
-        .list_refs("statefulsets", None, "")
-        .unwrap_or_default()
+    // The store lists each kind in namespace and name order.
+    let workloads: Vec<Focus> = [WorkloadKind::StatefulSet, WorkloadKind::Deployment]
         .into_iter()
-        .take(MAX_SHOWN_OBJECTS)
-        .map(|s| format!("{}/{}", s.str_at(&["metadata", "namespace"]), name_of(s)))
+        .flat_map(|kind| {
+            sim.list_refs(kind.plural(), None, "")
+                .unwrap_or_default()
+                .into_iter()
+                .take(MAX_SHOWN_OBJECTS)
+                .map(move |w| Focus {
+                    kind,
+                    namespace: w.str_at(&["metadata", "namespace"]).to_string(),
+                    name: name_of(w).to_string(),
+                })
+        })
         .collect();
-    ordinal_model::order::sort(&mut statefulsets);
-    let mut names: Vec<String> = ["pods", "statefulsets", "services", "persistentvolumeclaims"]
+    let mut names: Vec<String> = ["statefulsets", "deployments", "services"]
         .iter()
         .flat_map(|resource| list(resource))
+        .chain(all_pods.iter().copied())
+        .chain(all_claims.iter().copied())
         .map(|obj| name_of(obj).to_string())
         .collect();
     ordinal_model::order::sort(&mut names);
@@ -260,7 +389,7 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
     ClusterView {
         elapsed_s: sim.now().saturating_sub(started_ms) / 1000,
         focus: focus.clone(),
-        statefulsets,
+        workloads,
         replicas: set.as_ref().map(|s| s.replicas),
         set,
         pods,
@@ -268,15 +397,39 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
         claims,
         waiting: sts.map_or_else(Vec::new, |s| {
             let blocker = sim.statefulset_blocker(ns, &focus.name);
-            explain(s, &owned, &claims_of_set, &down, blocker)
+            explain(s, &set_pods, &claims_of_set, &down, blocker)
         }),
         events: events_of(sim, ns, &ctx),
         names: Rc::new(names),
     }
 }
 
+/// The StatefulSet, or the Deployment through its ReplicaSet, that controls `pod`.
+fn owner_of<'a>(pod: &'a Value, replicasets: &[&'a Value]) -> Option<(WorkloadKind, &'a str)> {
+    let owner = controller_of(pod)?;
+    match owner.str_at(&["kind"]) {
+        "StatefulSet" => Some((WorkloadKind::StatefulSet, owner.str_at(&["name"]))),
+        "ReplicaSet" => {
+            let rs_name = owner.str_at(&["name"]);
+            let rs = replicasets.iter().find(|rs| name_of(rs) == rs_name)?;
+            let deployment = controller_of(rs)?;
+            (deployment.str_at(&["kind"]) == "Deployment")
+                .then(|| (WorkloadKind::Deployment, deployment.str_at(&["name"])))
+        }
+        _ => None,
+    }
+}
+
+/// The owner reference marked `controller: true`.
+fn controller_of(obj: &Value) -> Option<&Value> {
+    obj.array_at(&["metadata", "ownerReferences"])
+        .iter()
+        .find(|r| r.at(&["controller"]).and_then(Value::as_bool) == Some(true))
+}
+
 fn summary(sim: &Sim, sts: &Value, ns: &str) -> SetSummary {
     let service = sts.str_at(&["spec", "serviceName"]).to_string();
+    let service_exists = !service.is_empty() && sim.object("services", ns, &service).is_some();
     SetSummary {
         replicas: sts.i64_at(&["spec", "replicas"]).unwrap_or(1),
         ready: sts.i64_at(&["status", "readyReplicas"]).unwrap_or(0),
@@ -287,7 +440,7 @@ fn summary(sim: &Sim, sts: &Value, ns: &str) -> SetSummary {
             .unwrap_or(0),
         policy: sts.str_at(&["spec", "podManagementPolicy"]).to_string(),
         strategy: sts.str_at(&["spec", "updateStrategy", "type"]).to_string(),
-        service_exists: sim.object("services", ns, &service).is_some(),
+        service_exists,
         service,
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use std::rc::Rc;
 
 use ordinal_web::components::{Cluster, ClusterProps};
-use ordinal_web::view::{ClaimCard, ClusterView, NodeLane, PodCard, SetSummary};
+use ordinal_web::view::{ClaimCard, ClusterView, NodeLane, PodCard, SetSummary, WorkloadKind};
 use ordinal_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -66,6 +66,8 @@ fn pod_cards(root: &Element) -> Vec<String> {
 fn card(name: &str, ready: &str, status: &str, node: &str, ip: &str) -> PodCard {
     PodCard {
         name: name.into(),
+        owner_kind: WorkloadKind::StatefulSet,
+        owner: "web".into(),
         uid: format!("uid-{name}"),
         ready: ready.into(),
         status: status.into(),
@@ -96,6 +98,20 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
         pods: vec![
             card("web-0", "1/1", "Running", "kind-worker", "10.244.1.5"),
             card("web-1", "0/1", "ContainerCreating", "", ""),
+            PodCard {
+                owner_kind: WorkloadKind::Deployment,
+                owner: "nginx".into(),
+                dns: String::new(),
+                in_dns: false,
+                claims: Vec::new(),
+                ..card(
+                    "nginx-7c5ddbdf54-x2x7z",
+                    "1/1",
+                    "Running",
+                    "kind-worker",
+                    "10.244.1.6",
+                )
+            },
         ],
         claims: vec![ClaimCard {
             name: "www-web-0".into(),
@@ -125,7 +141,17 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
     settle().await;
     assert_eq!(
         pod_cards(&root),
-        ["web-0:Running", "web-1:ContainerCreating"]
+        [
+            "web-0:Running",
+            "nginx-7c5ddbdf54-x2x7z:Running",
+            "web-1:ContainerCreating"
+        ]
+    );
+    let chip = text_of(&root, "li.pod.deployment .owner");
+    assert_eq!(chip, "Deployment nginx");
+    assert_eq!(
+        text_of(&root, "[data-pod=\"web-0\"] .owner"),
+        "StatefulSet web"
     );
     let lane = root
         .query_selector("[data-node=\"kind-worker\"]")
@@ -151,6 +177,7 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
         "{dns}"
     );
     assert!(dns.contains("not ready, not in DNS yet"), "{dns}");
+    assert!(!dns.contains("nginx-7c5ddbdf54"), "{dns}");
 }
 
 #[wasm_bindgen_test]

@@ -1,8 +1,11 @@
-//! The cluster view of the focused StatefulSet: one lane per node with its
-//! pods (ordinal, READY, STATUS, IP), the PersistentVolumeClaims linked to
-//! their pods and volumes, and the headless Service's DNS names with each
-//! pod's current IP. A recreated pod has a new uid, so its card and DNS row
-//! are new elements and play the appear animation (unless reduced motion).
+//! The cluster view: one lane per node with the pods of the namespace's
+//! StatefulSets and Deployments (name, owner, READY, STATUS, IP), the focused
+//! StatefulSet's PersistentVolumeClaims linked to their pods and volumes,
+//! and its headless Service's DNS names with each pod's current IP. A
+//! Deployment's pod card says so and has no claim or DNS row. A recreated pod
+//! has a new uid, so its card and DNS row are new elements and play the
+//! appear animation (unless reduced motion). Each card is its own component:
+//! on a tick only the cards whose pod changed render again.
 //! Each lane shows its node's STATUS and can power the node off and on
 //! (`docker stop` / `docker start`); a Terminating pod can be force-deleted.
 
@@ -12,7 +15,7 @@ use yew::prelude::*;
 
 use crate::i18n::{t, Key, Lang};
 use crate::state::Action;
-use crate::view::{ClaimCard, ClusterView, NodeLane, PodCard};
+use crate::view::{ClaimCard, ClusterView, NodeLane, PodCard, WorkloadKind};
 
 /// Props of [`Cluster`].
 #[derive(Properties, PartialEq)]
@@ -51,42 +54,8 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         let cb = props.on_action.clone();
         Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
     };
-    let pod_card = |pod: &PodCard| {
-        let ready = pod
-            .ready
-            .split_once('/')
-            .is_some_and(|(a, b)| a == b && a != "0");
-        let failing = matches!(
-            pod.status.as_str(),
-            "CrashLoopBackOff" | "ErrImagePull" | "ImagePullBackOff" | "Error"
-        );
-        let class = classes!(
-            "pod",
-            ready.then_some("ready"),
-            failing.then_some("failing"),
-            (pod.status == "Terminating").then_some("leaving")
-        );
-        html! {
-            <li key={pod.uid.clone()} {class} data-pod={pod.name.clone()} data-status={pod.status.clone()}>
-                <button class="card" onclick={send(Action::Inspect("pod".into(), pod.name.clone()))}
-                    aria-label={format!("{} pod/{}: {} {}", t(lang, Key::InspectLabel), pod.name, pod.ready, pod.status)}>
-                    <span class="name">{ &pod.name }</span>
-                    <span>{ format!("{}  {}", pod.ready, pod.status) }</span>
-                    <span class="meta ip">{ if pod.ip.is_empty() { t(lang, Key::NoIp) } else { &pod.ip } }</span>
-                </button>
-                if pod.status == "Terminating" {
-                    <button class="delete force" onclick={send(Action::ForceDeletePod(pod.name.clone()))}
-                        aria-label={format!("{} {}", t(lang, Key::ForceDeleteLabel), pod.name)}
-                        title={format!("kubectl delete pod {} --grace-period=0 --force", pod.name)}>{ t(lang, Key::ForceDelete) }</button>
-                } else {
-                    <button class="delete" onclick={send(Action::DeletePod(pod.name.clone()))}
-                        aria-label={format!("{} {}", t(lang, Key::DeletePodLabel), pod.name)}
-                        title={format!("kubectl delete pod {}", pod.name)}>{ t(lang, Key::DeletePod) }</button>
-                }
-            </li>
-        }
-    };
     let set = view.set.as_ref();
+    let is_sts = view.focus.kind == WorkloadKind::StatefulSet;
     html! {
         <section class="panel cluster" aria-labelledby="cluster-title">
             <h2 id="cluster-title">{ t(lang, Key::Cluster) }</h2>
@@ -105,30 +74,35 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                                 { power(node, lang, &props.on_action) }
                             }
                         </h4>
-                        <ul class="pods">{ for pods.iter().map(|p| pod_card(p)) }</ul>
+                        <ul class="pods">{ for pods.iter().map(|p| html! {
+                            <PodItem key={p.uid.clone()} pod={(*p).clone()} {lang} on_action={props.on_action.clone()} />
+                        }) }</ul>
                     </div>
                 }) }
             </div>
             <p class="hint">{ t(lang, Key::NodeHelp) }</p>
-            <h3>{ t(lang, Key::Claims) }</h3>
-            if view.claims.is_empty() {
-                <p class="empty">{ t(lang, Key::NoClaims) }</p>
-            } else {
-                <ul id="claims" class="claims">
-                    { for view.claims.iter().map(|c| claim(c, lang, send(Action::Inspect("pvc".into(), c.name.clone())))) }
-                </ul>
+            // Claims and DNS names are a StatefulSet's.
+            if is_sts {
+                <h3>{ t(lang, Key::Claims) }</h3>
+                if view.claims.is_empty() {
+                    <p class="empty">{ t(lang, Key::NoClaims) }</p>
+                } else {
+                    <ul id="claims" class="claims">
+                        { for view.claims.iter().map(|c| claim(c, lang, send(Action::Inspect("pvc".into(), c.name.clone())))) }
+                    </ul>
+                }
             }
-            if let Some(set) = set {
+            if let (Some(set), true) = (set, is_sts) {
                 <h3>{ t(lang, Key::Service) }</h3>
                 <p class="meta">
                     <code>{ format!("service/{}", set.service) }</code>
                     { " " }
                     if set.service_exists { <span>{ "clusterIP: None" }</span> } else { <span class="warn">{ t(lang, Key::NoService) }</span> }
                 </p>
-                if set.service_exists && !view.pods.is_empty() {
+                if set.service_exists && view.pods.iter().any(PodCard::has_dns) {
                     <table id="dns" class="dns">
                         <tbody>
-                            { for view.pods.iter().map(|p| html! {
+                            { for view.pods.iter().filter(|p| p.has_dns()).map(|p| html! {
                                 <tr key={format!("{}{}", p.uid, p.ip)} data-dns={p.dns.clone()}>
                                     <td><code>{ &p.dns }</code></td>
                                     <td class="ip">{ if !p.in_dns {
@@ -141,6 +115,64 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                 }
             }
         </section>
+    }
+}
+
+/// Props of [`PodItem`].
+#[derive(Properties, PartialEq)]
+struct PodItemProps {
+    pod: PodCard,
+    lang: Lang,
+    on_action: Callback<Action>,
+}
+
+/// One pod card: name, owner chip, READY and STATUS, IP, and its delete
+/// (or, while Terminating, force-delete) button.
+#[function_component]
+fn PodItem(props: &PodItemProps) -> Html {
+    let (pod, lang) = (&props.pod, props.lang);
+    let send = |action: Action| {
+        let cb = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
+    };
+    let ready = pod
+        .ready
+        .split_once('/')
+        .is_some_and(|(a, b)| a == b && a != "0");
+    let failing = matches!(
+        pod.status.as_str(),
+        "CrashLoopBackOff" | "ErrImagePull" | "ImagePullBackOff" | "Error"
+    );
+    let deployment = pod.owner_kind == WorkloadKind::Deployment;
+    let class = classes!(
+        "pod",
+        deployment.then_some("deployment"),
+        ready.then_some("ready"),
+        failing.then_some("failing"),
+        (pod.status == "Terminating").then_some("leaving")
+    );
+    let owner = format!("{} {}", pod.owner_kind.kind(), pod.owner);
+    html! {
+        <li {class} data-pod={pod.name.clone()} data-status={pod.status.clone()}
+            data-owner={owner.clone()}>
+            <button class="card" onclick={send(Action::Inspect("pod".into(), pod.name.clone()))}
+                aria-label={format!("{} pod/{}: {} {}, {} {owner}", t(lang, Key::InspectLabel), pod.name,
+                    pod.ready, pod.status, t(lang, Key::OwnedBy))}>
+                <span class="name">{ &pod.name }</span>
+                <span class={classes!("owner", deployment.then_some("deployment"))} aria-hidden="true">{ owner.clone() }</span>
+                <span>{ format!("{}  {}", pod.ready, pod.status) }</span>
+                <span class="meta ip">{ if pod.ip.is_empty() { t(lang, Key::NoIp) } else { &pod.ip } }</span>
+            </button>
+            if pod.status == "Terminating" {
+                <button class="delete force" onclick={send(Action::ForceDeletePod(pod.name.clone()))}
+                    aria-label={format!("{} {}", t(lang, Key::ForceDeleteLabel), pod.name)}
+                    title={format!("kubectl delete pod {} --grace-period=0 --force", pod.name)}>{ t(lang, Key::ForceDelete) }</button>
+            } else {
+                <button class="delete" onclick={send(Action::DeletePod(pod.name.clone()))}
+                    aria-label={format!("{} {}", t(lang, Key::DeletePodLabel), pod.name)}
+                    title={format!("kubectl delete pod {}", pod.name)}>{ t(lang, Key::DeletePod) }</button>
+            }
+        </li>
     }
 }
 

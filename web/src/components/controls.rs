@@ -1,8 +1,8 @@
-//! The StatefulSet panel: which StatefulSet the controls act on, scale
-//! (− / + / set N), update the image, choose the update strategy, set the
-//! partition, rollout undo and
-//! delete with a cascade choice. Each control becomes a kubectl command in
-//! the reducer; this component only reads inputs and sends actions.
+//! The workload panel: which StatefulSet or Deployment the controls act on,
+//! scale (− / + / set N), update the image, rollout undo and delete with a
+//! cascade choice; for a StatefulSet also the update strategy and partition.
+//! Each control becomes a kubectl command in the reducer; this component
+//! only reads inputs and sends actions.
 
 use std::rc::Rc;
 
@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::i18n::{t, Key, Lang};
 use crate::state::Action;
-use crate::view::ClusterView;
+use crate::view::{ClusterView, Focus, WorkloadKind};
 
 /// Props of [`Controls`].
 #[derive(Properties, PartialEq)]
@@ -86,40 +86,58 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let orphan = orphan.clone();
         Callback::from(move |_: Event| orphan.set(value))
     };
-    let focus_key = format!("{}/{}", view.focus.namespace, view.focus.name);
+    let focus_key = view.focus.key();
+    let is_sts = view.focus.kind == WorkloadKind::StatefulSet;
+    let resource = view.focus.kind.resource();
+    let label = |w: &Focus| format!("{} {}/{}", w.kind.kind(), w.namespace, w.name);
+    let delete_help = if is_sts {
+        Key::DeleteSetHelp
+    } else {
+        Key::DeleteDeploymentHelp
+    };
+    let delete = format!(
+        "{} {}",
+        t(lang, Key::DeleteManifest),
+        view.focus.kind.kind()
+    );
+    let delete_title = format!("{delete}…");
     let replicas = view.replicas.map_or_else(
         || format!("{}: –", t(lang, Key::Replicas)),
         |r| format!("{}: {r}", t(lang, Key::Replicas)),
     );
     let disabled = set.is_none();
-    let inspect_set = fixed(Action::Inspect(
-        "statefulset".into(),
-        view.focus.name.clone(),
-    ));
+    let inspect_set = fixed(Action::Inspect(resource.into(), view.focus.name.clone()));
     html! {
         <section class="panel controls" aria-labelledby="controls-title">
             <h2 id="controls-title">{ t(lang, Key::Focus) }</h2>
             <div class="row">
                 <select id="focus" onchange={on_focus} aria-label={t(lang, Key::Focus)}>
-                    if !view.statefulsets.contains(&focus_key) {
-                        <option value={focus_key.clone()} selected=true>{ &focus_key }</option>
+                    if !view.workloads.contains(&view.focus) {
+                        <option value={focus_key.clone()} selected=true>{ label(&view.focus) }</option>
                     }
-                    { for view.statefulsets.iter().map(|key| html! {
-                        <option value={key.clone()} selected={*key == focus_key}>{ key }</option>
+                    { for view.workloads.iter().map(|w| {
+                        let key = w.key();
+                        let selected = key == focus_key;
+                        html! { <option {selected} value={key}>{ label(w) }</option> }
                     }) }
                 </select>
                 <button id="inspect-set" class="link" onclick={inspect_set} {disabled}
-                    aria-label={format!("{} statefulset/{}", t(lang, Key::InspectLabel), view.focus.name)}>
+                    aria-label={format!("{} {resource}/{}", t(lang, Key::InspectLabel), view.focus.name)}>
                     { t(lang, Key::InspectLabel) }</button>
             </div>
             if let Some(set) = set {
-                <p class="meta">
-                    { format!("{}: {} · serviceName: {} · {}: {}/{}", t(lang, Key::Policy),
-                        if set.policy.is_empty() { "OrderedReady" } else { &set.policy },
-                        set.service, "ready", set.ready, set.replicas) }
-                </p>
+                if is_sts {
+                    <p class="meta">
+                        { format!("{}: {} · serviceName: {} · {}: {}/{}", t(lang, Key::Policy),
+                            if set.policy.is_empty() { "OrderedReady" } else { &set.policy },
+                            set.service, "ready", set.ready, set.replicas) }
+                    </p>
+                } else {
+                    <p class="meta">{ format!("Deployment · ready: {}/{}", set.ready, set.replicas) }</p>
+                    <p id="deployment-help" class="hint">{ t(lang, Key::DeploymentHelp) }</p>
+                }
             } else {
-                <p class="empty">{ t(lang, Key::NoStatefulSet) }</p>
+                <p class="empty">{ t(lang, Key::NoWorkload) }</p>
             }
             <div class="row">
                 <button id="scale-down" aria-label={t(lang, Key::ScaleDown)} onclick={fixed(Action::Scale(-1))} {disabled}>{ "−" }</button>
@@ -135,35 +153,39 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     placeholder={set.map(|s| s.image.clone()).unwrap_or_default()} />
                 <button id="update-image" onclick={image} {disabled}>{ t(lang, Key::UpdateImage) }</button>
             </div>
+            if is_sts {
+                <div class="row">
+                    <label for="strategy">{ t(lang, Key::Strategy) }</label>
+                    <select id="strategy" onchange={on_strategy} {disabled} aria-describedby="strategy-help">
+                        { for ["RollingUpdate", "OnDelete"].into_iter().map(|s| html! {
+                            <option value={s} selected={s == strategy}>{ s }</option>
+                        }) }
+                    </select>
+                </div>
+                <p id="strategy-help" class="hint">{ t(lang, Key::StrategyHelp) }</p>
+                <div class="row">
+                    <label for="partition-input">{ t(lang, Key::Partition) }</label>
+                    <input id="partition-input" ref={partition_in.clone()} type="number" min="0" max="20" class="small"
+                        placeholder={set.map_or(0, |s| s.partition).to_string()} aria-describedby="partition-help" />
+                    <button id="set-partition" onclick={number(&partition_in, Action::SetPartition)} {disabled}>{ t(lang, Key::SetPartition) }</button>
+                </div>
+                <p id="partition-help" class="hint">{ t(lang, Key::PartitionHelp) }</p>
+            }
             <div class="row">
-                <label for="strategy">{ t(lang, Key::Strategy) }</label>
-                <select id="strategy" onchange={on_strategy} {disabled} aria-describedby="strategy-help">
-                    { for ["RollingUpdate", "OnDelete"].into_iter().map(|s| html! {
-                        <option value={s} selected={s == strategy}>{ s }</option>
-                    }) }
-                </select>
-            </div>
-            <p id="strategy-help" class="hint">{ t(lang, Key::StrategyHelp) }</p>
-            <div class="row">
-                <label for="partition-input">{ t(lang, Key::Partition) }</label>
-                <input id="partition-input" ref={partition_in.clone()} type="number" min="0" max="20" class="small"
-                    placeholder={set.map_or(0, |s| s.partition).to_string()} aria-describedby="partition-help" />
-                <button id="set-partition" onclick={number(&partition_in, Action::SetPartition)} {disabled}>{ t(lang, Key::SetPartition) }</button>
                 <button id="undo" onclick={fixed(Action::Undo)} {disabled}>{ t(lang, Key::Undo) }</button>
             </div>
-            <p id="partition-help" class="hint">{ t(lang, Key::PartitionHelp) }</p>
             <details class="danger">
-                <summary>{ t(lang, Key::DeleteSet) }</summary>
+                <summary>{ &delete_title }</summary>
                 <fieldset>
-                    <legend class="sr-only">{ t(lang, Key::DeleteSet) }</legend>
+                    <legend class="sr-only">{ delete_title }</legend>
                     <label><input type="radio" name="cascade" id="cascade-background" checked={!*orphan}
                         onchange={set_orphan(false)} />{ t(lang, Key::CascadeBackground) }</label>
                     <label><input type="radio" name="cascade" id="cascade-orphan" checked={*orphan}
                         onchange={set_orphan(true)} />{ t(lang, Key::CascadeOrphan) }</label>
                 </fieldset>
-                <p class="hint">{ t(lang, Key::DeleteSetHelp) }</p>
+                <p class="hint">{ t(lang, delete_help) }</p>
                 <button id="delete-set" class="bad" onclick={fixed(Action::DeleteSet(*orphan))} {disabled}>
-                    { t(lang, Key::DeleteSetConfirm) }</button>
+                    { delete }</button>
             </details>
         </section>
     }

@@ -90,18 +90,48 @@ struct Group {
     last: u64,
 }
 
-/// Forgets the least recently used entry of a correlator cache beyond
-/// [`limits::MAX_EVENT_CORRELATION_KEYS`] (an LRU cache upstream).
-fn trim<T>(cache: &mut BTreeMap<String, T>, last_use: impl Fn(&T) -> u64) {
-    while cache.len() > limits::MAX_EVENT_CORRELATION_KEYS {
-        let Some(oldest) = cache
-            .iter()
-            .min_by_key(|(_, v)| last_use(v))
-            .map(|(k, _)| k.clone())
-        else {
-            return;
-        };
-        cache.remove(&oldest);
+/// A correlator cache: entries by key, forgetting the least recently used
+/// beyond [`limits::MAX_EVENT_CORRELATION_KEYS`] (an LRU cache upstream).
+#[derive(Debug, Clone)]
+struct Lru<T> {
+    /// Each entry with the use it was last touched at.
+    entries: BTreeMap<String, (u64, T)>,
+    /// Keys by their last use, oldest first.
+    order: BTreeMap<u64, String>,
+    uses: u64,
+}
+
+impl<T> Default for Lru<T> {
+    fn default() -> Self {
+        Lru {
+            entries: BTreeMap::new(),
+            order: BTreeMap::new(),
+            uses: 0,
+        }
+    }
+}
+
+impl<T> Lru<T> {
+    /// The entry for `key` (made by `new` when absent), now the most
+    /// recently used.
+    fn touch(&mut self, key: &str, new: impl FnOnce() -> T) -> &mut T {
+        self.uses += 1;
+        let uses = self.uses;
+        if let Some((last, _)) = self.entries.get(key) {
+            self.order.remove(last);
+        } else {
+            self.entries.insert(key.to_string(), (uses, new()));
+            while self.entries.len() > limits::MAX_EVENT_CORRELATION_KEYS {
+                let Some((_, oldest)) = self.order.pop_first() else {
+                    break;
+                };
+                self.entries.remove(&oldest);
+            }
+        }
+        self.order.insert(uses, key.to_string());
+        let entry = self.entries.get_mut(key).expect("just touched");
+        entry.0 = uses;
+        &mut entry.1
     }
 }
 
@@ -109,9 +139,9 @@ fn trim<T>(cache: &mut BTreeMap<String, T>, last_use: impl Fn(&T) -> u64) {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EventIndex {
     /// Spam filter buckets by source and object.
-    buckets: BTreeMap<String, Bucket>,
+    buckets: Lru<Bucket>,
     /// Aggregation groups by source, object, type and reason.
-    groups: BTreeMap<String, Group>,
+    groups: Lru<Group>,
     by_key: BTreeMap<String, (String, String)>,
     by_name: BTreeMap<(String, String), String>,
     fifo: VecDeque<(String, String)>,
@@ -388,7 +418,7 @@ impl Sim {
     /// occurrence is combined (`EventAggregate`).
     fn aggregate(&mut self, group: &str, message: &str) -> bool {
         let now = self.now;
-        let entry = self.events.groups.entry(group.to_string()).or_default();
+        let entry = self.events.groups.touch(group, Group::default);
         if now.saturating_sub(entry.last) > timing::EVENT_AGGREGATE_WINDOW_MS {
             entry.messages.clear();
         }
@@ -398,7 +428,6 @@ impl Sim {
         if combine {
             entry.messages.pop_first();
         }
-        trim(&mut self.events.groups, |g| g.last);
         combine
     }
 
@@ -408,21 +437,16 @@ impl Sim {
         let now = self.now;
         let cost = timing::EVENT_SPAM_REFILL_MS;
         let full = SPAM_BURST * cost;
-        let bucket = self
-            .events
-            .buckets
-            .entry(object.to_string())
-            .or_insert(Bucket {
-                tokens_ms: full,
-                at: now,
-            });
+        let bucket = self.events.buckets.touch(object, || Bucket {
+            tokens_ms: full,
+            at: now,
+        });
         bucket.tokens_ms = (bucket.tokens_ms + now.saturating_sub(bucket.at)).min(full);
         bucket.at = now;
         let accepted = bucket.tokens_ms >= cost;
         if accepted {
             bucket.tokens_ms -= cost;
         }
-        trim(&mut self.events.buckets, |b| b.at);
         accepted
     }
 
@@ -473,6 +497,22 @@ impl Sim {
 #[cfg(test)]
 mod tests {
     use crate::{Sim, SimConfig, Value};
+
+    #[test]
+    fn correlator_caches_forget_the_least_recently_used_key() {
+        let mut cache = super::Lru::<u32>::default();
+        let max = crate::limits::MAX_EVENT_CORRELATION_KEYS;
+        for i in 0..max {
+            *cache.touch(&format!("k{i}"), || 0) += 1;
+        }
+        // k0 is used again, so k1 is now the least recently used.
+        *cache.touch("k0", || 0) += 1;
+        cache.touch("new", || 0);
+        assert_eq!(cache.entries.len(), max);
+        assert!(!cache.entries.contains_key("k1"));
+        assert_eq!(cache.entries.get("k0").map(|e| e.1), Some(2));
+        assert_eq!(cache.order.len(), max);
+    }
 
     fn pod(name: &str) -> Value {
         let mut p = Value::object();

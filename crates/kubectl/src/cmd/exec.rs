@@ -163,6 +163,23 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         return client_error("required flag(s) \"image\" not set", out);
     };
     let ns = namespace_of(&parsed);
+    // `--labels` replaces the default `run=<name>` (generate.ParseLabels).
+    let mut labels = Value::object();
+    match parsed.get("labels").filter(|l| !l.is_empty()) {
+        None => labels.set(&["run"], Value::from(name.as_str())),
+        Some(spec) => {
+            for pair in spec.split(',') {
+                let parts: Vec<&str> = pair.split('=').collect();
+                let [key, value] = parts[..] else {
+                    return client_error(&format!("unexpected label spec: {pair}"), out);
+                };
+                if key.is_empty() {
+                    return client_error("unexpected empty label key", out);
+                }
+                labels.set(&[key], Value::from(value));
+            }
+        }
+    }
     let restart = parsed.get("restart").unwrap_or("Always").to_string();
     let mut container = Value::from([
         ("name", Value::from(name.as_str())),
@@ -187,10 +204,7 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         ("kind", Value::from("Pod")),
         (
             "metadata",
-            Value::from([
-                ("name", Value::from(name.as_str())),
-                ("labels", Value::from([("run", Value::from(name.as_str()))])),
-            ]),
+            Value::from([("name", Value::from(name.as_str())), ("labels", labels)]),
         ),
         (
             "spec",

@@ -134,6 +134,26 @@ pub fn select<'a>(root: &'a Value, expr: &str) -> Result<Vec<&'a Value>, String>
                 continue;
             }
             current = current.into_iter().filter_map(|v| v.get(key)).collect();
+        } else if let Some(r) = rest.strip_prefix("[?(") {
+            let end = r
+                .find(")]")
+                .ok_or_else(|| format!("unterminated filter in {expr}"))?;
+            let filter = Filter::parse(&r[..end])?;
+            rest = &r[end + 2..];
+            let mut next = Vec::new();
+            for v in current {
+                let items: Vec<&Value> = match v {
+                    Value::Array(items) => items.iter().collect(),
+                    Value::Object(map) => map.values().collect(),
+                    _ => continue,
+                };
+                for item in items {
+                    if filter.matches(item)? {
+                        next.push(item);
+                    }
+                }
+            }
+            current = next;
         } else if let Some(r) = rest.strip_prefix('[') {
             let end = r
                 .find(']')
@@ -164,6 +184,86 @@ pub fn select<'a>(root: &'a Value, expr: &str) -> Result<Vec<&'a Value>, String>
         }
     }
     Ok(current)
+}
+
+/// A jsonpath filter, `?(@.type=="Ready")` or `?(@.status)` (client-go
+/// util/jsonpath `evalFilter`): the left side relative to each element, an
+/// operator and a quoted or numeric literal, or a bare path that must exist.
+struct Filter<'a> {
+    path: &'a str,
+    test: Option<(&'a str, Value)>,
+}
+
+impl<'a> Filter<'a> {
+    fn parse(text: &'a str) -> Result<Filter<'a>, String> {
+        const OPERATORS: [&str; 6] = ["==", "!=", "<=", ">=", "<", ">"];
+        let text = text.trim();
+        let found = OPERATORS
+            .iter()
+            .filter_map(|op| text.find(op).map(|at| (at, *op)))
+            .min_by_key(|(at, op)| (*at, std::cmp::Reverse(op.len())));
+        let Some((at, op)) = found else {
+            let path = text
+                .strip_prefix('@')
+                .ok_or_else(|| format!("unrecognized character in action: {text}"))?;
+            return Ok(Filter { path, test: None });
+        };
+        let left = text[..at].trim();
+        let right = text[at + op.len()..].trim();
+        let path = left
+            .strip_prefix('@')
+            .ok_or_else(|| format!("unrecognized character in action: {left}"))?;
+        let literal = match right.as_bytes().first() {
+            Some(b'"') | Some(b'\'') if right.len() >= 2 => Value::from(&right[1..right.len() - 1]),
+            _ => match right.parse::<i64>() {
+                Ok(i) => Value::Int(i),
+                Err(_) => right
+                    .parse::<f64>()
+                    .map(Value::Float)
+                    .map_err(|_| format!("unrecognized character in action: {right}"))?,
+            },
+        };
+        Ok(Filter {
+            path,
+            test: Some((op, literal)),
+        })
+    }
+
+    fn matches(&self, item: &Value) -> Result<bool, String> {
+        let found = select(item, self.path)?;
+        let Some((op, literal)) = &self.test else {
+            return Ok(!found.is_empty());
+        };
+        let number = |v: &Value| match v {
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        };
+        Ok(found.iter().any(|v| {
+            let order = match (number(v), number(literal)) {
+                (Some(a), Some(b)) => a.partial_cmp(&b),
+                _ => Some(
+                    jsonpath_text(v)
+                        .as_str()
+                        .cmp(jsonpath_text(literal).as_str()),
+                ),
+            };
+            match *op {
+                "==" => order == Some(std::cmp::Ordering::Equal),
+                "!=" => order != Some(std::cmp::Ordering::Equal),
+                "<" => order == Some(std::cmp::Ordering::Less),
+                ">" => order == Some(std::cmp::Ordering::Greater),
+                "<=" => matches!(
+                    order,
+                    Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+                ),
+                _ => matches!(
+                    order,
+                    Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+                ),
+            }
+        }))
+    }
 }
 
 /// Renders a kubectl jsonpath template (`{.items[*].metadata.name}`, `{range}`…`{end}`, `{"\n"}`).

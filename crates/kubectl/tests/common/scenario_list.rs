@@ -65,6 +65,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/help-explain.txt"),
     ),
     (
+        "jsonpath-filters.txt",
+        include_str!("../../../../tests/scenarios/jsonpath-filters.txt"),
+    ),
+    (
         "kind-system-pods.txt",
         include_str!("../../../../tests/scenarios/kind-system-pods.txt"),
     ),

@@ -12,7 +12,7 @@ cd "$ROOT"
 # The help texts (dist/docs.txt, loaded on demand) print on their own line
 # and are not counted.
 # This budget stops regressions while the size work is open; lower it as it lands.
-# (589 KB after the disruption controller, Leases, event correlator, probe
+# (591 KB after the disruption controller, Leases, event correlator, probe
 # timeouts, one-shot commands with CoreDNS and Deployment pods in the view.)
 SIZE_BUDGET_KB=595
 E2E_PORT="${E2E_PORT:-18088}"

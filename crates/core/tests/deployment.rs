@@ -1,27 +1,12 @@
 //! Deployment and ReplicaSet scenarios, with the rolling-update bounds
 //! checked after every step.
 
+mod common;
+
 use ordinal_core::{DeleteOptions, PatchType, Sim, SimConfig, Value};
 
 fn deployment(name: &str, replicas: i64, image: &str) -> Value {
-    let mut v = Value::object();
-    v.set(&["apiVersion"], "apps/v1".into());
-    v.set(&["kind"], "Deployment".into());
-    v.set(&["metadata", "name"], name.into());
-    v.set(&["spec", "replicas"], Value::Int(replicas));
-    v.set(&["spec", "selector", "matchLabels", "app"], name.into());
-    v.set(
-        &["spec", "template", "metadata", "labels", "app"],
-        name.into(),
-    );
-    v.set(
-        &["spec", "template", "spec", "containers"],
-        Value::from(vec![Value::from([
-            ("name", Value::from("nginx")),
-            ("image", Value::from(image)),
-        ])]),
-    );
-    v
+    common::workload("Deployment", name, replicas, image)
 }
 
 fn merge(sim: &mut Sim, resource: &str, name: &str, patch: &str) {

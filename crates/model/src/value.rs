@@ -51,12 +51,6 @@ impl DerefMut for Map {
     }
 }
 
-impl From<BTreeMap<String, Value>> for Map {
-    fn from(m: BTreeMap<String, Value>) -> Map {
-        Map(Arc::new(m))
-    }
-}
-
 impl FromIterator<(String, Value)> for Map {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Map {
         let mut map = Map::new();

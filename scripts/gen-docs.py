@@ -13,17 +13,24 @@ group (kubernetes-sigs/reference-docs gen-apidocs/config/v1_36/swagger.json,
 or kubernetes/kubernetes api/openapi-spec/swagger.json at the v1.36.3 tag), or a
 directory of v3 documents named as in kubernetes/kubernetes
 api/openapi-spec/v3/ (api__v1_openapi.json, apis__apps__v1_openapi.json, ...).
-Both carry the same descriptions. The descriptions and enums of the kinds and
-fields in the model's field table (crates/model/src/schema.rs) are taken from it.
+Both carry the same descriptions. Every type reachable from the served kinds
+(crates/model/src/kinds.rs) is written with its fields, their types,
+descriptions and enums: what `kubectl explain` walks and `ordinal serve`
+publishes as its OpenAPI.
 
 Format (crates/kubectl/src/docs.rs parses it): a line starting with `@@`
 opens a section, its body runs to the next such line, and the body's last
 newline is not part of the text.
     @@help WORDS...          `kubectl WORDS... --help` ("@@help" alone: `kubectl --help`,
                              "@@help options": `kubectl options`)
-    @@type NAME              description of a named schema (StatefulSetSpec, Quantity)
-    @@field STRUCT FIELD     description of a field
-    @@enum STRUCT FIELD      its enum values, one a line
+    @@kind GROUP/KIND        the full name of the kind's schema (api.apps.v1.StatefulSet)
+    @@type NAME              description of a schema, by its full name without
+                             `io.k8s.` (api.apps.v1.StatefulSetSpec)
+    @@prim NAME              its type, for a schema that is not an object (string)
+    @@fields NAME            its fields, sorted, one a line: `name<TAB>TYPE[<TAB>-required-]`,
+                             TYPE `@NAME`, `[]TYPE`, `map[string]TYPE`, `Object` or a JSON type
+    @@field NAME FIELD       description of a field
+    @@enum NAME FIELD        its enum values, one a line
 """
 
 import glob
@@ -55,41 +62,76 @@ HELP = [
     ["label"], ["annotate"], ["completion"], ["alpha"], ["api-resources"],
     ["api-versions"], ["config"], ["config", "current-context"],
     ["config", "get-contexts"], ["config", "get-clusters"], ["config", "view"],
-    ["plugin"], ["version"],
+    ["plugin"], ["version"], ["help"],
 ]
 
-# Named schemas the served documents reference besides the model's structs.
-EXTRA_TYPES = ["Quantity", "IntOrString", "Time", "ManagedFieldsEntry"]
+def served_kinds():
+    """(kind, group) of every kind served, from kinds.rs."""
+    src = open(os.path.join(ROOT, "crates/model/src/kinds.rs")).read()
+    return re.findall(r'info\(\s*"(\w+)",\s*"([\w.]*)"', src)
 
 
-def model_structs():
-    """(struct name -> field names) and the top-level kinds from schema.rs,
-    and every kind served from kinds.rs."""
-    src = open(os.path.join(ROOT, "crates/model/src/schema.rs")).read()
-    structs = {}
-    for m in re.finditer(r'structure!\(\s*\w+,\s*"(\w+)",\s*\[(.*?)\]\s*\);', src, re.S):
-        structs[m.group(1)] = re.findall(r'f\("(\w+)"', m.group(2))
-    tops = []
-    for m in re.finditer(r'top!\(\s*\w+,\s*"(\w+)",', src):
-        structs[m.group(1)] = ["apiVersion", "kind", "metadata", "spec", "status"]
-        tops.append(m.group(1))
-    kinds_src = open(os.path.join(ROOT, "crates/model/src/kinds.rs")).read()
-    kinds = re.findall(r'info\(\s*"(\w+)"', kinds_src)
-    return structs, tops, kinds
-
-
-def openapi_schemas(source):
-    """Schemas by their short name (StatefulSetSpec), io.k8s.api.* first."""
+def openapi_definitions(source):
+    """Every definition by its full name (io.k8s.api.apps.v1.StatefulSetSpec)."""
     if os.path.isdir(source):
-        documents = [json.load(open(p))["components"]["schemas"]
-                     for p in sorted(glob.glob(os.path.join(source, "*_openapi.json")))]
-    else:
-        documents = [json.load(open(source))["definitions"]]
-    schemas = {}
-    for document in documents:
-        for key in sorted(document):
-            schemas.setdefault(key.rsplit(".", 1)[-1], document[key])
-    return schemas
+        definitions = {}
+        for path in sorted(glob.glob(os.path.join(source, "*_openapi.json"))):
+            definitions.update(json.load(open(path))["components"]["schemas"])
+        return definitions
+    return json.load(open(source))["definitions"]
+
+
+def short(name):
+    """The key a type has in docs.txt: its full name without `io.k8s.`."""
+    return name.removeprefix("io.k8s.")
+
+
+def ref_name(schema):
+    """The definition a schema refers to (directly or through a one-element allOf)."""
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    all_of = schema.get("allOf", [])
+    if len(all_of) == 1 and "properties" not in schema:
+        return ref_name(all_of[0])
+    return None
+
+
+def spec(schema):
+    """A field's type in docs.txt: `@TYPE`, `[]SPEC`, `map[string]SPEC` or
+    the schema's own type (`Object` for an object or none), as kubectl's
+    plaintext template's `typeGuess` reads."""
+    if "items" in schema:
+        return "[]" + spec(schema["items"])
+    if "additionalProperties" in schema:
+        return "map[string]" + spec(schema["additionalProperties"])
+    name = ref_name(schema)
+    if name is not None:
+        return "@" + short(name)
+    kind = schema.get("type", "object")
+    return "Object" if kind == "object" else kind
+
+
+def closure(definitions, roots):
+    """The definitions reachable from `roots`, sorted."""
+    seen, stack = set(), list(roots)
+
+    def refs(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref":
+                    stack.append(value.rsplit("/", 1)[-1])
+                else:
+                    refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                refs(value)
+
+    while stack:
+        name = stack.pop()
+        if name not in seen:
+            seen.add(name)
+            refs(definitions[name])
+    return sorted(seen)
 
 
 def section(out, header, body):
@@ -111,29 +153,36 @@ def main():
                               capture_output=True, text=True).stdout
         section(out, " ".join(["help", *words]), text)
 
-    structs, tops, kinds = model_structs()
-    schemas = openapi_schemas(openapi)
-    names = list(structs) + kinds + EXTRA_TYPES + [f"{k}Status" for k in tops] + [f"{k}Spec" for k in tops]
-    missing = []
-    for name in dict.fromkeys(names):
-        schema = schemas.get(name)
-        if schema is not None:
-            if schema.get("description"):
-                section(out, f"type {name}", schema["description"])
-            props = schema.get("properties", {})
-            for field in structs.get(name, []):
-                prop = props.get(field)
-                if prop is None:
-                    missing.append(f"{name}.{field}")
-                    continue
-                if prop.get("description"):
-                    section(out, f"field {name} {field}", prop["description"])
-                if prop.get("enum"):
-                    section(out, f"enum {name} {field}", "\n".join(prop["enum"]))
-        elif name in structs:
-            missing.append(name)
-    if missing:
-        print("no description for: " + ", ".join(missing), file=sys.stderr)
+    definitions = openapi_definitions(openapi)
+    by_gvk = {}
+    for name, schema in definitions.items():
+        for gvk in schema.get("x-kubernetes-group-version-kind", []):
+            by_gvk[(gvk["group"], gvk["version"], gvk["kind"])] = name
+    tops = [by_gvk[(group, "v1", kind)] for kind, group in served_kinds()]
+    for kind, name in zip(served_kinds(), tops):
+        section(out, f"kind {kind[1]}/{kind[0]}", short(name))
+    for name in closure(definitions, tops):
+        schema, key = definitions[name], short(name)
+        if schema.get("description"):
+            section(out, f"type {key}", schema["description"])
+        # v3 documents leave Quantity and IntOrString untyped, so explain
+        # prints their names; other non-object types print their type.
+        untyped = name.endswith((".Quantity", ".IntOrString"))
+        if schema.get("type", "object") != "object" and not untyped:
+            section(out, f"prim {key}", schema["type"])
+        props = schema.get("properties", {})
+        if not props:
+            continue
+        required = set(schema.get("required", []))
+        section(out, f"fields {key}", "\n".join(
+            f"{field}\t{spec(props[field])}" + ("\t-required-" if field in required else "")
+            for field in sorted(props)))
+        for field in sorted(props):
+            prop = props[field]
+            if prop.get("description"):
+                section(out, f"field {key} {field}", prop["description"])
+            if prop.get("enum"):
+                section(out, f"enum {key} {field}", "\n".join(prop["enum"]))
     target = os.path.join(ROOT, "crates/kubectl/docs/docs.txt")
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "w") as f:

@@ -6,16 +6,14 @@
 //! parameter (`k8s.io/cli-runtime/pkg/resource/query_param_verifier_v3.go`,
 //! `supportsQueryParamV3`). When it does, kubectl leaves validation to the
 //! server (`fieldValidation=Strict`), which the simulator's API layer does with
-//! the real messages. The schemas come from the model's field table, with
-//! upstream's descriptions and enums from ordinal-kubectl's docs, so the real
-//! `kubectl explain` prints what the emulated `explain` prints; kubectl's
+//! the real messages. The schemas are upstream's (fields, types, descriptions
+//! and enums from ordinal-kubectl's docs), so the real `kubectl explain`
+//! prints what the emulated `explain` prints; kubectl's
 //! apply still computes its strategic merge patch from its compiled-in types,
 //! as schemas carry no patch keys.
 
 use ordinal_core::resources::{ResourceInfo, RESOURCES};
-use ordinal_kubectl::cmd::referenced_type;
 use ordinal_kubectl::docs::Docs;
-use ordinal_model::schema::{Field, Struct, Ty};
 use ordinal_model::{Map, Value};
 
 /// The `/openapi/v3` index: one entry per served group version.
@@ -92,9 +90,9 @@ pub fn group_version(path: &str) -> Option<Value> {
     ]))
 }
 
-/// Prefix of the schema names served; `kubectl explain` shows only the part
-/// after the last dot (`StatefulSetSpec`).
-const SCHEMA_PREFIX: &str = "io.k8s.ordinal.";
+/// Prefix of the schema names served: the docs name schemas by their full
+/// OpenAPI name without it (`api.apps.v1.StatefulSetSpec`).
+const SCHEMA_PREFIX: &str = "io.k8s.";
 
 fn reference(name: &str) -> Value {
     Value::from([(
@@ -110,147 +108,85 @@ fn typed(ty: &str) -> Value {
     Value::from([("type", Value::from(ty))])
 }
 
-fn array_of(items: Value) -> Value {
-    Value::from([("type", Value::from("array")), ("items", items)])
-}
-
-fn map_of(values: Value) -> Value {
-    Value::from([
-        ("type", Value::from("object")),
-        ("additionalProperties", values),
-    ])
-}
-
-/// The schema of one field of `st`, adding the structs it names to `schemas`;
-/// with the field's description and enum, as upstream's documents carry them.
-fn field_schema(kind: &str, st: &Struct, field: &Field, schemas: &mut Map, depth: usize) -> Value {
-    let docs = docs();
-    let mut schema = match field.ty {
-        Ty::Str(_) => typed("string"),
-        Ty::Int32 | Ty::Int64 => typed("integer"),
-        Ty::Bool => typed("boolean"),
-        Ty::Quantity => reference("Quantity"),
-        Ty::IntOrString => reference("IntOrString"),
-        Ty::StrMap => map_of(typed("string")),
-        Ty::QuantityMap => map_of(reference("Quantity")),
-        Ty::StrList(_) => array_of(typed("string")),
-        Ty::Struct(s) => {
-            struct_schema(kind, s, schemas, depth + 1);
-            reference(s.name)
+/// The schema of a field type as the docs write it (`[]@NAME`,
+/// `map[string]string`, `Object`, `integer`), adding the named schemas it
+/// reaches to `schemas`.
+fn type_schema(docs: &Docs, ty: &str, schemas: &mut Map) -> Value {
+    if let Some(items) = ty.strip_prefix("[]") {
+        return Value::from([
+            ("type", Value::from("array")),
+            ("items", type_schema(docs, items, schemas)),
+        ]);
+    }
+    if let Some(values) = ty.strip_prefix("map[string]") {
+        return Value::from([
+            ("type", Value::from("object")),
+            ("additionalProperties", type_schema(docs, values, schemas)),
+        ]);
+    }
+    match ty.strip_prefix('@') {
+        Some(name) => {
+            named_schema(docs, name, schemas);
+            reference(name)
         }
-        Ty::List(s) => {
-            struct_schema(kind, s, schemas, depth + 1);
-            array_of(reference(s.name))
-        }
-        Ty::Any => match referenced_type(kind, field).as_deref() {
-            Some("ManagedFieldsEntry") => array_of(reference("ManagedFieldsEntry")),
-            Some(name) => reference(name),
-            None => typed("object"),
-        },
-    };
-    if let Some(description) = docs.field_description(st.name, field.name) {
-        schema.set(&["description"], Value::from(description));
+        None if ty == "Object" => typed("object"),
+        None => typed(ty),
     }
-    let values = docs.field_enum(st.name, field.name);
-    if !values.is_empty() {
-        let values = values.into_iter().map(Value::from).collect();
-        schema.set(&["enum"], Value::Array(values));
-    }
-    schema
 }
 
-/// The help texts and field descriptions compiled into ordinal-kubectl.
-fn docs() -> std::sync::Arc<Docs> {
-    ordinal_kubectl::docs::bundled()
-}
-
-/// A named schema with its upstream description, if any.
-fn described(name: &str, mut schema: Value) -> Value {
-    if let Some(description) = docs().type_description(name) {
-        schema.set(&["description"], Value::from(description));
-    }
-    schema
-}
-
-/// Adds `st` (and the structs under it) to `schemas` under its name.
-fn struct_schema(kind: &str, st: &'static Struct, schemas: &mut Map, depth: usize) {
-    let name = format!("{SCHEMA_PREFIX}{}", st.name);
-    if schemas.contains_key(&name) || depth > MAX_SCHEMA_DEPTH {
+/// Adds the named schema (and those under it) to `schemas`: an object with
+/// its properties, a primitive with its type, `Quantity` and `IntOrString`
+/// untyped as in upstream's v3 documents (so explain prints their names).
+fn named_schema(docs: &Docs, name: &str, schemas: &mut Map) {
+    let key = format!("{SCHEMA_PREFIX}{name}");
+    if schemas.contains_key(&key) {
         return;
     }
-    schemas.insert(name.clone(), typed("object"));
+    schemas.insert(key.clone(), Value::object());
+    let fields = docs.fields(name);
+    let mut schema = match docs.primitive(name) {
+        Some(primitive) => typed(primitive),
+        None if fields.is_empty() => Value::object(),
+        None => typed("object"),
+    };
+    if let Some(description) = docs.type_description(name) {
+        schema.set(&["description"], Value::from(description));
+    }
     let mut properties = Map::new();
     let mut required = Vec::new();
-    for field in st.fields {
-        properties.insert(
-            field.name.to_string(),
-            field_schema(kind, st, field, schemas, depth),
-        );
-        if ordinal_kubectl::cmd::required_field(st, field.name) {
+    for field in &fields {
+        let mut property = type_schema(docs, field.ty, schemas);
+        if let Some(description) = docs.field_description(name, field.name) {
+            property.set(&["description"], Value::from(description));
+        }
+        let values = docs.field_enum(name, field.name);
+        if !values.is_empty() {
+            let values = values.into_iter().map(Value::from).collect();
+            property.set(&["enum"], Value::Array(values));
+        }
+        properties.insert(field.name.to_string(), property);
+        if field.required {
             required.push(Value::from(field.name));
         }
     }
-    let mut schema = described(st.name, typed("object"));
-    schema.set(&["properties"], Value::Object(properties));
+    if !fields.is_empty() {
+        schema.set(&["properties"], Value::Object(properties));
+    }
     if !required.is_empty() {
         schema.set(&["required"], Value::Array(required));
     }
-    schemas.insert(name, schema);
+    schemas.insert(key, schema);
 }
 
-/// Deepest struct nesting described (the model's schema has no cycles).
-const MAX_SCHEMA_DEPTH: usize = 16;
-
 /// The schemas of `info`'s kind: the top-level one carries the
-/// `x-kubernetes-group-version-kind` that `kubectl explain` looks up. The
-/// named types outside the model's table are typed as upstream's (a
-/// `Quantity` or `IntOrString` has no `type`, so explain prints its name; a
-/// `Time` is a string), without their fields.
+/// `x-kubernetes-group-version-kind` that `kubectl explain` looks up.
 fn kind_schemas(info: &ResourceInfo, schemas: &mut Map) {
-    let either = |a: &str, b: &str| Value::from(vec![typed(a), typed(b)]);
-    let named = [
-        (
-            "Quantity",
-            Value::from([("oneOf", either("string", "number"))]),
-        ),
-        (
-            "IntOrString",
-            Value::from([
-                ("format", Value::from("int-or-string")),
-                ("oneOf", either("integer", "string")),
-            ]),
-        ),
-        (
-            "Time",
-            Value::from([
-                ("type", Value::from("string")),
-                ("format", Value::from("date-time")),
-            ]),
-        ),
-        ("ManagedFieldsEntry", typed("object")),
-        (&format!("{}Status", info.kind), typed("object")),
-        (&format!("{}Spec", info.kind), typed("object")),
-    ];
-    let top = ordinal_model::schema::for_kind(info.kind);
-    if let Some(top) = top {
-        struct_schema(info.kind, top, schemas, 0);
-    }
-    // After the model's structs, so that a modelled `StatefulSetSpec` stays.
-    for (name, schema) in named {
-        schemas
-            .entry(format!("{SCHEMA_PREFIX}{name}"))
-            .or_insert_with(|| described(name, schema));
-    }
-    let Some(top) = top else {
-        // A kind whose fields are not modelled: its description, no fields.
-        let mut schema = described(info.kind, typed("object"));
-        schema.set(&["x-kubernetes-group-version-kind"], gvk(info));
-        schemas.insert(format!("{SCHEMA_PREFIX}{}", info.kind), schema);
+    let docs = ordinal_kubectl::docs::bundled();
+    let Some(top) = docs.kind_schema(info.group, info.kind) else {
         return;
     };
-    if let Some(Value::Object(top_schema)) =
-        schemas.get_mut(&format!("{SCHEMA_PREFIX}{}", top.name))
-    {
+    named_schema(&docs, top, schemas);
+    if let Some(Value::Object(top_schema)) = schemas.get_mut(&format!("{SCHEMA_PREFIX}{top}")) {
         top_schema.insert("x-kubernetes-group-version-kind".to_string(), gvk(info));
     }
 }

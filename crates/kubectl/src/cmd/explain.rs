@@ -1,17 +1,17 @@
-//! `kubectl explain`: the fields of the kinds the model knows, in the layout
-//! of kubectl's OpenAPI v3 plaintext template
+//! `kubectl explain`: the fields of every served kind, in the layout of
+//! kubectl's OpenAPI v3 plaintext template
 //! (pkg/explain/v2/templates/plaintext.tmpl: GROUP / KIND / VERSION, `FIELD:`,
 //! `DESCRIPTION:`, `FIELDS:` with `name<TAB><type>`, type names as its
 //! `typeGuess`, `extractEnum`; descriptions wrapped as its `wrap` and
-//! `indent` do). Descriptions and enums come from the session's docs
-//! (upstream's v1.36 OpenAPI), the same ones `ordinal serve` publishes.
+//! `indent` do). The schemas (upstream's v1.36 OpenAPI: fields, types,
+//! descriptions, enums) come from the session's docs, the same ones
+//! `ordinal serve` publishes.
 
 use ordinal_model::kinds::ResourceInfo;
-use ordinal_model::schema::{self, Field, Struct, Ty};
 
 use super::flags::{self, switch, value, FlagSpec};
 use super::{client_error, flag_error};
-use crate::docs::{indent as indent_text, wrap, Docs};
+use crate::docs::{indent as indent_text, wrap, Docs, SchemaField};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
@@ -21,80 +21,31 @@ const SPECS: &[FlagSpec] = &[
     value("output", Some('o')),
 ];
 
-/// Deepest nesting `--recursive` prints (the schema has no cycles; a guard anyway).
+/// Deepest nesting `--recursive` prints (the served schemas have no cycles;
+/// a guard anyway).
 const MAX_DEPTH: usize = 16;
 
-/// Fields the API marks required (`-required-`), by struct.
-pub fn required(st: &Struct, field: &str) -> bool {
-    let names: &[&str] = match st.name {
-        "StatefulSetSpec" | "DeploymentSpec" => &["selector", "template"],
-        "ReplicaSetSpec" => &["selector"],
-        "PodSpec" => &["containers"],
-        "Container" | "EnvVar" | "Volume" => &["name"],
-        "ContainerPort" => &["containerPort"],
-        "ServicePort" => &["port"],
-        "VolumeMount" => &["mountPath", "name"],
-        "LabelSelectorRequirement" => &["key", "operator"],
-        "OwnerReference" => &["apiVersion", "kind", "name", "uid"],
-        "StorageClass" => &["provisioner"],
-        _ => &[],
-    };
-    names.contains(&field)
-}
-
-/// The named schema a field refers to in the served OpenAPI (its type's
-/// description follows the field's own in `kubectl explain`).
-pub fn referenced_type(kind: &str, field: &Field) -> Option<String> {
-    match field.ty {
-        Ty::Struct(s) | Ty::List(s) => Some(s.name.into()),
-        Ty::Quantity | Ty::QuantityMap => Some("Quantity".into()),
-        Ty::IntOrString => Some("IntOrString".into()),
-        Ty::Any => match field.name {
-            "creationTimestamp" | "deletionTimestamp" => Some("Time".into()),
-            "managedFields" => Some("ManagedFieldsEntry".into()),
-            "status" => Some(format!("{kind}Status")),
-            "spec" if schema::for_kind(kind).is_some_and(|top| top.field("spec").is_some()) => {
-                Some(format!("{kind}Spec"))
-            }
-            _ => None,
+/// The template's `typeGuess` for a field's type: a named object schema by
+/// the last part of its name, a named primitive (`Time`) by its JSON type.
+pub fn type_guess(docs: &Docs, ty: &str) -> String {
+    if let Some(rest) = ty.strip_prefix("[]") {
+        return format!("[]{}", type_guess(docs, rest));
+    }
+    if let Some(rest) = ty.strip_prefix("map[string]") {
+        return format!("map[string]{}", type_guess(docs, rest));
+    }
+    match ty.strip_prefix('@') {
+        Some(name) => match docs.primitive(name) {
+            Some(primitive) => primitive.to_string(),
+            None => short_name(name).to_string(),
         },
-        _ => None,
+        None => ty.to_string(),
     }
 }
 
-/// The template's `typeGuess` for a field.
-fn type_guess(kind: &str, field: &Field) -> String {
-    match field.ty {
-        Ty::Str(_) => "string".into(),
-        Ty::Int32 | Ty::Int64 => "integer".into(),
-        Ty::Bool => "boolean".into(),
-        Ty::StrMap => "map[string]string".into(),
-        Ty::QuantityMap => "map[string]Quantity".into(),
-        Ty::StrList(_) => "[]string".into(),
-        Ty::List(s) => format!("[]{}", s.name),
-        Ty::Quantity | Ty::IntOrString | Ty::Struct(_) | Ty::Any => {
-            match referenced_type(kind, field).as_deref() {
-                Some("Time") => "string".into(),
-                Some("ManagedFieldsEntry") => "[]ManagedFieldsEntry".into(),
-                Some(name) => name.into(),
-                None => "Object".into(),
-            }
-        }
-    }
-}
-
-/// The struct a field leads into (list items included).
-fn inner(field: &Field) -> Option<&'static Struct> {
-    match field.ty {
-        Ty::Struct(s) | Ty::List(s) => Some(s),
-        _ => None,
-    }
-}
-
-fn sorted_fields(st: &'static Struct) -> Vec<&'static Field> {
-    let mut fields: Vec<&Field> = st.fields.iter().collect();
-    ordinal_model::order::sort_by_key(&mut fields, |f| f.name);
-    fields
+/// `StatefulSetSpec` for `api.apps.v1.StatefulSetSpec`.
+pub fn short_name(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
 }
 
 /// The template's `extractEnum` in a field list: `enum: A, B, C, D, ....`.
@@ -113,29 +64,30 @@ fn short_enum(values: &[&str], indent: usize) -> String {
     text
 }
 
-/// A field list (the template's `fieldList` and `fieldDetail`).
-fn field_list(ctx: &Ctx, st: &'static Struct, level: usize, text: &mut String) {
-    for field in sorted_fields(st) {
+/// A field list (the template's `fieldList` and `fieldDetail`) of the
+/// schema `schema`.
+fn field_list(ctx: &Ctx, schema: &str, level: usize, text: &mut String) {
+    for field in ctx.docs.fields(schema) {
         let indent = level * 2;
         text.push_str(&" ".repeat(indent));
         text.push_str(field.name);
-        text.push_str(&format!("\t<{}>", type_guess(ctx.kind, field)));
-        if required(st, field.name) {
+        text.push_str(&format!("\t<{}>", type_guess(ctx.docs, field.ty)));
+        if field.required {
             text.push_str(" -required-");
         }
-        let values = ctx.docs.field_enum(st.name, field.name);
+        let values = ctx.docs.field_enum(schema, field.name);
         if !values.is_empty() {
             text.push_str(&short_enum(&values, indent));
         }
         text.push('\n');
         if ctx.recursive {
-            if let Some(child) = inner(field).filter(|_| level < MAX_DEPTH) {
+            if let Some(child) = field.referenced().filter(|_| level < MAX_DEPTH) {
                 field_list(ctx, child, level + 1, text);
             }
         } else {
             let description = ctx
                 .docs
-                .field_description(st.name, field.name)
+                .field_description(schema, field.name)
                 .unwrap_or("<no description>");
             text.push_str(&indent_text(&wrap(description, 78 - indent), indent + 2));
             text.push_str("\n\n");
@@ -145,7 +97,6 @@ fn field_list(ctx: &Ctx, st: &'static Struct, level: usize, text: &mut String) {
 
 /// What one explanation needs to know.
 struct Ctx<'a> {
-    kind: &'a str,
     docs: &'a Docs,
     recursive: bool,
 }
@@ -174,63 +125,58 @@ fn explain_text(
     recursive: bool,
     docs: &Docs,
 ) -> (String, Option<String>) {
-    let ctx = Ctx {
-        kind: info.kind,
-        docs,
-        recursive,
-    };
+    let ctx = Ctx { docs, recursive };
     let mut text = String::new();
     if !info.group.is_empty() {
         text.push_str(&format!("GROUP:      {}\n", info.group));
     }
     text.push_str(&format!("KIND:       {}\n", info.kind));
     text.push_str(&format!("VERSION:    {}\n\n", info.version));
-    let Some(top) = schema::for_kind(info.kind) else {
-        if let Some(first) = path.first() {
-            return (text, Some(format!("field \"{first}\" does not exist")));
-        }
-        description_block(&[docs.type_description(info.kind)], &mut text);
-        text.push('\n');
-        return (text, None);
-    };
-    let mut fields_of: Option<&'static Struct> = Some(top);
-    let mut descriptions = vec![docs.type_description(top.name)];
+    let top = docs.kind_schema(info.group, info.kind);
+    // The schema whose fields the path walks next, and what the block
+    // describes: the field's own description, then its type's.
+    let mut fields_of = top;
+    let mut descriptions = vec![top.and_then(|t| docs.type_description(t))];
     for (i, name) in path.iter().enumerate() {
-        let parent = fields_of;
-        let Some(field) = parent.and_then(|s| s.field(name)) else {
+        let Some(field) = fields_of.and_then(|s| docs.field(s, name)) else {
             let last = path.last().copied().unwrap_or(name);
             return (text, Some(format!("field \"{last}\" does not exist")));
         };
         if i + 1 == path.len() {
-            let st = parent.map_or("", |s| s.name);
-            text.push_str(&format!(
-                "FIELD: {name} <{}>\n",
-                type_guess(info.kind, field)
-            ));
-            let values = docs.field_enum(st, name);
-            if !values.is_empty() {
-                text.push_str("ENUM:");
-                for value in values {
-                    text.push_str("\n    ");
-                    text.push_str(if value.is_empty() { "\"\"" } else { value });
-                }
-            }
-            text.push_str("\n\n");
-            let referenced = referenced_type(info.kind, field);
+            let schema = fields_of.unwrap_or("");
+            field_header(docs, schema, &field, &mut text);
             descriptions = vec![
-                docs.field_description(st, name),
-                referenced.as_deref().and_then(|t| docs.type_description(t)),
+                docs.field_description(schema, name),
+                field.referenced().and_then(|t| docs.type_description(t)),
             ];
         }
-        fields_of = inner(field);
+        fields_of = field.referenced();
     }
     description_block(&descriptions, &mut text);
-    if let Some(st) = fields_of {
+    if let Some(schema) = fields_of.filter(|s| !docs.fields(s).is_empty()) {
         text.push_str("FIELDS:\n");
-        field_list(&ctx, st, 1, &mut text);
+        field_list(&ctx, schema, 1, &mut text);
     }
     text.push('\n');
     (text, None)
+}
+
+/// `FIELD: name <type>` and the field's enum, one value a line.
+fn field_header(docs: &Docs, schema: &str, field: &SchemaField, text: &mut String) {
+    text.push_str(&format!(
+        "FIELD: {} <{}>\n",
+        field.name,
+        type_guess(docs, field.ty)
+    ));
+    let values = docs.field_enum(schema, field.name);
+    if !values.is_empty() {
+        text.push_str("ENUM:");
+        for value in values {
+            text.push_str("\n    ");
+            text.push_str(if value.is_empty() { "\"\"" } else { value });
+        }
+    }
+    text.push_str("\n\n");
 }
 
 /// `kubectl explain RESOURCE[.FIELD...]`.
@@ -294,6 +240,20 @@ mod tests {
         assert!(text.contains("  name\t<string> -required-\n"));
         let (_, error) = explain("pods", &["spec", "nope"], false);
         assert_eq!(error.as_deref(), Some("field \"nope\" does not exist"));
+    }
+
+    #[test]
+    fn status_fields_are_explained_too() {
+        let (text, error) = explain("sts", &["status", "replicas"], false);
+        assert!(error.is_none());
+        assert!(text.contains("FIELD: replicas <integer>\n\n\nDESCRIPTION:\n    replicas is the number of Pods created by the StatefulSet controller.\n"));
+        let (text, _) = explain("pods", &["status"], false);
+        assert!(text.contains("  conditions\t<[]PodCondition>\n"));
+        assert!(text.contains("  podIP\t<string>\n"));
+        let (text, _) = explain("pods", &["metadata", "creationTimestamp"], false);
+        assert!(text.contains("FIELD: creationTimestamp <string>\n"));
+        let (text, _) = explain("pods", &["spec", "overhead"], false);
+        assert!(text.contains("FIELD: overhead <map[string]Quantity>\n"));
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub mod watch;
 
 pub use apply::LAST_APPLIED;
 pub use exec::{container_not_running, pod_log, remove_run_pod, tail_lines};
-pub use explain::{referenced_type, required as required_field};
+pub use explain::{short_name, type_guess};
 
 use ordinal_core::error::{ApiError, Reason};
 use ordinal_model::kinds::{self, ResourceInfo};
@@ -109,6 +109,10 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         }
         return out;
     }
+    if command == "help" {
+        help_command(session, &args[position + 1..], wants_help, &mut out);
+        return out;
+    }
     if wants_help && COMMANDS.contains(&command) {
         // cobra finds the deepest subcommand; the remaining words are arguments.
         let words: Vec<&str> = before_dash_dash
@@ -176,6 +180,32 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
     out
 }
 
+/// `kubectl help [COMMAND...]`, cobra's help command: the help of the
+/// deepest command the words name (further words ignored), the root help
+/// for none, and for words that name no command `Unknown help topic` and
+/// the root usage on stderr, exit code 0 (cobra's `InitDefaultHelpCmd`).
+fn help_command(session: &Session, args: &[String], wants_help: bool, out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, &[]) {
+        Ok(parsed) => parsed,
+        Err(e) => return flag_error("help", &e, out),
+    };
+    let words: Vec<&str> = parsed.args.iter().map(String::as_str).collect();
+    if wants_help {
+        print_help(session, &["help"], out);
+    } else if !print_help(session, &words, out) {
+        let Some(root) = session.docs().and_then(|docs| docs.help(&[])) else {
+            return;
+        };
+        // The usage template is the root help without its long description.
+        let usage = root.split_once("kubectl/\n").map_or(root, |(_, rest)| rest);
+        let topics: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+        out.err(&format!(
+            "Unknown help topic [{}]\n\n{usage}",
+            topics.join(" ")
+        ));
+    }
+}
+
 /// Index of the subcommand word, skipping global flags and their values (`-n demo get`).
 pub(crate) fn command_position(args: &[String]) -> Option<usize> {
     let mut i = 0;
@@ -234,7 +264,6 @@ fn unknown_command(command: &str, out: &mut CommandOutput) {
     out.exit_code = 1;
 }
 
-/// Prints a flag-parsing error the way cobra does and sets exit code 1.
 /// The warning a v1.33+ API server attaches to every v1 Endpoints request,
 /// which kubectl prints on stderr.
 pub(crate) fn warn_if_endpoints(kind: &str, out: &mut CommandOutput) {
@@ -245,6 +274,7 @@ pub(crate) fn warn_if_endpoints(kind: &str, out: &mut CommandOutput) {
     }
 }
 
+/// Prints a flag-parsing error the way cobra does and sets exit code 1.
 pub(crate) fn flag_error(command: &str, message: &str, out: &mut CommandOutput) {
     out.errln(&format!("error: {message}"));
     out.errln(&format!("See 'kubectl {command} --help' for usage."));

@@ -6,7 +6,7 @@
 //! `sleep`, heredocs, pipes, `timeout`), and of the kubectl lines the real
 //! binary cannot run against a frozen clock or without a terminal: watches
 //! (`-w`), `rollout status`, `wait`, `drain` (waits for evictions), `cluster-info` (prints the
-//! emulated cluster's address), `exec -it`, `logs -f`, `attach`, `run`,
+//! emulated cluster's address), `exec -it`, `run -it`/`--rm`, `logs -f`, `attach`,
 //! `port-forward`, `edit`, `cp`, `config`, and any line with a pipe,
 //! redirection or `$` expansion. Those lines are emulated, not compared.
 //!
@@ -37,7 +37,6 @@ pub const REAL_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 /// kubectl subcommands that stay with the emulation (see the module comment).
 const EMULATED_SUBCOMMANDS: &[&str] = &[
     "attach",
-    "run",
     "port-forward",
     "edit",
     "wait",
@@ -136,12 +135,12 @@ fn invocation(line: &str) -> Option<Invocation> {
             || a.starts_with("--watch=")
             || a.starts_with("--watch-only=")
     });
-    let interactive = matches!(sub, "exec")
+    let interactive = matches!(sub, "exec" | "run")
         && args.iter().any(|a| {
             matches!(
                 a.as_str(),
-                "-i" | "-t" | "-it" | "-ti" | "--stdin" | "--tty"
-            )
+                "-i" | "-t" | "-it" | "-ti" | "--stdin" | "--tty" | "--rm" | "--attach"
+            ) || a.starts_with("--attach=")
         });
     let follows = sub == "logs"
         && args

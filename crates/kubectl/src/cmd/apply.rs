@@ -11,6 +11,7 @@ use ordinal_model::kinds;
 use ordinal_model::Value;
 
 use super::flags::{self, switch, value, FlagSpec};
+use super::output;
 use super::{client_error, flag_error, format_api_error, namespace_of};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
@@ -156,7 +157,7 @@ pub fn run(
         return;
     }
     let namespace = namespace_of(&parsed);
-    let dry_run = parsed.get("dry-run").filter(|d| *d != "none");
+    let dry_run = output::dry_run(&parsed);
     let mut errors: Vec<ApplyError> = Vec::new();
     for file in files {
         let (docs, decode_errors) = decode(session, &file, stdin);
@@ -187,12 +188,7 @@ pub fn run(
             if info.namespaced {
                 obj.set(&["metadata", "namespace"], Value::from(ns.as_str()));
             }
-            if let Some(mode) = dry_run {
-                let suffix = if mode == "server" {
-                    " (server dry run)"
-                } else {
-                    " (dry run)"
-                };
+            if dry_run.is_some() {
                 if mode_is_apply(command) {
                     let annotation = last_applied_value(&obj);
                     obj.set(
@@ -200,24 +196,19 @@ pub fn run(
                         Value::from(annotation),
                     );
                 }
-                match parsed.get("output") {
-                    Some("yaml") => out.out(&ordinal_model::yaml::to_yaml(&obj)),
-                    Some("json") => out.outln(&ordinal_model::json::to_pretty(&obj)),
-                    _ => {
-                        let live = session.sim.object(info.plural, &ns, &name);
-                        let verb = match live {
-                            Some(live) if mode_is_apply(command) => {
-                                if merge_for_apply(live, &obj) == *live {
-                                    "unchanged"
-                                } else {
-                                    "configured"
-                                }
-                            }
-                            _ => "created",
-                        };
-                        out.outln(&format!("{qualified}/{name} {verb}{suffix}"));
+                let live = session.sim.object(info.plural, &ns, &name);
+                let verb = match live {
+                    Some(live) if mode_is_apply(command) => {
+                        if merge_for_apply(live, &obj) == *live {
+                            "unchanged"
+                        } else {
+                            "configured"
+                        }
                     }
-                }
+                    _ => "created",
+                };
+                let output = parsed.get("output");
+                output::print_result(output, dry_run, &qualified, &obj, verb, out);
                 continue;
             }
             let result = match mode {
@@ -297,7 +288,7 @@ pub fn run(
     }
 }
 
-/// Runs `kubectl create`: `-f FILE`, or `create namespace NAME`.
+/// Runs `kubectl create`: `-f FILE`, or a generator (`create namespace NAME`).
 pub fn create(
     session: &mut Session,
     args: &[String],
@@ -309,23 +300,6 @@ pub fn create(
         .find(|a| !a.starts_with('-'))
         .map(String::as_str);
     match first {
-        Some("namespace" | "ns") => {
-            let Some(name) = args.iter().filter(|a| !a.starts_with('-')).nth(1) else {
-                return client_error("exactly one NAME is required, got 0", out);
-            };
-            let ns = Value::from([
-                ("apiVersion", Value::from("v1")),
-                ("kind", Value::from("Namespace")),
-                (
-                    "metadata",
-                    Value::from([("name", Value::from(name.as_str()))]),
-                ),
-            ]);
-            match session.sim.create("namespaces", "", ns) {
-                Ok(_) => out.outln(&format!("namespace/{name} created")),
-                Err(e) => super::api_error(&e, out),
-            }
-        }
         Some(word) if super::generate::is_generator(word) => {
             super::generate::run(session, args, out)
         }

@@ -6,6 +6,7 @@ use ordinal_core::{ApiError, DeleteOptions};
 use ordinal_model::Value;
 
 use super::flags::{self, switch, value, FlagSpec};
+use super::output;
 use super::{api_error, client_error, flag_error, namespace_of, watch};
 use crate::podshell;
 use crate::shell::Session;
@@ -181,9 +182,12 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         }
     }
     let restart = parsed.get("restart").unwrap_or("Always").to_string();
+    // The object kubectl's run generator builds: zero-valued structs
+    // (`resources: {}`, `status: {}`) included, as its dry run prints them.
     let mut container = Value::from([
         ("name", Value::from(name.as_str())),
         ("image", Value::from(image.as_str())),
+        ("resources", Value::object()),
     ]);
     if !parsed.rest.is_empty() {
         let args: Vec<Value> = parsed
@@ -210,17 +214,24 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
             "spec",
             Value::from([
                 ("containers", Value::Array(vec![container])),
+                ("dnsPolicy", Value::from("ClusterFirst")),
                 ("restartPolicy", Value::from(restart.as_str())),
             ]),
         ),
+        ("status", Value::object()),
     ]);
-    let created = match session.sim.create("pods", &ns, pod) {
+    let (output, dry_run) = (parsed.get("output"), output::dry_run(&parsed));
+    let created = match dry_run {
+        Some("server") => session.sim.create_dry_run("pods", &ns, pod),
+        Some(_) => Ok(pod),
+        None => session.sim.create("pods", &ns, pod),
+    };
+    let created = match created {
         Ok(p) => p,
         Err(e) => return api_error(&e, out),
     };
-    if !interactive {
-        out.outln(&format!("pod/{name} created"));
-        return;
+    if !interactive || dry_run.is_some() {
+        return output::print_result(output, dry_run, "pod", &created, "created", out);
     }
     let started = session.sim.now();
     let deadline = session.deadline;

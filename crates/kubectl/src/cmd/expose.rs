@@ -7,6 +7,7 @@
 use ordinal_model::Value;
 
 use super::flags::{self, value, FlagSpec};
+use super::output;
 use super::{api_error, client_error, flag_error, namespace_of, resolve};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
@@ -227,27 +228,14 @@ pub fn expose(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(s) => s,
         Err(e) => return client_error(&e, out),
     };
-    let svc_name = svc.str_at(&["metadata", "name"]).to_string();
-    if let Some(mode) = parsed.get("dry-run").filter(|d| *d != "none") {
-        match parsed.get("output") {
-            Some("yaml") => {
-                let mut shown = svc.clone();
-                shown.set(&["status", "loadBalancer"], Value::object());
-                out.out(&ordinal_model::yaml::to_yaml(&shown));
-            }
-            _ => {
-                let suffix = if mode == "server" {
-                    " (server dry run)"
-                } else {
-                    " (dry run)"
-                };
-                out.outln(&format!("service/{svc_name} exposed{suffix}"));
-            }
-        }
-        return;
+    let (output, dry_run) = (parsed.get("output"), output::dry_run(&parsed));
+    if dry_run.is_some() {
+        let mut shown = svc;
+        shown.set(&["status", "loadBalancer"], Value::object());
+        return output::print_result(output, dry_run, "service", &shown, "exposed", out);
     }
     match session.sim.create("services", &ns, svc) {
-        Ok(_) => out.outln(&format!("service/{svc_name} exposed")),
+        Ok(created) => output::print_result(output, None, "service", &created, "exposed", out),
         Err(e) => api_error(&e, out),
     }
 }

@@ -7,6 +7,7 @@
 use ordinal_model::Value;
 
 use super::flags::{self, value, FlagSpec};
+use super::output;
 use super::{api_error, client_error, flag_error, namespace_of};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
@@ -28,7 +29,15 @@ const SPECS: &[FlagSpec] = &[
 pub fn is_generator(word: &str) -> bool {
     matches!(
         word,
-        "configmap" | "cm" | "secret" | "deployment" | "deploy" | "service" | "svc"
+        "configmap"
+            | "cm"
+            | "secret"
+            | "deployment"
+            | "deploy"
+            | "service"
+            | "svc"
+            | "namespace"
+            | "ns"
     )
 }
 
@@ -161,6 +170,12 @@ fn build(
             d.set(&["status"], Value::object());
             Ok(("deployments", d))
         }
+        "namespace" | "ns" => {
+            let mut ns = base("Namespace", "v1", name);
+            ns.set(&["spec"], Value::object());
+            ns.set(&["status"], Value::object());
+            Ok(("namespaces", ns))
+        }
         _ => Err("Unexpected args".to_string()),
     }
 }
@@ -283,20 +298,17 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let Some(info) = ordinal_model::kinds::by_name(resource) else {
         return;
     };
-    if parsed.get("dry-run").is_some_and(|d| d != "none") {
-        match parsed.get("output") {
-            Some("yaml") => out.out(&ordinal_model::yaml::to_yaml(&obj)),
-            Some("json") => out.outln(&ordinal_model::json::to_pretty(&obj)),
-            _ => out.outln(&format!(
-                "{}/{name} created (dry run)",
-                info.qualified_singular()
-            )),
-        }
-        return;
-    }
+    let qualified = info.qualified_singular();
+    let (output, dry_run) = (parsed.get("output"), output::dry_run(&parsed));
     let service_type = obj.str_at(&["spec", "type"]).to_string();
-    match session.sim.create(resource, &namespace_of(&parsed), obj) {
-        Ok(_) => out.outln(&format!("{}/{name} created", info.qualified_singular())),
+    let namespace = namespace_of(&parsed);
+    let created = match dry_run {
+        Some("server") => session.sim.create_dry_run(resource, &namespace, obj),
+        Some(_) => Ok(obj),
+        None => session.sim.create(resource, &namespace, obj),
+    };
+    match created {
+        Ok(created) => output::print_result(output, dry_run, &qualified, &created, "created", out),
         // create_service.go wraps the server's error in its own.
         Err(e) if resource == "services" => client_error(
             &format!("failed to create {service_type} service: {}", e.message),

@@ -6,6 +6,41 @@
 use ordinal_model::Value;
 
 use crate::printers::{self, PrintContext};
+use crate::transcript::CommandOutput;
+
+/// What a command that creates or changes an object prints, as cli-runtime's
+/// printers do for `kubectl create|run|expose|apply`: with `-o yaml`, `json`
+/// or `name` the object (the server's, or under `--dry-run` the one that
+/// would be sent), otherwise `KIND/NAME VERB`, with ` (dry run)` or
+/// ` (server dry run)` under `--dry-run=client|server`.
+pub fn print_result(
+    output: Option<&str>,
+    dry_run: Option<&str>,
+    qualified: &str,
+    obj: &Value,
+    verb: &str,
+    out: &mut CommandOutput,
+) {
+    let name = obj.str_at(&["metadata", "name"]);
+    match output {
+        Some("yaml") => out.out(&ordinal_model::yaml::to_yaml(obj)),
+        Some("json") => out.outln(&ordinal_model::json::to_pretty(obj)),
+        Some("name") => out.outln(&format!("{qualified}/{name}")),
+        _ => {
+            let suffix = match dry_run {
+                Some("server") => " (server dry run)",
+                Some(_) => " (dry run)",
+                None => "",
+            };
+            out.outln(&format!("{qualified}/{name} {verb}{suffix}"));
+        }
+    }
+}
+
+/// The `--dry-run` mode, `None` for `none` or no flag.
+pub fn dry_run(parsed: &super::flags::Parsed) -> Option<&str> {
+    parsed.get("dry-run").filter(|d| *d != "none")
+}
 
 /// Most items a `{range}` in a jsonpath template may visit.
 const MAX_JSONPATH_ITEMS: usize = 10_000;

@@ -141,6 +141,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/rollout-restart.txt"),
     ),
     (
+        "run-and-create-output.txt",
+        include_str!("../../../../tests/scenarios/run-and-create-output.txt"),
+    ),
+    (
         "seed-000-redis.txt",
         include_str!("../../../../tests/scenarios/seed-000-redis.txt"),
     ),

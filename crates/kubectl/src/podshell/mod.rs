@@ -1,12 +1,15 @@
 //! The tiny shell inside a pod (`kubectl exec POD -- CMD`): hostname,
-//! nslookup (busybox 1.28 and newer formats), ping, cat, echo with `>` and
-//! `>>`, ls, mkdir, rm, df, env, date, `sh -c`, and redis-cli for redis
-//! images. Which tools exist depends on the image: busybox and alpine images
-//! have nslookup and ping; Debian-based images (nginx, redis) do not.
+//! nslookup (busybox 1.28 and newer formats), ping, curl and wget (`http.rs`),
+//! cat, echo with `>` and `>>`, ls, mkdir, rm, df, env, date, `sh -c`, and
+//! redis-cli for redis images. Which tools exist depends on the image:
+//! busybox and alpine images have nslookup, ping and wget; Debian-based
+//! images (nginx, redis) have neither nslookup nor ping; the nginx images
+//! have curl.
 //! Files live per volume: a PVC-backed mount keeps its data across pod
 //! re-creation (keyed by the claim's uid), anything else dies with the pod.
 
 mod disk;
+mod http;
 mod logs;
 mod network;
 mod redis;
@@ -176,6 +179,8 @@ fn has_program(ctx: &PodCtx, program: &str) -> bool {
         "bash" => !ctx.is_busybox_like(),
         "nslookup" => ctx.is_busybox_like(),
         "ping" => !ctx.is_slim_debian(),
+        "curl" => matches!(ctx.image_name(), "nginx" | "nginx-slim" | "curl"),
+        "wget" => ctx.is_busybox_like(),
         "redis-cli" => ctx.image_name() == "redis",
         _ => false,
     }
@@ -496,6 +501,8 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         "nslookup" if ctx.is_busybox_like() => network::nslookup(session, ctx, rest, &mut out),
         "ping" if ctx.is_busybox_like() => network::ping(session, ctx, rest, &mut out),
         "ping" if !ctx.is_slim_debian() => network::ping_iputils(session, ctx, rest, &mut out),
+        "curl" if has_program(ctx, "curl") => http::curl(session, ctx, rest, &mut out),
+        "wget" if ctx.is_busybox_like() => http::wget(session, ctx, rest, &mut out),
         "redis-cli" if ctx.image_name() == "redis" => {
             redis::redis_cli(session, ctx, rest, &mut out)
         }

@@ -25,6 +25,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/create-generators.txt"),
     ),
     (
+        "curl-wget.txt",
+        include_str!("../../../../tests/scenarios/curl-wget.txt"),
+    ),
+    (
         "deployment-contrast.txt",
         include_str!("../../../../tests/scenarios/deployment-contrast.txt"),
     ),

@@ -83,7 +83,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
             for info in infos {
                 match session
                     .sim
-                    .list(info.plural, Some(&namespace), selector.unwrap_or(""))
+                    .list(info.plural, Some(&namespace), selector.unwrap_or(""), "")
                 {
                     Ok(items) => {
                         for obj in items {

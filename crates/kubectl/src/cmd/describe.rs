@@ -27,7 +27,7 @@ fn events_for(session: &Session, obj: &Value) -> Vec<Value> {
     let ns_filter = if ns.is_empty() { None } else { Some(ns) };
     session
         .sim
-        .list("events", ns_filter, "")
+        .list("events", ns_filter, "", "")
         .unwrap_or_default()
         .into_iter()
         .filter(|e| {
@@ -51,7 +51,7 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
             };
             session
                 .sim
-                .list("pods", Some(ns), "")
+                .list("pods", Some(ns), "", "")
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
@@ -69,7 +69,7 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
             let claim = obj.str_at(&["metadata", "name"]);
             session
                 .sim
-                .list("pods", Some(ns), "")
+                .list("pods", Some(ns), "", "")
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|p| {
@@ -84,7 +84,7 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
         "Node" => {
             // The pods, and the node's Lease in kube-node-lease.
             let name = obj.str_at(&["metadata", "name"]);
-            let mut related = session.sim.list("pods", None, "").unwrap_or_default();
+            let mut related = session.sim.list("pods", None, "", "").unwrap_or_default();
             let lease_ns = ordinal_core::kubelet::heartbeat::NODE_LEASE_NAMESPACE;
             if let Ok(lease) = session.sim.get("leases", lease_ns, name) {
                 related.push(lease);
@@ -98,7 +98,7 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
             );
             session
                 .sim
-                .list("endpointslices", Some(ns), &selector)
+                .list("endpointslices", Some(ns), &selector, "")
                 .unwrap_or_default()
         }
         _ => Vec::new(),
@@ -110,7 +110,12 @@ fn controlled_by(session: &Session, resource: &str, owner: &Value) -> Vec<Value>
     let uid = owner.str_at(&["metadata", "uid"]);
     session
         .sim
-        .list(resource, Some(owner.str_at(&["metadata", "namespace"])), "")
+        .list(
+            resource,
+            Some(owner.str_at(&["metadata", "namespace"])),
+            "",
+            "",
+        )
         .unwrap_or_default()
         .into_iter()
         .filter(|o| {
@@ -151,7 +156,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         };
         match session
             .sim
-            .list(info.plural, ns, parsed.get("selector").unwrap_or(""))
+            .list(info.plural, ns, parsed.get("selector").unwrap_or(""), "")
         {
             Ok(items) => objects = items,
             Err(e) => return api_error(&e, out),

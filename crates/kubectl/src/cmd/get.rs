@@ -149,7 +149,10 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         };
         let mut objects = Vec::new();
         if request.names.is_empty() {
-            match session.sim.list(request.info.plural, list_ns, &selector) {
+            match session
+                .sim
+                .list(request.info.plural, list_ns, &selector, "")
+            {
                 Ok(items) => objects.extend(items),
                 Err(e) => return api_error(&e, out),
             }
@@ -378,7 +381,7 @@ fn watch_objects(
     } else {
         Some(namespace)
     };
-    let id = match session.sim.watch(info.plural, list_ns, selector) {
+    let id = match session.sim.watch(info.plural, list_ns, selector, "") {
         Ok(id) => id,
         Err(e) => return api_error(&e, out),
     };
@@ -402,7 +405,7 @@ fn watch_objects(
     };
     if !parsed.has("watch-only") {
         let now = session.sim.now();
-        match session.sim.list(info.plural, list_ns, selector) {
+        match session.sim.list(info.plural, list_ns, selector, "") {
             Ok(items) => {
                 for obj in &items {
                     if stream.wanted(obj) {

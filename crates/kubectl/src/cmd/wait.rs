@@ -107,7 +107,7 @@ pub fn wait(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             };
             for o in session
                 .sim
-                .list(info.plural, list_ns, selector)
+                .list(info.plural, list_ns, selector, "")
                 .unwrap_or_default()
             {
                 targets.push((

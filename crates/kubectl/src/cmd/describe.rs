@@ -154,12 +154,10 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         } else {
             Some(namespace.as_str())
         };
-        match session
-            .sim
-            .list(info.plural, ns, parsed.get("selector").unwrap_or(""), "")
-        {
+        let selectors = super::Selectors::of(&parsed);
+        match session.sim.list(info.plural, ns, &selectors.labels, "") {
             Ok(items) => objects = items,
-            Err(e) => return api_error(&e, out),
+            Err(e) => return api_error(&selectors.list_error(info, e), out),
         }
         if objects.is_empty() {
             if info.namespaced && ns.is_some() {

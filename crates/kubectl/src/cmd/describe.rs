@@ -19,25 +19,25 @@ const SPECS: &[FlagSpec] = &[
     value("filename", Some('f')),
 ];
 
+/// The events about `obj`, listed as describe's `searchEvents` does: by
+/// the field selector `EventInterface.GetFieldSelector` builds.
 fn events_for(session: &Session, obj: &Value) -> Vec<Value> {
     let name = obj.str_at(&["metadata", "name"]);
     let ns = obj.str_at(&["metadata", "namespace"]);
-    let kind = obj.str_at(&["kind"]);
-    let uid = obj.str_at(&["metadata", "uid"]);
+    let mut fields = format!("involvedObject.name={name},involvedObject.namespace={ns}");
+    for (field, value) in [
+        ("kind", obj.str_at(&["kind"])),
+        ("uid", obj.str_at(&["metadata", "uid"])),
+    ] {
+        if !value.is_empty() {
+            fields.push_str(&format!(",involvedObject.{field}={value}"));
+        }
+    }
     let ns_filter = if ns.is_empty() { None } else { Some(ns) };
     session
         .sim
-        .list("events", ns_filter, "", "")
+        .list("events", ns_filter, "", &fields)
         .unwrap_or_default()
-        .into_iter()
-        .filter(|e| {
-            let involved = e.get("involvedObject").cloned().unwrap_or_default();
-            let event_uid = involved.str_at(&["uid"]);
-            involved.str_at(&["name"]) == name
-                && involved.str_at(&["kind"]) == kind
-                && (event_uid.is_empty() || uid.is_empty() || event_uid == uid)
-        })
-        .collect()
 }
 
 fn related(session: &Session, obj: &Value) -> Vec<Value> {

@@ -142,3 +142,48 @@ impl Watches {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::by_plural;
+
+    fn pod(phase: &str) -> Value {
+        Value::from([
+            (
+                "metadata",
+                Value::from([
+                    ("name", Value::from("web-0")),
+                    ("namespace", Value::from("default")),
+                ]),
+            ),
+            ("status", Value::from([("phase", Value::from(phase))])),
+        ])
+    }
+
+    #[test]
+    fn a_field_change_moves_an_object_into_and_out_of_a_watch() {
+        let info = by_plural("pods").expect("pods");
+        let fields = FieldSelector::for_resource(info, "status.phase=Running").expect("valid");
+        let mut watches = Watches::default();
+        let id = watches
+            .open("pods", Some("default"), Selector::default(), fields)
+            .expect("open");
+        let (pending, running, done) = (pod("Pending"), pod("Running"), pod("Succeeded"));
+        watches.notify("pods", None, Some(&pending), 1);
+        watches.notify("pods", Some(&pending), Some(&running), 2);
+        watches.notify("pods", Some(&running), Some(&running), 3);
+        watches.notify("pods", Some(&running), Some(&done), 4);
+        watches.notify("pods", Some(&done), None, 5);
+        let seen: Vec<(WatchEventKind, u64)> =
+            watches.take(id).iter().map(|e| (e.kind, e.at)).collect();
+        assert_eq!(
+            seen,
+            vec![
+                (WatchEventKind::Added, 2),
+                (WatchEventKind::Modified, 3),
+                (WatchEventKind::Deleted, 4),
+            ]
+        );
+    }
+}

@@ -259,7 +259,10 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
     let ctx = PrintContext { now_ms: sim.now() };
     let workload = sim.object(focus.kind.plural(), ns, &focus.name);
     let sts = workload.filter(|_| focus.is_statefulset());
-    let list = |resource: &str| sim.list_refs(resource, Some(ns), "").unwrap_or_default();
+    let list = |resource: &str| {
+        sim.list_refs(resource, Some(ns), "", "")
+            .unwrap_or_default()
+    };
     let replicasets = list("replicasets");
     let all_pods = list("pods");
     // Every workload's pod with its owner; the focused workload's first, then
@@ -366,7 +369,7 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
     let workloads: Vec<Focus> = [WorkloadKind::StatefulSet, WorkloadKind::Deployment]
         .into_iter()
         .flat_map(|kind| {
-            sim.list_refs(kind.plural(), None, "")
+            sim.list_refs(kind.plural(), None, "", "")
                 .unwrap_or_default()
                 .into_iter()
                 .take(MAX_SHOWN_OBJECTS)
@@ -485,7 +488,7 @@ fn dns_ready_pods<'a>(sim: &'a Sim, ns: &'a str, service: &str) -> Vec<&'a str> 
         return Vec::new();
     }
     let selector = format!("kubernetes.io/service-name={service}");
-    sim.list_refs("endpointslices", Some(ns), &selector)
+    sim.list_refs("endpointslices", Some(ns), &selector, "")
         .unwrap_or_default()
         .into_iter()
         .flat_map(|slice| slice.array_at(&["endpoints"]))
@@ -499,7 +502,7 @@ fn dns_ready_pods<'a>(sim: &'a Sim, ns: &'a str, service: &str) -> Vec<&'a str> 
 fn node_lanes(sim: &Sim, ctx: &PrintContext, down: &[String]) -> Vec<NodeLane> {
     let table = table_for("Node");
     let status = table.columns.iter().position(|c| c.name == "Status");
-    sim.list_refs("nodes", None, "")
+    sim.list_refs("nodes", None, "", "")
         .unwrap_or_default()
         .into_iter()
         .map(|node| {
@@ -535,7 +538,10 @@ fn events_of(sim: &Sim, ns: &str, ctx: &PrintContext) -> Vec<EventRow> {
     // The newest MAX_SHOWN_EVENTS in one pass: a namespace can hold
     // thousands of events, and this runs on every frame.
     let mut events: Vec<((&str, u64), &Value)> = Vec::with_capacity(MAX_SHOWN_EVENTS + 1);
-    for ev in sim.list_refs("events", Some(ns), "").unwrap_or_default() {
+    for ev in sim
+        .list_refs("events", Some(ns), "", "")
+        .unwrap_or_default()
+    {
         let k = event_order(ev);
         if events.len() == MAX_SHOWN_EVENTS && events[0].0 >= k {
             continue;

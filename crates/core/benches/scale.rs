@@ -31,7 +31,7 @@ fn stateful_set(name: &str) -> Value {
 }
 
 fn all_ready(sim: &Sim) -> bool {
-    sim.list_refs("statefulsets", Some("default"), "")
+    sim.list_refs("statefulsets", Some("default"), "", "")
         .map(|sets| {
             sets.iter()
                 .all(|s| s.i64_at(&["status", "readyReplicas"]) == Some(100))

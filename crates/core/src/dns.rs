@@ -91,7 +91,7 @@ impl Sim {
         let selector = format!("kubernetes.io/service-name={service}");
         let mut answers: Vec<(String, String)> = Vec::new();
         for slice in self
-            .list_refs("endpointslices", Some(ns), &selector)
+            .list_refs("endpointslices", Some(ns), &selector, "")
             .unwrap_or_default()
         {
             for ep in slice.array_at(&["endpoints"]) {

@@ -532,7 +532,7 @@ mod tests {
         let mut sim = Sim::new(SimConfig::default());
         sim.create("pods", "default", pod("a")).expect("created");
         sim.advance(20_000);
-        let events = sim.list("events", Some("default"), "").expect("events");
+        let events = sim.list("events", Some("default"), "", "").expect("events");
         let mut by_time: Vec<(u64, String)> = events
             .iter()
             .map(|e| {

@@ -14,13 +14,14 @@
 //!   [`Sim::advance`]`(ms)`, [`Sim::next_event_at`], [`Sim::run_until_idle`].
 //! * Objects are [`Value`] trees addressed by resource plural, namespace and
 //!   name: [`Sim::create`], [`Sim::get`], [`Sim::object`] (borrowed),
-//!   [`Sim::list`] / [`Sim::list_refs`] (label selector string, `""` = all),
+//!   [`Sim::list`] / [`Sim::list_refs`] (label and field selector strings, `""` = all;
+//!   an unsupported field label is the API server's 400),
 //!   [`Sim::update`], [`Sim::patch`] ([`PatchType`]), [`Sim::delete`]
 //!   ([`DeleteOptions`]), [`Sim::apply_object`] (create or update, returns
 //!   [`ApplyOutcome`]), [`Sim::scale`], [`Sim::evict`] (the eviction
 //!   subresource, refused with a 429 while a PodDisruptionBudget allows no
 //!   disruption).
-//! * Watch: [`Sim::watch`] → [`WatchId`], [`Sim::take_watch_events`] →
+//! * Watch: [`Sim::watch`] (the same selectors) → [`WatchId`], [`Sim::take_watch_events`] →
 //!   [`WatchEvent`]s, [`Sim::unwatch`].
 //! * Events: Event objects live in the store (`events`); [`Sim::events_for`]
 //!   lists those about one object.

@@ -33,7 +33,7 @@ spec:
 
 fn running_pods(sim: &Sim) -> Vec<String> {
     let mut names: Vec<String> = sim
-        .list_refs("pods", Some("default"), "app=nginx")
+        .list_refs("pods", Some("default"), "app=nginx", "")
         .unwrap()
         .into_iter()
         .filter(|p| p.str_at(&["status", "phase"]) == "Running")

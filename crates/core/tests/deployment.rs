@@ -28,7 +28,7 @@ fn set_image(sim: &mut Sim, name: &str, image: &str) {
 
 /// Pods of the app that are not being deleted.
 fn live_pods(sim: &Sim, app: &str) -> Vec<Value> {
-    sim.list("pods", Some("default"), &format!("app={app}"))
+    sim.list("pods", Some("default"), &format!("app={app}"), "")
         .unwrap_or_default()
         .into_iter()
         .filter(|p| p.str_at(&["metadata", "deletionTimestamp"]).is_empty())
@@ -48,7 +48,7 @@ fn image(p: &Value) -> &str {
 }
 
 fn replica_sets(sim: &Sim) -> Vec<Value> {
-    sim.list("replicasets", Some("default"), "")
+    sim.list("replicasets", Some("default"), "", "")
         .unwrap_or_default()
 }
 
@@ -216,7 +216,7 @@ fn recreate_removes_every_old_pod_before_creating_new_ones() {
         sim.advance(100);
         // Old pods that already exited (Succeeded/Failed) may linger, as upstream.
         let all: Vec<Value> = sim
-            .list("pods", Some("default"), "app=web")
+            .list("pods", Some("default"), "app=web", "")
             .unwrap_or_default()
             .into_iter()
             .filter(|p| !matches!(p.str_at(&["status", "phase"]), "Succeeded" | "Failed"))
@@ -357,7 +357,7 @@ fn replicas_share_one_claim_from_the_template() {
     assert_eq!(pods.len(), 3);
     assert!(pods.iter().all(ready));
     assert_eq!(
-        sim.list("persistentvolumeclaims", Some("default"), "")
+        sim.list("persistentvolumeclaims", Some("default"), "", "")
             .expect("claims")
             .len(),
         1,

@@ -61,8 +61,8 @@ fn run(actions: &[Action], seed: u64) -> Result<String, TestCaseError> {
         seed,
         ..SimConfig::default()
     });
-    let pods_watch = sim.watch("pods", Some("default"), "").expect("watch");
-    let events_watch = sim.watch("events", None, "").expect("watch");
+    let pods_watch = sim.watch("pods", Some("default"), "", "").expect("watch");
+    let events_watch = sim.watch("events", None, "", "").expect("watch");
     let mut live: BTreeMap<String, Value> = BTreeMap::new();
     // Pods the test itself deleted: their termination is not the
     // controller's transition, so OrderedReady does not count them.

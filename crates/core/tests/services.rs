@@ -26,6 +26,7 @@ fn slices<'a>(sim: &'a Sim, svc: &str) -> Vec<&'a Value> {
         "endpointslices",
         Some("default"),
         &format!("kubernetes.io/service-name={svc}"),
+        "",
     )
     .unwrap()
 }

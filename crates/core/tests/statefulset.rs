@@ -42,7 +42,7 @@ fn sts(name: &str, replicas: i64, policy: &str, image: &str) -> Value {
 }
 
 fn pods(sim: &Sim, app: &str) -> Vec<Value> {
-    sim.list("pods", Some("default"), &format!("app={app}"))
+    sim.list("pods", Some("default"), &format!("app={app}"), "")
         .unwrap_or_default()
 }
 
@@ -96,7 +96,7 @@ fn scale_up_down(policy: &str) {
         set.str_at(&["status", "updateRevision"])
     );
     let claims = sim
-        .list("persistentvolumeclaims", Some("default"), "")
+        .list("persistentvolumeclaims", Some("default"), "", "")
         .expect("pvcs");
     assert_eq!(claims.len(), 3);
     assert!(claims
@@ -107,7 +107,7 @@ fn scale_up_down(policy: &str) {
     run(&mut sim, "web", ordered, 20_000);
     assert_eq!(pods(&sim, "web").len(), 1);
     assert_eq!(
-        sim.list("persistentvolumeclaims", Some("default"), "")
+        sim.list("persistentvolumeclaims", Some("default"), "", "")
             .expect("pvcs")
             .len(),
         3,
@@ -210,7 +210,7 @@ fn rolling_update_replaces_pods_in_reverse_order() {
     )
     .expect("patched");
     let watch = sim
-        .watch("pods", Some("default"), "app=web")
+        .watch("pods", Some("default"), "app=web", "")
         .expect("watch");
     run(&mut sim, "web", true, 60_000);
     let deleted: Vec<String> = sim
@@ -405,7 +405,7 @@ fn rollback_reuses_the_old_revision_with_a_new_number() {
     assert_eq!(status(&sim, "web", "updateRevision"), first);
     assert_eq!(status(&sim, "web", "currentRevision"), first);
     let mut revisions: Vec<(String, i64)> = sim
-        .list("controllerrevisions", Some("default"), "")
+        .list("controllerrevisions", Some("default"), "", "")
         .expect("revisions")
         .iter()
         .map(|r| {
@@ -433,7 +433,7 @@ fn revision_history_is_truncated_to_the_limit() {
         run(&mut sim, "web", true, 20_000);
     }
     let revisions = sim
-        .list("controllerrevisions", Some("default"), "")
+        .list("controllerrevisions", Some("default"), "", "")
         .expect("revisions");
     assert_eq!(revisions.len(), 3, "current + 2 history");
 }
@@ -448,7 +448,7 @@ fn ordered_scale_down_deletes_highest_ordinal_first_one_at_a_time() {
     )
     .expect("created");
     run(&mut sim, "web", true, 30_000);
-    let watch = sim.watch("pods", Some("default"), "").expect("watch");
+    let watch = sim.watch("pods", Some("default"), "", "").expect("watch");
     sim.scale("statefulsets", "default", "web", 0)
         .expect("scaled");
     let mut terminating_at_once = 0;
@@ -558,7 +558,7 @@ fn deleting_a_statefulset_in_background_terminates_pods_together_and_keeps_claim
     sim.advance(10_000);
     assert!(pods(&sim, "web").is_empty());
     assert_eq!(
-        sim.list("persistentvolumeclaims", Some("default"), "")
+        sim.list("persistentvolumeclaims", Some("default"), "", "")
             .expect("pvcs")
             .len(),
         3
@@ -725,7 +725,7 @@ fn same_seed_same_event_log() {
             seed,
             ..SimConfig::default()
         });
-        let watch = sim.watch("events", None, "").expect("watch");
+        let watch = sim.watch("events", None, "", "").expect("watch");
         sim.create(
             "statefulsets",
             "default",

@@ -121,41 +121,14 @@ pub fn parse_target(group: &str, rest: &[&str]) -> Option<Target> {
     })
 }
 
-fn field_value(obj: &Value, dotted: &str) -> String {
-    let path: Vec<&str> = dotted.split('.').collect();
-    match obj.at(&path) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Int(i)) => i.to_string(),
-        Some(Value::Bool(b)) => b.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// `fieldSelector` matching (`a.b=v`, `a.b==v`, `a.b!=v`, comma-joined).
-pub fn field_matches(obj: &Value, selector: &str) -> bool {
-    selector.split(',').filter(|t| !t.is_empty()).all(|term| {
-        if let Some((k, v)) = term.split_once("!=") {
-            field_value(obj, k) != v
-        } else {
-            let (k, v) = term
-                .split_once("==")
-                .or_else(|| term.split_once('='))
-                .unwrap_or((term, ""));
-            field_value(obj, k) == v
-        }
-    })
-}
-
 /// Objects a GET of a collection returns, filtered by both selectors.
 pub fn list_objects(sim: &Sim, target: &Target, request: &Request) -> Result<Vec<Value>, ApiError> {
-    let labels = request.param("labelSelector").unwrap_or("");
-    let fields = request.param("fieldSelector").unwrap_or("");
-    let items = sim.list_refs(target.info.plural, target.namespace.as_deref(), labels)?;
-    Ok(items
-        .into_iter()
-        .filter(|o| field_matches(o, fields))
-        .cloned()
-        .collect())
+    sim.list(
+        target.info.plural,
+        target.namespace.as_deref(),
+        request.param("labelSelector").unwrap_or(""),
+        request.param("fieldSelector").unwrap_or(""),
+    )
 }
 
 /// The highest resourceVersion among `items` ("1" for none): the list's version.
@@ -541,21 +514,6 @@ fn respond(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pod(name: &str, node: &str) -> Value {
-        Value::from([
-            ("metadata", Value::from([("name", Value::from(name))])),
-            ("spec", Value::from([("nodeName", Value::from(node))])),
-        ])
-    }
-
-    #[test]
-    fn field_selectors_match_nested_fields_and_negation() {
-        let p = pod("web-0", "n1");
-        assert!(field_matches(&p, "metadata.name=web-0,spec.nodeName==n1"));
-        assert!(!field_matches(&p, "spec.nodeName!=n1"));
-        assert!(field_matches(&p, ""));
-    }
 
     #[test]
     fn paths_name_namespaced_and_cluster_resources() {

@@ -95,7 +95,7 @@ pub fn stream(server: &Server, stream: &mut TcpStream, target: &Target, request:
     }
     let _slot = Slot(server);
     let labels = request.param("labelSelector").unwrap_or("");
-    let fields = request.param("fieldSelector").unwrap_or("").to_string();
+    let fields = request.param("fieldSelector").unwrap_or("");
     let timeout = request
         .param("timeoutSeconds")
         .and_then(|s| s.parse::<u64>().ok())
@@ -109,20 +109,20 @@ pub fn stream(server: &Server, stream: &mut TcpStream, target: &Target, request:
     };
     let (id, initial) = {
         let mut world = server.lock();
-        let id =
-            match world
-                .session
-                .sim
-                .watch(target.info.plural, target.namespace.as_deref(), labels)
-            {
-                Ok(id) => id,
-                Err(e) => {
-                    drop(world);
-                    let (code, body) = api::error_body(&e, target.info.group);
-                    let _ = write_json(stream, code, &json::to_compact(&body));
-                    return false;
-                }
-            };
+        let id = match world.session.sim.watch(
+            target.info.plural,
+            target.namespace.as_deref(),
+            labels,
+            fields,
+        ) {
+            Ok(id) => id,
+            Err(e) => {
+                drop(world);
+                let (code, body) = api::error_body(&e, target.info.group);
+                let _ = write_json(stream, code, &json::to_compact(&body));
+                return false;
+            }
+        };
         let offset = world.tick();
         let now = world.session.sim.now();
         let mut lines = String::new();
@@ -154,9 +154,7 @@ pub fn stream(server: &Server, stream: &mut TcpStream, target: &Target, request:
             let now = world.session.sim.now();
             let mut lines = String::new();
             for event in world.session.sim.take_watch_events(id) {
-                if api::field_matches(&event.object, &fields) {
-                    lines.push_str(&encoder.encode(event.kind.as_str(), event.object, now, offset));
-                }
+                lines.push_str(&encoder.encode(event.kind.as_str(), event.object, now, offset));
             }
             lines
         };

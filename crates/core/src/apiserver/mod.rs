@@ -5,6 +5,7 @@
 //! per-resource strategies in kubernetes `pkg/registry/*`.
 
 pub mod admission;
+pub mod fields;
 pub mod patch;
 pub mod services;
 pub(crate) mod store;
@@ -19,6 +20,7 @@ use crate::error::{ApiError, Cause};
 use crate::limits;
 use crate::resources::{self, ResourceInfo};
 use crate::sim::Sim;
+use fields::FieldSelector;
 use ordinal_model::labels::Selector;
 use patch::{apply_patch, PatchType};
 use watch::{WatchEvent, WatchId};
@@ -63,6 +65,19 @@ fn resource_info(resource: &str) -> Result<&'static ResourceInfo, ApiError> {
         e.message = "the server could not find the requested resource".to_string();
         e
     })
+}
+
+/// A list or watch request's selectors, checked in the order the API
+/// server decodes them: the label selector, the field selector, then the
+/// field selector's labels against the resource.
+fn selectors(
+    info: &ResourceInfo,
+    label_selector: &str,
+    field_selector: &str,
+) -> Result<(Selector, FieldSelector), ApiError> {
+    let labels = Selector::parse(label_selector).map_err(ApiError::bad_request)?;
+    let fields = FieldSelector::for_resource(info, field_selector)?;
+    Ok((labels, fields))
 }
 
 fn meta_str<'a>(obj: &'a Value, key: &str) -> &'a str {
@@ -141,16 +156,19 @@ impl Sim {
     }
 
     /// Objects of `resource` in `namespace` (all namespaces when `None`)
-    /// matching the label selector (`""` = everything), sorted by namespace
-    /// and name as the API server lists them.
+    /// matching the label selector and the field selector (`""` =
+    /// everything), sorted by namespace and name as the API server lists
+    /// them. A selector that does not parse, or a field label the resource
+    /// does not support, is the API server's 400.
     pub fn list(
         &self,
         resource: &str,
         namespace: Option<&str>,
         label_selector: &str,
+        field_selector: &str,
     ) -> Result<Vec<Value>, ApiError> {
         Ok(self
-            .list_refs(resource, namespace, label_selector)?
+            .list_refs(resource, namespace, label_selector, field_selector)?
             .into_iter()
             .cloned()
             .collect())
@@ -162,14 +180,15 @@ impl Sim {
         resource: &str,
         namespace: Option<&'a str>,
         label_selector: &str,
+        field_selector: &str,
     ) -> Result<Vec<&'a Value>, ApiError> {
         let info = resource_info(resource)?;
-        let selector = Selector::parse(label_selector).map_err(ApiError::bad_request)?;
+        let (labels, fields) = selectors(info, label_selector, field_selector)?;
         let ns = if info.namespaced { namespace } else { None };
         Ok(self
             .store
             .iter(info.plural, ns)
-            .filter(|o| selector.matches(o.at(&["metadata", "labels"])))
+            .filter(|o| labels.matches(o.at(&["metadata", "labels"])) && fields.matches(o))
             .collect())
     }
 
@@ -306,17 +325,19 @@ impl Sim {
         result
     }
 
-    /// Opens a watch on `resource` (all namespaces when `namespace` is `None`).
+    /// Opens a watch on `resource` (all namespaces when `namespace` is
+    /// `None`) for the objects both selectors match, as [`Sim::list`].
     pub fn watch(
         &mut self,
         resource: &str,
         namespace: Option<&str>,
         label_selector: &str,
+        field_selector: &str,
     ) -> Result<WatchId, ApiError> {
         let info = resource_info(resource)?;
-        let selector = Selector::parse(label_selector).map_err(ApiError::bad_request)?;
+        let (labels, fields) = selectors(info, label_selector, field_selector)?;
         self.watches
-            .open(info.plural, namespace, selector)
+            .open(info.plural, namespace, labels, fields)
             .ok_or_else(|| {
                 ApiError::forbidden(
                     "",

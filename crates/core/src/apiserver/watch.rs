@@ -1,9 +1,10 @@
 //! Watch streams (`?watch=true`): every store write is offered to the open
-//! watches whose resource, namespace and label selector match. Both
+//! watches whose resource, namespace, label selector and field selector match. Both
 //! `kubectl get -w` and the web UI consume these.
 
 use ordinal_model::Value;
 
+use super::fields::FieldSelector;
 use crate::limits;
 use ordinal_model::labels::Selector;
 
@@ -50,7 +51,16 @@ struct Watch {
     resource: &'static str,
     namespace: Option<String>,
     selector: Selector,
+    fields: FieldSelector,
     pending: Vec<WatchEvent>,
+}
+
+impl Watch {
+    fn selects(&self, obj: Option<&Value>) -> bool {
+        obj.is_some_and(|o| {
+            self.selector.matches(o.at(&["metadata", "labels"])) && self.fields.matches(o)
+        })
+    }
 }
 
 /// All open watches.
@@ -67,6 +77,7 @@ impl Watches {
         resource: &'static str,
         namespace: Option<&str>,
         selector: Selector,
+        fields: FieldSelector,
     ) -> Option<WatchId> {
         if self.open.len() >= limits::MAX_WATCHES {
             return None;
@@ -78,6 +89,7 @@ impl Watches {
             resource,
             namespace: namespace.map(str::to_string),
             selector,
+            fields,
             pending: Vec::new(),
         });
         Some(id)
@@ -97,23 +109,21 @@ impl Watches {
             .unwrap_or_default()
     }
 
-    /// Offers a change to every matching watch. A label change that moves an
-    /// object into or out of a selector is delivered as ADDED / DELETED.
+    /// Offers a change to every matching watch. A label or field change that
+    /// moves an object into or out of a watch's selectors is delivered as
+    /// ADDED / DELETED.
     pub fn notify(&mut self, resource: &str, old: Option<&Value>, new: Option<&Value>, at: u64) {
         if self.open.is_empty() {
             return;
         }
         let Some(any) = new.or(old) else { return };
         let ns = any.str_at(&["metadata", "namespace"]);
-        fn labels(o: Option<&Value>) -> Option<&Value> {
-            o.and_then(|v| v.at(&["metadata", "labels"]))
-        }
         for w in self.open.iter_mut() {
             if w.resource != resource || w.namespace.as_deref().is_some_and(|n| n != ns) {
                 continue;
             }
-            let was = old.is_some() && w.selector.matches(labels(old));
-            let is = new.is_some() && w.selector.matches(labels(new));
+            let was = w.selects(old);
+            let is = w.selects(new);
             let event = match (was, is, new, old) {
                 (false, true, Some(n), _) => (WatchEventKind::Added, n),
                 (true, true, Some(n), _) => (WatchEventKind::Modified, n),
@@ -130,5 +140,50 @@ impl Watches {
                 at,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::by_plural;
+
+    fn pod(phase: &str) -> Value {
+        Value::from([
+            (
+                "metadata",
+                Value::from([
+                    ("name", Value::from("web-0")),
+                    ("namespace", Value::from("default")),
+                ]),
+            ),
+            ("status", Value::from([("phase", Value::from(phase))])),
+        ])
+    }
+
+    #[test]
+    fn a_field_change_moves_an_object_into_and_out_of_a_watch() {
+        let info = by_plural("pods").expect("pods");
+        let fields = FieldSelector::for_resource(info, "status.phase=Running").expect("valid");
+        let mut watches = Watches::default();
+        let id = watches
+            .open("pods", Some("default"), Selector::default(), fields)
+            .expect("open");
+        let (pending, running, done) = (pod("Pending"), pod("Running"), pod("Succeeded"));
+        watches.notify("pods", None, Some(&pending), 1);
+        watches.notify("pods", Some(&pending), Some(&running), 2);
+        watches.notify("pods", Some(&running), Some(&running), 3);
+        watches.notify("pods", Some(&running), Some(&done), 4);
+        watches.notify("pods", Some(&done), None, 5);
+        let seen: Vec<(WatchEventKind, u64)> =
+            watches.take(id).iter().map(|e| (e.kind, e.at)).collect();
+        assert_eq!(
+            seen,
+            vec![
+                (WatchEventKind::Added, 2),
+                (WatchEventKind::Modified, 3),
+                (WatchEventKind::Deleted, 4),
+            ]
+        );
     }
 }

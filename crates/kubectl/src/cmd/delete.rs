@@ -1,4 +1,5 @@
-//! `kubectl delete`: by type and name, `type/name`, `-f`, `-l`, `--all`,
+//! `kubectl delete`: by type and name, `type/name`, `-f`, `-l`,
+//! `--field-selector`, `--all`,
 //! `--grace-period`, `--force`, `--cascade`, `--wait`, with the v1.34+
 //! `deleted from <ns> namespace` lines. Mirrors kubectl pkg/cmd/delete/delete.go.
 
@@ -6,13 +7,14 @@ use ordinal_core::{DeleteOptions, Propagation};
 use ordinal_model::kinds::{self, ResourceInfo};
 
 use super::flags::{self, switch, value, FlagSpec};
-use super::{api_error, client_error, flag_error, format_api_error, namespace_of, resolve, watch};
+use super::{client_error, flag_error, format_api_error, namespace_of, resolve, watch, Selectors};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
 const SPECS: &[FlagSpec] = &[
     value("filename", Some('f')),
     value("selector", Some('l')),
+    value("field-selector", None),
     switch("all", None),
     switch("all-namespaces", Some('A')),
     value("grace-period", None),
@@ -36,6 +38,9 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
         Err(e) => return flag_error("delete", &e, out),
     };
     let namespace = namespace_of(&parsed);
+    let selectors = Selectors::of(&parsed);
+    // Lists that failed, reported after the deletions that did happen.
+    let mut list_errors: Vec<String> = Vec::new();
     let mut targets: Vec<(&'static ResourceInfo, String, String)> = Vec::new();
     if let Some(file) = parsed.get("filename") {
         let Some(objects) = super::apply::read_manifests(session, file, stdin, out) else {
@@ -56,6 +61,8 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
         out.err(NOTHING);
         out.exit_code = 1;
         return;
+    } else if let Some(conflict) = selectors.conflict(&parsed.args) {
+        return client_error(conflict, out);
     } else if parsed.args.iter().any(|a| a.contains('/')) {
         for arg in &parsed.args {
             let Some((kind, name)) = arg.split_once('/') else {
@@ -73,18 +80,19 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
             infos.push(info);
         }
         let names = &parsed.args[1..];
-        let selector = parsed.get("selector");
         if names.is_empty() {
-            if selector.is_none() && !parsed.has("all") {
+            if !selectors.any() && !parsed.has("all") {
                 client_error("resource(s) were provided, but no name was specified", out);
                 return;
             }
             let mut any = false;
             for info in infos {
-                match session
-                    .sim
-                    .list(info.plural, Some(&namespace), selector.unwrap_or(""))
-                {
+                match session.sim.list(
+                    info.plural,
+                    Some(&namespace),
+                    &selectors.labels,
+                    &selectors.fields,
+                ) {
                     Ok(items) => {
                         for obj in items {
                             any = true;
@@ -92,10 +100,12 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
                             targets.push((info, ns, obj.str_at(&["metadata", "name"]).to_string()));
                         }
                     }
-                    Err(e) => return api_error(&e, out),
+                    Err(e) => {
+                        list_errors.push(format_api_error(&selectors.list_error(info, e)));
+                    }
                 }
             }
-            if !any {
+            if !any && list_errors.is_empty() {
                 out.outln("No resources found");
                 return;
             }
@@ -157,6 +167,13 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
                 out.exit_code = 1;
             }
         }
+    }
+    if !list_errors.is_empty() {
+        for e in list_errors {
+            out.errln(&e);
+        }
+        out.exit_code = 1;
+        return;
     }
     if parsed.get("wait") == Some("false")
         || propagation == Propagation::Orphan && waiting.is_empty()

@@ -19,25 +19,25 @@ const SPECS: &[FlagSpec] = &[
     value("filename", Some('f')),
 ];
 
+/// The events about `obj`, listed as describe's `searchEvents` does: by
+/// the field selector `EventInterface.GetFieldSelector` builds.
 fn events_for(session: &Session, obj: &Value) -> Vec<Value> {
     let name = obj.str_at(&["metadata", "name"]);
     let ns = obj.str_at(&["metadata", "namespace"]);
-    let kind = obj.str_at(&["kind"]);
-    let uid = obj.str_at(&["metadata", "uid"]);
+    let mut fields = format!("involvedObject.name={name},involvedObject.namespace={ns}");
+    for (field, value) in [
+        ("kind", obj.str_at(&["kind"])),
+        ("uid", obj.str_at(&["metadata", "uid"])),
+    ] {
+        if !value.is_empty() {
+            fields.push_str(&format!(",involvedObject.{field}={value}"));
+        }
+    }
     let ns_filter = if ns.is_empty() { None } else { Some(ns) };
     session
         .sim
-        .list("events", ns_filter, "")
+        .list("events", ns_filter, "", &fields)
         .unwrap_or_default()
-        .into_iter()
-        .filter(|e| {
-            let involved = e.get("involvedObject").cloned().unwrap_or_default();
-            let event_uid = involved.str_at(&["uid"]);
-            involved.str_at(&["name"]) == name
-                && involved.str_at(&["kind"]) == kind
-                && (event_uid.is_empty() || uid.is_empty() || event_uid == uid)
-        })
-        .collect()
 }
 
 fn related(session: &Session, obj: &Value) -> Vec<Value> {
@@ -51,7 +51,7 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
             };
             session
                 .sim
-                .list("pods", Some(ns), "")
+                .list("pods", Some(ns), "", "")
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
@@ -69,7 +69,7 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
             let claim = obj.str_at(&["metadata", "name"]);
             session
                 .sim
-                .list("pods", Some(ns), "")
+                .list("pods", Some(ns), "", "")
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|p| {
@@ -84,7 +84,7 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
         "Node" => {
             // The pods, and the node's Lease in kube-node-lease.
             let name = obj.str_at(&["metadata", "name"]);
-            let mut related = session.sim.list("pods", None, "").unwrap_or_default();
+            let mut related = session.sim.list("pods", None, "", "").unwrap_or_default();
             let lease_ns = ordinal_core::kubelet::heartbeat::NODE_LEASE_NAMESPACE;
             if let Ok(lease) = session.sim.get("leases", lease_ns, name) {
                 related.push(lease);
@@ -98,7 +98,7 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
             );
             session
                 .sim
-                .list("endpointslices", Some(ns), &selector)
+                .list("endpointslices", Some(ns), &selector, "")
                 .unwrap_or_default()
         }
         _ => Vec::new(),
@@ -110,7 +110,12 @@ fn controlled_by(session: &Session, resource: &str, owner: &Value) -> Vec<Value>
     let uid = owner.str_at(&["metadata", "uid"]);
     session
         .sim
-        .list(resource, Some(owner.str_at(&["metadata", "namespace"])), "")
+        .list(
+            resource,
+            Some(owner.str_at(&["metadata", "namespace"])),
+            "",
+            "",
+        )
         .unwrap_or_default()
         .into_iter()
         .filter(|o| {
@@ -149,12 +154,10 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         } else {
             Some(namespace.as_str())
         };
-        match session
-            .sim
-            .list(info.plural, ns, parsed.get("selector").unwrap_or(""))
-        {
+        let selectors = super::Selectors::of(&parsed);
+        match session.sim.list(info.plural, ns, &selectors.labels, "") {
             Ok(items) => objects = items,
-            Err(e) => return api_error(&e, out),
+            Err(e) => return api_error(&selectors.list_error(info, e), out),
         }
         if objects.is_empty() {
             if info.namespaced && ns.is_some() {

@@ -91,7 +91,7 @@ pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
     let pods: Vec<Value> = session
         .sim
-        .list("pods", None, parsed.get("pod-selector").unwrap_or(""))
+        .list("pods", None, parsed.get("pod-selector").unwrap_or(""), "")
         .unwrap_or_default()
         .into_iter()
         .filter(|p| p.str_at(&["spec", "nodeName"]) == node)
@@ -246,7 +246,7 @@ pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let error = joined(&errors);
     let still_there: Vec<String> = session
         .sim
-        .list("pods", None, "")
+        .list("pods", None, "", "")
         .unwrap_or_default()
         .iter()
         .filter(|p| p.str_at(&["spec", "nodeName"]) == node)

@@ -90,7 +90,7 @@ fn watch_events(
     keep: &dyn Fn(&Value) -> bool,
     out: &mut CommandOutput,
 ) {
-    let id = match session.sim.watch("events", namespace, "") {
+    let id = match session.sim.watch("events", namespace, "", "") {
         Ok(id) => id,
         Err(e) => return api_error(&e, out),
     };
@@ -109,7 +109,7 @@ fn watch_events(
     let now = session.sim.now();
     for e in session
         .sim
-        .list("events", namespace, "")
+        .list("events", namespace, "", "")
         .unwrap_or_default()
         .iter()
         .filter(|e| keep(e))
@@ -165,7 +165,7 @@ pub fn events(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     if parsed.has("watch") {
         return watch_events(session, namespace, &keep, out);
     }
-    let mut list = match session.sim.list("events", namespace, "") {
+    let mut list = match session.sim.list("events", namespace, "", "") {
         Ok(l) => l,
         Err(e) => return api_error(&e, out),
     };

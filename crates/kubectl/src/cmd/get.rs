@@ -1,5 +1,5 @@
-//! `kubectl get`: lists and single objects in every output format, label
-//! selection, all namespaces, `get all`, and watch mode (`-w`,
+//! `kubectl get`: lists and single objects in every output format, label and
+//! field selection, all namespaces, `get all`, and watch mode (`-w`,
 //! `--watch-only`, `--output-watch-events`). Mirrors kubectl pkg/cmd/get/get.go.
 
 use ordinal_core::apiserver::watch::{WatchEventKind, WatchId};
@@ -8,7 +8,7 @@ use ordinal_model::Value;
 
 use super::flags::{self, switch, value, FlagSpec};
 use super::output::{self, TableOptions};
-use super::{api_error, client_error, flag_error, namespace_of, resolve, watch};
+use super::{api_error, client_error, flag_error, namespace_of, resolve, watch, Selectors};
 use crate::printers::PrintContext;
 use crate::shell::Session;
 use crate::tabwriter::{TabWriter, KUBECTL_TABLE};
@@ -49,7 +49,7 @@ struct Request {
     names: Vec<String>,
 }
 
-fn requests(args: &[String], out: &mut CommandOutput) -> Option<(Vec<Request>, bool)> {
+fn requests(args: &[String], out: &mut CommandOutput) -> Option<Vec<Request>> {
     let mut requests: Vec<Request> = Vec::new();
     if args.iter().any(|a| a.contains('/')) {
         for arg in args {
@@ -66,14 +66,11 @@ fn requests(args: &[String], out: &mut CommandOutput) -> Option<(Vec<Request>, b
                 }),
             }
         }
-        let with_kind = requests.len() > 1;
-        return Some((requests, with_kind));
+        return Some(requests);
     }
     let types: Vec<&str> = args[0].split(',').filter(|t| !t.is_empty()).collect();
-    let mut with_kind = types.len() > 1;
     for t in types {
         if t == "all" {
-            with_kind = true;
             for plural in ALL {
                 if let Some(info) = ordinal_model::kinds::by_name(plural) {
                     requests.push(Request {
@@ -90,7 +87,7 @@ fn requests(args: &[String], out: &mut CommandOutput) -> Option<(Vec<Request>, b
             names: args[1..].to_vec(),
         });
     }
-    Some((requests, with_kind))
+    Some(requests)
 }
 
 /// Runs `kubectl get`.
@@ -104,7 +101,11 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         out.exit_code = 1;
         return;
     }
-    let Some((requests, with_kind)) = requests(&parsed.args, out) else {
+    let selectors = Selectors::of(&parsed);
+    if let Some(conflict) = selectors.conflict(&parsed.args) {
+        return client_error(conflict, out);
+    }
+    let Some(requests) = requests(&parsed.args, out) else {
         return;
     };
     if requests.iter().any(|r| r.info.kind == "Endpoints") {
@@ -112,11 +113,10 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
     let namespace = namespace_of(&parsed);
     let all_namespaces = parsed.has("all-namespaces");
-    let selector = parsed.get("selector").unwrap_or("").to_string();
     let format = parsed.get("output").unwrap_or("").to_string();
-    let opts = TableOptions {
+    let mut opts = TableOptions {
         wide: format == "wide",
-        with_kind: with_kind || parsed.has("show-kind"),
+        with_kind: parsed.has("show-kind"),
         with_namespace: all_namespaces,
         show_labels: parsed.has("show-labels"),
         label_columns: parsed.all("label-columns"),
@@ -132,7 +132,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             &request.names,
             &namespace,
             all_namespaces,
-            &selector,
+            &selectors,
             &parsed,
             &opts,
             out,
@@ -149,9 +149,16 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         };
         let mut objects = Vec::new();
         if request.names.is_empty() {
-            match session.sim.list(request.info.plural, list_ns, &selector) {
+            match session.sim.list(
+                request.info.plural,
+                list_ns,
+                &selectors.labels,
+                &selectors.fields,
+            ) {
                 Ok(items) => objects.extend(items),
-                Err(e) => return api_error(&e, out),
+                Err(e) => errors.push(super::format_api_error(
+                    &selectors.list_error(request.info, e),
+                )),
             }
         } else {
             for name in &request.names {
@@ -168,14 +175,23 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         groups.push((request.info, objects));
     }
     let total: usize = groups.iter().map(|(_, o)| o.len()).sum();
+    // Rows name their kind when the objects found are of several kinds
+    // (`multipleGVKsRequested` over the results, not the request).
+    let mut kinds_found = groups
+        .iter()
+        .filter(|(_, o)| !o.is_empty())
+        .map(|(i, _)| i.kind);
+    if let Some(first) = kinds_found.next() {
+        opts.with_kind |= kinds_found.any(|k| k != first);
+    }
     let ctx = PrintContext {
         now_ms: session.sim.now(),
     };
+    // Only the human-readable printers say that nothing was found.
     if total == 0
         && errors.is_empty()
         && !parsed.has("ignore-not-found")
-        && !format.starts_with("json")
-        && format != "yaml"
+        && (format.is_empty() || format == "wide")
     {
         let namespaced = groups.iter().any(|(i, _)| i.namespaced);
         if all_namespaces || !namespaced {
@@ -368,7 +384,7 @@ fn watch_objects(
     names: &[String],
     namespace: &str,
     all_namespaces: bool,
-    selector: &str,
+    selectors: &Selectors,
     parsed: &flags::Parsed,
     opts: &TableOptions,
     out: &mut CommandOutput,
@@ -378,9 +394,12 @@ fn watch_objects(
     } else {
         Some(namespace)
     };
-    let id = match session.sim.watch(info.plural, list_ns, selector) {
+    let id = match session
+        .sim
+        .watch(info.plural, list_ns, &selectors.labels, &selectors.fields)
+    {
         Ok(id) => id,
-        Err(e) => return api_error(&e, out),
+        Err(e) => return api_error(&selectors.list_error(info, e), out),
     };
     for name in names {
         if let Err(e) = session.sim.get(info.plural, namespace, name) {
@@ -402,7 +421,10 @@ fn watch_objects(
     };
     if !parsed.has("watch-only") {
         let now = session.sim.now();
-        match session.sim.list(info.plural, list_ns, selector) {
+        match session
+            .sim
+            .list(info.plural, list_ns, &selectors.labels, &selectors.fields)
+        {
             Ok(items) => {
                 for obj in &items {
                     if stream.wanted(obj) {
@@ -412,7 +434,7 @@ fn watch_objects(
             }
             Err(e) => {
                 stream.stop(session);
-                return api_error(&e, out);
+                return api_error(&selectors.list_error(info, e), out);
             }
         }
     }

@@ -344,6 +344,66 @@ pub(crate) fn api_error(err: &ApiError, out: &mut CommandOutput) {
     out.exit_code = 1;
 }
 
+/// A command's `-l` and `--field-selector`, trimmed as the resource
+/// builder's `LabelSelectorParam` / `FieldSelectorParam` keep them (empty =
+/// not given). Mirrors cli-runtime pkg/resource/{builder.go,selector.go}.
+pub(crate) struct Selectors {
+    pub labels: String,
+    pub fields: String,
+}
+
+impl Selectors {
+    pub fn of(parsed: &flags::Parsed) -> Selectors {
+        let trimmed = |flag: &str| parsed.get(flag).unwrap_or("").trim().to_string();
+        Selectors {
+            labels: trimmed("selector"),
+            fields: trimmed("field-selector"),
+        }
+    }
+
+    /// True when either selector is given.
+    pub fn any(&self) -> bool {
+        !self.labels.is_empty() || !self.fields.is_empty()
+    }
+
+    /// The builder's refusal of selectors next to names
+    /// (`visitBySelector`), if the arguments draw one.
+    pub fn conflict(&self, args: &[String]) -> Option<&'static str> {
+        if !self.any() {
+            None
+        } else if args.iter().any(|a| a.contains('/')) {
+            Some("selectors and the all flag cannot be used when passing resource/name arguments")
+        } else if args.len() > 1 {
+            Some("name cannot be provided when a selector is specified")
+        } else {
+            None
+        }
+    }
+
+    /// A failed list as the builder reports it (`Selector.Visit`): a
+    /// BadRequest or NotFound names the resource and both selectors.
+    pub fn list_error(&self, info: &ResourceInfo, mut err: ApiError) -> ApiError {
+        if matches!(err.reason, Reason::BadRequest | Reason::NotFound) {
+            use ordinal_model::validation::go_quote;
+            let gvr = go_quote(&format!(
+                "{}/{}, Resource={}",
+                info.group, info.version, info.plural
+            ));
+            err.message = if self.any() {
+                format!(
+                    "Unable to find {gvr} that match label selector {}, field selector {}: {}",
+                    go_quote(&self.labels),
+                    go_quote(&self.fields),
+                    err.message
+                )
+            } else {
+                format!("Unable to list {gvr}: {}", err.message)
+            };
+        }
+        err
+    }
+}
+
 /// Resolves a resource name typed on the command line, or prints kubectl's error.
 pub(crate) fn resolve(name: &str, out: &mut CommandOutput) -> Option<&'static ResourceInfo> {
     match kinds::by_name(name) {

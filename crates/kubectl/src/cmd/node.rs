@@ -216,7 +216,7 @@ pub fn taint(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
     if parsed.has("all") || parsed.get("selector").is_some() {
         let selector = parsed.get("selector").unwrap_or("");
-        match session.sim.list("nodes", None, selector) {
+        match session.sim.list("nodes", None, selector, "") {
             Ok(nodes) => {
                 names = nodes
                     .iter()

@@ -299,7 +299,7 @@ fn status(
     out: &mut CommandOutput,
 ) {
     let watch_enabled = parsed.get("watch") != Some("false");
-    let watch_id = session.sim.watch(info.plural, Some(ns), "").ok();
+    let watch_id = session.sim.watch(info.plural, Some(ns), "", "").ok();
     let started = session.sim.now();
     let mut current = session.sim.get(info.plural, ns, name).ok();
     loop {
@@ -357,7 +357,7 @@ fn revisions(session: &Session, owner: &Value) -> Vec<Value> {
     };
     let mut revs: Vec<Value> = session
         .sim
-        .list(resource, Some(ns), "")
+        .list(resource, Some(ns), "", "")
         .unwrap_or_default()
         .into_iter()
         .filter(|r| {
@@ -524,7 +524,7 @@ fn undo_deployment(
     let uid = obj.str_at(&["metadata", "uid"]);
     let sets: Vec<Value> = session
         .sim
-        .list("replicasets", Some(&ns), "")
+        .list("replicasets", Some(&ns), "", "")
         .unwrap_or_default()
         .into_iter()
         .filter(|r| {

@@ -6,7 +6,9 @@ use ordinal_model::kinds::ResourceInfo;
 use ordinal_model::Value;
 
 use super::flags::{self, switch, value, FlagSpec};
-use super::{api_error, client_error, flag_error, kind_slash_name, namespace_of, resolve, watch};
+use super::{
+    api_error, client_error, flag_error, kind_slash_name, namespace_of, resolve, watch, Selectors,
+};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
@@ -14,6 +16,7 @@ const SPECS: &[FlagSpec] = &[
     value("for", None),
     value("timeout", None),
     value("selector", Some('l')),
+    value("field-selector", None),
     switch("all", None),
     switch("all-namespaces", Some('A')),
 ];
@@ -99,17 +102,21 @@ pub fn wait(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             return;
         };
         if names.is_empty() {
-            let selector = parsed.get("selector").unwrap_or("");
+            let selectors = Selectors::of(&parsed);
             let list_ns = if parsed.has("all-namespaces") {
                 None
             } else {
                 Some(ns.as_str())
             };
-            for o in session
-                .sim
-                .list(info.plural, list_ns, selector)
-                .unwrap_or_default()
-            {
+            let found =
+                match session
+                    .sim
+                    .list(info.plural, list_ns, &selectors.labels, &selectors.fields)
+                {
+                    Ok(found) => found,
+                    Err(e) => return api_error(&selectors.list_error(info, e), out),
+                };
+            for o in found {
                 targets.push((
                     info,
                     o.str_at(&["metadata", "namespace"]).to_string(),

@@ -61,7 +61,7 @@ fn ping_trailer(end: PingEnd, out: &mut CommandOutput) -> bool {
 fn dead_address(session: &Session, ip: &str) -> bool {
     session
         .sim
-        .list_refs("pods", None, "")
+        .list_refs("pods", None, "", "")
         .into_iter()
         .flatten()
         .find(|p| p.str_at(&["status", "podIP"]) == ip)

@@ -65,6 +65,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/expose-explain-cp.txt"),
     ),
     (
+        "field-selectors.txt",
+        include_str!("../../../../tests/scenarios/field-selectors.txt"),
+    ),
+    (
         "help-explain.txt",
         include_str!("../../../../tests/scenarios/help-explain.txt"),
     ),

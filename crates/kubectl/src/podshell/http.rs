@@ -33,7 +33,7 @@
 use ordinal_core::kubelet::images;
 use ordinal_model::Value;
 
-use super::{write_file, PodCtx};
+use super::{pod_with_ip, write_file, PodCtx};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
@@ -87,19 +87,6 @@ fn parse_url(text: &str) -> Url {
     }
 }
 
-/// The pod with `ip` as its address.
-fn pod_with_ip<'a>(session: &'a Session, ip: &str) -> Option<&'a Value> {
-    session
-        .sim
-        .list_refs("pods", None, "")
-        .into_iter()
-        .flatten()
-        .find(|p| {
-            p.str_at(&["status", "podIP"]) == ip
-                && p.at(&["metadata", "deletionTimestamp"]).is_none()
-        })
-}
-
 /// The pod and port a Service's cluster IP and port lead to: the first
 /// ready address of its Endpoints on the matching port.
 fn through_service(
@@ -107,7 +94,7 @@ fn through_service(
     ip: &str,
     port: i64,
 ) -> Option<Option<(String, String, i64)>> {
-    let services = session.sim.list_refs("services", None, "").ok()?;
+    let services = session.sim.list_refs("services", None, "", "").ok()?;
     let svc = services
         .into_iter()
         .find(|s| s.str_at(&["spec", "clusterIP"]) == ip)?;

@@ -162,6 +162,14 @@ impl PodCtx {
     }
 }
 
+/// The pod that has `ip` as its address (a terminating one keeps it until
+/// its containers stop).
+fn pod_with_ip<'a>(session: &'a Session, ip: &str) -> Option<&'a Value> {
+    let selector = format!("status.podIP={ip}");
+    let pods = session.sim.list_refs("pods", None, "", &selector).ok()?;
+    pods.into_iter().next()
+}
+
 fn not_found(ctx: &PodCtx, tool: &str, out: &mut CommandOutput) {
     if ctx.is_busybox_like() {
         out.errln(&format!("sh: {tool}: not found"));

@@ -10,7 +10,7 @@
 //! replies of those N seconds print and nothing else: `timeout` kills
 //! kubectl, so the statistics never reach the terminal.
 
-use super::PodCtx;
+use super::{pod_with_ip, PodCtx};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
@@ -59,18 +59,12 @@ fn ping_trailer(end: PingEnd, out: &mut CommandOutput) -> bool {
 /// True when `ip` is the address of a pod whose node is down: its sandbox
 /// is gone and nothing answers.
 fn dead_address(session: &Session, ip: &str) -> bool {
-    session
-        .sim
-        .list_refs("pods", None, "", "")
-        .into_iter()
-        .flatten()
-        .find(|p| p.str_at(&["status", "podIP"]) == ip)
-        .is_some_and(|p| {
-            session
-                .sim
-                .kubelet_dial_error(p.str_at(&["spec", "nodeName"]))
-                .is_some()
-        })
+    pod_with_ip(session, ip).is_some_and(|p| {
+        session
+            .sim
+            .kubelet_dial_error(p.str_at(&["spec", "nodeName"]))
+            .is_some()
+    })
 }
 
 /// Runs busybox `nslookup` (core's, which the kubelet also runs for

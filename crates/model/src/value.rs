@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
+/// Maps up to this many keys are searched by a linear scan in [`Value::get`].
+const SMALL_MAP: usize = 12;
+
 /// A JSON object: keys sorted, as Go's `encoding/json` prints maps.
 ///
 /// Shared copy-on-write: cloning a tree copies one pointer per object, and a
@@ -178,7 +181,13 @@ impl Value {
 
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_object().and_then(|m| m.get(key))
+        let map = self.as_object()?;
+        // API objects are small maps: comparing lengths first skips nearly
+        // every key comparison an ordered search would make.
+        if map.len() <= SMALL_MAP {
+            return map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v);
+        }
+        map.get(key)
     }
 
     /// The node at `path` (object keys only), if every step exists.

@@ -52,6 +52,7 @@ pub mod rng;
 pub mod scheduler;
 pub mod sim;
 pub mod timing;
+pub mod volumes;
 
 pub use apiserver::patch::PatchType;
 pub use apiserver::watch::{WatchEvent, WatchEventKind, WatchId};

@@ -33,3 +33,7 @@ pub const MAX_REPLICASET_BURST: usize = 500;
 /// Characters of `deployment.kubernetes.io/revision-history` kept
 /// (`maxRevHistoryLengthInChars`, 2000 upstream).
 pub const MAX_REVISION_HISTORY_CHARS: usize = 2_000;
+/// Files one volume (or a container's own filesystem) holds.
+pub const MAX_FILES_PER_VOLUME: usize = 1024;
+/// Bytes of one file inside a pod.
+pub const MAX_POD_FILE_BYTES: usize = 1 << 20;

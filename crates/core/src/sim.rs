@@ -87,6 +87,8 @@ pub struct Sim {
     pub(crate) seq: u64,
     pub(crate) rng: Rng,
     pub(crate) store: Store,
+    /// Files and redis data inside pods and on volumes.
+    pub(crate) volumes: crate::volumes::Volumes,
     pub(crate) watches: Watches,
     foreground: BinaryHeap<Reverse<Timer>>,
     background: BinaryHeap<Reverse<Timer>>,
@@ -133,6 +135,7 @@ impl Sim {
             now: crate::clock::START_MS,
             seq: 0,
             store: Store::default(),
+            volumes: Default::default(),
             watches: Watches::default(),
             foreground: BinaryHeap::new(),
             background: BinaryHeap::new(),

@@ -667,6 +667,7 @@ impl Sim {
             Value::from(rv.to_string()),
         );
         self.watches.notify(info.plural, Some(&old), None, self.now);
+        self.forget_volumes(info.plural, &old);
         self.react(info.plural, Some(&old), None);
         Some(old)
     }

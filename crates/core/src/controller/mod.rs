@@ -264,6 +264,12 @@ impl Sim {
                 self.retry_unscheduled(Some(&ns));
                 if new.is_none() {
                     self.enqueue_owners_in(&ns, "statefulsets");
+                    // pv_controller_base.go deleteClaim: the bound volume is
+                    // synced at once, so it is released (and reclaimed).
+                    let volume = any.str_at(&["spec", "volumeName"]);
+                    if !volume.is_empty() {
+                        self.enqueue(Work::Volume(volume.to_string()));
+                    }
                 }
             }
             "persistentvolumes" => {

@@ -123,7 +123,7 @@ fn copy_from_pod(
         Ok(p) => p,
         Err(e) => return api_error(&e, out),
     };
-    let busybox = podshell::is_busybox_like(session, &pod);
+    let busybox = podshell::is_busybox_like(&pod);
     if path.starts_with('/') {
         out.errln(if busybox {
             "tar: removing leading '/' from member names"

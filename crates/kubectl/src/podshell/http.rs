@@ -33,7 +33,7 @@
 use ordinal_core::kubelet::images;
 use ordinal_model::Value;
 
-use super::{pod_with_ip, write_file, PodCtx};
+use super::{pod_with_ip, PodCtx};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
@@ -201,7 +201,7 @@ fn nginx_error(code: u16, reason: &'static str, server: &str) -> Reply {
 
 /// What the static web server in `pod` answers for `path`.
 fn static_reply(session: &Session, pod: &Value, container: &Value, path: &str) -> Reply {
-    let target = PodCtx::new(session, pod);
+    let target = PodCtx::new(pod);
     let image = container.str_at(&["image"]);
     let (_, tag) = images::split_image(image);
     let httpd = target.image_name() == "httpd";
@@ -216,11 +216,11 @@ fn static_reply(session: &Session, pod: &Value, container: &Value, path: &str) -
     } else {
         format!("{root}{plain}")
     };
-    let (key, p) = target.volume_for(&file);
-    if let Some(text) = session.pod_data.files.get(&key).and_then(|f| f.get(&p)) {
-        return Reply::Http(200, "OK", text.clone());
+    let (key, p) = target.volume_for(session, &file);
+    if let Some(text) = session.sim.file(&key, &p) {
+        return Reply::Http(200, "OK", text.to_string());
     }
-    let root_is_volume = target.mounts.iter().any(|(m, _)| m == root);
+    let root_is_volume = target.mounts.iter().any(|m| m == root);
     if plain == "/" && !root_is_volume {
         let page = if httpd { HTTPD_WELCOME } else { NGINX_WELCOME };
         return Reply::Http(200, "OK", page.to_string());
@@ -432,8 +432,8 @@ pub(super) fn curl(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
     match flag_value(args, 'o', "--output") {
         Some("/dev/null") => {}
         Some(file) => {
-            let (key, path) = ctx.volume_for(file);
-            write_file(session, &key, &path, &body, false);
+            let (key, path) = ctx.volume_for(session, file);
+            session.sim.write_file(&key, &path, &body, false);
         }
         None => out.out(&body),
     }
@@ -522,8 +522,8 @@ pub(super) fn wget(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
     } else {
         format!("/{file}")
     };
-    let (key, path) = ctx.volume_for(&absolute);
-    write_file(session, &key, &path, &body, false);
+    let (key, path) = ctx.volume_for(session, &absolute);
+    session.sim.write_file(&key, &path, &body, false);
     if !quiet {
         out.errln(&format!("'{file}' saved"));
     }

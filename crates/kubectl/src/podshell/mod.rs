@@ -24,16 +24,6 @@ use crate::shell::words::{split_list, split_words, Connector};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-/// Most files one volume holds.
-pub const MAX_FILES_PER_VOLUME: usize = 1024;
-
-/// Data inside pods: files per volume and redis keys per data volume.
-#[derive(Debug, Clone, Default)]
-pub struct PodData {
-    files: BTreeMap<String, BTreeMap<String, String>>,
-    redis: BTreeMap<String, BTreeMap<String, String>>,
-}
-
 /// What the shell knows about the pod it runs in.
 struct PodCtx {
     namespace: String,
@@ -42,12 +32,15 @@ struct PodCtx {
     ip: String,
     image: String,
     uid: String,
-    mounts: Vec<(String, String)>,
+    /// The pod itself (its mounts lead to volume keys, `Sim::volume_key`).
+    pod: Value,
+    /// Its first container's mount paths, longest first.
+    mounts: Vec<String>,
     env: Vec<(String, String)>,
 }
 
 impl PodCtx {
-    fn new(session: &Session, pod: &Value) -> PodCtx {
+    fn new(pod: &Value) -> PodCtx {
         let ns = pod.str_at(&["metadata", "namespace"]).to_string();
         let uid = pod.str_at(&["metadata", "uid"]).to_string();
         let container = pod
@@ -55,34 +48,12 @@ impl PodCtx {
             .first()
             .cloned()
             .unwrap_or_default();
-        let mut mounts = Vec::new();
-        for m in container.array_at(&["volumeMounts"]) {
-            let volume = m.str_at(&["name"]);
-            let claim = pod
-                .array_at(&["spec", "volumes"])
-                .iter()
-                .find(|v| v.str_at(&["name"]) == volume)
-                .map(|v| {
-                    v.str_at(&["persistentVolumeClaim", "claimName"])
-                        .to_string()
-                })
-                .unwrap_or_default();
-            let key = if claim.is_empty() {
-                format!("pod:{uid}:{volume}")
-            } else {
-                let claim_uid = session
-                    .sim
-                    .object("persistentvolumeclaims", &ns, &claim)
-                    .map(|c| c.str_at(&["metadata", "uid"]).to_string())
-                    .unwrap_or_default();
-                format!("pvc:{ns}/{claim}:{claim_uid}")
-            };
-            mounts.push((
-                m.str_at(&["mountPath"]).trim_end_matches('/').to_string(),
-                key,
-            ));
-        }
-        ordinal_model::order::sort_by_key(&mut mounts, |(p, _)| std::cmp::Reverse(p.len()));
+        let mut mounts: Vec<String> = container
+            .array_at(&["volumeMounts"])
+            .iter()
+            .map(|m| m.str_at(&["mountPath"]).trim_end_matches('/').to_string())
+            .collect();
+        ordinal_model::order::sort_by_key(&mut mounts, |p| std::cmp::Reverse(p.len()));
         let name = pod.str_at(&["metadata", "name"]).to_string();
         let hostname = match pod.str_at(&["spec", "hostname"]) {
             "" => name.clone(),
@@ -105,6 +76,7 @@ impl PodCtx {
             ip: pod.str_at(&["status", "podIP"]).to_string(),
             image: container.str_at(&["image"]).to_string(),
             uid,
+            pod: pod.clone(),
             mounts,
             env,
         }
@@ -152,13 +124,10 @@ impl PodCtx {
         }
     }
 
-    fn volume_for(&self, path: &str) -> (String, String) {
-        for (mount, key) in &self.mounts {
-            if path == mount || path.starts_with(&format!("{mount}/")) {
-                return (key.clone(), path.to_string());
-            }
-        }
-        (format!("pod:{}:/", self.uid), path.to_string())
+    /// The volume key holding `path`, and the path (files are kept by
+    /// their full path within a volume).
+    fn volume_for(&self, session: &Session, path: &str) -> (String, String) {
+        (session.sim.volume_key(&self.pod, path).0, path.to_string())
     }
 }
 
@@ -229,7 +198,7 @@ pub fn has_interactive(pod: &Value, program: &str) -> bool {
 /// Runs `argv` inside `pod`.
 /// Runs `argv` inside `pod`; `Err` holds the runtime's error when the program does not exist.
 pub fn exec(session: &mut Session, pod: &Value, argv: &[String]) -> Result<CommandOutput, String> {
-    let ctx = PodCtx::new(session, pod);
+    let ctx = PodCtx::new(pod);
     let program = argv
         .first()
         .map(|p| p.rsplit('/').next().unwrap_or(""))
@@ -242,9 +211,9 @@ pub fn exec(session: &mut Session, pod: &Value, argv: &[String]) -> Result<Comma
 
 /// A file's content for `kubectl cp POD:PATH` (`None` when it does not exist).
 pub fn read_file(session: &Session, pod: &Value, path: &str) -> Option<String> {
-    let ctx = PodCtx::new(session, pod);
-    let (key, p) = ctx.volume_for(path);
-    session.pod_data.files.get(&key)?.get(&p).cloned()
+    let ctx = PodCtx::new(pod);
+    let (key, p) = ctx.volume_for(session, path);
+    session.sim.file(&key, &p).map(str::to_string)
 }
 
 /// Directories every image has, besides its mounts and those holding files.
@@ -255,22 +224,15 @@ const IMAGE_DIRS: &[&str] = &[
 /// The files under directory `dir` in the pod, with their full paths, for
 /// `kubectl cp POD:DIR` (empty when `dir` holds none).
 pub fn files_under(session: &Session, pod: &Value, dir: &str) -> Vec<(String, String)> {
-    let ctx = PodCtx::new(session, pod);
+    let ctx = PodCtx::new(pod);
     let dir = dir.trim_end_matches('/');
-    let (key, _) = ctx.volume_for(if dir.is_empty() { "/" } else { dir });
+    let (key, _) = ctx.volume_for(session, if dir.is_empty() { "/" } else { dir });
     let prefix = format!("{dir}/");
     session
-        .pod_data
-        .files
-        .get(&key)
-        .map(|files| {
-            files
-                .range(prefix.clone()..)
-                .take_while(|(p, _)| p.starts_with(&prefix))
-                .map(|(p, t)| (p.clone(), t.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
+        .sim
+        .files_with_prefix(&key, &prefix)
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect()
 }
 
 /// Whether `path` is a directory in the pod (`test -d`): one every image
@@ -279,23 +241,20 @@ pub fn is_dir(session: &Session, pod: &Value, path: &str) -> bool {
     let trimmed = path.trim_end_matches('/');
     let path = if trimmed.is_empty() { "/" } else { trimmed };
     IMAGE_DIRS.contains(&path)
-        || PodCtx::new(session, pod)
-            .mounts
-            .iter()
-            .any(|(m, _)| m == path)
+        || PodCtx::new(pod).mounts.iter().any(|m| m == path)
         || !files_under(session, pod, path).is_empty()
 }
 
 /// Writes a file for `kubectl cp FILE POD:PATH`.
 pub fn put_file(session: &mut Session, pod: &Value, path: &str, text: &str) {
-    let ctx = PodCtx::new(session, pod);
-    let (key, p) = ctx.volume_for(path);
-    write_file(session, &key, &p, text, false);
+    let ctx = PodCtx::new(pod);
+    let (key, p) = ctx.volume_for(session, path);
+    session.sim.write_file(&key, &p, text, false);
 }
 
 /// True for busybox and alpine images (busybox tools and messages).
-pub fn is_busybox_like(session: &Session, pod: &Value) -> bool {
-    PodCtx::new(session, pod).is_busybox_like()
+pub fn is_busybox_like(pod: &Value) -> bool {
+    PodCtx::new(pod).is_busybox_like()
 }
 
 /// The pod's log: the start lines its image prints (see `logs.rs`), what
@@ -433,8 +392,8 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         }
         "cat" => {
             for path in rest {
-                let (key, p) = ctx.volume_for(path);
-                match session.pod_data.files.get(&key).and_then(|f| f.get(&p)) {
+                let (key, p) = ctx.volume_for(session, path);
+                match session.sim.file(&key, &p) {
                     Some(text) => out.out(text),
                     None => {
                         out.errln(&format!("cat: {path}: No such file or directory"));
@@ -450,21 +409,14 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
                 .cloned()
                 .unwrap_or_else(|| "/".to_string());
             let dir = dir.trim_end_matches('/').to_string();
-            let (key, _) = ctx.volume_for(&dir);
+            let (key, _) = ctx.volume_for(session, &dir);
             let prefix = format!("{dir}/");
-            let names: Vec<String> = session
-                .pod_data
-                .files
-                .get(&key)
-                .map(|files| {
-                    files
-                        .keys()
-                        .filter_map(|p| p.strip_prefix(&prefix))
-                        .map(|p| p.split('/').next().unwrap_or("").to_string())
-                        .collect()
-                })
-                .unwrap_or_default();
-            let mut names = names;
+            let mut names: Vec<String> = session
+                .sim
+                .files_with_prefix(&key, &prefix)
+                .filter_map(|(p, _)| p.strip_prefix(&prefix))
+                .map(|p| p.split('/').next().unwrap_or("").to_string())
+                .collect();
             names.dedup();
             if !names.is_empty() {
                 out.outln(&names.join("\n"));
@@ -473,19 +425,15 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         "mkdir" | "touch" => {
             if program == "touch" {
                 for path in rest.iter().filter(|a| !a.starts_with('-')) {
-                    let (key, p) = ctx.volume_for(path);
-                    write_file(session, &key, &p, "", true);
+                    let (key, p) = ctx.volume_for(session, path);
+                    session.sim.write_file(&key, &p, "", true);
                 }
             }
         }
         "rm" => {
             for path in rest.iter().filter(|a| !a.starts_with('-')) {
-                let (key, p) = ctx.volume_for(path);
-                if let Some(files) = session.pod_data.files.get_mut(&key) {
-                    files.remove(&p);
-                    let prefix = format!("{p}/");
-                    files.retain(|k, _| !k.starts_with(&prefix));
-                }
+                let (key, p) = ctx.volume_for(session, path);
+                session.sim.remove_files(&key, &p, true);
             }
         }
         "env" | "printenv" => {
@@ -500,7 +448,7 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         }
         "date" => out.outln(&go_date(session.sim.now())),
         "df" => {
-            let targets: Vec<String> = ctx.mounts.iter().rev().map(|(m, _)| m.clone()).collect();
+            let targets: Vec<String> = ctx.mounts.iter().rev().cloned().collect();
             out.out(&disk::df(&targets, ctx.is_busybox_like(), rest));
         }
         "true" => {}
@@ -517,9 +465,9 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         other => not_found(ctx, other, &mut out),
     }
     if let Some((file, append)) = redirect {
-        let (key, p) = ctx.volume_for(&file);
+        let (key, p) = ctx.volume_for(session, &file);
         let text = out.stdout();
-        write_file(session, &key, &p, &text, append);
+        session.sim.write_file(&key, &p, &text, append);
         let mut without_stdout = CommandOutput::default();
         for (is_err, chunk) in out.chunks {
             if is_err {
@@ -530,20 +478,6 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         return without_stdout;
     }
     out
-}
-
-fn write_file(session: &mut Session, key: &str, path: &str, text: &str, append: bool) {
-    let files = session.pod_data.files.entry(key.to_string()).or_default();
-    if !files.contains_key(path) && files.len() >= MAX_FILES_PER_VOLUME {
-        return;
-    }
-    let entry = files.entry(path.to_string()).or_default();
-    if !append {
-        entry.clear();
-    }
-    if entry.len() + text.len() <= crate::shell::MAX_FILE_BYTES {
-        entry.push_str(text);
-    }
 }
 
 fn go_date(ms: u64) -> String {

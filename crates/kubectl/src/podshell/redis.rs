@@ -14,8 +14,8 @@ pub(super) fn redis_cli(
     args: &[String],
     out: &mut CommandOutput,
 ) {
-    let (key, _) = ctx.volume_for("/data/dump.rdb");
-    let db = session.pod_data.redis.entry(key).or_default();
+    let (key, _) = ctx.volume_for(session, "/data/dump.rdb");
+    let db = session.sim.redis_db(&key);
     let words: Vec<&str> = args
         .iter()
         .map(String::as_str)

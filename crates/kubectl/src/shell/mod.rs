@@ -16,7 +16,6 @@ use ordinal_core::Sim;
 
 use crate::cmd::get::GetWatch;
 use crate::docs::Docs;
-use crate::podshell::PodData;
 use crate::transcript::{heredoc_terminator, CommandOutput, Shell, Transcript};
 use words::{split_list, split_pipeline, split_words, Connector};
 
@@ -48,8 +47,6 @@ pub struct Session {
     pub sim: Sim,
     /// The virtual working directory: file name → contents.
     pub files: BTreeMap<String, String>,
-    /// Files and databases inside pods and their volumes.
-    pub pod_data: PodData,
     vars: BTreeMap<String, String>,
     /// Virtual time (Unix ms) at which the running `timeout` kills its command.
     pub(crate) deadline: Option<u64>,
@@ -130,7 +127,6 @@ impl Session {
         Session {
             sim: Sim::new(config),
             files: BTreeMap::new(),
-            pod_data: PodData::default(),
             vars: BTreeMap::new(),
             deadline: None,
             attached: None,

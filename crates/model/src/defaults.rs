@@ -18,6 +18,7 @@ pub fn apply_defaults(obj: &mut Value) {
     match obj.str_at(&["kind"]) {
         "StatefulSet" => stateful_set(obj),
         "Deployment" => deployment(obj),
+        "DaemonSet" => daemon_set(obj),
         "ReplicaSet" => {
             obj.set_default(&["spec", "replicas"], Value::Int(1));
             pod_template(obj);
@@ -171,6 +172,24 @@ fn deployment(obj: &mut Value) {
     }
     spec.set_default(&["revisionHistoryLimit"], Value::Int(10));
     spec.set_default(&["progressDeadlineSeconds"], Value::Int(600));
+    pod_template(obj);
+}
+
+/// `SetDefaults_DaemonSet`: a RollingUpdate strategy of one unavailable pod
+/// and no surge, ten revisions of history.
+fn daemon_set(obj: &mut Value) {
+    let spec = obj.entry("spec");
+    if spec.str_at(&["updateStrategy", "type"]).is_empty() {
+        spec.set(&["updateStrategy", "type"], "RollingUpdate".into());
+    }
+    if spec.str_at(&["updateStrategy", "type"]) == "RollingUpdate" {
+        spec.set_default(
+            &["updateStrategy", "rollingUpdate", "maxUnavailable"],
+            Value::Int(1),
+        );
+        spec.set_default(&["updateStrategy", "rollingUpdate", "maxSurge"], Value::Int(0));
+    }
+    spec.set_default(&["revisionHistoryLimit"], Value::Int(10));
     pod_template(obj);
 }
 

@@ -18,6 +18,7 @@
 use ordinal_model::Value;
 
 use crate::clock::{parse_rfc3339, rfc3339_micro};
+use crate::events::{Source, NORMAL};
 use crate::resources;
 use crate::sim::{Sim, Work};
 use crate::timing;
@@ -111,9 +112,12 @@ impl Sim {
                     ]),
                 ),
             ]);
-            let _ = self.create_object(info, LEADER_LEASE_NAMESPACE, lease, false);
+            if let Ok(created) = self.create_object(info, LEADER_LEASE_NAMESPACE, lease, false) {
+                self.became_leader(&created, identity);
+            }
             return;
         };
+        let existing = existing.clone();
         let mut lease = existing.clone();
         if lease.str_at(&["spec", "holderIdentity"]) != identity {
             let duration = lease
@@ -134,6 +138,26 @@ impl Sim {
             );
         }
         lease.set(&["spec", "renewTime"], now);
-        self.write_status("leases", lease);
+        let taken_over = lease.str_at(&["spec", "holderIdentity"]) != existing.str_at(&["spec", "holderIdentity"]);
+        if let Some(written) = self.write_status("leases", lease) {
+            if taken_over {
+                self.became_leader(&written, identity);
+            }
+        }
+    }
+
+    /// The `LeaderElection` event the new leader records on its Lease
+    /// (leaselock.go `RecordEvent`), from the component's event recorder.
+    fn became_leader(&mut self, lease: &Value, identity: &str) {
+        let component = match lease.str_at(&["metadata", "name"]) {
+            "kube-scheduler" => "default-scheduler",
+            other => other,
+        };
+        let source = Source {
+            component,
+            host: "",
+        };
+        let message = format!("{identity} became leader");
+        self.record_event(lease, "", NORMAL, "LeaderElection", &message, source);
     }
 }

@@ -449,9 +449,7 @@ impl Sim {
             .iter()
             .find(|n| n.name.ends_with("control-plane"))
             .map(|n| n.name.clone());
-        let manifests = crate::kind::addon_manifests(minor);
-        for doc in ordinal_model::yaml::parse_stream(&manifests).docs {
-            let obj = doc.value;
+        for obj in crate::kind::addon_objects(minor) {
             let info = resources::by_kind(obj.str_at(&["apiVersion"]), obj.str_at(&["kind"]));
             let ns = obj.str_at(&["metadata", "namespace"]).to_string();
             if let Some(info) = info {

@@ -18,8 +18,11 @@
 //! (left out of the manifests, so an idle cluster has no probe timers for
 //! them), and the kubelet re-creating a mirror pod a user deletes.
 
+use std::sync::Mutex;
+
 use ordinal_model::Value;
 
+use crate::limits;
 use crate::resources;
 use crate::sim::Sim;
 
@@ -68,15 +71,42 @@ pub fn node_images(minor: u32) -> Vec<String> {
     images
 }
 
-/// The addons' manifests (`bootstrap_addons.yaml`) with their images filled in.
-pub(crate) fn addon_manifests(minor: u32) -> String {
+/// The addons' objects (`bootstrap_addons.yaml` with their images filled
+/// in), in the order they are installed.
+pub(crate) fn addon_objects(minor: u32) -> Vec<Value> {
     let proxy = format!("{KUBE_REGISTRY}kube-proxy:{}", kube_version(minor));
-    ADDONS
+    let text = ADDONS
         .replace("@COREDNS_IMAGE@", COREDNS_IMAGE)
         .replace("@KUBE_PROXY_IMAGE@", &proxy)
         .replace("@KINDNETD_IMAGE@", KINDNETD_IMAGE)
         .replace("@LOCAL_PATH_IMAGE@", LOCAL_PATH_IMAGE)
-        .replace("@LOCAL_PATH_HELPER_IMAGE@", LOCAL_PATH_HELPER_IMAGE)
+        .replace("@LOCAL_PATH_HELPER_IMAGE@", LOCAL_PATH_HELPER_IMAGE);
+    parse_memoised(text).into_iter().map(|(doc, _)| doc).collect()
+}
+
+/// Manifests already parsed, by their text: parsing them is the dearest
+/// part of building a cluster, and a page builds many with the same nodes.
+static PARSED: Mutex<Vec<(String, Vec<(Value, String)>)>> = Mutex::new(Vec::new());
+
+/// The documents of `text`, each with the MD5 of its text (a static pod's
+/// `kubernetes.io/config.hash`), parsed once per distinct text (the
+/// [`limits::MAX_PARSED_MANIFESTS`] most recent ones are kept).
+fn parse_memoised(text: String) -> Vec<(Value, String)> {
+    let mut parsed = PARSED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, docs)) = parsed.iter().find(|(t, _)| *t == text) {
+        return docs.clone();
+    }
+    let docs: Vec<(Value, String)> = ordinal_model::yaml::parse_stream(&text)
+        .docs
+        .into_iter()
+        .zip(text.split("\n---\n"))
+        .map(|(d, source)| (d.value, crate::hash::hex(&crate::hash::md5(source.as_bytes()))))
+        .collect();
+    if parsed.len() >= limits::MAX_PARSED_MANIFESTS {
+        parsed.remove(0);
+    }
+    parsed.push((text, docs.clone()));
+    docs
 }
 
 /// kubeadm's CoreDNS and kube-proxy addons, kind's kindnet and local-path
@@ -100,10 +130,6 @@ pub fn builtin_priority(name: &str) -> Option<i64> {
         "system-cluster-critical" => Some(SYSTEM_CLUSTER_CRITICAL),
         _ => None,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Sim {
@@ -133,14 +159,8 @@ impl Sim {
             second.trim_end_matches('Z'),
             (self.now % 1000) * 1_000_000
         );
-        for (doc, source) in ordinal_model::yaml::parse_stream(&text)
-            .docs
-            .into_iter()
-            .zip(text.split("\n---\n"))
-        {
-            let mut pod = doc.value;
+        for (mut pod, hash) in parse_memoised(text) {
             let name = format!("{}-{node}", pod.str_at(&["metadata", "name"]));
-            let hash = hex(&crate::hash::md5(source.as_bytes()));
             pod.set(&["metadata", "name"], Value::from(name.as_str()));
             for (key, value) in [
                 ("kubernetes.io/config.hash", hash.as_str()),

@@ -76,6 +76,7 @@ fn has_generation(resource: &str) -> bool {
         "statefulsets"
             | "deployments"
             | "replicasets"
+            | "daemonsets"
             | "pods"
             | "poddisruptionbudgets"
             | "endpointslices"

@@ -13,7 +13,7 @@
 //!
 //! Not modelled: rolling updates (a changed template leaves the running
 //! pods alone; `updatedNumberScheduled` counts the pods whose
-//! `controller-revision-hash` is the template's), ControllerRevision
+//! `pod-template-generation` is the DaemonSet's generation), ControllerRevision
 //! objects, `minReadySeconds` and surge, and the failed-pod back-off.
 
 use std::sync::Arc;
@@ -38,31 +38,33 @@ pub const REVISION_HASH_LABEL: &str = "controller-revision-hash";
 /// Label carrying the DaemonSet generation a daemon pod was made at.
 pub const TEMPLATE_GENERATION_LABEL: &str = "pod-template-generation";
 
-/// `AddOrUpdateDaemonPodTolerations`: daemon pods tolerate the node
-/// conditions' taints; a hostNetwork pod also `network-unavailable`.
+/// The taints every daemon pod tolerates (`AddOrUpdateDaemonPodTolerations`):
+/// key, effect, and whether only a hostNetwork pod gets it.
+const DAEMON_TOLERATIONS: [(&str, &str, bool); 7] = [
+    ("node.kubernetes.io/not-ready", "NoExecute", false),
+    ("node.kubernetes.io/unreachable", "NoExecute", false),
+    ("node.kubernetes.io/disk-pressure", "NoSchedule", false),
+    ("node.kubernetes.io/memory-pressure", "NoSchedule", false),
+    ("node.kubernetes.io/pid-pressure", "NoSchedule", false),
+    ("node.kubernetes.io/unschedulable", "NoSchedule", false),
+    ("node.kubernetes.io/network-unavailable", "NoSchedule", true),
+];
+
+fn host_network(spec: &Value) -> bool {
+    spec.at(&["hostNetwork"]).and_then(Value::as_bool) == Some(true)
+}
+
+/// Adds the daemon tolerations a pod spec does not have yet.
 fn daemon_tolerations(spec: &mut Value) {
     let mut tolerations = spec.array_at(&["tolerations"]).to_vec();
-    let host_network = spec.at(&["hostNetwork"]).and_then(Value::as_bool) == Some(true);
-    let added = [
-        ("node.kubernetes.io/not-ready", "NoExecute", true),
-        ("node.kubernetes.io/unreachable", "NoExecute", true),
-        ("node.kubernetes.io/disk-pressure", "NoSchedule", true),
-        ("node.kubernetes.io/memory-pressure", "NoSchedule", true),
-        ("node.kubernetes.io/pid-pressure", "NoSchedule", true),
-        ("node.kubernetes.io/unschedulable", "NoSchedule", true),
-        (
-            "node.kubernetes.io/network-unavailable",
-            "NoSchedule",
-            host_network,
-        ),
-    ];
-    for (key, effect, wanted) in added {
+    let host_network = host_network(spec);
+    for (key, effect, host_only) in DAEMON_TOLERATIONS {
         let toleration = Value::from([
             ("effect", Value::from(effect)),
             ("key", Value::from(key)),
             ("operator", Value::from("Exists")),
         ]);
-        if wanted && !tolerations.contains(&toleration) {
+        if (host_network || !host_only) && !tolerations.contains(&toleration) {
             tolerations.push(toleration);
         }
     }
@@ -76,28 +78,30 @@ fn template_hash(ds: &Value) -> String {
     super::history::revision_hash(&ordinal_model::json::to_compact(&template), collisions)
 }
 
-/// Whether a daemon pod of `ds` should run on `node`, and whether one
-/// already there may keep running (`NodeShouldRunDaemonPod`).
-fn placement(ds: &Value, node: &Value) -> (bool, bool) {
-    let mut pod = Value::object();
-    let mut spec = ds
-        .at(&["spec", "template", "spec"])
-        .cloned()
-        .unwrap_or_default();
-    daemon_tolerations(&mut spec);
-    pod.set(&["spec"], spec);
-    if !node_fits_pod(&pod, node) {
+/// Whether a daemon pod made from `template` should run on `node`, and
+/// whether one already there may keep running (`NodeShouldRunDaemonPod`:
+/// node selector and affinity, then the NoSchedule and NoExecute taints,
+/// with the daemon tolerations added).
+fn placement(template: &Value, node: &Value) -> (bool, bool) {
+    if !node_fits_pod(template, node) {
         return (false, false);
     }
+    let spec = template.get("spec").cloned().unwrap_or_default();
+    let tolerates = |taint: &Value| {
+        spec.array_at(&["tolerations"])
+            .iter()
+            .any(|t| toleration_matches(t, taint))
+            || DAEMON_TOLERATIONS.iter().any(|(key, effect, host_only)| {
+                (host_network(&spec) || !host_only)
+                    && taint.str_at(&["key"]) == *key
+                    && taint.str_at(&["effect"]) == *effect
+            })
+    };
     let tolerated = |effects: &[&str]| {
         node.array_at(&["spec", "taints"])
             .iter()
             .filter(|t| effects.contains(&t.str_at(&["effect"])))
-            .all(|t| {
-                pod.array_at(&["spec", "tolerations"])
-                    .iter()
-                    .any(|tol| toleration_matches(tol, t))
-            })
+            .all(tolerates)
     };
     (
         tolerated(&["NoSchedule", "NoExecute"]),
@@ -130,12 +134,13 @@ impl Sim {
             })
             .cloned()
             .collect();
-        let hash = template_hash(&ds);
+        let generation = ds.i64_at(&["metadata", "generation"]).unwrap_or(1).to_string();
+        let template = ds.at(&["spec", "template"]).cloned().unwrap_or_default();
         let mut status = (0i64, 0i64, 0i64, 0i64, 0i64);
         let (mut create, mut delete) = (Vec::new(), Vec::new());
         for node in &nodes {
             let node_name = node.str_at(&["metadata", "name"]);
-            let (should_run, may_continue) = placement(&ds, node);
+            let (should_run, may_continue) = placement(&template, node);
             let on_node: Vec<&Arc<Value>> = pods
                 .iter()
                 .filter(|p| p.str_at(&["spec", "nodeName"]) == node_name || pod_node(p) == node_name)
@@ -171,7 +176,9 @@ impl Sim {
                         if is_pod_ready(pod) {
                             *ready += 1;
                         }
-                        if pod.str_at(&["metadata", "labels", REVISION_HASH_LABEL]) == hash {
+                        // `IsPodUpdated`: made from this generation's template.
+                        let labels = |k: &str| pod.str_at(&["metadata", "labels", k]);
+                        if labels(TEMPLATE_GENERATION_LABEL) == generation {
                             *updated += 1;
                         }
                     }
@@ -179,8 +186,9 @@ impl Sim {
             }
         }
         if ds.str_at(&["metadata", "deletionTimestamp"]).is_empty() {
+            let hash = (!create.is_empty()).then(|| template_hash(&ds));
             for node in &create {
-                self.create_daemon_pod(&ds, node, &hash);
+                self.create_daemon_pod(&ds, node, hash.as_deref().unwrap_or_default());
             }
             for pod in &delete {
                 self.delete_daemon_pod(&ds, pod);

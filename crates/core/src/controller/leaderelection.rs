@@ -33,19 +33,7 @@ pub const LEADER_LEASE_DURATION_S: i64 = 15;
 /// A UUID for a process started at `at` (no random draw, so the user's
 /// random stream stays as it was).
 fn process_uuid(seed: u64, component: &str, at: u64) -> String {
-    let digest = crate::hash::md5(format!("{seed}/{component}/{at}").as_bytes());
-    let mut bytes = digest;
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    crate::hash::uuid_v4(crate::hash::md5(format!("{seed}/{component}/{at}").as_bytes()))
 }
 
 impl Sim {

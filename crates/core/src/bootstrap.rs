@@ -421,7 +421,7 @@ impl Sim {
             sim.schedule_node_status_report(name);
             sim.renew_node_lease(name);
         }
-        sim.leader_election_tick();
+        sim.renew_leaders_lazily();
         sim.settle();
         sim
     }

@@ -193,6 +193,7 @@ impl Sim {
             fired += 1;
         }
         self.now = self.now.max(target);
+        self.renew_leaders_lazily();
     }
 
     /// When the next foreground timer is due (now, if reconcile work is

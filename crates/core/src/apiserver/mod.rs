@@ -316,7 +316,8 @@ impl Sim {
     ) -> Result<WatchId, ApiError> {
         let info = resource_info(resource)?;
         let selector = Selector::parse(label_selector).map_err(ApiError::bad_request)?;
-        self.watches
+        let id = self
+            .watches
             .open(info.plural, namespace, selector)
             .ok_or_else(|| {
                 ApiError::forbidden(
@@ -324,7 +325,9 @@ impl Sim {
                     "",
                     format!("too many open watches (limit {})", limits::MAX_WATCHES),
                 )
-            })
+            })?;
+        self.watch_opened();
+        Ok(id)
     }
 
     /// Removes and returns the notifications a watch has collected.

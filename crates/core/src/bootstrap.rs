@@ -205,7 +205,7 @@ fn node_object(cfg: &NodeConfig, index: usize, multi_node: bool, minor: u32, at:
                 ("containerRuntimeVersion", "containerd://2.1.3"),
                 ("kernelVersion", "6.8.0-60-generic"),
                 ("kubeProxyVersion", ""),
-                ("kubeletVersion", &format!("v1.{minor}.0")),
+                ("kubeletVersion", &crate::kind::kube_version(minor)),
                 ("operatingSystem", "linux"),
                 ("osImage", "Debian GNU/Linux 12 (bookworm)"),
             ]),
@@ -421,46 +421,50 @@ impl Sim {
             sim.schedule_node_status_report(name);
             sim.renew_node_lease(name);
         }
+        sim.renew_leaders_lazily();
         sim.settle();
         sim
     }
 }
 
-/// kubeadm's CoreDNS addon as kind installs it (cmd/kubeadm/app/phases/addons/dns
-/// manifests.go): its ConfigMap and its Deployment of two replicas.
-const ADDONS: &str = include_str!("bootstrap_addons.yaml");
-/// Images kind's node image ships, so their pods start without a pull.
-const ADDON_IMAGES: &[&str] = &["registry.k8s.io/coredns/coredns:v1.13.1"];
-
 impl Sim {
-    /// Creates the addons and lets the controllers, scheduler and kubelets
-    /// run them for [`timing::ADDONS_BOOT_MS`], so that a new cluster's
-    /// CoreDNS pods are Running and take the control-plane node's first pod
-    /// IPs, as kind's do: the workers join after the control plane, so the
-    /// scheduler sees only that node meanwhile. Their images are already on
-    /// every node.
+    /// Boots what kind runs in a new cluster ([`crate::kind`]): the control
+    /// plane's static pods, the leader-election Leases, and the addons
+    /// (CoreDNS, kube-proxy, kindnet, the local-path provisioner), and lets
+    /// the controllers, scheduler and kubelets run them for
+    /// [`timing::ADDONS_BOOT_MS`], so that their pods are Running and
+    /// CoreDNS and the provisioner hold the control-plane node's first pod
+    /// IPs, as kind's do: the workers join [`timing::WORKERS_JOIN_MS`]
+    /// after the control plane, so meanwhile the scheduler and the
+    /// DaemonSet controller see only that node. Their images are already
+    /// on every node.
     fn start_addons(&mut self) {
-        self.preload_images(ADDON_IMAGES);
+        let minor = self.config.minor_version;
+        let images = crate::kind::node_images(minor);
+        let images: Vec<&str> = images.iter().map(String::as_str).collect();
+        self.preload_images(&images);
         self.joined_node = self
             .config
             .nodes
             .iter()
             .find(|n| n.name.ends_with("control-plane"))
             .map(|n| n.name.clone());
-        for doc in ordinal_model::yaml::parse_stream(ADDONS).docs {
-            let obj = doc.value;
-            let plural = match obj.str_at(&["kind"]) {
-                "ConfigMap" => "configmaps",
-                _ => "deployments",
-            };
+        for obj in crate::kind::addon_objects(minor) {
+            let info = resources::by_kind(obj.str_at(&["apiVersion"]), obj.str_at(&["kind"]));
             let ns = obj.str_at(&["metadata", "namespace"]).to_string();
-            if let Some(info) = resources::by_plural(plural) {
+            if let Some(info) = info {
                 let _ = self.create_object(info, &ns, obj, false);
             }
             self.settle();
         }
-        self.advance(timing::ADDONS_BOOT_MS);
+        if let Some(node) = self.control_plane_node().map(str::to_string) {
+            self.start_static_pods(&node);
+        }
+        self.leader_election_pass();
+        self.advance(timing::WORKERS_JOIN_MS);
         self.joined_node = None;
+        self.enqueue_all_daemon_sets();
+        self.advance(timing::ADDONS_BOOT_MS - timing::WORKERS_JOIN_MS);
     }
 
     /// A kubelet starting on a node whose Node object was deleted registers

@@ -1,9 +1,12 @@
 //! `ordinal-core`: a deterministic, discrete-event simulation of a small
 //! Kubernetes v1.36 cluster (API server with watch and Service IP / node port
 //! allocation, StatefulSet controller, Deployment and ReplicaSet controllers,
-//! Endpoints and EndpointSlice controllers, disruption controller, garbage
-//! collector, PV controller and provisioner, node lifecycle and taint eviction controllers, scheduler,
-//! kubelet, cluster DNS, events). No wall clock, no threads, no I/O: the host drives time.
+//! Endpoints and EndpointSlice controllers, DaemonSet controller, disruption
+//! controller, garbage collector, PV controller and provisioner, node
+//! lifecycle and taint eviction controllers, leader election, scheduler,
+//! kubelet, cluster DNS, events). A new cluster runs what kind's does
+//! ([`kind`]): the control plane's static pods, kube-proxy, kindnet,
+//! CoreDNS and the local-path provisioner. No wall clock, no threads, no I/O: the host drives time.
 //!
 //! # Public API
 //!
@@ -44,6 +47,7 @@ pub mod dns;
 pub mod error;
 pub mod events;
 pub mod hash;
+pub mod kind;
 pub mod kubelet;
 pub mod limits;
 /// The resource types the API layer serves (the model's registry).

@@ -28,6 +28,9 @@ pub const MAX_RECONCILES_PER_INSTANT: usize = 500_000;
 pub const MAX_EVENTS_PER_ADVANCE: usize = 20_000_000;
 /// Length of a simulation step: `advance` refuses more than this at once.
 pub const MAX_ADVANCE_MS: u64 = 366 * 86_400_000;
+/// Distinct system manifests (per node name, address and version) kept
+/// parsed for the next cluster built with them.
+pub const MAX_PARSED_MANIFESTS: usize = 8;
 /// Pods one ReplicaSet sync creates or deletes at most (`BurstReplicas`, 500 upstream).
 pub const MAX_REPLICASET_BURST: usize = 500;
 /// Characters of `deployment.kubernetes.io/revision-history` kept

@@ -1,4 +1,5 @@
-//! The scheduler: filters nodes (unschedulable, taints, nodeSelector,
+//! The scheduler: filters nodes (unschedulable, taints, nodeSelector and
+//! required node affinity,
 //! volume node affinity, pods / cpu / memory allocatable), scores the rest by
 //! least requested resources, waits for WaitForFirstConsumer claims to be
 //! provisioned, then binds. FailedScheduling messages follow
@@ -99,6 +100,68 @@ impl Sim {
     }
 }
 
+/// The NodeAffinity filter: the pod's `nodeSelector` and its required
+/// node affinity (component-helpers scheduling/corev1/nodeaffinity
+/// `GetRequiredNodeAffinity(pod).Match`): any term whose expressions on the
+/// node's labels and fields on its name all hold.
+pub(crate) fn node_fits_pod(pod: &Value, node: &Value) -> bool {
+    let labels = node.at(&["metadata", "labels"]);
+    if let Some(sel) = pod.at(&["spec", "nodeSelector"]).and_then(Value::as_object) {
+        if !sel
+            .iter()
+            .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+        {
+            return false;
+        }
+    }
+    let Some(terms) = pod
+        .at(&[
+            "spec",
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        ])
+        .and_then(Value::as_array)
+    else {
+        return true;
+    };
+    let name = node.str_at(&["metadata", "name"]);
+    terms.iter().any(|term| {
+        let expressions = term.array_at(&["matchExpressions"]);
+        let fields = term.array_at(&["matchFields"]);
+        (!expressions.is_empty() || !fields.is_empty())
+            && expressions.iter().all(|r| {
+                let key = r.str_at(&["key"]);
+                requirement_holds(r, labels.and_then(|l| l.get(key)).and_then(Value::as_str))
+            })
+            && fields
+                .iter()
+                .all(|r| r.str_at(&["key"]) == "metadata.name" && requirement_holds(r, Some(name)))
+    })
+}
+
+/// One `NodeSelectorRequirement` against the value it names (`None`: absent).
+fn requirement_holds(r: &Value, value: Option<&str>) -> bool {
+    let values: Vec<&str> = r
+        .array_at(&["values"])
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let number = |v: Option<&str>| v.and_then(|v| v.parse::<i64>().ok());
+    match r.str_at(&["operator"]) {
+        "In" => value.is_some_and(|v| values.contains(&v)),
+        "NotIn" => value.is_none_or(|v| !values.contains(&v)),
+        "Exists" => value.is_some(),
+        "DoesNotExist" => value.is_none(),
+        op @ ("Gt" | "Lt") => match (number(value), number(values.first().copied())) {
+            (Some(v), Some(bound)) => (op == "Gt" && v > bound) || (op == "Lt" && v < bound),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// Reasons a node rejects a pod, as the Filter plugins word them.
 fn filter(
     pod: &Value,
@@ -121,15 +184,9 @@ fn filter(
         reasons.push("node(s) had untolerated taint(s)");
         return reasons;
     }
-    if let Some(sel) = pod.at(&["spec", "nodeSelector"]).and_then(Value::as_object) {
-        let labels = node.at(&["metadata", "labels"]);
-        if !sel
-            .iter()
-            .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
-        {
-            reasons.push("node(s) didn't match Pod's node affinity/selector");
-            return reasons;
-        }
+    if !node_fits_pod(pod, node) {
+        reasons.push("node(s) didn't match Pod's node affinity/selector");
+        return reasons;
     }
     if pv_node.is_some_and(|n| n != name) {
         reasons.push("node(s) had volume node affinity conflict");

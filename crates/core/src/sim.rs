@@ -29,6 +29,8 @@ pub(crate) enum Work {
     Deployment(String, String),
     /// ReplicaSet controller, key namespace/name.
     ReplicaSet(String, String),
+    /// DaemonSet controller, key namespace/name.
+    DaemonSet(String, String),
     /// Scheduler: try to bind this pod.
     Schedule(String, String),
     /// Kubelet: sync this pod.
@@ -47,6 +49,8 @@ pub(crate) enum Work {
     NodeBoot(String),
     /// Kubelet: renew this node's Lease.
     LeaseRenew(String),
+    /// kube-controller-manager and kube-scheduler: renew their leader Leases.
+    LeaderElection,
     /// Kubelet: periodic status report of this node.
     NodeStatusReport(String),
     /// Node lifecycle controller: the rate-limited NoExecute tainting pass.
@@ -125,6 +129,9 @@ pub struct Sim {
     /// While a new cluster boots its addons, the only node that has joined
     /// (kind's workers join after the control plane): the scheduler sees no other.
     pub(crate) joined_node: Option<String>,
+    /// Identities of the running leader-election candidates (empty while
+    /// the control plane is down: the next start draws new ones).
+    pub(crate) leader_identities: Vec<String>,
 }
 
 impl Sim {
@@ -157,6 +164,7 @@ impl Sim {
             slice_memo: BTreeMap::new(),
             writing_slices: false,
             joined_node: None,
+            leader_identities: Vec::new(),
         }
     }
 
@@ -188,6 +196,7 @@ impl Sim {
             fired += 1;
         }
         self.now = self.now.max(target);
+        self.renew_leaders_lazily();
     }
 
     /// When the next foreground timer is due (now, if reconcile work is
@@ -324,6 +333,7 @@ impl Sim {
             Work::StatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
             Work::Deployment(ns, name) => self.sync_deployment(&ns, &name),
             Work::ReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
+            Work::DaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
             Work::Schedule(ns, name) => self.schedule_pod(&ns, &name),
             Work::Kubelet(ns, name) => self.sync_pod(&ns, &name),
             Work::Claim(ns, name) => self.sync_claim(&ns, &name),
@@ -334,6 +344,7 @@ impl Sim {
             Work::NoExecuteTainting => self.no_execute_tainting_pass(),
             Work::NodeBoot(name) => self.boot_node(&name),
             Work::LeaseRenew(name) => self.renew_node_lease(&name),
+            Work::LeaderElection => self.leader_election_tick(),
             Work::NodeStatusReport(name) => self.report_node_status(&name),
             Work::TaintEviction(ns, name) => self.sync_taint_eviction(&ns, &name),
             Work::PodGc => self.gc_orphaned_pods(),

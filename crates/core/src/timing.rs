@@ -92,6 +92,9 @@ pub const CLUSTER_AGE_MS: u64 = 600_000;
 /// handed over: their pods are Running and Ready, and past their liveness
 /// probe's 60 s initial delay, so a new cluster has no pending work.
 pub const ADDONS_BOOT_MS: u64 = 90_000;
+/// How long after the control plane a new cluster's worker nodes join
+/// (`kubeadm join` after `kubeadm init`): their DaemonSet pods start then.
+pub const WORKERS_JOIN_MS: u64 = 20_000;
 /// Node lifecycle controller: how often it checks node health
 /// (`--node-monitor-period`, 5s upstream).
 pub const NODE_MONITOR_PERIOD_MS: u64 = 5_000;
@@ -106,6 +109,9 @@ pub const NO_EXECUTE_TAINT_INTERVAL_MS: u64 = 10_000;
 /// Kubelet: how often it renews its node Lease (`nodeLeaseRenewIntervalFraction`
 /// 0.25 of the 40s lease duration upstream).
 pub const NODE_LEASE_RENEW_MS: u64 = 10_000;
+/// kube-controller-manager and kube-scheduler: how often the leader renews
+/// its Lease (`leaderElection.retryPeriod`, 2s upstream).
+pub const LEADER_RENEW_MS: u64 = 2_000;
 /// Kubelet: how often it posts its node status when nothing changed
 /// (`nodeStatusReportFrequency`, 5 minutes upstream).
 pub const NODE_STATUS_REPORT_MS: u64 = 300_000;

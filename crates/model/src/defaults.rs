@@ -18,6 +18,7 @@ pub fn apply_defaults(obj: &mut Value) {
     match obj.str_at(&["kind"]) {
         "StatefulSet" => stateful_set(obj),
         "Deployment" => deployment(obj),
+        "DaemonSet" => daemon_set(obj),
         "ReplicaSet" => {
             obj.set_default(&["spec", "replicas"], Value::Int(1));
             pod_template(obj);
@@ -65,17 +66,15 @@ pub fn apply_defaults(obj: &mut Value) {
 
 /// Rewrites every quantity in its canonical form (`1024Mi` → `1Gi`, `1` →
 /// `"1"`), as the server stores `resource.Quantity` values.
+/// Maps already canonical are left alone, so they stay shared.
 fn canonical_quantities(v: &mut Value, ty: &crate::schema::Ty) {
     use crate::schema::Ty;
+    if !has_uncanonical(v, ty) {
+        return;
+    }
     let canonical = |q: &mut Value| {
-        let text = match q {
-            Value::String(s) => s.clone(),
-            Value::Int(i) => i.to_string(),
-            Value::Float(f) => crate::json::go_float_json(*f),
-            _ => return,
-        };
-        if let Ok(parsed) = crate::quantity::Quantity::parse(&text) {
-            *q = Value::String(parsed.to_string());
+        if let Some(text) = canonical_quantity(q) {
+            *q = Value::String(text);
         }
     };
     match ty {
@@ -106,8 +105,46 @@ fn canonical_quantities(v: &mut Value, ty: &crate::schema::Ty) {
     }
 }
 
-/// Removes object members whose value is `null`, at every depth.
+/// The canonical text of a quantity value, `None` when it is not a
+/// quantity or already canonical.
+fn canonical_quantity(q: &Value) -> Option<String> {
+    let text = match q {
+        Value::String(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => crate::json::go_float_json(*f),
+        _ => return None,
+    };
+    let parsed = crate::quantity::Quantity::parse(&text).ok()?.to_string();
+    (q.as_str() != Some(parsed.as_str())).then_some(parsed)
+}
+
+/// True when some quantity under `v` (typed `ty`) is not canonical.
+fn has_uncanonical(v: &Value, ty: &crate::schema::Ty) -> bool {
+    use crate::schema::Ty;
+    match ty {
+        Ty::Quantity => canonical_quantity(v).is_some(),
+        Ty::QuantityMap => v
+            .as_object()
+            .is_some_and(|m| m.values().any(|q| canonical_quantity(q).is_some())),
+        Ty::Struct(s) => v.as_object().is_some_and(|m| {
+            m.iter()
+                .any(|(key, child)| s.field(key).is_some_and(|f| has_uncanonical(child, &f.ty)))
+        }),
+        Ty::List(s) => {
+            let item_ty = Ty::Struct(s);
+            v.as_array()
+                .is_some_and(|items| items.iter().any(|i| has_uncanonical(i, &item_ty)))
+        }
+        _ => false,
+    }
+}
+
+/// Removes object members whose value is `null`, at every depth. Maps
+/// without one below them are left alone, so they stay shared.
 pub fn drop_nulls(v: &mut Value) {
+    if !has_null_member(v) {
+        return;
+    }
     match v {
         Value::Object(m) => {
             m.retain(|_, child| !child.is_null());
@@ -115,6 +152,15 @@ pub fn drop_nulls(v: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(drop_nulls),
         _ => {}
+    }
+}
+
+/// True when some object member at any depth is `null`.
+fn has_null_member(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.values().any(|c| c.is_null() || has_null_member(c)),
+        Value::Array(items) => items.iter().any(has_null_member),
+        _ => false,
     }
 }
 
@@ -171,6 +217,24 @@ fn deployment(obj: &mut Value) {
     }
     spec.set_default(&["revisionHistoryLimit"], Value::Int(10));
     spec.set_default(&["progressDeadlineSeconds"], Value::Int(600));
+    pod_template(obj);
+}
+
+/// `SetDefaults_DaemonSet`: a RollingUpdate strategy of one unavailable pod
+/// and no surge, ten revisions of history.
+fn daemon_set(obj: &mut Value) {
+    let spec = obj.entry("spec");
+    if spec.str_at(&["updateStrategy", "type"]).is_empty() {
+        spec.set(&["updateStrategy", "type"], "RollingUpdate".into());
+    }
+    if spec.str_at(&["updateStrategy", "type"]) == "RollingUpdate" {
+        spec.set_default(
+            &["updateStrategy", "rollingUpdate", "maxUnavailable"],
+            Value::Int(1),
+        );
+        spec.set_default(&["updateStrategy", "rollingUpdate", "maxSurge"], Value::Int(0));
+    }
+    spec.set_default(&["revisionHistoryLimit"], Value::Int(10));
     pod_template(obj);
 }
 

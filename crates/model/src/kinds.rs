@@ -172,6 +172,15 @@ pub const RESOURCES: &[ResourceInfo] = &[
         true,
     ),
     info(
+        "DaemonSet",
+        "apps",
+        "daemonsets",
+        "daemonset",
+        &["ds"],
+        true,
+        true,
+    ),
+    info(
         "ControllerRevision",
         "apps",
         "controllerrevisions",
@@ -280,6 +289,7 @@ mod tests {
             ("ev", "Event"),
             ("deploy", "Deployment"),
             ("rs", "ReplicaSet"),
+            ("ds", "DaemonSet"),
             ("sc", "StorageClass"),
             ("pv", "PersistentVolume"),
             ("pdb", "PodDisruptionBudget"),

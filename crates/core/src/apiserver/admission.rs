@@ -207,26 +207,35 @@ impl Sim {
     }
 
     fn admit_pod(&mut self, pod: &mut Value) {
-        pod.set_default(&["spec", "serviceAccountName"], Value::from("default"));
-        let sa = pod.str_at(&["spec", "serviceAccountName"]).to_string();
-        pod.set(&["spec", "serviceAccount"], Value::from(sa));
+        // The ServiceAccount plugin leaves a kubelet's mirror pod alone.
+        let mirror = pod
+            .at(&["metadata", "annotations", crate::kind::MIRROR_ANNOTATION])
+            .is_some();
+        if !mirror {
+            pod.set_default(&["spec", "serviceAccountName"], Value::from("default"));
+            let sa = pod.str_at(&["spec", "serviceAccountName"]).to_string();
+            pod.set(&["spec", "serviceAccount"], Value::from(sa));
+        }
         let mut tolerations = pod.array_at(&["spec", "tolerations"]).to_vec();
         for key in [
             "node.kubernetes.io/not-ready",
             "node.kubernetes.io/unreachable",
         ] {
+            // DefaultTolerationSeconds: a toleration without a key counts.
             let tolerated = tolerations.iter().any(|t| {
-                t.str_at(&["key"]) == key && matches!(t.str_at(&["effect"]), "NoExecute" | "")
+                let k = t.str_at(&["key"]);
+                (k.is_empty() || k == key) && matches!(t.str_at(&["effect"]), "NoExecute" | "")
             });
             if !tolerated {
                 tolerations.push(toleration(key));
             }
         }
         pod.set(&["spec", "tolerations"], Value::from(tolerations));
-        if pod
-            .at(&["spec", "automountServiceAccountToken"])
-            .and_then(Value::as_bool)
-            != Some(false)
+        if !mirror
+            && pod
+                .at(&["spec", "automountServiceAccountToken"])
+                .and_then(Value::as_bool)
+                != Some(false)
         {
             let name = format!("kube-api-access-{}", self.rng.alnum(5));
             let mut volumes = pod.array_at(&["spec", "volumes"]).to_vec();
@@ -252,7 +261,8 @@ impl Sim {
             &["spec", "preemptionPolicy"],
             Value::from("PreemptLowerPriority"),
         );
-        pod.set_default(&["spec", "priority"], Value::Int(0));
+        let priority = crate::kind::builtin_priority(pod.str_at(&["spec", "priorityClassName"]));
+        pod.set_default(&["spec", "priority"], Value::Int(priority.unwrap_or(0)));
         pod.set_default(&["spec", "schedulerName"], Value::from("default-scheduler"));
         let qos = qos_class(pod);
         pod.set(

@@ -91,6 +91,7 @@ fn has_generation(resource: &str) -> bool {
         "statefulsets"
             | "deployments"
             | "replicasets"
+            | "daemonsets"
             | "pods"
             | "poddisruptionbudgets"
             | "endpointslices"
@@ -336,7 +337,8 @@ impl Sim {
     ) -> Result<WatchId, ApiError> {
         let info = resource_info(resource)?;
         let (labels, fields) = selectors(info, label_selector, field_selector)?;
-        self.watches
+        let id = self
+            .watches
             .open(info.plural, namespace, labels, fields)
             .ok_or_else(|| {
                 ApiError::forbidden(
@@ -344,7 +346,9 @@ impl Sim {
                     "",
                     format!("too many open watches (limit {})", limits::MAX_WATCHES),
                 )
-            })
+            })?;
+        self.watch_opened();
+        Ok(id)
     }
 
     /// Removes and returns the notifications a watch has collected.

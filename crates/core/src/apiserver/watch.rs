@@ -95,6 +95,13 @@ impl Watches {
         Some(id)
     }
 
+    /// Whether an open watch sees `resource` objects in namespace `ns`.
+    pub fn covers(&self, resource: &str, ns: &str) -> bool {
+        self.open
+            .iter()
+            .any(|w| w.resource == resource && w.namespace.as_deref().is_none_or(|n| n == ns))
+    }
+
     /// Closes a watch.
     pub fn close(&mut self, id: WatchId) {
         self.open.retain(|w| w.id != id);

@@ -1,12 +1,14 @@
 //! Controllers of kube-controller-manager and how store changes reach them
 //! (the informer event handlers of each controller, in one place).
 
+pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
 pub mod endpoints;
 pub mod endpointslice;
 pub mod garbagecollector;
 pub mod history;
+pub mod leaderelection;
 pub mod nodelifecycle;
 pub mod replicaset;
 pub mod statefulset;
@@ -219,6 +221,9 @@ impl Sim {
             "deployments" if !status_only(old, new) => {
                 self.enqueue(Work::Deployment(ns.clone(), name.clone()));
             }
+            "daemonsets" if !status_only(old, new) => {
+                self.enqueue(Work::DaemonSet(ns.clone(), name.clone()));
+            }
             "replicasets" => {
                 if !status_only(old, new) {
                     self.enqueue(Work::ReplicaSet(ns.clone(), name.clone()));
@@ -300,6 +305,7 @@ impl Sim {
             "nodes" => {
                 self.react_node_lifecycle(old, new);
                 self.retry_unscheduled(None);
+                self.enqueue_all_daemon_sets();
                 let zone = |v: Option<&Value>| {
                     v.and_then(|n| n.at(&["metadata", "labels", "topology.kubernetes.io/zone"]))
                         .cloned()
@@ -379,6 +385,12 @@ impl Sim {
                     timing::REPLICASET_RESYNC_MS,
                     false,
                 );
+            }
+            Some(owner)
+                if owner.str_at(&["kind"]) == "DaemonSet" && relevant_to_controller(old, new) =>
+            {
+                let owner = owner.str_at(&["name"]).to_string();
+                self.enqueue(Work::DaemonSet(ns.clone(), owner));
             }
             Some(_) => {}
             None => {

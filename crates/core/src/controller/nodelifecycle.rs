@@ -149,6 +149,9 @@ impl Sim {
         if self.nodes.down.insert(name.to_string()) {
             self.kill_node_runtime(name);
             self.schedule_node_monitor();
+            if self.control_plane_node() == Some(name) {
+                self.leader_identities.clear();
+            }
         }
         Ok(())
     }
@@ -273,6 +276,9 @@ impl Sim {
         }
         self.resync_node_pods(name);
         self.renew_node_lease(name);
+        if self.control_plane_node() == Some(name) {
+            self.control_plane_started();
+        }
         self.schedule_node_status_report(name);
         if self.control_plane_node() == Some(name) {
             self.restart_controllers();

@@ -1,5 +1,6 @@
 //! The kubelet of every node: admits bound pods, creates the sandbox (pod IP
-//! from the node's CIDR), pulls images, creates and starts containers in
+//! from the node's CIDR; a hostNetwork pod has the node's InternalIP and
+//! takes no address from the CIDR), pulls images, creates and starts containers in
 //! order, evaluates readiness, restarts exiting containers with back-off,
 //! and terminates pods gracefully. Status and events follow
 //! pkg/kubelet/kubelet_pods.go (`generateAPIPodStatus`, `getPhase`),
@@ -412,7 +413,12 @@ impl Sim {
             return Some((sandbox_at, false));
         }
         if rt.ip.is_none() {
-            rt.ip = Some(self.allocate_ip(&node));
+            let host_network = pod.at(&["spec", "hostNetwork"]).and_then(Value::as_bool);
+            rt.ip = Some(if host_network == Some(true) {
+                self.node_address(&node)
+            } else {
+                self.allocate_ip(&node)
+            });
         }
         let specs = pod.array_at(&["spec", "containers"]);
         let mut wake: Option<(u64, bool)> = None;

@@ -28,49 +28,120 @@ const DRAIN_SPECS: &[FlagSpec] = &[
     value("dry-run", None),
 ];
 
-/// Why drain refuses a pod, with the override flag, as pkg/drain/filters.go words it.
-fn blocking_reason(pod: &Value, parsed: &flags::Parsed) -> Option<&'static str> {
-    let phase = pod.str_at(&["status", "phase"]);
-    if phase == "Succeeded" || phase == "Failed" {
-        return None;
+/// What drain does with one pod (pkg/drain/filters.go `PodDeleteStatus`).
+#[derive(Debug, Clone, PartialEq)]
+enum Verdict {
+    Delete,
+    /// Left alone silently (a mirror pod).
+    Skip,
+    /// Deleted (or left, for a DaemonSet's pod) with a warning.
+    Warn(bool, String),
+    /// Refused: drain fails with `cannot delete MESSAGE`.
+    Refuse(String),
+}
+
+impl Verdict {
+    fn deletes(&self) -> bool {
+        matches!(self, Verdict::Delete | Verdict::Warn(true, _))
+    }
+}
+
+/// The pod filters in their order (`makeFilters`: daemonSet, mirrorPod,
+/// localStorage, unreplicated); the first that keeps the pod decides,
+/// otherwise the last one's verdict stands.
+fn verdict(session: &Session, pod: &Value, parsed: &flags::Parsed) -> Verdict {
+    let finished = matches!(pod.str_at(&["status", "phase"]), "Succeeded" | "Failed");
+    let controller = pod
+        .array_at(&["metadata", "ownerReferences"])
+        .iter()
+        .find(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true));
+    let daemon_set = controller.filter(|c| {
+        c.str_at(&["kind"]) == "DaemonSet" && c.str_at(&["apiVersion"]) == "apps/v1"
+    });
+    if let (Some(owner), false) = (daemon_set, finished) {
+        let ns = pod.str_at(&["metadata", "namespace"]);
+        let name = owner.str_at(&["name"]);
+        if session.sim.object("daemonsets", ns, name).is_none() {
+            let error = format!("daemonsets.apps \"{name}\" not found");
+            return if parsed.has("force") {
+                Verdict::Warn(true, error)
+            } else {
+                Verdict::Refuse(error)
+            };
+        }
+        if !parsed.has("ignore-daemonsets") {
+            return Verdict::Refuse(
+                "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)".into(),
+            );
+        }
+        return Verdict::Warn(false, "ignoring DaemonSet-managed Pods".into());
+    }
+    if pod
+        .at(&["metadata", "annotations", "kubernetes.io/config.mirror"])
+        .is_some()
+    {
+        return Verdict::Skip;
     }
     let local_storage = pod
         .array_at(&["spec", "volumes"])
         .iter()
         .any(|v| v.get("emptyDir").is_some());
-    if local_storage && !parsed.has("delete-emptydir-data") {
-        return Some(
-            "cannot delete Pods with local storage (use --delete-emptydir-data to override)",
+    if local_storage && !finished && !parsed.has("delete-emptydir-data") {
+        return Verdict::Refuse(
+            "Pods with local storage (use --delete-emptydir-data to override)".into(),
         );
     }
-    let has_controller = pod
-        .array_at(&["metadata", "ownerReferences"])
-        .iter()
-        .any(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true));
-    if !has_controller && !parsed.has("force") {
-        return Some("cannot delete Pods that declare no controller (use --force to override)");
+    if finished || controller.is_some() {
+        return Verdict::Delete;
     }
-    None
+    if parsed.has("force") {
+        return Verdict::Warn(true, "deleting Pods that declare no controller".into());
+    }
+    Verdict::Refuse("Pods that declare no controller (use --force to override)".into())
 }
 
-/// The warning drain prints for a pod it deletes only because a flag allowed it.
-fn warning_for(pod: &Value) -> Option<&'static str> {
-    let phase = pod.str_at(&["status", "phase"]);
-    if phase == "Succeeded" || phase == "Failed" {
-        return None;
+/// The pods on `node` with drain's verdict on each (`GetPodsForDeletion`).
+fn pods_for_deletion(
+    session: &Session,
+    node: &str,
+    parsed: &flags::Parsed,
+) -> Vec<(Value, Verdict)> {
+    // As pkg/drain/drain.go lists them: by the `spec.nodeName` field.
+    let on_node = format!("spec.nodeName={node}");
+    session
+        .sim
+        .list("pods", None, parsed.get("pod-selector").unwrap_or(""), &on_node)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| {
+            let v = verdict(session, &p, parsed);
+            (p, v)
+        })
+        .collect()
+}
+
+/// `namespace/name` of a pod.
+fn qualified(pod: &Value) -> String {
+    format!(
+        "{}/{}",
+        pod.str_at(&["metadata", "namespace"]),
+        pod.str_at(&["metadata", "name"])
+    )
+}
+
+/// Messages with the pods they apply to, in first-seen order.
+fn grouped(items: impl Iterator<Item = (String, String)>) -> Vec<String> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (message, pod) in items {
+        match groups.iter_mut().find(|(m, _)| *m == message) {
+            Some((_, pods)) => pods.push(pod),
+            None => groups.push((message, vec![pod])),
+        }
     }
-    if pod
-        .array_at(&["spec", "volumes"])
-        .iter()
-        .any(|v| v.get("emptyDir").is_some())
-    {
-        return Some("deleting Pods with local storage");
-    }
-    let has_controller = pod
-        .array_at(&["metadata", "ownerReferences"])
-        .iter()
-        .any(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true));
-    (!has_controller).then_some("deleting Pods that declare no controller")
+    groups
+        .into_iter()
+        .map(|(m, pods)| format!("{m}: {}", pods.join(", ")))
+        .collect()
 }
 
 /// `kubectl drain NODE`.
@@ -89,55 +160,26 @@ pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     if failed {
         return;
     }
-    let pods: Vec<Value> = session
-        .sim
-        .list("pods", None, parsed.get("pod-selector").unwrap_or(""), "")
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|p| p.str_at(&["spec", "nodeName"]) == node)
-        .collect();
-    let mut refusals: Vec<(&'static str, Vec<String>)> = Vec::new();
-    for pod in &pods {
-        if let Some(reason) = blocking_reason(pod, &parsed) {
-            let name = format!(
-                "{}/{}",
-                pod.str_at(&["metadata", "namespace"]),
-                pod.str_at(&["metadata", "name"])
-            );
-            match refusals.iter_mut().find(|(r, _)| *r == reason) {
-                Some((_, names)) => names.push(name),
-                None => refusals.push((reason, vec![name])),
-            }
-        }
-    }
+    let verdicts = pods_for_deletion(session, &node, &parsed);
+    let refusals = grouped(verdicts.iter().filter_map(|(p, v)| match v {
+        Verdict::Refuse(m) => Some((format!("cannot delete {m}"), qualified(p))),
+        _ => None,
+    }));
     if !refusals.is_empty() {
-        let errors: Vec<String> = refusals
-            .iter()
-            .map(|(reason, names)| format!("{reason}: {}", names.join(", ")))
-            .collect();
-        return report_failure(&node, &errors, out);
+        return report_failure(&node, &refusals, out);
     }
-    let mut warnings: Vec<(&str, Vec<String>)> = Vec::new();
-    for pod in &pods {
-        let name = format!(
-            "{}/{}",
-            pod.str_at(&["metadata", "namespace"]),
-            pod.str_at(&["metadata", "name"])
-        );
-        if let Some(warning) = warning_for(pod) {
-            match warnings.iter_mut().find(|(w, _)| *w == warning) {
-                Some((_, names)) => names.push(name),
-                None => warnings.push((warning, vec![name])),
-            }
-        }
-    }
+    let warnings = grouped(verdicts.iter().filter_map(|(p, v)| match v {
+        Verdict::Warn(_, m) => Some((m.clone(), qualified(p))),
+        _ => None,
+    }));
     if !warnings.is_empty() {
-        let text: Vec<String> = warnings
-            .iter()
-            .map(|(w, names)| format!("{w}: {}", names.join(", ")))
-            .collect();
-        out.errln(&format!("Warning: {}", text.join("; ")));
+        out.errln(&format!("Warning: {}", warnings.join("; ")));
     }
+    let pods: Vec<Value> = verdicts
+        .into_iter()
+        .filter(|(_, v)| v.deletes())
+        .map(|(p, _)| p)
+        .collect();
     let opts = DeleteOptions {
         grace_period_seconds: parsed
             .get("grace-period")
@@ -244,13 +286,10 @@ pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         return;
     }
     let error = joined(&errors);
-    let still_there: Vec<String> = session
-        .sim
-        .list("pods", None, "", "")
-        .unwrap_or_default()
+    let still_there: Vec<String> = pods_for_deletion(session, &node, &parsed)
         .iter()
-        .filter(|p| p.str_at(&["spec", "nodeName"]) == node)
-        .map(|p| format!("pod/{}", p.str_at(&["metadata", "name"])))
+        .filter(|(_, v)| v.deletes())
+        .map(|(p, _)| format!("pod/{}", p.str_at(&["metadata", "name"])))
         .collect();
     if !still_there.is_empty() {
         out.errln(&format!(

@@ -36,6 +36,7 @@ const SPECS: &[FlagSpec] = &[
 const ALL: &[&str] = &[
     "pods",
     "services",
+    "daemonsets",
     "deployments",
     "replicasets",
     "statefulsets",

@@ -66,6 +66,7 @@ pub fn table_for(kind: &str) -> TableDef {
         "StatefulSet" => workloads::STATEFULSET,
         "Deployment" => workloads::DEPLOYMENT,
         "ReplicaSet" => workloads::REPLICASET,
+        "DaemonSet" => workloads::DAEMONSET,
         "ControllerRevision" => workloads::CONTROLLER_REVISION,
         "Service" => network::SERVICE,
         "Endpoints" => network::ENDPOINTS,

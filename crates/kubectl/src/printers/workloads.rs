@@ -1,12 +1,13 @@
-//! Tables for StatefulSets, Deployments, ReplicaSets and ControllerRevisions
-//! (`printStatefulSet`, `printDeployment`, `printReplicaSet`,
-//! `printControllerRevision` in pkg/printers/internalversion/printers.go).
+//! Tables for StatefulSets, Deployments, ReplicaSets, DaemonSets and
+//! ControllerRevisions (`printStatefulSet`, `printDeployment`,
+//! `printReplicaSet`, `printDaemonSet`, `printControllerRevision` in
+//! pkg/printers/internalversion/printers.go).
 
 use ordinal_model::Value;
 
 use super::{
-    age, col, containers_and_images, format_label_selector, int_at, name, wide, PrintContext,
-    TableDef,
+    age, col, containers_and_images, format_label_selector, format_labels, int_at, name, wide,
+    PrintContext, TableDef,
 };
 
 /// `kubectl get statefulsets`.
@@ -84,6 +85,41 @@ pub const REPLICASET: TableDef = TableDef {
             int_at(obj, &["spec", "replicas"]).to_string(),
             int_at(obj, &["status", "replicas"]).to_string(),
             int_at(obj, &["status", "readyReplicas"]).to_string(),
+            age(obj, ctx),
+            containers,
+            images,
+            format_label_selector(obj.at(&["spec", "selector"])),
+        ]
+    },
+};
+
+/// `kubectl get daemonsets`.
+pub const DAEMONSET: TableDef = TableDef {
+    columns: &[
+        col("Name"),
+        col("Desired"),
+        col("Current"),
+        col("Ready"),
+        col("Up-to-date"),
+        col("Available"),
+        col("Node Selector"),
+        col("Age"),
+        wide("Containers"),
+        wide("Images"),
+        wide("Selector"),
+    ],
+    row: |obj, ctx| {
+        let spec = obj.at(&["spec", "template", "spec"]);
+        let (containers, images) = containers_and_images(spec);
+        let count = |field: &str| int_at(obj, &["status", field]).to_string();
+        vec![
+            name(obj).to_string(),
+            count("desiredNumberScheduled"),
+            count("currentNumberScheduled"),
+            count("numberReady"),
+            count("updatedNumberScheduled"),
+            count("numberAvailable"),
+            format_labels(spec.and_then(|s| s.get("nodeSelector"))),
             age(obj, ctx),
             containers,
             images,

@@ -185,6 +185,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/statefulset-storage-survives.txt"),
     ),
     (
+        "system-pods.txt",
+        include_str!("../../../../tests/scenarios/system-pods.txt"),
+    ),
+    (
         "version-1.33.txt",
         include_str!("../../../../tests/scenarios/version-1.33.txt"),
     ),

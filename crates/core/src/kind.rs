@@ -81,12 +81,18 @@ pub(crate) fn addon_objects(minor: u32) -> Vec<Value> {
         .replace("@KINDNETD_IMAGE@", KINDNETD_IMAGE)
         .replace("@LOCAL_PATH_IMAGE@", LOCAL_PATH_IMAGE)
         .replace("@LOCAL_PATH_HELPER_IMAGE@", LOCAL_PATH_HELPER_IMAGE);
-    parse_memoised(text).into_iter().map(|(doc, _)| doc).collect()
+    parse_memoised(text)
+        .into_iter()
+        .map(|(doc, _)| doc)
+        .collect()
 }
 
 /// Manifests already parsed, by their text: parsing them is the dearest
 /// part of building a cluster, and a page builds many with the same nodes.
-static PARSED: Mutex<Vec<(String, Vec<(Value, String)>)>> = Mutex::new(Vec::new());
+static PARSED: Mutex<Vec<(String, ParsedDocs)>> = Mutex::new(Vec::new());
+
+/// The documents of one manifest text, each with the MD5 of its text.
+type ParsedDocs = Vec<(Value, String)>;
 
 /// The documents of `text`, each with the MD5 of its text (a static pod's
 /// `kubernetes.io/config.hash`), parsed once per distinct text (the
@@ -100,7 +106,12 @@ fn parse_memoised(text: String) -> Vec<(Value, String)> {
         .docs
         .into_iter()
         .zip(text.split("\n---\n"))
-        .map(|(d, source)| (d.value, crate::hash::hex(&crate::hash::md5(source.as_bytes()))))
+        .map(|(d, source)| {
+            (
+                d.value,
+                crate::hash::hex(&crate::hash::md5(source.as_bytes())),
+            )
+        })
         .collect();
     if parsed.len() >= limits::MAX_PARSED_MANIFESTS {
         parsed.remove(0);

@@ -4,10 +4,10 @@
 //! `deleted from <ns> namespace` lines. Mirrors kubectl pkg/cmd/delete/delete.go.
 
 use ordinal_core::{DeleteOptions, Propagation};
-use ordinal_model::kinds::{self, ResourceInfo};
+use ordinal_model::kinds;
 
 use super::flags::{self, switch, value, FlagSpec};
-use super::{client_error, flag_error, format_api_error, namespace_of, resolve, watch, Selectors};
+use super::{client_error, flag_error, format_api_error, namespace_of, watch, Selectors, Target};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
@@ -41,7 +41,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
     let selectors = Selectors::of(&parsed);
     // Lists that failed, reported after the deletions that did happen.
     let mut list_errors: Vec<String> = Vec::new();
-    let mut targets: Vec<(&'static ResourceInfo, String, String)> = Vec::new();
+    let mut targets: Vec<Target> = Vec::new();
     if let Some(file) = parsed.get("filename") {
         let Some(objects) = super::apply::read_manifests(session, file, stdin, out) else {
             return;
@@ -61,61 +61,24 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
         out.err(NOTHING);
         out.exit_code = 1;
         return;
-    } else if let Some(conflict) = selectors.conflict(&parsed.args) {
-        return client_error(conflict, out);
-    } else if parsed.args.iter().any(|a| a.contains('/')) {
-        for arg in &parsed.args {
-            let Some((kind, name)) = arg.split_once('/') else {
-                continue;
-            };
-            let Some(info) = resolve(kind, out) else {
-                return;
-            };
-            targets.push((info, namespace.clone(), name.to_string()));
-        }
     } else {
-        let mut infos = Vec::new();
-        for t in parsed.args[0].split(',') {
-            let Some(info) = resolve(t, out) else { return };
-            infos.push(info);
+        let Some((found, errors)) = super::resource_targets(
+            session,
+            &parsed.args,
+            &namespace,
+            parsed.has("all-namespaces"),
+            &selectors,
+            parsed.has("all"),
+            out,
+        ) else {
+            return;
+        };
+        if found.is_empty() && errors.is_empty() {
+            out.outln("No resources found");
+            return;
         }
-        let names = &parsed.args[1..];
-        if names.is_empty() {
-            if !selectors.any() && !parsed.has("all") {
-                client_error("resource(s) were provided, but no name was specified", out);
-                return;
-            }
-            let mut any = false;
-            for info in infos {
-                match session.sim.list(
-                    info.plural,
-                    Some(&namespace),
-                    &selectors.labels,
-                    &selectors.fields,
-                ) {
-                    Ok(items) => {
-                        for obj in items {
-                            any = true;
-                            let ns = obj.str_at(&["metadata", "namespace"]).to_string();
-                            targets.push((info, ns, obj.str_at(&["metadata", "name"]).to_string()));
-                        }
-                    }
-                    Err(e) => {
-                        list_errors.push(format_api_error(&selectors.list_error(info, e)));
-                    }
-                }
-            }
-            if !any && list_errors.is_empty() {
-                out.outln("No resources found");
-                return;
-            }
-        } else {
-            for info in infos {
-                for name in names {
-                    targets.push((info, namespace.clone(), name.clone()));
-                }
-            }
-        }
+        targets = found;
+        list_errors = errors;
     }
     let force = parsed.has("force");
     let grace = match parsed.get("grace-period").map(str::parse::<i64>) {

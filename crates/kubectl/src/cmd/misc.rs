@@ -110,29 +110,165 @@ pub fn version(session: &mut Session, args: &[String], out: &mut CommandOutput) 
 const LABEL_SPECS: &[FlagSpec] = &[
     switch("overwrite", None),
     switch("all", None),
+    switch("all-namespaces", Some('A')),
     value("selector", Some('l')),
+    value("field-selector", None),
     switch("list", None),
     value("output", Some('o')),
 ];
 
-/// `kubectl label` / `kubectl annotate`.
+/// Splits `kubectl label|annotate` arguments into resources and changes
+/// (`KEY=VALUE`, `KEY-`), all resources first (`GetResourcesAndPairs`).
+fn resources_and_pairs<'a>(
+    args: &'a [String],
+    noun: &str,
+) -> Result<(&'a [String], &'a [String]), String> {
+    let is_pair =
+        |s: &str| (s.contains('=') && !s.starts_with('=')) || (s.ends_with('-') && s != "-");
+    let split = args.iter().position(|a| is_pair(a)).unwrap_or(args.len());
+    if let Some(late) = args[split..].iter().find(|a| !is_pair(a)) {
+        return Err(format!(
+            "all resources must be specified before {noun} changes: {late}"
+        ));
+    }
+    Ok((&args[..split], &args[split..]))
+}
+
+/// `kubectl label` / `kubectl annotate` (pkg/cmd/label/label.go,
+/// pkg/cmd/annotate/annotate.go): every object the arguments name, by name,
+/// `TYPE/NAME`, `-l`, `--field-selector` or `--all` (`-A` across
+/// namespaces), one line each; errors are collected and printed after, one
+/// alone with `error: `, several one a line, as `cmdutil.CheckErr` prints
+/// an aggregate.
 pub fn label(session: &mut Session, command: &str, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, LABEL_SPECS) {
         Ok(p) => p,
         Err(e) => return flag_error(command, &e, out),
     };
-    let Some((info, name, changes)) = target(&parsed.args, out) else {
+    let noun = if command == "label" {
+        "label"
+    } else {
+        "annotation"
+    };
+    let (resources, pairs) = match resources_and_pairs(&parsed.args, noun) {
+        Ok(split) => split,
+        Err(e) => return client_error(&e, out),
+    };
+    let selectors = super::Selectors::of(&parsed);
+    let all = parsed.has("all");
+    let list = parsed.has("list") && command == "label";
+    if all && !selectors.labels.is_empty() {
+        return client_error("cannot set --all and --selector at the same time", out);
+    }
+    if all && !selectors.fields.is_empty() {
+        return client_error(
+            "cannot set --all and --field-selector at the same time",
+            out,
+        );
+    }
+    if resources.is_empty() {
+        return client_error(
+            "one or more resources must be specified as <resource> <name> or <resource>/<name>",
+            out,
+        );
+    }
+    if pairs.is_empty() && !list {
+        return client_error(&format!("at least one {noun} update is required"), out);
+    }
+    let ns = namespace_of(&parsed);
+    let Some((targets, list_errors)) = super::resource_targets(
+        session,
+        resources,
+        &ns,
+        parsed.has("all-namespaces"),
+        &selectors,
+        all,
+        out,
+    ) else {
         return;
     };
-    let ns = namespace_of(&parsed);
+    let one = targets.len() == 1;
+    let mut errors: Vec<String> = Vec::new();
+    for (info, ns, name) in targets {
+        let current = match session.sim.get(info.plural, &ns, &name) {
+            Ok(obj) => obj,
+            Err(e) => {
+                errors.push(super::format_api_error(&e));
+                continue;
+            }
+        };
+        if list {
+            list_labels(&current, one, out);
+            continue;
+        }
+        match change_metadata(
+            session,
+            command,
+            info,
+            &current,
+            pairs,
+            parsed.has("overwrite"),
+            out,
+        ) {
+            Ok(verb) => out.outln(&format!("{} {verb}", kind_slash_name(info, &name))),
+            Err(e) => errors.push(e),
+        }
+    }
+    errors.extend(list_errors);
+    match errors.as_slice() {
+        [] => {}
+        [only] if only.starts_with("Error from server") => {
+            out.errln(only);
+            out.exit_code = 1;
+        }
+        [only] => client_error(only, out),
+        many => {
+            for e in many {
+                out.errln(e);
+            }
+            out.exit_code = 1;
+        }
+    }
+}
+
+/// `kubectl label --list`: the object's labels, under a heading when
+/// several objects are listed (Go prints a map in random order; sorted here).
+fn list_labels(obj: &Value, one: bool, out: &mut CommandOutput) {
+    let indent = if one {
+        ""
+    } else {
+        out.outln(&format!(
+            "Listing labels for {}.{}/{}:",
+            obj.str_at(&["kind"]),
+            obj.str_at(&["apiVersion"]).rsplit('/').next().unwrap_or(""),
+            obj.str_at(&["metadata", "name"])
+        ));
+        " "
+    };
+    if let Some(labels) = obj.at(&["metadata", "labels"]).and_then(Value::as_object) {
+        for (k, v) in labels.iter() {
+            out.outln(&format!("{indent}{k}={}", v.as_str().unwrap_or("")));
+        }
+    }
+}
+
+/// Applies `KEY=VALUE` / `KEY-` changes to one object's labels or
+/// annotations; the verb to print (`labeled`, `unlabeled`, `modified`,
+/// `not labeled`; `annotated` whatever changed), or the error for that
+/// object (annotate names every conflicting key at once).
+fn change_metadata(
+    session: &mut Session,
+    command: &str,
+    info: &'static ResourceInfo,
+    current: &Value,
+    changes: &[String],
+    overwrite: bool,
+    out: &mut CommandOutput,
+) -> Result<String, String> {
     let field = if command == "label" {
         "labels"
     } else {
         "annotations"
-    };
-    let current = match session.sim.get(info.plural, &ns, name) {
-        Ok(obj) => obj,
-        Err(e) => return api_error(&e, out),
     };
     let existing = current
         .at(&["metadata", field])
@@ -140,27 +276,38 @@ pub fn label(session: &mut Session, command: &str, args: &[String], out: &mut Co
         .unwrap_or_default();
     let mut patch_map = Value::object();
     let (mut added, mut removed) = (false, false);
+    let mut conflicts: Vec<String> = Vec::new();
     for change in changes {
         if let Some(key) = change.strip_suffix('-') {
             if existing.get(key).is_some() {
                 patch_map.set(&[key], Value::Null);
                 removed = true;
+            } else if command == "label" {
+                out.errln(&format!("label {key:?} not found."));
             }
         } else if let Some((key, val)) = change.split_once('=') {
             if let Some(old) = existing.get(key).and_then(Value::as_str) {
                 if old == val {
                     continue;
                 }
-                if !parsed.has("overwrite") {
-                    return client_error(
-                        &format!("'{key}' already has a value ({old}), and --overwrite is false"),
-                        out,
-                    );
+                if !overwrite {
+                    conflicts.push(format!("'{key}' already has a value ({old})"));
+                    continue;
                 }
             }
             patch_map.set(&[key], Value::from(val));
             added = true;
         }
+    }
+    if let Some(first) = conflicts.first() {
+        return Err(if command == "label" {
+            format!("{first}, and --overwrite is false")
+        } else {
+            format!(
+                "--overwrite is false but found the following declared annotation(s): {}",
+                conflicts.join("; ")
+            )
+        });
     }
     let past = if command == "label" {
         "labeled"
@@ -168,21 +315,22 @@ pub fn label(session: &mut Session, command: &str, args: &[String], out: &mut Co
         "annotated"
     };
     let verb = match (added, removed) {
+        _ if command == "annotate" => past.to_string(),
         (true, true) => "modified".to_string(),
         (true, false) => past.to_string(),
         (false, true) => format!("un{past}"),
         (false, false) => format!("not {past}"),
     };
     if added || removed {
+        let ns = current.str_at(&["metadata", "namespace"]);
+        let name = current.str_at(&["metadata", "name"]);
         let patch = Value::from([("metadata", Value::from([(field, patch_map)]))]);
-        if let Err(e) = session
+        session
             .sim
-            .patch(info.plural, &ns, name, &patch, PatchType::Merge)
-        {
-            return api_error(&e, out);
-        }
+            .patch(info.plural, ns, name, &patch, PatchType::Merge)
+            .map_err(|e| super::format_api_error(&e))?;
     }
-    out.outln(&format!("{} {verb}", kind_slash_name(info, name)));
+    Ok(verb)
 }
 
 const PATCH_SPECS: &[FlagSpec] = &[

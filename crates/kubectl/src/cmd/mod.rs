@@ -404,6 +404,74 @@ impl Selectors {
     }
 }
 
+/// One object a command acts on: its type, namespace and name.
+pub(crate) type Target = (&'static ResourceInfo, String, String);
+
+/// The objects `TYPE[,TYPE...] NAME...`, `TYPE/NAME...`, or `TYPE` with a
+/// selector or `--all` name, resolved as cli-runtime's resource builder
+/// does (pkg/resource/builder.go): named objects are not fetched here (the
+/// command reports a missing one), listed ones come from `namespace` (every
+/// namespace with `all_namespaces`). Lists that fail come back as printed
+/// errors, which commands report after acting on what was found. `None`
+/// when the arguments draw one of the builder's refusals (printed).
+pub(crate) fn resource_targets(
+    session: &Session,
+    args: &[String],
+    namespace: &str,
+    all_namespaces: bool,
+    selectors: &Selectors,
+    all: bool,
+    out: &mut CommandOutput,
+) -> Option<(Vec<Target>, Vec<String>)> {
+    let mut targets = Vec::new();
+    let mut list_errors = Vec::new();
+    if let Some(conflict) = selectors.conflict(args) {
+        client_error(conflict, out);
+        return None;
+    }
+    if args.iter().any(|a| a.contains('/')) {
+        for arg in args {
+            let Some((kind, name)) = arg.split_once('/') else {
+                client_error("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'", out);
+                return None;
+            };
+            targets.push((resolve(kind, out)?, namespace.to_string(), name.to_string()));
+        }
+        return Some((targets, list_errors));
+    }
+    let infos = args[0]
+        .split(',')
+        .map(|t| resolve(t, out))
+        .collect::<Option<Vec<_>>>()?;
+    let names = &args[1..];
+    if !names.is_empty() {
+        for info in infos {
+            for name in names {
+                targets.push((info, namespace.to_string(), name.clone()));
+            }
+        }
+        return Some((targets, list_errors));
+    }
+    if !selectors.any() && !all {
+        client_error("resource(s) were provided, but no name was specified", out);
+        return None;
+    }
+    let list_ns = (!all_namespaces).then_some(namespace);
+    for info in infos {
+        match session
+            .sim
+            .list(info.plural, list_ns, &selectors.labels, &selectors.fields)
+        {
+            Ok(items) => targets.extend(items.into_iter().map(|obj| {
+                let ns = obj.str_at(&["metadata", "namespace"]).to_string();
+                (info, ns, obj.str_at(&["metadata", "name"]).to_string())
+            })),
+            Err(e) => list_errors.push(format_api_error(&selectors.list_error(info, e))),
+        }
+    }
+    Some((targets, list_errors))
+}
+
 /// Resolves a resource name typed on the command line, or prints kubectl's error.
 pub(crate) fn resolve(name: &str, out: &mut CommandOutput) -> Option<&'static ResourceInfo> {
     match kinds::by_name(name) {

@@ -93,6 +93,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/kubectl-everyday.txt"),
     ),
     (
+        "label-annotate.txt",
+        include_str!("../../../../tests/scenarios/label-annotate.txt"),
+    ),
+    (
         "namespace-delete.txt",
         include_str!("../../../../tests/scenarios/namespace-delete.txt"),
     ),

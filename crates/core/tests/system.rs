@@ -10,7 +10,7 @@ use ordinal_core::{DeleteOptions, Sim, SimConfig, Value};
 const NODES: [&str; 3] = ["kind-control-plane", "kind-worker", "kind-worker2"];
 
 fn pods(sim: &Sim, ns: &str, selector: &str) -> Vec<Value> {
-    sim.list("pods", Some(ns), selector).expect("list")
+    sim.list("pods", Some(ns), selector, "").expect("list")
 }
 
 fn name(pod: &Value) -> &str {

@@ -66,7 +66,7 @@ fn pod_cards(root: &Element) -> Vec<String> {
 fn card(name: &str, ready: &str, status: &str, node: &str, ip: &str) -> PodCard {
     PodCard {
         name: name.into(),
-        owner_kind: WorkloadKind::StatefulSet,
+        owner_kind: Some(WorkloadKind::StatefulSet),
         owner: "web".into(),
         uid: format!("uid-{name}"),
         ready: ready.into(),
@@ -99,7 +99,7 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
             card("web-0", "1/1", "Running", "kind-worker", "10.244.1.5"),
             card("web-1", "0/1", "ContainerCreating", "", ""),
             PodCard {
-                owner_kind: WorkloadKind::Deployment,
+                owner_kind: Some(WorkloadKind::Deployment),
                 owner: "nginx".into(),
                 dns: String::new(),
                 in_dns: false,
@@ -111,6 +111,14 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
                     "kind-worker",
                     "10.244.1.6",
                 )
+            },
+            PodCard {
+                owner_kind: None,
+                owner: String::new(),
+                dns: String::new(),
+                in_dns: false,
+                claims: Vec::new(),
+                ..card("web-client", "1/1", "Running", "kind-worker", "10.244.1.7")
             },
         ],
         claims: vec![ClaimCard {
@@ -144,9 +152,11 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
         [
             "web-0:Running",
             "nginx-7c5ddbdf54-x2x7z:Running",
+            "web-client:Running",
             "web-1:ContainerCreating"
         ]
     );
+    assert_eq!(text_of(&root, "li.pod.bare .owner"), "bare Pod");
     let chip = text_of(&root, "li.pod.deployment .owner");
     assert_eq!(chip, "Deployment nginx");
     assert_eq!(
@@ -178,6 +188,7 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
     );
     assert!(dns.contains("not ready, not in DNS yet"), "{dns}");
     assert!(!dns.contains("nginx-7c5ddbdf54"), "{dns}");
+    assert!(!dns.contains("web-client"), "{dns}");
 }
 
 #[wasm_bindgen_test]

@@ -36,6 +36,10 @@ pub const SNAPSHOT_EVERY_MS: u64 = 5_000;
 pub const SNAPSHOT_MIN_REAL_MS: f64 = 1_000.0;
 /// Ticks between refreshes of the inspector's output.
 pub const INSPECT_EVERY_TICKS: u64 = 10;
+/// Ticks between refreshes of the events panel and the completion names
+/// (every other action refreshes them at once): reading them walks every
+/// event of the namespace, thousands with a thousand pods.
+pub const EVENTS_EVERY_TICKS: u64 = 5;
 /// Heredoc terminator of applied manifests.
 const HEREDOC_END: &str = "EOF";
 /// How Ctrl-C on a live `kubectl get -w` is kept in the command log.
@@ -258,7 +262,7 @@ impl Playground {
                 &command.line,
             );
         }
-        let view = Rc::new(view_of(&session.sim, &focus, started_ms));
+        let view = Rc::new(view_of(&session.sim, &focus, started_ms, None));
         let terminal = Rc::new(terminal);
         let first = Snapshot {
             at_ms: session.sim.now() - started_ms,
@@ -426,7 +430,8 @@ impl Reducible for Playground {
         let mut snapshots = Rc::clone(&self.snapshots);
         let mut inspection = self.inspection.clone();
         let mut refresh_inspector = true;
-        let ticks = self.ticks + u64::from(matches!(action, Action::Tick(_)));
+        let tick = matches!(action, Action::Tick(_));
+        let ticks = self.ticks + u64::from(tick);
         {
             let mut session = self.session.borrow_mut();
             let typed = matches!(
@@ -545,7 +550,13 @@ impl Reducible for Playground {
             ticks,
             speed,
             paused,
-            view: Rc::new(view_of(&self.session.borrow().sim, &focus, self.started_ms)),
+            view: Rc::new(view_of(
+                &self.session.borrow().sim,
+                &focus,
+                self.started_ms,
+                (tick && ticks % EVENTS_EVERY_TICKS != 0 && focus == self.view.focus)
+                    .then_some(&*self.view),
+            )),
             terminal,
             log,
             inspection,
@@ -571,7 +582,12 @@ impl Playground {
         log.truncate(snapshot.log_len);
         let mut snapshots = (*self.snapshots).clone();
         snapshots.truncate(index + 1);
-        let view = Rc::new(view_of(&session.sim, &self.view.focus, self.started_ms));
+        let view = Rc::new(view_of(
+            &session.sim,
+            &self.view.focus,
+            self.started_ms,
+            None,
+        ));
         Playground {
             session: Rc::new(RefCell::new(session)),
             started_ms: self.started_ms,

@@ -260,7 +260,15 @@ fn name_of(obj: &Value) -> &str {
 }
 
 /// The view of `sim` for `focus`, `started_ms` being the playground's start.
-pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
+/// With `earlier`, its events and completion names are kept instead of read
+/// again: listing a namespace's events walks all of them (thousands with a
+/// thousand pods), too slow for every animation tick.
+pub fn view_of(
+    sim: &Sim,
+    focus: &Focus,
+    started_ms: u64,
+    earlier: Option<&ClusterView>,
+) -> ClusterView {
     let ns = focus.namespace.as_str();
     let ctx = PrintContext { now_ms: sim.now() };
     let workload = sim.object(focus.kind.plural(), ns, &focus.name);
@@ -411,15 +419,21 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
                 })
         })
         .collect();
-    let mut names: Vec<String> = ["statefulsets", "deployments", "services"]
-        .iter()
-        .flat_map(|resource| list(resource))
-        .chain(all_pods.iter().copied())
-        .chain(all_claims.iter().copied())
-        .map(|obj| name_of(obj).to_string())
-        .collect();
-    ordinal_model::order::sort(&mut names);
-    names.dedup();
+    let names = match earlier {
+        Some(view) => Rc::clone(&view.names),
+        None => {
+            let mut names: Vec<String> = ["statefulsets", "deployments", "services"]
+                .iter()
+                .flat_map(|resource| list(resource))
+                .chain(all_pods.iter().copied())
+                .chain(all_claims.iter().copied())
+                .map(|obj| name_of(obj).to_string())
+                .collect();
+            ordinal_model::order::sort(&mut names);
+            names.dedup();
+            Rc::new(names)
+        }
+    };
     ClusterView {
         elapsed_s: sim.now().saturating_sub(started_ms) / 1000,
         focus: focus.clone(),
@@ -433,8 +447,8 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
             let blocker = sim.statefulset_blocker(ns, &focus.name);
             explain(s, &set_pods, &claims_of_set, &down, blocker)
         }),
-        events: events_of(sim, ns, &ctx),
-        names: Rc::new(names),
+        events: earlier.map_or_else(|| events_of(sim, ns, &ctx), |view| view.events.clone()),
+        names,
     }
 }
 

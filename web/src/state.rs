@@ -263,22 +263,17 @@ impl Playground {
             );
         }
         let view = Rc::new(view_of(&session.sim, &focus, started_ms, None));
-        let terminal = Rc::new(terminal);
-        let first = Snapshot {
-            at_ms: session.sim.now() - started_ms,
-            session: Rc::new(session.clone()),
-            log_len: replayed.len(),
-            terminal: Rc::clone(&terminal),
-        };
         Playground {
             session: Rc::new(RefCell::new(session)),
             started_ms,
-            snapshots: Rc::new(vec![first]),
+            // The first snapshot is taken by the first action (see `reduce`),
+            // after the page's first render.
+            snapshots: Rc::new(Vec::new()),
             ticks: 0,
             speed: 1.0,
             paused: false,
             view,
-            terminal,
+            terminal: Rc::new(terminal),
             log: Rc::new(replayed),
             inspection: None,
             lang,
@@ -434,6 +429,18 @@ impl Reducible for Playground {
         let ticks = self.ticks + u64::from(tick);
         {
             let mut session = self.session.borrow_mut();
+            // Nothing has changed the session since the start before the
+            // first action: the start's snapshot is taken now, out of the
+            // first render (copying the cluster runs code nothing else
+            // there needs, and wasm compiles each function on its first call).
+            if snapshots.is_empty() {
+                Rc::make_mut(&mut snapshots).push(Snapshot {
+                    at_ms: session.sim.now() - self.started_ms,
+                    session: Rc::new((*session).clone()),
+                    log_len: log.len(),
+                    terminal: Rc::clone(&terminal),
+                });
+            }
             let typed = matches!(
                 action,
                 Action::Run(_) | Action::Interrupt | Action::AwaitDocs(_)

@@ -322,6 +322,24 @@ await test('bare pods: kubectl run draws a bare Pod card; a one-shot pod runs, c
   await typed('kubectl delete pod dns-test --wait=false');
   await page.waitForFunction(() => !document.querySelector('[data-pod="dns-test"]'), null, { timeout: 20000 })
     .catch(() => { throw new Error('the deleted one-shot pod stays on screen'); });
+  // kubectl run -it --rm: the terminal stays attached while the pod runs,
+  // exits and is deleted; every status the page drew is recorded.
+  await page.evaluate(() => {
+    window.__seen = [];
+    const note = () => {
+      const card = document.querySelector('[data-pod="dns-rm"]');
+      const status = card ? card.dataset.status : 'gone';
+      if (window.__seen.at(-1) !== status) window.__seen.push(status);
+    };
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+  await typed('kubectl run -it --rm dns-rm --image=busybox:1.28 --restart=Never -- nslookup web-0.nginx');
+  await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('web-0.nginx.default.svc.cluster.local\npod "dns-rm" deleted from default namespace'), null, { timeout: 20000 })
+    .catch(async () => { throw new Error(`no nslookup output and deletion in the terminal:\n${await page.textContent('#terminal')}`); });
+  await page.waitForFunction(() => window.__seen.at(-1) === 'gone', null, { timeout: 5000 });
+  const rm = await page.evaluate(() => window.__seen);
+  const at = (s) => rm.indexOf(s);
+  if (!(at('Running') > 0 && at('Completed') > at('Running'))) throw new Error(`kubectl run --rm pod went ${rm.join(' -> ')}`);
 });
 
 await test('switching focus keeps the cards on screen without replaying their appear animation', async (page) => {

@@ -687,3 +687,45 @@ fn orphaned_pods_stay_on_screen_as_bare_pods() {
     assert_eq!(names(&state), ["web-0", "web-1"]);
     assert!(state.view.pods.iter().all(|p| p.owner_kind.is_none()));
 }
+
+#[test]
+fn an_attached_one_shot_run_is_seen_running_completed_then_gone() {
+    let mut state = run(
+        settled(Rc::new(Playground::default())),
+        "kubectl run -it --rm dns-test --image=busybox:1.28 --restart=Never -- nslookup web-0.nginx",
+    );
+    assert!(state.streaming(), "the terminal stays attached");
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..200 {
+        let status = card_of(&state, "dns-test").map_or("gone", |p| p.status.as_str());
+        if seen.last().map(String::as_str) != Some(status) {
+            seen.push(status.to_string());
+        }
+        if status == "gone" && seen.len() > 1 {
+            break;
+        }
+        state = state.reduce(Action::Tick(100));
+    }
+    let seen: Vec<&str> = seen.iter().map(String::as_str).collect();
+    let running = seen.iter().position(|s| *s == "Running").expect("Running");
+    let completed = seen
+        .iter()
+        .position(|s| *s == "Completed")
+        .expect("Completed");
+    assert!(
+        running < completed && seen.last() == Some(&"gone"),
+        "{seen:?}"
+    );
+    assert!(!state.streaming());
+    let text: Vec<&str> = state.terminal.iter().map(|l| l.text.as_str()).collect();
+    let at = text
+        .iter()
+        .position(|l| *l == "Name:      web-0.nginx")
+        .expect("the nslookup output");
+    assert_eq!(
+        text.last(),
+        Some(&"pod \"dns-test\" deleted from default namespace"),
+        "{:?}",
+        &text[at..]
+    );
+}

@@ -363,9 +363,14 @@ await test('switching focus keeps the cards on screen without replaying their ap
   })));
   const replayed = after.filter((c) => !c.kept || c.entering || c.animations);
   if (after.length !== 5 || replayed.length) throw new Error(`cards replaced or animating after the focus switch: ${JSON.stringify(replayed)}`);
-  // A new pod is still animated in.
+  // A new pod is still animated in (in the unscheduled lane first, then its
+  // node's); the cards already there stay as they are.
   await page.click('#scale-up');
   await page.waitForSelector('li.pod.entering[data-pod="web-2"]', { timeout: 10000 });
+  await page.waitForSelector('[data-node="kind-control-plane"] [data-pod="web-2"]', { timeout: 10000 });
+  const others = await page.$$eval('li.pod:not([data-pod="web-2"])', (els) => els
+    .filter((e) => !e.__kept || e.classList.contains('entering') || e.getAnimations().length).map((e) => e.dataset.pod));
+  if (others.length) throw new Error(`cards redrawn when web-2 was added: ${others.join(',')}`);
 });
 
 // Types help and explain lines: their texts are not in the wasm but loaded

@@ -68,7 +68,12 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             }
             <div id="pods" class="lanes">
                 { for lanes.iter().map(|(node, title, pods)| html! {
-                    <div class={classes!("lane", node.filter(|n| !n.running).map(|_| "down"))}
+                    // Keyed by node ("" for the unscheduled lane): unkeyed, the
+                    // lanes would be matched from the end, and the lane that
+                    // appears for a new pending pod would take the first node's
+                    // element, remounting all its cards.
+                    <div key={node.map_or("", |n| n.name.as_str())}
+                        class={classes!("lane", node.filter(|n| !n.running).map(|_| "down"))}
                         data-node={title.clone()} data-node-status={node.map(|n| n.status.clone())}>
                         <h4>
                             { title }

@@ -729,3 +729,30 @@ fn an_attached_one_shot_run_is_seen_running_completed_then_gone() {
         &text[at..]
     );
 }
+
+#[test]
+fn events_show_a_command_at_once_and_ticks_within_a_few() {
+    let state = settled(Rc::new(Playground::default()));
+    let state = state.reduce(Action::Scale(1));
+    let has = |state: &Playground, reason: &str, text: &str| {
+        state
+            .view
+            .events
+            .iter()
+            .any(|e| e.reason == reason && e.message.contains(text))
+    };
+    assert!(
+        has(&state, "SuccessfulCreate", "Pod web-2"),
+        "{:?}",
+        state.view.events
+    );
+    let mut state = state;
+    for _ in 0..EVENTS_EVERY_TICKS {
+        state = state.reduce(Action::Tick(1_000));
+    }
+    assert!(
+        has(&state, "Scheduled", "default/web-2"),
+        "{:?}",
+        state.view.events
+    );
+}

@@ -38,6 +38,14 @@ async fn settle() {
     gloo_timers::future::sleep(Duration::from_millis(20)).await;
 }
 
+/// Mounts the playground and waits for the terminal and events panels,
+/// which are drawn in the task after the first render.
+async fn render_app(root: &Element) {
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    eventually(|| root.query_selector("#command").ok().flatten().is_some()).await;
+}
+
 /// Waits (up to 10 s) until `done` holds: a busy browser may take longer
 /// than one [`settle`] to render after a click.
 async fn eventually(done: impl Fn() -> bool) {
@@ -194,8 +202,7 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
 #[wasm_bindgen_test]
 async fn app_creates_pods_in_order_and_scale_up_adds_the_next_ordinal() {
     let root = fresh_mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    render_app(&root).await;
     let click = |id: &str| {
         let el: HtmlElement = root
             .query_selector(id)
@@ -268,8 +275,7 @@ fn text_of(root: &Element, selector: &str) -> String {
 #[wasm_bindgen_test]
 async fn typed_commands_run_and_arrow_keys_walk_the_history() {
     let root = fresh_mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    render_app(&root).await;
     let input = command_input(&root);
     for line in ["kubectl get sts", "kubectl get pod nope"] {
         type_line(&input, line);
@@ -304,8 +310,7 @@ async fn typed_commands_run_and_arrow_keys_walk_the_history() {
 #[wasm_bindgen_test]
 async fn the_language_switch_shows_chinese_and_sets_the_html_lang() {
     let root = fresh_mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    render_app(&root).await;
     let switch: HtmlElement = root
         .query_selector("#lang-switch")
         .unwrap()
@@ -363,8 +368,7 @@ fn fire(el: &Element, kind: &str) {
 #[wasm_bindgen_test]
 async fn the_editor_marks_a_typo_and_applies_an_example_through_kubectl() {
     let root = fresh_mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    render_app(&root).await;
     assert!(text_of(&root, "#problems").contains("No problems found."));
     let area: HtmlTextAreaElement = root
         .query_selector("#manifest")
@@ -419,8 +423,7 @@ async fn the_editor_marks_a_typo_and_applies_an_example_through_kubectl() {
 #[wasm_bindgen_test]
 async fn pause_stops_the_clock_and_a_pod_card_deletes_its_pod() {
     let root = fresh_mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    render_app(&root).await;
     click(&root, "#speed-fast");
     for _ in 0..300 {
         if root

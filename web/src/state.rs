@@ -44,6 +44,11 @@ pub const EVENTS_EVERY_TICKS: u64 = 5;
 const HEREDOC_END: &str = "EOF";
 /// How Ctrl-C on a live `kubectl get -w` is kept in the command log.
 pub const INTERRUPT: &str = "^C";
+/// How the end of a stream that ended by itself (an attached `kubectl run
+/// -it --rm` deletes its pod when its command has exited) is kept in the
+/// command log: a replay polls the stream at that virtual time, so the pod
+/// goes at the same moment. Never shown, nor offered by the history.
+pub const STREAM_END: &str = "^D";
 
 /// What a terminal line is, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,6 +255,14 @@ impl Playground {
             if at > now {
                 session.sim.advance(at - now);
                 show(&mut terminal, &session.poll_stream());
+            }
+            if command.line == STREAM_END {
+                // Its output, then what ending does (the pod's deletion).
+                for _ in 0..2 {
+                    show(&mut terminal, &session.poll_stream());
+                }
+                log_command(&mut replayed, command.at_ms, STREAM_END);
+                continue;
             }
             if let Some(f) = focus_of_command(&command.line) {
                 focus = f;
@@ -526,6 +539,10 @@ impl Reducible for Playground {
                 if !out.chunks.is_empty() {
                     show(Rc::make_mut(&mut terminal), &out);
                 }
+                if !session.streaming() {
+                    let at = session.sim.now().saturating_sub(self.started_ms);
+                    log_command(Rc::make_mut(&mut log), at, STREAM_END);
+                }
             }
             let now_ms = session.sim.now() - self.started_ms;
             let last_at = snapshots.last().map_or(0, |s| s.at_ms);
@@ -645,16 +662,21 @@ fn run_logged_echo(
     line: &str,
     echo: bool,
 ) {
-    log.push(LoggedCommand {
-        at_ms: session.sim.now().saturating_sub(started_ms),
-        line: line.to_string(),
-    });
-    let excess = log.len().saturating_sub(MAX_LOGGED_COMMANDS);
-    log.drain(..excess);
+    log_command(log, session.sim.now().saturating_sub(started_ms), line);
     if echo {
         echo_command(terminal, line);
     }
     run_quietly(session, terminal, line);
+}
+
+/// Keeps `line` in the log (the newest [`MAX_LOGGED_COMMANDS`]).
+fn log_command(log: &mut Vec<LoggedCommand>, at_ms: u64, line: &str) {
+    log.push(LoggedCommand {
+        at_ms,
+        line: line.to_string(),
+    });
+    let excess = log.len().saturating_sub(MAX_LOGGED_COMMANDS);
+    log.drain(..excess);
 }
 
 fn run_into(session: &mut Session, terminal: &mut Vec<TermLine>, line: &str) {

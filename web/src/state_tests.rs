@@ -756,3 +756,30 @@ fn events_show_a_command_at_once_and_ticks_within_a_few() {
         state.view.events
     );
 }
+
+#[test]
+fn a_replay_deletes_an_attached_runs_pod_at_the_same_time() {
+    let mut state = run(
+        settled(Rc::new(Playground::default())),
+        "kubectl run -it --rm dns-test --image=busybox:1.28 --restart=Never -- nslookup web-0.nginx",
+    );
+    for _ in 0..100 {
+        state = state.reduce(Action::Tick(100));
+    }
+    assert!(!state.streaming() && card_of(&state, "dns-test").is_none());
+    assert_eq!(last_command(&state), STREAM_END);
+    // Replayed up to the end of the attached run, the pod is already gone.
+    let until_end = Playground::restore(SimConfig::default(), Lang::En, &state.log);
+    assert!(card_of(&until_end, "dns-test").is_none(), "{:?}", names(&until_end));
+    assert!(!until_end.streaming());
+    let state = settled(run(
+        state,
+        "kubectl run after --image=busybox:1.28 -- sleep 3600",
+    ));
+    let restored = Playground::restore(SimConfig::default(), Lang::En, &state.log);
+    let restored = settled(Rc::new(restored));
+    assert_eq!(restored.view.pods, state.view.pods, "same pods, same IPs");
+    let shown =
+        |s: &Playground| -> Vec<String> { s.terminal.iter().map(|l| l.text.clone()).collect() };
+    assert_eq!(shown(&restored), shown(&state));
+}

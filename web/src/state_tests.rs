@@ -770,7 +770,11 @@ fn a_replay_deletes_an_attached_runs_pod_at_the_same_time() {
     assert_eq!(last_command(&state), STREAM_END);
     // Replayed up to the end of the attached run, the pod is already gone.
     let until_end = Playground::restore(SimConfig::default(), Lang::En, &state.log);
-    assert!(card_of(&until_end, "dns-test").is_none(), "{:?}", names(&until_end));
+    assert!(
+        card_of(&until_end, "dns-test").is_none(),
+        "{:?}",
+        names(&until_end)
+    );
     assert!(!until_end.streaming());
     let state = settled(run(
         state,

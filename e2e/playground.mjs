@@ -286,6 +286,93 @@ await test('deployment contrast: Deployment pods beside the StatefulSet\'s, scal
   await page.click('#lang-switch');
 });
 
+await test('bare pods: kubectl run draws a bare Pod card; a one-shot pod runs, completes and goes', async (page) => {
+  await page.goto(servedUrl);
+  await page.waitForSelector('#command', { timeout: 20000 });
+  await page.click('#speed-fast');
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  const typed = async (line) => {
+    await page.fill('#command', line);
+    await page.press('#command', 'Enter');
+  };
+  await typed('kubectl run web-client --image=busybox:1.28 -- sleep 3600');
+  await page.waitForSelector('[data-pod="web-client"][data-status="Running"]', { timeout: 20000 });
+  const chip = await page.textContent('[data-pod="web-client"] .owner');
+  if (chip !== 'bare Pod') throw new Error(`owner chip of a bare pod: ${chip}`);
+  if ((await page.getAttribute('[data-pod="web-client"]', 'data-owner')) !== 'Pod') throw new Error('data-owner of a bare pod');
+  if (await page.$('[data-dns^="web-client."]')) throw new Error('a bare pod without hostname/subdomain has a DNS row');
+  // At 1x a one-shot pod is seen running, then Completed; deleted, it goes.
+  await page.click('#speed-1x');
+  await typed('kubectl run dns-test --image=busybox:1.28 --restart=Never -- nslookup web-0.nginx');
+  const seen = [];
+  for (const start = Date.now(); seen.at(-1) !== 'Completed';) {
+    const status = await page.getAttribute('[data-pod="dns-test"]', 'data-status', { timeout: 20000 });
+    if (status !== seen.at(-1)) seen.push(status);
+    if (Date.now() - start > 20000) throw new Error(`dns-test went ${seen.join(' -> ')}, never Completed`);
+    await page.waitForTimeout(20);
+  }
+  if (!seen.includes('Running')) throw new Error(`dns-test went ${seen.join(' -> ')}, never Running`);
+  if ((await page.textContent('[data-pod="dns-test"] .owner')) !== 'bare Pod') throw new Error('the one-shot pod is not a bare Pod');
+  if (!(await page.$('[data-pod="dns-test"].done'))) throw new Error('a Completed card is not marked done');
+  await page.screenshot({ path: 'target/e2e/bare-pods.png', fullPage: true });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.querySelector('[data-pod="web-client"] .owner').textContent === '裸 Pod', null, { timeout: 5000 })
+    .catch(() => { throw new Error('the bare Pod chip is not translated'); });
+  await page.click('#lang-switch');
+  await typed('kubectl delete pod dns-test --wait=false');
+  await page.waitForFunction(() => !document.querySelector('[data-pod="dns-test"]'), null, { timeout: 20000 })
+    .catch(() => { throw new Error('the deleted one-shot pod stays on screen'); });
+  // kubectl run -it --rm: the terminal stays attached while the pod runs,
+  // exits and is deleted; every status the page drew is recorded.
+  await page.evaluate(() => {
+    window.__seen = [];
+    const note = () => {
+      const card = document.querySelector('[data-pod="dns-rm"]');
+      const status = card ? card.dataset.status : 'gone';
+      if (window.__seen.at(-1) !== status) window.__seen.push(status);
+    };
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+  await typed('kubectl run -it --rm dns-rm --image=busybox:1.28 --restart=Never -- nslookup web-0.nginx');
+  await page.waitForFunction(() => document.querySelector('#terminal').textContent.includes('web-0.nginx.default.svc.cluster.local\npod "dns-rm" deleted from default namespace'), null, { timeout: 20000 })
+    .catch(async () => { throw new Error(`no nslookup output and deletion in the terminal:\n${await page.textContent('#terminal')}`); });
+  await page.waitForFunction(() => window.__seen.at(-1) === 'gone', null, { timeout: 5000 });
+  const rm = await page.evaluate(() => window.__seen);
+  const at = (s) => rm.indexOf(s);
+  if (!(at('Running') > 0 && at('Completed') > at('Running'))) throw new Error(`kubectl run --rm pod went ${rm.join(' -> ')}`);
+});
+
+await test('switching focus keeps the cards on screen without replaying their appear animation', async (page) => {
+  await page.goto(servedUrl);
+  await page.waitForSelector('#apply', { timeout: 20000 });
+  await page.click('#speed-fast');
+  await page.selectOption('#example', 'deployment-contrast');
+  await page.click('#apply');
+  await page.waitForFunction(() => {
+    const cards = [...document.querySelectorAll('li.pod')];
+    return cards.length === 5 && cards.every((e) => e.dataset.status === 'Running' && !e.classList.contains('entering'));
+  }, null, { timeout: 30000 }).catch(async () => { throw new Error(`cards never settled: ${(await pods(page)).join(',')}`); });
+  const first = () => page.$eval('li.pod', (e) => e.dataset.owner);
+  if ((await first()) !== 'Deployment nginx') throw new Error('the focused Deployment\'s pods are not first');
+  await page.$$eval('li.pod', (els) => els.forEach((e) => { e.__kept = true; }));
+  await page.selectOption('#focus', 'default/web');
+  await page.waitForFunction(() => document.querySelector('li.pod').dataset.owner === 'StatefulSet web', null, { timeout: 5000 });
+  const after = await page.$$eval('li.pod', (els) => els.map((e) => ({
+    pod: e.dataset.pod, kept: e.__kept === true, entering: e.classList.contains('entering'),
+    animations: e.getAnimations().length,
+  })));
+  const replayed = after.filter((c) => !c.kept || c.entering || c.animations);
+  if (after.length !== 5 || replayed.length) throw new Error(`cards replaced or animating after the focus switch: ${JSON.stringify(replayed)}`);
+  // A new pod is still animated in (in the unscheduled lane first, then its
+  // node's); the cards already there stay as they are.
+  await page.click('#scale-up');
+  await page.waitForSelector('li.pod.entering[data-pod="web-2"]', { timeout: 10000 });
+  await page.waitForSelector('[data-node="kind-control-plane"] [data-pod="web-2"]', { timeout: 10000 });
+  const others = await page.$$eval('li.pod:not([data-pod="web-2"])', (els) => els
+    .filter((e) => !e.__kept || e.classList.contains('entering') || e.getAnimations().length).map((e) => e.dataset.pod));
+  if (others.length) throw new Error(`cards redrawn when web-2 was added: ${others.join(',')}`);
+});
+
 // Types help and explain lines: their texts are not in the wasm but loaded
 // when first needed (docs.txt beside the page, or inlined in the offline file).
 async function helpScenario(page, url) {

@@ -13,7 +13,8 @@ cd "$ROOT"
 # and are not counted.
 # This budget stops regressions while the size work is open; lower it as it lands.
 # (591 KB after the disruption controller, Leases, event correlator, probe
-# timeouts, one-shot commands with CoreDNS and Deployment pods in the view.)
+# timeouts, one-shot commands with CoreDNS and Deployment pods in the view;
+# 593 KB with bare pods and an attached `kubectl run -it` in the page.)
 SIZE_BUDGET_KB=595
 E2E_PORT="${E2E_PORT:-18088}"
 

@@ -1,10 +1,12 @@
 //! The page: header, time bar, editor, StatefulSet controls, cluster view,
 //! inspector, "why is it waiting?", events and terminal, with a timer that
-//! moves virtual time along with real time at the chosen speed. This is the
-//! edge where the page meets the browser: autosave, the html `lang`
-//! attribute and the panic banner's language are kept in step here.
+//! moves virtual time along with real time at the chosen speed. The terminal
+//! and events panels, below the fold, are drawn in the task after the first
+//! render, so the cluster shows sooner. This is the edge where the page meets
+//! the browser: autosave, the html `lang` attribute and the panic banner's
+//! language are kept in step here.
 
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use yew::prelude::*;
 
 use crate::components::{
@@ -48,6 +50,15 @@ pub fn App() -> Html {
                 dispatcher.dispatch(Action::Tick(TICK_MS.into()))
             });
             move || drop(timer)
+        });
+    }
+    // The panels below the fold wait for the task after the first render.
+    let below_fold = use_state_eq(|| false);
+    {
+        let below_fold = below_fold.clone();
+        use_effect_with((), move |_| {
+            let later = Timeout::new(0, move || below_fold.set(true));
+            move || drop(later)
         });
     }
     {
@@ -147,11 +158,13 @@ pub fn App() -> Html {
                     <WaitingList waiting={state.view.waiting.clone()} {lang} />
                     <Inspector inspection={state.inspection.clone()} {on_action} {lang} />
                 </div>
-                <Terminal lines={state.terminal.clone()} history={state.log.clone()}
-                    names={state.view.names.clone()} {lang} {on_run}
-                    streaming={state.streaming()}
-                    on_interrupt={send(&state, |()| Action::Interrupt)} />
-                <EventList events={state.view.events.clone()} {lang} />
+                if *below_fold {
+                    <Terminal lines={state.terminal.clone()} history={state.log.clone()}
+                        names={state.view.names.clone()} {lang} {on_run}
+                        streaming={state.streaming()}
+                        on_interrupt={send(&state, |()| Action::Interrupt)} />
+                    <EventList events={state.view.events.clone()} {lang} />
+                }
             </main>
         </>
     }

@@ -124,6 +124,10 @@ pub enum Key {
     DeleteDeploymentHelp,
     /// Prefix of the owner chip's accessible name.
     OwnedBy,
+    /// Owner chip of a pod no controller owns.
+    BarePod,
+    /// Tooltip of that chip: nothing recreates the pod.
+    BarePodHelp,
     /// Button that sets the replica count.
     SetReplicas,
     /// aria-label of the replica count input.
@@ -280,6 +284,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         ),
         Key::DeleteDeploymentHelp => ("Its ReplicaSets and pods go with it, unless orphaned.", "其 ReplicaSet 及 Pod 会一并删除，除非选择孤立（orphan）。"),
         Key::OwnedBy => ("owned by", "属于"),
+        Key::BarePod => ("bare Pod", "裸 Pod"),
+        Key::BarePodHelp => ("No controller owns it: once deleted, nothing recreates it.", "没有控制器管理它：删除后不会被重建。"),
         Key::SetReplicas => ("Set", "设置"),
         Key::SetReplicasLabel => ("Replica count", "副本数量"),
         Key::Image => ("Image", "镜像"),

@@ -36,10 +36,19 @@ pub const SNAPSHOT_EVERY_MS: u64 = 5_000;
 pub const SNAPSHOT_MIN_REAL_MS: f64 = 1_000.0;
 /// Ticks between refreshes of the inspector's output.
 pub const INSPECT_EVERY_TICKS: u64 = 10;
+/// Ticks between refreshes of the events panel and the completion names
+/// (every other action refreshes them at once): reading them walks every
+/// event of the namespace, thousands with a thousand pods.
+pub const EVENTS_EVERY_TICKS: u64 = 5;
 /// Heredoc terminator of applied manifests.
 const HEREDOC_END: &str = "EOF";
 /// How Ctrl-C on a live `kubectl get -w` is kept in the command log.
 pub const INTERRUPT: &str = "^C";
+/// How the end of a stream that ended by itself (an attached `kubectl run
+/// -it --rm` deletes its pod when its command has exited) is kept in the
+/// command log: a replay polls the stream at that virtual time, so the pod
+/// goes at the same moment. Never shown, nor offered by the history.
+pub const STREAM_END: &str = "^D";
 
 /// What a terminal line is, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,6 +256,14 @@ impl Playground {
                 session.sim.advance(at - now);
                 show(&mut terminal, &session.poll_stream());
             }
+            if command.line == STREAM_END {
+                // Its output, then what ending does (the pod's deletion).
+                for _ in 0..2 {
+                    show(&mut terminal, &session.poll_stream());
+                }
+                log_command(&mut replayed, command.at_ms, STREAM_END);
+                continue;
+            }
             if let Some(f) = focus_of_command(&command.line) {
                 focus = f;
             }
@@ -258,23 +275,18 @@ impl Playground {
                 &command.line,
             );
         }
-        let view = Rc::new(view_of(&session.sim, &focus, started_ms));
-        let terminal = Rc::new(terminal);
-        let first = Snapshot {
-            at_ms: session.sim.now() - started_ms,
-            session: Rc::new(session.clone()),
-            log_len: replayed.len(),
-            terminal: Rc::clone(&terminal),
-        };
+        let view = Rc::new(view_of(&session.sim, &focus, started_ms, None));
         Playground {
             session: Rc::new(RefCell::new(session)),
             started_ms,
-            snapshots: Rc::new(vec![first]),
+            // The first snapshot is taken by the first action (see `reduce`),
+            // after the page's first render.
+            snapshots: Rc::new(Vec::new()),
             ticks: 0,
             speed: 1.0,
             paused: false,
             view,
-            terminal,
+            terminal: Rc::new(terminal),
             log: Rc::new(replayed),
             inspection: None,
             lang,
@@ -426,9 +438,22 @@ impl Reducible for Playground {
         let mut snapshots = Rc::clone(&self.snapshots);
         let mut inspection = self.inspection.clone();
         let mut refresh_inspector = true;
-        let ticks = self.ticks + u64::from(matches!(action, Action::Tick(_)));
+        let tick = matches!(action, Action::Tick(_));
+        let ticks = self.ticks + u64::from(tick);
         {
             let mut session = self.session.borrow_mut();
+            // Nothing has changed the session since the start before the
+            // first action: the start's snapshot is taken now, out of the
+            // first render (copying the cluster runs code nothing else
+            // there needs, and wasm compiles each function on its first call).
+            if snapshots.is_empty() {
+                Rc::make_mut(&mut snapshots).push(Snapshot {
+                    at_ms: session.sim.now() - self.started_ms,
+                    session: Rc::new((*session).clone()),
+                    log_len: log.len(),
+                    terminal: Rc::clone(&terminal),
+                });
+            }
             let typed = matches!(
                 action,
                 Action::Run(_) | Action::Interrupt | Action::AwaitDocs(_)
@@ -514,6 +539,10 @@ impl Reducible for Playground {
                 if !out.chunks.is_empty() {
                     show(Rc::make_mut(&mut terminal), &out);
                 }
+                if !session.streaming() {
+                    let at = session.sim.now().saturating_sub(self.started_ms);
+                    log_command(Rc::make_mut(&mut log), at, STREAM_END);
+                }
             }
             let now_ms = session.sim.now() - self.started_ms;
             let last_at = snapshots.last().map_or(0, |s| s.at_ms);
@@ -545,7 +574,13 @@ impl Reducible for Playground {
             ticks,
             speed,
             paused,
-            view: Rc::new(view_of(&self.session.borrow().sim, &focus, self.started_ms)),
+            view: Rc::new(view_of(
+                &self.session.borrow().sim,
+                &focus,
+                self.started_ms,
+                (tick && ticks % EVENTS_EVERY_TICKS != 0 && focus == self.view.focus)
+                    .then_some(&*self.view),
+            )),
             terminal,
             log,
             inspection,
@@ -571,7 +606,12 @@ impl Playground {
         log.truncate(snapshot.log_len);
         let mut snapshots = (*self.snapshots).clone();
         snapshots.truncate(index + 1);
-        let view = Rc::new(view_of(&session.sim, &self.view.focus, self.started_ms));
+        let view = Rc::new(view_of(
+            &session.sim,
+            &self.view.focus,
+            self.started_ms,
+            None,
+        ));
         Playground {
             session: Rc::new(RefCell::new(session)),
             started_ms: self.started_ms,
@@ -622,16 +662,21 @@ fn run_logged_echo(
     line: &str,
     echo: bool,
 ) {
-    log.push(LoggedCommand {
-        at_ms: session.sim.now().saturating_sub(started_ms),
-        line: line.to_string(),
-    });
-    let excess = log.len().saturating_sub(MAX_LOGGED_COMMANDS);
-    log.drain(..excess);
+    log_command(log, session.sim.now().saturating_sub(started_ms), line);
     if echo {
         echo_command(terminal, line);
     }
     run_quietly(session, terminal, line);
+}
+
+/// Keeps `line` in the log (the newest [`MAX_LOGGED_COMMANDS`]).
+fn log_command(log: &mut Vec<LoggedCommand>, at_ms: u64, line: &str) {
+    log.push(LoggedCommand {
+        at_ms,
+        line: line.to_string(),
+    });
+    let excess = log.len().saturating_sub(MAX_LOGGED_COMMANDS);
+    log.drain(..excess);
 }
 
 fn run_into(session: &mut Session, terminal: &mut Vec<TermLine>, line: &str) {

@@ -465,7 +465,7 @@ fn owned_by(state: &Playground, kind: WorkloadKind) -> Vec<&PodCard> {
         .view
         .pods
         .iter()
-        .filter(|p| p.owner_kind == kind)
+        .filter(|p| p.owner_kind == Some(kind))
         .collect()
 }
 
@@ -524,7 +524,7 @@ fn focusing_a_deployment_scales_it_with_kubectl_scale_deployment() {
     assert!(state.view.claims.is_empty() && state.view.waiting.is_empty());
     assert_eq!(
         state.view.pods[0].owner_kind,
-        WorkloadKind::Deployment,
+        Some(WorkloadKind::Deployment),
         "the focused Deployment's pods come first"
     );
     let state = state.reduce(Action::Scale(1));
@@ -579,4 +579,211 @@ fn applying_only_a_deployment_focuses_it() {
     let state = Rc::new(Playground::default()).reduce(Action::Apply(manifest.into()));
     assert_eq!(state.view.focus.kind, WorkloadKind::Deployment);
     assert_eq!(state.view.focus.name, "api");
+}
+
+/// The card of the pod `name`, if the view draws one.
+fn card_of<'a>(state: &'a Playground, name: &str) -> Option<&'a PodCard> {
+    state.view.pods.iter().find(|p| p.name == name)
+}
+
+#[test]
+fn a_pod_kubectl_run_creates_is_drawn_as_a_bare_pod() {
+    let state = settled(run(
+        Rc::new(Playground::default()),
+        "kubectl run web-client --image=busybox:1.28 -- sleep 3600",
+    ));
+    let pod = card_of(&state, "web-client").expect("the bare pod has a card");
+    assert_eq!(pod.owner_kind, None);
+    assert_eq!(pod.owner, "");
+    assert_eq!(
+        (pod.ready.as_str(), pod.status.as_str()),
+        ("1/1", "Running")
+    );
+    assert!(!pod.node.is_empty() && !pod.ip.is_empty());
+    assert!(!pod.has_dns() && !pod.in_dns && pod.claims.is_empty());
+    assert_eq!(
+        names(&state),
+        ["web-0", "web-1", "web-client"],
+        "bare pods come after the workloads' pods"
+    );
+    let state = settled(run(state, "kubectl delete pod web-client"));
+    assert!(
+        card_of(&state, "web-client").is_none(),
+        "{:?}",
+        names(&state)
+    );
+}
+
+#[test]
+fn a_one_shot_pod_runs_completes_and_goes_when_deleted() {
+    let state = settled(Rc::new(Playground::default()));
+    let mut state = run(
+        state,
+        "kubectl run dns-test --image=busybox:1.28 --restart=Never -- nslookup web-0.nginx",
+    );
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..200 {
+        state = state.reduce(Action::Tick(100));
+        let status = card_of(&state, "dns-test").map_or("", |p| p.status.as_str());
+        if seen.last().map(String::as_str) != Some(status) {
+            seen.push(status.to_string());
+        }
+    }
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("Completed"),
+        "{seen:?}"
+    );
+    assert!(seen.iter().any(|s| s == "Running"), "{seen:?}");
+    let pod = card_of(&state, "dns-test").expect("card");
+    assert_eq!((pod.owner_kind, pod.ready.as_str()), (None, "0/1"));
+    let state = settled(run(state, "kubectl delete pod dns-test"));
+    assert!(card_of(&state, "dns-test").is_none(), "{:?}", names(&state));
+}
+
+#[test]
+fn a_bare_pod_named_under_the_headless_service_gets_a_dns_row() {
+    let manifest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: probe\n  labels:\n    app: nginx\nspec:\n  hostname: probe\n  subdomain: nginx\n  containers:\n  - name: nginx\n    image: registry.k8s.io/nginx-slim:0.24\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: loner\nspec:\n  hostname: loner\n  subdomain: elsewhere\n  containers:\n  - name: nginx\n    image: registry.k8s.io/nginx-slim:0.24\n";
+    let state = settled(Rc::new(Playground::default()).reduce(Action::Apply(manifest.into())));
+    assert_eq!(state.view.focus, Focus::default(), "no workload to focus");
+    let probe = card_of(&state, "probe").expect("probe card");
+    assert_eq!(probe.owner_kind, None);
+    assert_eq!(probe.dns, "probe.nginx.default.svc.cluster.local");
+    assert!(probe.in_dns, "the Service selects it and it is ready");
+    let loner = card_of(&state, "loner").expect("loner card");
+    assert!(
+        !loner.has_dns(),
+        "its subdomain is not the focused set's Service"
+    );
+}
+
+#[test]
+fn bare_pods_of_other_namespaces_are_not_drawn() {
+    let state = run(
+        Rc::new(Playground::default()),
+        "kubectl create namespace other",
+    );
+    let state = settled(run(
+        state,
+        "kubectl run elsewhere --image=busybox:1.28 -n other -- sleep 3600",
+    ));
+    assert!(card_of(&state, "elsewhere").is_none());
+    let state = state.reduce(Action::Focus("other/none".into()));
+    assert_eq!(
+        state
+            .view
+            .pods
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["elsewhere"]
+    );
+}
+
+#[test]
+fn orphaned_pods_stay_on_screen_as_bare_pods() {
+    let state = settled(Rc::new(Playground::default()));
+    let state = settled(state.reduce(Action::DeleteSet(true)));
+    assert_eq!(names(&state), ["web-0", "web-1"]);
+    assert!(state.view.pods.iter().all(|p| p.owner_kind.is_none()));
+}
+
+#[test]
+fn an_attached_one_shot_run_is_seen_running_completed_then_gone() {
+    let mut state = run(
+        settled(Rc::new(Playground::default())),
+        "kubectl run -it --rm dns-test --image=busybox:1.28 --restart=Never -- nslookup web-0.nginx",
+    );
+    assert!(state.streaming(), "the terminal stays attached");
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..200 {
+        let status = card_of(&state, "dns-test").map_or("gone", |p| p.status.as_str());
+        if seen.last().map(String::as_str) != Some(status) {
+            seen.push(status.to_string());
+        }
+        if status == "gone" && seen.len() > 1 {
+            break;
+        }
+        state = state.reduce(Action::Tick(100));
+    }
+    let seen: Vec<&str> = seen.iter().map(String::as_str).collect();
+    let running = seen.iter().position(|s| *s == "Running").expect("Running");
+    let completed = seen
+        .iter()
+        .position(|s| *s == "Completed")
+        .expect("Completed");
+    assert!(
+        running < completed && seen.last() == Some(&"gone"),
+        "{seen:?}"
+    );
+    assert!(!state.streaming());
+    let text: Vec<&str> = state.terminal.iter().map(|l| l.text.as_str()).collect();
+    let at = text
+        .iter()
+        .position(|l| *l == "Name:      web-0.nginx")
+        .expect("the nslookup output");
+    assert_eq!(
+        text.last(),
+        Some(&"pod \"dns-test\" deleted from default namespace"),
+        "{:?}",
+        &text[at..]
+    );
+}
+
+#[test]
+fn events_show_a_command_at_once_and_ticks_within_a_few() {
+    let state = settled(Rc::new(Playground::default()));
+    let state = state.reduce(Action::Scale(1));
+    let has = |state: &Playground, reason: &str, text: &str| {
+        state
+            .view
+            .events
+            .iter()
+            .any(|e| e.reason == reason && e.message.contains(text))
+    };
+    assert!(
+        has(&state, "SuccessfulCreate", "Pod web-2"),
+        "{:?}",
+        state.view.events
+    );
+    let mut state = state;
+    for _ in 0..EVENTS_EVERY_TICKS {
+        state = state.reduce(Action::Tick(1_000));
+    }
+    assert!(
+        has(&state, "Scheduled", "default/web-2"),
+        "{:?}",
+        state.view.events
+    );
+}
+
+#[test]
+fn a_replay_deletes_an_attached_runs_pod_at_the_same_time() {
+    let mut state = run(
+        settled(Rc::new(Playground::default())),
+        "kubectl run -it --rm dns-test --image=busybox:1.28 --restart=Never -- nslookup web-0.nginx",
+    );
+    for _ in 0..100 {
+        state = state.reduce(Action::Tick(100));
+    }
+    assert!(!state.streaming() && card_of(&state, "dns-test").is_none());
+    assert_eq!(last_command(&state), STREAM_END);
+    // Replayed up to the end of the attached run, the pod is already gone.
+    let until_end = Playground::restore(SimConfig::default(), Lang::En, &state.log);
+    assert!(
+        card_of(&until_end, "dns-test").is_none(),
+        "{:?}",
+        names(&until_end)
+    );
+    assert!(!until_end.streaming());
+    let state = settled(run(
+        state,
+        "kubectl run after --image=busybox:1.28 -- sleep 3600",
+    ));
+    let restored = Playground::restore(SimConfig::default(), Lang::En, &state.log);
+    let restored = settled(Rc::new(restored));
+    assert_eq!(restored.view.pods, state.view.pods, "same pods, same IPs");
+    let shown =
+        |s: &Playground| -> Vec<String> { s.terminal.iter().map(|l| l.text.clone()).collect() };
+    assert_eq!(shown(&restored), shown(&state));
 }

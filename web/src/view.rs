@@ -1,9 +1,11 @@
 //! What the page shows, read from the simulated cluster after every action:
 //! the focused workload (a StatefulSet or, for contrast, a Deployment), the
-//! pods of the namespace's StatefulSets and Deployments lane by node, each
-//! labelled with its owner, the focused StatefulSet's claims and volumes and
-//! its headless Service's DNS names, the namespace's events, and why the
-//! controller is waiting. Only reads; the reducer in `state` owns the cluster.
+//! pods of the namespace's StatefulSets and Deployments and its bare pods
+//! (no controller owns them: `kubectl run`, a `kind: Pod` manifest, an
+//! orphan) lane by node, each labelled with its owner, the focused
+//! StatefulSet's claims and volumes and its headless Service's DNS names,
+//! the namespace's events, and why the controller is waiting. Only reads;
+//! the reducer in `state` owns the cluster.
 
 use std::rc::Rc;
 
@@ -136,9 +138,10 @@ pub struct EventRow {
 pub struct PodCard {
     /// Pod name, e.g. `web-0`.
     pub name: String,
-    /// The workload that owns it (through a ReplicaSet for a Deployment).
-    pub owner_kind: WorkloadKind,
-    /// That workload's name.
+    /// The workload that owns it (through a ReplicaSet for a Deployment),
+    /// or `None` for a bare pod, which no controller owns.
+    pub owner_kind: Option<WorkloadKind>,
+    /// That workload's name (empty for a bare pod).
     pub owner: String,
     /// The pod's uid: a recreated pod keeps its name but not its uid.
     pub uid: String,
@@ -150,8 +153,9 @@ pub struct PodCard {
     pub ip: String,
     /// Node the pod runs on, or empty before scheduling.
     pub node: String,
-    /// The pod's stable DNS name through the headless Service, if it is a
-    /// pod of the focused StatefulSet and that names a Service.
+    /// The pod's stable DNS name through the focused StatefulSet's headless
+    /// Service: the set's pods have one, and so does a bare pod whose
+    /// `spec.hostname` is set and whose `spec.subdomain` names that Service.
     pub dns: String,
     /// Whether cluster DNS answers that name: the Service's EndpointSlices
     /// list the pod as a ready endpoint (what CoreDNS serves).
@@ -161,7 +165,8 @@ pub struct PodCard {
 }
 
 impl PodCard {
-    /// Whether a pod's DNS row is shown: it is the focused StatefulSet's.
+    /// Whether a pod's DNS row is shown: it has a name under the focused
+    /// StatefulSet's Service.
     pub fn has_dns(&self) -> bool {
         !self.dns.is_empty()
     }
@@ -233,9 +238,10 @@ pub struct ClusterView {
     pub set: Option<SetSummary>,
     /// `spec.replicas` of the focused workload, if it exists.
     pub replicas: Option<i64>,
-    /// The pods of the namespace's StatefulSets and Deployments: the focused
-    /// workload's first, then by kind and owner; a StatefulSet's in ordinal
-    /// order, a Deployment's in creation order.
+    /// The pods of the namespace's StatefulSets and Deployments, then its
+    /// bare pods: the focused workload's first, then by kind and owner; a
+    /// StatefulSet's in ordinal order, a Deployment's and bare ones in
+    /// creation order.
     pub pods: Vec<PodCard>,
     /// The cluster's nodes, for the lanes.
     pub nodes: Vec<NodeLane>,
@@ -254,7 +260,15 @@ fn name_of(obj: &Value) -> &str {
 }
 
 /// The view of `sim` for `focus`, `started_ms` being the playground's start.
-pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
+/// With `earlier`, its events and completion names are kept instead of read
+/// again: listing a namespace's events walks all of them (thousands with a
+/// thousand pods), too slow for every animation tick.
+pub fn view_of(
+    sim: &Sim,
+    focus: &Focus,
+    started_ms: u64,
+    earlier: Option<&ClusterView>,
+) -> ClusterView {
     let ns = focus.namespace.as_str();
     let ctx = PrintContext { now_ms: sim.now() };
     let workload = sim.object(focus.kind.plural(), ns, &focus.name);
@@ -265,37 +279,52 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
     };
     let replicasets = list("replicasets");
     let all_pods = list("pods");
-    // Every workload's pod with its owner; the focused workload's first, then
-    // by kind and name, a StatefulSet's in ordinal order, a Deployment's in
-    // creation order. Keys are computed
+    // Every workload's pod with its owner, then the bare pods; the focused
+    // workload's first, then by kind and name, a StatefulSet's in ordinal
+    // order, a Deployment's and bare ones in creation order. Keys are computed
     // once: a namespace can hold a thousand pods, and this runs on every tick.
     let mut keyed: Vec<_> = all_pods
         .iter()
         .filter_map(|pod| {
             let (kind, owner) = owner_of(pod, &replicasets)?;
-            let focused = kind == focus.kind && owner == focus.name;
+            let focused = kind == Some(focus.kind) && owner == focus.name;
             let name = name_of(pod);
             // Newest last: a new card joins the end of its lane, so the
             // cards before it are not moved (which would replay their
             // appear animation).
             let created = pod.str_at(&["metadata", "creationTimestamp"]);
+            let ordinal = if kind == Some(WorkloadKind::StatefulSet) {
+                ordinal_of(name)
+            } else {
+                u64::MAX
+            };
             Some((
-                (!focused, kind, owner, ordinal_of(name), created, name),
+                (
+                    !focused,
+                    kind.is_none(),
+                    kind,
+                    owner,
+                    ordinal,
+                    created,
+                    name,
+                ),
                 *pod,
             ))
         })
         .collect();
     ordinal_model::order::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
-    let mut owned: Vec<(WorkloadKind, &str, &Value)> = keyed
+    let mut owned: Vec<(Option<WorkloadKind>, &str, &Value)> = keyed
         .into_iter()
-        .map(|((_, kind, owner, ..), pod)| (kind, owner, pod))
+        .map(|((_, _, kind, owner, ..), pod)| (kind, owner, pod))
         .collect();
     owned.truncate(MAX_SHOWN_OBJECTS);
     // The focused StatefulSet's pods, which the waiting explanation reads.
     let set_pods: Vec<&Value> = owned
         .iter()
         .filter(|(kind, owner, _)| {
-            focus.is_statefulset() && *kind == WorkloadKind::StatefulSet && *owner == focus.name
+            focus.is_statefulset()
+                && *kind == Some(WorkloadKind::StatefulSet)
+                && *owner == focus.name
         })
         .map(|(_, _, pod)| *pod)
         .collect();
@@ -332,15 +361,28 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
             let (status, ready, _restarts) = pod_status(pod, &ctx);
             let name = name_of(pod).to_string();
             let of_set = focus.is_statefulset()
-                && owner_kind == WorkloadKind::StatefulSet
+                && owner_kind == Some(WorkloadKind::StatefulSet)
                 && owner == focus.name;
+            // The controller gives the set's pods hostname = pod name and
+            // subdomain = serviceName; a bare pod has them if its spec does.
+            let hostname = if of_set {
+                name.as_str()
+            } else if owner_kind.is_none()
+                && focus.is_statefulset()
+                && pod.str_at(&["spec", "subdomain"]) == service
+            {
+                pod.str_at(&["spec", "hostname"])
+            } else {
+                ""
+            };
+            let dns = if hostname.is_empty() || service.is_empty() {
+                String::new()
+            } else {
+                format!("{hostname}.{service}.{ns}.svc.cluster.local")
+            };
             PodCard {
-                dns: if !of_set || service.is_empty() {
-                    String::new()
-                } else {
-                    format!("{name}.{service}.{ns}.svc.cluster.local")
-                },
-                in_dns: of_set && in_dns.contains(&name.as_str()),
+                in_dns: !dns.is_empty() && in_dns.contains(&name.as_str()),
+                dns,
                 claims: pod
                     .array_at(&["spec", "volumes"])
                     .iter()
@@ -380,15 +422,21 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
                 })
         })
         .collect();
-    let mut names: Vec<String> = ["statefulsets", "deployments", "services"]
-        .iter()
-        .flat_map(|resource| list(resource))
-        .chain(all_pods.iter().copied())
-        .chain(all_claims.iter().copied())
-        .map(|obj| name_of(obj).to_string())
-        .collect();
-    ordinal_model::order::sort(&mut names);
-    names.dedup();
+    let names = match earlier {
+        Some(view) => Rc::clone(&view.names),
+        None => {
+            let mut names: Vec<String> = ["statefulsets", "deployments", "services"]
+                .iter()
+                .flat_map(|resource| list(resource))
+                .chain(all_pods.iter().copied())
+                .chain(all_claims.iter().copied())
+                .map(|obj| name_of(obj).to_string())
+                .collect();
+            ordinal_model::order::sort(&mut names);
+            names.dedup();
+            Rc::new(names)
+        }
+    };
     ClusterView {
         elapsed_s: sim.now().saturating_sub(started_ms) / 1000,
         focus: focus.clone(),
@@ -402,22 +450,29 @@ pub fn view_of(sim: &Sim, focus: &Focus, started_ms: u64) -> ClusterView {
             let blocker = sim.statefulset_blocker(ns, &focus.name);
             explain(s, &set_pods, &claims_of_set, &down, blocker)
         }),
-        events: events_of(sim, ns, &ctx),
-        names: Rc::new(names),
+        events: earlier.map_or_else(|| events_of(sim, ns, &ctx), |view| view.events.clone()),
+        names,
     }
 }
 
-/// The StatefulSet, or the Deployment through its ReplicaSet, that controls `pod`.
-fn owner_of<'a>(pod: &'a Value, replicasets: &[&'a Value]) -> Option<(WorkloadKind, &'a str)> {
-    let owner = controller_of(pod)?;
+/// The StatefulSet, or the Deployment through its ReplicaSet, that controls
+/// `pod`; `(None, "")` when no controller does. `None` for a pod another
+/// kind of controller owns (a Job's, a DaemonSet's), which is not drawn.
+fn owner_of<'a>(
+    pod: &'a Value,
+    replicasets: &[&'a Value],
+) -> Option<(Option<WorkloadKind>, &'a str)> {
+    let Some(owner) = controller_of(pod) else {
+        return Some((None, ""));
+    };
     match owner.str_at(&["kind"]) {
-        "StatefulSet" => Some((WorkloadKind::StatefulSet, owner.str_at(&["name"]))),
+        "StatefulSet" => Some((Some(WorkloadKind::StatefulSet), owner.str_at(&["name"]))),
         "ReplicaSet" => {
             let rs_name = owner.str_at(&["name"]);
             let rs = replicasets.iter().find(|rs| name_of(rs) == rs_name)?;
             let deployment = controller_of(rs)?;
             (deployment.str_at(&["kind"]) == "Deployment")
-                .then(|| (WorkloadKind::Deployment, deployment.str_at(&["name"])))
+                .then(|| (Some(WorkloadKind::Deployment), deployment.str_at(&["name"])))
         }
         _ => None,
     }

@@ -38,6 +38,14 @@ async fn settle() {
     gloo_timers::future::sleep(Duration::from_millis(20)).await;
 }
 
+/// Mounts the playground and waits for the terminal and events panels,
+/// which are drawn in the task after the first render.
+async fn render_app(root: &Element) {
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    eventually(|| root.query_selector("#command").ok().flatten().is_some()).await;
+}
+
 /// Waits (up to 10 s) until `done` holds: a busy browser may take longer
 /// than one [`settle`] to render after a click.
 async fn eventually(done: impl Fn() -> bool) {
@@ -66,7 +74,7 @@ fn pod_cards(root: &Element) -> Vec<String> {
 fn card(name: &str, ready: &str, status: &str, node: &str, ip: &str) -> PodCard {
     PodCard {
         name: name.into(),
-        owner_kind: WorkloadKind::StatefulSet,
+        owner_kind: Some(WorkloadKind::StatefulSet),
         owner: "web".into(),
         uid: format!("uid-{name}"),
         ready: ready.into(),
@@ -99,7 +107,7 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
             card("web-0", "1/1", "Running", "kind-worker", "10.244.1.5"),
             card("web-1", "0/1", "ContainerCreating", "", ""),
             PodCard {
-                owner_kind: WorkloadKind::Deployment,
+                owner_kind: Some(WorkloadKind::Deployment),
                 owner: "nginx".into(),
                 dns: String::new(),
                 in_dns: false,
@@ -111,6 +119,14 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
                     "kind-worker",
                     "10.244.1.6",
                 )
+            },
+            PodCard {
+                owner_kind: None,
+                owner: String::new(),
+                dns: String::new(),
+                in_dns: false,
+                claims: Vec::new(),
+                ..card("web-client", "1/1", "Running", "kind-worker", "10.244.1.7")
             },
         ],
         claims: vec![ClaimCard {
@@ -144,9 +160,11 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
         [
             "web-0:Running",
             "nginx-7c5ddbdf54-x2x7z:Running",
+            "web-client:Running",
             "web-1:ContainerCreating"
         ]
     );
+    assert_eq!(text_of(&root, "li.pod.bare .owner"), "bare Pod");
     let chip = text_of(&root, "li.pod.deployment .owner");
     assert_eq!(chip, "Deployment nginx");
     assert_eq!(
@@ -178,13 +196,13 @@ async fn cluster_shows_node_lanes_claims_and_dns_names() {
     );
     assert!(dns.contains("not ready, not in DNS yet"), "{dns}");
     assert!(!dns.contains("nginx-7c5ddbdf54"), "{dns}");
+    assert!(!dns.contains("web-client"), "{dns}");
 }
 
 #[wasm_bindgen_test]
 async fn app_creates_pods_in_order_and_scale_up_adds_the_next_ordinal() {
     let root = fresh_mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    render_app(&root).await;
     let click = |id: &str| {
         let el: HtmlElement = root
             .query_selector(id)
@@ -257,8 +275,7 @@ fn text_of(root: &Element, selector: &str) -> String {
 #[wasm_bindgen_test]
 async fn typed_commands_run_and_arrow_keys_walk_the_history() {
     let root = fresh_mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    render_app(&root).await;
     let input = command_input(&root);
     for line in ["kubectl get sts", "kubectl get pod nope"] {
         type_line(&input, line);
@@ -293,8 +310,7 @@ async fn typed_commands_run_and_arrow_keys_walk_the_history() {
 #[wasm_bindgen_test]
 async fn the_language_switch_shows_chinese_and_sets_the_html_lang() {
     let root = fresh_mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    render_app(&root).await;
     let switch: HtmlElement = root
         .query_selector("#lang-switch")
         .unwrap()
@@ -352,8 +368,7 @@ fn fire(el: &Element, kind: &str) {
 #[wasm_bindgen_test]
 async fn the_editor_marks_a_typo_and_applies_an_example_through_kubectl() {
     let root = fresh_mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    render_app(&root).await;
     assert!(text_of(&root, "#problems").contains("No problems found."));
     let area: HtmlTextAreaElement = root
         .query_selector("#manifest")
@@ -408,8 +423,7 @@ async fn the_editor_marks_a_typo_and_applies_an_example_through_kubectl() {
 #[wasm_bindgen_test]
 async fn pause_stops_the_clock_and_a_pod_card_deletes_its_pod() {
     let root = fresh_mount_point();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    render_app(&root).await;
     click(&root, "#speed-fast");
     for _ in 0..300 {
         if root

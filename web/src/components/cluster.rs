@@ -1,11 +1,14 @@
 //! The cluster view: one lane per node with the pods of the namespace's
-//! StatefulSets and Deployments (name, owner, READY, STATUS, IP), the focused
-//! StatefulSet's PersistentVolumeClaims linked to their pods and volumes,
-//! and its headless Service's DNS names with each pod's current IP. A
-//! Deployment's pod card says so and has no claim or DNS row. A recreated pod
-//! has a new uid, so its card and DNS row are new elements and play the
-//! appear animation (unless reduced motion). Each card is its own component:
-//! on a tick only the cards whose pod changed render again.
+//! StatefulSets and Deployments and its bare pods (name, owner, READY,
+//! STATUS, IP), the focused StatefulSet's PersistentVolumeClaims linked to
+//! their pods and volumes, and its headless Service's DNS names with each
+//! pod's current IP. A Deployment's pod card says so and has no claim or DNS
+//! row; a bare pod's chip says no controller owns it. Cards are keyed by pod
+//! uid, so a card that stays on screen keeps its element when the order
+//! changes (another focus); only a new card plays the appear animation
+//! (`entering` until it ends; none with reduced motion), and a recreated pod
+//! has a new uid, so its card is new. Each card is its own component: on a
+//! tick only the cards whose pod changed render again.
 //! Each lane shows its node's STATUS and can power the node off and on
 //! (`docker stop` / `docker start`); a Terminating pod can be force-deleted.
 
@@ -65,7 +68,12 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             }
             <div id="pods" class="lanes">
                 { for lanes.iter().map(|(node, title, pods)| html! {
-                    <div class={classes!("lane", node.filter(|n| !n.running).map(|_| "down"))}
+                    // Keyed by node ("" for the unscheduled lane): unkeyed, the
+                    // lanes would be matched from the end, and the lane that
+                    // appears for a new pending pod would take the first node's
+                    // element, remounting all its cards.
+                    <div key={node.map_or("", |n| n.name.as_str())}
+                        class={classes!("lane", node.filter(|n| !n.running).map(|_| "down"))}
                         data-node={title.clone()} data-node-status={node.map(|n| n.status.clone())}>
                         <h4>
                             { title }
@@ -131,6 +139,13 @@ struct PodItemProps {
 #[function_component]
 fn PodItem(props: &PodItemProps) -> Html {
     let (pod, lang) = (&props.pod, props.lang);
+    // New on screen until its appear animation ends: a card moved in the
+    // list later (the DOM re-inserts it) must not play it again.
+    let entering = use_state_eq(|| true);
+    let onanimationend = {
+        let entering = entering.clone();
+        Callback::from(move |_: AnimationEvent| entering.set(false))
+    };
     let send = |action: Action| {
         let cb = props.on_action.clone();
         Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
@@ -143,23 +158,40 @@ fn PodItem(props: &PodItemProps) -> Html {
         pod.status.as_str(),
         "CrashLoopBackOff" | "ErrImagePull" | "ImagePullBackOff" | "Error"
     );
-    let deployment = pod.owner_kind == WorkloadKind::Deployment;
+    let deployment = pod.owner_kind == Some(WorkloadKind::Deployment);
+    let bare = pod.owner_kind.is_none();
     let class = classes!(
         "pod",
         deployment.then_some("deployment"),
+        bare.then_some("bare"),
         ready.then_some("ready"),
         failing.then_some("failing"),
-        (pod.status == "Terminating").then_some("leaving")
+        (pod.status == "Completed").then_some("done"),
+        (pod.status == "Terminating").then_some("leaving"),
+        entering.then_some("entering")
     );
-    let owner = format!("{} {}", pod.owner_kind.kind(), pod.owner);
+    // data-owner stays in English for scripts; the chip is translated.
+    let (data_owner, owner) = match pod.owner_kind {
+        Some(kind) => {
+            let owner = format!("{} {}", kind.kind(), pod.owner);
+            (owner.clone(), format!("{} {owner}", t(lang, Key::OwnedBy)))
+        }
+        None => ("Pod".to_string(), t(lang, Key::BarePod).to_string()),
+    };
+    let chip = if bare {
+        t(lang, Key::BarePod)
+    } else {
+        &data_owner
+    };
     html! {
         <li {class} data-pod={pod.name.clone()} data-status={pod.status.clone()}
-            data-owner={owner.clone()}>
+            data-owner={data_owner.clone()} {onanimationend}>
             <button class="card" onclick={send(Action::Inspect("pod".into(), pod.name.clone()))}
-                aria-label={format!("{} pod/{}: {} {}, {} {owner}", t(lang, Key::InspectLabel), pod.name,
-                    pod.ready, pod.status, t(lang, Key::OwnedBy))}>
+                aria-label={format!("{} pod/{}: {} {}, {owner}", t(lang, Key::InspectLabel), pod.name,
+                    pod.ready, pod.status)}>
                 <span class="name">{ &pod.name }</span>
-                <span class={classes!("owner", deployment.then_some("deployment"))} aria-hidden="true">{ owner.clone() }</span>
+                <span class={classes!("owner", deployment.then_some("deployment"), bare.then_some("bare"))}
+                    aria-hidden="true" title={bare.then(|| t(lang, Key::BarePodHelp))}>{ chip }</span>
                 <span>{ format!("{}  {}", pod.ready, pod.status) }</span>
                 <span class="meta ip">{ if pod.ip.is_empty() { t(lang, Key::NoIp) } else { &pod.ip } }</span>
             </button>

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::completion::complete;
 use crate::i18n::{t, Key, Lang};
-use crate::state::{LineKind, LoggedCommand, TermLine};
+use crate::state::{LineKind, LoggedCommand, TermLine, STREAM_END};
 
 /// Props of [`Terminal`].
 #[derive(Properties, PartialEq)]
@@ -62,7 +62,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         let history: Vec<String> = props
             .history
             .iter()
-            .filter(|c| !c.line.contains('\n'))
+            .filter(|c| !c.line.contains('\n') && c.line != STREAM_END)
             .map(|c| c.line.clone())
             .collect();
         let names = props.names.clone();

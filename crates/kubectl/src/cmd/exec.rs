@@ -234,6 +234,19 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         return output::print_result(output, dry_run, "pod", &created, "created", out);
     }
     let started = session.sim.now();
+    if !parsed.rest.is_empty() {
+        // A live terminal stays attached while time passes: the pod is seen
+        // starting, running, exiting and (with --rm) going away.
+        let run = RunAttach {
+            namespace: ns.clone(),
+            pod: name.clone(),
+            remove: parsed.has("rm"),
+            exit_code: None,
+        };
+        if session.keep_running(run, started + RUN_WAIT_MS).is_none() {
+            return;
+        }
+    }
     let deadline = session.deadline;
     session.deadline = Some(deadline.unwrap_or(started + RUN_WAIT_MS));
     let mut pod = created;
@@ -272,14 +285,78 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
     });
     let code = result.exit_code;
     out.append(result);
-    if parsed.has("rm") {
-        out.append(remove_run_pod(session, &ns, &name));
+    finish_run(session, &ns, &name, parsed.has("rm"), code, out);
+}
+
+/// What kubectl prints when the command of `kubectl run -i/-t` has exited:
+/// the pod's deletion (`--rm`), and a failure's exit.
+fn finish_run(
+    session: &mut Session,
+    ns: &str,
+    name: &str,
+    remove: bool,
+    code: i32,
+    out: &mut CommandOutput,
+) {
+    if remove {
+        out.append(remove_run_pod(session, ns, name));
     }
     if code != 0 {
         out.errln(&format!("pod {ns}/{name} terminated (Error)"));
         out.errln("");
     }
     out.exit_code = code;
+}
+
+/// `kubectl run -i/-t ... -- COMMAND` in a live terminal, attached while
+/// its pod starts and its command runs: when the container has exited, its
+/// output is printed, and at the next poll the pod is deleted (`--rm`), so
+/// the exited pod is seen before it goes.
+#[derive(Debug, Clone)]
+pub struct RunAttach {
+    namespace: String,
+    pod: String,
+    remove: bool,
+    exit_code: Option<i32>,
+}
+
+impl RunAttach {
+    /// Prints the command's output once its container has exited; true once
+    /// it has ended (or the pod is gone).
+    pub(crate) fn poll(&mut self, session: &mut Session, out: &mut CommandOutput) -> bool {
+        let Some(pod) = session
+            .sim
+            .object("pods", &self.namespace, &self.pod)
+            .cloned()
+        else {
+            return true;
+        };
+        if let Some(code) = self.exit_code {
+            finish_run(session, &self.namespace, &self.pod, self.remove, code, out);
+            return true;
+        }
+        // A restarted container (restartPolicy Always) keeps its last exit.
+        let exited = pod
+            .array_at(&["status", "containerStatuses"])
+            .first()
+            .and_then(|s| {
+                s.at(&["state", "terminated"])
+                    .or_else(|| s.at(&["lastState", "terminated"]))
+            })
+            .map(|t| t.i64_at(&["exitCode"]).unwrap_or(0));
+        if let Some(code) = exited {
+            out.out(&podshell::logs(session, &pod));
+            self.exit_code = Some(i32::try_from(code).unwrap_or(1));
+        }
+        false
+    }
+
+    /// Ends the session early (Ctrl-C, `timeout`): `--rm` still deletes the pod.
+    pub(crate) fn stop(self, session: &mut Session, out: &mut CommandOutput) {
+        if self.remove {
+            out.append(remove_run_pod(session, &self.namespace, &self.pod));
+        }
+    }
 }
 
 /// Deletes the pod of `kubectl run --rm` and prints kubectl's line.

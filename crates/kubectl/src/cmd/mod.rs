@@ -25,7 +25,7 @@ mod wait;
 pub mod watch;
 
 pub use apply::LAST_APPLIED;
-pub use exec::{container_not_running, pod_log, remove_run_pod, tail_lines};
+pub use exec::{container_not_running, pod_log, remove_run_pod, tail_lines, RunAttach};
 pub use explain::{short_name, type_guess};
 
 use ordinal_core::error::{ApiError, Reason};

@@ -15,6 +15,7 @@ use ordinal_core::config::{SimConfig, DEFAULT_SEED};
 use ordinal_core::Sim;
 
 use crate::cmd::get::GetWatch;
+use crate::cmd::RunAttach;
 use crate::docs::Docs;
 use crate::transcript::{heredoc_terminator, CommandOutput, Shell, Transcript};
 use words::{split_list, split_pipeline, split_words, Connector};
@@ -54,15 +55,46 @@ pub struct Session {
     pub(crate) attached: Option<Attached>,
     depth: usize,
     /// Set by a host whose terminal keeps running while time passes (the web
-    /// page): a lone `kubectl get -w` then streams in the background, polled
-    /// with [`Session::poll_stream`], instead of running to the end at once.
+    /// page): a lone `kubectl get -w`, or `kubectl run -i/-t ... -- COMMAND`,
+    /// then streams in the background, polled with [`Session::poll_stream`],
+    /// instead of running to the end at once.
     pub live: bool,
     /// Whether the command now running may become the live stream.
     may_stream: bool,
     /// The live stream and the virtual time its `timeout` ends it, if any.
-    stream: Option<(GetWatch, Option<u64>)>,
+    stream: Option<(Live, Option<u64>)>,
     /// Help texts and field descriptions (see [`crate::docs`]).
     docs: Option<Arc<Docs>>,
+}
+
+/// What streams in a live terminal.
+#[derive(Debug, Clone)]
+enum Live {
+    /// `kubectl get -w`.
+    Watch(GetWatch),
+    /// `kubectl run -i/-t ... -- COMMAND`, attached until the command exits.
+    Run(RunAttach),
+}
+
+impl Live {
+    /// Prints what happened since the last poll; true once it ended by itself.
+    fn poll(&mut self, session: &mut Session, out: &mut CommandOutput) -> bool {
+        match self {
+            Live::Watch(watch) => {
+                watch.poll(session, out);
+                false
+            }
+            Live::Run(run) => run.poll(session, out),
+        }
+    }
+
+    /// Ends it (Ctrl-C, its `timeout`, or another stream taking its place).
+    fn stop(self, session: &mut Session, out: &mut CommandOutput) {
+        match self {
+            Live::Watch(watch) => watch.stop(session),
+            Live::Run(run) => run.stop(session, out),
+        }
+    }
 }
 
 /// An interactive `kubectl exec -it` session: lines go to the pod until `exit`.
@@ -217,13 +249,28 @@ impl Session {
         if !std::mem::take(&mut self.may_stream) {
             return Some(watch);
         }
-        if let Some((old, _)) = self.stream.replace((watch, self.deadline)) {
-            old.stop(self);
-        }
+        self.start_stream(Live::Watch(watch), self.deadline);
         None
     }
 
-    /// Whether a `kubectl get -w` is streaming.
+    /// Like [`Session::keep_streaming`], for `kubectl run -i/-t ... --
+    /// COMMAND`, which its `timeout` (or else `until`) ends.
+    pub(crate) fn keep_running(&mut self, run: RunAttach, until: u64) -> Option<RunAttach> {
+        if !std::mem::take(&mut self.may_stream) {
+            return Some(run);
+        }
+        self.start_stream(Live::Run(run), Some(self.deadline.unwrap_or(until)));
+        None
+    }
+
+    fn start_stream(&mut self, live: Live, until: Option<u64>) {
+        if let Some((old, _)) = self.stream.replace((live, until)) {
+            let mut ignored = CommandOutput::default();
+            old.stop(self, &mut ignored);
+        }
+    }
+
+    /// Whether a `kubectl get -w` (or an attached `kubectl run`) is streaming.
     pub fn streaming(&self) -> bool {
         self.stream.is_some()
     }
@@ -232,12 +279,14 @@ impl Session {
     /// its `timeout` has passed.
     pub fn poll_stream(&mut self) -> CommandOutput {
         let mut out = CommandOutput::default();
-        if let Some((mut watch, until)) = self.stream.take() {
-            watch.poll(self, &mut out);
+        if let Some((mut live, until)) = self.stream.take() {
+            if live.poll(self, &mut out) {
+                return out;
+            }
             if until.is_some_and(|t| self.sim.now() >= t) {
-                watch.stop(self);
+                live.stop(self, &mut out);
             } else {
-                self.stream = Some((watch, until));
+                self.stream = Some((live, until));
             }
         }
         out
@@ -246,9 +295,9 @@ impl Session {
     /// Ctrl-C: ends the live stream (after its last lines) and echoes `^C`.
     pub fn interrupt(&mut self) -> CommandOutput {
         let mut out = self.poll_stream();
-        if let Some((watch, _)) = self.stream.take() {
-            watch.stop(self);
+        if let Some((live, _)) = self.stream.take() {
             out.outln("^C");
+            live.stop(self, &mut out);
         }
         out
     }
@@ -763,6 +812,85 @@ EOF";
             let (live, _) = watched(true, poll_ms);
             assert_eq!(live, at_once, "polled every {poll_ms} ms");
         }
+    }
+
+    /// What `kubectl run -it --rm ... -- COMMAND` prints, typed in a live
+    /// terminal polled every `poll_ms` or run to the end at once, and the
+    /// pod's STATUS at each poll.
+    fn one_shot(live: bool, poll_ms: u64, command: &str) -> (String, Vec<String>) {
+        let mut s = Session::new(SimConfig::default());
+        s.run_line(WEB);
+        s.sim.advance(30_000);
+        s.live = live;
+        let line =
+            format!("kubectl run -it --rm probe --image=busybox:1.28 --restart=Never -- {command}");
+        let mut text = s.run_line(&line).combined();
+        let mut seen: Vec<String> = Vec::new();
+        let ctx = crate::printers::PrintContext { now_ms: 0 };
+        while s.streaming() {
+            s.sim.advance(poll_ms);
+            text.push_str(&s.poll_stream().combined());
+            let status = s.sim.object("pods", "default", "probe").map_or_else(
+                || "gone".to_string(),
+                |p| crate::printers::pod_status(p, &ctx).0,
+            );
+            if seen.last() != Some(&status) {
+                seen.push(status);
+            }
+        }
+        (text, seen)
+    }
+
+    #[test]
+    fn a_live_one_shot_run_prints_what_a_finished_one_prints() {
+        for command in [
+            "nslookup kubernetes.default",
+            "nslookup web-0.nginx",
+            "sh -c 'echo hello'",
+        ] {
+            let (at_once, _) = one_shot(false, 0, command);
+            assert!(
+                at_once.ends_with("pod \"probe\" deleted from default namespace\n")
+                    || at_once.contains("terminated (Error)"),
+                "{at_once}"
+            );
+            for poll_ms in [100, 700, 3_000] {
+                let (live, seen) = one_shot(true, poll_ms, command);
+                assert_eq!(live, at_once, "{command} polled every {poll_ms} ms");
+                assert_eq!(seen.last().map(String::as_str), Some("gone"), "{seen:?}");
+                let exited = if command.contains("web-0") {
+                    "Error"
+                } else {
+                    "Completed"
+                };
+                assert!(
+                    seen.iter().any(|s| s == exited),
+                    "{command} every {poll_ms} ms: {seen:?}"
+                );
+                if poll_ms == 100 {
+                    assert!(seen.iter().any(|s| s == "Running"), "{command}: {seen:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn interrupting_a_live_run_deletes_its_pod() {
+        let mut s = Session::new(SimConfig::default());
+        s.live = true;
+        let out = s.run_line(
+            "kubectl run -it --rm nap --image=busybox:1.28 --restart=Never -- sleep 3600",
+        );
+        assert_eq!(out.combined(), "");
+        assert!(s.streaming());
+        s.sim.advance(20_000);
+        assert_eq!(s.poll_stream().combined(), "");
+        assert_eq!(
+            s.interrupt().combined(),
+            "^C\npod \"nap\" deleted from default namespace\n"
+        );
+        assert!(!s.streaming());
+        assert!(s.sim.object("pods", "default", "nap").is_none());
     }
 
     #[test]

@@ -30,6 +30,8 @@ const SPECS: &[FlagSpec] = &[
     value("field-selector", None),
     value("chunk-size", None),
     switch("ignore-not-found", None),
+    value("template", None),
+    switch("allow-missing-template-keys", None),
 ];
 
 /// The kinds `kubectl get all` lists, in kubectl's order.
@@ -113,7 +115,8 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let namespace = namespace_of(&parsed);
     let all_namespaces = parsed.has("all-namespaces");
     let selector = parsed.get("selector").unwrap_or("").to_string();
-    let format = parsed.get("output").unwrap_or("").to_string();
+    let printer = output::output_format(session, &parsed);
+    let format = printer.clone().unwrap_or_default();
     let opts = TableOptions {
         wide: format == "wide",
         with_kind: with_kind || parsed.has("show-kind"),
@@ -121,6 +124,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         show_labels: parsed.has("show-labels"),
         label_columns: parsed.all("label-columns"),
         no_headers: parsed.has("no-headers"),
+        strict_template_keys: parsed.get("allow-missing-template-keys") == Some("false"),
     };
     if parsed.has("watch") || parsed.has("watch-only") {
         let Some(request) = requests.first() else {
@@ -171,11 +175,12 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let ctx = PrintContext {
         now_ms: session.sim.now(),
     };
+    // Only the human-readable printer reports an empty result; the others
+    // print the empty List, and nothing at all when every lookup failed.
     if total == 0
         && errors.is_empty()
         && !parsed.has("ignore-not-found")
-        && !format.starts_with("json")
-        && format != "yaml"
+        && (format.is_empty() || format == "wide")
     {
         let namespaced = groups.iter().any(|(i, _)| i.namespaced);
         if all_namespaces || !namespaced {
@@ -183,8 +188,11 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         } else {
             out.errln(&format!("No resources found in {namespace} namespace."));
         }
-    } else {
-        print_groups(&groups, &format, &opts, single_named, &ctx, out);
+    } else if total > 0 || errors.is_empty() {
+        match printer {
+            Ok(format) => print_groups(&groups, &format, &opts, single_named, &ctx, out),
+            Err(e) => client_error(&e, out),
+        }
     }
     for e in errors {
         out.errln(&e);
@@ -276,6 +284,9 @@ pub(crate) fn print_groups(
                 Ok(text) => out.out(&text),
                 Err(e) => client_error(&format!("error executing jsonpath {template:?}: {e}"), out),
             }
+        }
+        f if f.starts_with("go-template=") => {
+            output::print_template(&f["go-template=".len()..], &document, opts.strict_template_keys, out)
         }
         f if f.starts_with("custom-columns=") => {
             let spec = &f["custom-columns=".len()..];

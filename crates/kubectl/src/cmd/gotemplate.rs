@@ -237,8 +237,11 @@ impl<'a> Lexer<'a> {
             let after = &self.input[delim + 2..];
             let trim = left_trim_marker(after);
             self.pos = if trim {
-                delim - (self.input[self.start..delim].len()
-                    - self.input[self.start..delim].trim_end_matches(is_space).len())
+                delim
+                    - (self.input[self.start..delim].len()
+                        - self.input[self.start..delim]
+                            .trim_end_matches(is_space)
+                            .len())
             } else {
                 delim
             };
@@ -584,16 +587,37 @@ enum Number {
 
 #[derive(Debug, Clone)]
 enum Arg {
-    Field { pos: usize, idents: Vec<String> },
+    Field {
+        pos: usize,
+        idents: Vec<String>,
+    },
     /// `$x.a.b`: `idents[0]` is the variable.
-    Variable { pos: usize, idents: Vec<String> },
-    Chain { pos: usize, node: Box<Arg>, fields: Vec<String> },
-    Identifier { pos: usize, name: String },
+    Variable {
+        pos: usize,
+        idents: Vec<String>,
+    },
+    Chain {
+        pos: usize,
+        node: Box<Arg>,
+        fields: Vec<String>,
+    },
+    Identifier {
+        pos: usize,
+        name: String,
+    },
     Dot(usize),
     Nil(usize),
     Bool(usize, bool),
-    Number { pos: usize, text: String, value: Number },
-    Str { pos: usize, quoted: String, text: String },
+    Number {
+        pos: usize,
+        text: String,
+        value: Number,
+    },
+    Str {
+        pos: usize,
+        quoted: String,
+        text: String,
+    },
     Pipe(Box<Pipe>),
 }
 
@@ -899,9 +923,10 @@ impl Parser {
             })
         };
         match self.defs.get(&name) {
-            Some(existing) if !empty(existing) && !empty(&list) => {
-                self.error(format!("template: multiple definition of template {}", go_quote(&name)))
-            }
+            Some(existing) if !empty(existing) && !empty(&list) => self.error(format!(
+                "template: multiple definition of template {}",
+                go_quote(&name)
+            )),
             Some(existing) if !empty(existing) => Ok(()),
             _ => {
                 self.defs.insert(name, list);
@@ -1160,9 +1185,18 @@ impl Parser {
         for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
             if matches!(
                 c.args.first(),
-                Some(Arg::Bool(..) | Arg::Dot(_) | Arg::Nil(_) | Arg::Number { .. } | Arg::Str { .. })
+                Some(
+                    Arg::Bool(..)
+                        | Arg::Dot(_)
+                        | Arg::Nil(_)
+                        | Arg::Number { .. }
+                        | Arg::Str { .. }
+                )
             ) {
-                return self.error(format!("non executable command in pipeline stage {}", i + 1));
+                return self.error(format!(
+                    "non executable command in pipeline stage {}",
+                    i + 1
+                ));
             }
         }
         Ok(())
@@ -1216,7 +1250,10 @@ impl Parser {
                 Arg::Variable { pos, idents }
             }
             Arg::Bool(..) | Arg::Str { .. } | Arg::Number { .. } | Arg::Nil(_) | Arg::Dot(_) => {
-                return self.error(format!("unexpected . after term {}", go_quote(&node.text())));
+                return self.error(format!(
+                    "unexpected . after term {}",
+                    go_quote(&node.text())
+                ));
             }
             other => Arg::Chain {
                 pos,
@@ -1922,14 +1959,21 @@ impl<'t> Exec<'t> {
         Ok(())
     }
 
-    fn eval_command(&mut self, dot: &Val, cmd: &'t Command, final_value: Option<Val>) -> ExecResult<Val> {
+    fn eval_command(
+        &mut self,
+        dot: &Val,
+        cmd: &'t Command,
+        final_value: Option<Val>,
+    ) -> ExecResult<Val> {
         let first = &cmd.args[0];
         match first {
             Arg::Field { idents, .. } => {
                 self.at(At::Arg(first));
                 self.eval_field_chain(dot.clone(), idents, cmd.args.len(), final_value)
             }
-            Arg::Chain { node, fields, .. } => self.eval_chain(dot, first, node, fields, cmd.args.len(), final_value),
+            Arg::Chain { node, fields, .. } => {
+                self.eval_chain(dot, first, node, fields, cmd.args.len(), final_value)
+            }
             Arg::Identifier { name, .. } => {
                 self.at(At::Arg(first));
                 self.call(dot, At::Command(cmd), name, &cmd.args[1..], final_value)
@@ -1984,7 +2028,10 @@ impl<'t> Exec<'t> {
     ) -> ExecResult<Val> {
         self.at(At::Arg(chain));
         if matches!(node, Arg::Nil(_)) {
-            return self.error(format!("indirection through explicit nil in {}", chain.text()));
+            return self.error(format!(
+                "indirection through explicit nil in {}",
+                chain.text()
+            ));
         }
         let receiver = self.eval_arg(dot, None, node)?;
         self.eval_field_chain(receiver, fields, args, final_value)
@@ -2004,7 +2051,13 @@ impl<'t> Exec<'t> {
         self.eval_field(&idents[n - 1], args, &final_value, receiver)
     }
 
-    fn eval_field(&mut self, name: &str, args: usize, final_value: &Option<Val>, receiver: Val) -> ExecResult<Val> {
+    fn eval_field(
+        &mut self,
+        name: &str,
+        args: usize,
+        final_value: &Option<Val>,
+        receiver: Val,
+    ) -> ExecResult<Val> {
         if matches!(receiver.v, V::Invalid) {
             if self.missing_key_error {
                 return self.error(format!("nil data; no entry for key {}", go_quote(name)));
@@ -2200,8 +2253,9 @@ fn builtin(name: &str, argv: Vec<Val>, callee: &str) -> Result<Val, String> {
         "exists" => Val::new(V::Bool(exists(&argv))),
         "base64decode" => {
             let text = argv[0].v.as_str().unwrap_or_default();
-            let bytes = base64_decode(text)
-                .map_err(|at| format!("base64 decode failed: illegal base64 data at input byte {at}"))?;
+            let bytes = base64_decode(text).map_err(|at| {
+                format!("base64 decode failed: illegal base64 data at input byte {at}")
+            })?;
             Val::new(V::Str(String::from_utf8_lossy(&bytes).into_owned()))
         }
         "call" => {
@@ -2218,9 +2272,9 @@ fn builtin(name: &str, argv: Vec<Val>, callee: &str) -> Result<Val, String> {
 fn index_arg(index: &Val, cap: usize) -> Result<usize, String> {
     let x = match &index.v {
         V::Invalid | V::Nil => return Err("cannot index slice/array with nil".to_string()),
-        v => v.as_int().ok_or_else(|| {
-            format!("cannot index slice/array with type {}", v.type_name())
-        })?,
+        v => v
+            .as_int()
+            .ok_or_else(|| format!("cannot index slice/array with type {}", v.type_name()))?,
     };
     if x < 0 || x as u64 > cap as u64 {
         return Err(format!("index out of range: {x}"));
@@ -2329,9 +2383,7 @@ fn equal(a: &Val, b: &Val) -> Result<bool, String> {
     let (k1, k2) = (a.v.kind(), b.v.kind());
     if k1 != k2 {
         return match (k1, k2) {
-            (Kind::Int, Kind::Uint) | (Kind::Uint, Kind::Int) => {
-                Ok(a.v.as_int() == b.v.as_int())
-            }
+            (Kind::Int, Kind::Uint) | (Kind::Uint, Kind::Int) => Ok(a.v.as_int() == b.v.as_int()),
             _ if k1 != Kind::Invalid && k2 != Kind::Invalid => Err(format!(
                 "incompatible types for comparison: {} and {}",
                 a.v.type_name(),
@@ -2360,7 +2412,12 @@ fn equal(a: &Val, b: &Val) -> Result<bool, String> {
 fn less(a: &Val, b: &Val) -> Result<bool, String> {
     const BAD: &str = "invalid type for comparison";
     let (k1, k2) = (a.v.kind(), b.v.kind());
-    let basic = |k: Kind| matches!(k, Kind::Bool | Kind::Int | Kind::Uint | Kind::Float | Kind::Str);
+    let basic = |k: Kind| {
+        matches!(
+            k,
+            Kind::Bool | Kind::Int | Kind::Uint | Kind::Float | Kind::Str
+        )
+    };
     if !basic(k1) || !basic(k2) {
         return Err(BAD.to_string());
     }
@@ -2579,7 +2636,12 @@ fn sprintf(format: &str, args: &[Val]) -> String {
         let number = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| {
             let mut n: Option<usize> = None;
             while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
-                n = Some(n.unwrap_or(0).saturating_mul(10).saturating_add(d as usize).min(1 << 16));
+                n = Some(
+                    n.unwrap_or(0)
+                        .saturating_mul(10)
+                        .saturating_add(d as usize)
+                        .min(1 << 16),
+                );
                 chars.next();
             }
             n
@@ -2691,7 +2753,9 @@ fn format_verb(v: &V, verb: char, spec: &Spec) -> String {
         let text = match verb {
             'v' | 'g' | 'G' => match spec.precision {
                 None => signed(go_float_g(f)),
-                Some(p) => signed(go_float_g(format!("{f:.*e}", p.max(1) - 1).parse().unwrap_or(f))),
+                Some(p) => signed(go_float_g(
+                    format!("{f:.*e}", p.max(1) - 1).parse().unwrap_or(f),
+                )),
             },
             'f' | 'F' => signed(format!("{f:.*}", spec.precision.unwrap_or(6))),
             'e' | 'E' => {
@@ -2738,7 +2802,11 @@ impl Template {
     /// Runs the template on `data` (missing map keys print `<no value>`
     /// unless `missing_key_error`). On failure, the output written so far
     /// and Go's error text.
-    pub fn execute(&self, data: &Value, missing_key_error: bool) -> Result<String, (String, String)> {
+    pub fn execute(
+        &self,
+        data: &Value,
+        missing_key_error: bool,
+    ) -> Result<String, (String, String)> {
         let root = Val::new(match data {
             Value::Null => V::Nil,
             other => V::Json(other.clone()),
@@ -2768,10 +2836,7 @@ pub fn failure(source: &str, data: &Value, partial: &str, error: &str) -> (Strin
         ordinal_model::json::to_compact(data),
         go_fmt_value(data)
     );
-    let stderr = format!(
-        "error executing template {}: {error}",
-        go_quote(source)
-    );
+    let stderr = format!("error executing template {}: {error}", go_quote(source));
     (stdout, stderr)
 }
 
@@ -2807,27 +2872,60 @@ mod tests {
             run("{{range $i, $c := .spec.containers}}{{$i}}:{{$c.image}} {{end}}"),
             "0:nginx:1.27 1:busybox "
         );
-        assert_eq!(run("{{range .spec.containers}}{{.name}}{{\"\\n\"}}{{end}}"), "nginx\nside\n");
-        assert_eq!(run("{{range $k, $v := .metadata.labels}}{{$k}}={{$v}};{{end}}"), "app=nginx;tier=web;");
+        assert_eq!(
+            run("{{range .spec.containers}}{{.name}}{{\"\\n\"}}{{end}}"),
+            "nginx\nside\n"
+        );
+        assert_eq!(
+            run("{{range $k, $v := .metadata.labels}}{{$k}}={{$v}};{{end}}"),
+            "app=nginx;tier=web;"
+        );
         assert_eq!(run("{{range .nope}}x{{else}}none{{end}}"), "none");
         assert_eq!(run("{{range 3}}{{.}}{{end}}"), "012");
         assert_eq!(run("{{range .spec.containers}}{{if eq .name \"side\"}}{{break}}{{end}}{{.name}}{{end}}"), "nginx");
-        assert_eq!(run("{{$x := .metadata.name}}{{$x}} {{$x = \"y\"}}{{$x}}"), "web-0 y");
-        assert_eq!(run("{{with .status}}{{.phase}}{{end}} {{with .nope}}a{{else with .kind}}{{.}}{{end}}"), "Running Pod");
+        assert_eq!(
+            run("{{$x := .metadata.name}}{{$x}} {{$x = \"y\"}}{{$x}}"),
+            "web-0 y"
+        );
+        assert_eq!(
+            run("{{with .status}}{{.phase}}{{end}} {{with .nope}}a{{else with .kind}}{{.}}{{end}}"),
+            "Running Pod"
+        );
     }
 
     #[test]
     fn values_print_as_go_prints_them() {
         assert_eq!(run("{{.spec.replicas}}"), "3");
         assert_eq!(run("{{.metadata.labels}}"), "map[app:nginx tier:web]");
-        assert_eq!(run("{{.x.y}} {{.status.lastProbeTime}}"), "<no value> <no value>");
-        assert_eq!(run("{{ 1.5 }} {{ 1e6 }} {{ 0x10 }} {{ 'a' }} {{`raw\\n`}}"), "1.5 1e+06 16 97 raw\\n");
-        assert_eq!(run("{{index .spec.containers 0 \"name\"}} {{index .metadata.labels \"zz\"}}"), "nginx <no value>");
-        assert_eq!(run("{{len .spec.containers}} {{len .metadata.name}}"), "2 5");
-        assert_eq!(run("{{print 1 2 \"a\" \"b\" 3 nil}}|{{println 1 \"a\"}}"), "1 2ab3 <nil>|1 a\n");
+        assert_eq!(
+            run("{{.x.y}} {{.status.lastProbeTime}}"),
+            "<no value> <no value>"
+        );
+        assert_eq!(
+            run("{{ 1.5 }} {{ 1e6 }} {{ 0x10 }} {{ 'a' }} {{`raw\\n`}}"),
+            "1.5 1e+06 16 97 raw\\n"
+        );
+        assert_eq!(
+            run("{{index .spec.containers 0 \"name\"}} {{index .metadata.labels \"zz\"}}"),
+            "nginx <no value>"
+        );
+        assert_eq!(
+            run("{{len .spec.containers}} {{len .metadata.name}}"),
+            "2 5"
+        );
+        assert_eq!(
+            run("{{print 1 2 \"a\" \"b\" 3 nil}}|{{println 1 \"a\"}}"),
+            "1 2ab3 <nil>|1 a\n"
+        );
         assert_eq!(run("{{.data.token | base64decode}}"), "hello");
-        assert_eq!(run("{{not .spec}} {{and 1 0 2}} {{or 0 \"\" \"x\"}} {{and .nope 1}}"), "false 0 x <no value>");
-        assert_eq!(run("{{exists . \"metadata\" \"name\"}} {{exists . \"nope\"}}"), "true false");
+        assert_eq!(
+            run("{{not .spec}} {{and 1 0 2}} {{or 0 \"\" \"x\"}} {{and .nope 1}}"),
+            "false 0 x <no value>"
+        );
+        assert_eq!(
+            run("{{exists . \"metadata\" \"name\"}} {{exists . \"nope\"}}"),
+            "true false"
+        );
     }
 
     #[test]
@@ -2836,14 +2934,23 @@ mod tests {
             run("{{printf \"%s-%d-%v-%q\" .metadata.name 3 .spec.replicas .metadata.name}}"),
             "web-0-3-3-\"web-0\""
         );
-        assert_eq!(run("{{printf \"%d|%s|%v\" \"a\" 3 .nope}}"), "%!d(string=a)|%!s(int=3)|<nil>");
-        assert_eq!(run("{{printf \"%d\" 1 2}} {{printf \"%s\"}}"), "1%!(EXTRA int=2) %!s(MISSING)");
+        assert_eq!(
+            run("{{printf \"%d|%s|%v\" \"a\" 3 .nope}}"),
+            "%!d(string=a)|%!s(int=3)|<nil>"
+        );
+        assert_eq!(
+            run("{{printf \"%d\" 1 2}} {{printf \"%s\"}}"),
+            "1%!(EXTRA int=2) %!s(MISSING)"
+        );
         assert_eq!(
             run("{{printf \"%6.2f|%e|%x|%X|%08d|%+d|%-4s|%5t|\" 3.14159 1000.0 \"hi\" 255 42 5 \"a\" true}}"),
             "  3.14|1.000000e+03|6869|FF|00000042|+5|a   | true|"
         );
         assert_eq!(run("{{printf \"%q\" .spec.replicas}}"), "'\\x03'");
-        assert_eq!(run("{{.metadata.name | printf \"%q\"}} {{1 | printf \"%d-%d\" 2}}"), "\"web-0\" 2-1");
+        assert_eq!(
+            run("{{.metadata.name | printf \"%q\"}} {{1 | printf \"%d-%d\" 2}}"),
+            "\"web-0\" 2-1"
+        );
     }
 
     #[test]
@@ -2861,18 +2968,45 @@ mod tests {
 
     #[test]
     fn parse_errors_in_go_words() {
-        assert_eq!(run("{{.a, }}"), "PARSE template: output:1: unexpected \",\" in operand");
+        assert_eq!(
+            run("{{.a, }}"),
+            "PARSE template: output:1: unexpected \",\" in operand"
+        );
         assert_eq!(run("{{.a"), "PARSE template: output:1: unclosed action");
         assert_eq!(run("{{if 1}}"), "PARSE template: output:1: unexpected EOF");
-        assert_eq!(run("{{end}}"), "PARSE template: output:1: unexpected {{end}}");
-        assert_eq!(run("{{range}}{{end}}"), "PARSE template: output:1: missing value for range");
+        assert_eq!(
+            run("{{end}}"),
+            "PARSE template: output:1: unexpected {{end}}"
+        );
+        assert_eq!(
+            run("{{range}}{{end}}"),
+            "PARSE template: output:1: missing value for range"
+        );
         assert_eq!(run("{{/* x"), "PARSE template: output:1: unclosed comment");
-        assert_eq!(run("{{foo}}"), "PARSE template: output:1: function \"foo\" not defined");
-        assert_eq!(run("{{$x}}"), "PARSE template: output:1: undefined variable \"$x\"");
-        assert_eq!(run("{{.a | 3}}"), "PARSE template: output:1: non executable command in pipeline stage 2");
-        assert_eq!(run("{{break}}"), "PARSE template: output:1: {{break}} outside {{range}}");
-        assert_eq!(run("{{\"abc}}"), "PARSE template: output:1: unterminated quoted string");
-        assert_eq!(run("{{if .x}}\n{{.a,}}{{end}}"), "PARSE template: output:2: unexpected \",\" in operand");
+        assert_eq!(
+            run("{{foo}}"),
+            "PARSE template: output:1: function \"foo\" not defined"
+        );
+        assert_eq!(
+            run("{{$x}}"),
+            "PARSE template: output:1: undefined variable \"$x\""
+        );
+        assert_eq!(
+            run("{{.a | 3}}"),
+            "PARSE template: output:1: non executable command in pipeline stage 2"
+        );
+        assert_eq!(
+            run("{{break}}"),
+            "PARSE template: output:1: {{break}} outside {{range}}"
+        );
+        assert_eq!(
+            run("{{\"abc}}"),
+            "PARSE template: output:1: unterminated quoted string"
+        );
+        assert_eq!(
+            run("{{if .x}}\n{{.a,}}{{end}}"),
+            "PARSE template: output:2: unexpected \",\" in operand"
+        );
     }
 
     #[test]
@@ -2923,7 +3057,10 @@ mod tests {
     #[test]
     fn definitions_and_limits() {
         assert_eq!(run("{{define \"n\"}}<{{.}}>{{end}}{{template \"n\" .kind}}{{block \"b\" 1}}[{{.}}]{{end}}"), "<Pod>[1]");
-        assert!(run("{{define \"r\"}}{{template \"r\"}}{{end}}{{template \"r\"}}").contains("exceeded maximum template depth"));
+        assert!(
+            run("{{define \"r\"}}{{template \"r\"}}{{end}}{{template \"r\"}}")
+                .contains("exceeded maximum template depth")
+        );
         assert!(run("{{range 1000000}}{{end}}").contains("range ran more than"));
         let deep = "{{if 1}}".repeat(MAX_NESTING + 1);
         assert!(run(&deep).contains("nesting deeper than"));

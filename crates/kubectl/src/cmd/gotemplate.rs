@@ -1345,6 +1345,9 @@ impl Parser {
             }
         }
         match text.replace('_', "").parse::<f64>() {
+            Ok(f) if f.is_infinite() => {
+                self.error(format!("illegal number syntax: {}", go_quote(text)))
+            }
             Ok(f) if float_syntax => Ok(Number::Float(f)),
             Ok(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(Number::Int(f as i64)),
             _ => self.error(format!("illegal number syntax: {}", go_quote(text))),
@@ -2530,48 +2533,63 @@ fn url_query_escape(s: &str) -> String {
     out
 }
 
-/// Go's `base64.StdEncoding.DecodeString`; the error is the offset of the
-/// first bad byte.
+/// Go's `base64.StdEncoding.DecodeString` (line breaks ignored); the
+/// error is the offset Go's `CorruptInputError` reports.
 fn base64_decode(text: &str) -> Result<Vec<u8>, usize> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes: Vec<(usize, u8)> = text
-        .bytes()
-        .enumerate()
-        .filter(|(_, b)| *b != b'\r' && *b != b'\n')
-        .collect();
+    let src = text.as_bytes();
+    let newline = |b: u8| b == b'\n' || b == b'\r';
     let mut out = Vec::new();
-    let quanta = bytes.len().div_ceil(4);
-    for (n, quantum) in bytes.chunks(4).enumerate() {
-        let start = quantum[0].0;
-        let mut sextets = Vec::new();
-        let mut padding = 0;
-        for (at, b) in quantum {
-            if *b == b'=' {
-                padding += 1;
+    let mut si = 0;
+    loop {
+        let mut sextets = [0u32; 4];
+        let mut j = 0;
+        let mut end = false;
+        while j < 4 {
+            let Some(&c) = src.get(si) else {
+                return if j == 0 { Ok(out) } else { Err(si - j) };
+            };
+            si += 1;
+            if newline(c) {
                 continue;
             }
-            if padding > 0 {
-                return Err(*at);
+            if c == b'=' {
+                match j {
+                    0 | 1 => return Err(si - 1),
+                    2 => {
+                        while src.get(si).is_some_and(|b| newline(*b)) {
+                            si += 1;
+                        }
+                        match src.get(si) {
+                            None => return Err(src.len()),
+                            Some(b'=') => si += 1,
+                            Some(_) => return Err(si - 1),
+                        }
+                    }
+                    _ => {}
+                }
+                while src.get(si).is_some_and(|b| newline(*b)) {
+                    si += 1;
+                }
+                if si < src.len() {
+                    return Err(si);
+                }
+                end = true;
+                break;
             }
-            match ALPHABET.iter().position(|a| a == b) {
-                Some(v) => sextets.push(v as u32),
-                None => return Err(*at),
+            match ALPHABET.iter().position(|a| *a == c) {
+                Some(v) => sextets[j] = v as u32,
+                None => return Err(si - 1),
             }
+            j += 1;
         }
-        if quantum.len() < 4 || sextets.len() < 2 {
-            return Err(start);
-        }
-        let mut word = 0u32;
-        for (i, s) in sextets.iter().enumerate() {
-            word |= s << (18 - 6 * i);
-        }
-        let produced = sextets.len() - 1;
-        out.extend(word.to_be_bytes()[1..=produced].iter().copied());
-        if padding > 0 && n + 1 < quanta {
-            return Err(quantum[quantum.len() - padding].0);
+        let word = sextets[0] << 18 | sextets[1] << 12 | sextets[2] << 6 | sextets[3];
+        let bytes = word.to_be_bytes();
+        out.extend(&bytes[1..j.max(1)]);
+        if end {
+            return Ok(out);
         }
     }
-    Ok(out)
 }
 
 // ---------------------------------------------------------------- printf
@@ -2688,6 +2706,16 @@ fn bad_verb(v: &V, verb: char) -> String {
 
 /// One operand under one verb; maps and lists apply the verb to each element.
 fn format_verb(v: &V, verb: char, spec: &Spec) -> String {
+    if verb == 'T' {
+        return spec.pad(
+            match v {
+                V::Nil | V::Invalid => "<nil>",
+                v => v.type_name(),
+            }
+            .to_string(),
+            false,
+        );
+    }
     match v {
         V::Json(Value::Object(m)) => return format_map(m, verb, spec),
         V::Json(Value::Array(a)) => {
@@ -2751,12 +2779,13 @@ fn format_verb(v: &V, verb: char, spec: &Spec) -> String {
             }
         };
         let text = match verb {
-            'v' | 'g' | 'G' => match spec.precision {
+            'v' | 'g' => match spec.precision {
                 None => signed(go_float_g(f)),
                 Some(p) => signed(go_float_g(
                     format!("{f:.*e}", p.max(1) - 1).parse().unwrap_or(f),
                 )),
             },
+            'G' => return format_verb(v, 'g', spec).to_uppercase(),
             'f' | 'F' => signed(format!("{f:.*}", spec.precision.unwrap_or(6))),
             'e' | 'E' => {
                 let text = format!("{f:.*e}", spec.precision.unwrap_or(6));
@@ -3052,6 +3081,17 @@ mod tests {
             t.execute(&pod(), true).unwrap_err().1,
             "template: output:1:4: executing \"output\" at <.x.y>: map has no entry for key \"x\""
         );
+    }
+
+    #[test]
+    fn base64_errors_name_go_offsets() {
+        assert_eq!(base64_decode("aGVsbG8=").unwrap(), b"hello");
+        assert_eq!(base64_decode("YQ==\n").unwrap(), b"a");
+        assert_eq!(base64_decode(""), Ok(Vec::new()));
+        assert_eq!(base64_decode("aGVs=G8="), Err(4));
+        assert_eq!(base64_decode("aGVsbG8"), Err(4));
+        assert_eq!(base64_decode("!!"), Err(0));
+        assert_eq!(base64_decode("YQ==YQ=="), Err(4));
     }
 
     #[test]

@@ -1267,7 +1267,6 @@ impl Parser {
         let item = self.next_non_space();
         let pos = item.pos;
         Ok(Some(match item.tok {
-            Tok::Error => return self.error(item.val),
             Tok::Identifier => {
                 if !FUNCTIONS.contains(&item.val.as_str()) {
                     return self.error(format!("function {} not defined", go_quote(&item.val)));

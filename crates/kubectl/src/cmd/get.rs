@@ -261,7 +261,12 @@ pub(crate) fn print_groups(
                     text.push_str(&output::tab_line(&output::header(kind, opts)));
                 }
                 for obj in objects {
-                    text.push_str(&output::tab_line(&output::row(obj, &info.qualified_singular(), opts, ctx)));
+                    text.push_str(&output::tab_line(&output::row(
+                        obj,
+                        &info.qualified_singular(),
+                        opts,
+                        ctx,
+                    )));
                 }
                 out.out(&TabWriter::new(KUBECTL_TABLE).format(&text));
             }
@@ -285,9 +290,12 @@ pub(crate) fn print_groups(
                 Err(e) => client_error(&format!("error executing jsonpath {template:?}: {e}"), out),
             }
         }
-        f if f.starts_with("go-template=") => {
-            output::print_template(&f["go-template=".len()..], &document, opts.strict_template_keys, out)
-        }
+        f if f.starts_with("go-template=") => output::print_template(
+            &f["go-template=".len()..],
+            &document,
+            opts.strict_template_keys,
+            out,
+        ),
         f if f.starts_with("custom-columns=") => {
             let spec = &f["custom-columns=".len()..];
             match output::custom_columns(spec) {
@@ -305,10 +313,7 @@ pub(crate) fn print_groups(
                 Err(e) => client_error(&e, out),
             }
         }
-        other => client_error(
-            &format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"),
-            out,
-        ),
+        other => client_error(&output::no_printer(other), out),
     }
 }
 

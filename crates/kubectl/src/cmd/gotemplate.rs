@@ -2785,6 +2785,8 @@ fn format_verb(v: &V, verb: char, spec: &Spec) -> String {
                 )),
             },
             'G' => return format_verb(v, 'g', spec).to_uppercase(),
+            'x' => signed(hex_float(f)),
+            'X' => signed(hex_float(f).to_uppercase()),
             'f' | 'F' => signed(format!("{f:.*}", spec.precision.unwrap_or(6))),
             'e' | 'E' => {
                 let text = format!("{f:.*e}", spec.precision.unwrap_or(6));
@@ -2808,6 +2810,28 @@ fn format_verb(v: &V, verb: char, spec: &Spec) -> String {
         'v' => spec.pad("<nil>".to_string(), false),
         _ => bad_verb(v, verb),
     }
+}
+
+/// `%x` of a float64: `0x1.cp+01`.
+fn hex_float(f: f64) -> String {
+    if f == 0.0 || !f.is_finite() {
+        return go_float_g(f);
+    }
+    let bits = f.to_bits();
+    let sign = if f < 0.0 { "-" } else { "" };
+    let mut exp = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let mut mantissa = bits & ((1 << 52) - 1);
+    if exp == -1023 {
+        // Subnormal: shift the leading one into place.
+        let shift = mantissa.leading_zeros() as i64 - 11;
+        mantissa = (mantissa << shift) & ((1 << 52) - 1);
+        exp = -1022 - shift;
+    }
+    let digits = format!("{mantissa:013x}");
+    let digits = digits.trim_end_matches('0');
+    let dot = if digits.is_empty() { "" } else { "." };
+    let exp_sign = if exp < 0 { '-' } else { '+' };
+    format!("{sign}0x1{dot}{digits}p{exp_sign}{:02}", exp.abs())
 }
 
 fn format_map(m: &Map, verb: char, spec: &Spec) -> String {
@@ -2975,6 +2999,10 @@ mod tests {
             "  3.14|1.000000e+03|6869|FF|00000042|+5|a   | true|"
         );
         assert_eq!(run("{{printf \"%q\" .spec.replicas}}"), "'\\x03'");
+        assert_eq!(
+            run("{{printf \"%x %X %x\" 3.5 1.0 -0.1}}"),
+            "0x1.cp+01 0X1P+00 -0x1.999999999999ap-04"
+        );
         assert_eq!(
             run("{{.metadata.name | printf \"%q\"}} {{1 | printf \"%d-%d\" 2}}"),
             "\"web-0\" 2-1"

@@ -103,7 +103,20 @@ pub fn output_format(session: &Session, parsed: &Parsed) -> Result<String, Strin
     if !template.is_empty() && matches!(name, "jsonpath" | "jsonpath-as-json") {
         return Ok(format!("{name}={template}"));
     }
+    let inline = format.split_once('=').map_or("", |(n, _)| n);
+    if !template.is_empty()
+        && (TEMPLATE_FORMATS.contains(&inline) || inline.starts_with("jsonpath"))
+    {
+        // `-o go-template=A --template=B`: the template printers take
+        // `--template` and no longer recognise the `-o` value.
+        return Err(no_printer(format));
+    }
     Ok(format.to_string())
+}
+
+/// kubectl's error for an `-o` value no printer takes.
+pub fn no_printer(format: &str) -> String {
+    format!("unable to match a printer suitable for the output format \"{format}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,wide,yaml")
 }
 
 /// Prints `document` through a Go template, as `GoTemplatePrinter.PrintObj`

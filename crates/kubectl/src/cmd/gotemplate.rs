@@ -24,9 +24,10 @@ pub const MAX_RANGE_ITERATIONS: usize = 100_000;
 /// Most bytes one execution may write.
 pub const MAX_OUTPUT_BYTES: usize = 4 << 20;
 /// Deepest nesting of blocks and parentheses a template may have.
-const MAX_NESTING: usize = 100;
-/// Deepest chain of `{{template}}` calls (Go's `maxExecDepth` is 100000).
-const MAX_TEMPLATE_DEPTH: usize = 100;
+const MAX_NESTING: usize = 50;
+/// Deepest an execution may be inside blocks and `{{template}}` calls
+/// together (Go's `maxExecDepth`, 100000, counts template calls only).
+const MAX_EXEC_DEPTH: usize = 100;
 
 /// The name kubectl gives its template (`template.New("output")`).
 const NAME: &str = "output";
@@ -1776,6 +1777,17 @@ impl<'t> Exec<'t> {
         }
     }
 
+    /// One level deeper into blocks and template calls, within the limit.
+    fn enter(&mut self) -> ExecResult<()> {
+        if self.depth >= MAX_EXEC_DEPTH {
+            return self.error(format!(
+                "exceeded maximum template depth ({MAX_EXEC_DEPTH})"
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     fn walk_list(&mut self, dot: &Val, list: &'t [Node]) -> ExecResult<()> {
         for node in list {
             self.walk(dot, node)?;
@@ -1800,6 +1812,7 @@ impl<'t> Exec<'t> {
                 Ok(())
             }
             Node::If(c) | Node::With(c) => {
+                self.enter()?;
                 let mark = self.vars.len();
                 let value = self.eval_pipeline(dot, &c.pipe)?;
                 let result = if value.v.truth() {
@@ -1814,12 +1827,15 @@ impl<'t> Exec<'t> {
                     Ok(())
                 };
                 self.vars.truncate(mark);
+                self.depth -= 1;
                 result
             }
             Node::Range(c) => {
+                self.enter()?;
                 let mark = self.vars.len();
                 let result = self.walk_range(dot, c);
                 self.vars.truncate(mark);
+                self.depth -= 1;
                 match result {
                     Err(Flow::Break) => Ok(()),
                     other => other,
@@ -1829,17 +1845,12 @@ impl<'t> Exec<'t> {
                 let Some(list) = self.template.defs.get(name) else {
                     return self.error(format!("template {} not defined", go_quote(name)));
                 };
-                if self.depth >= MAX_TEMPLATE_DEPTH {
-                    return self.error(format!(
-                        "exceeded maximum template depth ({MAX_TEMPLATE_DEPTH})"
-                    ));
-                }
                 let dot = match pipe {
                     Some(p) => self.eval_pipeline(dot, p)?,
                     None => Val::invalid(),
                 };
+                self.enter()?;
                 let vars = std::mem::replace(&mut self.vars, vec![("$".to_string(), dot.clone())]);
-                self.depth += 1;
                 let result = self.walk_list(&dot, list);
                 self.depth -= 1;
                 self.vars = vars;
@@ -3131,5 +3142,19 @@ mod tests {
         assert!(run("{{range 1000000}}{{end}}").contains("range ran more than"));
         let deep = "{{if 1}}".repeat(MAX_NESTING + 1);
         assert!(run(&deep).contains("nesting deeper than"));
+        // The deepest nesting inside the deepest recursion fails cleanly.
+        let nested = MAX_NESTING - 3;
+        let body = format!(
+            "{}{{{{template \"r\" (print \"x\" (len (printf \"%d\" 1)))}}}}{}",
+            "{{with 1}}".repeat(nested),
+            "{{end}}".repeat(nested)
+        );
+        let source = format!("{{{{define \"r\"}}}}{body}{{{{end}}}}{{{{template \"r\"}}}}");
+        let result = run(&source);
+        assert!(
+            result.contains("exceeded maximum template depth"),
+            "{}",
+            &result[..result.len().min(300)]
+        );
     }
 }

@@ -8,7 +8,8 @@
 //! (`-w`), `rollout status`, `wait`, `drain` (waits for evictions), `cluster-info` (prints the
 //! emulated cluster's address), `exec -it`, `run -it`/`--rm`, `logs -f`, `attach`,
 //! `port-forward`, `edit`, `cp`, `config`, and any line with a pipe,
-//! redirection or `$` expansion. Those lines are emulated, not compared.
+//! redirection or `$` expansion outside single quotes (a Go template's
+//! `{{$c.image}}` goes through). Those lines are emulated, not compared.
 //!
 //! Time: the server's clock is frozen (speed 0); virtual time moves only when
 //! the runner's shell advances it, exactly as in the emulated run. The real
@@ -112,7 +113,7 @@ fn invocation(line: &str) -> Option<Invocation> {
         }
         None => (first, None),
     };
-    if command.contains(['|', ';', '&', '<', '>', '`', '$']) {
+    if needs_shell(command) {
         return None;
     }
     let words = ordinal_kubectl::shell::words::split_words(command, &Default::default()).ok()?;
@@ -167,6 +168,29 @@ fn invocation(line: &str) -> Option<Invocation> {
         waits_for_deletion,
         prints_ages,
     })
+}
+
+/// Whether a command line needs the shell: a pipe, list, redirection,
+/// backquote or `$` expansion outside quotes (inside single quotes they
+/// are literal; inside double quotes only `$` and backquotes expand).
+fn needs_shell(command: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut chars = command.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('\''), _) => {}
+            (Some(_), '$' | '`') => return true,
+            (_, '\\') => {
+                chars.next();
+            }
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '|' | ';' | '&' | '<' | '>' | '`' | '$') => return true,
+            (None, _) => {}
+        }
+    }
+    false
 }
 
 /// `pod "web-0" deleted from default namespace` → (`pods`, namespace, name).
@@ -412,9 +436,23 @@ mod tests {
             "sleep 5",
             "cat <<EOF > web.yaml\nkind: Pod\nEOF",
             "kubectl get pods -l app=$APP",
+            "kubectl get pod \"web-$p\" -o name",
         ] {
             assert_eq!(invocation(line), None, "{line}");
         }
+    }
+
+    #[test]
+    fn quoted_templates_go_to_the_real_kubectl() {
+        let call = invocation("kubectl get pod web-0 --template '{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}'")
+            .expect("real");
+        assert_eq!(
+            call.args[4],
+            "{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}"
+        );
+        assert!(
+            invocation("kubectl get pods -o go-template='{{.kind | printf \"%s\"}}'").is_some()
+        );
     }
 
     #[test]

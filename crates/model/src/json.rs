@@ -373,7 +373,7 @@ pub fn go_fmt_value(v: &Value) -> String {
         Value::Null => "<nil>".to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
-        Value::Float(f) => go_float_v(*f),
+        Value::Float(f) => go_float_g(*f),
         Value::String(s) => s.clone(),
         Value::Array(a) => {
             let items: Vec<String> = a.iter().map(go_fmt_value).collect();
@@ -386,20 +386,6 @@ pub fn go_fmt_value(v: &Value) -> String {
                 .collect();
             format!("map[{}]", items.join(" "))
         }
-    }
-}
-
-/// Go's `%v` of a float64: shortest digits, exponent below 1e-4 or from 1e21.
-fn go_float_v(f: f64) -> String {
-    let sci = format!("{f:e}");
-    let exp: i32 = sci
-        .split_once('e')
-        .and_then(|(_, e)| e.parse().ok())
-        .unwrap_or(0);
-    if f != 0.0 && !(-4..21).contains(&exp) {
-        go_exponent(&sci)
-    } else {
-        format!("{f}")
     }
 }
 

@@ -376,31 +376,236 @@ pub fn remove_run_pod(session: &mut Session, ns: &str, name: &str) -> CommandOut
     out
 }
 
-/// `kubectl logs POD`.
+const LOGS_SPECS: &[FlagSpec] = &[
+    switch("follow", Some('f')),
+    value("container", Some('c')),
+    value("tail", None),
+    switch("previous", Some('p')),
+    switch("timestamps", None),
+    value("selector", Some('l')),
+    switch("all-containers", None),
+    switch("prefix", None),
+    value("max-log-requests", None),
+];
+
+const LOGS_USAGE: &str = "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command";
+
+/// Lines `kubectl logs -l` shows of each container unless `--tail` says
+/// otherwise (logs.go `selectorTail`).
+const SELECTOR_TAIL: usize = 10;
+
+/// Streams `kubectl logs -f -l` follows at once unless `--max-log-requests` says otherwise.
+const DEFAULT_MAX_LOG_REQUESTS: i64 = 5;
+
+/// One log request: a pod and one of its containers.
+struct LogRequest {
+    pod: Value,
+    container: String,
+}
+
+/// `kubectl logs POD [CONTAINER]` and `kubectl logs -l SELECTOR`, with
+/// `--all-containers`, `--prefix`, `--tail` (10 by default with a
+/// selector) and `--max-log-requests`. Mirrors kubectl pkg/cmd/logs/logs.go
+/// and polymorphichelpers/logsforobject.go; the pods of a selector are read
+/// in name order (kubectl walks a Go map, in no fixed order).
 pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
-    let parsed = match flags::parse(
-        args,
-        &[
-            switch("follow", Some('f')),
-            value("container", Some('c')),
-            value("tail", None),
-            switch("previous", Some('p')),
-            switch("timestamps", None),
-        ],
-    ) {
+    let parsed = match flags::parse(args, LOGS_SPECS) {
         Ok(p) => p,
         Err(e) => return flag_error("logs", &e, out),
     };
-    let Some(name) = parsed.args.first() else {
-        return client_error("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command", out);
+    let usage = |message: &str, out: &mut CommandOutput| {
+        out.errln(&format!("error: {message}"));
+        out.errln("See 'kubectl logs -h' for help and examples");
+        out.exit_code = 1;
+    };
+    let selector = parsed.get("selector").unwrap_or("");
+    let mut container = parsed.get("container").unwrap_or("").to_string();
+    match parsed.args.len() {
+        0 if selector.is_empty() => return usage(LOGS_USAGE, out),
+        0 => {}
+        1 if !selector.is_empty() => {
+            return usage("only a selector (-l) or a POD name is allowed", out)
+        }
+        1 => {}
+        2 => {
+            if parsed.get("container").is_some() {
+                return client_error(
+                    "only one of -c or an inline [CONTAINER] arg is allowed",
+                    out,
+                );
+            }
+            container = parsed.args[1].clone();
+        }
+        _ => return usage(LOGS_USAGE, out),
+    }
+    let all_containers = parsed.has("all-containers");
+    if all_containers && !container.is_empty() {
+        return client_error(
+            &format!(
+                "--all-containers=true should not be specified with container name {container}"
+            ),
+            out,
+        );
+    }
+    let tail = match parsed.get("tail").map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(t)) if t < -1 => {
+            return client_error("--tail must be greater than or equal to -1", out)
+        }
+        Some(Ok(t)) => Some(t),
+        Some(Err(_)) => {
+            let raw = parsed.get("tail").unwrap_or("");
+            return flag_error(
+                "logs",
+                &format!("invalid argument \"{raw}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{raw}\": invalid syntax"),
+                out,
+            );
+        }
+    };
+    let tail = match tail {
+        None if !selector.is_empty() => Some(SELECTOR_TAIL),
+        None | Some(-1) => None,
+        Some(t) => usize::try_from(t).ok(),
     };
     let ns = namespace_of(&parsed);
-    let log = match pod_log(session, &ns, name, parsed.has("previous")) {
-        Ok(log) => log,
-        Err(e) => return api_error(&e, out),
+    let pods = if selector.is_empty() {
+        let name = parsed.args[0].as_str();
+        let name = name
+            .strip_prefix("pod/")
+            .or_else(|| name.strip_prefix("pods/"))
+            .unwrap_or(name);
+        match session.sim.get("pods", &ns, name) {
+            Ok(pod) => vec![pod],
+            Err(e) => return api_error(&e, out),
+        }
+    } else {
+        match session.sim.list("pods", Some(&ns), selector, "") {
+            Ok(pods) if pods.is_empty() => {
+                out.errln(&format!("No resources found in {ns} namespace."));
+                return;
+            }
+            Ok(pods) => pods,
+            Err(e) => return api_error(&e, out),
+        }
     };
-    let tail = parsed.get("tail").and_then(|t| t.parse::<usize>().ok());
-    out.out(&tail_lines(log, tail));
+    let mut requests: Vec<LogRequest> = Vec::new();
+    for pod in pods {
+        let names: Vec<String> = pod
+            .array_at(&["spec", "initContainers"])
+            .iter()
+            .chain(pod.array_at(&["spec", "containers"]))
+            .map(|c| c.str_at(&["name"]).to_string())
+            .collect();
+        if all_containers {
+            for name in names {
+                requests.push(LogRequest {
+                    pod: pod.clone(),
+                    container: name,
+                });
+            }
+            continue;
+        }
+        let chosen = if container.is_empty() {
+            let first = pod
+                .array_at(&["spec", "containers"])
+                .first()
+                .map_or("", |c| c.str_at(&["name"]))
+                .to_string();
+            if names.len() > 1 {
+                out.errln(&format!(
+                    "Defaulted container \"{first}\" out of: {}",
+                    all_container_names(&pod)
+                ));
+            }
+            first
+        } else {
+            container.clone()
+        };
+        if !names.contains(&chosen) {
+            return client_error(
+                &format!(
+                    "container {chosen} is not valid for pod {} out of: {}",
+                    crate::printers::name(&pod),
+                    all_container_names(&pod)
+                ),
+                out,
+            );
+        }
+        requests.push(LogRequest {
+            pod,
+            container: chosen,
+        });
+    }
+    let max = parsed
+        .get("max-log-requests")
+        .and_then(|m| m.parse::<i64>().ok())
+        .unwrap_or(DEFAULT_MAX_LOG_REQUESTS);
+    if parsed.has("follow") && requests.len() > 1 && requests.len() as i64 > max {
+        return client_error(
+            &format!(
+                "you are attempting to follow {} log streams, but maximum allowed concurrency is {max}, use --max-log-requests to increase the limit",
+                requests.len()
+            ),
+            out,
+        );
+    }
+    for request in requests {
+        let name = crate::printers::name(&request.pod).to_string();
+        let log = match pod_log(
+            session,
+            &ns,
+            &name,
+            Some(&request.container),
+            parsed.has("previous"),
+        ) {
+            Ok(log) => tail_lines(log, tail),
+            Err(e) => return api_error(&e, out),
+        };
+        if parsed.has("prefix") {
+            let prefix = format!("[pod/{name}/{}] ", request.container);
+            for line in log.split_inclusive('\n') {
+                out.out(&format!("{prefix}{line}"));
+            }
+        } else {
+            out.out(&log);
+        }
+    }
+}
+
+/// `podcmd.AllContainerNames`: `init (init), app, debug (ephem)`.
+fn all_container_names(pod: &Value) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for c in pod.array_at(&["spec", "initContainers"]) {
+        names.push(format!("{} (init)", c.str_at(&["name"])));
+    }
+    for c in pod.array_at(&["spec", "containers"]) {
+        names.push(c.str_at(&["name"]).to_string());
+    }
+    for c in pod.array_at(&["spec", "ephemeralContainers"]) {
+        names.push(format!("{} (ephem)", c.str_at(&["name"])));
+    }
+    names.join(", ")
+}
+
+/// `pod` seen with its container `name` (and that container's status)
+/// first, the one the log helpers read; `None` when it has no such container.
+fn container_first(pod: &Value, name: &str) -> Option<Value> {
+    let mut view = pod.clone();
+    for (list, key) in [
+        (&["spec", "containers"][..], "name"),
+        (&["status", "containerStatuses"][..], "name"),
+    ] {
+        let Some(items) = view.at_mut(list).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        let at = items.iter().position(|c| c.str_at(&[key]) == name);
+        match at {
+            Some(i) => items[..=i].rotate_right(1),
+            None if list[0] == "spec" => return None,
+            None => items.clear(),
+        }
+    }
+    Some(view)
 }
 
 /// The last `tail` lines of `log` (`--tail` / `tailLines`; all for `None`).
@@ -413,16 +618,23 @@ pub fn tail_lines(log: String, tail: Option<usize>) -> String {
     lines[skip..].iter().map(|l| format!("{l}\n")).collect()
 }
 
-/// The log the API server returns for `pods/NAME/log` (the pod's first
-/// container; `previous` for the instance before the last restart), or its
-/// BadRequest when the container has not started.
+/// The log the API server returns for `pods/NAME/log` (the named
+/// container, else the pod's first; `previous` for the instance before the
+/// last restart), or its BadRequest when the container has not started.
 pub fn pod_log(
     session: &Session,
     ns: &str,
     name: &str,
+    container: Option<&str>,
     previous: bool,
 ) -> Result<String, ApiError> {
     let pod = session.sim.get("pods", ns, name)?;
+    let pod = match container.filter(|c| !c.is_empty()) {
+        Some(wanted) => container_first(&pod, wanted).ok_or_else(|| {
+            ApiError::bad_request(format!("container {wanted} is not valid for pod {name}"))
+        })?,
+        None => pod,
+    };
     let status = pod
         .array_at(&["status", "containerStatuses"])
         .first()

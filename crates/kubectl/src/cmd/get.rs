@@ -30,6 +30,8 @@ const SPECS: &[FlagSpec] = &[
     value("field-selector", None),
     value("chunk-size", None),
     switch("ignore-not-found", None),
+    value("template", None),
+    switch("allow-missing-template-keys", None),
 ];
 
 /// The kinds `kubectl get all` lists, in kubectl's order.
@@ -114,7 +116,8 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
     let namespace = namespace_of(&parsed);
     let all_namespaces = parsed.has("all-namespaces");
-    let format = parsed.get("output").unwrap_or("").to_string();
+    let printer = output::output_format(session, &parsed);
+    let format = printer.clone().unwrap_or_default();
     let mut opts = TableOptions {
         wide: format == "wide",
         with_kind: parsed.has("show-kind"),
@@ -122,6 +125,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         show_labels: parsed.has("show-labels"),
         label_columns: parsed.all("label-columns"),
         no_headers: parsed.has("no-headers"),
+        strict_template_keys: parsed.get("allow-missing-template-keys") == Some("false"),
     };
     if parsed.has("watch") || parsed.has("watch-only") {
         let Some(request) = requests.first() else {
@@ -188,7 +192,8 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let ctx = PrintContext {
         now_ms: session.sim.now(),
     };
-    // Only the human-readable printers say that nothing was found.
+    // Only the human-readable printer reports an empty result; the others
+    // print the empty List, and nothing at all when every lookup failed.
     if total == 0
         && errors.is_empty()
         && !parsed.has("ignore-not-found")
@@ -200,8 +205,14 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         } else {
             out.errln(&format!("No resources found in {namespace} namespace."));
         }
-    } else {
-        print_groups(&groups, &format, &opts, single_named, &ctx, out);
+    } else if total > 0 || errors.is_empty() || !single_named {
+        // A single named object that could not be fetched prints nothing;
+        // anything else prints its (possibly empty) List (get.go's
+        // singleItemImplied).
+        match printer {
+            Ok(format) => print_groups(&groups, &format, &opts, single_named, &ctx, out),
+            Err(e) => client_error(&e, out),
+        }
     }
     for e in errors {
         out.errln(&e);
@@ -270,7 +281,12 @@ pub(crate) fn print_groups(
                     text.push_str(&output::tab_line(&output::header(kind, opts)));
                 }
                 for obj in objects {
-                    text.push_str(&output::tab_line(&output::row(obj, &info.qualified_singular(), opts, ctx)));
+                    text.push_str(&output::tab_line(&output::row(
+                        obj,
+                        &info.qualified_singular(),
+                        opts,
+                        ctx,
+                    )));
                 }
                 out.out(&TabWriter::new(KUBECTL_TABLE).format(&text));
             }
@@ -294,6 +310,12 @@ pub(crate) fn print_groups(
                 Err(e) => client_error(&format!("error executing jsonpath {template:?}: {e}"), out),
             }
         }
+        f if f.starts_with("go-template=") => output::print_template(
+            &f["go-template=".len()..],
+            &document,
+            opts.strict_template_keys,
+            out,
+        ),
         f if f.starts_with("custom-columns=") => {
             let spec = &f["custom-columns=".len()..];
             match output::custom_columns(spec) {
@@ -311,10 +333,7 @@ pub(crate) fn print_groups(
                 Err(e) => client_error(&e, out),
             }
         }
-        other => client_error(
-            &format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"),
-            out,
-        ),
+        other => client_error(&output::no_printer(other), out),
     }
 }
 

@@ -16,6 +16,7 @@ mod expose;
 pub mod flags;
 mod generate;
 pub(crate) mod get;
+mod gotemplate;
 mod misc;
 pub use misc::{ADMIN_GROUPS, ADMIN_USER};
 mod node;

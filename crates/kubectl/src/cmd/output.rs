@@ -1,11 +1,17 @@
 //! `-o` output formats shared by get, apply, create and scale: table and
 //! wide (with `--show-labels`, `-L`, `NAMESPACE`, kind prefixes), `name`,
-//! `yaml`, `json`, `jsonpath=` and `custom-columns=`. Mirrors cli-runtime
-//! pkg/printers (tableprinter.go, name.go, jsonpath.go, customcolumn.go).
+//! `yaml`, `json`, `jsonpath=`, `custom-columns=` and Go templates
+//! (`go-template=`, `template=`, their `-file` forms and `--template`).
+//! Mirrors cli-runtime pkg/printers (tableprinter.go, name.go, jsonpath.go,
+//! customcolumn.go, template.go) and pkg/genericclioptions
+//! (print_flags.go, template_flags.go).
 
 use ordinal_model::Value;
 
+use super::flags::Parsed;
+use super::gotemplate;
 use crate::printers::{self, PrintContext};
+use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
 /// What a command that creates or changes an object prints, as cli-runtime's
@@ -26,6 +32,10 @@ pub fn print_result(
         Some("yaml") => out.out(&ordinal_model::yaml::to_yaml(obj)),
         Some("json") => out.outln(&ordinal_model::json::to_pretty(obj)),
         Some("name") => out.outln(&format!("{qualified}/{name}")),
+        Some(f) if inline_template(f).is_some() => match inline_template(f) {
+            Some(Ok(source)) => print_template(source, obj, false, out),
+            _ => super::client_error("template format specified but no template given", out),
+        },
         _ => {
             let suffix = match dry_run {
                 Some("server") => " (server dry run)",
@@ -40,6 +50,93 @@ pub fn print_result(
 /// The `--dry-run` mode, `None` for `none` or no flag.
 pub fn dry_run(parsed: &super::flags::Parsed) -> Option<&str> {
     parsed.get("dry-run").filter(|d| *d != "none")
+}
+
+/// The `-o` formats that take a Go template (cli-runtime `templateFormats`).
+const TEMPLATE_FORMATS: [&str; 4] = [
+    "go-template",
+    "go-template-file",
+    "template",
+    "templatefile",
+];
+
+/// The template of `-o go-template=T` / `-o template=T` (an error for an
+/// empty one); `None` for other formats.
+fn inline_template(format: &str) -> Option<Result<&str, ()>> {
+    let (name, value) = format.split_once('=').unwrap_or((format, ""));
+    matches!(name, "go-template" | "template")
+        .then(|| (!value.is_empty()).then_some(value).ok_or(()))
+}
+
+/// The output format with `--template` folded in, as cli-runtime's
+/// `PrintFlags.ToPrinter` reads the flags: `--template` alone means
+/// `go-template`, and with a template or jsonpath `-o` it is the template.
+/// Every Go template format comes back as `go-template=TEXT`, the `-file`
+/// forms read from the session's files; the error is kubectl's, reported
+/// when something is printed.
+pub fn output_format(session: &Session, parsed: &Parsed) -> Result<String, String> {
+    let template = parsed.get("template").unwrap_or("");
+    let format = match parsed.get("output") {
+        Some(f) => f,
+        None if !template.is_empty() => "go-template",
+        None => "",
+    };
+    let (name, value) = if template.is_empty() {
+        format.split_once('=').unwrap_or((format, ""))
+    } else {
+        (format, template)
+    };
+    if TEMPLATE_FORMATS.contains(&name) {
+        if value.is_empty() {
+            return Err("template format specified but no template given".to_string());
+        }
+        if !name.ends_with("file") {
+            return Ok(format!("go-template={value}"));
+        }
+        return match session.files.get(value) {
+            Some(text) => Ok(format!("go-template={text}")),
+            None => Err(format!(
+                "error reading --template {value}, open {value}: no such file or directory"
+            )),
+        };
+    }
+    if !template.is_empty() && matches!(name, "jsonpath" | "jsonpath-as-json") {
+        return Ok(format!("{name}={template}"));
+    }
+    let inline = format.split_once('=').map_or("", |(n, _)| n);
+    if !template.is_empty()
+        && (TEMPLATE_FORMATS.contains(&inline) || inline.starts_with("jsonpath"))
+    {
+        // `-o go-template=A --template=B`: the template printers take
+        // `--template` and no longer recognise the `-o` value.
+        return Err(no_printer(format));
+    }
+    Ok(format.to_string())
+}
+
+/// kubectl's error for an `-o` value no printer takes.
+pub fn no_printer(format: &str) -> String {
+    format!("unable to match a printer suitable for the output format \"{format}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,wide,yaml")
+}
+
+/// Prints `document` through a Go template, as `GoTemplatePrinter.PrintObj`
+/// does: a parse error alone, or on an execution error the output so far,
+/// the debugging dump and the error.
+pub fn print_template(source: &str, document: &Value, strict_keys: bool, out: &mut CommandOutput) {
+    let template = match gotemplate::parse(source) {
+        Ok(t) => t,
+        Err(e) => {
+            return super::client_error(&format!("error parsing template {source}, {e}"), out)
+        }
+    };
+    match template.execute(document, strict_keys) {
+        Ok(text) => out.out(&text),
+        Err((partial, error)) => {
+            let (dump, message) = gotemplate::failure(source, document, &partial, &error);
+            out.out(&dump);
+            super::client_error(&message, out);
+        }
+    }
 }
 
 /// Most items a `{range}` in a jsonpath template may visit.
@@ -60,6 +157,8 @@ pub struct TableOptions {
     pub label_columns: Vec<String>,
     /// `--no-headers`.
     pub no_headers: bool,
+    /// `--allow-missing-template-keys=false`: a missing key fails a Go template.
+    pub strict_template_keys: bool,
 }
 
 /// The header cells of a kind's table under these options.

@@ -69,6 +69,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/field-selectors.txt"),
     ),
     (
+        "go-templates.txt",
+        include_str!("../../../../tests/scenarios/go-templates.txt"),
+    ),
+    (
         "help-explain.txt",
         include_str!("../../../../tests/scenarios/help-explain.txt"),
     ),

@@ -299,6 +299,7 @@ pub(crate) fn print_groups(
             }
         }
         "yaml" => out.out(&ordinal_model::yaml::to_yaml(&document)),
+        "kyaml" => out.out(&ordinal_model::yaml::to_kyaml(&document)),
         "json" => {
             out.out(&ordinal_model::json::to_pretty(&document));
             out.out("\n");

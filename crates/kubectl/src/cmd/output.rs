@@ -30,6 +30,7 @@ pub fn print_result(
     let name = obj.str_at(&["metadata", "name"]);
     match output {
         Some("yaml") => out.out(&ordinal_model::yaml::to_yaml(obj)),
+        Some("kyaml") => out.out(&ordinal_model::yaml::to_kyaml(obj)),
         Some("json") => out.outln(&ordinal_model::json::to_pretty(obj)),
         Some("name") => out.outln(&format!("{qualified}/{name}")),
         Some(f) if inline_template(f).is_some() => match inline_template(f) {

@@ -97,6 +97,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/kubectl-everyday.txt"),
     ),
     (
+        "kyaml-output.txt",
+        include_str!("../../../../tests/scenarios/kyaml-output.txt"),
+    ),
+    (
         "label-annotate.txt",
         include_str!("../../../../tests/scenarios/label-annotate.txt"),
     ),

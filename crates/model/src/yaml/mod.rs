@@ -7,11 +7,13 @@
 //! Printing (`to_yaml`) lives in `emit`.
 
 mod emit;
+mod kyaml;
 mod parser;
 mod resolve;
 mod scanner;
 
 pub use emit::to_yaml;
+pub use kyaml::to_kyaml;
 pub use resolve::{resolve_plain, Resolved};
 
 use crate::value::{Map, Value};

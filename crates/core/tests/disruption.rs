@@ -104,3 +104,33 @@ fn without_a_budget_an_eviction_is_a_delete() {
         .expect_err("missing");
     assert_eq!(err.message, "pods \"nope\" not found");
 }
+
+#[test]
+fn always_allow_evicts_pods_that_are_not_ready_whatever_the_budget() {
+    for (policy, evicted) in [("IfHealthyBudget", false), ("AlwaysAllow", true)] {
+        let mut sim = Sim::new(SimConfig::default());
+        let mut set = web(3);
+        set.set(&["spec", "podManagementPolicy"], "Parallel".into());
+        let mut container = set
+            .at(&["spec", "template", "spec", "containers"])
+            .and_then(|c| c.as_array())
+            .and_then(|c| c.first())
+            .cloned()
+            .expect("container");
+        container.set(&["readinessProbe", "httpGet", "path"], "/missing".into());
+        container.set(&["readinessProbe", "httpGet", "port"], Value::Int(80));
+        set.set(
+            &["spec", "template", "spec", "containers"],
+            Value::from(vec![container]),
+        );
+        sim.create("statefulsets", "default", set).expect("set");
+        let mut pdb = budget("minAvailable", Value::Int(1));
+        pdb.set(&["spec", "unhealthyPodEvictionPolicy"], policy.into());
+        sim.create("poddisruptionbudgets", "default", pdb)
+            .expect("pdb");
+        sim.advance(60_000);
+        assert_eq!(status(&sim, "currentHealthy"), 0, "{policy}");
+        let result = sim.evict("default", "web-0", &DeleteOptions::default());
+        assert_eq!(result.is_ok(), evicted, "{policy}: {result:?}");
+    }
+}

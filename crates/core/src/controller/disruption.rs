@@ -10,9 +10,12 @@
 //! pkg/registry/core/pod/storage/eviction.go (`Create`, `canIgnorePDB`,
 //! `checkAndDecrement`).
 //!
-//! Simplifications: no `UnmanagedPods` event, no `unhealthyPodEvictionPolicy`
-//! (the default `IfHealthyBudget` rule applies), and no stale
-//! DisruptionTarget condition cleanup.
+//! `spec.unhealthyPodEvictionPolicy`: under `IfHealthyBudget` (the
+//! default) a pod that is not Ready is evicted without spending the budget
+//! only while the budget is met; under `AlwaysAllow` always.
+//!
+//! Simplifications: no `UnmanagedPods` event and no stale DisruptionTarget
+//! condition cleanup.
 
 use std::collections::BTreeMap;
 
@@ -315,9 +318,11 @@ impl Sim {
             }
             if let Some(pdb) = budgets.into_iter().next() {
                 let status = |key: &str| pdb.i64_at(&["status", key]).unwrap_or(0);
+                let always = pdb.str_at(&["spec", "unhealthyPodEvictionPolicy"]) == "AlwaysAllow";
                 let unready_within_budget = !is_pod_ready(&pod)
-                    && status("currentHealthy") >= status("desiredHealthy")
-                    && status("desiredHealthy") > 0;
+                    && (always
+                        || status("currentHealthy") >= status("desiredHealthy")
+                            && status("desiredHealthy") > 0);
                 if !unready_within_budget {
                     self.check_and_decrement(pdb, name, options.dry_run)?;
                 }

@@ -8,14 +8,16 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
 # The foundation issue asked for 180 KB; the full simulator, kubectl emulation,
-# YAML parser and UI measure about 558 KB today (see README, "Size budget").
+# YAML parser and UI measure about 650 KB today (see README, "Size budget").
 # The help texts (dist/docs.txt, loaded on demand) print on their own line
 # and are not counted.
 # This budget stops regressions while the size work is open; lower it as it lands.
 # (591 KB after the disruption controller, Leases, event correlator, probe
 # timeouts, one-shot commands with CoreDNS and Deployment pods in the view;
-# 593 KB with bare pods and an attached `kubectl run -it` in the page.)
-SIZE_BUDGET_KB=595
+# 593 KB with bare pods and an attached `kubectl run -it` in the page;
+# 647 KB with Go templates, field selectors, kind's system pods and
+# DaemonSets, curl/wget, pod files in the core and -o kyaml.)
+SIZE_BUDGET_KB=655
 E2E_PORT="${E2E_PORT:-18088}"
 
 bash scripts/setup.sh || { echo "tests: 0 passed, 1 failed (setup)"; exit 1; }

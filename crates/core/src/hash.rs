@@ -139,7 +139,10 @@ pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex = hex(&bytes);
     let mut out = String::with_capacity(36);
-    for (i, range) in [0..8, 8..12, 12..16, 16..20, 20..32].into_iter().enumerate() {
+    for (i, range) in [0..8, 8..12, 12..16, 16..20, 20..32]
+        .into_iter()
+        .enumerate()
+    {
         if i > 0 {
             out.push('-');
         }

@@ -120,7 +120,10 @@ fn mirror_pods_are_owned_by_their_node_and_system_node_critical() {
             .any(|v| v.str_at(&["name"]).starts_with("kube-api-access-")));
     }
     let coredns = pods(&sim, "kube-system", "k8s-app=kube-dns");
-    assert_eq!(coredns[0].i64_at(&["spec", "priority"]), Some(2_000_000_000));
+    assert_eq!(
+        coredns[0].i64_at(&["spec", "priority"]),
+        Some(2_000_000_000)
+    );
 }
 
 #[test]

@@ -232,7 +232,10 @@ fn daemon_set(obj: &mut Value) {
             &["updateStrategy", "rollingUpdate", "maxUnavailable"],
             Value::Int(1),
         );
-        spec.set_default(&["updateStrategy", "rollingUpdate", "maxSurge"], Value::Int(0));
+        spec.set_default(
+            &["updateStrategy", "rollingUpdate", "maxSurge"],
+            Value::Int(0),
+        );
     }
     spec.set_default(&["revisionHistoryLimit"], Value::Int(10));
     pod_template(obj);

@@ -134,7 +134,10 @@ impl Sim {
             })
             .cloned()
             .collect();
-        let generation = ds.i64_at(&["metadata", "generation"]).unwrap_or(1).to_string();
+        let generation = ds
+            .i64_at(&["metadata", "generation"])
+            .unwrap_or(1)
+            .to_string();
         let template = ds.at(&["spec", "template"]).cloned().unwrap_or_default();
         let mut status = (0i64, 0i64, 0i64, 0i64, 0i64);
         let (mut create, mut delete) = (Vec::new(), Vec::new());
@@ -143,7 +146,9 @@ impl Sim {
             let (should_run, may_continue) = placement(&template, node);
             let on_node: Vec<&Arc<Value>> = pods
                 .iter()
-                .filter(|p| p.str_at(&["spec", "nodeName"]) == node_name || pod_node(p) == node_name)
+                .filter(|p| {
+                    p.str_at(&["spec", "nodeName"]) == node_name || pod_node(p) == node_name
+                })
                 .collect();
             let live: Vec<&&Arc<Value>> = on_node
                 .iter()

@@ -39,7 +39,9 @@ pub const LEADER_LEASE_DURATION_S: i64 = 15;
 /// A UUID for a process started at `at` (no random draw, so the user's
 /// random stream stays as it was).
 fn process_uuid(seed: u64, component: &str, at: u64) -> String {
-    crate::hash::uuid_v4(crate::hash::md5(format!("{seed}/{component}/{at}").as_bytes()))
+    crate::hash::uuid_v4(crate::hash::md5(
+        format!("{seed}/{component}/{at}").as_bytes(),
+    ))
 }
 
 /// The first retry tick at or after `at`.
@@ -152,10 +154,7 @@ impl Sim {
                     Value::from([
                         ("acquireTime", stamp.clone()),
                         ("holderIdentity", Value::from(identity)),
-                        (
-                            "leaseDurationSeconds",
-                            Value::Int(LEADER_LEASE_DURATION_S),
-                        ),
+                        ("leaseDurationSeconds", Value::Int(LEADER_LEASE_DURATION_S)),
                         ("leaseTransitions", Value::Int(0)),
                         ("renewTime", stamp),
                     ]),

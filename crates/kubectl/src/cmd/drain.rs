@@ -55,9 +55,8 @@ fn verdict(session: &Session, pod: &Value, parsed: &flags::Parsed) -> Verdict {
         .array_at(&["metadata", "ownerReferences"])
         .iter()
         .find(|o| o.at(&["controller"]).and_then(Value::as_bool) == Some(true));
-    let daemon_set = controller.filter(|c| {
-        c.str_at(&["kind"]) == "DaemonSet" && c.str_at(&["apiVersion"]) == "apps/v1"
-    });
+    let daemon_set = controller
+        .filter(|c| c.str_at(&["kind"]) == "DaemonSet" && c.str_at(&["apiVersion"]) == "apps/v1");
     if let (Some(owner), false) = (daemon_set, finished) {
         let ns = pod.str_at(&["metadata", "namespace"]);
         let name = owner.str_at(&["name"]);

@@ -386,6 +386,25 @@ fn drop_max_unavailable(obj: &mut Value, old: Option<&Value>) {
     }
 }
 
+/// The annotation apps/v1 carries a DaemonSet's template generation in
+/// (pkg/registry/apps/daemonset/strategy.go: 1 on create, one more on every
+/// update that changes the template).
+pub const TEMPLATE_GENERATION_ANNOTATION: &str = "deprecated.daemonset.template.generation";
+
+/// A DaemonSet's template generation (0 when it has none).
+pub(crate) fn template_generation(ds: &Value) -> i64 {
+    ds.str_at(&["metadata", "annotations", TEMPLATE_GENERATION_ANNOTATION])
+        .parse()
+        .unwrap_or(0)
+}
+
+fn set_template_generation(ds: &mut Value, generation: i64) {
+    ds.set(
+        &["metadata", "annotations", TEMPLATE_GENERATION_ANNOTATION],
+        Value::from(generation.to_string()),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,23 +432,4 @@ mod tests {
         )]);
         assert_eq!(qos_class(&pod_with(lim)), "Guaranteed");
     }
-}
-
-/// The annotation apps/v1 carries a DaemonSet's template generation in
-/// (pkg/registry/apps/daemonset/strategy.go: 1 on create, one more on every
-/// update that changes the template).
-pub const TEMPLATE_GENERATION_ANNOTATION: &str = "deprecated.daemonset.template.generation";
-
-/// A DaemonSet's template generation (0 when it has none).
-pub(crate) fn template_generation(ds: &Value) -> i64 {
-    ds.str_at(&["metadata", "annotations", TEMPLATE_GENERATION_ANNOTATION])
-        .parse()
-        .unwrap_or(0)
-}
-
-fn set_template_generation(ds: &mut Value, generation: i64) {
-    ds.set(
-        &["metadata", "annotations", TEMPLATE_GENERATION_ANNOTATION],
-        Value::from(generation.to_string()),
-    );
 }

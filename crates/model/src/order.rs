@@ -6,6 +6,9 @@
 //! indices with a single non-generic merge sort and then move the elements
 //! into place, so each call site only adds a few small closures. Use them
 //! instead of `sort`, `sort_by` and `sort_by_key` in every crate.
+//! [`go_sort_by_key`] is the exception that proves the rule: Go's unstable
+//! `sort.Sort`, for output kubectl sorts that way, where ties must fall as
+//! they do in kubectl.
 
 use std::cmp::Ordering;
 

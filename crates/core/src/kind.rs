@@ -89,20 +89,20 @@ pub(crate) fn addon_objects(minor: u32) -> Vec<Value> {
 
 /// Manifests already parsed, by their text: parsing them is the dearest
 /// part of building a cluster, and a page builds many with the same nodes.
-static PARSED: Mutex<Vec<(String, ParsedDocs)>> = Mutex::new(Vec::new());
+static PARSED: Mutex<Vec<(String, Vec<HashedDoc>)>> = Mutex::new(Vec::new());
 
-/// The documents of one manifest text, each with the MD5 of its text.
-type ParsedDocs = Vec<(Value, String)>;
+/// A parsed document and the MD5 (hex) of its text.
+type HashedDoc = (Value, String);
 
 /// The documents of `text`, each with the MD5 of its text (a static pod's
 /// `kubernetes.io/config.hash`), parsed once per distinct text (the
 /// [`limits::MAX_PARSED_MANIFESTS`] most recent ones are kept).
-fn parse_memoised(text: String) -> Vec<(Value, String)> {
+fn parse_memoised(text: String) -> Vec<HashedDoc> {
     let mut parsed = PARSED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, docs)) = parsed.iter().find(|(t, _)| *t == text) {
         return docs.clone();
     }
-    let docs: Vec<(Value, String)> = ordinal_model::yaml::parse_stream(&text)
+    let docs: Vec<HashedDoc> = ordinal_model::yaml::parse_stream(&text)
         .docs
         .into_iter()
         .zip(text.split("\n---\n"))

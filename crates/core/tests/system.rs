@@ -280,3 +280,35 @@ fn leader_leases_renew_every_two_seconds_and_change_hands_after_a_restart() {
         "2026-01-01T00:00:44.000000Z"
     );
 }
+
+#[test]
+fn a_watch_on_the_leases_sees_every_renewal_and_reads_see_the_last_one() {
+    let mut sim = Sim::new(SimConfig::default());
+    let id = sim.watch("leases", Some("kube-system"), "").expect("watch");
+    sim.advance(5_000);
+    let renewals: Vec<(String, String)> = sim
+        .take_watch_events(id)
+        .iter()
+        .map(|e| {
+            (
+                e.object.str_at(&["metadata", "name"]).to_string(),
+                e.object.str_at(&["spec", "renewTime"]).to_string(),
+            )
+        })
+        .collect();
+    let scheduler: Vec<&str> = renewals
+        .iter()
+        .filter(|(name, _)| name == "kube-scheduler")
+        .map(|(_, at)| at.as_str())
+        .collect();
+    assert_eq!(
+        scheduler,
+        ["2026-01-01T00:00:02.000000Z", "2026-01-01T00:00:04.000000Z"]
+    );
+    sim.unwatch(id);
+    sim.advance(60_000);
+    assert_eq!(
+        lease(&sim, "kube-controller-manager").str_at(&["spec", "renewTime"]),
+        "2026-01-01T00:01:04.000000Z"
+    );
+}

@@ -115,6 +115,7 @@ impl Sim {
         match info.plural {
             "services" => self.allocate_service(obj, dry_run)?,
             "pods" => self.admit_pod(obj),
+            "daemonsets" => set_template_generation(obj, 1),
             "persistentvolumeclaims" => self.admit_claim(obj),
             "persistentvolumes" => {
                 add_finalizer(obj, "kubernetes.io/pv-protection");
@@ -161,6 +162,11 @@ impl Sim {
         match info.plural {
             "statefulsets" => drop_max_unavailable(obj, Some(old)),
             "services" => self.reallocate_service(old, obj, dry_run)?,
+            "daemonsets" => {
+                let generation = template_generation(old);
+                let changed = old.at(&["spec", "template"]) != obj.at(&["spec", "template"]);
+                set_template_generation(obj, generation + i64::from(changed));
+            }
             _ => {}
         }
         Ok(())
@@ -378,6 +384,25 @@ fn drop_max_unavailable(obj: &mut Value, old: Option<&Value>) {
     if old.and_then(|o| o.at(&path)).is_none() {
         obj.remove(&path);
     }
+}
+
+/// The annotation apps/v1 carries a DaemonSet's template generation in
+/// (pkg/registry/apps/daemonset/strategy.go: 1 on create, one more on every
+/// update that changes the template).
+pub const TEMPLATE_GENERATION_ANNOTATION: &str = "deprecated.daemonset.template.generation";
+
+/// A DaemonSet's template generation (0 when it has none).
+pub(crate) fn template_generation(ds: &Value) -> i64 {
+    ds.str_at(&["metadata", "annotations", TEMPLATE_GENERATION_ANNOTATION])
+        .parse()
+        .unwrap_or(0)
+}
+
+fn set_template_generation(ds: &mut Value, generation: i64) {
+    ds.set(
+        &["metadata", "annotations", TEMPLATE_GENERATION_ANNOTATION],
+        Value::from(generation.to_string()),
+    );
 }
 
 #[cfg(test)]

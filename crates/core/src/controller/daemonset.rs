@@ -13,7 +13,7 @@
 //!
 //! Not modelled: rolling updates (a changed template leaves the running
 //! pods alone; `updatedNumberScheduled` counts the pods whose
-//! `pod-template-generation` is the DaemonSet's generation), ControllerRevision
+//! `pod-template-generation` is the DaemonSet's template generation), ControllerRevision
 //! objects, `minReadySeconds` and surge, and the failed-pod back-off.
 
 use std::sync::Arc;
@@ -22,6 +22,7 @@ use ordinal_model::Value;
 
 use super::controller_ref;
 use super::replicaset::{is_pod_ready, pod_from_template};
+use crate::apiserver::admission::template_generation;
 use crate::apiserver::DeleteOptions;
 use crate::events::{Source, NORMAL, WARNING};
 use crate::resources;
@@ -238,10 +239,9 @@ impl Sim {
             &["metadata", "labels", REVISION_HASH_LABEL],
             Value::from(hash),
         );
-        let generation = ds.i64_at(&["metadata", "generation"]).unwrap_or(1);
         template.set(
             &["metadata", "labels", TEMPLATE_GENERATION_LABEL],
-            Value::from(generation.to_string()),
+            Value::from(template_generation(ds).to_string()),
         );
         daemon_tolerations(template.entry("spec"));
         let term = Value::from([(

@@ -80,7 +80,7 @@ fn related(session: &Session, obj: &Value) -> Vec<Value> {
                 .collect()
         }
         "Deployment" => controlled_by(session, "replicasets", obj),
-        "ReplicaSet" => controlled_by(session, "pods", obj),
+        "ReplicaSet" | "DaemonSet" => controlled_by(session, "pods", obj),
         "Node" => {
             // The pods, and the node's Lease in kube-node-lease.
             let name = obj.str_at(&["metadata", "name"]);

@@ -178,7 +178,8 @@ pub fn events(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         }
         return;
     }
-    ordinal_model::order::sort_by_key(&mut list, last_seen);
+    // `sort.Sort(SortableEvents)`: Go's unstable sort, ties in Go's order.
+    ordinal_model::order::go_sort_by_key(&mut list, last_seen);
     let ctx = PrintContext {
         now_ms: session.sim.now(),
     };

@@ -1,6 +1,7 @@
-//! `describe deployment` and `describe replicaset` (`DeploymentDescriber`,
-//! `ReplicaSetDescriber` in kubectl pkg/describe/describe.go, with
-//! `printReplicaSetsByLabels` and deploymentutil's new/old ReplicaSet split).
+//! `describe deployment`, `describe replicaset` and `describe daemonset`
+//! (`DeploymentDescriber`, `ReplicaSetDescriber`, `describeDaemonSet` in
+//! kubectl pkg/describe/describe.go, with `printReplicaSetsByLabels` and
+//! deploymentutil's new/old ReplicaSet split).
 
 use ordinal_model::Value;
 
@@ -8,7 +9,7 @@ use super::workload::pod_template;
 use super::{
     annotations_multiline, controlled_by, events, labels_multiline, rfc1123z, Context, Writer,
 };
-use crate::printers::format_label_selector;
+use crate::printers::{format_label_selector, format_labels};
 
 /// An IntOrString as Go's `IntOrString.String()` prints it (`<nil>` when unset).
 fn int_or_string(v: Option<&Value>) -> String {
@@ -193,6 +194,59 @@ pub fn replica_set(rs: &Value, ctx: &Context, w: &mut Writer) {
         w,
     );
     conditions(rs, w);
+    events(w, ctx);
+}
+
+/// `describe daemonset`; `ctx.related` holds the pods it controls.
+pub fn daemon_set(ds: &Value, ctx: &Context, w: &mut Writer) {
+    w.line(0, &format!("Name:\t{}", ds.str_at(&["metadata", "name"])));
+    w.line(
+        0,
+        &format!("Namespace:\t{}", ds.str_at(&["metadata", "namespace"])),
+    );
+    w.line(
+        0,
+        &format!(
+            "Selector:\t{}",
+            format_label_selector(ds.at(&["spec", "selector"]))
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "Node-Selector:\t{}",
+            format_labels(ds.at(&["spec", "template", "spec", "nodeSelector"]))
+        ),
+    );
+    labels_multiline(w, 0, "Labels", ds.at(&["metadata", "labels"]));
+    annotations_multiline(w, 0, "Annotations", ds.at(&["metadata", "annotations"]));
+    let status = |field: &str| ds.i64_at(&["status", field]).unwrap_or(0);
+    for (label, field) in [
+        (
+            "Desired Number of Nodes Scheduled",
+            "desiredNumberScheduled",
+        ),
+        (
+            "Current Number of Nodes Scheduled",
+            "currentNumberScheduled",
+        ),
+        (
+            "Number of Nodes Scheduled with Up-to-date Pods",
+            "updatedNumberScheduled",
+        ),
+        (
+            "Number of Nodes Scheduled with Available Pods",
+            "numberAvailable",
+        ),
+        ("Number of Nodes Misscheduled", "numberMisscheduled"),
+    ] {
+        w.line(0, &format!("{label}: {}", status(field)));
+    }
+    super::workload::pods_status(ctx, w);
+    pod_template(
+        &ds.at(&["spec", "template"]).cloned().unwrap_or_default(),
+        w,
+    );
     events(w, ctx);
 }
 

@@ -71,6 +71,7 @@ pub fn describe(obj: &Value, ctx: &Context) -> String {
         "ConfigMap" => config::config_map(obj, ctx, &mut w),
         "Deployment" => apps::deployment(obj, ctx, &mut w),
         "ReplicaSet" => apps::replica_set(obj, ctx, &mut w),
+        "DaemonSet" => apps::daemon_set(obj, ctx, &mut w),
         "Secret" => config::secret(obj, ctx, &mut w),
         "Endpoints" => network::endpoints(obj, ctx, &mut w),
         "EndpointSlice" => network::endpoint_slice(obj, ctx, &mut w),

@@ -120,14 +120,74 @@ fn probe(w: &mut Writer, title: &str, probe: &Value) {
     );
 }
 
-/// The `Containers:` block; `statuses` is empty for templates.
+/// A pod's value of a `fieldRef` path (`fieldpath.ExtractFieldPathAsString`).
+fn field_path_value(pod: &Value, path: &str) -> String {
+    for (prefix, map) in [
+        ("metadata.labels['", "labels"),
+        ("metadata.annotations['", "annotations"),
+    ] {
+        if let Some(key) = path.strip_prefix(prefix).and_then(|k| k.strip_suffix("']")) {
+            return pod.str_at(&["metadata", map, key]).to_string();
+        }
+    }
+    match path {
+        "metadata.name"
+        | "metadata.namespace"
+        | "metadata.uid"
+        | "spec.nodeName"
+        | "spec.serviceAccountName"
+        | "status.hostIP"
+        | "status.podIP" => {
+            let parts: Vec<&str> = path.split('.').collect();
+            pod.str_at(&parts).to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+/// One line under `Environment:` (`describeContainerEnvVars`): a pod
+/// resolves its `fieldRef`s (`EnvValueRetriever`), a template leaves them empty.
+fn env_line(e: &Value, pod: Option<&Value>) -> String {
+    let name = e.str_at(&["name"]);
+    let Some(from) = e.get("valueFrom") else {
+        return format!("{name}:\t{}", e.str_at(&["value"]));
+    };
+    let optional = |r: &Value| r.at(&["optional"]).and_then(Value::as_bool) == Some(true);
+    if let Some(f) = from.get("fieldRef") {
+        let path = f.str_at(&["fieldPath"]);
+        let value = pod.map(|p| field_path_value(p, path)).unwrap_or_default();
+        format!("{name}:\t{value} ({}:{path})", f.str_at(&["apiVersion"]))
+    } else if let Some(r) = from.get("resourceFieldRef") {
+        format!("{name}:\t ({})", r.str_at(&["resource"]))
+    } else if let Some(r) = from.get("secretKeyRef") {
+        format!(
+            "{name}:\t<set to the key '{}' in secret '{}'>\tOptional: {}",
+            r.str_at(&["key"]),
+            r.str_at(&["name"]),
+            optional(r)
+        )
+    } else if let Some(r) = from.get("configMapKeyRef") {
+        format!(
+            "{name}:\t<set to the key '{}' of config map '{}'>\tOptional: {}",
+            r.str_at(&["key"]),
+            r.str_at(&["name"]),
+            optional(r)
+        )
+    } else {
+        format!("{name}:\t")
+    }
+}
+
+/// The `Containers:` block; `statuses` is empty for templates, `pod` is
+/// the pod described (`None` for a template).
 pub(super) fn containers(
     w: &mut Writer,
     containers: &[Value],
     statuses: &[Value],
-    template: bool,
+    pod: Option<&Value>,
     ctx: &Context,
 ) {
+    let template = pod.is_none();
     let level = if template { 1 } else { 0 };
     w.line(level, "Containers:");
     for c in containers {
@@ -219,10 +279,7 @@ pub(super) fn containers(
         } else {
             w.line(2, "Environment:");
             for e in env {
-                w.line(
-                    3,
-                    &format!("{}:\t{}", e.str_at(&["name"]), e.str_at(&["value"])),
-                );
+                w.line(3, &env_line(e, pod));
             }
         }
         let mounts = c.array_at(&["volumeMounts"]);
@@ -342,8 +399,13 @@ fn toleration(t: &Value) -> String {
         text.push(':');
         text.push_str(effect);
     }
-    if t.str_at(&["operator"]) == "Exists" {
-        text.push_str(" op=Exists");
+    // `operator: Exists` alone tolerates everything: no space before it.
+    if t.str_at(&["operator"]) == "Exists" && value.is_empty() {
+        if text.is_empty() {
+            text.push_str("op=Exists");
+        } else {
+            text.push_str(" op=Exists");
+        }
     }
     if let Some(seconds) = t.i64_at(&["tolerationSeconds"]) {
         text.push_str(&format!(" for {seconds}s"));
@@ -351,15 +413,14 @@ fn toleration(t: &Value) -> String {
     text
 }
 
-/// `Node-Selectors:` and `Tolerations:` lines.
+/// `Node-Selectors:` and `Tolerations:` lines (`printPodTolerationsMultiline`:
+/// sorted by key).
 pub(super) fn selectors_and_tolerations(w: &mut Writer, level: usize, spec: &Value) {
     let selectors = crate::printers::key_value_pairs(spec.at(&["nodeSelector"]));
     multiline(w, level, "Node-Selectors", &selectors);
-    let tolerations: Vec<String> = spec
-        .array_at(&["tolerations"])
-        .iter()
-        .map(toleration)
-        .collect();
+    let mut sorted: Vec<&Value> = spec.array_at(&["tolerations"]).iter().collect();
+    ordinal_model::order::sort_by_key(&mut sorted, |t| t.str_at(&["key"]).to_string());
+    let tolerations: Vec<String> = sorted.into_iter().map(toleration).collect();
     multiline(w, level, "Tolerations", &tolerations);
 }
 
@@ -436,7 +497,7 @@ pub fn pod(pod: &Value, ctx: &Context, w: &mut Writer) {
         w,
         spec.array_at(&["containers"]),
         pod.array_at(&["status", "containerStatuses"]),
-        false,
+        Some(pod),
         ctx,
     );
     let conditions = pod.array_at(&["status", "conditions"]);

@@ -133,8 +133,12 @@ pub(super) fn pod_template(template: &Value, w: &mut Writer) {
     if !account.is_empty() {
         w.line(1, &format!("Service Account:\t{account}"));
     }
-    containers(w, spec.array_at(&["containers"]), &[], true, &ctx);
+    containers(w, spec.array_at(&["containers"]), &[], None, &ctx);
     volumes(w, 1, spec.array_at(&["volumes"]));
+    let priority_class = spec.str_at(&["priorityClassName"]);
+    if !priority_class.is_empty() {
+        w.line(1, &format!("Priority Class Name:\t{priority_class}"));
+    }
     selectors_and_tolerations(w, 1, &spec);
 }
 

@@ -284,7 +284,9 @@ fn leader_leases_renew_every_two_seconds_and_change_hands_after_a_restart() {
 #[test]
 fn a_watch_on_the_leases_sees_every_renewal_and_reads_see_the_last_one() {
     let mut sim = Sim::new(SimConfig::default());
-    let id = sim.watch("leases", Some("kube-system"), "", "").expect("watch");
+    let id = sim
+        .watch("leases", Some("kube-system"), "", "")
+        .expect("watch");
     sim.advance(5_000);
     let renewals: Vec<(String, String)> = sim
         .take_watch_events(id)

@@ -20,7 +20,6 @@ use std::sync::Arc;
 
 use ordinal_model::Value;
 
-use super::controller_ref;
 use super::replicaset::{is_pod_ready, pod_from_template};
 use crate::apiserver::admission::template_generation;
 use crate::apiserver::DeleteOptions;
@@ -118,13 +117,7 @@ impl Sim {
             return;
         };
         let uid = ds.str_at(&["metadata", "uid"]).to_string();
-        let pods: Vec<Arc<Value>> = self
-            .store
-            .owned_shared("pods", &uid)
-            .into_iter()
-            .filter(|p| controller_ref(p).is_some_and(|r| r.str_at(&["uid"]) == uid))
-            .cloned()
-            .collect();
+        let pods = self.controlled("pods", &uid);
         let nodes: Vec<Arc<Value>> = self
             .store
             .iter_shared("nodes", None)

@@ -138,6 +138,16 @@ pub(crate) fn claim_names(pod: &Value) -> Vec<String> {
 }
 
 impl Sim {
+    /// The `resource` objects whose controller reference names `uid`.
+    pub(crate) fn controlled(&self, resource: &str, uid: &str) -> Vec<Arc<Value>> {
+        self.store
+            .owned_shared(resource, uid)
+            .into_iter()
+            .filter(|o| controller_ref(o).is_some_and(|r| r.str_at(&["uid"]) == uid))
+            .cloned()
+            .collect()
+    }
+
     /// `ClaimObjects` of controller_ref_manager.go: the `resource` objects
     /// `owner` (of `kind`) controls and its selector matches, after adopting
     /// matching orphans that `can_adopt` accepts and releasing controlled
@@ -191,15 +201,11 @@ impl Sim {
         }
         let mut owned: Vec<Arc<Value>> = Vec::new();
         let mut release: Vec<Value> = Vec::new();
-        for obj in self.store.owned_shared(resource, &uid) {
-            let controlled = controller_ref(obj).is_some_and(|r| r.str_at(&["uid"]) == uid);
-            if !controlled {
-                continue;
-            }
-            if matches(obj) {
-                owned.push(Arc::clone(obj));
+        for obj in self.controlled(resource, &uid) {
+            if matches(&obj) {
+                owned.push(obj);
             } else {
-                release.push(Value::clone(obj));
+                release.push(Value::clone(&obj));
             }
         }
         for mut obj in release {

@@ -303,13 +303,7 @@ impl Sim {
             return;
         };
         let uid = rs.str_at(&["metadata", "uid"]).to_string();
-        let controlled: Vec<Arc<Value>> = self
-            .store
-            .owned_shared("pods", &uid)
-            .into_iter()
-            .filter(|p| controller_ref(p).is_some_and(|r| r.str_at(&["uid"]) == uid))
-            .cloned()
-            .collect();
+        let controlled = self.controlled("pods", &uid);
         let terminating = controlled.iter().filter(|p| is_pod_terminating(p)).count();
         let pods: Vec<Arc<Value>> = controlled
             .into_iter()

@@ -413,3 +413,41 @@ fn an_exec_probe_slower_than_its_timeout_fails_when_the_timeout_runs_out() {
         |e| e.0 == "Killing" && e.1 == "Container app failed liveness probe, will be restarted"
     ));
 }
+
+#[test]
+fn nginx_serving_an_empty_volume_fails_readiness_until_a_page_is_written() {
+    let mut c = container("nginx:1.27", &[("http", 80)]);
+    c.set(
+        &["readinessProbe"],
+        http_probe(Value::from("http"), "/", 0, 5),
+    );
+    c.set(
+        &["volumeMounts"],
+        Value::from(vec![Value::from([
+            ("name", Value::from("html")),
+            ("mountPath", Value::from("/usr/share/nginx/html")),
+        ])]),
+    );
+    let mut p = pod("p", c);
+    p.set(
+        &["spec", "volumes"],
+        Value::from(vec![Value::from([
+            ("name", Value::from("html")),
+            ("emptyDir", Value::object()),
+        ])]),
+    );
+    let mut sim = Sim::new(SimConfig::default());
+    sim.create("pods", "default", p).expect("created");
+    sim.advance(30_000);
+    assert_eq!(condition(&sim, "Ready"), "False");
+    assert!(events(&sim)
+        .iter()
+        .any(|(reason, message, _)| reason == "Unhealthy"
+            && message == "Readiness probe failed: HTTP probe failed with statuscode: 403"));
+    let pod = sim.get("pods", "default", "p").expect("pod");
+    let path = "/usr/share/nginx/html/index.html";
+    let (key, _) = sim.volume_key(&pod, path);
+    sim.write_file(&key, path, "hello\n", false);
+    sim.advance(6_000);
+    assert_eq!(condition(&sim, "Ready"), "True");
+}

@@ -11,6 +11,7 @@ pub mod heartbeat;
 pub mod images;
 mod probes;
 mod status;
+pub mod web;
 
 use probes::{ProbeState, Step};
 

@@ -22,8 +22,11 @@
 //! * httpGet / tcpSocket / grpc reach the container when its process serves
 //!   and listens on the port (see [`images::listens_on`]) and it has been
 //!   running [`images::warmup_ms`]; otherwise the connection is refused.
-//!   Static web servers (nginx, httpd) answer 404 except for `/` and
-//!   `/index.html`; every other app answers 200. A port name that is not a
+//!   Static web servers (nginx, httpd) answer from the pod's files
+//!   (`Sim::static_page`: 403 for nginx's document root when it is an empty
+//!   volume, 404 for a missing file); every other app answers 200. A probe
+//!   that passed for good stops looking (its worker settles), so removing
+//!   the page afterwards goes unnoticed. A port name that is not a
 //!   declared containerPort is an error, as in the kubelet.
 //! * exec: `false` and scripts with `exit N` (N ≠ 0) fail; `cat`, `ls`,
 //!   `test -e|-f` and `[ -f ... ]` of a file pass while the file exists, by
@@ -453,8 +456,16 @@ fn network_target(probe: &Value) -> Option<(&'static str, &Value)> {
         .find_map(|(field, kind)| probe.get(field).map(|h| (kind, h)))
 }
 
-/// Runs a probe once at container-relative time `elapsed` against pod IP `ip`.
-pub(crate) fn run(container: &Value, probe: &Value, elapsed: u64, ip: &str) -> Outcome {
+/// Runs a probe once at container-relative time `elapsed` against pod IP
+/// `ip`; `static_code` is what a static web server answers for the probed
+/// path (`Sim::static_page`), `None` for other containers.
+pub(crate) fn run(
+    container: &Value,
+    probe: &Value,
+    elapsed: u64,
+    ip: &str,
+    static_code: Option<u16>,
+) -> Outcome {
     if let Some(argv) = exec_argv(probe) {
         return run_exec(container, probe, &argv, elapsed);
     }
@@ -491,11 +502,12 @@ pub(crate) fn run(container: &Value, probe: &Value, elapsed: u64, ip: &str) -> O
                     "Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
                 ));
             }
-            let plain = path.split('?').next().unwrap_or("/");
-            if images::serves_static_files(container) && !matches!(plain, "/" | "/index.html") {
-                return Outcome::Failure("HTTP probe failed with statuscode: 404".into());
+            match static_code {
+                Some(code) if code >= 400 => {
+                    Outcome::Failure(format!("HTTP probe failed with statuscode: {code}"))
+                }
+                _ => Outcome::Success,
             }
-            Outcome::Success
         }
         "tcp" if !up => Outcome::Failure(refused),
         "grpc" if !up => Outcome::Failure(format!(
@@ -641,7 +653,20 @@ impl Sim {
             state.workers[i] = Some(worker);
             // `Some(result)` counts toward the thresholds; an errored probe
             // is reported and its result discarded, as the prober does.
-            let (result, unhealthy) = match run(container, probe, started_at - since, ip) {
+            let static_code = images::serves_static_files(container)
+                .then(|| network_target(probe))
+                .flatten()
+                .filter(|(kind, _)| *kind == "http")
+                .map(|(_, target)| {
+                    let path = match target.str_at(&["path"]) {
+                        "" => "/".to_string(),
+                        p if p.starts_with('/') => p.to_string(),
+                        p => format!("/{p}"),
+                    };
+                    self.static_page(pod, container, &path).code
+                });
+            let outcome = run(container, probe, started_at - since, ip, static_code);
+            let (result, unhealthy) = match outcome {
                 Outcome::Success => (Some(true), None),
                 Outcome::Failure(out) => (
                     Some(false),
@@ -746,23 +771,26 @@ mod tests {
         let nginx = container(&[("web", 80)], "nginx:1.27");
         let by_name = http(Value::from("web"), "/");
         assert!(
-            matches!(run(&nginx, &by_name, 0, "10.244.0.5"), Outcome::Failure(m)
+            matches!(run(&nginx, &by_name, 0, "10.244.0.5", None), Outcome::Failure(m)
             if m == "Get \"http://10.244.0.5:80/\": dial tcp 10.244.0.5:80: connect: connection refused")
         );
-        assert_eq!(run(&nginx, &by_name, 5_000, "10.244.0.5"), Outcome::Success);
+        assert_eq!(
+            run(&nginx, &by_name, 5_000, "10.244.0.5", None),
+            Outcome::Success
+        );
         let wrong = http(Value::Int(8080), "/");
         assert!(
-            matches!(run(&nginx, &wrong, 60_000, "10.244.0.5"), Outcome::Failure(m)
+            matches!(run(&nginx, &wrong, 60_000, "10.244.0.5", None), Outcome::Failure(m)
             if m.ends_with("dial tcp 10.244.0.5:8080: connect: connection refused"))
         );
         let missing = http(Value::from("http"), "/");
         assert_eq!(
-            run(&nginx, &missing, 60_000, "ip"),
+            run(&nginx, &missing, 60_000, "ip", None),
             Outcome::Error("strconv.Atoi: parsing \"http\": invalid syntax".into())
         );
         let not_found = http(Value::Int(80), "/healthz");
         assert_eq!(
-            run(&nginx, &not_found, 60_000, "ip"),
+            run(&nginx, &not_found, 60_000, "ip", Some(404)),
             Outcome::Failure("HTTP probe failed with statuscode: 404".into())
         );
         let app = container(&[], "example.com/team/app:v2");
@@ -771,7 +799,8 @@ mod tests {
                 &app,
                 &http(Value::Int(8761), "/actuator/health"),
                 60_000,
-                "ip"
+                "ip",
+                None
             ),
             Outcome::Success
         );
@@ -781,7 +810,7 @@ mod tests {
     fn tcp_probes_fail_on_shells_and_undeclared_ports() {
         let tcp = Value::from([("tcpSocket", Value::from([("port", Value::Int(6379))]))]);
         assert_eq!(
-            run(&container(&[], "redis:7.2"), &tcp, 1_000, "ip"),
+            run(&container(&[], "redis:7.2"), &tcp, 1_000, "ip", None),
             Outcome::Success
         );
         let mut shell = container(&[("redis", 6379)], "busybox:1.36");
@@ -790,7 +819,7 @@ mod tests {
             Value::from(vec![Value::from("sleep"), Value::from("3600")]),
         );
         assert_eq!(
-            run(&shell, &tcp, 60_000, "10.244.0.9"),
+            run(&shell, &tcp, 60_000, "10.244.0.9", None),
             Outcome::Failure("dial tcp 10.244.0.9:6379: connect: connection refused".into())
         );
     }
@@ -813,9 +842,9 @@ mod tests {
                 Value::from(vec![Value::from("cat"), Value::from("/tmp/healthy")]),
             )]),
         )]);
-        assert_eq!(run(&c, &probe, 5_000, "ip"), Outcome::Success);
+        assert_eq!(run(&c, &probe, 5_000, "ip", None), Outcome::Success);
         assert_eq!(
-            run(&c, &probe, 31_000, "ip"),
+            run(&c, &probe, 31_000, "ip", None),
             Outcome::Failure("cat: can't open '/tmp/healthy': No such file or directory".into())
         );
         assert_eq!(success_from(&c, &probe), None);
@@ -823,7 +852,10 @@ mod tests {
             "exec",
             Value::from([("command", Value::from(vec![Value::from("false")]))]),
         )]);
-        assert_eq!(run(&c, &failing, 0, "ip"), Outcome::Failure(String::new()));
+        assert_eq!(
+            run(&c, &failing, 0, "ip", None),
+            Outcome::Failure(String::new())
+        );
     }
 
     #[test]
@@ -862,12 +894,12 @@ mod tests {
             )]),
         )]);
         assert_eq!(
-            run(&c, &sleepy, 5_000, "ip"),
+            run(&c, &sleepy, 5_000, "ip", None),
             Outcome::Failure("command \"sleep 5\" timed out".into())
         );
         assert_eq!(answer_ms(&c, &sleepy, 5_000), 1_000, "default timeout 1s");
         sleepy.set(&["timeoutSeconds"], Value::Int(10));
-        assert_eq!(run(&c, &sleepy, 5_000, "ip"), Outcome::Success);
+        assert_eq!(run(&c, &sleepy, 5_000, "ip", None), Outcome::Success);
         assert_eq!(answer_ms(&c, &sleepy, 5_000), 5_000, "answers when done");
         let script = Value::from([(
             "exec",
@@ -885,7 +917,7 @@ mod tests {
             1_500
         );
         assert_eq!(
-            run(&c, &script, 0, "ip"),
+            run(&c, &script, 0, "ip", None),
             Outcome::Failure(
                 "command \"/bin/sh -c sleep 1 && sleep 0.5; exit 0\" timed out".into()
             )
@@ -893,7 +925,7 @@ mod tests {
         let app = container(&[], "example.com/team/app:v2");
         let delay = http(Value::Int(8080), "/delay/3");
         assert_eq!(
-            run(&app, &delay, 60_000, "10.244.0.5"),
+            run(&app, &delay, 60_000, "10.244.0.5", None),
             Outcome::Failure("Get \"http://10.244.0.5:8080/delay/3\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)".into())
         );
         assert_eq!(

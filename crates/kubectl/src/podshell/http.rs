@@ -11,15 +11,12 @@
 //! node is down or nothing has the address.
 //!
 //! What answers: the static web servers (nginx, nginx-slim, httpd) serve the
-//! pod's files from their document root, so a page written with `echo >` on
-//! a claim is what `curl` fetches, from any pod, after the pod is recreated.
-//! nginx answers a directory without `index.html` on a mounted volume with
-//! 403 Forbidden (its `index` module, autoindex off), a missing file with
-//! 404; a document root that is not a volume holds the image's default
-//! welcome page. redis and other non-HTTP servers close the connection
-//! (`curl: (52) Empty reply from server`); any other app answers 200 with an
-//! empty body (the simulator cannot know its routes). nginx's error pages end
-//! their lines with CRLF; they are printed with LF.
+//! pod's files from their document root (`Sim::static_page`, which the
+//! kubelet's HTTP probes read too), so a page written with `echo >` on a
+//! claim is what `curl` fetches, from any pod, after the pod is recreated.
+//! redis and other non-HTTP servers close the connection (`curl: (52) Empty
+//! reply from server`); any other app answers 200 with an empty body (the
+//! simulator cannot know its routes).
 //!
 //! Modelled flags: curl `-s`, `-S`, `-f`, `-o FILE`, `-w FORMAT`
 //! (`%{http_code}`, `%{response_code}`), `-m`/`--max-time`,
@@ -31,7 +28,6 @@
 //! progress bar.
 
 use ordinal_core::kubelet::images;
-use ordinal_model::Value;
 
 use super::{pod_with_ip, PodCtx};
 use crate::shell::Session;
@@ -128,114 +124,6 @@ fn through_service(
     Some(target)
 }
 
-/// The nginx version a tag runs (the server line of its error pages).
-fn nginx_version(tag: &str) -> String {
-    const MINORS: &[(&str, &str)] = &[
-        ("1.25", "1.25.5"),
-        ("1.26", "1.26.3"),
-        ("1.27", "1.27.5"),
-        ("1.28", "1.28.0"),
-        ("1.29", "1.29.3"),
-    ];
-    let version = tag.split('-').next().unwrap_or("");
-    if version.matches('.').count() == 2 && version.starts_with(|c: char| c.is_ascii_digit()) {
-        return format!("nginx/{version}");
-    }
-    match MINORS.iter().find(|(minor, _)| *minor == version) {
-        Some((_, full)) => format!("nginx/{full}"),
-        None if tag.starts_with("stable") => "nginx/1.28.0".to_string(),
-        None if tag.starts_with(|c: char| c.is_ascii_digit()) => "nginx".to_string(),
-        None => "nginx/1.29.3".to_string(),
-    }
-}
-
-/// nginx's default `index.html`.
-const NGINX_WELCOME: &str = "<!DOCTYPE html>
-<html>
-<head>
-<title>Welcome to nginx!</title>
-<style>
-html { color-scheme: light dark; }
-body { width: 35em; margin: 0 auto;
-font-family: Tahoma, Verdana, Arial, sans-serif; }
-</style>
-</head>
-<body>
-<h1>Welcome to nginx!</h1>
-<p>If you see this page, the nginx web server is successfully installed and
-working. Further configuration is required.</p>
-
-<p>For online documentation and support please refer to
-<a href=\"http://nginx.org/\">nginx.org</a>.<br/>
-Commercial support is available at
-<a href=\"http://nginx.com/\">nginx.com</a>.</p>
-
-<p><em>Thank you for using nginx.</em></p>
-</body>
-</html>
-";
-
-/// httpd's default `index.html`.
-const HTTPD_WELCOME: &str = "<html><body><h1>It works!</h1></body></html>\n";
-
-/// httpd's 404 page.
-const HTTPD_NOT_FOUND: &str = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">
-<html><head>
-<title>404 Not Found</title>
-</head><body>
-<h1>Not Found</h1>
-<p>The requested URL was not found on this server.</p>
-</body></html>
-";
-
-/// An nginx error page.
-fn nginx_error(code: u16, reason: &'static str, server: &str) -> Reply {
-    Reply::Http(
-        code,
-        reason,
-        format!(
-            "<html>\n<head><title>{code} {reason}</title></head>\n<body>\n<center><h1>{code} {reason}</h1></center>\n<hr><center>{server}</center>\n</body>\n</html>\n"
-        ),
-    )
-}
-
-/// What the static web server in `pod` answers for `path`.
-fn static_reply(session: &Session, pod: &Value, container: &Value, path: &str) -> Reply {
-    let target = PodCtx::new(pod);
-    let image = container.str_at(&["image"]);
-    let (_, tag) = images::split_image(image);
-    let httpd = target.image_name() == "httpd";
-    let root = if httpd {
-        "/usr/local/apache2/htdocs"
-    } else {
-        "/usr/share/nginx/html"
-    };
-    let plain = path.split(['?', '#']).next().unwrap_or("/");
-    let file = if plain.ends_with('/') {
-        format!("{root}{plain}index.html")
-    } else {
-        format!("{root}{plain}")
-    };
-    let (key, p) = target.volume_for(session, &file);
-    if let Some(text) = session.sim.file(&key, &p) {
-        return Reply::Http(200, "OK", text.to_string());
-    }
-    let root_is_volume = target.mounts.iter().any(|m| m == root);
-    if plain == "/" && !root_is_volume {
-        let page = if httpd { HTTPD_WELCOME } else { NGINX_WELCOME };
-        return Reply::Http(200, "OK", page.to_string());
-    }
-    if httpd {
-        return Reply::Http(404, "Not Found", HTTPD_NOT_FOUND.to_string());
-    }
-    let server = nginx_version(tag);
-    if plain == "/" {
-        nginx_error(403, "Forbidden", &server)
-    } else {
-        nginx_error(404, "Not Found", &server)
-    }
-}
-
 /// Non-HTTP servers that hang up on an HTTP request.
 const HANGS_UP: &[&str] = &[
     "redis",
@@ -288,7 +176,8 @@ fn request(session: &Session, ctx: &PodCtx, url: &Url) -> Result<(Reply, String)
         return Err(Failure::Refused(ip));
     };
     if images::serves_static_files(container) {
-        return Ok((static_reply(session, pod, container, &url.path), ip));
+        let page = session.sim.static_page(pod, container, &url.path);
+        return Ok((Reply::Http(page.code, page.reason, page.body), ip));
     }
     let (repo, _) = images::split_image(container.str_at(&["image"]));
     let name = repo.rsplit('/').next().unwrap_or(repo);
@@ -432,7 +321,9 @@ pub(super) fn curl(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
     match flag_value(args, 'o', "--output") {
         Some("/dev/null") => {}
         Some(file) => {
-            let (key, path) = ctx.volume_for(session, file);
+            // Relative names land in `/`, the images' working directory.
+            let path = format!("/{}", file.trim_start_matches('/'));
+            let (key, path) = ctx.volume_for(session, &path);
             session.sim.write_file(&key, &path, &body, false);
         }
         None => out.out(&body),
@@ -522,8 +413,10 @@ pub(super) fn wget(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
     } else {
         format!("/{file}")
     };
-    let (key, path) = ctx.volume_for(session, &absolute);
-    session.sim.write_file(&key, &path, &body, false);
+    if absolute != "/dev/null" {
+        let (key, path) = ctx.volume_for(session, &absolute);
+        session.sim.write_file(&key, &path, &body, false);
+    }
     if !quiet {
         out.errln(&format!("'{file}' saved"));
     }
@@ -567,13 +460,5 @@ mod tests {
             url_arg(&words(&["-o", "out", "-s", "web"]), CURL_VALUED),
             Some("web")
         );
-    }
-
-    #[test]
-    fn nginx_error_pages_name_the_tag_s_version() {
-        assert_eq!(nginx_version("1.27"), "nginx/1.27.5");
-        assert_eq!(nginx_version("1.27.3-alpine"), "nginx/1.27.3");
-        assert_eq!(nginx_version("latest"), "nginx/1.29.3");
-        assert_eq!(nginx_version("0.21"), "nginx");
     }
 }

@@ -456,6 +456,15 @@ fn network_target(probe: &Value) -> Option<(&'static str, &Value)> {
         .find_map(|(field, kind)| probe.get(field).map(|h| (kind, h)))
 }
 
+/// The path an httpGet probe requests (`/` when empty, a leading `/` added).
+fn http_path(target: &Value) -> String {
+    match target.str_at(&["path"]) {
+        "" => "/".to_string(),
+        p if p.starts_with('/') => p.to_string(),
+        p => format!("/{p}"),
+    }
+}
+
 /// Runs a probe once at container-relative time `elapsed` against pod IP
 /// `ip`; `static_code` is what a static web server answers for the probed
 /// path (`Sim::static_page`), `None` for other containers.
@@ -488,11 +497,7 @@ pub(crate) fn run(
                 "" => "http".to_string(),
                 s => s.to_ascii_lowercase(),
             };
-            let path = match target.str_at(&["path"]) {
-                "" => "/".to_string(),
-                p if p.starts_with('/') => p.to_string(),
-                p => format!("/{p}"),
-            };
+            let path = http_path(target);
             let url = format!("{scheme}://{host}:{port}{path}");
             if !up {
                 return Outcome::Failure(format!("Get \"{url}\": {refused}"));
@@ -657,14 +662,7 @@ impl Sim {
                 .then(|| network_target(probe))
                 .flatten()
                 .filter(|(kind, _)| *kind == "http")
-                .map(|(_, target)| {
-                    let path = match target.str_at(&["path"]) {
-                        "" => "/".to_string(),
-                        p if p.starts_with('/') => p.to_string(),
-                        p => format!("/{p}"),
-                    };
-                    self.static_page(pod, container, &path).code
-                });
+                .map(|(_, target)| self.static_page(pod, container, &http_path(target)).code);
             let outcome = run(container, probe, started_at - since, ip, static_code);
             let (result, unhealthy) = match outcome {
                 Outcome::Success => (Some(true), None),

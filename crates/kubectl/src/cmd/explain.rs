@@ -27,7 +27,7 @@ const MAX_DEPTH: usize = 16;
 
 /// The template's `typeGuess` for a field's type: a named object schema by
 /// the last part of its name, a named primitive (`Time`) by its JSON type.
-pub fn type_guess(docs: &Docs, ty: &str) -> String {
+fn type_guess(docs: &Docs, ty: &str) -> String {
     if let Some(rest) = ty.strip_prefix("[]") {
         return format!("[]{}", type_guess(docs, rest));
     }
@@ -44,7 +44,7 @@ pub fn type_guess(docs: &Docs, ty: &str) -> String {
 }
 
 /// `StatefulSetSpec` for `api.apps.v1.StatefulSetSpec`.
-pub fn short_name(name: &str) -> &str {
+fn short_name(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
 

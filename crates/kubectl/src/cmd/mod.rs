@@ -27,7 +27,6 @@ pub mod watch;
 
 pub use apply::LAST_APPLIED;
 pub use exec::{container_not_running, pod_log, remove_run_pod, tail_lines, RunAttach};
-pub use explain::{short_name, type_guess};
 
 use ordinal_core::error::{ApiError, Reason};
 use ordinal_model::kinds::{self, ResourceInfo};

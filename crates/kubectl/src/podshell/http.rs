@@ -83,13 +83,10 @@ fn parse_url(text: &str) -> Url {
     }
 }
 
-/// The pod and port a Service's cluster IP and port lead to: the first
-/// ready address of its Endpoints on the matching port.
-fn through_service(
-    session: &Session,
-    ip: &str,
-    port: i64,
-) -> Option<Option<(String, String, i64)>> {
+/// The pod IP and port a Service's cluster IP and port lead to: the first
+/// ready address of its Endpoints on the matching port (`None` when `ip`
+/// is no Service's, `Some(None)` when the Service has nowhere to send it).
+fn through_service(session: &Session, ip: &str, port: i64) -> Option<Option<(String, i64)>> {
     let services = session.sim.list_refs("services", None, "", "").ok()?;
     let svc = services
         .into_iter()
@@ -114,11 +111,7 @@ fn through_service(
                 .find(|p| p.str_at(&["name"]) == port_name)?
                 .i64_at(&["port"])?;
             let address = subset.array_at(&["addresses"]).first()?;
-            Some((
-                ns.to_string(),
-                address.str_at(&["ip"]).to_string(),
-                target_port,
-            ))
+            Some((address.str_at(&["ip"]).to_string(), target_port))
         })
     });
     Some(target)
@@ -150,7 +143,7 @@ fn request(session: &Session, ctx: &PodCtx, url: &Url) -> Result<(Reply, String)
         },
     };
     let (pod_ip, port) = match through_service(session, &ip, url.port) {
-        Some(Some((_, pod_ip, port))) => (pod_ip, port),
+        Some(Some((pod_ip, port))) => (pod_ip, port),
         Some(None) => return Err(Failure::Refused(ip)),
         None => (ip.clone(), url.port),
     };

@@ -56,6 +56,8 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 // round trips do not count.
 const firstRender = [];
 const firstPaint = [];
+const started = [];
+const built = [];
 for (let run = 0; run < 5; run++) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.addInitScript(() => {
@@ -69,12 +71,16 @@ for (let run = 0; run < 5; run++) {
   await page.goto(url);
   await page.waitForSelector('[data-pod="web-0"]', { timeout: 30000 });
   firstRender.push(await page.evaluate(() => window.__firstPodAt));
+  const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
+  started.push(marks['ordinal:start']);
+  built.push(marks['ordinal:cluster-built']);
   firstPaint.push(await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN));
   await page.close();
 }
 const fr = stats(firstRender);
 const fp = stats(firstPaint);
 console.log(`time to first interactive render (navigation start → pod cards in the document, ${fr.n} loads): median ${ms(fr.p50)}, max ${ms(fr.max)}; first contentful paint median ${ms(fp.p50)}`);
+console.log(`  phases (medians): wasm running at ${ms(stats(started).p50)}, cluster booted and sample applied at ${ms(stats(built).p50)}, pod cards at ${ms(fr.p50)}`);
 
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 await page.goto(`${url}?nodes=${nodes.join(',')}`);

@@ -38,6 +38,7 @@ pub fn App() -> Html {
     let state = use_reducer(|| {
         let lang = saved.lang.unwrap_or_else(storage::browser_lang);
         let playground = Playground::restore(url::page_config(), lang, &saved.log);
+        crate::mark("ordinal:cluster-built");
         match &saved.focus {
             Some(key) => playground.focused_on(key),
             None => playground,

@@ -12,6 +12,7 @@ pub mod docs;
 pub mod examples;
 pub mod i18n;
 pub mod panic;
+
 pub mod state;
 pub mod storage;
 pub mod url;
@@ -19,3 +20,11 @@ pub mod view;
 pub mod waiting;
 
 pub use app::App;
+
+/// A User Timing mark (`performance.mark`), read by the browser benchmark
+/// (bench/frames.mjs) to split the time to first render into its phases.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}

@@ -2,6 +2,7 @@
 //! on the page body.
 
 fn main() {
+    ordinal_web::mark("ordinal:start");
     ordinal_web::panic::install();
     yew::Renderer::<ordinal_web::App>::new().render();
 }

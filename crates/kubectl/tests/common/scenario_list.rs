@@ -61,6 +61,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/edit-partition.txt"),
     ),
     (
+        "endpoints-subsets.txt",
+        include_str!("../../../../tests/scenarios/endpoints-subsets.txt"),
+    ),
+    (
         "expose-explain-cp.txt",
         include_str!("../../../../tests/scenarios/expose-explain-cp.txt"),
     ),

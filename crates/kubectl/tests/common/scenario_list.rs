@@ -149,6 +149,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/pdb-status.txt"),
     ),
     (
+        "pdb-unmanaged-pods.txt",
+        include_str!("../../../../tests/scenarios/pdb-unmanaged-pods.txt"),
+    ),
+    (
         "pod-shell-tools.txt",
         include_str!("../../../../tests/scenarios/pod-shell-tools.txt"),
     ),

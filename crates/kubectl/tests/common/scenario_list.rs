@@ -205,6 +205,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/statefulset-storage-survives.txt"),
     ),
     (
+        "static-pod-mirror.txt",
+        include_str!("../../../../tests/scenarios/static-pod-mirror.txt"),
+    ),
+    (
         "system-pods.txt",
         include_str!("../../../../tests/scenarios/system-pods.txt"),
     ),

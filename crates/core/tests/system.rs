@@ -161,6 +161,16 @@ fn a_deleted_mirror_pod_comes_back_and_its_static_pod_runs_on() {
         reposted.at(&["metadata", "ownerReferences"]),
         before.at(&["metadata", "ownerReferences"])
     );
+    // Deleted again before the status was written: posted once more.
+    sim.delete(
+        "pods",
+        "kube-system",
+        "etcd-kind-control-plane",
+        &DeleteOptions::default(),
+    )
+    .expect("delete again");
+    let reposted = get(&sim).expect("posted again");
+    assert_eq!(reposted.str_at(&["status", "phase"]), "Pending");
     sim.advance(10_000);
     let after = get(&sim).expect("still there");
     assert_eq!(uid(&after), uid(&reposted));

@@ -80,7 +80,16 @@ impl Sim {
             return false;
         };
         self.erase(info, &key.0, &key.1);
-        let cached = pod.get("status").cloned().unwrap_or_else(Value::object);
+        // The status manager's cache: the status it last wrote, which a
+        // mirror pod posted again and not yet written to does not show.
+        let cached = self
+            .kubelet
+            .pods
+            .get(key)
+            .and_then(|rt| rt.mirror_status.as_ref())
+            .map(|(_, cached)| cached.clone())
+            .or_else(|| pod.get("status").cloned())
+            .unwrap_or_else(Value::object);
         self.repost_mirror_pod(key, cached);
         true
     }

@@ -96,9 +96,15 @@ impl Sim {
 
     /// A static pod whose mirror pod was removed: its next sync, a
     /// [`timing::POD_RESYNC_MS`] later, posts the mirror pod again. False
-    /// when `key` names no static pod running here.
+    /// when `key` names no static pod running on a node whose kubelet is up.
     pub(super) fn mirror_pod_gone(&mut self, key: &(String, String)) -> bool {
-        if !self.kubelet.static_pods.contains_key(key) {
+        let running = self.kubelet.static_pods.contains_key(key)
+            && self
+                .kubelet
+                .pods
+                .get(key)
+                .is_some_and(|rt| self.kubelet_up(&rt.node));
+        if !running {
             return false;
         }
         let now = self.now;

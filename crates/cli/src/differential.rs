@@ -27,6 +27,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ordinal_core::Sim;
 use ordinal_kubectl::transcript::{heredoc_terminator, Transcript};
 use ordinal_kubectl::{CommandOutput, Session, Shell};
 
@@ -301,6 +302,8 @@ impl RealKubectlShell {
             let offset = serve::wall_now_ms() as i64 - now;
             offset - offset.rem_euclid(1000)
         };
+        // What the objects were before: the wait is for those uids.
+        let before = call.waits_for_deletion.then(|| self.session.sim.clone());
         {
             let mut world = self.server.lock();
             std::mem::swap(&mut self.session, &mut world.session);
@@ -312,8 +315,8 @@ impl RealKubectlShell {
             Ok((text, code)) => {
                 out.out(&text);
                 out.exit_code = code;
-                if call.waits_for_deletion {
-                    self.wait_for_deletions(&text, &namespace_flag(&call.args));
+                if let Some(before) = &before {
+                    self.wait_for_deletions(&text, &namespace_flag(&call.args), before);
                 }
             }
             Err(e) => {
@@ -325,12 +328,20 @@ impl RealKubectlShell {
         out
     }
 
-    /// Advances time until every object the output names as deleted is gone,
-    /// as the emulated `kubectl delete` does while it waits.
-    fn wait_for_deletions(&mut self, output: &str, namespace: &str) {
+    /// Advances time until every object the output names as deleted (as it
+    /// was `before` the command) is gone, as the emulated `kubectl delete`
+    /// does while it waits.
+    fn wait_for_deletions(&mut self, output: &str, namespace: &str, before: &Sim) {
         let waiting: Vec<_> = output
             .lines()
             .filter_map(|l| deleted_object(l, namespace))
+            .map(|(resource, ns, name)| {
+                let uid = before
+                    .object(resource, &ns, &name)
+                    .map(|o| o.str_at(&["metadata", "uid"]).to_string())
+                    .unwrap_or_default();
+                (resource, ns, name, uid)
+            })
             .collect();
         ordinal_kubectl::cmd::watch::until_gone(&mut self.session, &waiting);
     }

@@ -14,16 +14,17 @@
 //! annotations; pkg/kubelet/pod/mirror_client.go: the mirror pod is owned by
 //! its Node). Their requests count against the node, as upstream.
 //!
+//! A mirror pod a user deletes comes back (`kubelet/mirror.rs`).
+//!
 //! Not modelled: the static pods' liveness, readiness and startup probes
 //! (left out of the manifests, so an idle cluster has no probe timers for
-//! them), and the kubelet re-creating a mirror pod a user deletes.
+//! them).
 
 use std::sync::Mutex;
 
 use ordinal_model::Value;
 
 use crate::limits;
-use crate::resources;
 use crate::sim::Sim;
 
 /// etcd's image (kubeadm's `SupportedEtcdVersion` for v1.36).
@@ -147,16 +148,6 @@ impl Sim {
     /// The kubelet of `node` starts the control plane's static pods and
     /// posts their mirror pods.
     pub(crate) fn start_static_pods(&mut self, node: &str) {
-        let Some(info) = resources::by_plural("pods") else {
-            return;
-        };
-        let Some(node_uid) = self
-            .store
-            .get("nodes", "", node)
-            .map(|n| n.str_at(&["metadata", "uid"]).to_string())
-        else {
-            return;
-        };
         let ip = self.node_address(node);
         let text = STATIC_PODS
             .replace("@NODE_IP@", &ip)
@@ -181,16 +172,6 @@ impl Sim {
             ] {
                 pod.set(&["metadata", "annotations", key], Value::from(value));
             }
-            pod.set(
-                &["metadata", "ownerReferences"],
-                Value::from(vec![Value::from([
-                    ("apiVersion", Value::from("v1")),
-                    ("controller", Value::Bool(true)),
-                    ("kind", Value::from("Node")),
-                    ("name", Value::from(node)),
-                    ("uid", Value::from(node_uid.as_str())),
-                ])]),
-            );
             pod.set(&["spec", "nodeName"], Value::from(node));
             pod.set(
                 &["spec", "tolerations"],
@@ -199,7 +180,7 @@ impl Sim {
                     ("operator", Value::from("Exists")),
                 ])]),
             );
-            let _ = self.create_object(info, "kube-system", pod, false);
+            self.run_static_pod(pod);
         }
     }
 }

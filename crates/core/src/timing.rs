@@ -57,6 +57,14 @@ pub const SHORT_COMMAND_RUN_MS: u64 = 500;
 pub const PROMPT_EXIT_MS: u64 = 800;
 /// Kubelet: time from all containers stopped to the pod object being removed.
 pub const POD_CLEANUP_MS: u64 = 300;
+/// Kubelet: the status manager writes every pod's status it has not written
+/// yet on a ticker of this period (`syncPeriod`, 10s upstream); a mirror pod
+/// posted again waits for the next tick to leave Pending.
+pub const STATUS_SYNC_PERIOD_MS: u64 = 10_000;
+/// Kubelet: a pod worker syncs its pod again this long after its last sync
+/// (`--sync-frequency`, 1m upstream, stretched by up to half by jitter; the
+/// lower bound here): when a static pod's mirror pod is found gone.
+pub const POD_RESYNC_MS: u64 = 60_000;
 /// Kubelet: first restart / pull back-off (`backOffPeriod`, 10s upstream).
 pub const BACKOFF_INITIAL_MS: u64 = 10_000;
 /// Kubelet: back-off cap (`MaxContainerBackOff`, 5 minutes upstream).

@@ -127,6 +127,78 @@ fn mirror_pods_are_owned_by_their_node_and_system_node_critical() {
 }
 
 #[test]
+fn a_deleted_mirror_pod_comes_back_and_its_static_pod_runs_on() {
+    let mut sim = Sim::new(SimConfig::default());
+    let get = |sim: &Sim| sim.get("pods", "kube-system", "etcd-kind-control-plane");
+    let before = get(&sim).expect("etcd's mirror pod");
+    let container = |p: &Value| p.array_at(&["status", "containerStatuses"])[0].clone();
+    let started = |p: &Value| {
+        container(p)
+            .str_at(&["state", "running", "startedAt"])
+            .to_string()
+    };
+    let ready_since = |p: &Value| {
+        p.array_at(&["status", "conditions"])
+            .iter()
+            .find(|c| c.str_at(&["type"]) == "Ready")
+            .map(|c| c.str_at(&["lastTransitionTime"]).to_string())
+    };
+    assert!(!started(&before).is_empty());
+    sim.delete(
+        "pods",
+        "kube-system",
+        "etcd-kind-control-plane",
+        &DeleteOptions::default(),
+    )
+    .expect("delete");
+    // Posted again at once, under a new uid, and Pending until the status
+    // manager's next tick.
+    let reposted = get(&sim).expect("posted again");
+    let uid = |p: &Value| p.str_at(&["metadata", "uid"]).to_string();
+    assert_ne!(uid(&reposted), uid(&before));
+    assert_eq!(reposted.str_at(&["status", "phase"]), "Pending");
+    assert_eq!(
+        reposted.at(&["metadata", "ownerReferences"]),
+        before.at(&["metadata", "ownerReferences"])
+    );
+    // Deleted again before the status was written: posted once more.
+    sim.delete(
+        "pods",
+        "kube-system",
+        "etcd-kind-control-plane",
+        &DeleteOptions::default(),
+    )
+    .expect("delete again");
+    let reposted = get(&sim).expect("posted again");
+    assert_eq!(reposted.str_at(&["status", "phase"]), "Pending");
+    sim.advance(10_000);
+    let after = get(&sim).expect("still there");
+    assert_eq!(uid(&after), uid(&reposted));
+    assert_eq!(after.str_at(&["status", "phase"]), "Running");
+    // The same container, never stopped or restarted.
+    assert_eq!(started(&after), started(&before));
+    assert_eq!(ready_since(&after), ready_since(&before));
+    assert_eq!(container(&after).i64_at(&["restartCount"]), Some(0));
+    // A forced delete: back at the static pod's next periodic sync.
+    let force = DeleteOptions {
+        grace_period_seconds: Some(0),
+        ..DeleteOptions::default()
+    };
+    sim.delete("pods", "kube-system", "etcd-kind-control-plane", &force)
+        .expect("force delete");
+    assert!(get(&sim).is_err());
+    sim.advance(59_000);
+    assert!(get(&sim).is_err());
+    sim.advance(1_000);
+    let back = get(&sim).expect("posted again after a minute");
+    assert_ne!(uid(&back), uid(&after));
+    sim.advance(10_000);
+    let back = get(&sim).expect("still there");
+    assert_eq!(started(&back), started(&before));
+    assert!(ready(&back));
+}
+
+#[test]
 fn daemon_sets_run_one_pod_per_node_and_replace_a_deleted_one() {
     let mut sim = Sim::new(SimConfig::with_nodes(&NODES));
     for ds in ["kindnet", "kube-proxy"] {

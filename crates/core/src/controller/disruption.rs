@@ -14,8 +14,11 @@
 //! default) a pod that is not Ready is evicted without spending the budget
 //! only while the budget is met; under `AlwaysAllow` always.
 //!
-//! Simplifications: no `UnmanagedPods` event and no stale DisruptionTarget
-//! condition cleanup.
+//! Pods without a controller are left out of the expected count and
+//! reported with a Warning `UnmanagedPods` event on every sync that needs
+//! the controllers' scale.
+//!
+//! Simplification: no stale DisruptionTarget condition cleanup.
 
 use std::collections::BTreeMap;
 
@@ -60,6 +63,41 @@ fn budget_selector(pdb: &Value) -> Option<Selector> {
         None | Some(Value::Null) => None,
         Some(s) => Selector::from_label_selector(s).ok(),
     }
+}
+
+/// What `getExpectedPodCount` finds: expectedPods, desiredHealthy and the
+/// names of the pods without a controller.
+type ExpectedCount = (i64, i64, Vec<String>);
+
+/// A `*metav1.LabelSelector` as `%v` prints it (its generated `String`):
+/// `&LabelSelector{MatchLabels:map[string]string{app: web,},MatchExpressions:[]LabelSelectorRequirement{},}`.
+fn label_selector_string(selector: Option<&Value>) -> String {
+    let Some(selector) = selector.filter(|s| !matches!(s, Value::Null)) else {
+        return "nil".to_string();
+    };
+    let mut labels = String::new();
+    if let Some(m) = selector.at(&["matchLabels"]).and_then(Value::as_object) {
+        for (k, v) in m.iter() {
+            labels.push_str(&format!("{k}: {},", v.as_str().unwrap_or("")));
+        }
+    }
+    let mut expressions = String::new();
+    for e in selector.array_at(&["matchExpressions"]) {
+        let values: Vec<&str> = e
+            .array_at(&["values"])
+            .iter()
+            .map(|v| v.as_str().unwrap_or(""))
+            .collect();
+        expressions.push_str(&format!(
+            "LabelSelectorRequirement{{Key:{},Operator:{},Values:[{}],}},",
+            e.str_at(&["key"]),
+            e.str_at(&["operator"]),
+            values.join(" ")
+        ));
+    }
+    format!(
+        "&LabelSelector{{MatchLabels:map[string]string{{{labels}}},MatchExpressions:[]LabelSelectorRequirement{{{expressions}}},}}"
+    )
 }
 
 /// `UpdateDisruptionAllowedCondition` (`apimeta.SetStatusCondition`: the
@@ -126,11 +164,14 @@ impl Sim {
 
     /// `getExpectedScale`: the summed `spec.replicas` of the controllers of
     /// the pods (a Deployment's pods count once, through their ReplicaSet's
-    /// owner); pods without a controller are left out.
-    fn expected_scale(&self, ns: &str, pods: &[Value]) -> Result<i64, String> {
+    /// owner), and the names of the pods without a controller, which are
+    /// left out.
+    fn expected_scale(&self, ns: &str, pods: &[Value]) -> Result<(i64, Vec<String>), String> {
         let mut scales: BTreeMap<String, i64> = BTreeMap::new();
+        let mut unmanaged = Vec::new();
         for pod in pods {
             let Some(owner) = controller_ref(pod) else {
+                unmanaged.push(pod.str_at(&["metadata", "name"]).to_string());
                 continue;
             };
             let name = owner.str_at(&["name"]);
@@ -156,24 +197,26 @@ impl Sim {
                 controller.i64_at(&["spec", "replicas"]).unwrap_or(1),
             );
         }
-        Ok(scales.values().sum())
+        Ok((scales.values().sum(), unmanaged))
     }
 
-    /// `getExpectedPodCount`: (expectedPods, desiredHealthy).
-    fn expected_pod_count(&self, pdb: &Value, pods: &[Value]) -> Result<(i64, i64), String> {
+    /// `getExpectedPodCount`: expectedPods, desiredHealthy and the pods
+    /// without a controller (counted only when the scale is needed: a
+    /// maxUnavailable or a percentage minAvailable).
+    fn expected_pod_count(&self, pdb: &Value, pods: &[Value]) -> Result<ExpectedCount, String> {
         let ns = pdb.str_at(&["metadata", "namespace"]);
         if let Some(max) = pdb.at(&["spec", "maxUnavailable"]) {
-            let expected = self.expected_scale(ns, pods)?;
+            let (expected, unmanaged) = self.expected_scale(ns, pods)?;
             let max = scaled(max, expected)?;
-            return Ok((expected, (expected - max).max(0)));
+            return Ok((expected, (expected - max).max(0), unmanaged));
         }
         match pdb.at(&["spec", "minAvailable"]) {
-            Some(Value::Int(n)) => Ok((pods.len() as i64, *n)),
+            Some(Value::Int(n)) => Ok((pods.len() as i64, *n, Vec::new())),
             Some(min) => {
-                let expected = self.expected_scale(ns, pods)?;
-                Ok((expected, scaled(min, expected)?))
+                let (expected, unmanaged) = self.expected_scale(ns, pods)?;
+                Ok((expected, scaled(min, expected)?, unmanaged))
             }
-            None => Ok((0, 0)),
+            None => Ok((0, 0, Vec::new())),
         }
     }
 
@@ -209,7 +252,7 @@ impl Sim {
             );
         }
         let generation = pdb.i64_at(&["metadata", "generation"]).unwrap_or(0);
-        let (expected, desired) = match self.expected_pod_count(&pdb, &pods) {
+        let (expected, desired, unmanaged) = match self.expected_pod_count(&pdb, &pods) {
             Ok(counts) => counts,
             Err(message) => {
                 self.record_event(
@@ -226,6 +269,22 @@ impl Sim {
                 return self.write_budget_status(pdb, status);
             }
         };
+        if !unmanaged.is_empty() {
+            let selector = label_selector_string(pdb.at(&["spec", "selector"]));
+            self.record_event(
+                &pdb,
+                "",
+                crate::events::WARNING,
+                "UnmanagedPods",
+                &format!(
+                    "Pods selected by this PodDisruptionBudget (selector: {selector}) were found \
+                     to be unmanaged. As a result, the status of the PDB cannot be calculated \
+                     correctly, which may result in undefined behavior. To account for these pods \
+                     please set \".spec.minAvailable\" field of the PDB to an integer value."
+                ),
+                DISRUPTION_CONTROLLER,
+            );
+        }
         // buildDisruptedPodMap: evicted pods still counted as disrupted
         // until they are being deleted or the deletion timeout passed.
         let recorded = pdb.at(&["status", "disruptedPods"]);

@@ -5,10 +5,10 @@
 //! (ShouldPodBeInEndpoints, ShouldSetHostname, podEndpointsChanged) and
 //! `trigger_time_tracker.go` (the last-change-trigger-time annotation).
 //!
-//! The ports of a subset are ordered as `SortSubsets` orders them: by the
-//! MD5 of their go-spew dump. Approximation: upstream orders the subsets
-//! themselves by the same hash of their whole dump; here they come in the
-//! order their first port appears (the usual Service has one subset).
+//! `SortSubsets` orders the ports of a subset, and then the subsets, by the
+//! MD5 of their go-spew dump (`dump.ForHash`), rebuilt here from the JSON
+//! shape: the controller's addresses always carry a nodeName and a targetRef
+//! with kind, namespace, name and uid only.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -322,24 +322,89 @@ fn endpoint_parts(pod: &Value, svc: &Value, publish: bool) -> Vec<Part> {
     parts
 }
 
-/// The go-spew dump (`dump.ForHash`) of a core/v1 `EndpointPort`.
-fn endpoint_port_dump(port: &Value) -> String {
-    let app = match port.str_at(&["appProtocol"]) {
-        "" => "<nil>".to_string(),
-        app => app.to_string(),
-    };
+/// A `*string` field as go-spew shows it after its type: the text, or
+/// `<nil>` when the field is absent.
+fn spew_string_ptr(v: &Value, key: &str) -> String {
+    match v.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        _ => "<nil>".to_string(),
+    }
+}
+
+/// The go-spew dump (`dump.ForHash`) of a core/v1 `EndpointPort`, without
+/// the leading type (as it appears inside a slice).
+fn endpoint_port_fields(port: &Value) -> String {
     format!(
-        "(v1.EndpointPort){{Name:(string){} Port:(int32){} Protocol:(v1.Protocol){} AppProtocol:(*string){app}}}",
+        "{{Name:(string){} Port:(int32){} Protocol:(v1.Protocol){} AppProtocol:(*string){}}}",
         port.str_at(&["name"]),
         port.i64_at(&["port"]).unwrap_or(0),
         port.str_at(&["protocol"]),
+        spew_string_ptr(port, "appProtocol"),
+    )
+}
+
+/// The go-spew dump of a core/v1 `EndpointAddress` inside a slice.
+fn endpoint_address_fields(address: &Value) -> String {
+    let target = match address.get("targetRef") {
+        Some(r) => {
+            let f = |k: &str| r.str_at(&[k]);
+            format!(
+                "{{Kind:(string){} Namespace:(string){} Name:(string){} UID:(types.UID){} APIVersion:(string){} ResourceVersion:(string){} FieldPath:(string){}}}",
+                f("kind"),
+                f("namespace"),
+                f("name"),
+                f("uid"),
+                f("apiVersion"),
+                f("resourceVersion"),
+                f("fieldPath"),
+            )
+        }
+        None => "<nil>".to_string(),
+    };
+    format!(
+        "{{IP:(string){} Hostname:(string){} NodeName:(*string){} TargetRef:(*v1.ObjectReference){target}}}",
+        address.str_at(&["ip"]),
+        address.str_at(&["hostname"]),
+        spew_string_ptr(address, "nodeName"),
+    )
+}
+
+/// go-spew's `%#v` of a slice field: its type, then `<nil>` for an empty
+/// (nil) slice or the elements in brackets.
+fn spew_slice(ty: &str, items: &[Value], item: fn(&Value) -> String) -> String {
+    if items.is_empty() {
+        return format!("({ty})<nil>");
+    }
+    let inner: Vec<String> = items.iter().map(item).collect();
+    format!("({ty})[{}]", inner.join(" "))
+}
+
+/// The go-spew dump (`dump.ForHash`) of a core/v1 `EndpointSubset`, whose
+/// MD5 orders the subsets of an Endpoints object (`subsetsByHash`).
+fn endpoint_subset_dump(subset: &Value) -> String {
+    let addresses = |key: &str| {
+        spew_slice(
+            "[]v1.EndpointAddress",
+            subset.array_at(&[key]),
+            endpoint_address_fields,
+        )
+    };
+    format!(
+        "(v1.EndpointSubset){{Addresses:{} NotReadyAddresses:{} Ports:{}}}",
+        addresses("addresses"),
+        addresses("notReadyAddresses"),
+        spew_slice(
+            "[]v1.EndpointPort",
+            subset.array_at(&["ports"]),
+            endpoint_port_fields
+        ),
     )
 }
 
 /// `RepackSubsets`: each port maps to the addresses offering it (an
 /// address not ready once stays not ready), ports with the same addresses
 /// share a subset, addresses sorted and deduplicated, ports in `portsByHash`
-/// order.
+/// order and the subsets in `subsetsByHash` order (`SortSubsets`).
 fn repack(parts: Vec<Part>) -> Vec<Value> {
     let mut by_port: Vec<(Option<Value>, AddressSet)> = Vec::new();
     for (ports, address, ready) in parts {
@@ -377,12 +442,13 @@ fn repack(parts: Vec<Part>) -> Vec<Value> {
             }),
         }
     }
-    subsets
+    let mut subsets: Vec<Value> = subsets
         .into_iter()
         .map(|s| {
             let mut ports: Vec<Value> = s.ports.into_iter().flatten().collect();
             ordinal_model::order::sort_by_key(&mut ports, |p| {
-                crate::hash::md5(endpoint_port_dump(p).as_bytes())
+                let dump = format!("(v1.EndpointPort){}", endpoint_port_fields(p));
+                crate::hash::md5(dump.as_bytes())
             });
             let (ready, not_ready): (Vec<_>, Vec<_>) =
                 s.addresses.into_values().partition(|(_, r)| *r);
@@ -401,7 +467,11 @@ fn repack(parts: Vec<Part>) -> Vec<Value> {
             }
             out
         })
-        .collect()
+        .collect();
+    ordinal_model::order::sort_by_key(&mut subsets, |s| {
+        crate::hash::md5(endpoint_subset_dump(s).as_bytes())
+    });
+    subsets
 }
 
 /// `truncateEndpoints`: beyond [`MAX_ENDPOINTS_CAPACITY`] addresses, each

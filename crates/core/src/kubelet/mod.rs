@@ -9,6 +9,7 @@
 
 pub mod heartbeat;
 pub mod images;
+mod mirror;
 mod probes;
 mod status;
 pub mod web;
@@ -98,6 +99,12 @@ pub(crate) struct PodRuntime {
     pub dead_at: Option<u64>,
     /// When the kubelet began re-creating a sandbox that died with its node.
     pub sandbox_from: Option<u64>,
+    /// A static pod's mirror pod posted again: when the status manager's
+    /// next tick writes its status, and the status it has cached (the old
+    /// mirror pod's, so the conditions keep their transition times).
+    pub mirror_status: Option<(u64, Value)>,
+    /// A static pod whose mirror pod is gone: when its next sync posts it again.
+    pub mirror_due: Option<u64>,
 }
 
 impl PodRuntime {
@@ -117,6 +124,9 @@ pub(crate) struct Kubelet {
     images: BTreeSet<(String, String)>,
     next_ip: BTreeMap<String, u32>,
     live_ips: BTreeSet<String>,
+    /// The static pods of every node (as their mirror pods are posted), by
+    /// (namespace, mirror pod name).
+    static_pods: BTreeMap<(String, String), Value>,
 }
 
 impl PodRuntime {
@@ -220,6 +230,9 @@ impl Sim {
     pub(crate) fn sync_pod(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
         let Some(pod) = self.store.shared("pods", ns, name).cloned() else {
+            if self.mirror_pod_gone(&key) {
+                return;
+            }
             if let Some(rt) = self.kubelet.pods.remove(&key) {
                 if let Some(ip) = rt.ip {
                     self.kubelet.live_ips.remove(&ip);
@@ -229,6 +242,9 @@ impl Sim {
         };
         let node = pod.str_at(&["spec", "nodeName"]).to_string();
         if node.is_empty() || !self.kubelet_up(&node) {
+            return;
+        }
+        if self.replace_deleted_mirror_pod(&pod, &key) {
             return;
         }
         let uid = pod.str_at(&["metadata", "uid"]).to_string();
@@ -268,6 +284,8 @@ impl Sim {
                     stopped_at: None,
                     dead_at: None,
                     sandbox_from: None,
+                    mirror_status: None,
+                    mirror_due: None,
                 },
             );
         }
@@ -285,13 +303,29 @@ impl Sim {
             }
             return;
         }
-        let status = self.pod_status(&pod, &rt);
+        let status = match &rt.mirror_status {
+            Some((_, cached)) => {
+                let mut known = Value::clone(&pod);
+                known.set(&["status"], cached.clone());
+                self.pod_status(&known, &rt)
+            }
+            None => self.pod_status(&pod, &rt),
+        };
+        let held = rt
+            .mirror_status
+            .as_ref()
+            .map(|(at, _)| *at)
+            .filter(|at| *at > self.now);
+        if held.is_none() {
+            rt.mirror_status = None;
+        }
         self.kubelet.pods.insert(key, rt);
-        if pod.get("status") != Some(&status) {
+        if held.is_none() && pod.get("status") != Some(&status) {
             let mut updated = Value::clone(&pod);
             updated.set(&["status"], status);
             self.write_status("pods", updated);
         }
+        let wake = earliest(wake, held.map(|at| (at, false)));
         if let Some((at, background)) = wake {
             self.schedule_at(
                 at,

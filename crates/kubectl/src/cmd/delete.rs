@@ -111,7 +111,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
     let mut waiting = Vec::new();
     for (info, ns, name) in targets {
         match session.sim.delete(info.plural, &ns, &name, &opts) {
-            Ok(_) => {
+            Ok(deleted) => {
                 let verb = if force_now {
                     "force deleted"
                 } else {
@@ -122,7 +122,8 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
                     line.push_str(&format!(" from {ns} namespace"));
                 }
                 out.outln(&line);
-                waiting.push((info.plural, ns, name));
+                let uid = deleted.str_at(&["metadata", "uid"]).to_string();
+                waiting.push((info.plural, ns, name, uid));
             }
             Err(e) if e.code == 404 && parsed.has("ignore-not-found") => {}
             Err(e) => {

@@ -262,13 +262,27 @@ pub fn select<'a>(root: &'a Value, expr: &str) -> Result<Vec<&'a Value>, String>
     let mut rest = expr;
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix('.') {
-            let end = r.find(['.', '[']).unwrap_or(r.len());
-            let key = &r[..end];
+            // A backslash escapes the next character (`kubernetes\.io/name`)
+            // and is dropped from the field name (parser.go `parseField`).
+            let mut end = r.len();
+            let mut escaped = false;
+            for (i, c) in r.char_indices() {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '.' | '[' => {
+                        end = i;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let key = r[..end].replace('\\', "");
             rest = &r[end..];
             if key.is_empty() {
                 continue;
             }
-            current = current.into_iter().filter_map(|v| v.get(key)).collect();
+            current = current.into_iter().filter_map(|v| v.get(&key)).collect();
         } else if let Some(r) = rest.strip_prefix("[?(") {
             let end = r
                 .find(")]")
@@ -537,6 +551,17 @@ mod tests {
             jsonpath("{.items[1].metadata.name}", &pods()).unwrap(),
             "web-1"
         );
+    }
+
+    #[test]
+    fn jsonpath_field_names_escape_dots() {
+        let mut pod = Value::object();
+        pod.set(
+            &["metadata", "annotations", "kubernetes.io/config.source"],
+            Value::from("file"),
+        );
+        let path = "{.metadata.annotations.kubernetes\\.io/config\\.source}";
+        assert_eq!(jsonpath(path, &pod).unwrap(), "file");
     }
 
     #[test]

@@ -28,13 +28,17 @@ pub fn step(session: &mut Session, started_at: u64) -> bool {
 }
 
 /// Advances, as `delete` does while it waits, until none of `objects`
-/// (resource plural, namespace, name) exists or [`step`] says to stop.
-pub fn until_gone(session: &mut Session, objects: &[(&str, String, String)]) {
+/// (resource plural, namespace, name, uid) exists or [`step`] says to stop.
+/// An object of the same name with another uid was created anew and counts
+/// as gone (`wait.IsDeleted` with the deleted objects' UID map).
+pub fn until_gone(session: &mut Session, objects: &[(&str, String, String, String)]) {
     let started = session.sim.now();
-    while objects
-        .iter()
-        .any(|(resource, ns, name)| session.sim.object(resource, ns, name).is_some())
-    {
+    while objects.iter().any(|(resource, ns, name, uid)| {
+        session
+            .sim
+            .object(resource, ns, name)
+            .is_some_and(|o| o.str_at(&["metadata", "uid"]) == uid)
+    }) {
         if !step(session, started) {
             break;
         }

@@ -132,19 +132,28 @@ pub fn format_labels(labels: Option<&Value>) -> String {
     }
 }
 
-/// A label selector (`matchLabels` + `matchExpressions`) as `metav1.FormatLabelSelector` prints it.
+/// A label selector (`matchLabels` + `matchExpressions`) as `metav1.FormatLabelSelector` prints it:
+/// the requirements ordered by key (`internalSelector.Add`, an insertion sort for the few a
+/// selector has, so stable) and the values of `in` / `notin` sorted (`Requirement.String`).
 pub fn format_label_selector(selector: Option<&Value>) -> String {
     let Some(selector) = selector else {
         return "<none>".to_string();
     };
-    let mut parts = key_value_pairs(selector.get("matchLabels"));
+    let labels = selector.get("matchLabels");
+    let mut parts: Vec<(String, String)> = labels
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.keys().cloned())
+        .zip(key_value_pairs(labels))
+        .collect();
     for expr in selector.array_at(&["matchExpressions"]) {
         let key = expr.str_at(&["key"]);
-        let values: Vec<&str> = expr
+        let mut values: Vec<&str> = expr
             .array_at(&["values"])
             .iter()
             .filter_map(Value::as_str)
             .collect();
+        ordinal_model::order::sort(&mut values);
         let text = match expr.str_at(&["operator"]) {
             "In" => format!("{key} in ({})", values.join(",")),
             "NotIn" => format!("{key} notin ({})", values.join(",")),
@@ -152,13 +161,14 @@ pub fn format_label_selector(selector: Option<&Value>) -> String {
             "DoesNotExist" => format!("!{key}"),
             other => format!("{key} {other}"),
         };
-        parts.push(text);
+        parts.push((key.to_string(), text));
     }
     if parts.is_empty() {
-        "<none>".to_string()
-    } else {
-        parts.join(",")
+        return "<none>".to_string();
     }
+    ordinal_model::order::sort_by(&mut parts, |a, b| a.0.cmp(&b.0));
+    let texts: Vec<String> = parts.into_iter().map(|(_, text)| text).collect();
+    texts.join(",")
 }
 
 /// Container names and images of a pod spec, each joined by `,` (the wide CONTAINERS/IMAGES cells).
@@ -228,5 +238,29 @@ mod tests {
         )]);
         assert_eq!(format_label_selector(Some(&sel)), "app=web,tier=db");
         assert_eq!(format_labels(None), "<none>");
+        // Requirements by key, `in` values sorted.
+        let mut sel = sel;
+        sel.remove(&["matchLabels", "tier"]);
+        let expr = |key: &str, op: &str, values: &[&str]| {
+            Value::from([
+                ("key", Value::from(key)),
+                ("operator", Value::from(op)),
+                (
+                    "values",
+                    Value::from(values.iter().map(|v| Value::from(*v)).collect::<Vec<_>>()),
+                ),
+            ])
+        };
+        sel.set(
+            &["matchExpressions"],
+            Value::from(vec![
+                expr("tier", "In", &["front", "edge"]),
+                expr("aaa", "Exists", &[]),
+            ]),
+        );
+        assert_eq!(
+            format_label_selector(Some(&sel)),
+            "aaa,app=web,tier in (edge,front)"
+        );
     }
 }

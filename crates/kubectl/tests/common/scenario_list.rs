@@ -61,6 +61,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/edit-partition.txt"),
     ),
     (
+        "endpoints-subsets.txt",
+        include_str!("../../../../tests/scenarios/endpoints-subsets.txt"),
+    ),
+    (
         "expose-explain-cp.txt",
         include_str!("../../../../tests/scenarios/expose-explain-cp.txt"),
     ),
@@ -145,6 +149,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/pdb-status.txt"),
     ),
     (
+        "pdb-unmanaged-pods.txt",
+        include_str!("../../../../tests/scenarios/pdb-unmanaged-pods.txt"),
+    ),
+    (
         "pod-shell-tools.txt",
         include_str!("../../../../tests/scenarios/pod-shell-tools.txt"),
     ),
@@ -195,6 +203,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     (
         "statefulset-storage-survives.txt",
         include_str!("../../../../tests/scenarios/statefulset-storage-survives.txt"),
+    ),
+    (
+        "static-pod-mirror.txt",
+        include_str!("../../../../tests/scenarios/static-pod-mirror.txt"),
     ),
     (
         "system-pods.txt",

@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
+mod proptest_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -155,35 +156,14 @@ fn run(actions: &[Action], seed: u64) -> Result<String, TestCaseError> {
             }
         }
         for ev in sim.take_watch_events(events_watch) {
-            log.push_str(&format!(
-                "{} {} {} {}\n",
-                ev.at,
-                ev.object.str_at(&["reason"]),
-                ev.object.str_at(&["involvedObject", "name"]),
-                ev.object.str_at(&["message"])
-            ));
+            log.push_str(&proptest_support::event_line(&ev));
         }
     }
     Ok(log)
 }
 
-/// 64 cases from a fixed seed, so a CI run is repeatable; set
-/// `PROPTEST_RNG_SEED` (or `random`) to explore other sequences.
-fn config() -> ProptestConfig {
-    let default = ProptestConfig::default();
-    let rng_seed = match std::env::var("PROPTEST_RNG_SEED") {
-        Ok(_) => default.rng_seed,
-        Err(_) => proptest::test_runner::RngSeed::Fixed(20_261_123),
-    };
-    ProptestConfig {
-        cases: 64,
-        rng_seed,
-        ..default
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(proptest_support::config(20_261_123))]
 
     #[test]
     fn invariants_hold_and_replay_is_deterministic(actions in proptest::collection::vec(action(), 1..14), seed in 0u64..1000) {

@@ -10,6 +10,14 @@
 //! with the pod. Deleting the pod or the PV deletes its data (see
 //! `Sim::erase`). The kubelet's HTTP probes and the pod shell read the same
 //! files.
+//!
+//! What a mount is on ([`Sim::mount_device_bytes`]): a PersistentVolume
+//! with a real size limit (a block device its provisioner attached: every
+//! volume type except `hostPath` and `local`) is its own device of the PV's
+//! capacity, which `df` shows as a freshly formatted ext4; a `hostPath` or
+//! `local` PV (what kind's `standard` class, the local-path provisioner,
+//! creates) and every other volume are directories on the node's disk, so
+//! `df` shows the node's disk there, as on kind.
 
 use std::collections::BTreeMap;
 
@@ -66,6 +74,22 @@ impl Sim {
             None => format!("pod:{uid}:{volume}"),
         };
         (key, mount.to_string())
+    }
+
+    /// The size in bytes of the block device mounted at `mount` in the first
+    /// container of `pod`, or `None` when the mount is a directory on the
+    /// node's disk (see the module rules).
+    pub fn mount_device_bytes(&self, pod: &Value, mount: &str) -> Option<u64> {
+        let (key, _) = self.volume_key(pod, mount);
+        let pv = self
+            .store
+            .get("persistentvolumes", "", key.strip_prefix("pv:")?)?;
+        let spec = pv.get("spec")?;
+        if spec.get("hostPath").is_some() || spec.get("local").is_some() {
+            return None;
+        }
+        let bytes = crate::scheduler::bytes(spec.at(&["capacity", "storage"]));
+        u64::try_from(bytes).ok().filter(|b| *b > 0)
     }
 
     /// The file at `path` of a volume.

@@ -448,7 +448,12 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         }
         "date" => out.outln(&go_date(session.sim.now())),
         "df" => {
-            let targets: Vec<String> = ctx.mounts.iter().rev().cloned().collect();
+            let targets: Vec<(String, Option<u64>)> = ctx
+                .mounts
+                .iter()
+                .rev()
+                .map(|m| (m.clone(), session.sim.mount_device_bytes(&ctx.pod, m)))
+                .collect();
             out.out(&disk::df(&targets, ctx.is_busybox_like(), rest));
         }
         "true" => {}

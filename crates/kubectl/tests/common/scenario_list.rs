@@ -45,6 +45,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/describe-configmap.txt"),
     ),
     (
+        "df-claim-capacity.txt",
+        include_str!("../../../../tests/scenarios/df-claim-capacity.txt"),
+    ),
+    (
         "diff.txt",
         include_str!("../../../../tests/scenarios/diff.txt"),
     ),

@@ -6,8 +6,9 @@
 //! claim is bound to (`pv:<name>`), so the data survives the pod's deletion,
 //! rescheduling and the set's scale-down and up, and stays with a Retained
 //! PV after its claim is gone; any other mount, and the container's own
-//! filesystem (the key for `/`), to the pod (`pod:<uid>:<volume>`), gone
-//! with the pod. Deleting the pod or the PV deletes its data (see
+//! filesystem (the key for `/`), to the pod (`pod:<uid>:<volume>`,
+//! `pod:<uid>:/<container>`), gone with the pod; a container's own
+//! filesystem also goes when a new instance of it starts. Deleting the pod or the PV deletes its data (see
 //! `Sim::erase`). The kubelet's HTTP probes and the pod shell read the same
 //! files.
 //!
@@ -33,9 +34,9 @@ pub struct Volumes {
     redis: BTreeMap<String, BTreeMap<String, String>>,
 }
 
-/// The key of a pod's own filesystem (what is not under a mount).
-fn root_key(uid: &str) -> String {
-    format!("pod:{uid}:/")
+/// The key of a container's own filesystem (what is not under a mount).
+fn root_key(uid: &str, container: &str) -> String {
+    format!("pod:{uid}:/{container}")
 }
 
 impl Sim {
@@ -57,7 +58,8 @@ impl Sim {
             }
         }
         let Some((mount, volume)) = best else {
-            return (root_key(uid), String::new());
+            let name = container.map_or("", |c| c.str_at(&["name"]));
+            return (root_key(uid, name), String::new());
         };
         let claim = pod
             .array_at(&["spec", "volumes"])
@@ -146,6 +148,12 @@ impl Sim {
             removed |= files.len() != before;
         }
         removed
+    }
+
+    /// Empties the own filesystem of container `container` of the pod with
+    /// `uid` (a new instance of it starts from its image).
+    pub(crate) fn reset_container_fs(&mut self, uid: &str, container: &str) {
+        self.volumes.files.remove(&root_key(uid, container));
     }
 
     /// The redis database a volume holds.

@@ -12,7 +12,9 @@
 //!   `while`, `tail -f`, `exec`), or has no command and its image's default
 //!   command is a shell (busybox, alpine, ubuntu, debian) and its stdin is
 //!   not kept open (`kubectl run -it` keeps it open). Scripts with
-//!   `exit N` or `false` exit non-zero. `sleep N` runs N seconds.
+//!   `exit N` or `false` exit non-zero. `sleep N` runs N seconds. When the
+//!   in-pod shell ran the command to its end, its exit status is the
+//!   container's (`script.rs`).
 //! * Servers: a container's process serves unless it is a shell, `sleep` or
 //!   a short command (shell scripts that start `httpd`, `nc -l`, ... serve).
 //!   It listens on its declared containerPorts and on its well-known image's
@@ -229,7 +231,7 @@ fn words(v: &Value) -> Vec<String> {
 }
 
 /// The command line a container runs (`command` then `args`).
-fn argv(container: &Value) -> Vec<String> {
+pub fn argv(container: &Value) -> Vec<String> {
     let mut argv = words(container.get("command").unwrap_or(&Value::Null));
     argv.extend(words(container.get("args").unwrap_or(&Value::Null)));
     argv
@@ -253,11 +255,6 @@ pub fn shell_script(argv: &[String]) -> Option<&str> {
         .skip_while(|a| *a != "-c")
         .nth(1)
         .map(String::as_str)
-}
-
-/// The `-c` script the container's main process runs, if it is a shell.
-pub fn container_script(container: &Value) -> Option<String> {
-    shell_script(&argv(container)).map(str::to_string)
 }
 
 fn short_name(image: &str) -> &str {
@@ -323,18 +320,6 @@ pub fn serves_static_files(container: &Value) -> bool {
     well_known(repo)
         .is_some_and(|k| matches!(k.name, "nginx" | "httpd" | "registry.k8s.io/nginx-slim"))
         && executable(&argv(container)).is_none_or(|e| !is_shell(e))
-}
-
-/// The arguments of a container whose command is busybox `nslookup`: its
-/// output and exit status depend on the cluster's DNS when it runs.
-pub fn nslookup_args(container: &Value) -> Option<Vec<String>> {
-    let argv = argv(container);
-    (executable(&argv) == Some("nslookup")
-        && matches!(
-            short_name(container.str_at(&["image"])),
-            "busybox" | "alpine"
-        ))
-    .then(|| argv[1..].to_vec())
 }
 
 /// The process model of a container (see the module rules).
@@ -487,11 +472,6 @@ mod tests {
         assert_eq!(process(&attached).exits, None);
         let lookup = c("busybox:1.28", &["nslookup", "web-0.nginx"]);
         assert!(process(&lookup).exits.is_some());
-        assert_eq!(
-            nslookup_args(&lookup),
-            Some(vec!["web-0.nginx".to_string()])
-        );
-        assert_eq!(nslookup_args(&c("nginx", &["nslookup", "x"])), None);
         assert_eq!(pull_policy(&c("nginx", &[])), "Always");
         assert_eq!(pull_policy(&c("nginx:1.27", &[])), "IfNotPresent");
     }

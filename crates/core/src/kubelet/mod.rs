@@ -10,6 +10,7 @@
 pub mod heartbeat;
 pub mod images;
 mod probes;
+pub mod script;
 mod status;
 pub mod web;
 
@@ -79,9 +80,14 @@ pub(crate) struct Container {
     pub pulled_once: bool,
     /// Probe results of the running instance.
     pub probes: Option<ProbeState>,
-    /// What the last instance printed, when the kubelet ran a command whose
-    /// output depends on the cluster at that moment (`nslookup`).
-    pub output: Option<String>,
+    /// What the running (or last) instance printed, with the time of each
+    /// line, and the instance before it (`kubectl logs --previous`).
+    pub log: Vec<(u64, String)>,
+    pub previous_log: Vec<(u64, String)>,
+    /// The rest of the instance's command and when it runs (after a `sleep`).
+    pub script: Option<(u64, Vec<String>)>,
+    /// The exit status of the instance's command once it ran to the end.
+    pub script_code: Option<i64>,
 }
 
 /// One pod's runtime state on its node.
@@ -197,25 +203,6 @@ impl Sim {
         }
     }
 
-    /// The log the kubelet recorded for container `container` of `pod`
-    /// when it ran a command whose output depends on the cluster at that
-    /// moment (`nslookup`); `None` for any other container.
-    pub fn recorded_log(&self, pod: &Value, container: &str) -> Option<&str> {
-        let key = (
-            pod.str_at(&["metadata", "namespace"]).to_string(),
-            pod.str_at(&["metadata", "name"]).to_string(),
-        );
-        let rt = self.kubelet.pods.get(&key)?;
-        if rt.uid != pod.str_at(&["metadata", "uid"]) {
-            return None;
-        }
-        rt.containers
-            .iter()
-            .find(|c| c.name == container)?
-            .output
-            .as_deref()
-    }
-
     /// Syncs one pod on its node (`syncPod`), then reports status.
     pub(crate) fn sync_pod(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
@@ -253,7 +240,10 @@ impl Sim {
                     last_unknown: false,
                     pulled_once: false,
                     probes: None,
-                    output: None,
+                    log: Vec::new(),
+                    previous_log: Vec::new(),
+                    script: None,
+                    script_code: None,
                 })
                 .collect();
             self.kubelet.pods.insert(
@@ -599,8 +589,10 @@ impl Sim {
                     rt.containers[i].stage = Stage::Running { since: start_at };
                     rt.containers[i].probes =
                         Some(ProbeState::new(spec, start_at, rt.probe_origin()));
+                    self.start_script(pod, rt, i, start_at);
                 }
                 Stage::Running { since } => {
+                    let script_wake = self.step_script(pod, rt, i).map(|at| (at, false));
                     let exit = images::process(spec)
                         .exits
                         .map(|(run, code)| (since + run, code));
@@ -624,20 +616,15 @@ impl Sim {
                             self.kill_unhealthy(pod, rt, i, spec, kind, at, node);
                             continue;
                         }
-                        Step::Next(wake) => wake,
+                        Step::Next(wake) => earliest(wake, script_wake),
                     };
-                    let Some((at, mut code)) = exit else {
+                    let Some((at, code)) = exit else {
                         return probe_wake;
                     };
                     if now < at {
                         return earliest(probe_wake, Some((at, false)));
                     }
-                    if let Some(args) = images::nslookup_args(spec) {
-                        let result =
-                            self.nslookup(pod.str_at(&["metadata", "namespace"]), &image, &args);
-                        code = i64::from(result.code);
-                        rt.containers[i].output = Some(result.combined());
-                    }
+                    let code = rt.containers[i].script_code.unwrap_or(code);
                     Self::container_exited(&mut rt.containers[i], since, at, code, pod);
                 }
                 Stage::Killing {

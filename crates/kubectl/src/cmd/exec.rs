@@ -345,7 +345,7 @@ impl RunAttach {
             })
             .map(|t| t.i64_at(&["exitCode"]).unwrap_or(0));
         if let Some(code) = exited {
-            out.out(&podshell::logs(session, &pod));
+            out.out(&podshell::logs(session, &pod, false));
             self.exit_code = Some(i32::try_from(code).unwrap_or(1));
         }
         false
@@ -697,8 +697,8 @@ pub fn pod_log(
         {
             first.set(&["state"], last);
         }
-        podshell::logs(session, &previous)
+        podshell::logs(session, &previous, true)
     } else {
-        podshell::logs(session, &pod)
+        podshell::logs(session, &pod, false)
     })
 }

@@ -7,6 +7,15 @@
 //! have curl.
 //! Files live per volume: a PVC-backed mount keeps its data across pod
 //! re-creation (keyed by the claim's uid), anything else dies with the pod.
+//!
+//! The same shell runs inside the kubelet ([`container_shell`], installed in
+//! every session's simulator): a container's command, step by step on the
+//! simulator's timeline (it stops at `sleep N` and hands back the rest, see
+//! `ordinal_core::kubelet::script`), and exec probes. There time does not
+//! pass while a command runs (`ping`, `curl` waits take none) and, in a
+//! container's script, a program the shell does not model (a server, a
+//! loop) is the container's process from then on: the script ends there.
+//! Under `kubectl exec`, `sleep` takes no virtual time either.
 
 mod disk;
 mod http;
@@ -14,11 +23,14 @@ mod logs;
 mod network;
 mod redis;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use ordinal_model::Value;
 
 use ordinal_core::dns::DOMAIN;
+use ordinal_core::kubelet::script::{sleep_ms, ShellEnd, ShellRun};
+use ordinal_core::Sim;
 
 use crate::shell::words::{split_list, split_words, Connector};
 use crate::shell::Session;
@@ -37,6 +49,16 @@ struct PodCtx {
     /// Its first container's mount paths, longest first.
     mounts: Vec<String>,
     env: Vec<(String, String)>,
+    /// When the running `timeout` kills the command (virtual ms).
+    deadline: Option<u64>,
+    /// Run by the kubelet (a container's script or an exec probe): time
+    /// cannot pass while a command runs.
+    in_kubelet: bool,
+    /// A container's script: `sleep` stops the run, unknown programs end it.
+    script: bool,
+    /// Where a script's run stopped: the `sleep` ms and the rest of the
+    /// script, or `None` after a program the shell does not model.
+    stopped: RefCell<Option<Option<(u64, String)>>>,
 }
 
 impl PodCtx {
@@ -79,7 +101,23 @@ impl PodCtx {
             pod: pod.clone(),
             mounts,
             env,
+            deadline: None,
+            in_kubelet: false,
+            script: false,
+            stopped: RefCell::new(None),
         }
+    }
+
+    /// Lets `ms` of virtual time pass while a command waits (not inside the
+    /// kubelet, where the clock is the kubelet's).
+    fn wait(&self, sim: &mut Sim, ms: u64) {
+        if !self.in_kubelet {
+            sim.advance(ms);
+        }
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.stopped.borrow().is_some()
     }
 
     fn image_name(&self) -> &str {
@@ -126,16 +164,16 @@ impl PodCtx {
 
     /// The volume key holding `path`, and the path (files are kept by
     /// their full path within a volume).
-    fn volume_for(&self, session: &Session, path: &str) -> (String, String) {
-        (session.sim.volume_key(&self.pod, path).0, path.to_string())
+    fn volume_for(&self, sim: &Sim, path: &str) -> (String, String) {
+        (sim.volume_key(&self.pod, path).0, path.to_string())
     }
 }
 
 /// The pod that has `ip` as its address (a terminating one keeps it until
 /// its containers stop).
-fn pod_with_ip<'a>(session: &'a Session, ip: &str) -> Option<&'a Value> {
+fn pod_with_ip<'a>(sim: &'a Sim, ip: &str) -> Option<&'a Value> {
     let selector = format!("status.podIP={ip}");
-    let pods = session.sim.list_refs("pods", None, "", &selector).ok()?;
+    let pods = sim.list_refs("pods", None, "", &selector).ok()?;
     pods.into_iter().next()
 }
 
@@ -148,11 +186,14 @@ fn not_found(ctx: &PodCtx, tool: &str, out: &mut CommandOutput) {
     out.exit_code = 127;
 }
 
+/// Programs the shell knows, whether or not an image has them.
+const MODELLED: &[&str] = &["bash", "nslookup", "ping", "curl", "wget", "redis-cli"];
+
 /// True when the pod's image has `program` on its PATH.
 fn has_program(ctx: &PodCtx, program: &str) -> bool {
     match program {
         "sh" | "ash" | "hostname" | "echo" | "cat" | "ls" | "mkdir" | "touch" | "rm" | "env"
-        | "printenv" | "date" | "df" | "true" | "false" => true,
+        | "printenv" | "date" | "df" | "true" | "false" | "sleep" | "test" | "[" => true,
         "bash" => !ctx.is_busybox_like(),
         "nslookup" => ctx.is_busybox_like(),
         "ping" => !ctx.is_slim_debian(),
@@ -198,7 +239,8 @@ pub fn has_interactive(pod: &Value, program: &str) -> bool {
 /// Runs `argv` inside `pod`.
 /// Runs `argv` inside `pod`; `Err` holds the runtime's error when the program does not exist.
 pub fn exec(session: &mut Session, pod: &Value, argv: &[String]) -> Result<CommandOutput, String> {
-    let ctx = PodCtx::new(pod);
+    let mut ctx = PodCtx::new(pod);
+    ctx.deadline = session.deadline;
     let program = argv
         .first()
         .map(|p| p.rsplit('/').next().unwrap_or(""))
@@ -206,13 +248,42 @@ pub fn exec(session: &mut Session, pod: &Value, argv: &[String]) -> Result<Comma
     if !has_program(&ctx, program) {
         return Err(exec_failure(&ctx, program));
     }
-    Ok(run_argv(session, &ctx, argv))
+    Ok(run_argv(&mut session.sim, &ctx, argv))
+}
+
+/// The shell the kubelet runs commands in (`ordinal_core::kubelet::script`):
+/// `argv` in the first container of `pod`, as a container's script (`script`:
+/// up to the first `sleep`) or as an exec probe; `None` when the image has
+/// no such program.
+pub fn container_shell(
+    sim: &mut Sim,
+    pod: &Value,
+    argv: &[String],
+    script: bool,
+) -> Option<ShellRun> {
+    let mut ctx = PodCtx::new(pod);
+    ctx.in_kubelet = true;
+    ctx.script = script;
+    let program = argv.first()?.rsplit('/').next().unwrap_or("");
+    if !has_program(&ctx, program) {
+        return None;
+    }
+    let out = run_argv(sim, &ctx, argv);
+    let end = match ctx.stopped.take() {
+        None => ShellEnd::Exited(i64::from(out.exit_code)),
+        Some(Some((ms, rest))) => ShellEnd::Sleep(ms, vec!["sh".into(), "-c".into(), rest]),
+        Some(None) => ShellEnd::Serving,
+    };
+    Some(ShellRun {
+        output: out.combined(),
+        end,
+    })
 }
 
 /// A file's content for `kubectl cp POD:PATH` (`None` when it does not exist).
 pub fn read_file(session: &Session, pod: &Value, path: &str) -> Option<String> {
     let ctx = PodCtx::new(pod);
-    let (key, p) = ctx.volume_for(session, path);
+    let (key, p) = ctx.volume_for(&session.sim, path);
     session.sim.file(&key, &p).map(str::to_string)
 }
 
@@ -226,7 +297,7 @@ const IMAGE_DIRS: &[&str] = &[
 pub fn files_under(session: &Session, pod: &Value, dir: &str) -> Vec<(String, String)> {
     let ctx = PodCtx::new(pod);
     let dir = dir.trim_end_matches('/');
-    let (key, _) = ctx.volume_for(session, if dir.is_empty() { "/" } else { dir });
+    let (key, _) = ctx.volume_for(&session.sim, if dir.is_empty() { "/" } else { dir });
     let prefix = format!("{dir}/");
     session
         .sim
@@ -238,17 +309,58 @@ pub fn files_under(session: &Session, pod: &Value, dir: &str) -> Vec<(String, St
 /// Whether `path` is a directory in the pod (`test -d`): one every image
 /// has, a volume's mount point, or one holding files.
 pub fn is_dir(session: &Session, pod: &Value, path: &str) -> bool {
+    is_dir_in(&session.sim, &PodCtx::new(pod), path)
+}
+
+fn is_dir_in(sim: &Sim, ctx: &PodCtx, path: &str) -> bool {
     let trimmed = path.trim_end_matches('/');
     let path = if trimmed.is_empty() { "/" } else { trimmed };
-    IMAGE_DIRS.contains(&path)
-        || PodCtx::new(pod).mounts.iter().any(|m| m == path)
-        || !files_under(session, pod, path).is_empty()
+    if IMAGE_DIRS.contains(&path) || ctx.mounts.iter().any(|m| m == path) {
+        return true;
+    }
+    let (key, _) = ctx.volume_for(sim, path);
+    let prefix = format!("{path}/");
+    let found = sim.files_with_prefix(&key, &prefix).next().is_some();
+    found
+}
+
+/// `test EXPR` / `[ EXPR ]`: file tests (`-e`, `-f`, `-d`, `-s`, `-r`,
+/// `-w`), string tests (`-n`, `-z`, `=`, `!=`), `!`; false for anything
+/// else.
+fn test(sim: &Sim, ctx: &PodCtx, args: &[String], bracket: bool) -> bool {
+    let args = match (bracket, args.split_last()) {
+        (true, Some((last, rest))) if last == "]" => rest,
+        _ => args,
+    };
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (negate, words) = match words.split_first() {
+        Some((&"!", rest)) if !rest.is_empty() => (true, rest),
+        _ => (false, &words[..]),
+    };
+    let file = |path: &str| {
+        let (key, p) = ctx.volume_for(sim, path);
+        sim.file(&key, &p).map(str::len)
+    };
+    let result = match *words {
+        [] => false,
+        [s] => !s.is_empty(),
+        ["-n", s] => !s.is_empty(),
+        ["-z", s] => s.is_empty(),
+        ["-f" | "-r" | "-w", path] => file(path).is_some(),
+        ["-s", path] => file(path).is_some_and(|n| n > 0),
+        ["-d", path] => is_dir_in(sim, ctx, path),
+        ["-e", path] => file(path).is_some() || is_dir_in(sim, ctx, path),
+        [a, "=" | "==", b] => a == b,
+        [a, "!=", b] => a != b,
+        _ => false,
+    };
+    result != negate
 }
 
 /// Writes a file for `kubectl cp FILE POD:PATH`.
 pub fn put_file(session: &mut Session, pod: &Value, path: &str, text: &str) {
     let ctx = PodCtx::new(pod);
-    let (key, p) = ctx.volume_for(session, path);
+    let (key, p) = ctx.volume_for(&session.sim, path);
     session.sim.write_file(&key, &p, text, false);
 }
 
@@ -257,11 +369,11 @@ pub fn is_busybox_like(pod: &Value) -> bool {
     PodCtx::new(pod).is_busybox_like()
 }
 
-/// The pod's log: the start lines its image prints (see `logs.rs`), what
-/// the kubelet recorded when it ran a one-shot `nslookup` (the cluster's DNS
-/// as it was then), or the output of another command it was given, computed
-/// on a copy of the session so that reading a log changes nothing.
-pub fn logs(session: &Session, pod: &Value) -> String {
+/// The log of the pod's first container: the start lines its image prints
+/// (see `logs.rs`), or what its command printed as the kubelet ran it
+/// (`Sim::container_log`); with `previous`, the instance before the last
+/// restart's.
+pub fn logs(session: &Session, pod: &Value, previous: bool) -> String {
     let node = session
         .sim
         .object("nodes", "", pod.str_at(&["spec", "nodeName"]));
@@ -272,34 +384,18 @@ pub fn logs(session: &Session, pod: &Value) -> String {
     let Some(container) = pod.array_at(&["spec", "containers"]).first() else {
         return String::new();
     };
-    if let Some(log) = session.sim.recorded_log(pod, container.str_at(&["name"])) {
-        return log.to_string();
-    }
-    let started = pod
-        .array_at(&["status", "containerStatuses"])
-        .first()
-        .is_some_and(|s| {
-            s.at(&["state", "running"]).is_some() || s.at(&["state", "terminated"]).is_some()
-        });
-    let argv: Vec<String> = container
-        .array_at(&["command"])
+    session
+        .sim
+        .container_log(pod, container.str_at(&["name"]), previous)
+        .unwrap_or_default()
         .iter()
-        .chain(container.array_at(&["args"]))
-        .filter_map(|a| a.as_str().map(str::to_string))
-        .collect();
-    if !started || argv.is_empty() {
-        return String::new();
-    }
-    let mut scratch = session.clone();
-    match exec(&mut scratch, pod, &argv) {
-        Ok(out) => out.combined(),
-        Err(_) => String::new(),
-    }
+        .map(|(_, line)| line.as_str())
+        .collect()
 }
 
 /// Replaces each `$(command)` outside single quotes with the command's output
 /// (trailing newlines removed), as `sh` does.
-fn substitute_commands(session: &mut Session, ctx: &PodCtx, text: &str) -> String {
+fn substitute_commands(sim: &mut Sim, ctx: &PodCtx, text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_single = false;
     let mut rest = text;
@@ -310,7 +406,11 @@ fn substitute_commands(session: &mut Session, ctx: &PodCtx, text: &str) -> Strin
         if !in_single && rest.starts_with("$(") {
             if let Some(close) = rest.find(')') {
                 let inner = rest[2..close].to_string();
-                let result = run_script(session, ctx, &inner);
+                let result = run_script(sim, ctx, &inner);
+                // A `sleep` inside `$(...)` takes no time.
+                if ctx.stopped.borrow().as_ref().is_some_and(Option::is_some) {
+                    ctx.stopped.take();
+                }
                 out.push_str(result.stdout().trim_end_matches('\n'));
                 rest = &rest[close + 1..];
                 continue;
@@ -322,10 +422,42 @@ fn substitute_commands(session: &mut Session, ctx: &PodCtx, text: &str) -> Strin
     out
 }
 
-fn run_script(session: &mut Session, ctx: &PodCtx, script: &str) -> CommandOutput {
+/// Joins the parts of a list back into a script (a first part after `&&`
+/// or `||` keeps its connector in front).
+fn join_list(parts: &[(Connector, String)]) -> String {
+    let mut text = String::new();
+    for (i, (connector, part)) in parts.iter().enumerate() {
+        text.push_str(match (i, connector) {
+            (_, Connector::IfSuccess) => " && ",
+            (_, Connector::IfFailure) => " || ",
+            (0, Connector::Always) => "",
+            (_, Connector::Always) => "; ",
+        });
+        text.push_str(part.trim());
+    }
+    text.trim_start().to_string()
+}
+
+/// The script left after a `sleep`: what its own script had left, then
+/// the rest of this list (the sleep's status is 0, so `true` stands in for
+/// it before a `&&` or `||`).
+fn after_sleep(inner: &str, rest: &str) -> String {
+    let chained = rest.starts_with("&&") || rest.starts_with("||");
+    match (inner.is_empty(), rest.is_empty()) {
+        (_, true) => inner.to_string(),
+        (true, false) if chained => format!("true {rest}"),
+        (true, false) => rest.to_string(),
+        (false, false) if chained => format!("{inner} {rest}"),
+        (false, false) => format!("{inner}; {rest}"),
+    }
+}
+
+fn run_script(sim: &mut Sim, ctx: &PodCtx, script: &str) -> CommandOutput {
     let mut out = CommandOutput::default();
     let vars: BTreeMap<String, String> = ctx.env.iter().cloned().collect();
-    for (connector, part) in split_list(script) {
+    // Lines of a multi-line script run one after the other.
+    let parts = split_list(&script.replace('\n', ";"));
+    for (i, (connector, part)) in parts.iter().enumerate() {
         let go = match connector {
             Connector::Always => true,
             Connector::IfSuccess => out.exit_code == 0,
@@ -334,7 +466,7 @@ fn run_script(session: &mut Session, ctx: &PodCtx, script: &str) -> CommandOutpu
         if !go {
             continue;
         }
-        let part = substitute_commands(session, ctx, &part);
+        let part = substitute_commands(sim, ctx, part);
         let Ok(words) = split_words(&part, &vars) else {
             out.errln("sh: syntax error: unterminated quoted string");
             out.exit_code = 2;
@@ -344,13 +476,19 @@ fn run_script(session: &mut Session, ctx: &PodCtx, script: &str) -> CommandOutpu
             out.exit_code = words.get(1).and_then(|c| c.parse().ok()).unwrap_or(0);
             return out;
         }
-        let result = run_argv(session, ctx, &words);
+        let result = run_argv(sim, ctx, &words);
         out.append(result);
+        if ctx.is_stopped() {
+            if let Some(Some((_, rest))) = ctx.stopped.borrow_mut().as_mut() {
+                *rest = after_sleep(rest, &join_list(&parts[i + 1..]));
+            }
+            return out;
+        }
     }
     out
 }
 
-fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutput {
+fn run_argv(sim: &mut Sim, ctx: &PodCtx, argv: &[String]) -> CommandOutput {
     let mut out = CommandOutput::default();
     let mut args: Vec<String> = Vec::new();
     let mut redirect: Option<(String, bool)> = None;
@@ -372,7 +510,7 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         "sh" | "bash" | "ash" => {
             if let Some(pos) = rest.iter().position(|a| a == "-c") {
                 let script = rest.get(pos + 1).cloned().unwrap_or_default();
-                out.append(run_script(session, ctx, &script));
+                out.append(run_script(sim, ctx, &script));
             }
         }
         "hostname" => match rest.first().map(String::as_str) {
@@ -392,14 +530,27 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         }
         "cat" => {
             for path in rest {
-                let (key, p) = ctx.volume_for(session, path);
-                match session.sim.file(&key, &p) {
+                let (key, p) = ctx.volume_for(sim, path);
+                match sim.file(&key, &p) {
                     Some(text) => out.out(text),
+                    None if ctx.is_busybox_like() => {
+                        out.errln(&format!(
+                            "cat: can't open '{path}': No such file or directory"
+                        ));
+                        out.exit_code = 1;
+                    }
                     None => {
                         out.errln(&format!("cat: {path}: No such file or directory"));
                         out.exit_code = 1;
                     }
                 }
+            }
+        }
+        "test" | "[" => out.exit_code = i32::from(!test(sim, ctx, rest, program == "[")),
+        "sleep" => {
+            let ms = sleep_ms(rest.first().map(String::as_str));
+            if ctx.script {
+                *ctx.stopped.borrow_mut() = Some(Some((ms, String::new())));
             }
         }
         "ls" => {
@@ -409,10 +560,25 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
                 .cloned()
                 .unwrap_or_else(|| "/".to_string());
             let dir = dir.trim_end_matches('/').to_string();
-            let (key, _) = ctx.volume_for(session, &dir);
+            let (key, p) = ctx.volume_for(sim, &dir);
+            if sim.file(&key, &p).is_some() {
+                out.outln(&dir);
+                return out;
+            }
+            if !is_dir_in(sim, ctx, &dir) {
+                if ctx.is_busybox_like() {
+                    out.errln(&format!("ls: {dir}: No such file or directory"));
+                    out.exit_code = 1;
+                } else {
+                    out.errln(&format!(
+                        "ls: cannot access '{dir}': No such file or directory"
+                    ));
+                    out.exit_code = 2;
+                }
+                return out;
+            }
             let prefix = format!("{dir}/");
-            let mut names: Vec<String> = session
-                .sim
+            let mut names: Vec<String> = sim
                 .files_with_prefix(&key, &prefix)
                 .filter_map(|(p, _)| p.strip_prefix(&prefix))
                 .map(|p| p.split('/').next().unwrap_or("").to_string())
@@ -425,15 +591,15 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         "mkdir" | "touch" => {
             if program == "touch" {
                 for path in rest.iter().filter(|a| !a.starts_with('-')) {
-                    let (key, p) = ctx.volume_for(session, path);
-                    session.sim.write_file(&key, &p, "", true);
+                    let (key, p) = ctx.volume_for(sim, path);
+                    sim.write_file(&key, &p, "", true);
                 }
             }
         }
         "rm" => {
             for path in rest.iter().filter(|a| !a.starts_with('-')) {
-                let (key, p) = ctx.volume_for(session, path);
-                session.sim.remove_files(&key, &p, true);
+                let (key, p) = ctx.volume_for(sim, path);
+                sim.remove_files(&key, &p, true);
             }
         }
         "env" | "printenv" => {
@@ -446,33 +612,36 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
             out.outln("KUBERNETES_SERVICE_PORT=443");
             out.outln("HOME=/root");
         }
-        "date" => out.outln(&go_date(session.sim.now())),
+        "date" => out.outln(&go_date(sim.now())),
         "df" => {
             let targets: Vec<(String, Option<u64>)> = ctx
                 .mounts
                 .iter()
                 .rev()
-                .map(|m| (m.clone(), session.sim.mount_device_bytes(&ctx.pod, m)))
+                .map(|m| (m.clone(), sim.mount_device_bytes(&ctx.pod, m)))
                 .collect();
             out.out(&disk::df(&targets, ctx.is_busybox_like(), rest));
         }
         "true" => {}
         "false" => out.exit_code = 1,
         "exit" => out.exit_code = rest.first().and_then(|c| c.parse().ok()).unwrap_or(0),
-        "nslookup" if ctx.is_busybox_like() => network::nslookup(session, ctx, rest, &mut out),
-        "ping" if ctx.is_busybox_like() => network::ping(session, ctx, rest, &mut out),
-        "ping" if !ctx.is_slim_debian() => network::ping_iputils(session, ctx, rest, &mut out),
-        "curl" if has_program(ctx, "curl") => http::curl(session, ctx, rest, &mut out),
-        "wget" if ctx.is_busybox_like() => http::wget(session, ctx, rest, &mut out),
-        "redis-cli" if ctx.image_name() == "redis" => {
-            redis::redis_cli(session, ctx, rest, &mut out)
+        "nslookup" if ctx.is_busybox_like() => network::nslookup(sim, ctx, rest, &mut out),
+        "ping" if ctx.is_busybox_like() => network::ping(sim, ctx, rest, &mut out),
+        "ping" if !ctx.is_slim_debian() => network::ping_iputils(sim, ctx, rest, &mut out),
+        "curl" if has_program(ctx, "curl") => http::curl(sim, ctx, rest, &mut out),
+        "wget" if ctx.is_busybox_like() => http::wget(sim, ctx, rest, &mut out),
+        "redis-cli" if ctx.image_name() == "redis" => redis::redis_cli(sim, ctx, rest, &mut out),
+        // A program the shell does not model runs as the container's
+        // process from here on (a server, a loop).
+        other if ctx.script && !MODELLED.contains(&other) => {
+            *ctx.stopped.borrow_mut() = Some(None);
         }
         other => not_found(ctx, other, &mut out),
     }
     if let Some((file, append)) = redirect {
-        let (key, p) = ctx.volume_for(session, &file);
+        let (key, p) = ctx.volume_for(sim, &file);
         let text = out.stdout();
-        session.sim.write_file(&key, &p, &text, append);
+        sim.write_file(&key, &p, &text, append);
         let mut without_stdout = CommandOutput::default();
         for (is_err, chunk) in out.chunks {
             if is_err {

@@ -156,8 +156,10 @@ pub fn config_from_settings<'a>(setting: impl Fn(&str) -> Option<&'a str>) -> Si
 impl Session {
     /// A session on a fresh cluster.
     pub fn new(config: SimConfig) -> Session {
+        let mut sim = Sim::new(config);
+        sim.set_container_shell(crate::podshell::container_shell);
         Session {
-            sim: Sim::new(config),
+            sim,
             files: BTreeMap::new(),
             vars: BTreeMap::new(),
             deadline: None,

@@ -662,8 +662,9 @@ fn go_date(ms: u64) -> String {
     let stamp = ordinal_core::clock::rfc3339(ms);
     let day = DAYS[((ms / 86_400_000) % 7) as usize];
     let month = stamp[5..7].parse::<usize>().unwrap_or(1).clamp(1, 12);
+    // `%a %b %e %H:%M:%S %Z %Y`: the day of the month padded with a space.
     format!(
-        "{day} {} {} {} UTC {}",
+        "{day} {} {:>2} {} UTC {}",
         MONTHS[month - 1],
         stamp[8..10].trim_start_matches('0'),
         &stamp[11..19],

@@ -65,6 +65,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/edit-partition.txt"),
     ),
     (
+        "exec-probe-files.txt",
+        include_str!("../../../../tests/scenarios/exec-probe-files.txt"),
+    ),
+    (
         "expose-explain-cp.txt",
         include_str!("../../../../tests/scenarios/expose-explain-cp.txt"),
     ),

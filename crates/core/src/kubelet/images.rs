@@ -27,6 +27,7 @@
 
 use ordinal_model::Value;
 
+use super::script::sleep_ms;
 use crate::controller::history::fnv1_32;
 use crate::timing;
 
@@ -356,15 +357,13 @@ pub fn process(container: &Value) -> Process {
             exits: Some((timing::SHORT_COMMAND_RUN_MS, 1)),
             ignores_sigterm: false,
         },
-        "sleep" => match argv.get(1).and_then(|s| s.parse::<u64>().ok()) {
-            Some(n) => Process {
-                exits: Some((n * 1000, 0)),
-                ignores_sigterm: true,
-            },
-            None => Process {
-                exits: None,
-                ignores_sigterm: true,
-            },
+        "sleep" => Process {
+            exits: argv
+                .get(1)
+                .map(|n| sleep_ms(Some(n)))
+                .filter(|ms| *ms < u64::MAX)
+                .map(|ms| (ms, 0)),
+            ignores_sigterm: true,
         },
         e if is_shell(e) => shell(shell_script(&argv).unwrap_or("")),
         _ => forever,
@@ -395,7 +394,7 @@ fn shell(script: &str) -> Process {
     let mut code = 0;
     while let Some(t) = toks.next() {
         match t {
-            "sleep" => run += toks.peek().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0) * 1000,
+            "sleep" => run = run.saturating_add(sleep_ms(toks.peek().copied())),
             "exit" => code = toks.peek().and_then(|n| n.parse::<i64>().ok()).unwrap_or(0),
             "false" => code = 1,
             _ => {}

@@ -12,9 +12,10 @@
 //! every session's simulator): a container's command, step by step on the
 //! simulator's timeline (it stops at `sleep N` and hands back the rest, see
 //! `ordinal_core::kubelet::script`), and exec probes. There time does not
-//! pass while a command runs (`ping`, `curl` waits take none) and, in a
-//! container's script, a program the shell does not model (a server, a
-//! loop) is the container's process from then on: the script ends there.
+//! pass while a command runs (`ping`, `curl` waits take none) and a program
+//! the shell does not model is, in a container's script, the container's
+//! process from then on (a server, a loop: the script ends there) and, in
+//! an exec probe, a command that succeeds (the simulator cannot run it).
 //! Under `kubectl exec`, `sleep` takes no virtual time either.
 
 mod disk;
@@ -631,10 +632,13 @@ fn run_argv(sim: &mut Sim, ctx: &PodCtx, argv: &[String]) -> CommandOutput {
         "curl" if has_program(ctx, "curl") => http::curl(sim, ctx, rest, &mut out),
         "wget" if ctx.is_busybox_like() => http::wget(sim, ctx, rest, &mut out),
         "redis-cli" if ctx.image_name() == "redis" => redis::redis_cli(sim, ctx, rest, &mut out),
-        // A program the shell does not model runs as the container's
-        // process from here on (a server, a loop).
-        other if ctx.script && !MODELLED.contains(&other) => {
-            *ctx.stopped.borrow_mut() = Some(None);
+        // Inside the kubelet, a program the shell does not model is the
+        // container's process from here on in a script (a server, a loop),
+        // and passes in an exec probe (`pg_isready`, `mysqladmin ping`).
+        other if ctx.in_kubelet && !MODELLED.contains(&other) => {
+            if ctx.script {
+                *ctx.stopped.borrow_mut() = Some(None);
+            }
         }
         other => not_found(ctx, other, &mut out),
     }

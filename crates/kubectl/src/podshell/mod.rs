@@ -770,4 +770,75 @@ mod tests {
         let out = run(&mut s, "nginx", &["cat", "/tmp/a"]).unwrap();
         assert_eq!(out.stdout(), "hi\nthere\n");
     }
+
+    fn shell(s: &mut Session, image: &str, script: &str, timeline: bool) -> ShellRun {
+        let argv: Vec<String> = vec!["sh".into(), "-c".into(), script.into()];
+        container_shell(&mut s.sim, &pod(image), &argv, timeline).expect("sh exists")
+    }
+
+    fn sleep_then(ms: u64, rest: &str) -> ShellEnd {
+        ShellEnd::Sleep(ms, vec!["sh".into(), "-c".into(), rest.into()])
+    }
+
+    #[test]
+    fn a_containers_script_stops_at_sleep_and_hands_back_the_rest() {
+        let mut s = Session::new(SimConfig::default());
+        let run = shell(
+            &mut s,
+            "busybox",
+            "touch /tmp/a; echo one; sleep 2; echo two",
+            true,
+        );
+        assert_eq!(run.output, "one\n");
+        assert_eq!(run.end, sleep_then(2_000, "echo two"));
+        assert_eq!(run_ok(&mut s, &["ls", "/tmp/a"]), "/tmp/a\n");
+        let nested = shell(&mut s, "busybox", "sh -c 'sleep 1.5; echo a'; echo b", true);
+        assert_eq!(nested.end, sleep_then(1_500, "echo a; echo b"));
+        let chained = shell(&mut s, "busybox", "sleep 1 && echo x || echo y", true);
+        assert_eq!(chained.end, sleep_then(1_000, "true && echo x || echo y"));
+        let last = shell(&mut s, "busybox", "echo x; sleep 600", true);
+        assert_eq!(last.end, sleep_then(600_000, ""));
+        let done = shell(&mut s, "busybox", "", true);
+        assert_eq!(done.end, ShellEnd::Exited(0));
+    }
+
+    #[test]
+    fn a_server_ends_the_script_and_a_probe_sees_the_files() {
+        let mut s = Session::new(SimConfig::default());
+        let run = shell(
+            &mut s,
+            "nginx",
+            "echo hi > /usr/share/nginx/html/index.html && nginx -g 'daemon off;'; echo never",
+            true,
+        );
+        assert_eq!((run.output.as_str(), run.end), ("", ShellEnd::Serving));
+        assert_eq!(
+            run_ok(&mut s, &["cat", "/usr/share/nginx/html/index.html"]),
+            "hi\n"
+        );
+        let probe = shell(&mut s, "busybox", "cat /tmp/healthy", false);
+        assert_eq!(
+            probe,
+            ShellRun {
+                output: "cat: can't open '/tmp/healthy': No such file or directory\n".into(),
+                end: ShellEnd::Exited(1),
+            }
+        );
+        let unknown = shell(&mut s, "postgres", "pg_isready -U postgres", false);
+        assert_eq!(
+            unknown.end,
+            ShellEnd::Exited(0),
+            "what the shell cannot run passes"
+        );
+        let slept = shell(&mut s, "busybox", "sleep 3; test -e /tmp", false);
+        assert_eq!(
+            slept.end,
+            ShellEnd::Exited(0),
+            "a probe's sleeps take no time"
+        );
+    }
+
+    fn run_ok(session: &mut Session, argv: &[&str]) -> String {
+        run(session, "busybox", argv).expect("runs").combined()
+    }
 }

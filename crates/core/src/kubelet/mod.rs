@@ -2,7 +2,8 @@
 //! from the node's CIDR; a hostNetwork pod has the node's InternalIP and
 //! takes no address from the CIDR), pulls images, creates and starts containers in
 //! order, evaluates readiness, restarts exiting containers with back-off,
-//! and terminates pods gracefully. Status and events follow
+//! and terminates pods gracefully. Containers' commands run on the
+//! timeline through the host's in-pod shell (`script.rs`). Status and events follow
 //! pkg/kubelet/kubelet_pods.go (`generateAPIPodStatus`, `getPhase`),
 //! pkg/kubelet/kuberuntime/kuberuntime_container.go and
 //! pkg/kubelet/images/image_manager.go (v1.36 texts).

@@ -23,6 +23,10 @@
 //! commands have no effects and print nothing, and exec probes pass.
 //! Containers started while a new cluster boots (kind's system pods) ran
 //! before any shell was installed and run no script.
+//!
+//! Log lines keep the time they were written, as the CRI log files do
+//! (mirrors the log side of pkg/kubelet/kuberuntime/logs/logs.go:
+//! `kubectl logs --timestamps` prints those times).
 
 use ordinal_model::Value;
 

@@ -345,7 +345,7 @@ impl RunAttach {
             })
             .map(|t| t.i64_at(&["exitCode"]).unwrap_or(0));
         if let Some(code) = exited {
-            out.out(&podshell::logs(session, &pod, false));
+            out.out(&podshell::logs(session, &pod, false, false));
             self.exit_code = Some(i32::try_from(code).unwrap_or(1));
         }
         false
@@ -557,6 +557,7 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             &name,
             Some(&request.container),
             parsed.has("previous"),
+            parsed.has("timestamps"),
         ) {
             Ok(log) => tail_lines(log, tail),
             Err(e) => return api_error(&e, out),
@@ -620,13 +621,15 @@ pub fn tail_lines(log: String, tail: Option<usize>) -> String {
 
 /// The log the API server returns for `pods/NAME/log` (the named
 /// container, else the pod's first; `previous` for the instance before the
-/// last restart), or its BadRequest when the container has not started.
+/// last restart; `timestamps` to start each line with its time), or its
+/// BadRequest when the container has not started.
 pub fn pod_log(
     session: &Session,
     ns: &str,
     name: &str,
     container: Option<&str>,
     previous: bool,
+    timestamps: bool,
 ) -> Result<String, ApiError> {
     let pod = session.sim.get("pods", ns, name)?;
     let pod = match container.filter(|c| !c.is_empty()) {
@@ -697,8 +700,8 @@ pub fn pod_log(
         {
             first.set(&["state"], last);
         }
-        podshell::logs(session, &previous, true)
+        podshell::logs(session, &previous, true, timestamps)
     } else {
-        podshell::logs(session, &pod, false)
+        podshell::logs(session, &pod, false, timestamps)
     })
 }

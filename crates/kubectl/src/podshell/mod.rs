@@ -371,16 +371,32 @@ pub fn is_busybox_like(pod: &Value) -> bool {
 }
 
 /// The log of the pod's first container: the start lines its image prints
-/// (see `logs.rs`), or what its command printed as the kubelet ran it
-/// (`Sim::container_log`); with `previous`, the instance before the last
-/// restart's.
-pub fn logs(session: &Session, pod: &Value, previous: bool) -> String {
+/// (see `logs.rs`, stamped with the container's start), or what its command
+/// printed as the kubelet ran it (`Sim::container_log`); with `previous`,
+/// the instance before the last restart's. With `timestamps`, each line
+/// starts with the time it was written as the kubelet's log reader prints
+/// it (`RFC3339NanoFixed`, pkg/kubelet/kuberuntime/logs/logs.go).
+pub fn logs(session: &Session, pod: &Value, previous: bool, timestamps: bool) -> String {
     let node = session
         .sim
         .object("nodes", "", pod.str_at(&["spec", "nodeName"]));
     let start_lines = logs::container_log(pod, node);
+    let stamp = |at: u64, line: &str| {
+        if timestamps {
+            let base = ordinal_core::clock::rfc3339(at);
+            format!("{}.{:03}000000Z {line}", &base[..base.len() - 1], at % 1000)
+        } else {
+            line.to_string()
+        }
+    };
     if !start_lines.is_empty() {
-        return start_lines;
+        let started = logs::started_at(pod)
+            .and_then(ordinal_core::clock::parse_rfc3339)
+            .unwrap_or_default();
+        return start_lines
+            .split_inclusive('\n')
+            .map(|line| stamp(started, line))
+            .collect();
     }
     let Some(container) = pod.array_at(&["spec", "containers"]).first() else {
         return String::new();
@@ -390,7 +406,7 @@ pub fn logs(session: &Session, pod: &Value, previous: bool) -> String {
         .container_log(pod, container.str_at(&["name"]), previous)
         .unwrap_or_default()
         .iter()
-        .map(|(_, line)| line.as_str())
+        .map(|(at, line)| stamp(*at, line))
         .collect()
 }
 

@@ -9,12 +9,13 @@
 //!   sizes of well-known images are realistic, others derive from the name.
 //! * A container exits by itself when its command is `true`/`false`/`echo`/
 //!   `exit`/`nslookup` (busybox's, exit 1 when a name does not resolve), a shell `-c` script without a long-running part (`sleep`,
-//!   `while`, `tail -f`, `exec`), or has no command and its image's default
+//!   `while`, `until`, `tail -f`, `exec`), or has no command and its image's default
 //!   command is a shell (busybox, alpine, ubuntu, debian) and its stdin is
 //!   not kept open (`kubectl run -it` keeps it open). Scripts with
 //!   `exit N` or `false` exit non-zero. `sleep N` runs N seconds. When the
 //!   in-pod shell ran the command to its end, its exit status is the
-//!   container's (`script.rs`).
+//!   container's, and a script with a loop exits when the shell finishes it
+//!   (`script.rs`).
 //! * Servers: a container's process serves unless it is a shell, `sleep` or
 //!   a short command (shell scripts that start `httpd`, `nc -l`, ... serve).
 //!   It listens on its declared containerPorts and on its well-known image's
@@ -373,6 +374,7 @@ pub fn process(container: &Value) -> Process {
 fn shell(script: &str) -> Process {
     let long = [
         "while",
+        "until",
         "tail -f",
         "sleep infinity",
         "exec ",

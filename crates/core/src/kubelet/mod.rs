@@ -87,8 +87,8 @@ pub(crate) struct Container {
     pub previous_log: Vec<(u64, String)>,
     /// The rest of the instance's command and when it runs (after a `sleep`).
     pub script: Option<(u64, Vec<String>)>,
-    /// The exit status of the instance's command once it ran to the end.
-    pub script_code: Option<i64>,
+    /// When the instance's command ran to its end, and its exit status.
+    pub script_end: Option<(u64, i64)>,
 }
 
 /// One pod's runtime state on its node.
@@ -244,7 +244,7 @@ impl Sim {
                     log: Vec::new(),
                     previous_log: Vec::new(),
                     script: None,
-                    script_code: None,
+                    script_end: None,
                 })
                 .collect();
             self.kubelet.pods.insert(
@@ -593,10 +593,20 @@ impl Sim {
                     self.start_script(pod, rt, i, start_at);
                 }
                 Stage::Running { since } => {
-                    let script_wake = self.step_script(pod, rt, i).map(|at| (at, false));
-                    let exit = images::process(spec)
-                        .exits
-                        .map(|(run, code)| (since + run, code));
+                    let process_exit = images::process(spec).exits;
+                    // The steps of a process that does not end by itself (a
+                    // loop) change nothing the API shows: they do not keep
+                    // the cluster busy.
+                    let script_wake = self
+                        .step_script(pod, rt, i)
+                        .map(|at| (at, process_exit.is_none()));
+                    let script_end = rt.containers[i].script_end;
+                    let exit = match process_exit {
+                        Some((run, code)) => Some((since + run, script_end.map_or(code, |e| e.1))),
+                        None => {
+                            script_end.map(|(at, code)| (at + timing::SHORT_COMMAND_RUN_MS, code))
+                        }
+                    };
                     let ip = rt.ip.clone().unwrap_or_default();
                     let mut probes = rt.containers[i]
                         .probes
@@ -625,7 +635,6 @@ impl Sim {
                     if now < at {
                         return earliest(probe_wake, Some((at, false)));
                     }
-                    let code = rt.containers[i].script_code.unwrap_or(code);
                     Self::container_exited(&mut rt.containers[i], since, at, code, pod);
                 }
                 Stage::Killing {

@@ -16,7 +16,9 @@
 //! the script: that program is the container's process from then on.
 //!
 //! When and how the process ends is still [`images::process`]'s rule; the
-//! exit status is the script's when the shell ran it to the end. A new
+//! exit status is the script's when the shell ran it to the end, and a
+//! process the rule lets run on (a loop) ends
+//! [`crate::timing::SHORT_COMMAND_RUN_MS`] after its script did. A new
 //! instance of a container (a restart) starts with an empty filesystem of
 //! its own (`Sim::reset_container_fs`) and an empty log, the last instance's
 //! log kept for `kubectl logs --previous`. Without a shell (a bare `Sim`),
@@ -137,7 +139,7 @@ impl Sim {
         let c = &mut rt.containers[i];
         c.previous_log = std::mem::take(&mut c.log);
         c.script = None;
-        c.script_code = None;
+        c.script_end = None;
         self.reset_container_fs(&uid, &c.name);
         let spec = pod.array_at(&["spec", "containers"]).get(i);
         let argv = spec.map(images::argv).unwrap_or_default();
@@ -164,7 +166,7 @@ impl Sim {
             let c = &mut rt.containers[i];
             append_log(c, at, &run.output);
             match run.end {
-                ShellEnd::Exited(code) => c.script_code = Some(code),
+                ShellEnd::Exited(code) => c.script_end = Some((at, code)),
                 ShellEnd::Sleep(ms, rest) => c.script = Some((at.saturating_add(ms), rest)),
                 ShellEnd::Serving => {}
             }

@@ -31,7 +31,7 @@ use ordinal_model::Value;
 
 use ordinal_core::dns::DOMAIN;
 use ordinal_core::kubelet::script::{sleep_ms, ShellEnd, ShellRun};
-use ordinal_core::Sim;
+use ordinal_core::{limits, Sim};
 
 use crate::shell::words::{split_list, split_words, Connector};
 use crate::shell::Session;
@@ -469,17 +469,118 @@ fn after_sleep(inner: &str, rest: &str) -> String {
     }
 }
 
+/// A `while`/`until` loop starting at `parts[at]`: (is `while`, its
+/// condition, its body, the index of its `done`).
+fn find_loop(parts: &[(Connector, String)], at: usize) -> Option<(bool, String, String, usize)> {
+    let head = parts[at].1.trim();
+    let (is_while, first) = match head.split_once(char::is_whitespace) {
+        Some(("while", rest)) => (true, rest),
+        Some(("until", rest)) => (false, rest),
+        _ => return None,
+    };
+    let is_do = |p: &str| p == "do" || p.starts_with("do ");
+    let do_at = (at..parts.len()).find(|&j| j > at && is_do(parts[j].1.trim()))?;
+    let mut depth = 0usize;
+    let mut done_at = None;
+    for (j, (_, part)) in parts.iter().enumerate().skip(do_at) {
+        let word = part.trim().trim_start_matches("do ").trim();
+        let keyword = word.split_whitespace().next().unwrap_or("");
+        if matches!(keyword, "while" | "until" | "for") {
+            depth += 1;
+        } else if keyword == "done" {
+            if depth == 0 {
+                done_at = Some(j);
+                break;
+            }
+            depth -= 1;
+        }
+    }
+    let done_at = done_at?;
+    let mut cond = vec![(Connector::Always, first.to_string())];
+    cond.extend_from_slice(&parts[at + 1..do_at]);
+    let body_head = parts[do_at]
+        .1
+        .trim()
+        .trim_start_matches("do")
+        .trim()
+        .to_string();
+    let mut body = vec![(Connector::Always, body_head)];
+    body.extend_from_slice(&parts[do_at + 1..done_at]);
+    body.retain(|(_, p)| !p.trim().is_empty());
+    Some((is_while, join_list(&cond), join_list(&body), done_at))
+}
+
+/// Runs a `while`/`until` loop (see [`find_loop`]); `whole` is the loop's
+/// own text and `after` what follows it, for a `sleep` in the body to hand
+/// back. A loop still going after [`limits::MAX_LOOP_ROUNDS`] rounds at one
+/// instant stops there (in a container's script it runs on as its process).
+fn run_loop(
+    sim: &mut Sim,
+    ctx: &PodCtx,
+    (is_while, cond, body): (bool, &str, &str),
+    whole: &str,
+    after: &str,
+) -> CommandOutput {
+    let mut out = CommandOutput::default();
+    let mut status = 0;
+    for _ in 0..limits::MAX_LOOP_ROUNDS {
+        let test = run_script(sim, ctx, cond);
+        // A condition's sleeps take no time.
+        if ctx.is_stopped() {
+            ctx.stopped.take();
+        }
+        let code = test.exit_code;
+        out.append(test);
+        if (code == 0) != is_while {
+            out.exit_code = status;
+            return out;
+        }
+        let round = run_script(sim, ctx, body);
+        status = round.exit_code;
+        out.append(round);
+        if ctx.is_stopped() {
+            if let Some(Some((_, rest))) = ctx.stopped.borrow_mut().as_mut() {
+                *rest = after_sleep(rest, &after_sleep(whole, after));
+            }
+            return out;
+        }
+    }
+    if ctx.script {
+        *ctx.stopped.borrow_mut() = Some(None);
+    }
+    out.exit_code = status;
+    out
+}
+
 fn run_script(sim: &mut Sim, ctx: &PodCtx, script: &str) -> CommandOutput {
     let mut out = CommandOutput::default();
     let vars: BTreeMap<String, String> = ctx.env.iter().cloned().collect();
     // Lines of a multi-line script run one after the other.
     let parts = split_list(&script.replace('\n', ";"));
-    for (i, (connector, part)) in parts.iter().enumerate() {
+    let mut i = 0;
+    while i < parts.len() {
+        let start = i;
+        let (connector, part) = &parts[start];
+        i += 1;
         let go = match connector {
             Connector::Always => true,
             Connector::IfSuccess => out.exit_code == 0,
             Connector::IfFailure => out.exit_code != 0,
         };
+        if let Some((is_while, cond, body, done_at)) = find_loop(&parts, start) {
+            i = done_at + 1;
+            if go {
+                let mut own = parts[start..i].to_vec();
+                own[0].0 = Connector::Always;
+                let whole = join_list(&own);
+                let after = join_list(&parts[i..]);
+                out.append(run_loop(sim, ctx, (is_while, &cond, &body), &whole, &after));
+                if ctx.is_stopped() {
+                    return out;
+                }
+            }
+            continue;
+        }
         if !go {
             continue;
         }
@@ -497,7 +598,7 @@ fn run_script(sim: &mut Sim, ctx: &PodCtx, script: &str) -> CommandOutput {
         out.append(result);
         if ctx.is_stopped() {
             if let Some(Some((_, rest))) = ctx.stopped.borrow_mut().as_mut() {
-                *rest = after_sleep(rest, &join_list(&parts[i + 1..]));
+                *rest = after_sleep(rest, &join_list(&parts[i..]));
             }
             return out;
         }
@@ -816,6 +917,55 @@ mod tests {
         assert_eq!(last.end, sleep_then(600_000, ""));
         let done = shell(&mut s, "busybox", "", true);
         assert_eq!(done.end, ShellEnd::Exited(0));
+    }
+
+    #[test]
+    fn a_loop_stops_at_its_sleep_and_comes_round_again() {
+        let mut s = Session::new(SimConfig::default());
+        let looped = "while true; do echo a; sleep 1; echo b; done; echo end";
+        let run = shell(&mut s, "busybox", looped, true);
+        assert_eq!(run.output, "a\n");
+        assert_eq!(
+            run.end,
+            sleep_then(
+                1_000,
+                "echo b; while true; do echo a; sleep 1; echo b; done; echo end"
+            )
+        );
+        let until = shell(
+            &mut s,
+            "busybox",
+            "until [ -f /tmp/go ]; do sleep 2; done; echo go",
+            true,
+        );
+        assert_eq!(
+            until.end,
+            sleep_then(2_000, "until [ -f /tmp/go ]; do sleep 2; done; echo go")
+        );
+        run_ok(&mut s, &["touch", "/tmp/go"]);
+        let released = shell(
+            &mut s,
+            "busybox",
+            "until [ -f /tmp/go ]; do sleep 2; done; echo go",
+            true,
+        );
+        assert_eq!(
+            (released.output.as_str(), released.end),
+            ("go\n", ShellEnd::Exited(0))
+        );
+        let spin = shell(&mut s, "busybox", "while true; do true; done", true);
+        assert_eq!(
+            spin.end,
+            ShellEnd::Serving,
+            "a loop that never sleeps runs on"
+        );
+        let multi_line = shell(
+            &mut s,
+            "busybox",
+            "while true\ndo\n  echo tick\n  sleep 5\ndone",
+            true,
+        );
+        assert_eq!(multi_line.output, "tick\n");
     }
 
     #[test]

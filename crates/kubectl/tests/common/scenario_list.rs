@@ -13,6 +13,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/apply-three-way.txt"),
     ),
     (
+        "container-script-timeline.txt",
+        include_str!("../../../../tests/scenarios/container-script-timeline.txt"),
+    ),
+    (
         "control-plane-failure.txt",
         include_str!("../../../../tests/scenarios/control-plane-failure.txt"),
     ),

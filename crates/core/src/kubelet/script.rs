@@ -18,7 +18,7 @@
 //! When and how the process ends is still [`images::process`]'s rule; the
 //! exit status is the script's when the shell ran it to the end, and a
 //! process the rule lets run on (a loop) ends
-//! [`crate::timing::SHORT_COMMAND_RUN_MS`] after its script did. A new
+//! [`timing::SHORT_COMMAND_RUN_MS`] after its script did. A new
 //! instance of a container (a restart) starts with an empty filesystem of
 //! its own (`Sim::reset_container_fs`) and an empty log, the last instance's
 //! log kept for `kubectl logs --previous`. Without a shell (a bare `Sim`),
@@ -35,6 +35,7 @@ use ordinal_model::Value;
 use super::{images, Container, PodRuntime};
 use crate::limits;
 use crate::sim::Sim;
+use crate::timing;
 
 /// How a run of the shell ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +157,7 @@ impl Sim {
         rt: &mut PodRuntime,
         i: usize,
     ) -> Option<u64> {
+        rt.containers[i].script.as_ref()?;
         let view = container_view(pod, i);
         while let Some((at, argv)) = rt.containers[i].script.take() {
             if at > self.now {
@@ -167,7 +169,10 @@ impl Sim {
             append_log(c, at, &run.output);
             match run.end {
                 ShellEnd::Exited(code) => c.script_end = Some((at, code)),
-                ShellEnd::Sleep(ms, rest) => c.script = Some((at.saturating_add(ms), rest)),
+                ShellEnd::Sleep(ms, rest) => {
+                    let ms = ms.max(timing::SCRIPT_STEP_MIN_MS);
+                    c.script = Some((at.saturating_add(ms), rest));
+                }
                 ShellEnd::Serving => {}
             }
         }
@@ -176,12 +181,14 @@ impl Sim {
 }
 
 /// Appends what a step printed at `at` to the container's log, line by
-/// line, up to [`limits::MAX_CONTAINER_LOG_LINES`].
+/// line, keeping the last [`limits::MAX_CONTAINER_LOG_LINES`] (the
+/// kubelet rotates a container's log and reads only the newest file).
 fn append_log(c: &mut Container, at: u64, output: &str) {
-    for line in output.split_inclusive('\n') {
-        if c.log.len() >= limits::MAX_CONTAINER_LOG_LINES {
-            return;
-        }
-        c.log.push((at, line.to_string()));
-    }
+    c.log.extend(
+        output
+            .split_inclusive('\n')
+            .map(|line| (at, line.to_string())),
+    );
+    let over = c.log.len().saturating_sub(limits::MAX_CONTAINER_LOG_LINES);
+    c.log.drain(..over);
 }

@@ -16,7 +16,8 @@
 //! the shell does not model is, in a container's script, the container's
 //! process from then on (a server, a loop: the script ends there) and, in
 //! an exec probe, a command that succeeds (the simulator cannot run it).
-//! Under `kubectl exec`, `sleep` takes no virtual time either.
+//! Under `kubectl exec`, `sleep` lets virtual time pass (until the running
+//! `timeout`, or at most `MAX_UNBOUNDED_WAIT_MS`).
 
 mod disk;
 mod http;
@@ -669,6 +670,13 @@ fn run_argv(sim: &mut Sim, ctx: &PodCtx, argv: &[String]) -> CommandOutput {
             let ms = sleep_ms(rest.first().map(String::as_str));
             if ctx.script {
                 *ctx.stopped.borrow_mut() = Some(Some((ms, String::new())));
+            } else {
+                let limit = ctx
+                    .deadline
+                    .map_or(crate::cmd::watch::MAX_UNBOUNDED_WAIT_MS, |d| {
+                        d.saturating_sub(sim.now())
+                    });
+                ctx.wait(sim, ms.min(limit));
             }
         }
         "ls" => {

@@ -234,20 +234,30 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         return output::print_result(output, dry_run, "pod", &created, "created", out);
     }
     let started = session.sim.now();
+    let deadline = session.deadline;
     if !parsed.rest.is_empty() {
         // A live terminal stays attached while time passes: the pod is seen
-        // starting, running, exiting and (with --rm) going away.
+        // starting, running, exiting and (with --rm) going away. Elsewhere
+        // time runs on here until the command has ended.
         let run = RunAttach {
             namespace: ns.clone(),
             pod: name.clone(),
             remove: parsed.has("rm"),
             exit_code: None,
+            printed: 0,
         };
-        if session.keep_running(run, started + RUN_WAIT_MS).is_none() {
-            return;
+        if let Some(mut run) = session.keep_running(run, started + RUN_WAIT_MS) {
+            session.deadline = Some(deadline.unwrap_or(started + RUN_WAIT_MS));
+            while !run.poll(session, out) {
+                if run.exit_code.is_none() && !watch::step(session, started) {
+                    run.stop(session, out);
+                    break;
+                }
+            }
+            session.deadline = deadline;
         }
+        return;
     }
-    let deadline = session.deadline;
     session.deadline = Some(deadline.unwrap_or(started + RUN_WAIT_MS));
     let mut pod = created;
     loop {
@@ -264,28 +274,16 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         }
     }
     session.deadline = deadline;
-    if parsed.rest.is_empty() {
-        if !parsed.has("quiet") {
-            out.errln("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.");
-            out.errln("If you don't see a command prompt, try pressing enter.");
-        }
-        session.attached = Some(crate::shell::Attached {
-            namespace: ns,
-            pod: name,
-            program: "sh".to_string(),
-            run_remove: Some(parsed.has("rm")),
-        });
-        return;
+    if !parsed.has("quiet") {
+        out.errln("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.");
+        out.errln("If you don't see a command prompt, try pressing enter.");
     }
-    let result = podshell::exec(session, &pod, &parsed.rest).unwrap_or_else(|e| {
-        let mut failed = CommandOutput::default();
-        failed.errln(&e);
-        failed.exit_code = 128;
-        failed
+    session.attached = Some(crate::shell::Attached {
+        namespace: ns,
+        pod: name,
+        program: "sh".to_string(),
+        run_remove: Some(parsed.has("rm")),
     });
-    let code = result.exit_code;
-    out.append(result);
-    finish_run(session, &ns, &name, parsed.has("rm"), code, out);
 }
 
 /// What kubectl prints when the command of `kubectl run -i/-t` has exited:
@@ -308,21 +306,23 @@ fn finish_run(
     out.exit_code = code;
 }
 
-/// `kubectl run -i/-t ... -- COMMAND` in a live terminal, attached while
-/// its pod starts and its command runs: when the container has exited, its
-/// output is printed, and at the next poll the pod is deleted (`--rm`), so
-/// the exited pod is seen before it goes.
+/// `kubectl run -i/-t ... -- COMMAND`, attached while its pod starts and
+/// its command runs: what the command prints is printed as it is written,
+/// and once the container has exited, at the next poll the pod is deleted
+/// (`--rm`), so the exited pod is seen before it goes.
 #[derive(Debug, Clone)]
 pub struct RunAttach {
     namespace: String,
     pod: String,
     remove: bool,
     exit_code: Option<i32>,
+    /// Lines of the container's log printed so far.
+    printed: usize,
 }
 
 impl RunAttach {
-    /// Prints the command's output once its container has exited; true once
-    /// it has ended (or the pod is gone).
+    /// Prints what the command printed since the last poll and notes its
+    /// exit; true once it has ended (or the pod is gone).
     pub(crate) fn poll(&mut self, session: &mut Session, out: &mut CommandOutput) -> bool {
         let Some(pod) = session
             .sim
@@ -335,17 +335,21 @@ impl RunAttach {
             finish_run(session, &self.namespace, &self.pod, self.remove, code, out);
             return true;
         }
-        // A restarted container (restartPolicy Always) keeps its last exit.
-        let exited = pod
-            .array_at(&["status", "containerStatuses"])
-            .first()
-            .and_then(|s| {
-                s.at(&["state", "terminated"])
-                    .or_else(|| s.at(&["lastState", "terminated"]))
-            })
+        // A restarted container (restartPolicy Always) keeps its last exit,
+        // and the log of the instance attached to is the previous one.
+        let status = pod.array_at(&["status", "containerStatuses"]).first();
+        let terminated = status.and_then(|s| s.at(&["state", "terminated"]));
+        let restarted = status.and_then(|s| s.at(&["lastState", "terminated"]));
+        let previous = terminated.is_none() && restarted.is_some();
+        let exited = terminated
+            .or(restarted)
             .map(|t| t.i64_at(&["exitCode"]).unwrap_or(0));
+        let log = podshell::logs(session, &pod, previous, false);
+        for line in log.split_inclusive('\n').skip(self.printed) {
+            out.out(line);
+            self.printed += 1;
+        }
         if let Some(code) = exited {
-            out.out(&podshell::logs(session, &pod, false, false));
             self.exit_code = Some(i32::try_from(code).unwrap_or(1));
         }
         false

@@ -553,6 +553,37 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             out,
         );
     }
+    if parsed.has("follow") && !parsed.has("previous") && requests.len() == 1 {
+        let request = &requests[0];
+        let name = crate::printers::name(&request.pod).to_string();
+        // The API server's answer when the container has not started.
+        let total = match pod_log(session, &ns, &name, Some(&request.container), false, false) {
+            Ok(log) => log.split_inclusive('\n').count(),
+            Err(e) => return api_error(&e, out),
+        };
+        let restarts = container_restarts(&request.pod, &request.container);
+        let mut follow = LogFollow {
+            namespace: ns.clone(),
+            pod: name.clone(),
+            container: request.container.clone(),
+            restarts,
+            printed: 0,
+            timestamps: parsed.has("timestamps"),
+            prefix: parsed
+                .has("prefix")
+                .then(|| format!("[pod/{name}/{}] ", request.container)),
+        };
+        follow.printed = tail.map_or(0, |t| total.saturating_sub(t));
+        if let Some(mut follow) = session.keep_following(follow) {
+            let started = session.sim.now();
+            while !follow.poll(session, out) {
+                if !watch::step(session, started) {
+                    break;
+                }
+            }
+        }
+        return;
+    }
     for request in requests {
         let name = crate::printers::name(&request.pod).to_string();
         let log = match pod_log(
@@ -574,6 +605,62 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         } else {
             out.out(&log);
         }
+    }
+}
+
+/// The restart count of container `name` in `pod`'s status.
+fn container_restarts(pod: &Value, name: &str) -> i64 {
+    pod.array_at(&["status", "containerStatuses"])
+        .iter()
+        .find(|s| s.str_at(&["name"]) == name)
+        .and_then(|s| s.i64_at(&["restartCount"]))
+        .unwrap_or(0)
+}
+
+/// `kubectl logs -f POD`: the container's log, then each line as it is
+/// written, until the container exits (or restarts) or the pod is gone.
+#[derive(Debug, Clone)]
+pub struct LogFollow {
+    namespace: String,
+    pod: String,
+    container: String,
+    /// The container's restart count when following began.
+    restarts: i64,
+    /// Lines printed (or skipped by `--tail`) so far.
+    printed: usize,
+    timestamps: bool,
+    prefix: Option<String>,
+}
+
+impl LogFollow {
+    /// Prints the lines written since the last poll; true once the
+    /// container has stopped.
+    pub(crate) fn poll(&mut self, session: &mut Session, out: &mut CommandOutput) -> bool {
+        let Some(pod) = session
+            .sim
+            .object("pods", &self.namespace, &self.pod)
+            .cloned()
+        else {
+            return true;
+        };
+        let Some(view) = container_first(&pod, &self.container) else {
+            return true;
+        };
+        let restarted = container_restarts(&pod, &self.container) != self.restarts;
+        let running = !restarted
+            && view
+                .array_at(&["status", "containerStatuses"])
+                .first()
+                .is_some_and(|s| s.at(&["state", "running"]).is_some());
+        let log = podshell::logs(session, &view, restarted, self.timestamps);
+        for line in log.split_inclusive('\n').skip(self.printed) {
+            match &self.prefix {
+                Some(prefix) => out.out(&format!("{prefix}{line}")),
+                None => out.out(line),
+            }
+            self.printed += 1;
+        }
+        !running
     }
 }
 

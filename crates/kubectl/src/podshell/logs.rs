@@ -4,7 +4,7 @@
 //! lines are the ones those images print at start (docker-library nginx
 //! `docker-entrypoint.sh` and its `docker-entrypoint.d` scripts, nginx
 //! `src/core/nginx.c`, redis `src/server.c`), stamped with the container's
-//! start time; nothing is written after start, so `logs -f` ends there.
+//! start time; nothing is written after start.
 //! The patch version a minor tag resolves to is the last one published.
 
 use ordinal_model::Value;

@@ -15,7 +15,7 @@ use ordinal_core::config::{SimConfig, DEFAULT_SEED};
 use ordinal_core::Sim;
 
 use crate::cmd::get::GetWatch;
-use crate::cmd::RunAttach;
+use crate::cmd::{LogFollow, RunAttach};
 use crate::docs::Docs;
 use crate::transcript::{heredoc_terminator, CommandOutput, Shell, Transcript};
 use words::{split_list, split_pipeline, split_words, Connector};
@@ -74,6 +74,8 @@ enum Live {
     Watch(GetWatch),
     /// `kubectl run -i/-t ... -- COMMAND`, attached until the command exits.
     Run(RunAttach),
+    /// `kubectl logs -f`, until the container stops.
+    Logs(LogFollow),
 }
 
 impl Live {
@@ -85,6 +87,7 @@ impl Live {
                 false
             }
             Live::Run(run) => run.poll(session, out),
+            Live::Logs(follow) => follow.poll(session, out),
         }
     }
 
@@ -93,6 +96,7 @@ impl Live {
         match self {
             Live::Watch(watch) => watch.stop(session),
             Live::Run(run) => run.stop(session, out),
+            Live::Logs(_) => {}
         }
     }
 }
@@ -262,6 +266,15 @@ impl Session {
             return Some(run);
         }
         self.start_stream(Live::Run(run), Some(self.deadline.unwrap_or(until)));
+        None
+    }
+
+    /// Like [`Session::keep_streaming`], for `kubectl logs -f`.
+    pub(crate) fn keep_following(&mut self, follow: LogFollow) -> Option<LogFollow> {
+        if !std::mem::take(&mut self.may_stream) {
+            return Some(follow);
+        }
+        self.start_stream(Live::Logs(follow), self.deadline);
         None
     }
 

@@ -55,8 +55,8 @@ pub struct Session {
     pub(crate) attached: Option<Attached>,
     depth: usize,
     /// Set by a host whose terminal keeps running while time passes (the web
-    /// page): a lone `kubectl get -w`, or `kubectl run -i/-t ... -- COMMAND`,
-    /// then streams in the background, polled with [`Session::poll_stream`],
+    /// page): a lone `kubectl get -w`, `kubectl run -i/-t ... -- COMMAND` or
+    /// `kubectl logs -f` then streams in the background, polled with [`Session::poll_stream`],
     /// instead of running to the end at once.
     pub live: bool,
     /// Whether the command now running may become the live stream.

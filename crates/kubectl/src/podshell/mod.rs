@@ -481,12 +481,23 @@ fn find_loop(parts: &[(Connector, String)], at: usize) -> Option<(bool, String, 
     };
     let is_do = |p: &str| p == "do" || p.starts_with("do ");
     let do_at = (at..parts.len()).find(|&j| j > at && is_do(parts[j].1.trim()))?;
-    let mut depth = 0usize;
+    // The first word of a part, or of what follows its `do`.
+    let keyword_of = |part: &str| {
+        let mut words = part.split_whitespace();
+        let first = words.next().unwrap_or("");
+        let word = if first == "do" {
+            words.next().unwrap_or("")
+        } else {
+            first
+        };
+        word.to_string()
+    };
+    let opens = |keyword: &str| matches!(keyword, "while" | "until" | "for");
+    let mut depth = usize::from(opens(&keyword_of(&parts[do_at].1)));
     let mut done_at = None;
-    for (j, (_, part)) in parts.iter().enumerate().skip(do_at) {
-        let word = part.trim().trim_start_matches("do ").trim();
-        let keyword = word.split_whitespace().next().unwrap_or("");
-        if matches!(keyword, "while" | "until" | "for") {
+    for (j, (_, part)) in parts.iter().enumerate().skip(do_at + 1) {
+        let keyword = keyword_of(part);
+        if opens(&keyword) {
             depth += 1;
         } else if keyword == "done" {
             if depth == 0 {
@@ -524,7 +535,16 @@ fn run_loop(
 ) -> CommandOutput {
     let mut out = CommandOutput::default();
     let mut status = 0;
+    // Under `kubectl exec`, a loop's sleeps let time pass: it ends with the
+    // running `timeout`, or after as long as a command may wait.
+    let until = ctx.deadline.unwrap_or_else(|| {
+        sim.now()
+            .saturating_add(crate::cmd::watch::MAX_UNBOUNDED_WAIT_MS)
+    });
     for _ in 0..limits::MAX_LOOP_ROUNDS {
+        if !ctx.in_kubelet && sim.now() >= until {
+            break;
+        }
         let test = run_script(sim, ctx, cond);
         // A condition's sleeps take no time.
         if ctx.is_stopped() {

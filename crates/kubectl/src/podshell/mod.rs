@@ -994,6 +994,12 @@ mod tests {
             true,
         );
         assert_eq!(multi_line.output, "tick\n");
+        let nested = "while true; do while false; do echo x; done; echo in; sleep 1; done";
+        let run = shell(&mut s, "busybox", nested, true);
+        assert_eq!(
+            (run.output.as_str(), run.end),
+            ("in\n", sleep_then(1_000, nested))
+        );
     }
 
     #[test]

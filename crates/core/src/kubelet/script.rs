@@ -11,9 +11,12 @@
 //! a step of the kubelet on the timeline, and so on. Each step's output is
 //! appended to the container's log stamped with the time it ran, so
 //! `kubectl logs` shows what the command printed when it ran, and probes and
-//! `kubectl exec` see the files the script has written so far. A step that
-//! hands over to a program the shell does not model (a server, a loop) ends
-//! the script: that program is the container's process from then on.
+//! `kubectl exec` see the files the script has written so far. A loop
+//! whose body sleeps comes round again after each sleep (the shell hands
+//! back the rest of the round and the loop); a step that hands over to a
+//! program the shell does not model (a server) ends the script: that
+//! program is the container's process from then on. A sleep shorter than
+//! [`timing::SCRIPT_STEP_MIN_MS`] takes that long.
 //!
 //! When and how the process ends is still [`images::process`]'s rule; the
 //! exit status is the script's when the shell ran it to the end, and a

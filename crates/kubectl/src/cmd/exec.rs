@@ -20,12 +20,47 @@ const EXEC_SPECS: &[FlagSpec] = &[
 ];
 
 /// Checks that a pod can be exec'd into; prints kubectl's error otherwise.
-fn ready_pod(session: &Session, ns: &str, name: &str, out: &mut CommandOutput) -> Option<Value> {
+/// The pod comes back seen with `container` (`-c`) first, the one the pod
+/// shell runs in.
+fn ready_pod(
+    session: &Session,
+    ns: &str,
+    name: &str,
+    container: Option<&str>,
+    quiet: bool,
+    out: &mut CommandOutput,
+) -> Option<Value> {
     let pod = match session.sim.get("pods", ns, name) {
         Ok(p) => p,
         Err(e) => {
             api_error(&e, out);
             return None;
+        }
+    };
+    let pod = match container.filter(|c| !c.is_empty()) {
+        Some(wanted) => match container_first(&pod, wanted) {
+            Some(view) => view,
+            None => {
+                let names = all_container_names(&pod);
+                client_error(
+                    &format!("container {wanted} is not valid for pod {name} out of: {names}"),
+                    out,
+                );
+                return None;
+            }
+        },
+        None => {
+            if pod.array_at(&["spec", "containers"]).len() > 1 && !quiet {
+                let first = pod
+                    .array_at(&["spec", "containers"])
+                    .first()
+                    .map_or("", |c| c.str_at(&["name"]));
+                out.errln(&format!(
+                    "Defaulted container \"{first}\" out of: {}",
+                    all_container_names(&pod)
+                ));
+            }
+            pod
         }
     };
     let phase = pod.str_at(&["status", "phase"]);
@@ -102,7 +137,8 @@ pub fn exec(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         );
     }
     let ns = namespace_of(&parsed);
-    let Some(pod) = ready_pod(session, &ns, name, out) else {
+    let container = parsed.get("container");
+    let Some(pod) = ready_pod(session, &ns, name, container, parsed.has("quiet"), out) else {
         return;
     };
     let program = command[0].rsplit('/').next().unwrap_or("").to_string();
@@ -680,8 +716,9 @@ fn all_container_names(pod: &Value) -> String {
 }
 
 /// `pod` seen with its container `name` (and that container's status)
-/// first, the one the log helpers read; `None` when it has no such container.
-fn container_first(pod: &Value, name: &str) -> Option<Value> {
+/// first, the one the log helpers and the pod shell read; `None` when it
+/// has no such container.
+pub fn container_first(pod: &Value, name: &str) -> Option<Value> {
     let mut view = pod.clone();
     for (list, key) in [
         (&["spec", "containers"][..], "name"),

@@ -701,7 +701,7 @@ impl LogFollow {
 }
 
 /// `podcmd.AllContainerNames`: `init (init), app, debug (ephem)`.
-fn all_container_names(pod: &Value) -> String {
+pub(crate) fn all_container_names(pod: &Value) -> String {
     let mut names: Vec<String> = Vec::new();
     for c in pod.array_at(&["spec", "initContainers"]) {
         names.push(format!("{} (init)", c.str_at(&["name"])));

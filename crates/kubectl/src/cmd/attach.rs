@@ -1,6 +1,6 @@
 //! Commands that need a terminal or a byte stream, answered as far as a
 //! simulated terminal can: `kubectl attach` prints kubectl's attach lines and
-//! the container's (empty) new output (pkg/cmd/attach/attach.go), `kubectl
+//! what the container writes from then on (pkg/cmd/attach/attach.go), `kubectl
 //! cp` copies files between the virtual working directory and the pod's
 //! filesystem as `tar` in the container would (pkg/cmd/cp/cp.go).
 
@@ -19,8 +19,8 @@ const ATTACH_SPECS: &[FlagSpec] = &[
     switch("quiet", Some('q')),
 ];
 
-/// `kubectl attach POD`: the containers here write nothing after they start,
-/// so the stream stays empty until it is interrupted.
+/// `kubectl attach POD`: what its first container writes from now on, until
+/// it stops or the stream is interrupted.
 pub fn attach(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, ATTACH_SPECS) {
         Ok(p) => p,
@@ -64,6 +64,7 @@ pub fn attach(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         out.errln("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.");
         out.errln("If you don't see a command prompt, try pressing enter.");
     }
+    super::LogFollow::from_now(session, &pod).run(session, out);
 }
 
 /// `NAMESPACE/POD:PATH` or `POD:PATH` → (namespace, pod, path).

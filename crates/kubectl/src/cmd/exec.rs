@@ -597,28 +597,18 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             Ok(log) => log.split_inclusive('\n').count(),
             Err(e) => return api_error(&e, out),
         };
-        let restarts = container_restarts(&request.pod, &request.container);
-        let mut follow = LogFollow {
+        let follow = LogFollow {
             namespace: ns.clone(),
             pod: name.clone(),
             container: request.container.clone(),
-            restarts,
-            printed: 0,
+            restarts: container_restarts(&request.pod, &request.container),
+            printed: tail.map_or(0, |t| total.saturating_sub(t)),
             timestamps: parsed.has("timestamps"),
             prefix: parsed
                 .has("prefix")
                 .then(|| format!("[pod/{name}/{}] ", request.container)),
         };
-        follow.printed = tail.map_or(0, |t| total.saturating_sub(t));
-        if let Some(mut follow) = session.keep_following(follow) {
-            let started = session.sim.now();
-            while !follow.poll(session, out) {
-                if !watch::step(session, started) {
-                    break;
-                }
-            }
-        }
-        return;
+        return follow.run(session, out);
     }
     for request in requests {
         let name = crate::printers::name(&request.pod).to_string();
@@ -669,6 +659,40 @@ pub struct LogFollow {
 }
 
 impl LogFollow {
+    /// Follows the first container of `pod` from the end of its log on
+    /// (`kubectl attach`: only what it writes from now).
+    pub(crate) fn from_now(session: &Session, pod: &Value) -> LogFollow {
+        let container = pod
+            .array_at(&["spec", "containers"])
+            .first()
+            .map_or("", |c| c.str_at(&["name"]))
+            .to_string();
+        LogFollow {
+            namespace: pod.str_at(&["metadata", "namespace"]).to_string(),
+            pod: pod.str_at(&["metadata", "name"]).to_string(),
+            restarts: container_restarts(pod, &container),
+            printed: podshell::logs(session, pod, false, false)
+                .split_inclusive('\n')
+                .count(),
+            container,
+            timestamps: false,
+            prefix: None,
+        }
+    }
+
+    /// Streams in a live terminal; elsewhere time runs on here until the
+    /// container stops, the `timeout` ends it or nothing is left to happen.
+    pub(crate) fn run(self, session: &mut Session, out: &mut CommandOutput) {
+        if let Some(mut follow) = session.keep_following(self) {
+            let started = session.sim.now();
+            while !follow.poll(session, out) {
+                if !watch::step(session, started) {
+                    break;
+                }
+            }
+        }
+    }
+
     /// Prints the lines written since the last poll; true once the
     /// container has stopped.
     pub(crate) fn poll(&mut self, session: &mut Session, out: &mut CommandOutput) -> bool {

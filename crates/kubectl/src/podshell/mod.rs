@@ -1,12 +1,16 @@
 //! The tiny shell inside a pod (`kubectl exec POD -- CMD`): hostname,
 //! nslookup (busybox 1.28 and newer formats), ping, curl and wget (`http.rs`),
-//! cat, echo with `>` and `>>`, ls, mkdir, rm, df, env, date, `sh -c`, and
-//! redis-cli for redis images. Which tools exist depends on the image:
+//! cat, echo with `>` and `>>`, ls, mkdir, touch, rm, df, env, date, sleep,
+//! `test`/`[`, `sh -c` with `;`, `&&`, `||`, `$(...)` and `while`/`until`
+//! loops, and redis-cli for redis images; error messages in busybox's or
+//! coreutils' words by image. Which tools exist depends on the image:
 //! busybox and alpine images have nslookup, ping and wget; Debian-based
 //! images (nginx, redis) have neither nslookup nor ping; the nginx images
 //! have curl.
 //! Files live per volume: a PVC-backed mount keeps its data across pod
-//! re-creation (keyed by the claim's uid), anything else dies with the pod.
+//! re-creation (keyed by the claim's uid), anything else dies with the pod,
+//! and what is not under a mount is the container's own (gone when it
+//! restarts).
 //!
 //! The same shell runs inside the kubelet ([`container_shell`], installed in
 //! every session's simulator): a container's command, step by step on the

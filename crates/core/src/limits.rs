@@ -38,5 +38,10 @@ pub const MAX_REPLICASET_BURST: usize = 500;
 pub const MAX_REVISION_HISTORY_CHARS: usize = 2_000;
 /// Files one volume (or a container's own filesystem) holds.
 pub const MAX_FILES_PER_VOLUME: usize = 1024;
+/// Lines one container instance's log keeps (the oldest go first).
+pub const MAX_CONTAINER_LOG_LINES: usize = 5_000;
+/// Rounds a shell loop in a pod runs at one virtual instant (a loop without
+/// `sleep` stops there; in a container's script it runs on as its process).
+pub const MAX_LOOP_ROUNDS: usize = 1_000;
 /// Bytes of one file inside a pod.
 pub const MAX_POD_FILE_BYTES: usize = 1 << 20;

@@ -132,6 +132,9 @@ pub struct Sim {
     /// Identities of the running leader-election candidates (empty while
     /// the control plane is down: the next start draws new ones).
     pub(crate) leader_identities: Vec<String>,
+    /// The in-pod shell containers' commands and exec probes run in (the
+    /// host's; see `kubelet::script`).
+    pub(crate) shell: Option<crate::kubelet::script::ContainerShell>,
 }
 
 impl Sim {
@@ -165,6 +168,7 @@ impl Sim {
             writing_slices: false,
             joined_node: None,
             leader_identities: Vec::new(),
+            shell: None,
         }
     }
 

@@ -53,6 +53,9 @@ pub const PLEG_RELIST_MS: u64 = 1_000;
 pub const APP_WARMUP_MS: u64 = 2_000;
 /// How long a container that exits by itself runs before exiting.
 pub const SHORT_COMMAND_RUN_MS: u64 = 500;
+/// The shortest step of a container's script: a shorter `sleep` (`sleep 0`)
+/// still takes this long, so a loop of them cannot stall the clock.
+pub const SCRIPT_STEP_MIN_MS: u64 = 10;
 /// Time a well-behaved process (nginx, redis, ...) needs to exit after SIGTERM.
 pub const PROMPT_EXIT_MS: u64 = 800;
 /// Kubelet: time from all containers stopped to the pod object being removed.

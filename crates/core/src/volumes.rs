@@ -6,10 +6,19 @@
 //! claim is bound to (`pv:<name>`), so the data survives the pod's deletion,
 //! rescheduling and the set's scale-down and up, and stays with a Retained
 //! PV after its claim is gone; any other mount, and the container's own
-//! filesystem (the key for `/`), to the pod (`pod:<uid>:<volume>`), gone
-//! with the pod. Deleting the pod or the PV deletes its data (see
+//! filesystem (the key for `/`), to the pod (`pod:<uid>:<volume>`,
+//! `pod:<uid>:/<container>`), gone with the pod; a container's own
+//! filesystem also goes when a new instance of it starts. Deleting the pod or the PV deletes its data (see
 //! `Sim::erase`). The kubelet's HTTP probes and the pod shell read the same
 //! files.
+//!
+//! What a mount is on ([`Sim::mount_device_bytes`]): a PersistentVolume
+//! with a real size limit (a block device its provisioner attached: every
+//! volume type except `hostPath` and `local`) is its own device of the PV's
+//! capacity, which `df` shows as a freshly formatted ext4; a `hostPath` or
+//! `local` PV (what kind's `standard` class, the local-path provisioner,
+//! creates) and every other volume are directories on the node's disk, so
+//! `df` shows the node's disk there, as on kind.
 
 use std::collections::BTreeMap;
 
@@ -25,9 +34,9 @@ pub struct Volumes {
     redis: BTreeMap<String, BTreeMap<String, String>>,
 }
 
-/// The key of a pod's own filesystem (what is not under a mount).
-fn root_key(uid: &str) -> String {
-    format!("pod:{uid}:/")
+/// The key of a container's own filesystem (what is not under a mount).
+fn root_key(uid: &str, container: &str) -> String {
+    format!("pod:{uid}:/{container}")
 }
 
 impl Sim {
@@ -49,7 +58,8 @@ impl Sim {
             }
         }
         let Some((mount, volume)) = best else {
-            return (root_key(uid), String::new());
+            let name = container.map_or("", |c| c.str_at(&["name"]));
+            return (root_key(uid, name), String::new());
         };
         let claim = pod
             .array_at(&["spec", "volumes"])
@@ -66,6 +76,22 @@ impl Sim {
             None => format!("pod:{uid}:{volume}"),
         };
         (key, mount.to_string())
+    }
+
+    /// The size in bytes of the block device mounted at `mount` in the first
+    /// container of `pod`, or `None` when the mount is a directory on the
+    /// node's disk (see the module rules).
+    pub fn mount_device_bytes(&self, pod: &Value, mount: &str) -> Option<u64> {
+        let (key, _) = self.volume_key(pod, mount);
+        let pv = self
+            .store
+            .get("persistentvolumes", "", key.strip_prefix("pv:")?)?;
+        let spec = pv.get("spec")?;
+        if spec.get("hostPath").is_some() || spec.get("local").is_some() {
+            return None;
+        }
+        let bytes = crate::scheduler::bytes(spec.at(&["capacity", "storage"]));
+        u64::try_from(bytes).ok().filter(|b| *b > 0)
     }
 
     /// The file at `path` of a volume.
@@ -122,6 +148,12 @@ impl Sim {
             removed |= files.len() != before;
         }
         removed
+    }
+
+    /// Empties the own filesystem of container `container` of the pod with
+    /// `uid` (a new instance of it starts from its image).
+    pub(crate) fn reset_container_fs(&mut self, uid: &str, container: &str) {
+        self.volumes.files.remove(&root_key(uid, container));
     }
 
     /// The redis database a volume holds.

@@ -1,6 +1,7 @@
 //! Probe scenarios: readiness gating Ready and StatefulSet progress, liveness
 //! restarts, thresholds, startup gating, and the kubelet's event texts.
 
+use ordinal_core::kubelet::script::{sleep_ms, ShellEnd, ShellRun};
 use ordinal_core::{Sim, SimConfig, Value};
 
 fn container(image: &str, ports: &[(&str, i64)]) -> Value {
@@ -245,6 +246,46 @@ fn exec_probe(cmd: &[&str], period: i64, failure_threshold: i64, success_thresho
     ])
 }
 
+/// A stand-in for the host's in-pod shell: `sh -c` scripts of `touch`,
+/// `rm -f`, `cat` and `sleep` joined with `;`.
+fn tiny_shell(sim: &mut Sim, pod: &Value, argv: &[String], script: bool) -> Option<ShellRun> {
+    let text = match argv.first().map(String::as_str) {
+        Some("/bin/sh" | "sh") => argv.get(2).cloned().unwrap_or_default(),
+        _ => argv.join(" "),
+    };
+    let mut output = String::new();
+    let mut code = 0;
+    let commands: Vec<&str> = text.split(';').map(str::trim).collect();
+    for (i, command) in commands.iter().enumerate() {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let path = words.last().copied().unwrap_or_default();
+        let key = sim.volume_key(pod, path).0;
+        code = 0;
+        match words.first().copied() {
+            Some("touch") => sim.write_file(&key, path, "", true),
+            Some("rm") => {
+                sim.remove_files(&key, path, false);
+            }
+            Some("cat") if sim.file(&key, path).is_none() => {
+                output.push_str(&format!(
+                    "cat: can't open '{path}': No such file or directory\n"
+                ));
+                code = 1;
+            }
+            Some("sleep") if script => {
+                let rest = vec!["sh".into(), "-c".into(), commands[i + 1..].join(";")];
+                let end = ShellEnd::Sleep(sleep_ms(words.get(1).copied()), rest);
+                return Some(ShellRun { output, end });
+            }
+            _ => {}
+        }
+    }
+    Some(ShellRun {
+        output,
+        end: ShellEnd::Exited(code),
+    })
+}
+
 #[test]
 fn readiness_thresholds_follow_the_file_the_container_removes() {
     let mut c = container("busybox:1.36", &[]);
@@ -260,7 +301,9 @@ fn readiness_thresholds_follow_the_file_the_container_removes() {
         &["readinessProbe"],
         exec_probe(&["cat", "/tmp/healthy"], 5, 2, 2),
     );
-    let mut sim = start(c);
+    let mut sim = Sim::new(SimConfig::default());
+    sim.set_container_shell(tiny_shell);
+    sim.create("pods", "default", pod("p", c)).expect("created");
     let origin = wait_admitted(&mut sim);
     let since = wait_running(&mut sim);
     advance_to(&mut sim, since, 1_000);

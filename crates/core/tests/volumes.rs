@@ -70,7 +70,7 @@ fn claim_files_outlive_the_pod_and_other_files_do_not() {
     let first = running(&mut sim, "web");
     let [on_claim, on_scratch, on_root] = write_three(&mut sim, &first);
     assert!(on_claim.starts_with("pv:pvc-"), "{on_claim}");
-    assert!(on_scratch.ends_with(":scratch") && on_root.ends_with(":/"));
+    assert!(on_scratch.ends_with(":scratch") && on_root.ends_with(":/nginx"));
 
     delete(&mut sim, "pods", "web");
     assert_eq!(sim.file(&on_scratch, "/scratch/tmp.txt"), None);

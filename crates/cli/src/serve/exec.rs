@@ -65,11 +65,27 @@ pub fn serve(server: &Server, stream: &mut TcpStream, target: &Target, request: 
             Ok(_) if request.param("stdin") == Some("true") => Ok(Err(
                 "interactive exec (stdin) is not served; run the command without -i".to_string(),
             )),
-            Ok(pod) => Ok(ordinal_kubectl::podshell::exec(
-                &mut world.session,
-                &pod,
-                &command,
-            )),
+            Ok(pod) => match request.param("container").filter(|c| !c.is_empty()) {
+                // The shell runs in the first container of the pod it is given.
+                Some(wanted) => match ordinal_kubectl::cmd::container_first(&pod, wanted) {
+                    Some(view) => Ok(ordinal_kubectl::podshell::exec(
+                        &mut world.session,
+                        &view,
+                        &command,
+                    )),
+                    None => Err(api::error_body(
+                        &ordinal_core::ApiError::bad_request(format!(
+                            "container {wanted} is not valid for pod {name}"
+                        )),
+                        "",
+                    )),
+                },
+                None => Ok(ordinal_kubectl::podshell::exec(
+                    &mut world.session,
+                    &pod,
+                    &command,
+                )),
+            },
         }
     };
     let ran = match result {

@@ -315,7 +315,8 @@ fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
     write_json_warning(stream, code, &json::to_compact(&body), warning).is_ok()
 }
 
-/// `GET pods/NAME/log`: the container's log as text (`container`, `previous`, `tailLines`),
+/// `GET pods/NAME/log`: the container's log as text (`container`, `previous`,
+/// `timestamps`, `tailLines`),
 /// or the API server's Status when the container has not started.
 fn pod_log(
     server: &Server,
@@ -326,11 +327,12 @@ fn pod_log(
     let ns = target.namespace.as_deref().unwrap_or("default");
     let name = target.name.as_deref().unwrap_or("");
     let previous = request.param("previous") == Some("true");
+    let timestamps = request.param("timestamps") == Some("true");
     let container = request.param("container");
     let result = {
         let mut world = server.lock();
         world.tick();
-        ordinal_kubectl::cmd::pod_log(&world.session, ns, name, container, previous)
+        ordinal_kubectl::cmd::pod_log(&world.session, ns, name, container, previous, timestamps)
     };
     match result {
         Ok(log) => {

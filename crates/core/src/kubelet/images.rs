@@ -9,10 +9,13 @@
 //!   sizes of well-known images are realistic, others derive from the name.
 //! * A container exits by itself when its command is `true`/`false`/`echo`/
 //!   `exit`/`nslookup` (busybox's, exit 1 when a name does not resolve), a shell `-c` script without a long-running part (`sleep`,
-//!   `while`, `tail -f`, `exec`), or has no command and its image's default
+//!   `while`, `until`, `tail -f`, `exec`), or has no command and its image's default
 //!   command is a shell (busybox, alpine, ubuntu, debian) and its stdin is
 //!   not kept open (`kubectl run -it` keeps it open). Scripts with
-//!   `exit N` or `false` exit non-zero. `sleep N` runs N seconds.
+//!   `exit N` or `false` exit non-zero. `sleep N` runs N seconds. When the
+//!   in-pod shell ran the command to its end, its exit status is the
+//!   container's, and a script with a loop exits when the shell finishes it
+//!   (`script.rs`).
 //! * Servers: a container's process serves unless it is a shell, `sleep` or
 //!   a short command (shell scripts that start `httpd`, `nc -l`, ... serve).
 //!   It listens on its declared containerPorts and on its well-known image's
@@ -25,6 +28,7 @@
 
 use ordinal_model::Value;
 
+use super::script::sleep_ms;
 use crate::controller::history::fnv1_32;
 use crate::timing;
 
@@ -229,7 +233,7 @@ fn words(v: &Value) -> Vec<String> {
 }
 
 /// The command line a container runs (`command` then `args`).
-fn argv(container: &Value) -> Vec<String> {
+pub fn argv(container: &Value) -> Vec<String> {
     let mut argv = words(container.get("command").unwrap_or(&Value::Null));
     argv.extend(words(container.get("args").unwrap_or(&Value::Null)));
     argv
@@ -253,11 +257,6 @@ pub fn shell_script(argv: &[String]) -> Option<&str> {
         .skip_while(|a| *a != "-c")
         .nth(1)
         .map(String::as_str)
-}
-
-/// The `-c` script the container's main process runs, if it is a shell.
-pub fn container_script(container: &Value) -> Option<String> {
-    shell_script(&argv(container)).map(str::to_string)
 }
 
 fn short_name(image: &str) -> &str {
@@ -325,18 +324,6 @@ pub fn serves_static_files(container: &Value) -> bool {
         && executable(&argv(container)).is_none_or(|e| !is_shell(e))
 }
 
-/// The arguments of a container whose command is busybox `nslookup`: its
-/// output and exit status depend on the cluster's DNS when it runs.
-pub fn nslookup_args(container: &Value) -> Option<Vec<String>> {
-    let argv = argv(container);
-    (executable(&argv) == Some("nslookup")
-        && matches!(
-            short_name(container.str_at(&["image"])),
-            "busybox" | "alpine"
-        ))
-    .then(|| argv[1..].to_vec())
-}
-
 /// The process model of a container (see the module rules).
 pub fn process(container: &Value) -> Process {
     let argv = argv(container);
@@ -371,15 +358,13 @@ pub fn process(container: &Value) -> Process {
             exits: Some((timing::SHORT_COMMAND_RUN_MS, 1)),
             ignores_sigterm: false,
         },
-        "sleep" => match argv.get(1).and_then(|s| s.parse::<u64>().ok()) {
-            Some(n) => Process {
-                exits: Some((n * 1000, 0)),
-                ignores_sigterm: true,
-            },
-            None => Process {
-                exits: None,
-                ignores_sigterm: true,
-            },
+        "sleep" => Process {
+            exits: argv
+                .get(1)
+                .map(|n| sleep_ms(Some(n)))
+                .filter(|ms| *ms < u64::MAX)
+                .map(|ms| (ms, 0)),
+            ignores_sigterm: true,
         },
         e if is_shell(e) => shell(shell_script(&argv).unwrap_or("")),
         _ => forever,
@@ -389,6 +374,7 @@ pub fn process(container: &Value) -> Process {
 fn shell(script: &str) -> Process {
     let long = [
         "while",
+        "until",
         "tail -f",
         "sleep infinity",
         "exec ",
@@ -410,7 +396,7 @@ fn shell(script: &str) -> Process {
     let mut code = 0;
     while let Some(t) = toks.next() {
         match t {
-            "sleep" => run += toks.peek().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0) * 1000,
+            "sleep" => run = run.saturating_add(sleep_ms(toks.peek().copied())),
             "exit" => code = toks.peek().and_then(|n| n.parse::<i64>().ok()).unwrap_or(0),
             "false" => code = 1,
             _ => {}
@@ -487,11 +473,6 @@ mod tests {
         assert_eq!(process(&attached).exits, None);
         let lookup = c("busybox:1.28", &["nslookup", "web-0.nginx"]);
         assert!(process(&lookup).exits.is_some());
-        assert_eq!(
-            nslookup_args(&lookup),
-            Some(vec!["web-0.nginx".to_string()])
-        );
-        assert_eq!(nslookup_args(&c("nginx", &["nslookup", "x"])), None);
         assert_eq!(pull_policy(&c("nginx", &[])), "Always");
         assert_eq!(pull_policy(&c("nginx:1.27", &[])), "IfNotPresent");
     }

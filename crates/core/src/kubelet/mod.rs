@@ -2,7 +2,8 @@
 //! from the node's CIDR; a hostNetwork pod has the node's InternalIP and
 //! takes no address from the CIDR), pulls images, creates and starts containers in
 //! order, evaluates readiness, restarts exiting containers with back-off,
-//! and terminates pods gracefully. Status and events follow
+//! and terminates pods gracefully. Containers' commands run on the
+//! timeline through the host's in-pod shell (`script.rs`). Status and events follow
 //! pkg/kubelet/kubelet_pods.go (`generateAPIPodStatus`, `getPhase`),
 //! pkg/kubelet/kuberuntime/kuberuntime_container.go and
 //! pkg/kubelet/images/image_manager.go (v1.36 texts).
@@ -11,6 +12,7 @@ pub mod heartbeat;
 pub mod images;
 mod mirror;
 mod probes;
+pub mod script;
 mod status;
 pub mod web;
 
@@ -80,9 +82,14 @@ pub(crate) struct Container {
     pub pulled_once: bool,
     /// Probe results of the running instance.
     pub probes: Option<ProbeState>,
-    /// What the last instance printed, when the kubelet ran a command whose
-    /// output depends on the cluster at that moment (`nslookup`).
-    pub output: Option<String>,
+    /// What the running (or last) instance printed, with the time of each
+    /// line, and the instance before it (`kubectl logs --previous`).
+    pub log: Vec<(u64, String)>,
+    pub previous_log: Vec<(u64, String)>,
+    /// The rest of the instance's command and when it runs (after a `sleep`).
+    pub script: Option<(u64, Vec<String>)>,
+    /// When the instance's command ran to its end, and its exit status.
+    pub script_end: Option<(u64, i64)>,
 }
 
 /// One pod's runtime state on its node.
@@ -207,25 +214,6 @@ impl Sim {
         }
     }
 
-    /// The log the kubelet recorded for container `container` of `pod`
-    /// when it ran a command whose output depends on the cluster at that
-    /// moment (`nslookup`); `None` for any other container.
-    pub fn recorded_log(&self, pod: &Value, container: &str) -> Option<&str> {
-        let key = (
-            pod.str_at(&["metadata", "namespace"]).to_string(),
-            pod.str_at(&["metadata", "name"]).to_string(),
-        );
-        let rt = self.kubelet.pods.get(&key)?;
-        if rt.uid != pod.str_at(&["metadata", "uid"]) {
-            return None;
-        }
-        rt.containers
-            .iter()
-            .find(|c| c.name == container)?
-            .output
-            .as_deref()
-    }
-
     /// Syncs one pod on its node (`syncPod`), then reports status.
     pub(crate) fn sync_pod(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
@@ -269,7 +257,10 @@ impl Sim {
                     last_unknown: false,
                     pulled_once: false,
                     probes: None,
-                    output: None,
+                    log: Vec::new(),
+                    previous_log: Vec::new(),
+                    script: None,
+                    script_end: None,
                 })
                 .collect();
             self.kubelet.pods.insert(
@@ -633,11 +624,23 @@ impl Sim {
                     rt.containers[i].stage = Stage::Running { since: start_at };
                     rt.containers[i].probes =
                         Some(ProbeState::new(spec, start_at, rt.probe_origin()));
+                    self.start_script(pod, rt, i, start_at);
                 }
                 Stage::Running { since } => {
-                    let exit = images::process(spec)
-                        .exits
-                        .map(|(run, code)| (since + run, code));
+                    let process_exit = images::process(spec).exits;
+                    // The steps of a process that does not end by itself (a
+                    // loop) change nothing the API shows: they do not keep
+                    // the cluster busy.
+                    let script_wake = self
+                        .step_script(pod, rt, i)
+                        .map(|at| (at, process_exit.is_none()));
+                    let script_end = rt.containers[i].script_end;
+                    let exit = match process_exit {
+                        Some((run, code)) => Some((since + run, script_end.map_or(code, |e| e.1))),
+                        None => {
+                            script_end.map(|(at, code)| (at + timing::SHORT_COMMAND_RUN_MS, code))
+                        }
+                    };
                     let ip = rt.ip.clone().unwrap_or_default();
                     let mut probes = rt.containers[i]
                         .probes
@@ -658,19 +661,13 @@ impl Sim {
                             self.kill_unhealthy(pod, rt, i, spec, kind, at, node);
                             continue;
                         }
-                        Step::Next(wake) => wake,
+                        Step::Next(wake) => earliest(wake, script_wake),
                     };
-                    let Some((at, mut code)) = exit else {
+                    let Some((at, code)) = exit else {
                         return probe_wake;
                     };
                     if now < at {
                         return earliest(probe_wake, Some((at, false)));
-                    }
-                    if let Some(args) = images::nslookup_args(spec) {
-                        let result =
-                            self.nslookup(pod.str_at(&["metadata", "namespace"]), &image, &args);
-                        code = i64::from(result.code);
-                        rt.containers[i].output = Some(result.combined());
                     }
                     Self::container_exited(&mut rt.containers[i], since, at, code, pod);
                 }

@@ -28,10 +28,13 @@
 //!   that passed for good stops looking (its worker settles), so removing
 //!   the page afterwards goes unnoticed. A port name that is not a
 //!   declared containerPort is an error, as in the kubelet.
-//! * exec: `false` and scripts with `exit N` (N ≠ 0) fail; `cat`, `ls`,
-//!   `test -e|-f` and `[ -f ... ]` of a file pass while the file exists, by
-//!   the timeline of the container's own script (`touch F; sleep 30; rm F`);
-//!   files the script never touches exist; everything else passes.
+//! * exec: the command runs in the container through the in-pod shell
+//!   (`script.rs`) against the pod's files at probe time (those the
+//!   container's script and `kubectl exec` wrote and removed) and fails with
+//!   its output when its exit status is not 0 (`cat: can't open
+//!   '/tmp/healthy': No such file or directory`), as exec.go reports it.
+//!   Since files can change at any time, an exec probe never stops looking;
+//!   its ticks stop holding the cluster busy once its result shows.
 //! * Handlers take time: an exec probe takes the sum of the `sleep N` its
 //!   command (or its `sh -c` script) runs, an httpGet of `/delay/N` on an
 //!   app server takes N seconds (httpbin's endpoint); everything else
@@ -47,6 +50,7 @@
 use ordinal_model::Value;
 
 use super::images;
+use super::script::{container_view, sleep_ms, ShellEnd, ShellRun};
 use crate::sim::Sim;
 use crate::timing;
 
@@ -238,23 +242,12 @@ fn resolve_port(container: &Value, port: Option<&Value>) -> Result<i64, String> 
     }
 }
 
-/// How long `sleep ARG` sleeps (busybox accepts fractions and `infinity`).
-fn sleep_ms(words: &[&str]) -> u64 {
-    match words.get(1).copied() {
-        Some("infinity" | "inf") => u64::MAX,
-        Some(n) => n
-            .parse::<f64>()
-            .map_or(0, |s| (s.max(0.0) * 1000.0).min(u64::MAX as f64) as u64),
-        None => 0,
-    }
-}
-
 /// How long an exec probe's command runs: the sum of its `sleep`s.
 fn exec_duration_ms(argv: &[String]) -> u64 {
     let Some(script) = images::shell_script(argv) else {
         let words: Vec<&str> = argv.iter().map(String::as_str).collect();
         return if words.first() == Some(&"sleep") {
-            sleep_ms(&words)
+            sleep_ms(words.get(1).copied())
         } else {
             0
         };
@@ -263,7 +256,7 @@ fn exec_duration_ms(argv: &[String]) -> u64 {
         .split([';', '\n', '&', '|'])
         .map(|c| c.split_whitespace().collect::<Vec<_>>())
         .filter(|w| w.first() == Some(&"sleep"))
-        .fold(0u64, |t, w| t.saturating_add(sleep_ms(&w)))
+        .fold(0u64, |t, w| t.saturating_add(sleep_ms(w.get(1).copied())))
 }
 
 /// `timeoutSeconds` in ms (default 1, at least 1 as validation demands).
@@ -304,136 +297,26 @@ fn answer_ms(container: &Value, probe: &Value, elapsed: u64) -> u64 {
     handler_ms(container, probe, elapsed).min(timeout_ms(probe))
 }
 
-/// (path, created ms, removed ms) of files a shell script touches, by the
-/// time offsets its `sleep`s give.
-fn file_timeline(script: &str) -> Vec<(String, u64, Option<u64>)> {
-    let mut files: Vec<(String, u64, Option<u64>)> = Vec::new();
-    let mut t = 0u64;
-    for command in script.split([';', '\n']).flat_map(|c| c.split("&&")) {
-        let words: Vec<&str> = command.split_whitespace().collect();
-        let created: Vec<&str> = match words.first() {
-            Some(&"sleep") => {
-                t = t.saturating_add(sleep_ms(&words));
-                continue;
-            }
-            Some(&"touch") => words[1..].to_vec(),
-            Some(&"rm") => {
-                for path in words[1..].iter().filter(|w| !w.starts_with('-')) {
-                    for f in files.iter_mut().filter(|f| f.0 == *path && f.2.is_none()) {
-                        f.2 = Some(t);
-                    }
-                }
-                continue;
-            }
-            _ => words
-                .windows(2)
-                .filter(|w| w[0] == ">" || w[0] == ">>")
-                .map(|w| w[1])
-                .collect(),
-        };
-        for path in created {
-            files.push((path.to_string(), t, None));
-        }
-    }
-    files
-}
-
-/// The file an exec probe checks, and the busybox message when it is missing.
-fn checked_file(argv: &[String]) -> Option<(String, String)> {
-    let script;
-    let words: Vec<&str> = match images::shell_script(argv) {
-        Some(s) => {
-            script = s.to_string();
-            script.split_whitespace().collect()
-        }
-        None => argv.iter().map(String::as_str).collect(),
-    };
-    let last = words.iter().rev().find(|w| **w != "]")?.to_string();
-    match words.first().copied()? {
-        "cat" => Some((
-            last.clone(),
-            format!("cat: can't open '{last}': No such file or directory"),
-        )),
-        "ls" => Some((
-            last.clone(),
-            format!("ls: {last}: No such file or directory"),
-        )),
-        "test" | "["
-            if words
-                .iter()
-                .any(|w| matches!(*w, "-e" | "-f" | "-d" | "-s")) =>
-        {
-            Some((last, String::new()))
-        }
-        _ => None,
-    }
-}
-
-/// True when the exec command fails by itself (`false`, `exit N`).
-fn exits_non_zero(argv: &[String]) -> bool {
-    let text = images::shell_script(argv)
-        .map(str::to_string)
-        .unwrap_or_else(|| argv.join(" "));
-    let mut words = text.split_whitespace().peekable();
-    while let Some(w) = words.next() {
-        match w.trim_end_matches(';') {
-            "false" => return true,
-            "exit" if words.peek().is_some_and(|n| n.trim_end_matches(';') != "0") => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
-/// When an exec probe starts passing for good (container-relative ms), or
-/// `None` when it never does.
-fn exec_success_from(container: &Value, argv: &[String]) -> Option<u64> {
-    if exits_non_zero(argv) {
-        return None;
-    }
-    let Some((path, _)) = checked_file(argv) else {
-        return Some(0);
-    };
-    let script = images::container_script(container).unwrap_or_default();
-    let timeline: Vec<_> = file_timeline(&script)
-        .into_iter()
-        .filter(|f| f.0 == path)
-        .collect();
-    if timeline.is_empty() {
-        return Some(0);
-    }
-    let last = timeline.last()?;
-    match last.2 {
-        Some(_) => None,
-        None => Some(last.1),
-    }
-}
-
-fn run_exec(container: &Value, probe: &Value, argv: &[String], elapsed: u64) -> Outcome {
+/// An exec probe's result from what its command did in the container
+/// (`None`: no shell ran it).
+fn run_exec(
+    container: &Value,
+    probe: &Value,
+    argv: &[String],
+    elapsed: u64,
+    ran: Option<&ShellRun>,
+) -> Outcome {
     if times_out(container, probe, elapsed) {
         // remote_runtime.go turns the CRI's DeadlineExceeded into this
         // TimeoutError; exec.go reports it as the probe's output.
         return Outcome::Failure(format!("command {:?} timed out", argv.join(" ")));
     }
-    if exits_non_zero(argv) {
-        return Outcome::Failure(String::new());
-    }
-    let Some((path, missing)) = checked_file(argv) else {
-        return Outcome::Success;
-    };
-    let script = images::container_script(container).unwrap_or_default();
-    let timeline: Vec<_> = file_timeline(&script)
-        .into_iter()
-        .filter(|f| f.0 == path)
-        .collect();
-    let exists = timeline.is_empty()
-        || timeline
-            .iter()
-            .any(|f| f.1 <= elapsed && f.2.is_none_or(|r| elapsed < r));
-    if exists {
-        Outcome::Success
-    } else {
-        Outcome::Failure(missing)
+    match ran {
+        Some(ShellRun {
+            output,
+            end: ShellEnd::Exited(code),
+        }) if *code != 0 => Outcome::Failure(output.trim_end_matches('\n').to_string()),
+        _ => Outcome::Success,
     }
 }
 
@@ -467,16 +350,18 @@ fn http_path(target: &Value) -> String {
 
 /// Runs a probe once at container-relative time `elapsed` against pod IP
 /// `ip`; `static_code` is what a static web server answers for the probed
-/// path (`Sim::static_page`), `None` for other containers.
+/// path (`Sim::static_page`), `None` for other containers; `ran` is what an
+/// exec probe's command did in the container.
 pub(crate) fn run(
     container: &Value,
     probe: &Value,
     elapsed: u64,
     ip: &str,
     static_code: Option<u16>,
+    ran: Option<&ShellRun>,
 ) -> Outcome {
     if let Some(argv) = exec_argv(probe) {
-        return run_exec(container, probe, &argv, elapsed);
+        return run_exec(container, probe, &argv, elapsed, ran);
     }
     let Some((kind, target)) = network_target(probe) else {
         return Outcome::Success;
@@ -528,8 +413,8 @@ fn success_from(container: &Value, probe: &Value) -> Option<u64> {
     if times_out(container, probe, u64::MAX) {
         return None;
     }
-    if let Some(argv) = exec_argv(probe) {
-        return exec_success_from(container, &argv);
+    if exec_argv(probe).is_some() {
+        return None;
     }
     let Some((kind, target)) = network_target(probe) else {
         return Some(0);
@@ -545,6 +430,30 @@ fn success_from(container: &Value, probe: &Value) -> Option<u64> {
         }
     }
     Some(images::warmup_ms(container))
+}
+
+/// Consecutive results of `ok` that change what the container shows.
+fn needed(probe: &Value, ok: bool) -> i64 {
+    if ok {
+        threshold(probe, "successThreshold", 1)
+    } else {
+        threshold(
+            probe,
+            "failureThreshold",
+            timing::PROBE_FAILURE_THRESHOLD_DEFAULT,
+        )
+    }
+}
+
+/// True when a worker's ticks change nothing the cluster shows by
+/// themselves: its probe can never pass, or it is an exec probe (reading
+/// files that only change when something else happens) whose last result
+/// already shows.
+fn quiet(container: &Value, probe: &Value, worker: Option<&Worker>) -> bool {
+    if exec_argv(probe).is_some() && !times_out(container, probe, u64::MAX) {
+        return worker.is_some_and(|w| w.last_ok.is_some_and(|ok| w.run >= needed(probe, ok)));
+    }
+    success_from(container, probe).is_none()
 }
 
 /// A readiness probe that passed: a status update finds the container
@@ -587,7 +496,7 @@ impl Sim {
                     w.is_none_or(|w| w.settled)
                         || container
                             .get(kind.field())
-                            .is_none_or(|p| success_from(container, p).is_none())
+                            .is_none_or(|p| quiet(container, p, w.as_ref()))
                 });
                 return Step::Next(Some((at, hopeless)));
             }
@@ -663,7 +572,18 @@ impl Sim {
                 .flatten()
                 .filter(|(kind, _)| *kind == "http")
                 .map(|(_, target)| self.static_page(pod, container, &http_path(target)).code);
-            let outcome = run(container, probe, started_at - since, ip, static_code);
+            let elapsed = started_at - since;
+            let ran = exec_argv(probe)
+                .filter(|_| !times_out(container, probe, elapsed))
+                .and_then(|argv| {
+                    let index = pod
+                        .array_at(&["spec", "containers"])
+                        .iter()
+                        .position(|c| c.str_at(&["name"]) == name)
+                        .unwrap_or(0);
+                    self.run_in_container(&container_view(pod, index), &argv, false)
+                });
+            let outcome = run(container, probe, elapsed, ip, static_code, ran.as_ref());
             let (result, unhealthy) = match outcome {
                 Outcome::Success => (Some(true), None),
                 Outcome::Failure(out) => (
@@ -691,16 +611,7 @@ impl Sim {
                 worker.run = 1;
             }
             state.workers[i] = Some(worker);
-            let needed = if ok {
-                threshold(probe, "successThreshold", 1)
-            } else {
-                threshold(
-                    probe,
-                    "failureThreshold",
-                    timing::PROBE_FAILURE_THRESHOLD_DEFAULT,
-                )
-            };
-            if worker.run < needed {
+            if worker.run < needed(probe, ok) {
                 if kind == ProbeKind::Readiness && ok {
                     state.workers[i] = Some(untrigger(worker, state.origin, period, at));
                 }
@@ -769,26 +680,26 @@ mod tests {
         let nginx = container(&[("web", 80)], "nginx:1.27");
         let by_name = http(Value::from("web"), "/");
         assert!(
-            matches!(run(&nginx, &by_name, 0, "10.244.0.5", None), Outcome::Failure(m)
+            matches!(run(&nginx, &by_name, 0, "10.244.0.5", None, None), Outcome::Failure(m)
             if m == "Get \"http://10.244.0.5:80/\": dial tcp 10.244.0.5:80: connect: connection refused")
         );
         assert_eq!(
-            run(&nginx, &by_name, 5_000, "10.244.0.5", None),
+            run(&nginx, &by_name, 5_000, "10.244.0.5", None, None),
             Outcome::Success
         );
         let wrong = http(Value::Int(8080), "/");
         assert!(
-            matches!(run(&nginx, &wrong, 60_000, "10.244.0.5", None), Outcome::Failure(m)
+            matches!(run(&nginx, &wrong, 60_000, "10.244.0.5", None, None), Outcome::Failure(m)
             if m.ends_with("dial tcp 10.244.0.5:8080: connect: connection refused"))
         );
         let missing = http(Value::from("http"), "/");
         assert_eq!(
-            run(&nginx, &missing, 60_000, "ip", None),
+            run(&nginx, &missing, 60_000, "ip", None, None),
             Outcome::Error("strconv.Atoi: parsing \"http\": invalid syntax".into())
         );
         let not_found = http(Value::Int(80), "/healthz");
         assert_eq!(
-            run(&nginx, &not_found, 60_000, "ip", Some(404)),
+            run(&nginx, &not_found, 60_000, "ip", Some(404), None),
             Outcome::Failure("HTTP probe failed with statuscode: 404".into())
         );
         let app = container(&[], "example.com/team/app:v2");
@@ -798,6 +709,7 @@ mod tests {
                 &http(Value::Int(8761), "/actuator/health"),
                 60_000,
                 "ip",
+                None,
                 None
             ),
             Outcome::Success
@@ -808,7 +720,7 @@ mod tests {
     fn tcp_probes_fail_on_shells_and_undeclared_ports() {
         let tcp = Value::from([("tcpSocket", Value::from([("port", Value::Int(6379))]))]);
         assert_eq!(
-            run(&container(&[], "redis:7.2"), &tcp, 1_000, "ip", None),
+            run(&container(&[], "redis:7.2"), &tcp, 1_000, "ip", None, None),
             Outcome::Success
         );
         let mut shell = container(&[("redis", 6379)], "busybox:1.36");
@@ -817,22 +729,14 @@ mod tests {
             Value::from(vec![Value::from("sleep"), Value::from("3600")]),
         );
         assert_eq!(
-            run(&shell, &tcp, 60_000, "10.244.0.9", None),
+            run(&shell, &tcp, 60_000, "10.244.0.9", None, None),
             Outcome::Failure("dial tcp 10.244.0.9:6379: connect: connection refused".into())
         );
     }
 
     #[test]
-    fn exec_probes_follow_the_containers_own_script() {
-        let mut c = container(&[], "busybox:1.36");
-        c.set(
-            &["args"],
-            Value::from(vec![
-                Value::from("/bin/sh"),
-                Value::from("-c"),
-                Value::from("touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"),
-            ]),
-        );
+    fn exec_probes_fail_with_what_the_command_printed() {
+        let c = container(&[], "busybox:1.36");
         let probe = Value::from([(
             "exec",
             Value::from([(
@@ -840,20 +744,23 @@ mod tests {
                 Value::from(vec![Value::from("cat"), Value::from("/tmp/healthy")]),
             )]),
         )]);
-        assert_eq!(run(&c, &probe, 5_000, "ip", None), Outcome::Success);
+        let missing = ShellRun {
+            output: "cat: can't open '/tmp/healthy': No such file or directory\n".into(),
+            end: ShellEnd::Exited(1),
+        };
         assert_eq!(
-            run(&c, &probe, 31_000, "ip", None),
+            run(&c, &probe, 31_000, "ip", None, Some(&missing)),
             Outcome::Failure("cat: can't open '/tmp/healthy': No such file or directory".into())
         );
-        assert_eq!(success_from(&c, &probe), None);
-        let failing = Value::from([(
-            "exec",
-            Value::from([("command", Value::from(vec![Value::from("false")]))]),
-        )]);
+        let found = ShellRun {
+            output: String::new(),
+            end: ShellEnd::Exited(0),
+        };
         assert_eq!(
-            run(&c, &failing, 0, "ip", None),
-            Outcome::Failure(String::new())
+            run(&c, &probe, 5_000, "ip", None, Some(&found)),
+            Outcome::Success
         );
+        assert_eq!(success_from(&c, &probe), None, "files can change any time");
     }
 
     #[test]
@@ -892,12 +799,12 @@ mod tests {
             )]),
         )]);
         assert_eq!(
-            run(&c, &sleepy, 5_000, "ip", None),
+            run(&c, &sleepy, 5_000, "ip", None, None),
             Outcome::Failure("command \"sleep 5\" timed out".into())
         );
         assert_eq!(answer_ms(&c, &sleepy, 5_000), 1_000, "default timeout 1s");
         sleepy.set(&["timeoutSeconds"], Value::Int(10));
-        assert_eq!(run(&c, &sleepy, 5_000, "ip", None), Outcome::Success);
+        assert_eq!(run(&c, &sleepy, 5_000, "ip", None, None), Outcome::Success);
         assert_eq!(answer_ms(&c, &sleepy, 5_000), 5_000, "answers when done");
         let script = Value::from([(
             "exec",
@@ -915,7 +822,7 @@ mod tests {
             1_500
         );
         assert_eq!(
-            run(&c, &script, 0, "ip", None),
+            run(&c, &script, 0, "ip", None, None),
             Outcome::Failure(
                 "command \"/bin/sh -c sleep 1 && sleep 0.5; exit 0\" timed out".into()
             )
@@ -923,7 +830,7 @@ mod tests {
         let app = container(&[], "example.com/team/app:v2");
         let delay = http(Value::Int(8080), "/delay/3");
         assert_eq!(
-            run(&app, &delay, 60_000, "10.244.0.5", None),
+            run(&app, &delay, 60_000, "10.244.0.5", None, None),
             Outcome::Failure("Get \"http://10.244.0.5:8080/delay/3\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)".into())
         );
         assert_eq!(

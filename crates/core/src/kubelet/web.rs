@@ -6,8 +6,9 @@
 //! `index` module, autoindex off) and a missing file with 404; a document
 //! root that is not a mounted volume holds the image's own `index.html`
 //! (and nginx's `50x.html`). httpd answers a missing file with 404. nginx's
-//! error pages end their lines with CRLF; they are kept with LF. Only the
-//! first container's mounts are consulted (`Sim::volume_key`).
+//! error pages end their lines with CRLF; they are kept with LF. The files
+//! are the serving container's: its mounts and its own filesystem
+//! (`Sim::volume_key`).
 
 use ordinal_model::Value;
 
@@ -48,7 +49,12 @@ impl Sim {
             reason: "OK",
             body,
         };
-        let (key, _) = self.volume_key(pod, &file);
+        let index = pod
+            .array_at(&["spec", "containers"])
+            .iter()
+            .position(|c| c.str_at(&["name"]) == container.str_at(&["name"]))
+            .unwrap_or(0);
+        let (key, _) = self.volume_key(&super::script::container_view(pod, index), &file);
         if let Some(text) = self.file(&key, &file) {
             return ok(text.to_string());
         }

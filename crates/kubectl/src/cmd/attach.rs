@@ -1,6 +1,6 @@
 //! Commands that need a terminal or a byte stream, answered as far as a
 //! simulated terminal can: `kubectl attach` prints kubectl's attach lines and
-//! the container's (empty) new output (pkg/cmd/attach/attach.go), `kubectl
+//! what the container writes from then on (pkg/cmd/attach/attach.go), `kubectl
 //! cp` copies files between the virtual working directory and the pod's
 //! filesystem as `tar` in the container would (pkg/cmd/cp/cp.go).
 
@@ -19,8 +19,8 @@ const ATTACH_SPECS: &[FlagSpec] = &[
     switch("quiet", Some('q')),
 ];
 
-/// `kubectl attach POD`: the containers here write nothing after they start,
-/// so the stream stays empty until it is interrupted.
+/// `kubectl attach POD`: what its first container writes from now on, until
+/// it stops or the stream is interrupted.
 pub fn attach(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, ATTACH_SPECS) {
         Ok(p) => p,
@@ -64,6 +64,7 @@ pub fn attach(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         out.errln("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.");
         out.errln("If you don't see a command prompt, try pressing enter.");
     }
+    super::LogFollow::from_now(session, &pod).run(session, out);
 }
 
 /// `NAMESPACE/POD:PATH` or `POD:PATH` → (namespace, pod, path).
@@ -99,9 +100,14 @@ pub fn cp(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     if empty(&from, src) || empty(&to, dest) {
         return client_error("filepath can not be empty", out);
     }
+    let container = parsed.get("container");
     match (from, to) {
-        (Some((ns, pod, path)), None) => copy_from_pod(session, &ns, &pod, &path, dest, out),
-        (None, Some((ns, pod, path))) => copy_to_pod(session, src, &ns, &pod, &path, out),
+        (Some((ns, pod, path)), None) => {
+            copy_from_pod(session, (&ns, &pod, container), &path, dest, out)
+        }
+        (None, Some((ns, pod, path))) => {
+            copy_to_pod(session, src, (&ns, &pod, container), &path, out)
+        }
         _ => client_error(
             "one of src or dest must be a remote file specification",
             out,
@@ -109,19 +115,48 @@ pub fn cp(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
 }
 
+/// The pod `kubectl cp` works in, seen with its `-c` container first.
+fn pod_for_cp(
+    session: &Session,
+    ns: &str,
+    name: &str,
+    container: Option<&str>,
+    out: &mut CommandOutput,
+) -> Option<Value> {
+    let pod = match session.sim.get("pods", ns, name) {
+        Ok(p) => p,
+        Err(e) => {
+            api_error(&e, out);
+            return None;
+        }
+    };
+    match container.filter(|c| !c.is_empty()) {
+        Some(wanted) => {
+            let view = crate::cmd::container_first(&pod, wanted);
+            if view.is_none() {
+                let names = super::exec::all_container_names(&pod);
+                client_error(
+                    &format!("container {wanted} is not valid for pod {name} out of: {names}"),
+                    out,
+                );
+            }
+            view
+        }
+        None => Some(pod),
+    }
+}
+
 /// `tar cf - PATH` in the container, unpacked under `dest` with the source
 /// path as prefix (`untarAll`): `POD:/data` to `out` gives `out/a.txt`.
 fn copy_from_pod(
     session: &mut Session,
-    ns: &str,
-    pod_name: &str,
+    (ns, pod_name, container): (&str, &str, Option<&str>),
     path: &str,
     dest: &str,
     out: &mut CommandOutput,
 ) {
-    let pod = match session.sim.get("pods", ns, pod_name) {
-        Ok(p) => p,
-        Err(e) => return api_error(&e, out),
+    let Some(pod) = pod_for_cp(session, ns, pod_name, container, out) else {
+        return;
     };
     let busybox = podshell::is_busybox_like(&pod);
     if path.starts_with('/') {
@@ -169,8 +204,7 @@ fn copy_from_pod(
 fn copy_to_pod(
     session: &mut Session,
     src: &str,
-    ns: &str,
-    pod_name: &str,
+    (ns, pod_name, container): (&str, &str, Option<&str>),
     path: &str,
     out: &mut CommandOutput,
 ) {
@@ -189,9 +223,8 @@ fn copy_to_pod(
     if files.is_empty() {
         return client_error(&format!("{given} doesn't exist in local filesystem"), out);
     }
-    let pod = match session.sim.get("pods", ns, pod_name) {
-        Ok(p) => p,
-        Err(e) => return api_error(&e, out),
+    let Some(pod) = pod_for_cp(session, ns, pod_name, container, out) else {
+        return;
     };
     let mut target = path.trim_end_matches('/').to_string();
     if podshell::is_dir(session, &pod, path) {

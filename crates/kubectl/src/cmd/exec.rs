@@ -20,12 +20,47 @@ const EXEC_SPECS: &[FlagSpec] = &[
 ];
 
 /// Checks that a pod can be exec'd into; prints kubectl's error otherwise.
-fn ready_pod(session: &Session, ns: &str, name: &str, out: &mut CommandOutput) -> Option<Value> {
+/// The pod comes back seen with `container` (`-c`) first, the one the pod
+/// shell runs in.
+fn ready_pod(
+    session: &Session,
+    ns: &str,
+    name: &str,
+    container: Option<&str>,
+    quiet: bool,
+    out: &mut CommandOutput,
+) -> Option<Value> {
     let pod = match session.sim.get("pods", ns, name) {
         Ok(p) => p,
         Err(e) => {
             api_error(&e, out);
             return None;
+        }
+    };
+    let pod = match container.filter(|c| !c.is_empty()) {
+        Some(wanted) => match container_first(&pod, wanted) {
+            Some(view) => view,
+            None => {
+                let names = all_container_names(&pod);
+                client_error(
+                    &format!("container {wanted} is not valid for pod {name} out of: {names}"),
+                    out,
+                );
+                return None;
+            }
+        },
+        None => {
+            if pod.array_at(&["spec", "containers"]).len() > 1 && !quiet {
+                let first = pod
+                    .array_at(&["spec", "containers"])
+                    .first()
+                    .map_or("", |c| c.str_at(&["name"]));
+                out.errln(&format!(
+                    "Defaulted container \"{first}\" out of: {}",
+                    all_container_names(&pod)
+                ));
+            }
+            pod
         }
     };
     let phase = pod.str_at(&["status", "phase"]);
@@ -102,7 +137,8 @@ pub fn exec(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         );
     }
     let ns = namespace_of(&parsed);
-    let Some(pod) = ready_pod(session, &ns, name, out) else {
+    let container = parsed.get("container");
+    let Some(pod) = ready_pod(session, &ns, name, container, parsed.has("quiet"), out) else {
         return;
     };
     let program = command[0].rsplit('/').next().unwrap_or("").to_string();
@@ -234,20 +270,30 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         return output::print_result(output, dry_run, "pod", &created, "created", out);
     }
     let started = session.sim.now();
+    let deadline = session.deadline;
     if !parsed.rest.is_empty() {
         // A live terminal stays attached while time passes: the pod is seen
-        // starting, running, exiting and (with --rm) going away.
+        // starting, running, exiting and (with --rm) going away. Elsewhere
+        // time runs on here until the command has ended.
         let run = RunAttach {
             namespace: ns.clone(),
             pod: name.clone(),
             remove: parsed.has("rm"),
             exit_code: None,
+            printed: 0,
         };
-        if session.keep_running(run, started + RUN_WAIT_MS).is_none() {
-            return;
+        if let Some(mut run) = session.keep_running(run, started + RUN_WAIT_MS) {
+            session.deadline = Some(deadline.unwrap_or(started + RUN_WAIT_MS));
+            while !run.poll(session, out) {
+                if run.exit_code.is_none() && !watch::step(session, started) {
+                    run.stop(session, out);
+                    break;
+                }
+            }
+            session.deadline = deadline;
         }
+        return;
     }
-    let deadline = session.deadline;
     session.deadline = Some(deadline.unwrap_or(started + RUN_WAIT_MS));
     let mut pod = created;
     loop {
@@ -264,28 +310,16 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         }
     }
     session.deadline = deadline;
-    if parsed.rest.is_empty() {
-        if !parsed.has("quiet") {
-            out.errln("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.");
-            out.errln("If you don't see a command prompt, try pressing enter.");
-        }
-        session.attached = Some(crate::shell::Attached {
-            namespace: ns,
-            pod: name,
-            program: "sh".to_string(),
-            run_remove: Some(parsed.has("rm")),
-        });
-        return;
+    if !parsed.has("quiet") {
+        out.errln("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.");
+        out.errln("If you don't see a command prompt, try pressing enter.");
     }
-    let result = podshell::exec(session, &pod, &parsed.rest).unwrap_or_else(|e| {
-        let mut failed = CommandOutput::default();
-        failed.errln(&e);
-        failed.exit_code = 128;
-        failed
+    session.attached = Some(crate::shell::Attached {
+        namespace: ns,
+        pod: name,
+        program: "sh".to_string(),
+        run_remove: Some(parsed.has("rm")),
     });
-    let code = result.exit_code;
-    out.append(result);
-    finish_run(session, &ns, &name, parsed.has("rm"), code, out);
 }
 
 /// What kubectl prints when the command of `kubectl run -i/-t` has exited:
@@ -308,21 +342,23 @@ fn finish_run(
     out.exit_code = code;
 }
 
-/// `kubectl run -i/-t ... -- COMMAND` in a live terminal, attached while
-/// its pod starts and its command runs: when the container has exited, its
-/// output is printed, and at the next poll the pod is deleted (`--rm`), so
-/// the exited pod is seen before it goes.
+/// `kubectl run -i/-t ... -- COMMAND`, attached while its pod starts and
+/// its command runs: what the command prints is printed as it is written,
+/// and once the container has exited, at the next poll the pod is deleted
+/// (`--rm`), so the exited pod is seen before it goes.
 #[derive(Debug, Clone)]
 pub struct RunAttach {
     namespace: String,
     pod: String,
     remove: bool,
     exit_code: Option<i32>,
+    /// Lines of the container's log printed so far.
+    printed: usize,
 }
 
 impl RunAttach {
-    /// Prints the command's output once its container has exited; true once
-    /// it has ended (or the pod is gone).
+    /// Prints what the command printed since the last poll and notes its
+    /// exit; true once it has ended (or the pod is gone).
     pub(crate) fn poll(&mut self, session: &mut Session, out: &mut CommandOutput) -> bool {
         let Some(pod) = session
             .sim
@@ -335,17 +371,21 @@ impl RunAttach {
             finish_run(session, &self.namespace, &self.pod, self.remove, code, out);
             return true;
         }
-        // A restarted container (restartPolicy Always) keeps its last exit.
-        let exited = pod
-            .array_at(&["status", "containerStatuses"])
-            .first()
-            .and_then(|s| {
-                s.at(&["state", "terminated"])
-                    .or_else(|| s.at(&["lastState", "terminated"]))
-            })
+        // A restarted container (restartPolicy Always) keeps its last exit,
+        // and the log of the instance attached to is the previous one.
+        let status = pod.array_at(&["status", "containerStatuses"]).first();
+        let terminated = status.and_then(|s| s.at(&["state", "terminated"]));
+        let restarted = status.and_then(|s| s.at(&["lastState", "terminated"]));
+        let previous = terminated.is_none() && restarted.is_some();
+        let exited = terminated
+            .or(restarted)
             .map(|t| t.i64_at(&["exitCode"]).unwrap_or(0));
+        let log = podshell::logs(session, &pod, previous, false);
+        for line in log.split_inclusive('\n').skip(self.printed) {
+            out.out(line);
+            self.printed += 1;
+        }
         if let Some(code) = exited {
-            out.out(&podshell::logs(session, &pod));
             self.exit_code = Some(i32::try_from(code).unwrap_or(1));
         }
         false
@@ -549,6 +589,27 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             out,
         );
     }
+    if parsed.has("follow") && !parsed.has("previous") && requests.len() == 1 {
+        let request = &requests[0];
+        let name = crate::printers::name(&request.pod).to_string();
+        // The API server's answer when the container has not started.
+        let total = match pod_log(session, &ns, &name, Some(&request.container), false, false) {
+            Ok(log) => log.split_inclusive('\n').count(),
+            Err(e) => return api_error(&e, out),
+        };
+        let follow = LogFollow {
+            namespace: ns.clone(),
+            pod: name.clone(),
+            container: request.container.clone(),
+            restarts: container_restarts(&request.pod, &request.container),
+            printed: tail.map_or(0, |t| total.saturating_sub(t)),
+            timestamps: parsed.has("timestamps"),
+            prefix: parsed
+                .has("prefix")
+                .then(|| format!("[pod/{name}/{}] ", request.container)),
+        };
+        return follow.run(session, out);
+    }
     for request in requests {
         let name = crate::printers::name(&request.pod).to_string();
         let log = match pod_log(
@@ -557,6 +618,7 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             &name,
             Some(&request.container),
             parsed.has("previous"),
+            parsed.has("timestamps"),
         ) {
             Ok(log) => tail_lines(log, tail),
             Err(e) => return api_error(&e, out),
@@ -572,8 +634,98 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
 }
 
+/// The restart count of container `name` in `pod`'s status.
+fn container_restarts(pod: &Value, name: &str) -> i64 {
+    pod.array_at(&["status", "containerStatuses"])
+        .iter()
+        .find(|s| s.str_at(&["name"]) == name)
+        .and_then(|s| s.i64_at(&["restartCount"]))
+        .unwrap_or(0)
+}
+
+/// `kubectl logs -f POD`: the container's log, then each line as it is
+/// written, until the container exits (or restarts) or the pod is gone.
+#[derive(Debug, Clone)]
+pub struct LogFollow {
+    namespace: String,
+    pod: String,
+    container: String,
+    /// The container's restart count when following began.
+    restarts: i64,
+    /// Lines printed (or skipped by `--tail`) so far.
+    printed: usize,
+    timestamps: bool,
+    prefix: Option<String>,
+}
+
+impl LogFollow {
+    /// Follows the first container of `pod` from the end of its log on
+    /// (`kubectl attach`: only what it writes from now).
+    pub(crate) fn from_now(session: &Session, pod: &Value) -> LogFollow {
+        let container = pod
+            .array_at(&["spec", "containers"])
+            .first()
+            .map_or("", |c| c.str_at(&["name"]))
+            .to_string();
+        LogFollow {
+            namespace: pod.str_at(&["metadata", "namespace"]).to_string(),
+            pod: pod.str_at(&["metadata", "name"]).to_string(),
+            restarts: container_restarts(pod, &container),
+            printed: podshell::logs(session, pod, false, false)
+                .split_inclusive('\n')
+                .count(),
+            container,
+            timestamps: false,
+            prefix: None,
+        }
+    }
+
+    /// Streams in a live terminal; elsewhere time runs on here until the
+    /// container stops, the `timeout` ends it or nothing is left to happen.
+    pub(crate) fn run(self, session: &mut Session, out: &mut CommandOutput) {
+        if let Some(mut follow) = session.keep_following(self) {
+            let started = session.sim.now();
+            while !follow.poll(session, out) {
+                if !watch::step(session, started) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Prints the lines written since the last poll; true once the
+    /// container has stopped.
+    pub(crate) fn poll(&mut self, session: &mut Session, out: &mut CommandOutput) -> bool {
+        let Some(pod) = session
+            .sim
+            .object("pods", &self.namespace, &self.pod)
+            .cloned()
+        else {
+            return true;
+        };
+        let Some(view) = container_first(&pod, &self.container) else {
+            return true;
+        };
+        let restarted = container_restarts(&pod, &self.container) != self.restarts;
+        let running = !restarted
+            && view
+                .array_at(&["status", "containerStatuses"])
+                .first()
+                .is_some_and(|s| s.at(&["state", "running"]).is_some());
+        let log = podshell::logs(session, &view, restarted, self.timestamps);
+        for line in log.split_inclusive('\n').skip(self.printed) {
+            match &self.prefix {
+                Some(prefix) => out.out(&format!("{prefix}{line}")),
+                None => out.out(line),
+            }
+            self.printed += 1;
+        }
+        !running
+    }
+}
+
 /// `podcmd.AllContainerNames`: `init (init), app, debug (ephem)`.
-fn all_container_names(pod: &Value) -> String {
+pub(crate) fn all_container_names(pod: &Value) -> String {
     let mut names: Vec<String> = Vec::new();
     for c in pod.array_at(&["spec", "initContainers"]) {
         names.push(format!("{} (init)", c.str_at(&["name"])));
@@ -588,8 +740,9 @@ fn all_container_names(pod: &Value) -> String {
 }
 
 /// `pod` seen with its container `name` (and that container's status)
-/// first, the one the log helpers read; `None` when it has no such container.
-fn container_first(pod: &Value, name: &str) -> Option<Value> {
+/// first, the one the log helpers and the pod shell read; `None` when it
+/// has no such container.
+pub fn container_first(pod: &Value, name: &str) -> Option<Value> {
     let mut view = pod.clone();
     for (list, key) in [
         (&["spec", "containers"][..], "name"),
@@ -620,13 +773,15 @@ pub fn tail_lines(log: String, tail: Option<usize>) -> String {
 
 /// The log the API server returns for `pods/NAME/log` (the named
 /// container, else the pod's first; `previous` for the instance before the
-/// last restart), or its BadRequest when the container has not started.
+/// last restart; `timestamps` to start each line with its time), or its
+/// BadRequest when the container has not started.
 pub fn pod_log(
     session: &Session,
     ns: &str,
     name: &str,
     container: Option<&str>,
     previous: bool,
+    timestamps: bool,
 ) -> Result<String, ApiError> {
     let pod = session.sim.get("pods", ns, name)?;
     let pod = match container.filter(|c| !c.is_empty()) {
@@ -697,8 +852,8 @@ pub fn pod_log(
         {
             first.set(&["state"], last);
         }
-        podshell::logs(session, &previous)
+        podshell::logs(session, &previous, true, timestamps)
     } else {
-        podshell::logs(session, &pod)
+        podshell::logs(session, &pod, false, timestamps)
     })
 }

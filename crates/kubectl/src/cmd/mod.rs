@@ -26,7 +26,10 @@ mod wait;
 pub mod watch;
 
 pub use apply::LAST_APPLIED;
-pub use exec::{container_not_running, pod_log, remove_run_pod, tail_lines, RunAttach};
+pub use exec::{
+    container_first, container_not_running, pod_log, remove_run_pod, tail_lines, LogFollow,
+    RunAttach,
+};
 
 use ordinal_core::error::{ApiError, Reason};
 use ordinal_model::kinds::{self, ResourceInfo};

@@ -1,12 +1,19 @@
 //! `df` inside a pod: the mounts a containerd pod on a kind node has (the
 //! overlay root, `/dev` and `/dev/shm` tmpfs, each volume on the node's disk,
 //! the service-account token tmpfs), printed as busybox `coreutils/df.c` or
-//! GNU coreutils `df` prints them, with and without `-h`. The sizes are one
-//! fixed, plausible node disk; nothing in the simulation fills it.
+//! GNU coreutils `df` prints them, with and without `-h`. The node disk is
+//! one fixed, plausible size; nothing in the simulation fills it.
+//!
+//! A volume on its own block device (`Sim::mount_device_bytes`: a
+//! PersistentVolume of a provisioner with real size limits, not kind's
+//! local-path) shows as `/dev/sdb`, `/dev/sdc`, ... with the sizes a fresh
+//! ext4 of the PV's capacity reports ([`ext4`]), so a 10Gi claim reads
+//! `9.8G  24K  9.8G  1%` as on a cloud cluster; everything else is on the
+//! node's disk.
 
 /// One mounted filesystem, sizes in KiB.
 struct Mount {
-    source: &'static str,
+    source: String,
     target: String,
     size: u64,
     used: u64,
@@ -22,9 +29,9 @@ const SMALL_TMPFS: (u64, u64, u64) = (65_536, 0, 65_536);
 /// The projected service-account volume's tmpfs.
 const TOKEN_TMPFS: (u64, u64, u64) = (8_000_000, 12, 7_999_988);
 
-fn mount(source: &'static str, target: &str, (size, used, avail): (u64, u64, u64)) -> Mount {
+fn mount(source: &str, target: &str, (size, used, avail): (u64, u64, u64)) -> Mount {
     Mount {
-        source,
+        source: source.to_string(),
         target: target.to_string(),
         size,
         used,
@@ -32,17 +39,90 @@ fn mount(source: &'static str, target: &str, (size, used, avail): (u64, u64, u64
     }
 }
 
-fn mounts(volume_mounts: &[String], busybox: bool) -> Vec<Mount> {
+/// What `statfs` reports for a fresh ext4 of `bytes` as the kubelet makes
+/// it (mount-utils `SafeFormatAndMount`: `mkfs.ext4 -F -m0`, nothing
+/// reserved for root; e2fsprogs 1.47 defaults otherwise: `small` below
+/// 512 MiB with 1 KiB blocks and an inode per 4 KiB, else 4 KiB blocks and
+/// an inode per 16 KiB; 256-byte inodes, 64-bit group descriptors,
+/// `resize_inode`, `sparse_super`, the default journal), as (size, used,
+/// avail) in KiB: ext4's `statfs` leaves the metadata and the journal out
+/// of the size, the fresh root directory, `lost+found` and the resize
+/// inode's block are what is used, and the clusters ext4 keeps back for
+/// its own metadata (2%, at most 4096) are not available.
+fn ext4(bytes: u64) -> (u64, u64, u64) {
+    let (block, inode_ratio) = if bytes < 512 << 20 {
+        (1024, 4096)
+    } else {
+        (4096, 16_384)
+    };
+    let blocks = bytes / block;
+    if blocks < 64 {
+        return (0, 0, 0);
+    }
+    let first = u64::from(block == 1024);
+    let per_group = block * 8;
+    let groups = (blocks - first).div_ceil(per_group);
+    let inode_size = 256;
+    let per_block = block / inode_size;
+    let inodes_per_group = (bytes / inode_ratio)
+        .div_ceil(groups)
+        .next_multiple_of(8)
+        .next_multiple_of(per_block);
+    let inode_table = inodes_per_group / per_block;
+    let descriptors = (groups * 64).div_ceil(block);
+    let growth_groups = (blocks * 1024).min(u64::from(u32::MAX)).div_ceil(per_group);
+    let reserved_gdt = (growth_groups.div_ceil(block / 64))
+        .saturating_sub(descriptors)
+        .min(block / 4);
+    let is_power = |mut g: u64, base: u64| {
+        while g % base == 0 {
+            g /= base;
+        }
+        g == 1
+    };
+    let backups = (0..groups)
+        .filter(|&g| g <= 1 || is_power(g, 3) || is_power(g, 5) || is_power(g, 7))
+        .count() as u64;
+    let journal = match blocks {
+        b if b < 2048 => 0,
+        b if b < 32_768 => 1024,
+        b if b < 256 * 1024 => 4096,
+        b if b < 512 * 1024 => 8192,
+        b if b < 4096 * 1024 => 16_384,
+        b if b < 8192 * 1024 => 32_768,
+        b if b < 16_384 * 1024 => 65_536,
+        b if b < 32_768 * 1024 => 131_072,
+        _ => 262_144,
+    };
+    let overhead =
+        first + backups * (1 + descriptors + reserved_gdt) + groups * (2 + inode_table) + journal;
+    let size = blocks.saturating_sub(overhead);
+    let used = 1 + (16 * 1024) / block + 1;
+    let avail = size.saturating_sub(used + (blocks / 50).min(4096));
+    let kib = |b: u64| b * block / 1024;
+    (kib(size), kib(used), kib(avail))
+}
+
+/// The mounts of a container: its volume mount paths, each with the size
+/// of the block device behind it (`None`: on the node's disk).
+fn mounts(volume_mounts: &[(String, Option<u64>)], busybox: bool) -> Vec<Mount> {
     let mut list = vec![
         mount("overlay", "/", DISK),
         mount("tmpfs", "/dev", SMALL_TMPFS),
         mount("shm", "/dev/shm", SMALL_TMPFS),
     ];
-    if volume_mounts.iter().all(|t| t == TOKEN_PATH) {
+    if volume_mounts.iter().all(|(t, _)| t == TOKEN_PATH) {
         list.push(mount("/dev/sda1", "/etc/hosts", DISK));
     }
-    for target in volume_mounts.iter().filter(|t| t.as_str() != TOKEN_PATH) {
-        list.push(mount("/dev/sda1", target, DISK));
+    let mut devices = b'b'..=b'z';
+    for (target, device) in volume_mounts.iter().filter(|(t, _)| t != TOKEN_PATH) {
+        match device.and_then(|bytes| devices.next().map(|d| (bytes, d))) {
+            Some((bytes, letter)) => {
+                let source = format!("/dev/sd{}", char::from(letter));
+                list.push(mount(&source, target, ext4(bytes)));
+            }
+            None => list.push(mount("/dev/sda1", target, DISK)),
+        }
     }
     let token = if busybox {
         TOKEN_PATH
@@ -197,8 +277,13 @@ fn gnu(list: &[Mount], human: bool) -> String {
     text
 }
 
-/// The output of `df` with `args` in a container with these volume mounts.
-pub(super) fn df(volume_mounts: &[String], busybox_image: bool, args: &[String]) -> String {
+/// The output of `df` with `args` in a container with these volume mounts
+/// (each with the size of its block device, `None` on the node's disk).
+pub(super) fn df(
+    volume_mounts: &[(String, Option<u64>)],
+    busybox_image: bool,
+    args: &[String],
+) -> String {
     let human = args
         .iter()
         .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('h'));
@@ -234,7 +319,7 @@ mod tests {
 
     #[test]
     fn gnu_df_h_sizes_columns_to_fit() {
-        let text = df(&["/data".to_string()], false, &["-h".to_string()]);
+        let text = df(&[("/data".to_string(), None)], false, &["-h".to_string()]);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "Filesystem      Size  Used Avail Use% Mounted on");
         assert_eq!(lines[1], "overlay          98G   12G   82G  13% /");
@@ -243,5 +328,23 @@ mod tests {
             lines[5],
             "tmpfs           7.7G   12K  7.7G   1% /run/secrets/kubernetes.io/serviceaccount"
         );
+    }
+
+    #[test]
+    fn a_claim_on_a_block_device_shows_its_ext4_size() {
+        let gib = 1 << 30;
+        let text = df(
+            &[
+                ("/data".to_string(), Some(10 * gib)),
+                ("/logs".to_string(), Some(gib)),
+            ],
+            false,
+            &["-h".to_string()],
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[4], "/dev/sdb        9.8G   24K  9.8G   1% /data");
+        assert_eq!(lines[5], "/dev/sdc        974M   24K  958M   1% /logs");
+        let (size, used, avail) = ext4(100 << 20);
+        assert!(size < 100 * 1024 && used > 0 && avail < size);
     }
 }

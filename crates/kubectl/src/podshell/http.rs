@@ -30,8 +30,8 @@
 use ordinal_core::kubelet::images;
 
 use super::{pod_with_ip, PodCtx};
-use crate::shell::Session;
 use crate::transcript::CommandOutput;
+use ordinal_core::Sim;
 
 /// How long a connection to an address nobody answers takes to fail
 /// without `--max-time` (Linux gives up after 6 SYN retries, ~127 s).
@@ -86,8 +86,8 @@ fn parse_url(text: &str) -> Url {
 /// The pod IP and port a Service's cluster IP and port lead to: the first
 /// ready address of its Endpoints on the matching port (`None` when `ip`
 /// is no Service's, `Some(None)` when the Service has nowhere to send it).
-fn through_service(session: &Session, ip: &str, port: i64) -> Option<Option<(String, i64)>> {
-    let services = session.sim.list_refs("services", None, "", "").ok()?;
+fn through_service(sim: &Sim, ip: &str, port: i64) -> Option<Option<(String, i64)>> {
+    let services = sim.list_refs("services", None, "", "").ok()?;
     let svc = services
         .into_iter()
         .find(|s| s.str_at(&["spec", "clusterIP"]) == ip)?;
@@ -100,9 +100,7 @@ fn through_service(session: &Session, ip: &str, port: i64) -> Option<Option<(Str
         return Some(None);
     };
     let port_name = svc_port.str_at(&["name"]);
-    let endpoints = session
-        .sim
-        .object("endpoints", ns, svc.str_at(&["metadata", "name"]));
+    let endpoints = sim.object("endpoints", ns, svc.str_at(&["metadata", "name"]));
     let target = endpoints.and_then(|e| {
         e.array_at(&["subsets"]).iter().find_map(|subset| {
             let target_port = subset
@@ -129,11 +127,11 @@ const HANGS_UP: &[&str] = &[
 
 /// Sends `GET url` from the pod `ctx`; the reply and the address the host
 /// resolved to.
-fn request(session: &Session, ctx: &PodCtx, url: &Url) -> Result<(Reply, String), Failure> {
+fn request(sim: &Sim, ctx: &PodCtx, url: &Url) -> Result<(Reply, String), Failure> {
     let ip = match url.host.as_str() {
         "localhost" | "127.0.0.1" => ctx.ip.clone(),
         host if host.parse::<std::net::Ipv4Addr>().is_ok() => host.to_string(),
-        host => match session.sim.dns_resolve(&ctx.namespace, host) {
+        host => match sim.dns_resolve(&ctx.namespace, host) {
             Some((_, answers)) => answers
                 .into_iter()
                 .next()
@@ -142,19 +140,19 @@ fn request(session: &Session, ctx: &PodCtx, url: &Url) -> Result<(Reply, String)
             None => return Err(Failure::Resolve),
         },
     };
-    let (pod_ip, port) = match through_service(session, &ip, url.port) {
+    let (pod_ip, port) = match through_service(sim, &ip, url.port) {
         Some(Some((pod_ip, port))) => (pod_ip, port),
         Some(None) => return Err(Failure::Refused(ip)),
         None => (ip.clone(), url.port),
     };
-    let Some(pod) = pod_with_ip(session, &pod_ip) else {
+    let Some(pod) = pod_with_ip(sim, &pod_ip) else {
         return Err(Failure::Timeout(ip));
     };
     let node = pod.str_at(&["spec", "nodeName"]);
-    if session.sim.kubelet_dial_error(node).is_some() {
+    if sim.kubelet_dial_error(node).is_some() {
         return Err(Failure::Timeout(ip));
     }
-    let now = session.sim.now();
+    let now = sim.now();
     let statuses = pod.array_at(&["status", "containerStatuses"]);
     let serving = pod.array_at(&["spec", "containers"]).iter().find(|c| {
         let started = statuses
@@ -169,7 +167,7 @@ fn request(session: &Session, ctx: &PodCtx, url: &Url) -> Result<(Reply, String)
         return Err(Failure::Refused(ip));
     };
     if images::serves_static_files(container) {
-        let page = session.sim.static_page(pod, container, &url.path);
+        let page = sim.static_page(pod, container, &url.path);
         return Ok((Reply::Http(page.code, page.reason, page.body), ip));
     }
     let (repo, _) = images::split_image(container.str_at(&["image"]));
@@ -257,7 +255,7 @@ const CURL_VALUED: &[&str] = &[
 ];
 
 /// `curl ARGS` in the pod `ctx`.
-pub(super) fn curl(session: &mut Session, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
+pub(super) fn curl(sim: &mut Sim, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
     let Some(target) = url_arg(args, CURL_VALUED) else {
         out.errln("curl: try 'curl --help' or 'curl --manual' for more information");
         out.exit_code = 2;
@@ -276,7 +274,7 @@ pub(super) fn curl(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
         }
         out.exit_code = code;
     };
-    let reply = match request(session, ctx, &url) {
+    let reply = match request(sim, ctx, &url) {
         Ok((reply, _)) => reply,
         Err(Failure::Resolve) => {
             return error(out, 6, format!("Could not resolve host: {}", url.host));
@@ -293,7 +291,7 @@ pub(super) fn curl(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
         }
         Err(Failure::Timeout(_)) => {
             let waited = max_time.map_or(SYN_TIMEOUT_MS, |s| (s * 1000.0) as u64 + 1);
-            session.sim.advance(waited);
+            ctx.wait(sim, waited);
             let message = match max_time {
                 Some(_) => format!("Connection timed out after {waited} milliseconds"),
                 None => format!(
@@ -316,8 +314,8 @@ pub(super) fn curl(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
         Some(file) => {
             // Relative names land in `/`, the images' working directory.
             let path = format!("/{}", file.trim_start_matches('/'));
-            let (key, path) = ctx.volume_for(session, &path);
-            session.sim.write_file(&key, &path, &body, false);
+            let (key, path) = ctx.volume_for(sim, &path);
+            sim.write_file(&key, &path, &body, false);
         }
         None => out.out(&body),
     }
@@ -331,7 +329,7 @@ pub(super) fn curl(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
 }
 
 /// busybox `wget ARGS` in the pod `ctx`.
-pub(super) fn wget(session: &mut Session, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
+pub(super) fn wget(sim: &mut Sim, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
     let Some(target) = url_arg(args, &["-O", "-T", "-U", "--header"]) else {
         out.errln("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.");
         out.exit_code = 1;
@@ -349,7 +347,7 @@ pub(super) fn wget(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
             out.errln(&format!("Connecting to {} ({ip}:{})", url.host, url.port));
         }
     };
-    let reply = match request(session, ctx, &url) {
+    let reply = match request(sim, ctx, &url) {
         Ok((reply, ip)) => {
             connecting(out, &ip);
             reply
@@ -367,7 +365,7 @@ pub(super) fn wget(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
             let seconds = flag_value(args, 'T', "--timeout")
                 .and_then(|s| s.parse::<u64>().ok())
                 .unwrap_or(900);
-            session.sim.advance(seconds * 1000);
+            ctx.wait(sim, seconds * 1000);
             return fail(out, "download timed out".to_string());
         }
     };
@@ -407,8 +405,8 @@ pub(super) fn wget(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
         format!("/{file}")
     };
     if absolute != "/dev/null" {
-        let (key, path) = ctx.volume_for(session, &absolute);
-        session.sim.write_file(&key, &path, &body, false);
+        let (key, path) = ctx.volume_for(sim, &absolute);
+        sim.write_file(&key, &path, &body, false);
     }
     if !quiet {
         out.errln(&format!("'{file}' saved"));

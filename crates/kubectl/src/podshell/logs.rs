@@ -4,7 +4,7 @@
 //! lines are the ones those images print at start (docker-library nginx
 //! `docker-entrypoint.sh` and its `docker-entrypoint.d` scripts, nginx
 //! `src/core/nginx.c`, redis `src/server.c`), stamped with the container's
-//! start time; nothing is written after start, so `logs -f` ends there.
+//! start time; nothing is written after start.
 //! The patch version a minor tag resolves to is the last one published.
 
 use ordinal_model::Value;
@@ -181,19 +181,20 @@ fn redis(version: &str, started: &str, port: i64) -> String {
     out
 }
 
-/// The log of `pod`'s first container; `node` is the node it runs on.
-pub(super) fn container_log(pod: &Value, node: Option<&Value>) -> String {
-    let Some(status) = pod.array_at(&["status", "containerStatuses"]).first() else {
-        return String::new();
-    };
-    let started = ["running", "terminated"]
+/// When `pod`'s first container started (running or terminated), if it did.
+pub(super) fn started_at(pod: &Value) -> Option<&str> {
+    let status = pod.array_at(&["status", "containerStatuses"]).first()?;
+    ["running", "terminated"]
         .iter()
         .map(|s| status.str_at(&["state", s, "startedAt"]))
         .find(|s| !s.is_empty())
-        .unwrap_or("");
-    if started.is_empty() {
+}
+
+/// The log of `pod`'s first container; `node` is the node it runs on.
+pub(super) fn container_log(pod: &Value, node: Option<&Value>) -> String {
+    let Some(started) = started_at(pod) else {
         return String::new();
-    }
+    };
     let container = pod
         .array_at(&["spec", "containers"])
         .first()

@@ -1,12 +1,27 @@
 //! The tiny shell inside a pod (`kubectl exec POD -- CMD`): hostname,
 //! nslookup (busybox 1.28 and newer formats), ping, curl and wget (`http.rs`),
-//! cat, echo with `>` and `>>`, ls, mkdir, rm, df, env, date, `sh -c`, and
-//! redis-cli for redis images. Which tools exist depends on the image:
+//! cat, echo with `>` and `>>`, ls, mkdir, touch, rm, df, env, date, sleep,
+//! `test`/`[`, `sh -c` with `;`, `&&`, `||`, `$(...)` and `while`/`until`
+//! loops, and redis-cli for redis images; error messages in busybox's or
+//! coreutils' words by image. Which tools exist depends on the image:
 //! busybox and alpine images have nslookup, ping and wget; Debian-based
 //! images (nginx, redis) have neither nslookup nor ping; the nginx images
 //! have curl.
 //! Files live per volume: a PVC-backed mount keeps its data across pod
-//! re-creation (keyed by the claim's uid), anything else dies with the pod.
+//! re-creation (keyed by the claim's uid), anything else dies with the pod,
+//! and what is not under a mount is the container's own (gone when it
+//! restarts).
+//!
+//! The same shell runs inside the kubelet ([`container_shell`], installed in
+//! every session's simulator): a container's command, step by step on the
+//! simulator's timeline (it stops at `sleep N` and hands back the rest, see
+//! `ordinal_core::kubelet::script`), and exec probes. There time does not
+//! pass while a command runs (`ping`, `curl` waits take none) and a program
+//! the shell does not model is, in a container's script, the container's
+//! process from then on (a server, a loop: the script ends there) and, in
+//! an exec probe, a command that succeeds (the simulator cannot run it).
+//! Under `kubectl exec`, `sleep` lets virtual time pass (until the running
+//! `timeout`, or at most `MAX_UNBOUNDED_WAIT_MS`).
 
 mod disk;
 mod http;
@@ -14,11 +29,14 @@ mod logs;
 mod network;
 mod redis;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use ordinal_model::Value;
 
 use ordinal_core::dns::DOMAIN;
+use ordinal_core::kubelet::script::{sleep_ms, ShellEnd, ShellRun};
+use ordinal_core::{limits, Sim};
 
 use crate::shell::words::{split_list, split_words, Connector};
 use crate::shell::Session;
@@ -37,6 +55,16 @@ struct PodCtx {
     /// Its first container's mount paths, longest first.
     mounts: Vec<String>,
     env: Vec<(String, String)>,
+    /// When the running `timeout` kills the command (virtual ms).
+    deadline: Option<u64>,
+    /// Run by the kubelet (a container's script or an exec probe): time
+    /// cannot pass while a command runs.
+    in_kubelet: bool,
+    /// A container's script: `sleep` stops the run, unknown programs end it.
+    script: bool,
+    /// Where a script's run stopped: the `sleep` ms and the rest of the
+    /// script, or `None` after a program the shell does not model.
+    stopped: RefCell<Option<Option<(u64, String)>>>,
 }
 
 impl PodCtx {
@@ -79,7 +107,23 @@ impl PodCtx {
             pod: pod.clone(),
             mounts,
             env,
+            deadline: None,
+            in_kubelet: false,
+            script: false,
+            stopped: RefCell::new(None),
         }
+    }
+
+    /// Lets `ms` of virtual time pass while a command waits (not inside the
+    /// kubelet, where the clock is the kubelet's).
+    fn wait(&self, sim: &mut Sim, ms: u64) {
+        if !self.in_kubelet {
+            sim.advance(ms);
+        }
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.stopped.borrow().is_some()
     }
 
     fn image_name(&self) -> &str {
@@ -126,16 +170,16 @@ impl PodCtx {
 
     /// The volume key holding `path`, and the path (files are kept by
     /// their full path within a volume).
-    fn volume_for(&self, session: &Session, path: &str) -> (String, String) {
-        (session.sim.volume_key(&self.pod, path).0, path.to_string())
+    fn volume_for(&self, sim: &Sim, path: &str) -> (String, String) {
+        (sim.volume_key(&self.pod, path).0, path.to_string())
     }
 }
 
 /// The pod that has `ip` as its address (a terminating one keeps it until
 /// its containers stop).
-fn pod_with_ip<'a>(session: &'a Session, ip: &str) -> Option<&'a Value> {
+fn pod_with_ip<'a>(sim: &'a Sim, ip: &str) -> Option<&'a Value> {
     let selector = format!("status.podIP={ip}");
-    let pods = session.sim.list_refs("pods", None, "", &selector).ok()?;
+    let pods = sim.list_refs("pods", None, "", &selector).ok()?;
     pods.into_iter().next()
 }
 
@@ -148,11 +192,14 @@ fn not_found(ctx: &PodCtx, tool: &str, out: &mut CommandOutput) {
     out.exit_code = 127;
 }
 
+/// Programs the shell knows, whether or not an image has them.
+const MODELLED: &[&str] = &["bash", "nslookup", "ping", "curl", "wget", "redis-cli"];
+
 /// True when the pod's image has `program` on its PATH.
 fn has_program(ctx: &PodCtx, program: &str) -> bool {
     match program {
         "sh" | "ash" | "hostname" | "echo" | "cat" | "ls" | "mkdir" | "touch" | "rm" | "env"
-        | "printenv" | "date" | "df" | "true" | "false" => true,
+        | "printenv" | "date" | "df" | "true" | "false" | "sleep" | "test" | "[" => true,
         "bash" => !ctx.is_busybox_like(),
         "nslookup" => ctx.is_busybox_like(),
         "ping" => !ctx.is_slim_debian(),
@@ -198,7 +245,8 @@ pub fn has_interactive(pod: &Value, program: &str) -> bool {
 /// Runs `argv` inside `pod`.
 /// Runs `argv` inside `pod`; `Err` holds the runtime's error when the program does not exist.
 pub fn exec(session: &mut Session, pod: &Value, argv: &[String]) -> Result<CommandOutput, String> {
-    let ctx = PodCtx::new(pod);
+    let mut ctx = PodCtx::new(pod);
+    ctx.deadline = session.deadline;
     let program = argv
         .first()
         .map(|p| p.rsplit('/').next().unwrap_or(""))
@@ -206,13 +254,42 @@ pub fn exec(session: &mut Session, pod: &Value, argv: &[String]) -> Result<Comma
     if !has_program(&ctx, program) {
         return Err(exec_failure(&ctx, program));
     }
-    Ok(run_argv(session, &ctx, argv))
+    Ok(run_argv(&mut session.sim, &ctx, argv))
+}
+
+/// The shell the kubelet runs commands in (`ordinal_core::kubelet::script`):
+/// `argv` in the first container of `pod`, as a container's script (`script`:
+/// up to the first `sleep`) or as an exec probe; `None` when the image has
+/// no such program.
+pub fn container_shell(
+    sim: &mut Sim,
+    pod: &Value,
+    argv: &[String],
+    script: bool,
+) -> Option<ShellRun> {
+    let mut ctx = PodCtx::new(pod);
+    ctx.in_kubelet = true;
+    ctx.script = script;
+    let program = argv.first()?.rsplit('/').next().unwrap_or("");
+    if !has_program(&ctx, program) {
+        return None;
+    }
+    let out = run_argv(sim, &ctx, argv);
+    let end = match ctx.stopped.take() {
+        None => ShellEnd::Exited(i64::from(out.exit_code)),
+        Some(Some((ms, rest))) => ShellEnd::Sleep(ms, vec!["sh".into(), "-c".into(), rest]),
+        Some(None) => ShellEnd::Serving,
+    };
+    Some(ShellRun {
+        output: out.combined(),
+        end,
+    })
 }
 
 /// A file's content for `kubectl cp POD:PATH` (`None` when it does not exist).
 pub fn read_file(session: &Session, pod: &Value, path: &str) -> Option<String> {
     let ctx = PodCtx::new(pod);
-    let (key, p) = ctx.volume_for(session, path);
+    let (key, p) = ctx.volume_for(&session.sim, path);
     session.sim.file(&key, &p).map(str::to_string)
 }
 
@@ -226,7 +303,7 @@ const IMAGE_DIRS: &[&str] = &[
 pub fn files_under(session: &Session, pod: &Value, dir: &str) -> Vec<(String, String)> {
     let ctx = PodCtx::new(pod);
     let dir = dir.trim_end_matches('/');
-    let (key, _) = ctx.volume_for(session, if dir.is_empty() { "/" } else { dir });
+    let (key, _) = ctx.volume_for(&session.sim, if dir.is_empty() { "/" } else { dir });
     let prefix = format!("{dir}/");
     session
         .sim
@@ -238,17 +315,58 @@ pub fn files_under(session: &Session, pod: &Value, dir: &str) -> Vec<(String, St
 /// Whether `path` is a directory in the pod (`test -d`): one every image
 /// has, a volume's mount point, or one holding files.
 pub fn is_dir(session: &Session, pod: &Value, path: &str) -> bool {
+    is_dir_in(&session.sim, &PodCtx::new(pod), path)
+}
+
+fn is_dir_in(sim: &Sim, ctx: &PodCtx, path: &str) -> bool {
     let trimmed = path.trim_end_matches('/');
     let path = if trimmed.is_empty() { "/" } else { trimmed };
-    IMAGE_DIRS.contains(&path)
-        || PodCtx::new(pod).mounts.iter().any(|m| m == path)
-        || !files_under(session, pod, path).is_empty()
+    if IMAGE_DIRS.contains(&path) || ctx.mounts.iter().any(|m| m == path) {
+        return true;
+    }
+    let (key, _) = ctx.volume_for(sim, path);
+    let prefix = format!("{path}/");
+    let found = sim.files_with_prefix(&key, &prefix).next().is_some();
+    found
+}
+
+/// `test EXPR` / `[ EXPR ]`: file tests (`-e`, `-f`, `-d`, `-s`, `-r`,
+/// `-w`), string tests (`-n`, `-z`, `=`, `!=`), `!`; false for anything
+/// else.
+fn test(sim: &Sim, ctx: &PodCtx, args: &[String], bracket: bool) -> bool {
+    let args = match (bracket, args.split_last()) {
+        (true, Some((last, rest))) if last == "]" => rest,
+        _ => args,
+    };
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (negate, words) = match words.split_first() {
+        Some((&"!", rest)) if !rest.is_empty() => (true, rest),
+        _ => (false, &words[..]),
+    };
+    let file = |path: &str| {
+        let (key, p) = ctx.volume_for(sim, path);
+        sim.file(&key, &p).map(str::len)
+    };
+    let result = match *words {
+        [] => false,
+        [s] => !s.is_empty(),
+        ["-n", s] => !s.is_empty(),
+        ["-z", s] => s.is_empty(),
+        ["-f" | "-r" | "-w", path] => file(path).is_some(),
+        ["-s", path] => file(path).is_some_and(|n| n > 0),
+        ["-d", path] => is_dir_in(sim, ctx, path),
+        ["-e", path] => file(path).is_some() || is_dir_in(sim, ctx, path),
+        [a, "=" | "==", b] => a == b,
+        [a, "!=", b] => a != b,
+        _ => false,
+    };
+    result != negate
 }
 
 /// Writes a file for `kubectl cp FILE POD:PATH`.
 pub fn put_file(session: &mut Session, pod: &Value, path: &str, text: &str) {
     let ctx = PodCtx::new(pod);
-    let (key, p) = ctx.volume_for(session, path);
+    let (key, p) = ctx.volume_for(&session.sim, path);
     session.sim.write_file(&key, &p, text, false);
 }
 
@@ -257,49 +375,49 @@ pub fn is_busybox_like(pod: &Value) -> bool {
     PodCtx::new(pod).is_busybox_like()
 }
 
-/// The pod's log: the start lines its image prints (see `logs.rs`), what
-/// the kubelet recorded when it ran a one-shot `nslookup` (the cluster's DNS
-/// as it was then), or the output of another command it was given, computed
-/// on a copy of the session so that reading a log changes nothing.
-pub fn logs(session: &Session, pod: &Value) -> String {
+/// The log of the pod's first container: the start lines its image prints
+/// (see `logs.rs`, stamped with the container's start), or what its command
+/// printed as the kubelet ran it (`Sim::container_log`); with `previous`,
+/// the instance before the last restart's. With `timestamps`, each line
+/// starts with the time it was written as the kubelet's log reader prints
+/// it (`RFC3339NanoFixed`, pkg/kubelet/kuberuntime/logs/logs.go).
+pub fn logs(session: &Session, pod: &Value, previous: bool, timestamps: bool) -> String {
     let node = session
         .sim
         .object("nodes", "", pod.str_at(&["spec", "nodeName"]));
     let start_lines = logs::container_log(pod, node);
+    let stamp = |at: u64, line: &str| {
+        if timestamps {
+            let base = ordinal_core::clock::rfc3339(at);
+            format!("{}.{:03}000000Z {line}", &base[..base.len() - 1], at % 1000)
+        } else {
+            line.to_string()
+        }
+    };
     if !start_lines.is_empty() {
-        return start_lines;
+        let started = logs::started_at(pod)
+            .and_then(ordinal_core::clock::parse_rfc3339)
+            .unwrap_or_default();
+        return start_lines
+            .split_inclusive('\n')
+            .map(|line| stamp(started, line))
+            .collect();
     }
     let Some(container) = pod.array_at(&["spec", "containers"]).first() else {
         return String::new();
     };
-    if let Some(log) = session.sim.recorded_log(pod, container.str_at(&["name"])) {
-        return log.to_string();
-    }
-    let started = pod
-        .array_at(&["status", "containerStatuses"])
-        .first()
-        .is_some_and(|s| {
-            s.at(&["state", "running"]).is_some() || s.at(&["state", "terminated"]).is_some()
-        });
-    let argv: Vec<String> = container
-        .array_at(&["command"])
+    session
+        .sim
+        .container_log(pod, container.str_at(&["name"]), previous)
+        .unwrap_or_default()
         .iter()
-        .chain(container.array_at(&["args"]))
-        .filter_map(|a| a.as_str().map(str::to_string))
-        .collect();
-    if !started || argv.is_empty() {
-        return String::new();
-    }
-    let mut scratch = session.clone();
-    match exec(&mut scratch, pod, &argv) {
-        Ok(out) => out.combined(),
-        Err(_) => String::new(),
-    }
+        .map(|(at, line)| stamp(*at, line))
+        .collect()
 }
 
 /// Replaces each `$(command)` outside single quotes with the command's output
 /// (trailing newlines removed), as `sh` does.
-fn substitute_commands(session: &mut Session, ctx: &PodCtx, text: &str) -> String {
+fn substitute_commands(sim: &mut Sim, ctx: &PodCtx, text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_single = false;
     let mut rest = text;
@@ -310,7 +428,11 @@ fn substitute_commands(session: &mut Session, ctx: &PodCtx, text: &str) -> Strin
         if !in_single && rest.starts_with("$(") {
             if let Some(close) = rest.find(')') {
                 let inner = rest[2..close].to_string();
-                let result = run_script(session, ctx, &inner);
+                let result = run_script(sim, ctx, &inner);
+                // A `sleep` inside `$(...)` takes no time.
+                if ctx.stopped.borrow().as_ref().is_some_and(Option::is_some) {
+                    ctx.stopped.take();
+                }
                 out.push_str(result.stdout().trim_end_matches('\n'));
                 rest = &rest[close + 1..];
                 continue;
@@ -322,19 +444,172 @@ fn substitute_commands(session: &mut Session, ctx: &PodCtx, text: &str) -> Strin
     out
 }
 
-fn run_script(session: &mut Session, ctx: &PodCtx, script: &str) -> CommandOutput {
+/// Joins the parts of a list back into a script (a first part after `&&`
+/// or `||` keeps its connector in front).
+fn join_list(parts: &[(Connector, String)]) -> String {
+    let mut text = String::new();
+    for (i, (connector, part)) in parts.iter().enumerate() {
+        text.push_str(match (i, connector) {
+            (_, Connector::IfSuccess) => " && ",
+            (_, Connector::IfFailure) => " || ",
+            (0, Connector::Always) => "",
+            (_, Connector::Always) => "; ",
+        });
+        text.push_str(part.trim());
+    }
+    text.trim_start().to_string()
+}
+
+/// The script left after a `sleep`: what its own script had left, then
+/// the rest of this list (the sleep's status is 0, so `true` stands in for
+/// it before a `&&` or `||`).
+fn after_sleep(inner: &str, rest: &str) -> String {
+    let chained = rest.starts_with("&&") || rest.starts_with("||");
+    match (inner.is_empty(), rest.is_empty()) {
+        (_, true) => inner.to_string(),
+        (true, false) if chained => format!("true {rest}"),
+        (true, false) => rest.to_string(),
+        (false, false) if chained => format!("{inner} {rest}"),
+        (false, false) => format!("{inner}; {rest}"),
+    }
+}
+
+/// A `while`/`until` loop starting at `parts[at]`: (is `while`, its
+/// condition, its body, the index of its `done`).
+fn find_loop(parts: &[(Connector, String)], at: usize) -> Option<(bool, String, String, usize)> {
+    let head = parts[at].1.trim();
+    let (is_while, first) = match head.split_once(char::is_whitespace) {
+        Some(("while", rest)) => (true, rest),
+        Some(("until", rest)) => (false, rest),
+        _ => return None,
+    };
+    let is_do = |p: &str| p == "do" || p.starts_with("do ");
+    let do_at = (at..parts.len()).find(|&j| j > at && is_do(parts[j].1.trim()))?;
+    // The first word of a part, or of what follows its `do`.
+    let keyword_of = |part: &str| {
+        let mut words = part.split_whitespace();
+        let first = words.next().unwrap_or("");
+        let word = if first == "do" {
+            words.next().unwrap_or("")
+        } else {
+            first
+        };
+        word.to_string()
+    };
+    let opens = |keyword: &str| matches!(keyword, "while" | "until" | "for");
+    let mut depth = usize::from(opens(&keyword_of(&parts[do_at].1)));
+    let mut done_at = None;
+    for (j, (_, part)) in parts.iter().enumerate().skip(do_at + 1) {
+        let keyword = keyword_of(part);
+        if opens(&keyword) {
+            depth += 1;
+        } else if keyword == "done" {
+            if depth == 0 {
+                done_at = Some(j);
+                break;
+            }
+            depth -= 1;
+        }
+    }
+    let done_at = done_at?;
+    let mut cond = vec![(Connector::Always, first.to_string())];
+    cond.extend_from_slice(&parts[at + 1..do_at]);
+    let body_head = parts[do_at]
+        .1
+        .trim()
+        .trim_start_matches("do")
+        .trim()
+        .to_string();
+    let mut body = vec![(Connector::Always, body_head)];
+    body.extend_from_slice(&parts[do_at + 1..done_at]);
+    body.retain(|(_, p)| !p.trim().is_empty());
+    Some((is_while, join_list(&cond), join_list(&body), done_at))
+}
+
+/// Runs a `while`/`until` loop (see [`find_loop`]); `whole` is the loop's
+/// own text and `after` what follows it, for a `sleep` in the body to hand
+/// back. A loop still going after [`limits::MAX_LOOP_ROUNDS`] rounds at one
+/// instant stops there (in a container's script it runs on as its process).
+fn run_loop(
+    sim: &mut Sim,
+    ctx: &PodCtx,
+    (is_while, cond, body): (bool, &str, &str),
+    whole: &str,
+    after: &str,
+) -> CommandOutput {
+    let mut out = CommandOutput::default();
+    let mut status = 0;
+    // Under `kubectl exec`, a loop's sleeps let time pass: it ends with the
+    // running `timeout`, or after as long as a command may wait.
+    let until = ctx.deadline.unwrap_or_else(|| {
+        sim.now()
+            .saturating_add(crate::cmd::watch::MAX_UNBOUNDED_WAIT_MS)
+    });
+    for _ in 0..limits::MAX_LOOP_ROUNDS {
+        if !ctx.in_kubelet && sim.now() >= until {
+            break;
+        }
+        let test = run_script(sim, ctx, cond);
+        // A condition's sleeps take no time.
+        if ctx.is_stopped() {
+            ctx.stopped.take();
+        }
+        let code = test.exit_code;
+        out.append(test);
+        if (code == 0) != is_while {
+            out.exit_code = status;
+            return out;
+        }
+        let round = run_script(sim, ctx, body);
+        status = round.exit_code;
+        out.append(round);
+        if ctx.is_stopped() {
+            if let Some(Some((_, rest))) = ctx.stopped.borrow_mut().as_mut() {
+                *rest = after_sleep(rest, &after_sleep(whole, after));
+            }
+            return out;
+        }
+    }
+    if ctx.script {
+        *ctx.stopped.borrow_mut() = Some(None);
+    }
+    out.exit_code = status;
+    out
+}
+
+fn run_script(sim: &mut Sim, ctx: &PodCtx, script: &str) -> CommandOutput {
     let mut out = CommandOutput::default();
     let vars: BTreeMap<String, String> = ctx.env.iter().cloned().collect();
-    for (connector, part) in split_list(script) {
+    // Lines of a multi-line script run one after the other.
+    let parts = split_list(&script.replace('\n', ";"));
+    let mut i = 0;
+    while i < parts.len() {
+        let start = i;
+        let (connector, part) = &parts[start];
+        i += 1;
         let go = match connector {
             Connector::Always => true,
             Connector::IfSuccess => out.exit_code == 0,
             Connector::IfFailure => out.exit_code != 0,
         };
+        if let Some((is_while, cond, body, done_at)) = find_loop(&parts, start) {
+            i = done_at + 1;
+            if go {
+                let mut own = parts[start..i].to_vec();
+                own[0].0 = Connector::Always;
+                let whole = join_list(&own);
+                let after = join_list(&parts[i..]);
+                out.append(run_loop(sim, ctx, (is_while, &cond, &body), &whole, &after));
+                if ctx.is_stopped() {
+                    return out;
+                }
+            }
+            continue;
+        }
         if !go {
             continue;
         }
-        let part = substitute_commands(session, ctx, &part);
+        let part = substitute_commands(sim, ctx, part);
         let Ok(words) = split_words(&part, &vars) else {
             out.errln("sh: syntax error: unterminated quoted string");
             out.exit_code = 2;
@@ -344,13 +619,19 @@ fn run_script(session: &mut Session, ctx: &PodCtx, script: &str) -> CommandOutpu
             out.exit_code = words.get(1).and_then(|c| c.parse().ok()).unwrap_or(0);
             return out;
         }
-        let result = run_argv(session, ctx, &words);
+        let result = run_argv(sim, ctx, &words);
         out.append(result);
+        if ctx.is_stopped() {
+            if let Some(Some((_, rest))) = ctx.stopped.borrow_mut().as_mut() {
+                *rest = after_sleep(rest, &join_list(&parts[i..]));
+            }
+            return out;
+        }
     }
     out
 }
 
-fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutput {
+fn run_argv(sim: &mut Sim, ctx: &PodCtx, argv: &[String]) -> CommandOutput {
     let mut out = CommandOutput::default();
     let mut args: Vec<String> = Vec::new();
     let mut redirect: Option<(String, bool)> = None;
@@ -372,7 +653,7 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         "sh" | "bash" | "ash" => {
             if let Some(pos) = rest.iter().position(|a| a == "-c") {
                 let script = rest.get(pos + 1).cloned().unwrap_or_default();
-                out.append(run_script(session, ctx, &script));
+                out.append(run_script(sim, ctx, &script));
             }
         }
         "hostname" => match rest.first().map(String::as_str) {
@@ -392,14 +673,34 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         }
         "cat" => {
             for path in rest {
-                let (key, p) = ctx.volume_for(session, path);
-                match session.sim.file(&key, &p) {
+                let (key, p) = ctx.volume_for(sim, path);
+                match sim.file(&key, &p) {
                     Some(text) => out.out(text),
+                    None if ctx.is_busybox_like() => {
+                        out.errln(&format!(
+                            "cat: can't open '{path}': No such file or directory"
+                        ));
+                        out.exit_code = 1;
+                    }
                     None => {
                         out.errln(&format!("cat: {path}: No such file or directory"));
                         out.exit_code = 1;
                     }
                 }
+            }
+        }
+        "test" | "[" => out.exit_code = i32::from(!test(sim, ctx, rest, program == "[")),
+        "sleep" => {
+            let ms = sleep_ms(rest.first().map(String::as_str));
+            if ctx.script {
+                *ctx.stopped.borrow_mut() = Some(Some((ms, String::new())));
+            } else {
+                let limit = ctx
+                    .deadline
+                    .map_or(crate::cmd::watch::MAX_UNBOUNDED_WAIT_MS, |d| {
+                        d.saturating_sub(sim.now())
+                    });
+                ctx.wait(sim, ms.min(limit));
             }
         }
         "ls" => {
@@ -409,10 +710,25 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
                 .cloned()
                 .unwrap_or_else(|| "/".to_string());
             let dir = dir.trim_end_matches('/').to_string();
-            let (key, _) = ctx.volume_for(session, &dir);
+            let (key, p) = ctx.volume_for(sim, &dir);
+            if sim.file(&key, &p).is_some() {
+                out.outln(&dir);
+                return out;
+            }
+            if !is_dir_in(sim, ctx, &dir) {
+                if ctx.is_busybox_like() {
+                    out.errln(&format!("ls: {dir}: No such file or directory"));
+                    out.exit_code = 1;
+                } else {
+                    out.errln(&format!(
+                        "ls: cannot access '{dir}': No such file or directory"
+                    ));
+                    out.exit_code = 2;
+                }
+                return out;
+            }
             let prefix = format!("{dir}/");
-            let mut names: Vec<String> = session
-                .sim
+            let mut names: Vec<String> = sim
                 .files_with_prefix(&key, &prefix)
                 .filter_map(|(p, _)| p.strip_prefix(&prefix))
                 .map(|p| p.split('/').next().unwrap_or("").to_string())
@@ -425,15 +741,15 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
         "mkdir" | "touch" => {
             if program == "touch" {
                 for path in rest.iter().filter(|a| !a.starts_with('-')) {
-                    let (key, p) = ctx.volume_for(session, path);
-                    session.sim.write_file(&key, &p, "", true);
+                    let (key, p) = ctx.volume_for(sim, path);
+                    sim.write_file(&key, &p, "", true);
                 }
             }
         }
         "rm" => {
             for path in rest.iter().filter(|a| !a.starts_with('-')) {
-                let (key, p) = ctx.volume_for(session, path);
-                session.sim.remove_files(&key, &p, true);
+                let (key, p) = ctx.volume_for(sim, path);
+                sim.remove_files(&key, &p, true);
             }
         }
         "env" | "printenv" => {
@@ -446,28 +762,39 @@ fn run_argv(session: &mut Session, ctx: &PodCtx, argv: &[String]) -> CommandOutp
             out.outln("KUBERNETES_SERVICE_PORT=443");
             out.outln("HOME=/root");
         }
-        "date" => out.outln(&go_date(session.sim.now())),
+        "date" => out.outln(&go_date(sim.now())),
         "df" => {
-            let targets: Vec<String> = ctx.mounts.iter().rev().cloned().collect();
+            let targets: Vec<(String, Option<u64>)> = ctx
+                .mounts
+                .iter()
+                .rev()
+                .map(|m| (m.clone(), sim.mount_device_bytes(&ctx.pod, m)))
+                .collect();
             out.out(&disk::df(&targets, ctx.is_busybox_like(), rest));
         }
         "true" => {}
         "false" => out.exit_code = 1,
         "exit" => out.exit_code = rest.first().and_then(|c| c.parse().ok()).unwrap_or(0),
-        "nslookup" if ctx.is_busybox_like() => network::nslookup(session, ctx, rest, &mut out),
-        "ping" if ctx.is_busybox_like() => network::ping(session, ctx, rest, &mut out),
-        "ping" if !ctx.is_slim_debian() => network::ping_iputils(session, ctx, rest, &mut out),
-        "curl" if has_program(ctx, "curl") => http::curl(session, ctx, rest, &mut out),
-        "wget" if ctx.is_busybox_like() => http::wget(session, ctx, rest, &mut out),
-        "redis-cli" if ctx.image_name() == "redis" => {
-            redis::redis_cli(session, ctx, rest, &mut out)
+        "nslookup" if ctx.is_busybox_like() => network::nslookup(sim, ctx, rest, &mut out),
+        "ping" if ctx.is_busybox_like() => network::ping(sim, ctx, rest, &mut out),
+        "ping" if !ctx.is_slim_debian() => network::ping_iputils(sim, ctx, rest, &mut out),
+        "curl" if has_program(ctx, "curl") => http::curl(sim, ctx, rest, &mut out),
+        "wget" if ctx.is_busybox_like() => http::wget(sim, ctx, rest, &mut out),
+        "redis-cli" if ctx.image_name() == "redis" => redis::redis_cli(sim, ctx, rest, &mut out),
+        // Inside the kubelet, a program the shell does not model is the
+        // container's process from here on in a script (a server, a loop),
+        // and passes in an exec probe (`pg_isready`, `mysqladmin ping`).
+        other if ctx.in_kubelet && !MODELLED.contains(&other) => {
+            if ctx.script {
+                *ctx.stopped.borrow_mut() = Some(None);
+            }
         }
         other => not_found(ctx, other, &mut out),
     }
     if let Some((file, append)) = redirect {
-        let (key, p) = ctx.volume_for(session, &file);
+        let (key, p) = ctx.volume_for(sim, &file);
         let text = out.stdout();
-        session.sim.write_file(&key, &p, &text, append);
+        sim.write_file(&key, &p, &text, append);
         let mut without_stdout = CommandOutput::default();
         for (is_err, chunk) in out.chunks {
             if is_err {
@@ -488,8 +815,9 @@ fn go_date(ms: u64) -> String {
     let stamp = ordinal_core::clock::rfc3339(ms);
     let day = DAYS[((ms / 86_400_000) % 7) as usize];
     let month = stamp[5..7].parse::<usize>().unwrap_or(1).clamp(1, 12);
+    // `%a %b %e %H:%M:%S %Z %Y`: the day of the month padded with a space.
     format!(
-        "{day} {} {} {} UTC {}",
+        "{day} {} {:>2} {} UTC {}",
         MONTHS[month - 1],
         stamp[8..10].trim_start_matches('0'),
         &stamp[11..19],
@@ -590,5 +918,131 @@ mod tests {
         .unwrap();
         let out = run(&mut s, "nginx", &["cat", "/tmp/a"]).unwrap();
         assert_eq!(out.stdout(), "hi\nthere\n");
+    }
+
+    fn shell(s: &mut Session, image: &str, script: &str, timeline: bool) -> ShellRun {
+        let argv: Vec<String> = vec!["sh".into(), "-c".into(), script.into()];
+        container_shell(&mut s.sim, &pod(image), &argv, timeline).expect("sh exists")
+    }
+
+    fn sleep_then(ms: u64, rest: &str) -> ShellEnd {
+        ShellEnd::Sleep(ms, vec!["sh".into(), "-c".into(), rest.into()])
+    }
+
+    #[test]
+    fn a_containers_script_stops_at_sleep_and_hands_back_the_rest() {
+        let mut s = Session::new(SimConfig::default());
+        let run = shell(
+            &mut s,
+            "busybox",
+            "touch /tmp/a; echo one; sleep 2; echo two",
+            true,
+        );
+        assert_eq!(run.output, "one\n");
+        assert_eq!(run.end, sleep_then(2_000, "echo two"));
+        assert_eq!(run_ok(&mut s, &["ls", "/tmp/a"]), "/tmp/a\n");
+        let nested = shell(&mut s, "busybox", "sh -c 'sleep 1.5; echo a'; echo b", true);
+        assert_eq!(nested.end, sleep_then(1_500, "echo a; echo b"));
+        let chained = shell(&mut s, "busybox", "sleep 1 && echo x || echo y", true);
+        assert_eq!(chained.end, sleep_then(1_000, "true && echo x || echo y"));
+        let last = shell(&mut s, "busybox", "echo x; sleep 600", true);
+        assert_eq!(last.end, sleep_then(600_000, ""));
+        let done = shell(&mut s, "busybox", "", true);
+        assert_eq!(done.end, ShellEnd::Exited(0));
+    }
+
+    #[test]
+    fn a_loop_stops_at_its_sleep_and_comes_round_again() {
+        let mut s = Session::new(SimConfig::default());
+        let looped = "while true; do echo a; sleep 1; echo b; done; echo end";
+        let run = shell(&mut s, "busybox", looped, true);
+        assert_eq!(run.output, "a\n");
+        assert_eq!(
+            run.end,
+            sleep_then(
+                1_000,
+                "echo b; while true; do echo a; sleep 1; echo b; done; echo end"
+            )
+        );
+        let until = shell(
+            &mut s,
+            "busybox",
+            "until [ -f /tmp/go ]; do sleep 2; done; echo go",
+            true,
+        );
+        assert_eq!(
+            until.end,
+            sleep_then(2_000, "until [ -f /tmp/go ]; do sleep 2; done; echo go")
+        );
+        run_ok(&mut s, &["touch", "/tmp/go"]);
+        let released = shell(
+            &mut s,
+            "busybox",
+            "until [ -f /tmp/go ]; do sleep 2; done; echo go",
+            true,
+        );
+        assert_eq!(
+            (released.output.as_str(), released.end),
+            ("go\n", ShellEnd::Exited(0))
+        );
+        let spin = shell(&mut s, "busybox", "while true; do true; done", true);
+        assert_eq!(
+            spin.end,
+            ShellEnd::Serving,
+            "a loop that never sleeps runs on"
+        );
+        let multi_line = shell(
+            &mut s,
+            "busybox",
+            "while true\ndo\n  echo tick\n  sleep 5\ndone",
+            true,
+        );
+        assert_eq!(multi_line.output, "tick\n");
+        let nested = "while true; do while false; do echo x; done; echo in; sleep 1; done";
+        let run = shell(&mut s, "busybox", nested, true);
+        assert_eq!(
+            (run.output.as_str(), run.end),
+            ("in\n", sleep_then(1_000, nested))
+        );
+    }
+
+    #[test]
+    fn a_server_ends_the_script_and_a_probe_sees_the_files() {
+        let mut s = Session::new(SimConfig::default());
+        let run = shell(
+            &mut s,
+            "nginx",
+            "echo hi > /usr/share/nginx/html/index.html && nginx -g 'daemon off;'; echo never",
+            true,
+        );
+        assert_eq!((run.output.as_str(), run.end), ("", ShellEnd::Serving));
+        assert_eq!(
+            run_ok(&mut s, &["cat", "/usr/share/nginx/html/index.html"]),
+            "hi\n"
+        );
+        let probe = shell(&mut s, "busybox", "cat /tmp/healthy", false);
+        assert_eq!(
+            probe,
+            ShellRun {
+                output: "cat: can't open '/tmp/healthy': No such file or directory\n".into(),
+                end: ShellEnd::Exited(1),
+            }
+        );
+        let unknown = shell(&mut s, "postgres", "pg_isready -U postgres", false);
+        assert_eq!(
+            unknown.end,
+            ShellEnd::Exited(0),
+            "what the shell cannot run passes"
+        );
+        let slept = shell(&mut s, "busybox", "sleep 3; test -e /tmp", false);
+        assert_eq!(
+            slept.end,
+            ShellEnd::Exited(0),
+            "a probe's sleeps take no time"
+        );
+    }
+
+    fn run_ok(session: &mut Session, argv: &[&str]) -> String {
+        run(session, "busybox", argv).expect("runs").combined()
     }
 }

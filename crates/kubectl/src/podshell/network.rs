@@ -11,8 +11,8 @@
 //! kubectl, so the statistics never reach the terminal.
 
 use super::{pod_with_ip, PodCtx};
-use crate::shell::Session;
 use crate::transcript::CommandOutput;
+use ordinal_core::Sim;
 
 /// Most echo requests one `ping -c N` sends.
 pub const MAX_PINGS: u64 = 100;
@@ -31,16 +31,16 @@ enum PingEnd {
 }
 
 /// How many replies to print and how the run ends.
-fn ping_count(session: &Session, args: &[String]) -> (u64, PingEnd) {
+fn ping_count(sim: &Sim, ctx: &PodCtx, args: &[String]) -> (u64, PingEnd) {
     let given = args
         .iter()
         .position(|a| a == "-c")
         .and_then(|i| args.get(i + 1))
         .and_then(|c| c.parse::<u64>().ok());
-    match (given, session.deadline) {
+    match (given, ctx.deadline) {
         (Some(n), _) => (n.clamp(1, MAX_PINGS), PingEnd::Counted),
         (None, Some(deadline)) => {
-            let seconds = deadline.saturating_sub(session.sim.now()) / 1000;
+            let seconds = deadline.saturating_sub(sim.now()) / 1000;
             (seconds.clamp(1, MAX_PINGS), PingEnd::Killed)
         }
         (None, None) => (REPLIES_BEFORE_INTERRUPT, PingEnd::Interrupted),
@@ -58,19 +58,16 @@ fn ping_trailer(end: PingEnd, out: &mut CommandOutput) -> bool {
 }
 /// True when `ip` is the address of a pod whose node is down: its sandbox
 /// is gone and nothing answers.
-fn dead_address(session: &Session, ip: &str) -> bool {
-    pod_with_ip(session, ip).is_some_and(|p| {
-        session
-            .sim
-            .kubelet_dial_error(p.str_at(&["spec", "nodeName"]))
+fn dead_address(sim: &Sim, ip: &str) -> bool {
+    pod_with_ip(sim, ip).is_some_and(|p| {
+        sim.kubelet_dial_error(p.str_at(&["spec", "nodeName"]))
             .is_some()
     })
 }
 
-/// Runs busybox `nslookup` (core's, which the kubelet also runs for
-/// containers whose command it is).
-pub(super) fn nslookup(session: &Session, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
-    let result = session.sim.nslookup(&ctx.namespace, &ctx.image, args);
+/// Runs busybox `nslookup` (the cluster DNS answers, `Sim::nslookup`).
+pub(super) fn nslookup(sim: &Sim, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
+    let result = sim.nslookup(&ctx.namespace, &ctx.image, args);
     for (is_err, line) in &result.lines {
         if *is_err {
             out.errln(line);
@@ -82,14 +79,14 @@ pub(super) fn nslookup(session: &Session, ctx: &PodCtx, args: &[String], out: &m
 }
 
 /// The first address `name` resolves to with the pod's search list.
-fn resolve_first(session: &Session, ctx: &PodCtx, name: &str) -> Option<(String, String, String)> {
-    let (canonical, answers) = session.sim.dns_resolve(&ctx.namespace, name)?;
+fn resolve_first(sim: &Sim, ctx: &PodCtx, name: &str) -> Option<(String, String, String)> {
+    let (canonical, answers) = sim.dns_resolve(&ctx.namespace, name)?;
     let (ip, ptr) = answers.into_iter().next()?;
     Some((canonical, ip, ptr))
 }
 
-pub(super) fn ping(session: &mut Session, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
-    let (count, end) = ping_count(session, args);
+pub(super) fn ping(sim: &mut Sim, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
+    let (count, end) = ping_count(sim, ctx, args);
     let Some(host) = args
         .iter()
         .enumerate()
@@ -100,13 +97,13 @@ pub(super) fn ping(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
         out.exit_code = 1;
         return;
     };
-    let Some((_, ip, _)) = resolve_first(session, ctx, host) else {
+    let Some((_, ip, _)) = resolve_first(sim, ctx, host) else {
         out.errln(&format!("ping: bad address '{host}'"));
         out.exit_code = 1;
         return;
     };
     out.outln(&format!("PING {host} ({ip}): 56 data bytes"));
-    let dead = dead_address(session, &ip);
+    let dead = dead_address(sim, &ip);
     for seq in 0..count {
         if !dead {
             out.outln(&format!(
@@ -115,7 +112,7 @@ pub(super) fn ping(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
             ));
         }
         if seq + 1 < count {
-            session.sim.advance(1000);
+            ctx.wait(sim, 1000);
         }
     }
     if !ping_trailer(end, out) {
@@ -136,13 +133,8 @@ pub(super) fn ping(session: &mut Session, ctx: &PodCtx, args: &[String], out: &m
 }
 
 /// iputils `ping` (Debian/Ubuntu-based application images), which prints the canonical name.
-pub(super) fn ping_iputils(
-    session: &mut Session,
-    ctx: &PodCtx,
-    args: &[String],
-    out: &mut CommandOutput,
-) {
-    let (count, end) = ping_count(session, args);
+pub(super) fn ping_iputils(sim: &mut Sim, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
+    let (count, end) = ping_count(sim, ctx, args);
     let Some(host) = args
         .iter()
         .enumerate()
@@ -153,13 +145,13 @@ pub(super) fn ping_iputils(
         out.exit_code = 1;
         return;
     };
-    let Some((canonical, ip, ptr)) = resolve_first(session, ctx, host) else {
+    let Some((canonical, ip, ptr)) = resolve_first(sim, ctx, host) else {
         out.errln(&format!("ping: {host}: Name or service not known"));
         out.exit_code = 2;
         return;
     };
     out.outln(&format!("PING {canonical} ({ip}) 56(84) bytes of data."));
-    let dead = dead_address(session, &ip);
+    let dead = dead_address(sim, &ip);
     for seq in 1..=count {
         if !dead {
             out.outln(&format!(
@@ -168,7 +160,7 @@ pub(super) fn ping_iputils(
             ));
         }
         if seq < count {
-            session.sim.advance(1000);
+            ctx.wait(sim, 1000);
         }
     }
     if !ping_trailer(end, out) {

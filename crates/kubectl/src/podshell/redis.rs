@@ -2,20 +2,15 @@
 //! with the keys stored per data volume so they survive pod re-creation.
 
 use super::PodCtx;
-use crate::shell::Session;
 use crate::transcript::CommandOutput;
+use ordinal_core::Sim;
 
 /// Most keys one redis holds.
 pub const MAX_REDIS_KEYS: usize = 10_000;
 
-pub(super) fn redis_cli(
-    session: &mut Session,
-    ctx: &PodCtx,
-    args: &[String],
-    out: &mut CommandOutput,
-) {
-    let (key, _) = ctx.volume_for(session, "/data/dump.rdb");
-    let db = session.sim.redis_db(&key);
+pub(super) fn redis_cli(sim: &mut Sim, ctx: &PodCtx, args: &[String], out: &mut CommandOutput) {
+    let (key, _) = ctx.volume_for(sim, "/data/dump.rdb");
+    let db = sim.redis_db(&key);
     let words: Vec<&str> = args
         .iter()
         .map(String::as_str)

@@ -15,7 +15,7 @@ use ordinal_core::config::{SimConfig, DEFAULT_SEED};
 use ordinal_core::Sim;
 
 use crate::cmd::get::GetWatch;
-use crate::cmd::RunAttach;
+use crate::cmd::{LogFollow, RunAttach};
 use crate::docs::Docs;
 use crate::transcript::{heredoc_terminator, CommandOutput, Shell, Transcript};
 use words::{split_list, split_pipeline, split_words, Connector};
@@ -55,8 +55,8 @@ pub struct Session {
     pub(crate) attached: Option<Attached>,
     depth: usize,
     /// Set by a host whose terminal keeps running while time passes (the web
-    /// page): a lone `kubectl get -w`, or `kubectl run -i/-t ... -- COMMAND`,
-    /// then streams in the background, polled with [`Session::poll_stream`],
+    /// page): a lone `kubectl get -w`, `kubectl run -i/-t ... -- COMMAND` or
+    /// `kubectl logs -f` then streams in the background, polled with [`Session::poll_stream`],
     /// instead of running to the end at once.
     pub live: bool,
     /// Whether the command now running may become the live stream.
@@ -74,6 +74,8 @@ enum Live {
     Watch(GetWatch),
     /// `kubectl run -i/-t ... -- COMMAND`, attached until the command exits.
     Run(RunAttach),
+    /// `kubectl logs -f`, until the container stops.
+    Logs(LogFollow),
 }
 
 impl Live {
@@ -85,6 +87,7 @@ impl Live {
                 false
             }
             Live::Run(run) => run.poll(session, out),
+            Live::Logs(follow) => follow.poll(session, out),
         }
     }
 
@@ -93,6 +96,7 @@ impl Live {
         match self {
             Live::Watch(watch) => watch.stop(session),
             Live::Run(run) => run.stop(session, out),
+            Live::Logs(_) => {}
         }
     }
 }
@@ -156,8 +160,10 @@ pub fn config_from_settings<'a>(setting: impl Fn(&str) -> Option<&'a str>) -> Si
 impl Session {
     /// A session on a fresh cluster.
     pub fn new(config: SimConfig) -> Session {
+        let mut sim = Sim::new(config);
+        sim.set_container_shell(crate::podshell::container_shell);
         Session {
-            sim: Sim::new(config),
+            sim,
             files: BTreeMap::new(),
             vars: BTreeMap::new(),
             deadline: None,
@@ -260,6 +266,15 @@ impl Session {
             return Some(run);
         }
         self.start_stream(Live::Run(run), Some(self.deadline.unwrap_or(until)));
+        None
+    }
+
+    /// Like [`Session::keep_streaming`], for `kubectl logs -f`.
+    pub(crate) fn keep_following(&mut self, follow: LogFollow) -> Option<LogFollow> {
+        if !std::mem::take(&mut self.may_stream) {
+            return Some(follow);
+        }
+        self.start_stream(Live::Logs(follow), self.deadline);
         None
     }
 

@@ -13,6 +13,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/apply-three-way.txt"),
     ),
     (
+        "container-script-timeline.txt",
+        include_str!("../../../../tests/scenarios/container-script-timeline.txt"),
+    ),
+    (
         "control-plane-failure.txt",
         include_str!("../../../../tests/scenarios/control-plane-failure.txt"),
     ),
@@ -45,6 +49,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/describe-configmap.txt"),
     ),
     (
+        "df-claim-capacity.txt",
+        include_str!("../../../../tests/scenarios/df-claim-capacity.txt"),
+    ),
+    (
         "diff.txt",
         include_str!("../../../../tests/scenarios/diff.txt"),
     ),
@@ -63,6 +71,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     (
         "endpoints-subsets.txt",
         include_str!("../../../../tests/scenarios/endpoints-subsets.txt"),
+    ),
+    (
+        "exec-probe-files.txt",
+        include_str!("../../../../tests/scenarios/exec-probe-files.txt"),
     ),
     (
         "expose-explain-cp.txt",

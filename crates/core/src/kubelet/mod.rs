@@ -1,7 +1,8 @@
 //! The kubelet of every node: admits bound pods, creates the sandbox (pod IP
 //! from the node's CIDR; a hostNetwork pod has the node's InternalIP and
-//! takes no address from the CIDR), pulls images, creates and starts containers in
-//! order, evaluates readiness, restarts exiting containers with back-off,
+//! takes no address from the CIDR), runs the init containers one by one to a
+//! successful exit (an init command the shell does not model exits 0), then
+//! pulls images, creates and starts containers in order, evaluates readiness, restarts exiting containers with back-off,
 //! and terminates pods gracefully. Containers' commands run on the
 //! timeline through the host's in-pod shell (`script.rs`). Status and events follow
 //! pkg/kubelet/kubelet_pods.go (`generateAPIPodStatus`, `getPhase`),
@@ -71,6 +72,9 @@ pub(crate) enum Stage {
 #[derive(Debug, Clone)]
 pub(crate) struct Container {
     pub name: String,
+    /// An init container (`spec.initContainers`): runs to completion, in
+    /// order, before the pod's containers start.
+    pub init: bool,
     pub image: String,
     pub stage: Stage,
     pub restarts: i64,
@@ -140,11 +144,30 @@ impl PodRuntime {
     /// True when every container is done for good: the pod's phase is
     /// Succeeded or Failed and nothing of it runs again.
     pub(crate) fn terminal(&self) -> bool {
-        !self.containers.is_empty()
-            && self
-                .containers
-                .iter()
-                .all(|c| matches!(c.stage, Stage::Done { .. }))
+        let mut main = self.containers.iter().filter(|c| !c.init).peekable();
+        self.init_failed()
+            || (main.peek().is_some() && main.all(|c| matches!(c.stage, Stage::Done { .. })))
+    }
+
+    /// An init container failed for good (restartPolicy `Never`): the pod
+    /// fails without starting its containers (getPhase).
+    pub(crate) fn init_failed(&self) -> bool {
+        self.containers
+            .iter()
+            .any(|c| c.init && matches!(c.stage, Stage::Done { code, .. } if code != 0))
+    }
+}
+
+/// The spec of runtime container `i`: the pod's containers come first, then
+/// its init containers (so a container's index is its place in
+/// `spec.containers`).
+pub(crate) fn container_spec(pod: &Value, i: usize) -> Option<&Value> {
+    let main = pod.array_at(&["spec", "containers"]);
+    match main.get(i) {
+        Some(spec) => Some(spec),
+        None => pod
+            .array_at(&["spec", "initContainers"])
+            .get(i - main.len()),
     }
 }
 
@@ -199,7 +222,12 @@ impl Sim {
         message: &str,
         node: &str,
     ) {
-        let path = format!("spec.containers{{{container}}}");
+        let init = pod
+            .array_at(&["spec", "initContainers"])
+            .iter()
+            .any(|c| c.str_at(&["name"]) == container);
+        let list = if init { "initContainers" } else { "containers" };
+        let path = format!("spec.{list}{{{container}}}");
         self.record_event(pod, &path, event_type, reason, message, source(node));
     }
 
@@ -243,11 +271,14 @@ impl Sim {
             }
         }
         if !self.kubelet.pods.contains_key(&key) {
-            let containers = pod
-                .array_at(&["spec", "containers"])
-                .iter()
-                .map(|c| Container {
+            let main = pod.array_at(&["spec", "containers"]).iter();
+            let init = pod.array_at(&["spec", "initContainers"]).iter();
+            let containers = main
+                .map(|c| (c, false))
+                .chain(init.map(|c| (c, true)))
+                .map(|(c, init)| Container {
                     name: c.str_at(&["name"]).to_string(),
+                    init,
                     image: c.str_at(&["image"]).to_string(),
                     stage: Stage::Waiting,
                     restarts: 0,
@@ -377,14 +408,19 @@ impl Sim {
             self.kubelet.live_ips.remove(&ip);
         }
         rt.sandbox_from = Some(now);
+        // A new sandbox runs the init containers again (kuberuntime
+        // computePodActions), so they count a restart too.
         for c in &mut rt.containers {
-            if matches!(c.stage, Stage::Done { .. }) {
+            if matches!(c.stage, Stage::Done { .. }) && !c.init {
                 continue;
             }
             let last = match c.stage {
                 Stage::Running { since } | Stage::Killing { started: since, .. } => {
                     Some((since, dead_at, 255, true))
                 }
+                Stage::Done {
+                    started, at, code, ..
+                } => Some((started, at, code, false)),
                 Stage::Exited {
                     started, at, code, ..
                 } => Some((started, at, code, false)),
@@ -447,6 +483,21 @@ impl Sim {
             });
         }
         let specs = pod.array_at(&["spec", "containers"]);
+        // Init containers first, one at a time, each to a successful exit
+        // (a restartable "sidecar" one only to its start), as kuberuntime's
+        // computeInitContainerActions does.
+        for i in specs.len()..rt.containers.len() {
+            let Some(spec) = container_spec(pod, i) else {
+                break;
+            };
+            let sidecar = spec.str_at(&["restartPolicy"]) == "Always";
+            let wake = self.advance_container(pod, rt, i, spec, &node);
+            match rt.containers[i].stage {
+                Stage::Done { code: 0, .. } => continue,
+                Stage::Running { .. } if sidecar => continue,
+                _ => return wake,
+            }
+        }
         let mut wake: Option<(u64, bool)> = None;
         let mut previous_started = true;
         for (i, spec) in specs.iter().enumerate() {
@@ -641,6 +692,13 @@ impl Sim {
                             script_end.map(|(at, code)| (at + timing::SHORT_COMMAND_RUN_MS, code))
                         }
                     };
+                    // An init container whose command the simulator does not
+                    // model (or that has none) finishes, successfully.
+                    let c = &rt.containers[i];
+                    let exit = exit.or_else(|| {
+                        (c.init && c.script.is_none())
+                            .then_some((since + timing::SHORT_COMMAND_RUN_MS, 0))
+                    });
                     let ip = rt.ip.clone().unwrap_or_default();
                     let mut probes = rt.containers[i]
                         .probes
@@ -732,7 +790,8 @@ impl Sim {
         let restart = match pod.str_at(&["spec", "restartPolicy"]) {
             "Never" => false,
             "OnFailure" => code != 0,
-            _ => true,
+            // An init container that succeeded is done for good.
+            _ => !c.init || code != 0,
         };
         if !restart {
             c.stage = Stage::Done { started, at, code };
@@ -824,11 +883,11 @@ impl Sim {
             * 1000;
         if rt.stop_deadline.is_none() {
             rt.stop_deadline = Some(now + grace_ms);
-            let specs = pod.array_at(&["spec", "containers"]);
-            for (i, spec) in specs.iter().enumerate() {
-                let Some(c) = rt.containers.get(i).cloned() else {
+            for i in 0..rt.containers.len() {
+                let Some(spec) = container_spec(pod, i) else {
                     continue;
                 };
+                let c = rt.containers[i].clone();
                 let started = match c.stage {
                     Stage::Running { since } => since,
                     Stage::Done { started, at, code } => {

@@ -79,18 +79,23 @@ pub fn sleep_ms(arg: Option<&str>) -> u64 {
     }
 }
 
-/// `pod` seen with the container at `index` first (the shell and the
-/// volume lookups work on the first container).
+/// `pod` seen with runtime container `index` ([`super::container_spec`]:
+/// the pod's containers, then its init containers) first: the shell and the
+/// volume lookups work on the first container.
 pub(crate) fn container_view(pod: &Value, index: usize) -> Value {
     let mut view = pod.clone();
-    if index > 0 {
-        if let Some(list) = view
-            .at_mut(&["spec", "containers"])
-            .and_then(Value::as_array_mut)
-        {
-            if index < list.len() {
-                list[..=index].rotate_right(1);
-            }
+    let main = pod.array_at(&["spec", "containers"]).len();
+    let init = (index >= main)
+        .then(|| super::container_spec(pod, index).cloned())
+        .flatten();
+    if let Some(list) = view
+        .at_mut(&["spec", "containers"])
+        .and_then(Value::as_array_mut)
+    {
+        match init {
+            Some(spec) => list.insert(0, spec),
+            None if index > 0 && index < list.len() => list[..=index].rotate_right(1),
+            None => {}
         }
     }
     view
@@ -145,8 +150,9 @@ impl Sim {
         c.script = None;
         c.script_end = None;
         self.reset_container_fs(&uid, &c.name);
-        let spec = pod.array_at(&["spec", "containers"]).get(i);
-        let argv = spec.map(images::argv).unwrap_or_default();
+        let argv = super::container_spec(pod, i)
+            .map(images::argv)
+            .unwrap_or_default();
         if !argv.is_empty() {
             rt.containers[i].script = Some((at, argv));
         }
@@ -176,6 +182,9 @@ impl Sim {
                     let ms = ms.max(timing::SCRIPT_STEP_MIN_MS);
                     c.script = Some((at.saturating_add(ms), rest));
                 }
+                // A program the shell does not model serves until stopped;
+                // in an init container it is taken to do its work and exit 0.
+                ShellEnd::Serving if c.init => c.script_end = Some((at, 0)),
                 ShellEnd::Serving => {}
             }
         }

@@ -55,12 +55,26 @@ impl Sim {
                 .unwrap_or_else(|| rfc3339(now))
         };
         let terminating = rt.stop_deadline.is_some();
+        // convertToAPIContainerStatuses: a pod with init containers shows
+        // every container not yet created as PodInitializing.
+        let has_init = rt.containers.iter().any(|c| c.init);
+        let creating = if has_init {
+            "PodInitializing"
+        } else {
+            "ContainerCreating"
+        };
         let mut statuses = Vec::new();
+        let mut init_statuses = Vec::new();
+        let mut incomplete = Vec::new();
+        let mut main_started = false;
         let mut unready = Vec::new();
         let mut all_started = true;
         let mut all_stopped = true;
         let mut all_succeeded = true;
-        for c in &rt.containers {
+        for (index, c) in rt.containers.iter().enumerate() {
+            // getPhase and the Ready conditions count the pod's own
+            // containers; an init container's flags are kept apart.
+            let kept = (all_started, all_stopped, all_succeeded);
             let image_ref = images::qualified(&c.image);
             let restarting = c.last.is_some() && !terminating;
             let (state, ready, started, image_id) = match &c.stage {
@@ -157,7 +171,7 @@ impl Sim {
                                 ("reason", Value::from(reason)),
                             ])
                         }
-                        _ => Value::from([("reason", Value::from("ContainerCreating"))]),
+                        _ => Value::from([("reason", Value::from(creating))]),
                     };
                     (Value::from([("waiting", waiting)]), false, false, false)
                 }
@@ -168,8 +182,39 @@ impl Sim {
                 all_started &=
                     matches!(c.stage, Stage::Exited { .. } | Stage::Done { .. }) || restarting;
             }
-            if !ready {
-                unready.push(c.name.clone());
+            // An init container is ready once it exited 0 (a restartable
+            // one once started): GeneratePodInitializedCondition.
+            let ready = if c.init {
+                match c.stage {
+                    Stage::Done { code, .. } => code == 0,
+                    Stage::Running { .. } => {
+                        let sidecar = super::container_spec(pod, index)
+                            .is_some_and(|s| s.str_at(&["restartPolicy"]) == "Always");
+                        sidecar && ready && started
+                    }
+                    _ => false,
+                }
+            } else {
+                ready
+            };
+            if c.init {
+                (all_started, all_stopped, all_succeeded) = kept;
+                all_succeeded &= !matches!(c.stage, Stage::Done { code, .. } if code != 0);
+                if !ready {
+                    incomplete.push(c.name.clone());
+                }
+            } else {
+                main_started |= c.last.is_some()
+                    || !matches!(
+                        c.stage,
+                        Stage::Waiting
+                            | Stage::Pulling { .. }
+                            | Stage::PullBackOff { .. }
+                            | Stage::Creating { .. }
+                    );
+                if !ready {
+                    unready.push(c.name.clone());
+                }
             }
             let mut s = Value::from([
                 ("image", Value::from(c.image.as_str())),
@@ -204,7 +249,11 @@ impl Sim {
                 }
                 s.set(&["lastState"], Value::from([("terminated", last)]));
             }
-            statuses.push(s);
+            if c.init {
+                init_statuses.push(s);
+            } else {
+                statuses.push(s);
+            }
         }
         // getPhase: a pod whose containers are all done for good is
         // Succeeded when each exited 0, else Failed; its sandbox is killed
@@ -235,7 +284,12 @@ impl Sim {
                 &old_since("PodReadyToStartContainers", sandbox),
                 None,
             ),
-            condition("Initialized", true, &old_since("Initialized", true), None),
+            self.initialized_condition(
+                &incomplete,
+                finished && all_succeeded,
+                main_started,
+                &old_since,
+            ),
             condition(
                 "Ready",
                 containers_ready,
@@ -287,6 +341,9 @@ impl Sim {
                 Value::from(rfc3339(rt.admitted_at + crate::timing::KUBELET_ADMIT_MS)),
             ),
         ]);
+        if has_init {
+            status.set(&["initContainerStatuses"], Value::from(init_statuses));
+        }
         if let Some(ip) = &rt.ip {
             status.set(&["podIP"], Value::from(ip.as_str()));
             status.set(
@@ -295,5 +352,40 @@ impl Sim {
             );
         }
         status
+    }
+}
+
+impl Sim {
+    /// The Initialized condition (status/generate.go
+    /// `GeneratePodInitializedCondition`): True once every init container
+    /// exited 0 or a container of the pod has started; `PodCompleted` for a
+    /// pod that succeeded; else False, naming the init containers not done.
+    fn initialized_condition(
+        &self,
+        incomplete: &[String],
+        succeeded: bool,
+        main_started: bool,
+        old_since: &dyn Fn(&str, bool) -> String,
+    ) -> Value {
+        if succeeded {
+            let mut c = condition("Initialized", true, &old_since("Initialized", true), None);
+            c.set(&["reason"], Value::from("PodCompleted"));
+            return c;
+        }
+        if incomplete.is_empty() || main_started {
+            return condition("Initialized", true, &old_since("Initialized", true), None);
+        }
+        condition(
+            "Initialized",
+            false,
+            &old_since("Initialized", false),
+            Some((
+                "ContainersNotInitialized",
+                format!(
+                    "containers with incomplete status: [{}]",
+                    incomplete.join(" ")
+                ),
+            )),
+        )
     }
 }

@@ -724,14 +724,14 @@ impl LogFollow {
     }
 }
 
-/// `podcmd.AllContainerNames`: `init (init), app, debug (ephem)`.
+/// `podcmd.AllContainerNames` as kubectl v1.36 prints it: `app, init (init), debug (ephem)`.
 pub(crate) fn all_container_names(pod: &Value) -> String {
     let mut names: Vec<String> = Vec::new();
-    for c in pod.array_at(&["spec", "initContainers"]) {
-        names.push(format!("{} (init)", c.str_at(&["name"])));
-    }
     for c in pod.array_at(&["spec", "containers"]) {
         names.push(c.str_at(&["name"]).to_string());
+    }
+    for c in pod.array_at(&["spec", "initContainers"]) {
+        names.push(format!("{} (init)", c.str_at(&["name"])));
     }
     for c in pod.array_at(&["spec", "ephemeralContainers"]) {
         names.push(format!("{} (ephem)", c.str_at(&["name"])));
@@ -744,18 +744,29 @@ pub(crate) fn all_container_names(pod: &Value) -> String {
 /// has no such container.
 pub fn container_first(pod: &Value, name: &str) -> Option<Value> {
     let mut view = pod.clone();
-    for (list, key) in [
-        (&["spec", "containers"][..], "name"),
-        (&["status", "containerStatuses"][..], "name"),
+    let is_named = |c: &Value| c.str_at(&["name"]) == name;
+    // An init container is moved over from its own lists (logs and exec
+    // reach init containers too).
+    let init = !pod.array_at(&["spec", "containers"]).iter().any(is_named);
+    for (from, to) in [
+        (["spec", "initContainers"], ["spec", "containers"]),
+        (
+            ["status", "initContainerStatuses"],
+            ["status", "containerStatuses"],
+        ),
     ] {
-        let Some(items) = view.at_mut(list).and_then(Value::as_array_mut) else {
+        let found = init
+            .then(|| pod.array_at(&from).iter().find(|c| is_named(c)).cloned())
+            .flatten();
+        let is_spec = from[0] == "spec";
+        let Some(items) = view.at_mut(&to).and_then(Value::as_array_mut) else {
             continue;
         };
-        let at = items.iter().position(|c| c.str_at(&[key]) == name);
-        match at {
-            Some(i) => items[..=i].rotate_right(1),
-            None if list[0] == "spec" => return None,
-            None => items.clear(),
+        match (found, items.iter().position(is_named)) {
+            (Some(c), _) => items.insert(0, c),
+            (None, Some(i)) => items[..=i].rotate_right(1),
+            (None, None) if is_spec => return None,
+            (None, None) => items.clear(),
         }
     }
     Some(view)
@@ -828,13 +839,24 @@ pub fn pod_log(
             "previous terminated container \"{container}\" in pod \"{name}\" not found"
         )));
     }
+    // kubelet_pods.go validateContainerLogStatus: a waiting container
+    // that ran before (CrashLoopBackOff) serves its last instance's log.
+    let ran_before = status
+        .as_ref()
+        .is_some_and(|s| s.at(&["lastState", "terminated"]).is_some());
     if !previous
+        && !ran_before
         && status
             .as_ref()
             .is_none_or(|s| s.at(&["state", "waiting"]).is_some())
     {
+        let why = match waiting.as_str() {
+            "ErrImagePull" => "image can't be pulled",
+            "ImagePullBackOff" => "trying and failing to pull image",
+            other => other,
+        };
         return Err(ApiError::bad_request(format!(
-            "container \"{container}\" in pod \"{name}\" is waiting to start: {waiting}"
+            "container \"{container}\" in pod \"{name}\" is waiting to start: {why}"
         )));
     }
     Ok(if previous {

@@ -293,6 +293,9 @@ pub fn read_file(session: &Session, pod: &Value, path: &str) -> Option<String> {
     session.sim.file(&key, &p).map(str::to_string)
 }
 
+/// The file of the projected service account volume that names the pod's namespace.
+const SERVICE_ACCOUNT_NAMESPACE: &str = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
 /// Directories every image has, besides its mounts and those holding files.
 const IMAGE_DIRS: &[&str] = &[
     "/", "/bin", "/dev", "/etc", "/home", "/root", "/tmp", "/usr", "/var",
@@ -676,6 +679,9 @@ fn run_argv(sim: &mut Sim, ctx: &PodCtx, argv: &[String]) -> CommandOutput {
                 let (key, p) = ctx.volume_for(sim, path);
                 match sim.file(&key, &p) {
                     Some(text) => out.out(text),
+                    // The service account volume every pod mounts (its
+                    // token and CA are not modelled).
+                    None if path == SERVICE_ACCOUNT_NAMESPACE => out.out(&ctx.namespace),
                     None if ctx.is_busybox_like() => {
                         out.errln(&format!(
                             "cat: can't open '{path}': No such file or directory"

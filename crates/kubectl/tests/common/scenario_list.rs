@@ -93,6 +93,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/help-explain.txt"),
     ),
     (
+        "init-containers.txt",
+        include_str!("../../../../tests/scenarios/init-containers.txt"),
+    ),
+    (
         "jsonpath-filters.txt",
         include_str!("../../../../tests/scenarios/jsonpath-filters.txt"),
     ),

@@ -4,7 +4,6 @@
 //! `deleted from <ns> namespace` lines. Mirrors kubectl pkg/cmd/delete/delete.go.
 
 use ordinal_core::{DeleteOptions, Propagation};
-use ordinal_model::kinds;
 
 use super::flags::{self, switch, value, FlagSpec};
 use super::{client_error, flag_error, format_api_error, namespace_of, watch, Selectors, Target};
@@ -41,22 +40,12 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
     let selectors = Selectors::of(&parsed);
     // Lists that failed, reported after the deletions that did happen.
     let mut list_errors: Vec<String> = Vec::new();
-    let mut targets: Vec<Target> = Vec::new();
+    let targets: Vec<Target>;
     if let Some(file) = parsed.get("filename") {
-        let Some(objects) = super::apply::read_manifests(session, file, stdin, out) else {
+        let Some(found) = super::file_targets(session, file, stdin, &namespace, out) else {
             return;
         };
-        for obj in objects {
-            let Some(info) = kinds::by_kind(obj.str_at(&["apiVersion"]), obj.str_at(&["kind"]))
-            else {
-                continue;
-            };
-            let ns = match obj.str_at(&["metadata", "namespace"]) {
-                "" => namespace.clone(),
-                n => n.to_string(),
-            };
-            targets.push((info, ns, obj.str_at(&["metadata", "name"]).to_string()));
-        }
+        targets = found;
     } else if parsed.args.is_empty() {
         out.err(NOTHING);
         out.exit_code = 1;

@@ -50,6 +50,9 @@ const NO_TYPE: &str = "You must specify the type of resource to get. Use \"kubec
 struct Request {
     info: &'static ResourceInfo,
     names: Vec<String>,
+    /// The namespace of each name when they come from manifests (`-f`);
+    /// empty otherwise.
+    namespaces: Vec<String>,
 }
 
 fn requests(args: &[String], out: &mut CommandOutput) -> Option<Vec<Request>> {
@@ -66,6 +69,7 @@ fn requests(args: &[String], out: &mut CommandOutput) -> Option<Vec<Request>> {
                 None => requests.push(Request {
                     info,
                     names: vec![name.to_string()],
+                    namespaces: Vec::new(),
                 }),
             }
         }
@@ -79,6 +83,7 @@ fn requests(args: &[String], out: &mut CommandOutput) -> Option<Vec<Request>> {
                     requests.push(Request {
                         info,
                         names: Vec::new(),
+                        namespaces: Vec::new(),
                     });
                 }
             }
@@ -88,9 +93,30 @@ fn requests(args: &[String], out: &mut CommandOutput) -> Option<Vec<Request>> {
         requests.push(Request {
             info,
             names: args[1..].to_vec(),
+            namespaces: Vec::new(),
         });
     }
     Some(requests)
+}
+
+/// The objects of `-f` manifests as requests: one per run of objects of
+/// one kind, in file order (a table each).
+fn file_requests(targets: Vec<super::Target>) -> Vec<Request> {
+    let mut requests: Vec<Request> = Vec::new();
+    for (info, ns, name) in targets {
+        match requests.last_mut() {
+            Some(last) if last.info.kind == info.kind => {
+                last.names.push(name);
+                last.namespaces.push(ns);
+            }
+            _ => requests.push(Request {
+                info,
+                names: vec![name],
+                namespaces: vec![ns],
+            }),
+        }
+    }
+    requests
 }
 
 /// Runs `kubectl get`.
@@ -99,22 +125,33 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(p) => p,
         Err(e) => return flag_error("get", &e, out),
     };
-    if parsed.args.is_empty() {
-        out.err(NO_TYPE);
-        out.exit_code = 1;
-        return;
-    }
+    let namespace = namespace_of(&parsed);
     let selectors = Selectors::of(&parsed);
-    if let Some(conflict) = selectors.conflict(&parsed.args) {
-        return client_error(conflict, out);
-    }
-    let Some(requests) = requests(&parsed.args, out) else {
-        return;
+    let requests = match parsed.get("filename") {
+        Some(file) => {
+            let Some(targets) = super::file_targets(session, file, None, &namespace, out) else {
+                return;
+            };
+            file_requests(targets)
+        }
+        None if parsed.args.is_empty() => {
+            out.err(NO_TYPE);
+            out.exit_code = 1;
+            return;
+        }
+        None => {
+            if let Some(conflict) = selectors.conflict(&parsed.args) {
+                return client_error(conflict, out);
+            }
+            let Some(requests) = requests(&parsed.args, out) else {
+                return;
+            };
+            requests
+        }
     };
     if requests.iter().any(|r| r.info.kind == "Endpoints") {
         super::warn_if_endpoints("Endpoints", out);
     }
-    let namespace = namespace_of(&parsed);
     let all_namespaces = parsed.has("all-namespaces");
     let printer = output::output_format(session, &parsed);
     let format = printer.clone().unwrap_or_default();
@@ -166,8 +203,9 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
                 )),
             }
         } else {
-            for name in &request.names {
-                match session.sim.get(request.info.plural, &namespace, name) {
+            for (i, name) in request.names.iter().enumerate() {
+                let ns = request.namespaces.get(i).unwrap_or(&namespace);
+                match session.sim.get(request.info.plural, ns, name) {
                     Ok(obj) => objects.push(obj),
                     Err(e) if parsed.has("ignore-not-found") && e.code == 404 => {}
                     Err(e) => errors.push(super::format_api_error(&e)),

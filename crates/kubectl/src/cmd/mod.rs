@@ -410,6 +410,32 @@ impl Selectors {
 /// One object a command acts on: its type, namespace and name.
 pub(crate) type Target = (&'static ResourceInfo, String, String);
 
+/// The objects of the manifests `-f FILE` names, as targets (kind,
+/// namespace: the manifest's or `namespace`, name), in file order; kinds
+/// the cluster does not serve are skipped.
+pub(crate) fn file_targets(
+    session: &Session,
+    file: &str,
+    stdin: Option<&str>,
+    namespace: &str,
+    out: &mut CommandOutput,
+) -> Option<Vec<Target>> {
+    let objects = apply::read_manifests(session, file, stdin, out)?;
+    Some(
+        objects
+            .iter()
+            .filter_map(|obj| {
+                let info = kinds::by_kind(obj.str_at(&["apiVersion"]), obj.str_at(&["kind"]))?;
+                let ns = match obj.str_at(&["metadata", "namespace"]) {
+                    "" => namespace.to_string(),
+                    n => n.to_string(),
+                };
+                Some((info, ns, obj.str_at(&["metadata", "name"]).to_string()))
+            })
+            .collect(),
+    )
+}
+
 /// The objects `TYPE[,TYPE...] NAME...`, `TYPE/NAME...`, or `TYPE` with a
 /// selector or `--all` name, resolved as cli-runtime's resource builder
 /// does (pkg/resource/builder.go): named objects are not fetched here (the

@@ -85,6 +85,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/field-selectors.txt"),
     ),
     (
+        "get-from-file.txt",
+        include_str!("../../../../tests/scenarios/get-from-file.txt"),
+    ),
+    (
         "go-templates.txt",
         include_str!("../../../../tests/scenarios/go-templates.txt"),
     ),

@@ -129,6 +129,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/label-annotate.txt"),
     ),
     (
+        "mysql-replicated.txt",
+        include_str!("../../../../tests/scenarios/mysql-replicated.txt"),
+    ),
+    (
         "namespace-delete.txt",
         include_str!("../../../../tests/scenarios/namespace-delete.txt"),
     ),

@@ -365,4 +365,121 @@ Events:
         };
         assert_eq!(describe(&sts, &ctx), EXPECTED);
     }
+
+    const STS_WITH_INIT: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+  namespace: default
+  uid: u1
+  creationTimestamp: \"2025-01-01T10:00:00Z\"
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      initContainers:
+      - name: init-conf
+        image: busybox:1.36
+        command: [sh, -c, \"cp /src/redis.conf /conf/\"]
+        env:
+        - name: POD_NAME
+          valueFrom:
+            fieldRef: {apiVersion: v1, fieldPath: metadata.name}
+        volumeMounts:
+        - {mountPath: /conf, name: conf}
+      containers:
+      - name: redis
+        image: redis:7.2
+        ports:
+        - {containerPort: 6379, name: redis, protocol: TCP}
+        volumeMounts:
+        - {mountPath: /data, name: data}
+        - {mountPath: /conf, name: conf}
+      volumes:
+      - name: conf
+        emptyDir: {}
+  updateStrategy:
+    type: RollingUpdate
+    rollingUpdate: {partition: 0}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests: {storage: 1Gi}
+status:
+  replicas: 2
+";
+
+    /// What kubectl v1.36 prints for [`STS_WITH_INIT`] (no events): the
+    /// template's `Init Containers:` before its `Containers:`, a template's
+    /// `fieldRef` left unresolved.
+    const EXPECTED_WITH_INIT: &str = "Name:               db
+Namespace:          default
+CreationTimestamp:  Wed, 01 Jan 2025 10:00:00 +0000
+Selector:           app=db
+Labels:             <none>
+Annotations:        <none>
+Replicas:           2 desired | 2 total
+Update Strategy:    RollingUpdate
+  Partition:        0
+Pods Status:        0 Running / 0 Waiting / 0 Succeeded / 0 Failed
+Pod Template:
+  Labels:  app=db
+  Init Containers:
+   init-conf:
+    Image:      busybox:1.36
+    Port:       <none>
+    Host Port:  <none>
+    Command:
+      sh
+      -c
+      cp /src/redis.conf /conf/
+    Environment:
+      POD_NAME:   (v1:metadata.name)
+    Mounts:
+      /conf from conf (rw)
+  Containers:
+   redis:
+    Image:        redis:7.2
+    Port:         6379/TCP (redis)
+    Host Port:    0/TCP (redis)
+    Environment:  <none>
+    Mounts:
+      /conf from conf (rw)
+      /data from data (rw)
+  Volumes:
+   conf:
+    Type:          EmptyDir (a temporary directory that shares a pod's lifetime)
+    Medium:        
+    SizeLimit:     <unset>
+  Node-Selectors:  <none>
+  Tolerations:     <none>
+Volume Claims:
+  Name:          data
+  StorageClass:  
+  Labels:        <none>
+  Annotations:   <none>
+  Capacity:      1Gi
+  Access Modes:  [ReadWriteOnce]
+Events:          <none>
+";
+
+    #[test]
+    fn pod_template_init_containers_match_kubectl() {
+        let sts = ordinal_model::yaml::parse_stream(STS_WITH_INIT)
+            .docs
+            .remove(0)
+            .value;
+        let ctx = Context {
+            print: PrintContext { now_ms: 0 },
+            events: vec![],
+            related: &[],
+        };
+        assert_eq!(describe(&sts, &ctx), EXPECTED_WITH_INIT);
+    }
 }

@@ -59,6 +59,9 @@ fn state(w: &mut Writer, title: &str, state: &Value, ctx: &Context) {
             3,
             &format!("Exit Code:\t{}", t.i64_at(&["exitCode"]).unwrap_or(0)),
         );
+        if let Some(signal) = t.i64_at(&["signal"]).filter(|s| *s > 0) {
+            w.line(3, &format!("Signal:\t{signal}"));
+        }
         w.line(
             3,
             &format!("Started:\t{}", rfc1123z(t.str_at(&["startedAt"]))),
@@ -120,24 +123,14 @@ fn probe(w: &mut Writer, title: &str, probe: &Value) {
     );
 }
 
-/// A pod's value of a `fieldRef` path (`fieldpath.ExtractFieldPathAsString`).
+/// A pod's value of a `fieldRef` path as kubectl resolves it
+/// (`EnvValueRetriever`): kubectl's scheme has no field-label conversions
+/// for pods, so `ConvertFieldLabel` accepts only `metadata.name` and
+/// `metadata.namespace`; every other path (labels, `status.podIP`...)
+/// prints empty.
 fn field_path_value(pod: &Value, path: &str) -> String {
-    for (prefix, map) in [
-        ("metadata.labels['", "labels"),
-        ("metadata.annotations['", "annotations"),
-    ] {
-        if let Some(key) = path.strip_prefix(prefix).and_then(|k| k.strip_suffix("']")) {
-            return pod.str_at(&["metadata", map, key]).to_string();
-        }
-    }
     match path {
-        "metadata.name"
-        | "metadata.namespace"
-        | "metadata.uid"
-        | "spec.nodeName"
-        | "spec.serviceAccountName"
-        | "status.hostIP"
-        | "status.podIP" => {
+        "metadata.name" | "metadata.namespace" => {
             let parts: Vec<&str> = path.split('.').collect();
             pod.str_at(&parts).to_string()
         }
@@ -145,13 +138,10 @@ fn field_path_value(pod: &Value, path: &str) -> String {
     }
 }
 
-/// One line under `Environment:` (`describeContainerEnvVars`): a pod
-/// resolves its `fieldRef`s (`EnvValueRetriever`), a template leaves them empty.
-fn env_line(e: &Value, pod: Option<&Value>) -> String {
-    let name = e.str_at(&["name"]);
-    let Some(from) = e.get("valueFrom") else {
-        return format!("{name}:\t{}", e.str_at(&["value"]));
-    };
+/// The line under `Environment:` of a variable set `valueFrom`
+/// (`describeContainerEnvVars`): a pod resolves its `fieldRef`s
+/// (`EnvValueRetriever`), a template leaves them empty.
+fn value_from_line(name: &str, from: &Value, pod: Option<&Value>) -> String {
     let optional = |r: &Value| r.at(&["optional"]).and_then(Value::as_bool) == Some(true);
     if let Some(f) = from.get("fieldRef") {
         let path = f.str_at(&["fieldPath"]);
@@ -178,10 +168,12 @@ fn env_line(e: &Value, pod: Option<&Value>) -> String {
     }
 }
 
-/// The `Containers:` block; `statuses` is empty for templates, `pod` is
-/// the pod described (`None` for a template).
+/// A `Containers:` / `Init Containers:` block (`describeContainers` with
+/// its `label`); `statuses` is empty for templates, `pod` is the pod
+/// described (`None` for a template).
 pub(super) fn containers(
     w: &mut Writer,
+    label: &str,
     containers: &[Value],
     statuses: &[Value],
     pod: Option<&Value>,
@@ -189,7 +181,8 @@ pub(super) fn containers(
 ) {
     let template = pod.is_none();
     let level = if template { 1 } else { 0 };
-    w.line(level, "Containers:");
+    let none = if containers.is_empty() { " <none>" } else { "" };
+    w.line(level, &format!("{label}:{none}"));
     for c in containers {
         let name = c.str_at(&["name"]);
         let status = statuses.iter().find(|s| s.str_at(&["name"]) == name);
@@ -222,8 +215,11 @@ pub(super) fn containers(
             let items = c.array_at(&[key]);
             if !items.is_empty() {
                 w.line(2, &format!("{title}:"));
-                for item in items {
-                    w.line(3, item.as_str().unwrap_or(""));
+                for line in items
+                    .iter()
+                    .flat_map(|i| i.as_str().unwrap_or("").split('\n'))
+                {
+                    w.line(3, line);
                 }
             }
         }
@@ -279,7 +275,19 @@ pub(super) fn containers(
         } else {
             w.line(2, "Environment:");
             for e in env {
-                w.line(3, &env_line(e, pod));
+                let name = e.str_at(&["name"]);
+                if let Some(from) = e.get("valueFrom") {
+                    w.line(3, &value_from_line(name, from, pod));
+                    continue;
+                }
+                // A multi-line value continues under the first line's value.
+                for (i, line) in e.str_at(&["value"]).split('\n').enumerate() {
+                    if i == 0 {
+                        w.line(3, &format!("{name}:\t{line}"));
+                    } else {
+                        w.line(3, &format!("\t{line}"));
+                    }
+                }
             }
         }
         let mounts = c.array_at(&["volumeMounts"]);
@@ -493,8 +501,20 @@ pub fn pod(pod: &Value, ctx: &Context, w: &mut Writer) {
         w.line(0, &format!("NominatedNodeName:\t{nominated}"));
     }
     let spec = pod.get("spec").cloned().unwrap_or_default();
+    let init = spec.array_at(&["initContainers"]);
+    if !init.is_empty() {
+        containers(
+            w,
+            "Init Containers",
+            init,
+            pod.array_at(&["status", "initContainerStatuses"]),
+            Some(pod),
+            ctx,
+        );
+    }
     containers(
         w,
+        "Containers",
         spec.array_at(&["containers"]),
         pod.array_at(&["status", "containerStatuses"]),
         Some(pod),

@@ -133,7 +133,18 @@ pub(super) fn pod_template(template: &Value, w: &mut Writer) {
     if !account.is_empty() {
         w.line(1, &format!("Service Account:\t{account}"));
     }
-    containers(w, spec.array_at(&["containers"]), &[], None, &ctx);
+    let init = spec.array_at(&["initContainers"]);
+    if !init.is_empty() {
+        containers(w, "Init Containers", init, &[], None, &ctx);
+    }
+    containers(
+        w,
+        "Containers",
+        spec.array_at(&["containers"]),
+        &[],
+        None,
+        &ctx,
+    );
     volumes(w, 1, spec.array_at(&["volumes"]));
     let priority_class = spec.str_at(&["priorityClassName"]);
     if !priority_class.is_empty() {

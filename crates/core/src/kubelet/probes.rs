@@ -24,17 +24,18 @@
 //!   running [`images::warmup_ms`]; otherwise the connection is refused.
 //!   Static web servers (nginx, httpd) answer from the pod's files
 //!   (`Sim::static_page`: 403 for nginx's document root when it is an empty
-//!   volume, 404 for a missing file); every other app answers 200. A probe
-//!   that passed for good stops looking (its worker settles), so removing
-//!   the page afterwards goes unnoticed. A port name that is not a
+//!   volume, 404 for a missing file), so, as exec probes, they keep looking;
+//!   every other app answers 200, and its probe, once it passed for good,
+//!   stops looking (its worker settles). A port name that is not a
 //!   declared containerPort is an error, as in the kubelet.
 //! * exec: the command runs in the container through the in-pod shell
 //!   (`script.rs`) against the pod's files at probe time (those the
 //!   container's script and `kubectl exec` wrote and removed) and fails with
 //!   its output when its exit status is not 0 (`cat: can't open
 //!   '/tmp/healthy': No such file or directory`), as exec.go reports it.
-//!   Since files can change at any time, an exec probe never stops looking;
-//!   its ticks stop holding the cluster busy once its result shows.
+//!   Since files can change at any time, an exec probe (and a static web
+//!   server's httpGet) never stops looking; its ticks stop holding the
+//!   cluster busy once its result shows.
 //! * Handlers take time: an exec probe takes the sum of the `sleep N` its
 //!   command (or its `sh -c` script) runs, an httpGet of `/delay/N` on an
 //!   app server takes N seconds (httpbin's endpoint); everything else
@@ -424,12 +425,17 @@ fn success_from(container: &Value, probe: &Value) -> Option<u64> {
         return None;
     }
     if kind == "http" && images::serves_static_files(container) {
-        let path = target.str_at(&["path"]);
-        if !matches!(path.split('?').next(), Some("" | "/" | "/index.html")) {
-            return None;
-        }
+        return None;
     }
     Some(images::warmup_ms(container))
+}
+
+/// Whether a probe's result follows the pod's files (an exec command, or an
+/// httpGet of a static web server's page), which can change at any time.
+fn reads_files(container: &Value, probe: &Value) -> bool {
+    exec_argv(probe).is_some()
+        || network_target(probe)
+            .is_some_and(|(kind, _)| kind == "http" && images::serves_static_files(container))
 }
 
 /// Consecutive results of `ok` that change what the container shows.
@@ -450,7 +456,7 @@ fn needed(probe: &Value, ok: bool) -> i64 {
 /// files that only change when something else happens) whose last result
 /// already shows.
 fn quiet(container: &Value, probe: &Value, worker: Option<&Worker>) -> bool {
-    if exec_argv(probe).is_some() && !times_out(container, probe, u64::MAX) {
+    if reads_files(container, probe) && !times_out(container, probe, u64::MAX) {
         return worker.is_some_and(|w| w.last_ok.is_some_and(|ok| w.run >= needed(probe, ok)));
     }
     success_from(container, probe).is_none()

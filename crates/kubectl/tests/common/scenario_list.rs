@@ -97,6 +97,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/help-explain.txt"),
     ),
     (
+        "httpget-probe-files.txt",
+        include_str!("../../../../tests/scenarios/httpget-probe-files.txt"),
+    ),
+    (
         "init-containers.txt",
         include_str!("../../../../tests/scenarios/init-containers.txt"),
     ),

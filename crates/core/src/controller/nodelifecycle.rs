@@ -212,9 +212,11 @@ impl Sim {
         self.control_plane_node().is_none_or(|n| self.kubelet_up(n))
     }
 
-    /// Whether the kubelet of `node` is up (it syncs pods and posts status).
+    /// Whether the kubelet of `node` is up (it syncs pods and posts status):
+    /// the node's container exists and runs. A pod bound to a node name no
+    /// machine has is left alone, as on a real cluster.
     pub(crate) fn kubelet_up(&self, node: &str) -> bool {
-        !self.nodes.down.contains(node)
+        self.node_container(node).is_ok() && !self.nodes.down.contains(node)
     }
 
     /// The kubelet of a started node is up: it posts its conditions (with

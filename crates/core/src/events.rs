@@ -295,15 +295,17 @@ impl Sim {
             Recorder::Legacy(s) => (s.component, s.host, ""),
             Recorder::EventsV1(r) => (r.controller, r.instance, r.action),
         };
+        // Correlation keys start with the object's uid, which tells keys
+        // apart at once (their order is never used).
         let mut key = format!(
-            "{ns}|{kind}|{name}|{uid}|{field_path}|{event_type}|{reason}|{message}|{component}|{instance}|{action}"
+            "{uid}|{ns}|{kind}|{name}|{field_path}|{event_type}|{reason}|{message}|{component}|{instance}|{action}"
         );
         let combined;
         let mut message = message;
         let mut accepted = true;
         if let Recorder::Legacy(_) = recorder {
             let object = format!(
-                "{component}|{instance}|{kind}|{ns}|{name}|{uid}|{}",
+                "{uid}|{component}|{instance}|{kind}|{ns}|{name}|{}",
                 involved.str_at(&["apiVersion"])
             );
             let group = format!("{object}|{event_type}|{reason}");

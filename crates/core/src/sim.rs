@@ -116,6 +116,9 @@ pub struct Sim {
     pub(crate) set_blockers: BTreeMap<(String, String), String>,
     /// Requests bound to each node: (pods, cpu millis, memory bytes).
     pub(crate) node_usage: BTreeMap<String, (i64, i64, i64)>,
+    /// Each node's parsed allocatable (pods, cpu millis, memory bytes), with
+    /// the version of the node it was read from.
+    pub(crate) allocatable: BTreeMap<String, (std::sync::Arc<Value>, (i64, i64, i64))>,
     /// Node containers, node lifecycle and taint eviction state.
     pub(crate) nodes: crate::controller::nodelifecycle::NodeLifecycle,
     /// Trigger-time trackers of the Endpoints and EndpointSlice controllers.
@@ -156,6 +159,7 @@ impl Sim {
             provisioning: BTreeMap::new(),
             orphan_pods: BTreeSet::new(),
             node_usage: BTreeMap::new(),
+            allocatable: BTreeMap::new(),
             set_blockers: BTreeMap::new(),
             nodes: Default::default(),
             endpoint_triggers: BTreeMap::new(),

@@ -117,8 +117,10 @@ impl<T> Lru<T> {
     fn touch(&mut self, key: &str, new: impl FnOnce() -> T) -> &mut T {
         self.uses += 1;
         let uses = self.uses;
-        if let Some((last, _)) = self.entries.get(key) {
-            self.order.remove(last);
+        if let Some(entry) = self.entries.get_mut(key) {
+            let last = std::mem::replace(&mut entry.0, uses);
+            let key = self.order.remove(&last).unwrap_or_else(|| key.to_string());
+            self.order.insert(uses, key);
         } else {
             self.entries.insert(key.to_string(), (uses, new()));
             while self.entries.len() > limits::MAX_EVENT_CORRELATION_KEYS {
@@ -127,11 +129,9 @@ impl<T> Lru<T> {
                 };
                 self.entries.remove(&oldest);
             }
+            self.order.insert(uses, key.to_string());
         }
-        self.order.insert(uses, key.to_string());
-        let entry = self.entries.get_mut(key).expect("just touched");
-        entry.0 = uses;
-        &mut entry.1
+        &mut self.entries.get_mut(key).expect("just touched").1
     }
 }
 

@@ -232,32 +232,29 @@ impl Sim {
             return;
         }
         let uid = pod.str_at(&["metadata", "uid"]).to_string();
-        let stale = self.kubelet.pods.get(&key).is_some_and(|rt| rt.uid != uid);
-        if stale {
-            if let Some(ip) = self.kubelet.pods.remove(&key).and_then(|rt| rt.ip) {
-                self.kubelet.live_ips.remove(&ip);
-            }
-        }
-        if !self.kubelet.pods.contains_key(&key) {
-            let containers = pod
-                .array_at(&["spec", "containers"])
-                .iter()
-                .map(|c| Container {
-                    name: c.str_at(&["name"]).to_string(),
-                    image: c.str_at(&["image"]).to_string(),
-                    stage: Stage::Waiting,
-                    restarts: 0,
-                    backoff_ms: 0,
-                    container_id: String::new(),
-                    last: None,
-                    last_unknown: false,
-                    pulled_once: false,
-                    probes: None,
-                    output: None,
-                })
-                .collect();
-            self.kubelet.pods.insert(
-                key.clone(),
+        let mut rt = match self.kubelet.pods.remove(&key) {
+            Some(rt) if rt.uid == uid => rt,
+            stale => {
+                if let Some(ip) = stale.and_then(|rt| rt.ip) {
+                    self.kubelet.live_ips.remove(&ip);
+                }
+                let containers = pod
+                    .array_at(&["spec", "containers"])
+                    .iter()
+                    .map(|c| Container {
+                        name: c.str_at(&["name"]).to_string(),
+                        image: c.str_at(&["image"]).to_string(),
+                        stage: Stage::Waiting,
+                        restarts: 0,
+                        backoff_ms: 0,
+                        container_id: String::new(),
+                        last: None,
+                        last_unknown: false,
+                        pulled_once: false,
+                        probes: None,
+                        output: None,
+                    })
+                    .collect();
                 PodRuntime {
                     uid,
                     node: node.clone(),
@@ -268,11 +265,8 @@ impl Sim {
                     stopped_at: None,
                     dead_at: None,
                     sandbox_from: None,
-                },
-            );
-        }
-        let Some(mut rt) = self.kubelet.pods.remove(&key) else {
-            return;
+                }
+            }
         };
         if let Some(dead_at) = rt.dead_at.take() {
             self.recover_pod(&pod, &mut rt, dead_at);

@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use ordinal_model::Value;
 
 use crate::clock::{parse_rfc3339, rfc3339, rfc3339_micro};
+use crate::keymap::KeyMap;
 use crate::limits;
 use crate::resources;
 use crate::sim::{Action, Sim};
@@ -95,7 +96,7 @@ struct Group {
 #[derive(Debug, Clone)]
 struct Lru<T> {
     /// Each entry with the use it was last touched at.
-    entries: BTreeMap<String, (u64, T)>,
+    entries: KeyMap<(u64, T)>,
     /// Keys by their last use, oldest first.
     order: BTreeMap<u64, String>,
     uses: u64,
@@ -104,7 +105,7 @@ struct Lru<T> {
 impl<T> Default for Lru<T> {
     fn default() -> Self {
         Lru {
-            entries: BTreeMap::new(),
+            entries: KeyMap::default(),
             order: BTreeMap::new(),
             uses: 0,
         }
@@ -142,8 +143,11 @@ pub(crate) struct EventIndex {
     buckets: Lru<Bucket>,
     /// Aggregation groups by source, object, type and reason.
     groups: Lru<Group>,
-    by_key: BTreeMap<String, (String, String)>,
-    by_name: BTreeMap<(String, String), String>,
+    /// Stored events by correlation key: (namespace, name).
+    by_key: KeyMap<(String, String)>,
+    /// Correlation keys by event name (unique: names carry their creation
+    /// stamp), with the event's namespace.
+    by_name: KeyMap<(String, String)>,
     fifo: VecDeque<(String, String)>,
     /// Occurrences of series events not written yet: count and last seen.
     unwritten: BTreeMap<(String, String), (i64, u64)>,
@@ -406,7 +410,7 @@ impl Sim {
             .insert(key.clone(), (ns.clone(), event_name.clone()));
         self.events
             .by_name
-            .insert((ns.clone(), event_name.clone()), key);
+            .insert(event_name.clone(), (ns.clone(), key));
         self.events.fifo.push_back((ns.clone(), event_name.clone()));
         self.schedule_at(
             self.now + timing::EVENT_TTL_MS,
@@ -465,8 +469,10 @@ impl Sim {
     fn drop_event(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
         self.events.unwritten.remove(&key);
-        if let Some(agg) = self.events.by_name.remove(&key) {
-            self.events.by_key.remove(&agg);
+        if self.events.by_name.get(name).is_some_and(|(n, _)| n == ns) {
+            if let Some((_, agg)) = self.events.by_name.remove(name) {
+                self.events.by_key.remove(&agg);
+            }
         }
         let info = resources::by_plural("events").expect("events are served");
         self.erase(info, ns, name);

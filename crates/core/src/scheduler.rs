@@ -92,6 +92,10 @@ pub(crate) fn node_share(pod: &Value) -> Option<(&str, (i64, i64, i64))> {
     Some((node, (1, cpu, mem)))
 }
 
+/// Each node's parsed allocatable (pods, cpu millis, memory bytes), with
+/// the version of the node it was read from.
+pub(crate) type AllocatableCache = BTreeMap<String, (Arc<Value>, (i64, i64, i64))>;
+
 /// A node's allocatable pods, cpu millis and memory bytes.
 fn allocatable(node: &Value) -> (i64, i64, i64) {
     let alloc = |k: &str| node.at(&["status", "allocatable", k]);

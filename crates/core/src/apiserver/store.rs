@@ -12,9 +12,6 @@ use std::sync::Arc;
 use ordinal_model::labels::{Operator, Selector};
 use ordinal_model::Value;
 
-/// Key of a stored object: (namespace, name); cluster-scoped objects use "".
-pub(crate) type ObjectKey = (String, String);
-
 /// A dependent's address in the owner index.
 pub(crate) type DependentKey = (&'static str, String, String);
 
@@ -119,9 +116,6 @@ impl Store {
                 }
             }
         }
-        if resource == "pods" {
-            self.index_labels(&key, &obj, true);
-        }
         let old = self
             .objects
             .entry(resource)
@@ -129,38 +123,38 @@ impl Store {
             .entry(key.0)
             .or_default()
             .insert(key.1, Arc::clone(&obj));
+        if resource == "pods" {
+            self.index_labels(&dep.1, &dep.2, old.as_deref(), Some(&obj));
+        }
         if let Some(old) = &old {
             self.unindex_stale(&dep, old, &obj);
         }
         old
     }
 
-    /// Adds (or removes) a pod's labels to (from) the label index. Adding
-    /// first drops the labels of the version being replaced.
-    fn index_labels(&mut self, key: &ObjectKey, pod: &Value, add: bool) {
-        if add {
-            let old = self.shared("pods", &key.0, &key.1).map(Arc::clone);
-            if let Some(old) = old {
-                const LABELS: &[&str] = &["metadata", "labels"];
-                if old.at(LABELS) == pod.at(LABELS) {
-                    return;
-                }
-                self.index_labels(key, &old, false);
+    /// Moves a pod from the labels of its `old` version to those of its
+    /// `new` one in the label index (either may be absent).
+    fn index_labels(&mut self, ns: &str, name: &str, old: Option<&Value>, new: Option<&Value>) {
+        const LABELS: &[&str] = &["metadata", "labels"];
+        if let (Some(old), Some(new)) = (old, new) {
+            if old.at(LABELS) == new.at(LABELS) {
+                return;
             }
         }
-        for (k, v) in label_pairs(pod) {
-            let entry = (key.0.clone(), k, v);
-            if add {
-                self.pod_labels
-                    .entry(entry)
-                    .or_default()
-                    .insert(key.1.clone());
-            } else if let Some(names) = self.pod_labels.get_mut(&entry) {
-                names.remove(&key.1);
+        for (k, v) in old.map(label_pairs).unwrap_or_default() {
+            let entry = (ns.to_string(), k, v);
+            if let Some(names) = self.pod_labels.get_mut(&entry) {
+                names.remove(name);
                 if names.is_empty() {
                     self.pod_labels.remove(&entry);
                 }
             }
+        }
+        for (k, v) in new.map(label_pairs).unwrap_or_default() {
+            self.pod_labels
+                .entry((ns.to_string(), k, v))
+                .or_default()
+                .insert(name.to_string());
         }
     }
 
@@ -207,7 +201,7 @@ impl Store {
         }
         let dep: DependentKey = (resource, ns.to_string(), name.to_string());
         if resource == "pods" {
-            self.index_labels(&(ns.to_string(), name.to_string()), &old, false);
+            self.index_labels(ns, name, Some(&old), None);
         }
         for uid in owner_uids(&old) {
             if let Some(set) = self.owners.get_mut(uid) {

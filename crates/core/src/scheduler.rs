@@ -309,6 +309,15 @@ impl Sim {
         let mut post: Vec<&'static str> = Vec::new();
         let requests = pod_requests(&pod);
         let nodes: Vec<Arc<Value>> = self.store.iter_shared("nodes", None).cloned().collect();
+        if self.allocatable.len() > nodes.len() {
+            // Forget deleted nodes.
+            let live: Vec<&str> = nodes
+                .iter()
+                .map(|n| n.str_at(&["metadata", "name"]))
+                .collect();
+            self.allocatable
+                .retain(|name, _| live.contains(&name.as_str()));
+        }
         for node in &nodes {
             let node_name = node.str_at(&["metadata", "name"]).to_string();
             if self.joined_node.as_ref().is_some_and(|n| *n != node_name) {

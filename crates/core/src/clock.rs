@@ -11,21 +11,56 @@ const MS_PER_DAY: u64 = 86_400_000;
 
 /// RFC 3339 text with second precision, as `metav1.Time` marshals (`2026-01-01T00:00:05Z`).
 pub fn rfc3339(ms: u64) -> String {
-    let days = ms / MS_PER_DAY;
-    let secs_of_day = (ms % MS_PER_DAY) / 1000;
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs_of_day / 3600,
-        (secs_of_day / 60) % 60,
-        secs_of_day % 60
-    )
+    let mut out = String::with_capacity(20);
+    push_seconds(&mut out, ms);
+    out.push('Z');
+    out
 }
 
 /// RFC 3339 text with microseconds, as `metav1.MicroTime` marshals (event `eventTime`).
 pub fn rfc3339_micro(ms: u64) -> String {
-    let base = rfc3339(ms);
-    format!("{}.{:06}Z", &base[..base.len() - 1], (ms % 1000) * 1000)
+    let mut out = String::with_capacity(27);
+    push_seconds(&mut out, ms);
+    out.push('.');
+    push_padded(&mut out, (ms % 1000) * 1000, 6);
+    out.push('Z');
+    out
+}
+
+/// Appends `YYYY-MM-DDTHH:MM:SS` (every timestamp the objects carry is
+/// written here, so it avoids the formatting machinery).
+fn push_seconds(out: &mut String, ms: u64) {
+    let days = ms / MS_PER_DAY;
+    let secs_of_day = (ms % MS_PER_DAY) / 1000;
+    let (y, m, d) = civil_from_days(days as i64);
+    push_padded(out, y.unsigned_abs(), 4);
+    for (sep, n) in [
+        ('-', u64::from(m)),
+        ('-', u64::from(d)),
+        ('T', secs_of_day / 3600),
+        (':', (secs_of_day / 60) % 60),
+        (':', secs_of_day % 60),
+    ] {
+        out.push(sep);
+        push_padded(out, n, 2);
+    }
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits.
+fn push_padded(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    while n > 0 || len == 0 {
+        digits[len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    for &digit in digits[..len].iter().rev() {
+        out.push(char::from(digit));
+    }
 }
 
 /// Parses `YYYY-MM-DDTHH:MM:SS[.frac]Z` into Unix milliseconds.
@@ -126,6 +161,28 @@ mod tests {
             Some(START_MS + 250)
         );
         assert_eq!(parse_rfc3339("yesterday"), None);
+    }
+
+    #[test]
+    fn timestamps_are_zero_padded_like_go() {
+        for ms in [
+            0,
+            951_782_400_999,
+            START_MS + 86_399_999,
+            253_402_300_799_000,
+        ] {
+            let days = ms / MS_PER_DAY;
+            let secs = (ms % MS_PER_DAY) / 1000;
+            let (y, m, d) = civil_from_days(days as i64);
+            let (h, mi, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
+            let want = format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
+            assert_eq!(rfc3339(ms), format!("{want}Z"));
+            assert_eq!(
+                rfc3339_micro(ms),
+                format!("{want}.{:06}Z", (ms % 1000) * 1000)
+            );
+        }
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
     }
 
     #[test]

@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use ordinal_model::Value;
 
 use crate::clock::{parse_rfc3339, rfc3339, rfc3339_micro};
+use crate::keymap::KeyMap;
 use crate::limits;
 use crate::resources;
 use crate::sim::{Action, Sim};
@@ -95,7 +96,7 @@ struct Group {
 #[derive(Debug, Clone)]
 struct Lru<T> {
     /// Each entry with the use it was last touched at.
-    entries: BTreeMap<String, (u64, T)>,
+    entries: KeyMap<(u64, T)>,
     /// Keys by their last use, oldest first.
     order: BTreeMap<u64, String>,
     uses: u64,
@@ -104,7 +105,7 @@ struct Lru<T> {
 impl<T> Default for Lru<T> {
     fn default() -> Self {
         Lru {
-            entries: BTreeMap::new(),
+            entries: KeyMap::default(),
             order: BTreeMap::new(),
             uses: 0,
         }
@@ -117,8 +118,10 @@ impl<T> Lru<T> {
     fn touch(&mut self, key: &str, new: impl FnOnce() -> T) -> &mut T {
         self.uses += 1;
         let uses = self.uses;
-        if let Some((last, _)) = self.entries.get(key) {
-            self.order.remove(last);
+        if let Some(entry) = self.entries.get_mut(key) {
+            let last = std::mem::replace(&mut entry.0, uses);
+            let key = self.order.remove(&last).unwrap_or_else(|| key.to_string());
+            self.order.insert(uses, key);
         } else {
             self.entries.insert(key.to_string(), (uses, new()));
             while self.entries.len() > limits::MAX_EVENT_CORRELATION_KEYS {
@@ -127,11 +130,9 @@ impl<T> Lru<T> {
                 };
                 self.entries.remove(&oldest);
             }
+            self.order.insert(uses, key.to_string());
         }
-        self.order.insert(uses, key.to_string());
-        let entry = self.entries.get_mut(key).expect("just touched");
-        entry.0 = uses;
-        &mut entry.1
+        &mut self.entries.get_mut(key).expect("just touched").1
     }
 }
 
@@ -142,8 +143,11 @@ pub(crate) struct EventIndex {
     buckets: Lru<Bucket>,
     /// Aggregation groups by source, object, type and reason.
     groups: Lru<Group>,
-    by_key: BTreeMap<String, (String, String)>,
-    by_name: BTreeMap<(String, String), String>,
+    /// Stored events by correlation key: (namespace, name).
+    by_key: KeyMap<(String, String)>,
+    /// Correlation keys by event name (unique: names carry their creation
+    /// stamp), with the event's namespace.
+    by_name: KeyMap<(String, String)>,
     fifo: VecDeque<(String, String)>,
     /// Occurrences of series events not written yet: count and last seen.
     unwritten: BTreeMap<(String, String), (i64, u64)>,
@@ -295,15 +299,17 @@ impl Sim {
             Recorder::Legacy(s) => (s.component, s.host, ""),
             Recorder::EventsV1(r) => (r.controller, r.instance, r.action),
         };
+        // Correlation keys start with the object's uid, which tells keys
+        // apart at once (their order is never used).
         let mut key = format!(
-            "{ns}|{kind}|{name}|{uid}|{field_path}|{event_type}|{reason}|{message}|{component}|{instance}|{action}"
+            "{uid}|{ns}|{kind}|{name}|{field_path}|{event_type}|{reason}|{message}|{component}|{instance}|{action}"
         );
         let combined;
         let mut message = message;
         let mut accepted = true;
         if let Recorder::Legacy(_) = recorder {
             let object = format!(
-                "{component}|{instance}|{kind}|{ns}|{name}|{uid}|{}",
+                "{uid}|{component}|{instance}|{kind}|{ns}|{name}|{}",
                 involved.str_at(&["apiVersion"])
             );
             let group = format!("{object}|{event_type}|{reason}");
@@ -404,7 +410,7 @@ impl Sim {
             .insert(key.clone(), (ns.clone(), event_name.clone()));
         self.events
             .by_name
-            .insert((ns.clone(), event_name.clone()), key);
+            .insert(event_name.clone(), (ns.clone(), key));
         self.events.fifo.push_back((ns.clone(), event_name.clone()));
         self.schedule_at(
             self.now + timing::EVENT_TTL_MS,
@@ -463,8 +469,10 @@ impl Sim {
     fn drop_event(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
         self.events.unwritten.remove(&key);
-        if let Some(agg) = self.events.by_name.remove(&key) {
-            self.events.by_key.remove(&agg);
+        if self.events.by_name.get(name).is_some_and(|(n, _)| n == ns) {
+            if let Some((_, agg)) = self.events.by_name.remove(name) {
+                self.events.by_key.remove(&agg);
+            }
         }
         let info = resources::by_plural("events").expect("events are served");
         self.erase(info, ns, name);

@@ -6,6 +6,7 @@
 //! pkg/scheduler/framework/types.go (`FitError`) and schedule_one.go.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use ordinal_model::quantity::Quantity;
 use ordinal_model::Value;
@@ -76,19 +77,45 @@ pub(crate) fn toleration_matches(t: &Value, taint: &Value) -> bool {
     key_ok && value_ok && effect_ok
 }
 
+/// A pod done for good (`Succeeded` or `Failed`) holds nothing on its node.
+fn finished(pod: &Value) -> bool {
+    matches!(pod.str_at(&["status", "phase"]), "Succeeded" | "Failed")
+}
+
 /// What a pod adds to its node's usage: (pods, cpu millis, memory bytes).
 pub(crate) fn node_share(pod: &Value) -> Option<(&str, (i64, i64, i64))> {
     let node = pod.str_at(&["spec", "nodeName"]);
-    if node.is_empty() || matches!(pod.str_at(&["status", "phase"]), "Succeeded" | "Failed") {
+    if node.is_empty() || finished(pod) {
         return None;
     }
     let (cpu, mem) = pod_requests(pod);
     Some((node, (1, cpu, mem)))
 }
 
+/// Each node's parsed allocatable (pods, cpu millis, memory bytes), with
+/// the version of the node it was read from.
+pub(crate) type AllocatableCache = BTreeMap<String, (Arc<Value>, (i64, i64, i64))>;
+
+/// A node's allocatable pods, cpu millis and memory bytes.
+fn allocatable(node: &Value) -> (i64, i64, i64) {
+    let alloc = |k: &str| node.at(&["status", "allocatable", k]);
+    (
+        bytes(alloc("pods")),
+        cpu_millis(alloc("cpu")),
+        bytes(alloc("memory")),
+    )
+}
+
 impl Sim {
     /// Keeps [`Sim::node_usage`] in step with one pod change.
     pub(crate) fn account_pod(&mut self, old: Option<&Value>, new: Option<&Value>) {
+        if let (Some(a), Some(b)) = (old, new) {
+            // A status write keeps the spec: the share changes only with
+            // the phase.
+            if a.get("spec") == b.get("spec") && finished(a) == finished(b) {
+                return;
+            }
+        }
         if let Some((node, (n, c, m))) = old.and_then(node_share) {
             let e = self.node_usage.entry(node.to_string()).or_default();
             *e = (e.0 - n, e.1 - c, e.2 - m);
@@ -165,7 +192,9 @@ fn requirement_holds(r: &Value, value: Option<&str>) -> bool {
 /// Reasons a node rejects a pod, as the Filter plugins word them.
 fn filter(
     pod: &Value,
+    (cpu, mem): (i64, i64),
     node: &Value,
+    alloc: (i64, i64, i64),
     used: (i64, i64, i64),
     pv_node: Option<&str>,
 ) -> Vec<&'static str> {
@@ -192,15 +221,13 @@ fn filter(
         reasons.push("node(s) had volume node affinity conflict");
         return reasons;
     }
-    let alloc = |k: &str| node.at(&["status", "allocatable", k]);
-    let (cpu, mem) = pod_requests(pod);
-    if used.0 + 1 > bytes(alloc("pods")) {
+    if used.0 + 1 > alloc.0 {
         reasons.push("Too many pods");
     }
-    if cpu > 0 && used.1 + cpu > cpu_millis(alloc("cpu")) {
+    if cpu > 0 && used.1 + cpu > alloc.1 {
         reasons.push("Insufficient cpu");
     }
-    if mem > 0 && used.2 + mem > bytes(alloc("memory")) {
+    if mem > 0 && used.2 + mem > alloc.2 {
         reasons.push("Insufficient memory");
     }
     reasons
@@ -280,16 +307,28 @@ impl Sim {
         let mut feasible: Vec<(i64, i64, String)> = Vec::new();
         let mut reasons: Vec<&'static str> = Vec::new();
         let mut post: Vec<&'static str> = Vec::new();
-        for node in self.store.iter("nodes", None) {
+        let requests = pod_requests(&pod);
+        let nodes: Vec<Arc<Value>> = self.store.iter_shared("nodes", None).cloned().collect();
+        if self.allocatable.len() > nodes.len() {
+            // Forget deleted nodes.
+            let live: Vec<&str> = nodes
+                .iter()
+                .map(|n| n.str_at(&["metadata", "name"]))
+                .collect();
+            self.allocatable
+                .retain(|name, _| live.contains(&name.as_str()));
+        }
+        for node in &nodes {
             let node_name = node.str_at(&["metadata", "name"]).to_string();
             if self.joined_node.as_ref().is_some_and(|n| *n != node_name) {
                 continue;
             }
+            let alloc = self.allocatable_of(node);
             let u = self.node_usage.get(&node_name).copied().unwrap_or_default();
-            let r = filter(&pod, node, u, pv_node.as_deref());
+            let r = filter(&pod, requests, node, alloc, u, pv_node.as_deref());
             if r.is_empty() {
-                let cpu_cap = cpu_millis(node.at(&["status", "allocatable", "cpu"])).max(1);
-                let mem_cap = bytes(node.at(&["status", "allocatable", "memory"])).max(1);
+                let cpu_cap = alloc.1.max(1);
+                let mem_cap = alloc.2.max(1);
                 let score = (u.1 * 1000 / cpu_cap) + (u.2 * 1000 / mem_cap);
                 feasible.push((score, u.0, node_name));
             } else {
@@ -340,6 +379,20 @@ impl Sim {
             return;
         }
         self.bind(Value::clone(&pod), &chosen);
+    }
+
+    /// [`allocatable`] of `node`, parsed once per stored version of it.
+    fn allocatable_of(&mut self, node: &Arc<Value>) -> (i64, i64, i64) {
+        let name = node.str_at(&["metadata", "name"]);
+        if let Some((seen, alloc)) = self.allocatable.get(name) {
+            if Arc::ptr_eq(seen, node) {
+                return *alloc;
+            }
+        }
+        let alloc = allocatable(node);
+        self.allocatable
+            .insert(name.to_string(), (Arc::clone(node), alloc));
+        alloc
     }
 
     /// An events.k8s.io event of kube-scheduler (schedule_one.go), whose

@@ -185,7 +185,15 @@ impl Value {
         // API objects are small maps: comparing lengths first skips nearly
         // every key comparison an ordered search would make.
         if map.len() <= SMALL_MAP {
-            return map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v);
+            // The first byte rules out most keys of the same length without
+            // a call to compare the rest.
+            let first = key.as_bytes().first();
+            return map
+                .iter()
+                .find(|(k, _)| {
+                    k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key
+                })
+                .map(|(_, v)| v);
         }
         map.get(key)
     }

@@ -18,21 +18,43 @@ pub const SERVICE_ACCOUNT_MOUNT: &str = "/var/run/secrets/kubernetes.io/servicea
 /// Annotation marking the default StorageClass.
 pub const DEFAULT_CLASS_ANNOTATION: &str = "storageclass.kubernetes.io/is-default-class";
 
-fn toleration(key: &str) -> Value {
-    Value::from([
-        ("effect", Value::from("NoExecute")),
-        ("key", Value::from(key)),
-        ("operator", Value::from("Exists")),
-        ("tolerationSeconds", Value::Int(300)),
-    ])
+/// Taints DefaultTolerationSeconds tolerates for 300 s.
+const NODE_PROBLEM_TAINTS: [&str; 2] = [
+    "node.kubernetes.io/not-ready",
+    "node.kubernetes.io/unreachable",
+];
+
+/// The default toleration of `NODE_PROBLEM_TAINTS[index]`, built once and
+/// shared by every pod (maps are copy-on-write).
+fn toleration(index: usize) -> Value {
+    static TOLERATIONS: std::sync::OnceLock<[Value; 2]> = std::sync::OnceLock::new();
+    TOLERATIONS.get_or_init(|| {
+        NODE_PROBLEM_TAINTS.map(|key| {
+            Value::from([
+                ("effect", Value::from("NoExecute")),
+                ("key", Value::from(key)),
+                ("operator", Value::from("Exists")),
+                ("tolerationSeconds", Value::Int(300)),
+            ])
+        })
+    })[index]
+        .clone()
 }
 
 fn token_volume(name: &str) -> Value {
-    let item = |key: &str| Value::from([("key", Value::from(key)), ("path", Value::from(key))]);
     Value::from([
         ("name", Value::from(name)),
-        (
-            "projected",
+        ("projected", token_projection()),
+    ])
+}
+
+/// The `projected` source of every service-account token volume. Built once
+/// and shared: maps are copy-on-write, so every pod points at one tree.
+fn token_projection() -> Value {
+    static PROJECTED: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let item = |key: &str| Value::from([("key", Value::from(key)), ("path", Value::from(key))]);
+    PROJECTED
+        .get_or_init(|| {
             Value::from([
                 ("defaultMode", Value::Int(420)),
                 (
@@ -70,9 +92,9 @@ fn token_volume(name: &str) -> Value {
                         )]),
                     ]),
                 ),
-            ]),
-        ),
-    ])
+            ])
+        })
+        .clone()
 }
 
 /// The pod's QoS class (pkg/apis/core/v1/helper/qos).
@@ -223,17 +245,14 @@ impl Sim {
             pod.set(&["spec", "serviceAccount"], Value::from(sa));
         }
         let mut tolerations = pod.array_at(&["spec", "tolerations"]).to_vec();
-        for key in [
-            "node.kubernetes.io/not-ready",
-            "node.kubernetes.io/unreachable",
-        ] {
+        for (index, key) in NODE_PROBLEM_TAINTS.into_iter().enumerate() {
             // DefaultTolerationSeconds: a toleration without a key counts.
             let tolerated = tolerations.iter().any(|t| {
                 let k = t.str_at(&["key"]);
                 (k.is_empty() || k == key) && matches!(t.str_at(&["effect"]), "NoExecute" | "")
             });
             if !tolerated {
-                tolerations.push(toleration(key));
+                tolerations.push(toleration(index));
             }
         }
         pod.set(&["spec", "tolerations"], Value::from(tolerations));

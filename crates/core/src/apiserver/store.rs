@@ -12,16 +12,17 @@ use std::sync::Arc;
 use ordinal_model::labels::{Operator, Selector};
 use ordinal_model::Value;
 
-/// Key of a stored object: (namespace, name); cluster-scoped objects use "".
-pub(crate) type ObjectKey = (String, String);
-
 /// A dependent's address in the owner index.
 pub(crate) type DependentKey = (&'static str, String, String);
+
+/// The objects of one resource: namespace → name → object, so that a
+/// lookup borrows its key instead of building one.
+type Objects = BTreeMap<String, BTreeMap<String, Arc<Value>>>;
 
 /// All stored objects.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Store {
-    objects: BTreeMap<&'static str, BTreeMap<ObjectKey, Arc<Value>>>,
+    objects: BTreeMap<&'static str, Objects>,
     owners: BTreeMap<String, BTreeSet<DependentKey>>,
     pod_labels: BTreeMap<(String, String, String), BTreeSet<String>>,
     resource_version: u64,
@@ -61,9 +62,7 @@ impl Store {
 
     /// The object as a shared pointer (cheap to keep across writes).
     pub fn shared(&self, resource: &str, ns: &str, name: &str) -> Option<&Arc<Value>> {
-        self.objects
-            .get(resource)?
-            .get(&(ns.to_string(), name.to_string()))
+        self.objects.get(resource)?.get(ns)?.get(name)
     }
 
     /// Objects of one resource, optionally in one namespace, in key order.
@@ -85,18 +84,16 @@ impl Store {
             return Box::new(std::iter::empty());
         };
         match ns {
-            Some(ns) => Box::new(
-                map.range((ns.to_string(), String::new())..)
-                    .take_while(move |((n, _), _)| n == ns)
-                    .map(|(_, v)| v),
-            ),
-            None => Box::new(map.values()),
+            Some(ns) => Box::new(map.get(ns).into_iter().flat_map(BTreeMap::values)),
+            None => Box::new(map.values().flat_map(BTreeMap::values)),
         }
     }
 
     /// Number of objects of one resource.
     pub fn count(&self, resource: &str) -> usize {
-        self.objects.get(resource).map_or(0, BTreeMap::len)
+        self.objects
+            .get(resource)
+            .map_or(0, |m| m.values().map(BTreeMap::len).sum())
     }
 
     /// Stores `obj`, replacing any previous version; returns the old one.
@@ -107,51 +104,57 @@ impl Store {
         );
         let dep: DependentKey = (resource, key.0.clone(), key.1.clone());
         for uid in owner_uids(&obj) {
-            self.owners
-                .entry(uid.to_string())
-                .or_default()
-                .insert(dep.clone());
+            match self.owners.get_mut(uid) {
+                Some(set) => {
+                    if !set.contains(&dep) {
+                        set.insert(dep.clone());
+                    }
+                }
+                None => {
+                    self.owners
+                        .insert(uid.to_string(), BTreeSet::from([dep.clone()]));
+                }
+            }
         }
+        let old = self
+            .objects
+            .entry(resource)
+            .or_default()
+            .entry(key.0)
+            .or_default()
+            .insert(key.1, Arc::clone(&obj));
         if resource == "pods" {
-            self.index_labels(&key, &obj, true);
+            self.index_labels(&dep.1, &dep.2, old.as_deref(), Some(&obj));
         }
-        let old = self.objects.entry(resource).or_default().insert(key, obj);
         if let Some(old) = &old {
-            self.unindex_stale(&dep, old);
+            self.unindex_stale(&dep, old, &obj);
         }
         old
     }
 
-    /// Adds (or removes) a pod's labels to (from) the label index. Adding
-    /// first drops the labels of the version being replaced.
-    fn index_labels(&mut self, key: &ObjectKey, pod: &Value, add: bool) {
-        if add {
-            let old = self
-                .objects
-                .get("pods")
-                .and_then(|m| m.get(key))
-                .map(Arc::clone);
-            if let Some(old) = old {
-                const LABELS: &[&str] = &["metadata", "labels"];
-                if old.at(LABELS) == pod.at(LABELS) {
-                    return;
-                }
-                self.index_labels(key, &old, false);
+    /// Moves a pod from the labels of its `old` version to those of its
+    /// `new` one in the label index (either may be absent).
+    fn index_labels(&mut self, ns: &str, name: &str, old: Option<&Value>, new: Option<&Value>) {
+        const LABELS: &[&str] = &["metadata", "labels"];
+        if let (Some(old), Some(new)) = (old, new) {
+            if old.at(LABELS) == new.at(LABELS) {
+                return;
             }
         }
-        for (k, v) in label_pairs(pod) {
-            let entry = (key.0.clone(), k, v);
-            if add {
-                self.pod_labels
-                    .entry(entry)
-                    .or_default()
-                    .insert(key.1.clone());
-            } else if let Some(names) = self.pod_labels.get_mut(&entry) {
-                names.remove(&key.1);
+        for (k, v) in old.map(label_pairs).unwrap_or_default() {
+            let entry = (ns.to_string(), k, v);
+            if let Some(names) = self.pod_labels.get_mut(&entry) {
+                names.remove(name);
                 if names.is_empty() {
                     self.pod_labels.remove(&entry);
                 }
             }
+        }
+        for (k, v) in new.map(label_pairs).unwrap_or_default() {
+            self.pod_labels
+                .entry((ns.to_string(), k, v))
+                .or_default()
+                .insert(name.to_string());
         }
     }
 
@@ -189,13 +192,16 @@ impl Store {
 
     /// Removes an object; returns it.
     pub fn remove(&mut self, resource: &'static str, ns: &str, name: &str) -> Option<Arc<Value>> {
-        let old = self
-            .objects
-            .get_mut(resource)?
-            .remove(&(ns.to_string(), name.to_string()))?;
+        let in_ns = self.objects.get_mut(resource)?.get_mut(ns)?;
+        let old = in_ns.remove(name)?;
+        if in_ns.is_empty() {
+            if let Some(map) = self.objects.get_mut(resource) {
+                map.remove(ns);
+            }
+        }
         let dep: DependentKey = (resource, ns.to_string(), name.to_string());
         if resource == "pods" {
-            self.index_labels(&(ns.to_string(), name.to_string()), &old, false);
+            self.index_labels(ns, name, Some(&old), None);
         }
         for uid in owner_uids(&old) {
             if let Some(set) = self.owners.get_mut(uid) {
@@ -208,13 +214,10 @@ impl Store {
         Some(old)
     }
 
-    fn unindex_stale(&mut self, dep: &DependentKey, old: &Value) {
-        let current: BTreeSet<String> = self
-            .get(dep.0, &dep.1, &dep.2)
-            .map(|o| owner_uids(o).map(str::to_string).collect())
-            .unwrap_or_default();
+    /// Drops `dep` from the owners `old` named and `new` no longer does.
+    fn unindex_stale(&mut self, dep: &DependentKey, old: &Value, new: &Value) {
         for uid in owner_uids(old) {
-            if current.contains(uid) {
+            if owner_uids(new).any(|u| u == uid) {
                 continue;
             }
             if let Some(set) = self.owners.get_mut(uid) {

@@ -16,6 +16,7 @@
 //! `pod-template-generation` is the DaemonSet's template generation), ControllerRevision
 //! objects, `minReadySeconds` and surge, and the failed-pod back-off.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ordinal_model::Value;
@@ -135,15 +136,20 @@ impl Sim {
         let template = ds.at(&["spec", "template"]).cloned().unwrap_or_default();
         let mut status = (0i64, 0i64, 0i64, 0i64, 0i64);
         let (mut create, mut delete) = (Vec::new(), Vec::new());
+        // The pods bound to, or aimed at, each node, in the order of `pods`.
+        let mut by_node: BTreeMap<&str, Vec<&Arc<Value>>> = BTreeMap::new();
+        for pod in &pods {
+            let bound = pod.str_at(&["spec", "nodeName"]);
+            let aimed = pod_node(pod);
+            by_node.entry(bound).or_default().push(pod);
+            if aimed != bound {
+                by_node.entry(aimed).or_default().push(pod);
+            }
+        }
         for node in &nodes {
             let node_name = node.str_at(&["metadata", "name"]);
             let (should_run, may_continue) = placement(&template, node);
-            let on_node: Vec<&Arc<Value>> = pods
-                .iter()
-                .filter(|p| {
-                    p.str_at(&["spec", "nodeName"]) == node_name || pod_node(p) == node_name
-                })
-                .collect();
+            let on_node: &[&Arc<Value>] = by_node.get(node_name).map_or(&[], Vec::as_slice);
             let live: Vec<&&Arc<Value>> = on_node
                 .iter()
                 .filter(|p| p.str_at(&["metadata", "deletionTimestamp"]).is_empty())

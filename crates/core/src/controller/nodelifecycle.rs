@@ -672,24 +672,31 @@ impl Sim {
     /// The taint eviction controller's pod handler (`handlePodUpdate`).
     pub(crate) fn react_pod_taints(&mut self, old: Option<&Value>, new: Option<&Value>) {
         let Some(any) = new.or(old) else { return };
-        let key = (
-            any.str_at(&["metadata", "namespace"]).to_string(),
-            any.str_at(&["metadata", "name"]).to_string(),
-        );
+        let key = || {
+            (
+                any.str_at(&["metadata", "namespace"]).to_string(),
+                any.str_at(&["metadata", "name"]).to_string(),
+            )
+        };
         let node_changed = old.map(|p| p.str_at(&["spec", "nodeName"]))
             != new.map(|p| p.str_at(&["spec", "nodeName"]));
+        if new.is_none() || node_changed && self.nodes.evictions.contains_key(&key()) {
+            let (ns, name) = key();
+            self.enqueue(Work::TaintEviction(ns, name));
+            return;
+        }
         let tolerations_changed = old.and_then(|p| p.at(&["spec", "tolerations"]))
             != new.and_then(|p| p.at(&["spec", "tolerations"]));
-        if new.is_none() || self.nodes.evictions.contains_key(&key) && node_changed {
-            self.enqueue(Work::TaintEviction(key.0, key.1));
+        if !(node_changed || tolerations_changed) {
             return;
         }
         let tainted = self
             .store
             .get("nodes", "", any.str_at(&["spec", "nodeName"]))
             .is_some_and(|n| !no_execute_taints(n).is_empty());
-        if tainted && (node_changed || tolerations_changed) {
-            self.enqueue(Work::TaintEviction(key.0, key.1));
+        if tainted {
+            let (ns, name) = key();
+            self.enqueue(Work::TaintEviction(ns, name));
         }
     }
 

@@ -264,38 +264,35 @@ impl Sim {
             return;
         }
         let uid = pod.str_at(&["metadata", "uid"]).to_string();
-        let stale = self.kubelet.pods.get(&key).is_some_and(|rt| rt.uid != uid);
-        if stale {
-            if let Some(ip) = self.kubelet.pods.remove(&key).and_then(|rt| rt.ip) {
-                self.kubelet.live_ips.remove(&ip);
-            }
-        }
-        if !self.kubelet.pods.contains_key(&key) {
-            let main = pod.array_at(&["spec", "containers"]).iter();
-            let init = pod.array_at(&["spec", "initContainers"]).iter();
-            let containers = main
-                .map(|c| (c, false))
-                .chain(init.map(|c| (c, true)))
-                .map(|(c, init)| Container {
-                    name: c.str_at(&["name"]).to_string(),
-                    init,
-                    image: c.str_at(&["image"]).to_string(),
-                    stage: Stage::Waiting,
-                    restarts: 0,
-                    backoff_ms: 0,
-                    container_id: String::new(),
-                    last: None,
-                    last_unknown: false,
-                    pulled_once: false,
-                    probes: None,
-                    log: Vec::new(),
-                    previous_log: Vec::new(),
-                    script: None,
-                    script_end: None,
-                })
-                .collect();
-            self.kubelet.pods.insert(
-                key.clone(),
+        let mut rt = match self.kubelet.pods.remove(&key) {
+            Some(rt) if rt.uid == uid => rt,
+            stale => {
+                if let Some(ip) = stale.and_then(|rt| rt.ip) {
+                    self.kubelet.live_ips.remove(&ip);
+                }
+                let main = pod.array_at(&["spec", "containers"]).iter();
+                let init = pod.array_at(&["spec", "initContainers"]).iter();
+                let containers = main
+                    .map(|c| (c, false))
+                    .chain(init.map(|c| (c, true)))
+                    .map(|(c, init)| Container {
+                        name: c.str_at(&["name"]).to_string(),
+                        init,
+                        image: c.str_at(&["image"]).to_string(),
+                        stage: Stage::Waiting,
+                        restarts: 0,
+                        backoff_ms: 0,
+                        container_id: String::new(),
+                        last: None,
+                        last_unknown: false,
+                        pulled_once: false,
+                        probes: None,
+                        log: Vec::new(),
+                        previous_log: Vec::new(),
+                        script: None,
+                        script_end: None,
+                    })
+                    .collect();
                 PodRuntime {
                     uid,
                     node: node.clone(),
@@ -308,11 +305,8 @@ impl Sim {
                     sandbox_from: None,
                     mirror_status: None,
                     mirror_due: None,
-                },
-            );
-        }
-        let Some(mut rt) = self.kubelet.pods.remove(&key) else {
-            return;
+                }
+            }
         };
         if let Some(dead_at) = rt.dead_at.take() {
             self.recover_pod(&pod, &mut rt, dead_at);

@@ -76,25 +76,27 @@ impl Sim {
             .collect();
         let counts = status::count(&pods, &current, &update, min_ready, self.now);
         let live_revisions: Vec<String> = pods.iter().map(|p| revision_of(p).to_string()).collect();
-        let wake = pods
-            .iter()
-            .filter(|p| {
-                is_running_and_ready(p) && !is_running_and_available(p, min_ready, self.now)
+        // Only minReadySeconds makes a ready pod wait to become available.
+        let wake = (min_ready > 0)
+            .then(|| {
+                pods.iter()
+                    .filter(|p| {
+                        is_running_and_ready(p) && !is_running_and_available(p, min_ready, self.now)
+                    })
+                    .filter_map(|p| available_at(p, min_ready))
+                    .min()
             })
-            .filter_map(|p| available_at(p, min_ready))
-            .min();
+            .flatten();
         let status = status::status_value(&set, counts, &current, &update, revs.collision_count);
         let final_current = status.str_at(&["currentRevision"]).to_string();
         self.write_set_status(&set, status);
         self.truncate_history(&set, &live_revisions, &final_current, &update);
-        if min_ready > 0 {
-            if let Some(at) = wake {
-                self.enqueue_after(
-                    Work::StatefulSet(ns.to_string(), name.to_string()),
-                    at.saturating_sub(self.now).max(1),
-                    false,
-                );
-            }
+        if let Some(at) = wake {
+            self.enqueue_after(
+                Work::StatefulSet(ns.to_string(), name.to_string()),
+                at.saturating_sub(self.now).max(1),
+                false,
+            );
         }
     }
 }

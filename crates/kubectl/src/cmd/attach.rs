@@ -130,19 +130,9 @@ fn pod_for_cp(
             return None;
         }
     };
-    match container.filter(|c| !c.is_empty()) {
-        Some(wanted) => {
-            let view = crate::cmd::container_first(&pod, wanted);
-            if view.is_none() {
-                let names = super::exec::all_container_names(&pod);
-                client_error(
-                    &format!("container {wanted} is not valid for pod {name} out of: {names}"),
-                    out,
-                );
-            }
-            view
-        }
-        None => Some(pod),
+    match super::exec::named_container(&pod, name, container, out) {
+        Ok(view) => Some(view.unwrap_or(pod)),
+        Err(()) => None,
     }
 }
 

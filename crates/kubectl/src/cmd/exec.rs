@@ -37,19 +37,10 @@ fn ready_pod(
             return None;
         }
     };
-    let pod = match container.filter(|c| !c.is_empty()) {
-        Some(wanted) => match container_first(&pod, wanted) {
-            Some(view) => view,
-            None => {
-                let names = all_container_names(&pod);
-                client_error(
-                    &format!("container {wanted} is not valid for pod {name} out of: {names}"),
-                    out,
-                );
-                return None;
-            }
-        },
-        None => {
+    let pod = match named_container(&pod, name, container, out) {
+        Err(()) => return None,
+        Ok(Some(view)) => view,
+        Ok(None) => {
             if pod.array_at(&["spec", "containers"]).len() > 1 && !quiet {
                 let first = pod
                     .array_at(&["spec", "containers"])
@@ -721,6 +712,30 @@ impl LogFollow {
             self.printed += 1;
         }
         !running
+    }
+}
+
+/// `pod` seen with its `-c` container first (`Ok(None)` when none is
+/// named); `Err` when it has no such container, reported as kubectl does.
+pub(crate) fn named_container(
+    pod: &Value,
+    name: &str,
+    container: Option<&str>,
+    out: &mut CommandOutput,
+) -> Result<Option<Value>, ()> {
+    let Some(wanted) = container.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    match container_first(pod, wanted) {
+        Some(view) => Ok(Some(view)),
+        None => {
+            let names = all_container_names(pod);
+            client_error(
+                &format!("container {wanted} is not valid for pod {name} out of: {names}"),
+                out,
+            );
+            Err(())
+        }
     }
 }
 

@@ -154,10 +154,14 @@ fn PodItem(props: &PodItemProps) -> Html {
         .ready
         .split_once('/')
         .is_some_and(|(a, b)| a == b && a != "0");
+    // An init container failing shows as `Init:<reason>` (`Init:1/2` is progress).
     let failing = matches!(
         pod.status.as_str(),
         "CrashLoopBackOff" | "ErrImagePull" | "ImagePullBackOff" | "Error"
-    );
+    ) || pod
+        .status
+        .strip_prefix("Init:")
+        .is_some_and(|reason| !reason.contains('/'));
     let deployment = pod.owner_kind == Some(WorkloadKind::Deployment);
     let bare = pod.owner_kind.is_none();
     let class = classes!(

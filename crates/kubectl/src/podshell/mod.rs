@@ -173,6 +173,17 @@ impl PodCtx {
     fn volume_for(&self, sim: &Sim, path: &str) -> (String, String) {
         (sim.volume_key(&self.pod, path).0, path.to_string())
     }
+
+    /// The text of the file at `path` in the pod: on its volumes or its
+    /// container's filesystem, or the service account volume's namespace
+    /// file every pod mounts (its token and CA are not modelled).
+    fn file_text(&self, sim: &Sim, path: &str) -> Option<String> {
+        let (key, p) = self.volume_for(sim, path);
+        match sim.file(&key, &p) {
+            Some(text) => Some(text.to_string()),
+            None => (path == SERVICE_ACCOUNT_NAMESPACE).then(|| self.namespace.clone()),
+        }
+    }
 }
 
 /// The pod that has `ip` as its address (a terminating one keeps it until
@@ -288,9 +299,7 @@ pub fn container_shell(
 
 /// A file's content for `kubectl cp POD:PATH` (`None` when it does not exist).
 pub fn read_file(session: &Session, pod: &Value, path: &str) -> Option<String> {
-    let ctx = PodCtx::new(pod);
-    let (key, p) = ctx.volume_for(&session.sim, path);
-    session.sim.file(&key, &p).map(str::to_string)
+    PodCtx::new(pod).file_text(&session.sim, path)
 }
 
 /// The file of the projected service account volume that names the pod's namespace.
@@ -346,10 +355,7 @@ fn test(sim: &Sim, ctx: &PodCtx, args: &[String], bracket: bool) -> bool {
         Some((&"!", rest)) if !rest.is_empty() => (true, rest),
         _ => (false, &words[..]),
     };
-    let file = |path: &str| {
-        let (key, p) = ctx.volume_for(sim, path);
-        sim.file(&key, &p).map(str::len)
-    };
+    let file = |path: &str| ctx.file_text(sim, path).map(|text| text.len());
     let result = match *words {
         [] => false,
         [s] => !s.is_empty(),
@@ -676,12 +682,8 @@ fn run_argv(sim: &mut Sim, ctx: &PodCtx, argv: &[String]) -> CommandOutput {
         }
         "cat" => {
             for path in rest {
-                let (key, p) = ctx.volume_for(sim, path);
-                match sim.file(&key, &p) {
-                    Some(text) => out.out(text),
-                    // The service account volume every pod mounts (its
-                    // token and CA are not modelled).
-                    None if path == SERVICE_ACCOUNT_NAMESPACE => out.out(&ctx.namespace),
+                match ctx.file_text(sim, path) {
+                    Some(text) => out.out(&text),
                     None if ctx.is_busybox_like() => {
                         out.errln(&format!(
                             "cat: can't open '{path}': No such file or directory"

@@ -284,7 +284,7 @@ impl Sim {
                 &old_since("PodReadyToStartContainers", sandbox),
                 None,
             ),
-            self.initialized_condition(
+            initialized_condition(
                 &incomplete,
                 finished && all_succeeded,
                 main_started,
@@ -355,37 +355,29 @@ impl Sim {
     }
 }
 
-impl Sim {
-    /// The Initialized condition (status/generate.go
-    /// `GeneratePodInitializedCondition`): True once every init container
-    /// exited 0 or a container of the pod has started; `PodCompleted` for a
-    /// pod that succeeded; else False, naming the init containers not done.
-    fn initialized_condition(
-        &self,
-        incomplete: &[String],
-        succeeded: bool,
-        main_started: bool,
-        old_since: &dyn Fn(&str, bool) -> String,
-    ) -> Value {
-        if succeeded {
-            let mut c = condition("Initialized", true, &old_since("Initialized", true), None);
-            c.set(&["reason"], Value::from("PodCompleted"));
-            return c;
-        }
-        if incomplete.is_empty() || main_started {
-            return condition("Initialized", true, &old_since("Initialized", true), None);
-        }
-        condition(
-            "Initialized",
-            false,
-            &old_since("Initialized", false),
-            Some((
-                "ContainersNotInitialized",
-                format!(
-                    "containers with incomplete status: [{}]",
-                    incomplete.join(" ")
-                ),
-            )),
-        )
-    }
+/// The Initialized condition (status/generate.go
+/// `GeneratePodInitializedCondition`): True once every init container
+/// exited 0 or a container of the pod has started; `PodCompleted` for a
+/// pod that succeeded; else False, naming the init containers not done.
+fn initialized_condition(
+    incomplete: &[String],
+    succeeded: bool,
+    main_started: bool,
+    old_since: &dyn Fn(&str, bool) -> String,
+) -> Value {
+    let done = succeeded || incomplete.is_empty() || main_started;
+    let reason = if succeeded {
+        Some(("PodCompleted", String::new()))
+    } else if done {
+        None
+    } else {
+        Some((
+            "ContainersNotInitialized",
+            format!(
+                "containers with incomplete status: [{}]",
+                incomplete.join(" ")
+            ),
+        ))
+    };
+    condition("Initialized", done, &old_since("Initialized", done), reason)
 }

@@ -10,22 +10,24 @@
 //! This module owns the tree and path access only; parsing and printing live in
 //! `yaml` and `json`.
 
-use std::collections::BTreeMap;
-use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
-/// Maps up to this many keys are searched by a linear scan in [`Value::get`].
-const SMALL_MAP: usize = 12;
+/// Maps up to this many keys are searched by a linear scan.
+const SMALL_MAP: usize = 32;
 
 /// A JSON object: keys sorted, as Go's `encoding/json` prints maps.
+///
+/// Stored as one sorted vector of pairs: API objects are small maps, so a
+/// contiguous scan beats a B-tree's node walk, and one allocation per map
+/// beats a B-tree leaf sized for eleven entries.
 ///
 /// Shared copy-on-write: cloning a tree copies one pointer per object, and a
 /// write copies only the maps on the path it changes. Controllers and the
 /// kubelet write an object by cloning it and setting one field, so a pod's
-/// status write no longer copies its spec. Reads go through `Deref` to the
-/// `BTreeMap`; any mutable access (`DerefMut`) first unshares this map.
+/// status write no longer copies its spec. Any mutable access first unshares
+/// this map.
 #[derive(Debug, Clone, Default)]
-pub struct Map(Arc<BTreeMap<String, Value>>);
+pub struct Map(Arc<Vec<(String, Value)>>);
 
 impl PartialEq for Map {
     /// Equal when shared (no walk) or when the contents are equal.
@@ -39,18 +41,190 @@ impl Map {
     pub fn new() -> Map {
         Map::default()
     }
-}
 
-impl Deref for Map {
-    type Target = BTreeMap<String, Value>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Where `key` is, or where it would be inserted.
+    fn search(&self, key: &str) -> Result<usize, usize> {
+        if self.0.len() <= SMALL_MAP {
+            return match self.find(key) {
+                Some(i) => Ok(i),
+                None => Err(self.0.partition_point(|(k, _)| k.as_str() < key)),
+            };
+        }
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// Where `key` is.
+    fn find(&self, key: &str) -> Option<usize> {
+        if self.0.len() <= SMALL_MAP {
+            // A byte loop over short keys, lengths compared first: nearly
+            // every key is ruled out without a call to `memcmp`.
+            let key = key.as_bytes();
+            return self.0.iter().position(|(k, _)| {
+                let k = k.as_bytes();
+                k.len() == key.len() && k.iter().zip(key).all(|(a, b)| a == b)
+            });
+        }
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()
+    }
+
+    /// The value under `key`.
+    pub fn get<Q: AsRef<str> + ?Sized>(&self, key: &Q) -> Option<&Value> {
+        self.get_str(key.as_ref())
+    }
+
+    fn get_str(&self, key: &str) -> Option<&Value> {
+        self.find(key).map(|i| &self.0[i].1)
+    }
+
+    /// The value under `key`, mutably.
+    pub fn get_mut<Q: AsRef<str> + ?Sized>(&mut self, key: &Q) -> Option<&mut Value> {
+        let i = self.find(key.as_ref())?;
+        Some(&mut Arc::make_mut(&mut self.0)[i].1)
+    }
+
+    /// True when `key` is present.
+    pub fn contains_key<Q: AsRef<str> + ?Sized>(&self, key: &Q) -> bool {
+        self.find(key.as_ref()).is_some()
+    }
+
+    /// Sets `key` to `value`, returning the value it replaces.
+    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        match self.search(&key) {
+            Ok(i) => Some(std::mem::replace(
+                &mut Arc::make_mut(&mut self.0)[i].1,
+                value,
+            )),
+            Err(i) => {
+                Arc::make_mut(&mut self.0).insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`, returning its value.
+    pub fn remove<Q: AsRef<str> + ?Sized>(&mut self, key: &Q) -> Option<Value> {
+        let i = self.find(key.as_ref())?;
+        Some(Arc::make_mut(&mut self.0).remove(i).1)
+    }
+
+    /// The value under `key`, inserted as `Null` first when missing.
+    pub fn entry(&mut self, key: String) -> Entry<'_> {
+        let at = self.search(&key);
+        Entry {
+            pairs: Arc::make_mut(&mut self.0),
+            at,
+            key,
+        }
+    }
+
+    /// Keeps the pairs `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut Value) -> bool) {
+        Arc::make_mut(&mut self.0).retain_mut(|(k, v)| keep(k, v));
+    }
+
+    /// The pairs in key order.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter(self.0.iter())
+    }
+
+    /// The pairs in key order, values mutable.
+    pub fn iter_mut(&mut self) -> IterMut<'_> {
+        IterMut(Arc::make_mut(&mut self.0).iter_mut())
+    }
+
+    /// The keys in order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The values in key order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// The values in key order, mutable.
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Value> {
+        Arc::make_mut(&mut self.0).iter_mut().map(|(_, v)| v)
     }
 }
 
-impl DerefMut for Map {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        Arc::make_mut(&mut self.0)
+/// A slot of a [`Map`], from [`Map::entry`].
+pub struct Entry<'a> {
+    pairs: &'a mut Vec<(String, Value)>,
+    at: Result<usize, usize>,
+    key: String,
+}
+
+impl<'a> Entry<'a> {
+    /// The value, `Null` inserted first when missing.
+    pub fn or_default(self) -> &'a mut Value {
+        self.or_insert_with(Value::default)
+    }
+
+    /// The value, `value` inserted first when missing.
+    pub fn or_insert(self, value: Value) -> &'a mut Value {
+        self.or_insert_with(|| value)
+    }
+
+    /// The value, `make()` inserted first when missing.
+    pub fn or_insert_with(self, make: impl FnOnce() -> Value) -> &'a mut Value {
+        let i = match self.at {
+            Ok(i) => i,
+            Err(i) => {
+                self.pairs.insert(i, (self.key, make()));
+                i
+            }
+        };
+        &mut self.pairs[i].1
+    }
+}
+
+/// A [`Map`]'s pairs in key order.
+pub struct Iter<'a>(std::slice::Iter<'a, (String, Value)>);
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a String, &'a Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(k, v)| (k, v))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back().map(|(k, v)| (k, v))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+/// A [`Map`]'s pairs in key order, values mutable.
+pub struct IterMut<'a>(std::slice::IterMut<'a, (String, Value)>);
+
+impl<'a> Iterator for IterMut<'a> {
+    type Item = (&'a String, &'a mut Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(k, v)| (&*k, v))
+    }
+}
+
+impl Extend<(String, Value)> for Map {
+    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
+        for (key, value) in iter {
+            self.insert(key, value);
+        }
     }
 }
 
@@ -64,7 +238,7 @@ impl FromIterator<(String, Value)> for Map {
 
 impl IntoIterator for Map {
     type Item = (String, Value);
-    type IntoIter = std::collections::btree_map::IntoIter<String, Value>;
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         Arc::unwrap_or_clone(self.0).into_iter()
     }
@@ -72,9 +246,17 @@ impl IntoIterator for Map {
 
 impl<'a> IntoIterator for &'a Map {
     type Item = (&'a String, &'a Value);
-    type IntoIter = std::collections::btree_map::Iter<'a, String, Value>;
+    type IntoIter = Iter<'a>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Map {
+    type Item = (&'a String, &'a mut Value);
+    type IntoIter = IterMut<'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
     }
 }
 
@@ -181,21 +363,7 @@ impl Value {
 
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        let map = self.as_object()?;
-        // API objects are small maps: comparing lengths first skips nearly
-        // every key comparison an ordered search would make.
-        if map.len() <= SMALL_MAP {
-            // The first byte rules out most keys of the same length without
-            // a call to compare the rest.
-            let first = key.as_bytes().first();
-            return map
-                .iter()
-                .find(|(k, _)| {
-                    k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key
-                })
-                .map(|(_, v)| v);
-        }
-        map.get(key)
+        self.as_object()?.get(key)
     }
 
     /// The node at `path` (object keys only), if every step exists.
@@ -312,7 +480,7 @@ impl<const N: usize> From<[(&str, Value); N]> for Value {
 }
 
 /// Builds an object by inserting each pair; one copy for every array length
-/// (collecting into a `BTreeMap` would instantiate a sort per call site).
+/// (collecting would instantiate an iterator adapter per call site).
 #[inline(never)]
 fn object_of(pairs: Vec<(&str, Value)>) -> Value {
     let mut map = Map::new();
@@ -348,5 +516,40 @@ mod tests {
         let mut v = Value::from([("a", Value::from([("b", Value::Int(1))]))]);
         assert_eq!(v.remove(&["a", "b"]), Some(Value::Int(1)));
         assert_eq!(v.at(&["a", "b"]), None);
+    }
+
+    #[test]
+    fn maps_stay_sorted_and_find_keys_small_or_large() {
+        for n in [3usize, SMALL_MAP + 9] {
+            let mut map = Map::new();
+            // Inserted in a scrambled order, replaced once.
+            for i in (0..n).map(|i| (i * 7) % n) {
+                map.insert(format!("k{i:02}"), Value::Int(i as i64));
+            }
+            assert_eq!(map.insert("k01".into(), Value::Int(-1)), Some(Value::Int(1)));
+            let keys: Vec<&String> = map.keys().collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(keys, sorted);
+            assert_eq!(map.len(), n);
+            assert_eq!(map.get("k02"), Some(&Value::Int(2)));
+            assert_eq!(map.get("k01"), Some(&Value::Int(-1)));
+            assert_eq!(map.get("k99"), None);
+            assert_eq!(map.remove("k00"), Some(Value::Int(0)));
+            assert!(!map.contains_key("k00"));
+            *map.entry("a".into()).or_default() = Value::Int(7);
+            assert_eq!(map.iter().next(), Some((&"a".to_string(), &Value::Int(7))));
+            map.retain(|k, _| k.as_str() != "a");
+            assert_eq!(map.len(), n - 1);
+        }
+    }
+
+    #[test]
+    fn a_write_unshares_only_the_written_map() {
+        let original = Value::from([("a", Value::from([("b", Value::Int(1))]))]);
+        let mut copy = original.clone();
+        copy.set(&["a", "b"], Value::Int(2));
+        assert_eq!(original.i64_at(&["a", "b"]), Some(1));
+        assert_eq!(copy.i64_at(&["a", "b"]), Some(2));
     }
 }

@@ -526,7 +526,10 @@ mod tests {
             for i in (0..n).map(|i| (i * 7) % n) {
                 map.insert(format!("k{i:02}"), Value::Int(i as i64));
             }
-            assert_eq!(map.insert("k01".into(), Value::Int(-1)), Some(Value::Int(1)));
+            assert_eq!(
+                map.insert("k01".into(), Value::Int(-1)),
+                Some(Value::Int(1))
+            );
             let keys: Vec<&String> = map.keys().collect();
             let mut sorted = keys.clone();
             sorted.sort();

@@ -55,10 +55,9 @@ impl Map {
     /// Where `key` is, or where it would be inserted.
     fn search(&self, key: &str) -> Result<usize, usize> {
         if self.0.len() <= SMALL_MAP {
-            return match self.find(key) {
-                Some(i) => Ok(i),
-                None => Err(self.0.partition_point(|(k, _)| k.as_str() < key)),
-            };
+            return self
+                .scan(key)
+                .ok_or_else(|| self.0.partition_point(|(k, _)| k.as_str() < key));
         }
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
@@ -66,15 +65,20 @@ impl Map {
     /// Where `key` is.
     fn find(&self, key: &str) -> Option<usize> {
         if self.0.len() <= SMALL_MAP {
-            // A byte loop over short keys, lengths compared first: nearly
-            // every key is ruled out without a call to `memcmp`.
-            let key = key.as_bytes();
-            return self.0.iter().position(|(k, _)| {
-                let k = k.as_bytes();
-                k.len() == key.len() && k.iter().zip(key).all(|(a, b)| a == b)
-            });
+            return self.scan(key);
         }
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()
+        self.search(key).ok()
+    }
+
+    /// Where `key` is in a small map: a byte loop over short keys, lengths
+    /// compared first, so nearly every key is ruled out without a call to
+    /// `memcmp`.
+    fn scan(&self, key: &str) -> Option<usize> {
+        let key = key.as_bytes();
+        self.0.iter().position(|(k, _)| {
+            let k = k.as_bytes();
+            k.len() == key.len() && k.iter().zip(key).all(|(a, b)| a == b)
+        })
     }
 
     /// The value under `key`.

@@ -115,27 +115,6 @@ pub fn cp(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
 }
 
-/// The pod `kubectl cp` works in, seen with its `-c` container first.
-fn pod_for_cp(
-    session: &Session,
-    ns: &str,
-    name: &str,
-    container: Option<&str>,
-    out: &mut CommandOutput,
-) -> Option<Value> {
-    let pod = match session.sim.get("pods", ns, name) {
-        Ok(p) => p,
-        Err(e) => {
-            api_error(&e, out);
-            return None;
-        }
-    };
-    match super::exec::named_container(&pod, name, container, out) {
-        Ok(view) => Some(view.unwrap_or(pod)),
-        Err(()) => None,
-    }
-}
-
 /// `tar cf - PATH` in the container, unpacked under `dest` with the source
 /// path as prefix (`untarAll`): `POD:/data` to `out` gives `out/a.txt`.
 fn copy_from_pod(
@@ -145,7 +124,8 @@ fn copy_from_pod(
     dest: &str,
     out: &mut CommandOutput,
 ) {
-    let Some(pod) = pod_for_cp(session, ns, pod_name, container, out) else {
+    let Some((pod, _)) = super::exec::pod_with_container(session, ns, pod_name, container, out)
+    else {
         return;
     };
     let busybox = podshell::is_busybox_like(&pod);
@@ -213,7 +193,8 @@ fn copy_to_pod(
     if files.is_empty() {
         return client_error(&format!("{given} doesn't exist in local filesystem"), out);
     }
-    let Some(pod) = pod_for_cp(session, ns, pod_name, container, out) else {
+    let Some((pod, _)) = super::exec::pod_with_container(session, ns, pod_name, container, out)
+    else {
         return;
     };
     let mut target = path.trim_end_matches('/').to_string();

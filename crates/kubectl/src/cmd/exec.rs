@@ -30,30 +30,17 @@ fn ready_pod(
     quiet: bool,
     out: &mut CommandOutput,
 ) -> Option<Value> {
-    let pod = match session.sim.get("pods", ns, name) {
-        Ok(p) => p,
-        Err(e) => {
-            api_error(&e, out);
-            return None;
-        }
-    };
-    let pod = match named_container(&pod, name, container, out) {
-        Err(()) => return None,
-        Ok(Some(view)) => view,
-        Ok(None) => {
-            if pod.array_at(&["spec", "containers"]).len() > 1 && !quiet {
-                let first = pod
-                    .array_at(&["spec", "containers"])
-                    .first()
-                    .map_or("", |c| c.str_at(&["name"]));
-                out.errln(&format!(
-                    "Defaulted container \"{first}\" out of: {}",
-                    all_container_names(&pod)
-                ));
-            }
-            pod
-        }
-    };
+    let (pod, named) = pod_with_container(session, ns, name, container, out)?;
+    if !named && pod.array_at(&["spec", "containers"]).len() > 1 && !quiet {
+        let first = pod
+            .array_at(&["spec", "containers"])
+            .first()
+            .map_or("", |c| c.str_at(&["name"]));
+        out.errln(&format!(
+            "Defaulted container \"{first}\" out of: {}",
+            all_container_names(&pod)
+        ));
+    }
     let phase = pod.str_at(&["status", "phase"]);
     if phase == "Succeeded" || phase == "Failed" {
         client_error(
@@ -715,26 +702,36 @@ impl LogFollow {
     }
 }
 
-/// `pod` seen with its `-c` container first (`Ok(None)` when none is
-/// named); `Err` when it has no such container, reported as kubectl does.
-pub(crate) fn named_container(
-    pod: &Value,
+/// The pod `name`, seen with its `-c` container first when one is named
+/// (the flag says whether one was); `None`, reported as kubectl does, when
+/// the pod or the named container does not exist. exec, attach and cp
+/// share it.
+pub(crate) fn pod_with_container(
+    session: &Session,
+    ns: &str,
     name: &str,
     container: Option<&str>,
     out: &mut CommandOutput,
-) -> Result<Option<Value>, ()> {
-    let Some(wanted) = container.filter(|c| !c.is_empty()) else {
-        return Ok(None);
+) -> Option<(Value, bool)> {
+    let pod = match session.sim.get("pods", ns, name) {
+        Ok(p) => p,
+        Err(e) => {
+            api_error(&e, out);
+            return None;
+        }
     };
-    match container_first(pod, wanted) {
-        Some(view) => Ok(Some(view)),
+    let Some(wanted) = container.filter(|c| !c.is_empty()) else {
+        return Some((pod, false));
+    };
+    match container_first(&pod, wanted) {
+        Some(view) => Some((view, true)),
         None => {
-            let names = all_container_names(pod);
+            let names = all_container_names(&pod);
             client_error(
                 &format!("container {wanted} is not valid for pod {name} out of: {names}"),
                 out,
             );
-            Err(())
+            None
         }
     }
 }

@@ -41,7 +41,9 @@ def main():
         td = pathlib.Path(td)
         run("wasm-bindgen", "--target", "no-modules", "--no-typescript", "--out-dir", td, a.wasm)
         (bg,) = td.glob("*_bg.wasm")
-        run("wasm-opt", "-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", bg, "-o", bg)
+        # The same wasm-opt flags as index.html gives Trunk.
+        run("wasm-opt", "-Oz", "--one-caller-inline-max-function-size", "20",
+            "--enable-bulk-memory", "--enable-nontrapping-float-to-int", bg, "-o", bg)
         glue = bg.with_name(bg.name[: -len("_bg.wasm")] + ".js").read_text()
         data = base64.b64encode(bg.read_bytes()).decode("ascii")
 

@@ -245,6 +245,7 @@ fn histogram(items: &[&str]) -> String {
 
 impl Sim {
     /// Tries to place one pending pod.
+    #[inline(never)]
     pub(crate) fn schedule_pod(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
         let Some(pod) = self.store.shared("pods", ns, name).cloned() else {

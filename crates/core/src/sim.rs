@@ -335,6 +335,10 @@ impl Sim {
         }
     }
 
+    /// Hands one work item to its controller. Each controller's sync is
+    /// `#[inline(never)]`: in the browser, V8 compiles a wasm function whole
+    /// on its first call, so a dispatcher with every controller inlined into
+    /// it (about 100 KB) would be compiled in full on the page's start-up.
     fn reconcile(&mut self, work: Work) {
         match work {
             Work::StatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),

@@ -113,6 +113,7 @@ fn placement(template: &Value, node: &Value) -> (bool, bool) {
 impl Sim {
     /// Syncs one DaemonSet (`syncDaemonSet`): creates and deletes daemon
     /// pods, then writes its status.
+    #[inline(never)]
     pub(crate) fn sync_daemon_set(&mut self, ns: &str, name: &str) {
         let Some(ds) = self.store.shared("daemonsets", ns, name).cloned() else {
             return;

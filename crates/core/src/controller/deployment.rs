@@ -465,6 +465,7 @@ impl Sim {
     }
 
     /// Syncs one Deployment (`syncDeployment`).
+    #[inline(never)]
     pub(crate) fn sync_deployment(&mut self, ns: &str, name: &str) {
         let Some(stored) = self.store.get("deployments", ns, name) else {
             return;

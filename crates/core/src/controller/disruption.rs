@@ -222,6 +222,7 @@ impl Sim {
 
     /// `trySync` of one budget, or `failSafe` when its expected pod count
     /// cannot be computed.
+    #[inline(never)]
     pub(crate) fn sync_disruption_budget(&mut self, ns: &str, name: &str) {
         if !self.api_server_up() {
             return;

@@ -605,6 +605,7 @@ impl Sim {
     }
 
     /// The Endpoints controller's `syncService`.
+    #[inline(never)]
     pub(crate) fn sync_endpoints(&mut self, ns: &str, name: &str) {
         let info = resources::by_plural("endpoints").expect("endpoints are served");
         let Members {

@@ -286,6 +286,7 @@ impl Planned {
 
 impl Sim {
     /// The EndpointSlice controller's `syncService`.
+    #[inline(never)]
     pub(crate) fn sync_endpoint_slices(&mut self, ns: &str, name: &str) {
         let Ok(Members {
             svc,

@@ -28,6 +28,7 @@ impl Sim {
     }
 
     /// Reconciles the dependents of owner `uid`.
+    #[inline(never)]
     pub(crate) fn collect_dependents(&mut self, uid: &str) {
         let dependents = self.store.dependents(uid);
         let mut foreground_owner: Option<(&'static str, String, String)> = None;
@@ -161,6 +162,7 @@ impl Sim {
 
     /// Namespace controller: deletes everything in a terminating namespace,
     /// then the namespace itself.
+    #[inline(never)]
     pub(crate) fn sync_namespace(&mut self, name: &str) {
         let Some(ns_obj) = self.store.get("namespaces", "", name) else {
             return;

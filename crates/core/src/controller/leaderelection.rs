@@ -52,6 +52,7 @@ fn tick_at_or_after(at: u64) -> u64 {
 impl Sim {
     /// A timed pass: an acquisition that was due, or a renewal tick while a
     /// watch on the Leases is open (the next tick is armed only then).
+    #[inline(never)]
     pub(crate) fn leader_election_tick(&mut self) {
         self.leader_election_pass();
         self.arm_leader_ticks();

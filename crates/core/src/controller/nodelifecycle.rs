@@ -221,6 +221,7 @@ impl Sim {
 
     /// The kubelet of a started node is up: it posts its conditions (with
     /// the events kubelet_node_status.go records) and syncs its pods.
+    #[inline(never)]
     pub(crate) fn boot_node(&mut self, name: &str) {
         if !self.nodes.booting.remove(name) {
             return;
@@ -339,6 +340,7 @@ impl Sim {
 
     /// One `monitorNodeHealth` pass; the loop keeps running while any node
     /// is down, not Ready or tainted by this controller.
+    #[inline(never)]
     pub(crate) fn monitor_node_health(&mut self) {
         if !self.api_server_up() {
             self.enqueue_after(Work::NodeMonitor, timing::NODE_MONITOR_PERIOD_MS, true);
@@ -450,6 +452,7 @@ impl Sim {
     /// [`timing::NO_EXECUTE_TAINT_INTERVAL_MS`]; a node Ready again by its
     /// turn is let go (its turn is used all the same, as `Try` takes the
     /// token first).
+    #[inline(never)]
     pub(crate) fn no_execute_tainting_pass(&mut self) {
         if self.nodes.tainting_stopped || !self.api_server_up() {
             return;
@@ -735,6 +738,7 @@ impl Sim {
     }
 
     /// `processPodOnNode`, and the deletion when its time comes.
+    #[inline(never)]
     pub(crate) fn sync_taint_eviction(&mut self, ns: &str, name: &str) {
         if !self.api_server_up() {
             return;
@@ -812,6 +816,7 @@ impl Sim {
     /// `gcOrphaned`: pods bound to a node that stayed deleted for the
     /// quarantine time are marked Failed with a DisruptionTarget condition
     /// (`markFailedAndDeletePodWithCondition`) and deleted at once.
+    #[inline(never)]
     pub(crate) fn gc_orphaned_pods(&mut self) {
         if !self.api_server_up() {
             return;

@@ -290,6 +290,7 @@ impl Sim {
     }
 
     /// Syncs one ReplicaSet (`syncReplicaSet`).
+    #[inline(never)]
     pub(crate) fn sync_replica_set(&mut self, ns: &str, name: &str) {
         let Some(rs) = self.store.shared("replicasets", ns, name).cloned() else {
             return;

@@ -33,6 +33,7 @@ impl Sim {
     }
 
     /// Syncs one claim: protection, provisioning and binding.
+    #[inline(never)]
     pub(crate) fn sync_claim(&mut self, ns: &str, name: &str) {
         let Some(claim) = self.store.get("persistentvolumeclaims", ns, name).cloned() else {
             return;
@@ -315,6 +316,7 @@ impl Sim {
     }
 
     /// Syncs one volume: reclaim after its claim is gone, pv-protection.
+    #[inline(never)]
     pub(crate) fn sync_volume(&mut self, name: &str) {
         let Some(pv) = self.store.get("persistentvolumes", "", name).cloned() else {
             return;

@@ -79,6 +79,7 @@ impl Sim {
 
     /// One pass of the lease controller of `node`'s kubelet; the next one is
     /// due on the next renew tick. A stopped kubelet stops renewing.
+    #[inline(never)]
     pub(crate) fn renew_node_lease(&mut self, node: &str) {
         if !self.kubelet_up(node) || !self.config.nodes.iter().any(|n| n.name == node) {
             return;
@@ -108,6 +109,7 @@ impl Sim {
 
     /// The kubelet's periodic node status report, due
     /// [`timing::NODE_STATUS_REPORT_MS`] after its last one.
+    #[inline(never)]
     pub(crate) fn report_node_status(&mut self, node: &str) {
         if !self.kubelet_up(node) {
             return;

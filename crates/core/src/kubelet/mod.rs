@@ -243,6 +243,7 @@ impl Sim {
     }
 
     /// Syncs one pod on its node (`syncPod`), then reports status.
+    #[inline(never)]
     pub(crate) fn sync_pod(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
         let Some(pod) = self.store.shared("pods", ns, name).cloned() else {

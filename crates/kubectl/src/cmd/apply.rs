@@ -134,6 +134,7 @@ fn mode_is_apply(command: &str) -> bool {
 }
 
 /// Runs `kubectl apply` / `create -f` / `replace -f`.
+#[inline(never)]
 pub fn run(
     session: &mut Session,
     args: &[String],
@@ -289,6 +290,7 @@ pub fn run(
 }
 
 /// Runs `kubectl create`: `-f FILE`, or a generator (`create namespace NAME`).
+#[inline(never)]
 pub fn create(
     session: &mut Session,
     args: &[String],

@@ -21,6 +21,7 @@ const ATTACH_SPECS: &[FlagSpec] = &[
 
 /// `kubectl attach POD`: what its first container writes from now on, until
 /// it stops or the stream is interrupted.
+#[inline(never)]
 pub fn attach(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, ATTACH_SPECS) {
         Ok(p) => p,
@@ -77,6 +78,7 @@ fn remote(spec: &str, default_ns: &str) -> Option<(String, String, String)> {
 /// `kubectl cp SRC DEST` between the working directory and a pod, files or
 /// whole directories (a directory of the working directory is the files
 /// whose names start with `DIR/`).
+#[inline(never)]
 pub fn cp(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let specs = [value("container", Some('c')), switch("no-preserve", None)];
     let parsed = match flags::parse(args, &specs) {

@@ -31,6 +31,7 @@ const NOTHING: &str = "error: You must provide one or more resources by argument
 const FORCE_WARNING: &str = "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.";
 
 /// Runs `kubectl delete`.
+#[inline(never)]
 pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
         Ok(p) => p,

@@ -130,6 +130,7 @@ fn controlled_by(session: &Session, resource: &str, owner: &Value) -> Vec<Value>
 }
 
 /// Runs `kubectl describe`.
+#[inline(never)]
 pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
         Ok(p) => p,

@@ -99,6 +99,7 @@ fn diff_time(ms: u64) -> String {
 }
 
 /// `kubectl diff -f FILE`.
+#[inline(never)]
 pub fn diff(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
         Ok(p) => p,

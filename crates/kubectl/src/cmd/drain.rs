@@ -149,6 +149,7 @@ fn grouped(items: impl Iterator<Item = (String, String)>) -> Vec<String> {
 }
 
 /// `kubectl drain NODE`.
+#[inline(never)]
 pub fn drain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, DRAIN_SPECS) {
         Ok(p) => p,

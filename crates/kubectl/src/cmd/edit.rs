@@ -211,6 +211,7 @@ fn reopen(buffer: &EditBuffer, edited: &str, head: &str, reasons: &[String]) -> 
 }
 
 /// `kubectl edit` in a terminal: the object is fetched, then no editor can start.
+#[inline(never)]
 pub fn edit(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     edit_with(session, args, DEFAULT_EDITOR, out);
 }
@@ -221,6 +222,7 @@ const MAX_EDIT_PASSES: usize = 4;
 /// `KUBE_EDITOR=EDITOR kubectl edit ...`: the only editor a script can drive
 /// here is `sed -i` with `s/FROM/TO/[g]` expressions (matched literally);
 /// any other cannot be launched.
+#[inline(never)]
 pub fn edit_with(session: &mut Session, args: &[String], editor: &str, out: &mut CommandOutput) {
     let mut buffer = match begin(session, args) {
         Ok(b) => b,

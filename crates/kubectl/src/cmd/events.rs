@@ -129,6 +129,7 @@ fn watch_events(
 }
 
 /// `kubectl events`.
+#[inline(never)]
 pub fn events(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
         Ok(p) => p,

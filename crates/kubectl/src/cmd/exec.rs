@@ -89,6 +89,7 @@ pub fn container_not_running(pod: &Value) -> Option<String> {
 }
 
 /// `kubectl exec POD [-it] [-c C] -- CMD...`.
+#[inline(never)]
 pub fn exec(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, EXEC_SPECS) {
         Ok(p) => p,
@@ -166,6 +167,7 @@ const RUN_SPECS: &[FlagSpec] = &[
 const RUN_WAIT_MS: u64 = 5 * 60 * 1000;
 
 /// `kubectl run NAME --image=IMAGE [--rm -it --restart=Never] [-- CMD...]`.
+#[inline(never)]
 pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, RUN_SPECS) {
         Ok(p) => p,
@@ -426,6 +428,7 @@ struct LogRequest {
 /// selector) and `--max-log-requests`. Mirrors kubectl pkg/cmd/logs/logs.go
 /// and polymorphichelpers/logsforobject.go; the pods of a selector are read
 /// in name order (kubectl walks a Go map, in no fixed order).
+#[inline(never)]
 pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, LOGS_SPECS) {
         Ok(p) => p,

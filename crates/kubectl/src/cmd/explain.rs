@@ -180,6 +180,7 @@ fn field_header(docs: &Docs, schema: &str, field: &SchemaField, text: &mut Strin
 }
 
 /// `kubectl explain RESOURCE[.FIELD...]`.
+#[inline(never)]
 pub fn explain(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
         Ok(p) => p,

@@ -183,6 +183,7 @@ fn service_for(obj: &Value, parsed: &flags::Parsed) -> Result<Value, String> {
 }
 
 /// `kubectl expose TYPE NAME`.
+#[inline(never)]
 pub fn expose(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
         Ok(p) => p,

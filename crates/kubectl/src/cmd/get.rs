@@ -120,6 +120,7 @@ fn file_requests(targets: Vec<super::Target>) -> Vec<Request> {
 }
 
 /// Runs `kubectl get`.
+#[inline(never)]
 pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
         Ok(p) => p,

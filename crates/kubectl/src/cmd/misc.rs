@@ -45,6 +45,7 @@ const SCALE_SPECS: &[FlagSpec] = &[
 ];
 
 /// `kubectl scale`.
+#[inline(never)]
 pub fn scale(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SCALE_SPECS) {
         Ok(p) => p,
@@ -90,6 +91,7 @@ pub fn scale(session: &mut Session, args: &[String], out: &mut CommandOutput) {
 }
 
 /// `kubectl version`.
+#[inline(never)]
 pub fn version(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let client_only = args.iter().any(|a| a == "--client" || a == "--client=true");
     let minor = session.sim.config().minor_version;
@@ -140,6 +142,7 @@ fn resources_and_pairs<'a>(
 /// namespaces), one line each; errors are collected and printed after, one
 /// alone with `error: `, several one a line, as `cmdutil.CheckErr` prints
 /// an aggregate.
+#[inline(never)]
 pub fn label(session: &mut Session, command: &str, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, LABEL_SPECS) {
         Ok(p) => p,
@@ -341,6 +344,7 @@ const PATCH_SPECS: &[FlagSpec] = &[
 ];
 
 /// `kubectl patch`.
+#[inline(never)]
 pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, PATCH_SPECS) {
         Ok(p) => p,
@@ -420,6 +424,7 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
 }
 
 /// `kubectl set image TYPE/NAME CONTAINER=IMAGE...`.
+#[inline(never)]
 pub fn set(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, &[switch("all", None), value("selector", Some('l'))]) {
         Ok(p) => p,
@@ -479,6 +484,7 @@ pub fn set(session: &mut Session, args: &[String], out: &mut CommandOutput) {
 }
 
 /// `kubectl cordon` / `uncordon`.
+#[inline(never)]
 pub fn cordon(session: &mut Session, command: &str, args: &[String], out: &mut CommandOutput) {
     let Some(node) = args.iter().find(|a| !a.starts_with('-')) else {
         return client_error("USAGE: cordon NODE [flags]", out);
@@ -512,6 +518,7 @@ pub fn cordon(session: &mut Session, command: &str, args: &[String], out: &mut C
 }
 
 /// `kubectl api-resources`.
+#[inline(never)]
 pub fn api_resources(args: &[String], out: &mut CommandOutput) {
     let namespaced_filter = args
         .iter()
@@ -537,6 +544,7 @@ pub fn api_resources(args: &[String], out: &mut CommandOutput) {
 }
 
 /// `kubectl api-versions`: the group versions the server serves, sorted.
+#[inline(never)]
 pub fn api_versions(out: &mut CommandOutput) {
     let mut versions: Vec<String> = kinds::RESOURCES.iter().map(|r| r.api_version()).collect();
     ordinal_model::order::sort(&mut versions);
@@ -620,6 +628,7 @@ pub fn refuse_without_server(
 
 /// `kubectl cluster-info`: the control plane and the services labelled
 /// `kubernetes.io/cluster-service=true` (CoreDNS on kind).
+#[inline(never)]
 pub fn cluster_info(args: &[String], out: &mut CommandOutput) {
     if args.first().map(String::as_str) == Some("dump") {
         return client_error(
@@ -640,6 +649,7 @@ const CONTEXT: &str = "kind-kind";
 
 /// `kubectl config current-context | get-contexts | get-clusters | view`
 /// for the kubeconfig kind writes (secrets shown as kubectl redacts them).
+#[inline(never)]
 pub fn config(args: &[String], out: &mut CommandOutput) {
     match args.first().map(String::as_str) {
         Some("current-context") => out.outln(CONTEXT),
@@ -671,6 +681,7 @@ pub const ADMIN_USER: &str = "kubernetes-admin";
 pub const ADMIN_GROUPS: &[&str] = &["kubeadm:cluster-admins", "system:authenticated"];
 
 /// `kubectl auth can-i ...` / `auth whoami` as the cluster admin kind configures.
+#[inline(never)]
 pub fn auth(args: &[String], out: &mut CommandOutput) {
     match args.first().map(String::as_str) {
         Some("can-i") => out.outln("yes"),

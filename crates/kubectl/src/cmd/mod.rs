@@ -39,6 +39,7 @@ use crate::transcript::CommandOutput;
 
 /// Prints `kubectl WORDS... --help` from the session's docs; false when
 /// `words` name no command there.
+#[inline(never)]
 fn print_help(session: &Session, words: &[&str], out: &mut CommandOutput) -> bool {
     let Some(docs) = session.docs() else {
         client_error(crate::docs::NOT_LOADED, out);
@@ -95,7 +96,10 @@ const COMMANDS: &[&str] = &[
     "options",
 ];
 
-/// Runs `kubectl ARGS` in the session.
+/// Runs `kubectl ARGS` in the session. Every command's function is
+/// `#[inline(never)]`: in the browser, V8 compiles a wasm function whole on
+/// its first call, and this dispatcher with all commands inlined (about
+/// 130 KB) would be compiled in full by the page's first `kubectl apply`.
 pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> CommandOutput {
     let mut out = CommandOutput::default();
     let Some(position) = command_position(args) else {
@@ -187,6 +191,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
 /// deepest command the words name (further words ignored), the root help
 /// for none, and for words that name no command `Unknown help topic` and
 /// the root usage on stderr, exit code 0 (cobra's `InitDefaultHelpCmd`).
+#[inline(never)]
 fn help_command(session: &Session, args: &[String], wants_help: bool, out: &mut CommandOutput) {
     let parsed = match flags::parse(args, &[]) {
         Ok(parsed) => parsed,

@@ -173,6 +173,7 @@ fn usage_error(message: &str, out: &mut CommandOutput) {
 }
 
 /// `kubectl taint NODE KEY[=VALUE]:EFFECT ...`.
+#[inline(never)]
 pub fn taint(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, TAINT_SPECS) {
         Ok(p) => p,

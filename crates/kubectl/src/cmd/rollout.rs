@@ -150,6 +150,7 @@ fn status_of(info: &ResourceInfo, obj: &Value) -> Result<(String, bool), String>
 }
 
 /// Runs `kubectl rollout SUBCOMMAND`.
+#[inline(never)]
 pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
         Ok(p) => p,

@@ -73,6 +73,7 @@ fn met(obj: Option<&Value>, uid: &str, condition: &Condition) -> bool {
 }
 
 /// `kubectl wait`.
+#[inline(never)]
 pub fn wait(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
         Ok(p) => p,

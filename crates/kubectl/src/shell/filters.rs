@@ -4,6 +4,7 @@
 use crate::transcript::CommandOutput;
 
 /// Runs a filter over `input`.
+#[inline(never)]
 pub fn run(args: &[String], input: &str) -> CommandOutput {
     let mut out = CommandOutput::default();
     let lines: Vec<&str> = input.lines().collect();

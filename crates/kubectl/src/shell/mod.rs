@@ -633,6 +633,7 @@ impl Session {
 
     /// `docker stop|start NODE...`: the node containers of a kind cluster.
     /// Each name is printed as it is handled; unknown ones are an error.
+    #[inline(never)]
     fn run_docker(&mut self, args: &[String]) -> CommandOutput {
         let mut out = CommandOutput::default();
         let action: fn(&mut Sim, &str) -> Result<(), ordinal_core::ApiError> =
@@ -673,6 +674,7 @@ impl Session {
         out
     }
 
+    #[inline(never)]
     fn run_timeout(&mut self, args: &[String], stdin: Option<&str>) -> CommandOutput {
         let mut out = CommandOutput::default();
         let Some(ms) = args.first().and_then(|a| parse_seconds(a)) else {

@@ -41,6 +41,7 @@ impl Sim {
     }
 
     /// Syncs one StatefulSet.
+    #[inline(never)]
     pub(crate) fn sync_stateful_set(&mut self, ns: &str, name: &str) {
         let key = (ns.to_string(), name.to_string());
         let Some(set) = self.store.shared("statefulsets", ns, name).cloned() else {

@@ -8,11 +8,15 @@
 // StatefulSet at 20x, and frames are timed with requestAnimationFrame while
 // the pods go Pending → Running. The cluster view draws at most
 // MAX_SHOWN_OBJECTS cards (web/src/view.rs); the simulator runs all 1,000.
+//
+// Given more than one URL (scripts/bench-web.sh does so with BENCH_COMPARE),
+// it compares the first render of those builds instead: 10 loads of each,
+// alternating, so that a shared machine's changing load falls on all alike.
 import { chromium } from 'playwright-core';
 
-const [url] = process.argv.slice(2);
+const [url, ...others] = process.argv.slice(2);
 if (!url) {
-  console.error('usage: node bench/frames.mjs SERVED_URL');
+  console.error('usage: node bench/frames.mjs SERVED_URL [OTHER_BUILD_URL...]');
   process.exit(2);
 }
 const PODS = 1000;
@@ -39,7 +43,7 @@ spec:
         image: registry.k8s.io/nginx-slim:0.24
 `;
 
-const browser = await chromium.launch({
+const launch = () => chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
@@ -53,12 +57,12 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 
 // The moment the first pod card is in the document, taken inside the page
 // (a MutationObserver installed before any script runs), so the driver's
-// round trips do not count.
-const firstRender = [];
-const firstPaint = [];
-const started = [];
-const built = [];
-for (let run = 0; run < 5; run++) {
+// round trips do not count; the User Timing marks; the first contentful paint.
+// Every load has a browser of its own: a page in a browser that has already
+// run the same wasm reuses the functions V8 compiled for it, which is not a
+// learner's first visit.
+async function load(target) {
+  const browser = await launch();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.addInitScript(() => {
     new MutationObserver((_, observer) => {
@@ -68,20 +72,42 @@ for (let run = 0; run < 5; run++) {
       }
     }).observe(document, { childList: true, subtree: true });
   });
-  await page.goto(url);
+  await page.goto(target);
   await page.waitForSelector('[data-pod="web-0"]', { timeout: 30000 });
-  firstRender.push(await page.evaluate(() => window.__firstPodAt));
-  const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
-  started.push(marks['ordinal:start']);
-  built.push(marks['ordinal:cluster-built']);
-  firstPaint.push(await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN));
-  await page.close();
+  await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
+  const r = await page.evaluate(() => {
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+    return {
+      pods: window.__firstPodAt,
+      started: at('ordinal:start'),
+      built: at('ordinal:cluster-built'),
+      paint: at('first-contentful-paint'),
+    };
+  });
+  await browser.close();
+  return r;
 }
-const fr = stats(firstRender);
-const fp = stats(firstPaint);
-console.log(`time to first interactive render (navigation start → pod cards in the document, ${fr.n} loads): median ${ms(fr.p50)}, max ${ms(fr.max)}; first contentful paint median ${ms(fp.p50)}`);
-console.log(`  phases (medians): wasm running at ${ms(stats(started).p50)}, cluster booted and sample applied at ${ms(stats(built).p50)}, pod cards at ${ms(fr.p50)}`);
+const report = (label, runs) => {
+  const m = (k) => ms(stats(runs.map((r) => r[k])).p50);
+  console.log(`${label}time to first interactive render (navigation start → pod cards in the document, ${runs.length} loads): median ${m('pods')}, max ${ms(stats(runs.map((r) => r.pods)).max)}; first contentful paint median ${m('paint')}`);
+  console.log(`  phases (medians): wasm running at ${m('started')}, cluster booted and sample applied at ${m('built')} (boot ${ms(stats(runs.map((r) => r.built - r.started)).p50)}), pod cards at ${m('pods')}`);
+};
+if (others.length) {
+  // Builds compared side by side: loads alternate between them, so that the
+  // machine's changing load falls on each alike.
+  const targets = [url, ...others];
+  const runs = targets.map(() => []);
+  for (let round = 0; round < 10; round++) {
+    for (const [i, target] of targets.entries()) runs[i].push(await load(target));
+  }
+  for (const [i, target] of targets.entries()) report(`${target}\n  `, runs[i]);
+  process.exit(0);
+}
+const runs = [];
+for (let run = 0; run < 7; run++) runs.push(await load(url));
+report('', runs);
 
+const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 await page.goto(`${url}?nodes=${nodes.join(',')}`);
 await page.waitForSelector('#apply', { timeout: 30000 });

@@ -42,7 +42,7 @@ def main():
         run("wasm-bindgen", "--target", "no-modules", "--no-typescript", "--out-dir", td, a.wasm)
         (bg,) = td.glob("*_bg.wasm")
         # The same wasm-opt flags as index.html gives Trunk.
-        run("wasm-opt", "-Oz", "--one-caller-inline-max-function-size", "20",
+        run("wasm-opt", "-Oz", "--one-caller-inline-max-function-size", "20", "--low-memory-unused",
             "--enable-bulk-memory", "--enable-nontrapping-float-to-int", bg, "-o", bg)
         glue = bg.with_name(bg.name[: -len("_bg.wasm")] + ".js").read_text()
         data = base64.b64encode(bg.read_bytes()).decode("ascii")

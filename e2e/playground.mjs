@@ -94,6 +94,22 @@ await test('offline single file works from file:// with no network', async (page
   checkOrigins(page, (u) => u.protocol === 'file:' || u.protocol === 'data:');
 });
 
+await test('while the wasm loads the page says the cluster is starting; the playground replaces it', async (page) => {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(servedUrl, { waitUntil: 'domcontentloaded' });
+  const waiting = await page.textContent('#boot');
+  if (!waiting.includes('Starting the simulated cluster') || !waiting.includes('正在启动模拟集群')) {
+    throw new Error(`placeholder while the wasm loads: ${JSON.stringify(waiting)}`);
+  }
+  await page.screenshot({ path: 'target/e2e/starting.png' });
+  release();
+  await page.waitForSelector('[data-pod="web-0"]', { timeout: 20000 });
+  if (await page.$('#boot')) throw new Error('the placeholder is still in the page beside the playground');
+  if ((await page.$$('header.top')).length !== 1) throw new Error('more than one page header');
+});
+
 await test('switching to Chinese translates the page, and it survives a reload', async (page) => {
   await page.goto(servedUrl);
   await page.waitForSelector('#lang-switch', { timeout: 20000 });

@@ -61,7 +61,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
     let is_sts = view.focus.kind == WorkloadKind::StatefulSet;
     html! {
         <section class="panel cluster" aria-labelledby="cluster-title">
-            <h2 id="cluster-title">{ t(lang, Key::Cluster) }</h2>
+            <h2 id="cluster-title" elementtiming="cluster">{ t(lang, Key::Cluster) }</h2>
             <h3 id="pods-title">{ t(lang, Key::Pods) }</h3>
             if view.pods.is_empty() {
                 <p class="empty">{ t(lang, Key::NoPods) }</p>

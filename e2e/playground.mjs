@@ -416,7 +416,9 @@ await test('served page loads help and explain texts on demand', async (page) =>
   if (loads !== 1) throw new Error(`docs.txt fetched ${loads} times, expected once`);
 });
 
-await test('offline single file reads its inlined help texts', async (page) => {
+await test('offline single file reads its inlined help texts (and starts where Uint8Array.fromBase64 is missing)', async (page) => {
+  // Browsers before 2025 lack fromBase64: the file decodes the wasm itself.
+  await page.addInitScript(() => { delete Uint8Array.fromBase64; });
   await helpScenario(page, offlineUrl);
   checkOrigins(page, (u) => u.protocol === 'file:' || u.protocol === 'data:');
 });

@@ -56,7 +56,16 @@ def main():
         "<script>\n" + glue + "\n</script>\n"
         "<script>\n"
         f'const ordinalWasm = "{data}";\n'
-        "const bytes = Uint8Array.from(atob(ordinalWasm), (c) => c.charCodeAt(0));\n"
+        # Uint8Array.from with a map function takes ~250 ms for the 1.6 MB
+        # module; fromBase64 (where the browser has it) ~2 ms, the loop ~15.
+        "let bytes;\n"
+        "if (Uint8Array.fromBase64) {\n"
+        "  bytes = Uint8Array.fromBase64(ordinalWasm);\n"
+        "} else {\n"
+        "  const text = atob(ordinalWasm);\n"
+        "  bytes = new Uint8Array(text.length);\n"
+        "  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);\n"
+        "}\n"
         "wasm_bindgen({ module_or_path: bytes }).catch((e) => {\n"
         "  document.body.textContent = 'Ordinal could not start: ' + e;\n"
         "});\n"

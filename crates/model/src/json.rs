@@ -252,11 +252,12 @@ impl JsonParser {
 
     fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
         self.bump();
-        let mut map = Map::new();
+        // In document order; the last of equal keys wins.
+        let mut entries: Vec<(String, Value)> = Vec::new();
         self.ws();
         if self.peek() == Some('}') {
             self.bump();
-            return Ok(Value::Object(map));
+            return Ok(Value::Object(Map::new()));
         }
         loop {
             self.ws();
@@ -271,7 +272,7 @@ impl JsonParser {
             self.bump();
             self.ws();
             let v = self.value(depth + 1)?;
-            map.insert(key, v);
+            entries.push((key, v));
             self.ws();
             match self.peek() {
                 Some(',') => {
@@ -279,7 +280,7 @@ impl JsonParser {
                 }
                 Some('}') => {
                     self.bump();
-                    return Ok(Value::Object(map));
+                    return Ok(Value::Object(entries.into_iter().collect()));
                 }
                 _ => return Err(self.unexpected("after object key:value pair")),
             }

@@ -224,19 +224,23 @@ impl<'a> Iterator for IterMut<'a> {
     }
 }
 
-impl Extend<(String, Value)> for Map {
-    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
-        for (key, value) in iter {
-            self.insert(key, value);
-        }
-    }
-}
-
 impl FromIterator<(String, Value)> for Map {
+    /// The pairs sorted by key, the last of equal keys kept (as inserting
+    /// them in turn would). Sorted once rather than inserted one by one: a
+    /// pasted manifest's map of many keys out of order would otherwise move
+    /// the vector's tail on every insert.
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Map {
-        let mut map = Map::new();
-        map.extend(iter);
-        map
+        let mut pairs: Vec<(String, Value)> = iter.into_iter().collect();
+        // Stable, so equal keys stay in the order they came.
+        crate::order::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
+        let mut unique: Vec<(String, Value)> = Vec::with_capacity(pairs.len());
+        for pair in pairs {
+            match unique.last_mut() {
+                Some(last) if last.0 == pair.0 => *last = pair,
+                _ => unique.push(pair),
+            }
+        }
+        Map(Arc::new(unique))
     }
 }
 
@@ -548,6 +552,20 @@ mod tests {
             assert_eq!(map.iter().next(), Some((&"a".to_string(), &Value::Int(7))));
             map.retain(|k, _| k.as_str() != "a");
             assert_eq!(map.len(), n - 1);
+        }
+    }
+
+    #[test]
+    fn a_collected_map_is_sorted_and_keeps_the_last_of_equal_keys() {
+        let map: Map = [("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Value::Int(v)))
+            .collect();
+        let pairs: Vec<(&String, &Value)> = map.iter().collect();
+        let expected = [("a", 5), ("b", 3), ("c", 4)];
+        assert_eq!(pairs.len(), expected.len());
+        for ((k, v), (ek, ev)) in pairs.into_iter().zip(expected) {
+            assert_eq!((k.as_str(), v), (ek, &Value::Int(ev)));
         }
     }
 

@@ -16,7 +16,7 @@ pub use emit::to_yaml;
 pub use kyaml::to_kyaml;
 pub use resolve::{resolve_plain, Resolved};
 
-use crate::value::{Map, Value};
+use crate::value::Value;
 use parser::{Node, NodeKind, Parser, SyntaxError};
 use scanner::Style;
 use std::collections::BTreeMap;
@@ -449,7 +449,8 @@ impl Composer {
     }
 
     fn mapping(&mut self, pairs: &[(Node, Node)], path: &str) -> Result<Value, YamlError> {
-        let mut map = Map::new();
+        // In document order, merged keys included; the last of equal keys wins.
+        let mut entries: Vec<(String, Value)> = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
             let key_value = self.key_value(k)?;
             let is_merge = matches!(&k.kind, NodeKind::Scalar(s, Style::Plain) if s == "<<")
@@ -468,7 +469,7 @@ impl Composer {
                                 .to_string(),
                         ));
                     };
-                    map.extend(m);
+                    entries.extend(m);
                 }
                 continue;
             }
@@ -482,9 +483,9 @@ impl Composer {
             };
             let key_pos = self.pos(k);
             let value = self.compose(v, child, Some(key_pos))?;
-            map.insert(key, value);
+            entries.push((key, value));
         }
-        Ok(Value::Object(map))
+        Ok(Value::Object(entries.into_iter().collect()))
     }
 
     /// A key's value; keys are scalars or aliases of scalars.

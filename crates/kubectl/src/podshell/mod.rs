@@ -177,11 +177,11 @@ impl PodCtx {
     /// The text of the file at `path` in the pod: on its volumes or its
     /// container's filesystem, or the service account volume's namespace
     /// file every pod mounts (its token and CA are not modelled).
-    fn file_text(&self, sim: &Sim, path: &str) -> Option<String> {
+    fn file_text<'a>(&'a self, sim: &'a Sim, path: &str) -> Option<&'a str> {
         let (key, p) = self.volume_for(sim, path);
         match sim.file(&key, &p) {
-            Some(text) => Some(text.to_string()),
-            None => (path == SERVICE_ACCOUNT_NAMESPACE).then(|| self.namespace.clone()),
+            Some(text) => Some(text),
+            None => (path == SERVICE_ACCOUNT_NAMESPACE).then_some(self.namespace.as_str()),
         }
     }
 }
@@ -299,7 +299,9 @@ pub fn container_shell(
 
 /// A file's content for `kubectl cp POD:PATH` (`None` when it does not exist).
 pub fn read_file(session: &Session, pod: &Value, path: &str) -> Option<String> {
-    PodCtx::new(pod).file_text(&session.sim, path)
+    PodCtx::new(pod)
+        .file_text(&session.sim, path)
+        .map(str::to_string)
 }
 
 /// The file of the projected service account volume that names the pod's namespace.
@@ -355,7 +357,7 @@ fn test(sim: &Sim, ctx: &PodCtx, args: &[String], bracket: bool) -> bool {
         Some((&"!", rest)) if !rest.is_empty() => (true, rest),
         _ => (false, &words[..]),
     };
-    let file = |path: &str| ctx.file_text(sim, path).map(|text| text.len());
+    let file = |path: &str| ctx.file_text(sim, path).map(str::len);
     let result = match *words {
         [] => false,
         [s] => !s.is_empty(),
@@ -683,7 +685,7 @@ fn run_argv(sim: &mut Sim, ctx: &PodCtx, argv: &[String]) -> CommandOutput {
         "cat" => {
             for path in rest {
                 match ctx.file_text(sim, path) {
-                    Some(text) => out.out(&text),
+                    Some(text) => out.out(text),
                     None if ctx.is_busybox_like() => {
                         out.errln(&format!(
                             "cat: can't open '{path}': No such file or directory"

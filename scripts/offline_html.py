@@ -3,8 +3,9 @@
 
 Browsers block module scripts and wasm fetches on file:// origins, so this runs
 wasm-bindgen with --target no-modules on the release .wasm, optimises it with
-wasm-opt -Oz, base64-inlines it with the stylesheet, and instantiates it from
-the inlined bytes (no fetch, no network). The kubectl help texts (--docs), which
+wasm-opt as index.html tells Trunk to (data-wasm-opt, data-wasm-opt-params),
+base64-inlines it with the stylesheet, and instantiates it from the inlined
+bytes (no fetch, no network). The kubectl help texts (--docs), which
 the served page fetches on demand, are inlined as
 <script type="text/plain" id="ordinal-docs">, `</` written `<\/` and `<!--`
 written `<\!--` so they cannot end the element (web/src/docs.rs undoes both).
@@ -37,17 +38,24 @@ def main():
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
 
+    html = pathlib.Path(a.html).read_text()
+    # The wasm-opt level and flags index.html gives Trunk, so both builds
+    # are optimised alike.
+    level = re.search(r'\bdata-wasm-opt="([^"]*)"', html)
+    params = re.search(r'\bdata-wasm-opt-params="([^"]*)"', html)
+    if not level:
+        sys.exit("template has no data-wasm-opt")
+    opt_flags = ["-O" + level.group(1)] + (params.group(1).split() if params else [])
+
     with tempfile.TemporaryDirectory() as td:
         td = pathlib.Path(td)
         run("wasm-bindgen", "--target", "no-modules", "--no-typescript", "--out-dir", td, a.wasm)
         (bg,) = td.glob("*_bg.wasm")
-        # The same wasm-opt flags as index.html gives Trunk.
-        run("wasm-opt", "-Oz", "--one-caller-inline-max-function-size", "20", "--low-memory-unused",
+        run("wasm-opt", *opt_flags,
             "--enable-bulk-memory", "--enable-nontrapping-float-to-int", bg, "-o", bg)
         glue = bg.with_name(bg.name[: -len("_bg.wasm")] + ".js").read_text()
         data = base64.b64encode(bg.read_bytes()).decode("ascii")
 
-    html = pathlib.Path(a.html).read_text()
     html = re.sub(r"<link\b[^>]*\bdata-trunk\b[^>]*>\s*", "", html)
     css = pathlib.Path(a.css).read_text().replace("</style", "<\\/style")
     html = html.replace("</head>", "<style>\n" + css + "</style>\n  </head>", 1)

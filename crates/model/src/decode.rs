@@ -475,8 +475,8 @@ fn syntax_hint(message: &str, line: Option<&str>) -> Option<String> {
 
 mod strict;
 
-pub use strict::strict_problem;
 use strict::walk_strict;
+pub use strict::{drop_unknown_fields, strict_problem, type_problem};
 
 #[cfg(test)]
 mod tests;

@@ -461,19 +461,83 @@ fn compact(out: &mut String, v: &Value) {
 /// `kubectl -o json`: 4-space indent, trailing newline.
 pub fn to_pretty(v: &Value) -> String {
     let mut out = String::new();
-    pretty(&mut out, v, 0);
+    pretty(&mut out, v, 0, Fields::Sorted);
     out.push('\n');
     out
 }
 
-fn pretty(out: &mut String, v: &Value, level: usize) {
+/// `kubectl -o json` of an object kubectl holds as its Go type (one it built,
+/// or a typed client's answer): struct fields in the Go struct's order —
+/// `kind`, `apiVersion`, then as the schema lists them — and map keys
+/// sorted, as `encoding/json` writes them. Kinds without a schema, and parts
+/// the schema does not model, print sorted.
+pub fn to_pretty_typed(v: &Value) -> String {
+    let mut out = String::new();
+    let fields = match crate::schema::for_kind(v.str_at(&["kind"])) {
+        Some(top) => Fields::Top(top),
+        None => Fields::Sorted,
+    };
+    pretty(&mut out, v, 0, fields);
+    out.push('\n');
+    out
+}
+
+/// How an object's keys are ordered.
+#[derive(Clone, Copy)]
+enum Fields {
+    /// Sorted (a map, or an object not modelled).
+    Sorted,
+    /// A Go struct's fields.
+    Struct(&'static crate::schema::Struct),
+    /// A top-level object: `TypeMeta` (`kind`, `apiVersion`), then the struct.
+    Top(&'static crate::schema::Struct),
+}
+
+impl Fields {
+    /// The keys of `m` in this order; keys the struct lacks come last, sorted.
+    fn keys(self, m: &crate::value::Map) -> Vec<&str> {
+        let (fields, first): (&[crate::schema::Field], &[&str]) = match self {
+            Fields::Sorted => return m.iter().map(|(k, _)| k.as_str()).collect(),
+            Fields::Struct(s) => (s.fields, &[]),
+            Fields::Top(s) => (s.fields, &["kind", "apiVersion"]),
+        };
+        let known = first
+            .iter()
+            .copied()
+            .chain(fields.iter().map(|f| f.name).filter(|n| !first.contains(n)));
+        let mut keys: Vec<&str> = known.filter_map(|name| m.get(name).map(|_| name)).collect();
+        let unknown: Vec<&str> = m
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| !keys.contains(k))
+            .collect();
+        keys.extend(unknown);
+        keys
+    }
+
+    /// The order of the value under `key`.
+    fn child(self, key: &str) -> Fields {
+        let s = match self {
+            Fields::Sorted => return Fields::Sorted,
+            Fields::Struct(s) | Fields::Top(s) => s,
+        };
+        match s.field(key).map(|f| &f.ty) {
+            Some(crate::schema::Ty::Struct(inner) | crate::schema::Ty::List(inner)) => {
+                Fields::Struct(inner)
+            }
+            _ => Fields::Sorted,
+        }
+    }
+}
+
+fn pretty(out: &mut String, v: &Value, level: usize, fields: Fields) {
     let pad = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n * 4));
     match v {
         Value::Array(a) if !a.is_empty() => {
             out.push_str("[\n");
             for (i, item) in a.iter().enumerate() {
                 pad(out, level + 1);
-                pretty(out, item, level + 1);
+                pretty(out, item, level + 1, fields);
                 out.push_str(if i + 1 < a.len() { ",\n" } else { "\n" });
             }
             pad(out, level);
@@ -481,12 +545,15 @@ fn pretty(out: &mut String, v: &Value, level: usize) {
         }
         Value::Object(m) if !m.is_empty() => {
             out.push_str("{\n");
-            for (i, (k, item)) in m.iter().enumerate() {
+            let keys = fields.keys(m);
+            for (i, k) in keys.iter().enumerate() {
                 pad(out, level + 1);
                 write_string(out, k);
                 out.push_str(": ");
-                pretty(out, item, level + 1);
-                out.push_str(if i + 1 < m.len() { ",\n" } else { "\n" });
+                if let Some(item) = m.get(*k) {
+                    pretty(out, item, level + 1, fields.child(k));
+                }
+                out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
             }
             pad(out, level);
             out.push('}');
@@ -506,6 +573,44 @@ mod tests {
             to_compact(&v),
             r#"{"a":{"x":null,"y":true},"b":[1,2.5,"\u003c\u0026\u003e"],"c":{}}"#
         );
+    }
+
+    #[test]
+    fn typed_objects_print_in_go_struct_order() {
+        // What kubectl v1.36 prints for `kubectl run tool --image=busybox:1.36
+        // --privileged -o json` (its projected service account volume and
+        // container), keys in the Go structs' order; maps and unmodelled
+        // parts sorted.
+        let pod = parse(
+            r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"tool","labels":{"run":"tool","a":"b"}},
+            "spec":{"volumes":[{"name":"kube-api-access","projected":{"defaultMode":420,"sources":[
+            {"serviceAccountToken":{"path":"token","expirationSeconds":3607}},
+            {"configMap":{"name":"kube-root-ca.crt","items":[{"path":"ca.crt","key":"ca.crt"}]}},
+            {"downwardAPI":{"items":[{"path":"namespace","fieldRef":{"fieldPath":"metadata.namespace","apiVersion":"v1"}}]}}]}}],
+            "containers":[{"securityContext":{"privileged":true},"name":"tool","image":"busybox:1.36","resources":{}}],
+            "restartPolicy":"Always","dnsPolicy":"ClusterFirst"},"status":{}}"#,
+        )
+        .unwrap();
+        let compact: String = to_pretty_typed(&pod)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join("");
+        assert_eq!(
+            compact,
+            concat!(
+                r#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"tool","labels":{"a":"b","run":"tool"}},"#,
+                r#""spec":{"volumes":[{"name":"kube-api-access","projected":{"sources":["#,
+                r#"{"serviceAccountToken":{"expirationSeconds":3607,"path":"token"}},"#,
+                r#"{"configMap":{"name":"kube-root-ca.crt","items":[{"key":"ca.crt","path":"ca.crt"}]}},"#,
+                r#"{"downwardAPI":{"items":[{"path":"namespace","fieldRef":{"apiVersion":"v1","fieldPath":"metadata.namespace"}}]}}],"#,
+                r#""defaultMode":420}}],"#,
+                r#""containers":[{"name":"tool","image":"busybox:1.36","resources":{},"securityContext":{"privileged":true}}],"#,
+                r#""restartPolicy":"Always","dnsPolicy":"ClusterFirst"},"status":{}}"#
+            )
+        );
+        // A kind without a schema prints sorted, as `to_pretty` does.
+        let other = parse(r#"{"kind":"Lease","apiVersion":"coordination.k8s.io/v1"}"#).unwrap();
+        assert_eq!(to_pretty_typed(&other), to_pretty(&other));
     }
 
     #[test]

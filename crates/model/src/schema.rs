@@ -263,11 +263,94 @@ structure!(
     [f("claimName", S), f("readOnly", Ty::Bool)]
 );
 structure!(
+    KEY_TO_PATH,
+    "KeyToPath",
+    [f("key", S), f("path", S), f("mode", Ty::Int32)]
+);
+structure!(
+    CONFIG_MAP_PROJECTION,
+    "ConfigMapProjection",
+    [
+        f("name", S),
+        f("items", Ty::List(&KEY_TO_PATH)),
+        f("optional", Ty::Bool),
+    ]
+);
+structure!(
+    SECRET_PROJECTION,
+    "SecretProjection",
+    [
+        f("name", S),
+        f("items", Ty::List(&KEY_TO_PATH)),
+        f("optional", Ty::Bool),
+    ]
+);
+structure!(
+    OBJECT_FIELD_SELECTOR,
+    "ObjectFieldSelector",
+    [f("apiVersion", S), f("fieldPath", S)]
+);
+structure!(
+    DOWNWARD_API_VOLUME_FILE,
+    "DownwardAPIVolumeFile",
+    [
+        f("path", S),
+        f("fieldRef", Ty::Struct(&OBJECT_FIELD_SELECTOR)),
+        f("resourceFieldRef", Ty::Any),
+        f("mode", Ty::Int32),
+    ]
+);
+structure!(
+    DOWNWARD_API_PROJECTION,
+    "DownwardAPIProjection",
+    [f("items", Ty::List(&DOWNWARD_API_VOLUME_FILE))]
+);
+structure!(
+    DOWNWARD_API_SOURCE,
+    "DownwardAPIVolumeSource",
+    [
+        f("items", Ty::List(&DOWNWARD_API_VOLUME_FILE)),
+        f("defaultMode", Ty::Int32),
+    ]
+);
+structure!(
+    SERVICE_ACCOUNT_TOKEN_PROJECTION,
+    "ServiceAccountTokenProjection",
+    [
+        f("audience", S),
+        f("expirationSeconds", Ty::Int64),
+        f("path", S),
+    ]
+);
+structure!(
+    VOLUME_PROJECTION,
+    "VolumeProjection",
+    [
+        f("secret", Ty::Struct(&SECRET_PROJECTION)),
+        f("downwardAPI", Ty::Struct(&DOWNWARD_API_PROJECTION)),
+        f("configMap", Ty::Struct(&CONFIG_MAP_PROJECTION)),
+        f(
+            "serviceAccountToken",
+            Ty::Struct(&SERVICE_ACCOUNT_TOKEN_PROJECTION)
+        ),
+        f("clusterTrustBundle", Ty::Any),
+        f("podCertificate", Ty::Any),
+    ]
+);
+structure!(
+    PROJECTED_SOURCE,
+    "ProjectedVolumeSource",
+    [
+        f("sources", Ty::List(&VOLUME_PROJECTION)),
+        f("defaultMode", Ty::Int32),
+    ]
+);
+structure!(
     CONFIG_MAP_SOURCE,
     "ConfigMapVolumeSource",
     [
         f("name", S),
-        f("items", Ty::Any),
+        f("items", Ty::List(&KEY_TO_PATH)),
         f("defaultMode", Ty::Int32),
         f("optional", Ty::Bool),
     ]
@@ -277,7 +360,7 @@ structure!(
     "SecretVolumeSource",
     [
         f("secretName", S),
-        f("items", Ty::Any),
+        f("items", Ty::List(&KEY_TO_PATH)),
         f("defaultMode", Ty::Int32),
         f("optional", Ty::Bool),
     ]
@@ -305,8 +388,8 @@ structure!(
         f("secret", Ty::Struct(&SECRET_SOURCE)),
         f("emptyDir", Ty::Struct(&EMPTY_DIR_SOURCE)),
         f("hostPath", Ty::Struct(&HOST_PATH_SOURCE)),
-        f("projected", Ty::Any),
-        f("downwardAPI", Ty::Any),
+        f("projected", Ty::Struct(&PROJECTED_SOURCE)),
+        f("downwardAPI", Ty::Struct(&DOWNWARD_API_SOURCE)),
         f("nfs", Ty::Any),
         f("csi", Ty::Any),
         f("ephemeral", Ty::Any),

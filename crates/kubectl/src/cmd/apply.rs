@@ -158,7 +158,10 @@ pub fn run(
         return;
     }
     let namespace = namespace_of(&parsed);
-    let dry_run = output::dry_run(&parsed);
+    let dry_run = match output::dry_run(&parsed) {
+        Ok(d) => d,
+        Err(e) => return client_error(&e, out),
+    };
     let mut errors: Vec<ApplyError> = Vec::new();
     for file in files {
         let (docs, decode_errors) = decode(session, &file, stdin);

@@ -153,18 +153,44 @@ const RUN_SPECS: &[FlagSpec] = &[
     switch("rm", None),
     switch("stdin", Some('i')),
     switch("tty", Some('t')),
+    switch("attach", None),
+    switch("leave-stdin-open", None),
     value("labels", Some('l')),
+    value("annotations", None),
     value("env", None),
     value("port", None),
-    value("command", None),
+    switch("expose", None),
+    switch("command", None),
+    switch("privileged", None),
+    value("image-pull-policy", None),
     switch("quiet", Some('q')),
     value("overrides", None),
+    value("override-type", None),
     value("dry-run", None),
     value("output", Some('o')),
 ];
 
 /// Longest time `kubectl run -it` waits for its pod to start (ms).
 const RUN_WAIT_MS: u64 = 5 * 60 * 1000;
+
+/// Prints what `kubectl run --expose` created: the service as soon as it is
+/// created, the pod after it (kubectl v1.36 does so; its YAML printer puts
+/// two separators between them).
+fn print_run_objects(
+    output: Option<&str>,
+    dry_run: Option<&str>,
+    service: Option<&Value>,
+    pod: &Value,
+    out: &mut CommandOutput,
+) {
+    if let Some(service) = service {
+        output::print_typed_result(output, dry_run, "service", service, "created", out);
+        if matches!(output, Some("yaml")) {
+            out.out("---\n---\n");
+        }
+    }
+    output::print_typed_result(output, dry_run, "pod", pod, "created", out);
+}
 
 /// `kubectl run NAME --image=IMAGE [--rm -it --restart=Never] [-- CMD...]`.
 #[inline(never)]
@@ -173,92 +199,62 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         Ok(p) => p,
         Err(e) => return flag_error("run", &e, out),
     };
-    let Some(name) = parsed.args.first().cloned() else {
-        return client_error("NAME is required for run", out);
-    };
-    let Some(image) = parsed.get("image").map(str::to_string) else {
+    if parsed.get("image").is_none() {
         return client_error("required flag(s) \"image\" not set", out);
+    }
+    let dry_run = match output::dry_run(&parsed) {
+        Ok(d) => d,
+        Err(e) => return client_error(&e, out),
+    };
+    let words: Vec<String> = parsed.args.iter().chain(&parsed.rest).cloned().collect();
+    let generated = match super::run_generator::generate(&parsed, &words) {
+        Ok(g) => g,
+        Err(super::run_generator::RunError::Plain(e)) => return client_error(&e, out),
+        Err(super::run_generator::RunError::Usage(e)) => {
+            return client_error(
+                &format!("{e}\nSee 'kubectl run -h' for help and examples"),
+                out,
+            )
+        }
     };
     let ns = namespace_of(&parsed);
-    // `--labels` replaces the default `run=<name>` (generate.ParseLabels).
-    let mut labels = Value::object();
-    match parsed.get("labels").filter(|l| !l.is_empty()) {
-        None => labels.set(&["run"], Value::from(name.as_str())),
-        Some(spec) => {
-            for pair in spec.split(',') {
-                let parts: Vec<&str> = pair.split('=').collect();
-                let [key, value] = parts[..] else {
-                    return client_error(&format!("unexpected label spec: {pair}"), out);
-                };
-                if key.is_empty() {
-                    return client_error("unexpected empty label key", out);
-                }
-                labels.set(&[key], Value::from(value));
-            }
-        }
-    }
-    let restart = parsed.get("restart").unwrap_or("Always").to_string();
-    // The object kubectl's run generator builds: zero-valued structs
-    // (`resources: {}`, `status: {}`) included, as its dry run prints them.
-    let mut container = Value::from([
-        ("name", Value::from(name.as_str())),
-        ("image", Value::from(image.as_str())),
-        ("resources", Value::object()),
-    ]);
-    if !parsed.rest.is_empty() {
-        let args: Vec<Value> = parsed
-            .rest
-            .iter()
-            .map(|a| Value::from(a.as_str()))
-            .collect();
-        container.set(&["args"], Value::Array(args));
-    }
-    let interactive = parsed.has("stdin") || parsed.has("tty");
-    if interactive {
-        container.set(&["stdin"], Value::Bool(true));
-        container.set(&["stdinOnce"], Value::Bool(true));
-        container.set(&["tty"], Value::Bool(parsed.has("tty")));
-    }
-    let pod = Value::from([
-        ("apiVersion", Value::from("v1")),
-        ("kind", Value::from("Pod")),
-        (
-            "metadata",
-            Value::from([("name", Value::from(name.as_str())), ("labels", labels)]),
-        ),
-        (
-            "spec",
-            Value::from([
-                ("containers", Value::Array(vec![container])),
-                ("dnsPolicy", Value::from("ClusterFirst")),
-                ("restartPolicy", Value::from(restart.as_str())),
-            ]),
-        ),
-        ("status", Value::object()),
-    ]);
-    let (output, dry_run) = (parsed.get("output"), output::dry_run(&parsed));
-    let created = match dry_run {
-        Some("server") => session.sim.create_dry_run("pods", &ns, pod),
-        Some(_) => Ok(pod),
-        None => session.sim.create("pods", &ns, pod),
+    let output = parsed.get("output");
+    let create = |session: &mut Session, resource: &str, obj: Value| match dry_run {
+        Some("server") => session.sim.create_dry_run(resource, &ns, obj),
+        Some(_) => Ok(obj),
+        None => session.sim.create(resource, &ns, obj),
     };
-    let created = match created {
+    let created = match create(session, "pods", generated.pod) {
         Ok(p) => p,
         Err(e) => return api_error(&e, out),
     };
-    if !interactive || dry_run.is_some() {
-        return output::print_result(output, dry_run, "pod", &created, "created", out);
+    let service = generated
+        .service
+        .map(|svc| create(session, "services", svc));
+    if let Some(Err(e)) = &service {
+        print_run_objects(output, dry_run, None, &created, out);
+        return api_error(e, out);
     }
+    let service = service.and_then(Result::ok);
+    if !generated.attach {
+        return print_run_objects(output, dry_run, service.as_ref(), &created, out);
+    }
+    if let Some(service) = &service {
+        output::print_typed_result(output, dry_run, "service", service, "created", out);
+    }
+    let name = generated.name;
+    let interactive = parsed.has("stdin");
+    let remove = parsed.has("rm");
     let started = session.sim.now();
     let deadline = session.deadline;
-    if !parsed.rest.is_empty() {
+    if words.len() > 1 || !interactive {
         // A live terminal stays attached while time passes: the pod is seen
         // starting, running, exiting and (with --rm) going away. Elsewhere
         // time runs on here until the command has ended.
         let run = RunAttach {
             namespace: ns.clone(),
             pod: name.clone(),
-            remove: parsed.has("rm"),
+            remove,
             exit_code: None,
             printed: 0,
         };
@@ -298,7 +294,7 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         namespace: ns,
         pod: name,
         program: "sh".to_string(),
-        run_remove: Some(parsed.has("rm")),
+        run_remove: Some(remove),
     });
 }
 

@@ -229,14 +229,20 @@ pub fn expose(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(s) => s,
         Err(e) => return client_error(&e, out),
     };
-    let (output, dry_run) = (parsed.get("output"), output::dry_run(&parsed));
+    let dry_run = match output::dry_run(&parsed) {
+        Ok(d) => d,
+        Err(e) => return client_error(&e, out),
+    };
+    let output = parsed.get("output");
     if dry_run.is_some() {
         let mut shown = svc;
         shown.set(&["status", "loadBalancer"], Value::object());
-        return output::print_result(output, dry_run, "service", &shown, "exposed", out);
+        return output::print_typed_result(output, dry_run, "service", &shown, "exposed", out);
     }
     match session.sim.create("services", &ns, svc) {
-        Ok(created) => output::print_result(output, None, "service", &created, "exposed", out),
+        Ok(created) => {
+            output::print_typed_result(output, None, "service", &created, "exposed", out)
+        }
         Err(e) => api_error(&e, out),
     }
 }

@@ -299,7 +299,11 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         return;
     };
     let qualified = info.qualified_singular();
-    let (output, dry_run) = (parsed.get("output"), output::dry_run(&parsed));
+    let dry_run = match output::dry_run(&parsed) {
+        Ok(d) => d,
+        Err(e) => return client_error(&e, out),
+    };
+    let output = parsed.get("output");
     let service_type = obj.str_at(&["spec", "type"]).to_string();
     let namespace = namespace_of(&parsed);
     let created = match dry_run {
@@ -308,7 +312,9 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         None => session.sim.create(resource, &namespace, obj),
     };
     match created {
-        Ok(created) => output::print_result(output, dry_run, &qualified, &created, "created", out),
+        Ok(created) => {
+            output::print_typed_result(output, dry_run, &qualified, &created, "created", out)
+        }
         // create_service.go wraps the server's error in its own.
         Err(e) if resource == "services" => client_error(
             &format!("failed to create {service_type} service: {}", e.message),

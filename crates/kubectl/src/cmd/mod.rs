@@ -22,6 +22,7 @@ pub use misc::{ADMIN_GROUPS, ADMIN_USER};
 mod node;
 mod output;
 mod rollout;
+mod run_generator;
 mod wait;
 pub mod watch;
 

@@ -19,6 +19,8 @@ use crate::transcript::CommandOutput;
 /// or `name` the object (the server's, or under `--dry-run` the one that
 /// would be sent), otherwise `KIND/NAME VERB`, with ` (dry run)` or
 /// ` (server dry run)` under `--dry-run=client|server`.
+/// `apply` holds objects as read from files (unstructured), so `-o json`
+/// sorts their keys.
 pub fn print_result(
     output: Option<&str>,
     dry_run: Option<&str>,
@@ -27,12 +29,47 @@ pub fn print_result(
     verb: &str,
     out: &mut CommandOutput,
 ) {
+    print_object(output, dry_run, (qualified, verb), obj, false, out);
+}
+
+/// Like [`print_result`], for an object kubectl holds as its Go type
+/// (`create GENERATOR`, `run`, `expose`): `-o json` writes its fields in the
+/// Go struct's order.
+pub fn print_typed_result(
+    output: Option<&str>,
+    dry_run: Option<&str>,
+    qualified: &str,
+    obj: &Value,
+    verb: &str,
+    out: &mut CommandOutput,
+) {
+    print_object(output, dry_run, (qualified, verb), obj, true, out);
+}
+
+fn print_object(
+    output: Option<&str>,
+    dry_run: Option<&str>,
+    (qualified, verb): (&str, &str),
+    obj: &Value,
+    typed: bool,
+    out: &mut CommandOutput,
+) {
     let name = obj.str_at(&["metadata", "name"]);
     match output {
         Some("yaml") => out.out(&ordinal_model::yaml::to_yaml(obj)),
         Some("kyaml") => out.out(&ordinal_model::yaml::to_kyaml(obj)),
-        Some("json") => out.outln(&ordinal_model::json::to_pretty(obj)),
+        Some("json") if typed => out.out(&ordinal_model::json::to_pretty_typed(obj)),
+        Some("json") => out.out(&ordinal_model::json::to_pretty(obj)),
         Some("name") => out.outln(&format!("{qualified}/{name}")),
+        Some(f) if f.starts_with("jsonpath=") => {
+            let template = &f["jsonpath=".len()..];
+            match jsonpath(template, obj) {
+                Ok(text) => out.out(&text),
+                Err(e) => {
+                    super::client_error(&format!("error executing jsonpath {template:?}: {e}"), out)
+                }
+            }
+        }
         Some(f) if inline_template(f).is_some() => match inline_template(f) {
             Some(Ok(source)) => print_template(source, obj, false, out),
             _ => super::client_error("template format specified but no template given", out),
@@ -48,9 +85,16 @@ pub fn print_result(
     }
 }
 
-/// The `--dry-run` mode, `None` for `none` or no flag.
-pub fn dry_run(parsed: &super::flags::Parsed) -> Option<&str> {
-    parsed.get("dry-run").filter(|d| *d != "none")
+/// The `--dry-run` mode (cmdutil `GetDryRunStrategy`): `None` for `none`
+/// or no flag, kubectl's error for anything but `client` and `server`.
+pub fn dry_run(parsed: &super::flags::Parsed) -> Result<Option<&str>, String> {
+    match parsed.get("dry-run") {
+        None | Some("none") => Ok(None),
+        Some(mode @ ("client" | "server")) => Ok(Some(mode)),
+        Some(other) => Err(format!(
+            "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        )),
+    }
 }
 
 /// The `-o` formats that take a Go template (cli-runtime `templateFormats`).

@@ -201,6 +201,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/run-and-create-output.txt"),
     ),
     (
+        "run-flags.txt",
+        include_str!("../../../../tests/scenarios/run-flags.txt"),
+    ),
+    (
         "seed-000-redis.txt",
         include_str!("../../../../tests/scenarios/seed-000-redis.txt"),
     ),

@@ -48,6 +48,40 @@ pub fn strict_problem(value: &Value, kind: &str) -> Option<String> {
     }
 }
 
+/// What a client's (non-strict) decoding of an object of `kind` into its Go
+/// type fails on: the first type error; unknown fields are no error there.
+pub fn type_problem(value: &Value, kind: &str) -> Option<String> {
+    walk_strict(value, kind)?
+        .type_error
+        .map(|(message, _)| message)
+}
+
+/// Drops every field the Go type of `kind` does not have, as decoding into
+/// it does (kubectl reads its generated objects back that way).
+pub fn drop_unknown_fields(value: &mut Value, kind: &str) {
+    if let Some(top) = schema::for_kind(kind) {
+        prune(value, top);
+    }
+}
+
+fn prune(value: &mut Value, s: &Struct) {
+    let Value::Object(map) = value else { return };
+    map.retain(|key, _| s.field(key).is_some());
+    for (key, child) in map.iter_mut() {
+        match s.field(key).map(|f| &f.ty) {
+            Some(Ty::Struct(inner)) => prune(child, inner),
+            Some(Ty::List(inner)) => {
+                if let Value::Array(items) = child {
+                    for item in items {
+                        prune(item, inner);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 impl Strict {
     /// `strict decoding error: unknown field "a", unknown field "b"`, or `None`
     /// when every field is known.

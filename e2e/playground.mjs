@@ -80,7 +80,20 @@ async function scaleScenario(page, url, shot) {
     () => document.querySelector('#terminal').textContent.includes('$ kubectl get pods\nNAME    READY   STATUS'),
     null, { timeout: 5000 },
   ).catch(() => { throw new Error('kubectl get pods typed in the terminal printed no pod table'); });
+  // Tab completes a command's flags, and lists the choices when several remain.
+  await page.fill('#command', 'kubectl get pods --all-n');
+  await page.press('#command', 'Tab');
+  const completed = await page.inputValue('#command');
+  if (completed !== 'kubectl get pods --all-namespaces ') throw new Error(`Tab completed the flag to ${JSON.stringify(completed)}`);
+  await page.fill('#command', 'kubectl run x --im');
+  await page.press('#command', 'Tab');
+  await page.waitForSelector('#completions', { timeout: 5000 });
+  const choices = await page.textContent('#completions');
+  if (!choices.includes('--image=') || !choices.includes('--image-pull-policy=')) throw new Error(`Tab listed ${JSON.stringify(choices)}`);
+  if ((await page.inputValue('#command')) !== 'kubectl run x --image') throw new Error('Tab did not extend the flag to the choices\' shared part');
   await page.screenshot({ path: `target/e2e/${shot}.png`, fullPage: true });
+  await page.fill('#command', '');
+  if (await page.$('#completions')) throw new Error('the choices stay after the line changed');
 }
 
 await test('served page scales the StatefulSet', async (page) => {

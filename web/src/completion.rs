@@ -1,6 +1,7 @@
-//! Tab completion for the terminal's command line: simple prefix completion
-//! of kubectl subcommands, resource types and the names of existing objects,
-//! like the shell completion `kubectl completion bash` installs.
+//! Tab completion for the terminal's command line: prefix completion of
+//! kubectl subcommands, resource types, each command's flags and the names
+//! of existing objects, listing the choices when several remain, like the
+//! shell completion `kubectl completion bash` installs.
 
 /// Programs the first word completes to.
 const PROGRAMS: &[&str] = &["kubectl", "sleep", "cat", "echo", "for"];
@@ -9,13 +10,26 @@ const PROGRAMS: &[&str] = &["kubectl", "sleep", "cat", "echo", "for"];
 const SUBCOMMANDS: &[&str] = &[
     "annotate",
     "api-resources",
+    "api-versions",
     "apply",
+    "attach",
+    "auth",
+    "cluster-info",
+    "config",
     "cordon",
+    "cp",
     "create",
     "delete",
     "describe",
+    "diff",
+    "drain",
+    "edit",
+    "events",
     "exec",
+    "explain",
+    "expose",
     "get",
+    "help",
     "label",
     "logs",
     "patch",
@@ -24,56 +38,125 @@ const SUBCOMMANDS: &[&str] = &[
     "run",
     "scale",
     "set",
+    "taint",
     "uncordon",
     "version",
+    "wait",
 ];
 
 /// Resource types, as learners type them.
 const RESOURCE_TYPES: &[&str] = &[
     "configmaps",
+    "cm",
     "controllerrevisions",
+    "daemonsets",
+    "ds",
+    "deployments",
+    "deploy",
     "endpoints",
+    "ep",
     "endpointslices",
     "events",
+    "leases",
     "namespaces",
+    "ns",
     "nodes",
+    "no",
     "persistentvolumeclaims",
-    "persistentvolumes",
-    "pods",
     "pvc",
+    "persistentvolumes",
+    "pv",
+    "poddisruptionbudgets",
+    "pdb",
+    "pods",
+    "po",
+    "replicasets",
+    "rs",
+    "secrets",
+    "serviceaccounts",
+    "sa",
     "services",
-    "statefulsets",
-    "storageclasses",
-    "sts",
     "svc",
+    "statefulsets",
+    "sts",
+    "storageclasses",
+    "sc",
 ];
 
-/// The line with its last word completed as far as it is unambiguous, or
-/// `None` when nothing matches or nothing would change. `names` are the
-/// existing objects' names (pods, statefulsets, services).
-pub fn complete(line: &str, names: &[String]) -> Option<String> {
+/// The most choices the terminal lists under its command line.
+pub const MAX_SHOWN_CHOICES: usize = 60;
+
+/// What Tab does to a command line.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Completion {
+    /// The line with its last word completed as far as it is unambiguous;
+    /// `None` when nothing matches or nothing would change.
+    pub line: Option<String>,
+    /// Every candidate when more than one remains, sorted: what bash lists
+    /// on a second Tab.
+    pub choices: Vec<String>,
+}
+
+/// The kubectl subcommand of a line's earlier words (skipping global flags
+/// and their values, `kubectl -n demo get`).
+fn subcommand<'a>(earlier: &[&'a str]) -> Option<&'a str> {
+    let globals = ordinal_kubectl::cmd::flags_of("");
+    let takes_value = |word: &str| {
+        matches!(word, "-n" | "-s" | "-v")
+            || word.strip_prefix("--").is_some_and(|name| {
+                !name.contains('=') && globals.iter().any(|(n, v)| *n == name && *v)
+            })
+    };
+    let mut words = earlier.iter().skip(1);
+    while let Some(word) = words.next() {
+        if takes_value(word) {
+            words.next();
+        } else if !word.starts_with('-') {
+            return Some(word);
+        }
+    }
+    None
+}
+
+/// The flags a word starting with `-` may become: `--name`, or `--name=` for
+/// a flag that takes a value (as cobra's bash completion offers them).
+fn flag_candidates(earlier: &[&str]) -> Vec<String> {
+    ordinal_kubectl::cmd::flags_of(subcommand(earlier).unwrap_or(""))
+        .into_iter()
+        .map(|(name, value)| format!("--{name}{}", if value { "=" } else { "" }))
+        .collect()
+}
+
+/// Completes the last word of `line` as far as the candidates agree (a space
+/// follows a unique word, not a `--flag=`), and lists the candidates when
+/// several remain. `names` are the existing objects' names (pods,
+/// statefulsets, services).
+pub fn complete(line: &str, names: &[String]) -> Completion {
     let start = line.rfind(' ').map_or(0, |i| i + 1);
     let (head, word) = line.split_at(start);
     let earlier: Vec<&str> = head.split_whitespace().collect();
-    let candidates: Vec<&str> = match earlier.as_slice() {
-        [] => PROGRAMS.to_vec(),
-        ["kubectl"] => SUBCOMMANDS.to_vec(),
+    let candidates: Vec<String> = match earlier.as_slice() {
+        [] => PROGRAMS.iter().map(|p| p.to_string()).collect(),
+        ["kubectl", ..] if word.starts_with('-') => flag_candidates(&earlier),
+        ["kubectl"] => SUBCOMMANDS.iter().map(|p| p.to_string()).collect(),
         ["kubectl", ..] => RESOURCE_TYPES
             .iter()
-            .copied()
-            .chain(names.iter().map(String::as_str))
+            .map(|p| p.to_string())
+            .chain(names.iter().cloned())
             .collect(),
-        _ => names.iter().map(String::as_str).collect(),
+        _ => names.to_vec(),
     };
-    let mut matching = candidates.into_iter().filter(|c| c.starts_with(word));
-    let first = matching.next()?;
-    let mut common = first.to_string();
-    let mut unique = true;
-    for other in matching {
-        if other == first {
-            continue;
-        }
-        unique = false;
+    let mut matching: Vec<String> = candidates
+        .into_iter()
+        .filter(|c| c.starts_with(word))
+        .collect();
+    ordinal_model::order::sort(&mut matching);
+    matching.dedup();
+    let Some(first) = matching.first() else {
+        return Completion::default();
+    };
+    let mut common = first.clone();
+    for other in &matching[1..] {
         let shared = common
             .chars()
             .zip(other.chars())
@@ -86,10 +169,14 @@ pub fn complete(line: &str, names: &[String]) -> Option<String> {
                 .map_or(common.len(), |(i, _)| i),
         );
     }
-    if unique {
+    let unique = matching.len() == 1;
+    if unique && !common.ends_with('=') {
         common.push(' ');
     }
-    (common != word).then(|| format!("{head}{common}"))
+    Completion {
+        line: (common != word).then(|| format!("{head}{common}")),
+        choices: if unique { Vec::new() } else { matching },
+    }
 }
 
 #[cfg(test)]
@@ -102,9 +189,9 @@ mod tests {
 
     #[test]
     fn completes_the_program_and_a_unique_subcommand_with_a_space() {
-        assert_eq!(complete("kub", &[]).as_deref(), Some("kubectl "));
+        assert_eq!(complete("kub", &[]).line.as_deref(), Some("kubectl "));
         assert_eq!(
-            complete("kubectl sc", &[]).as_deref(),
+            complete("kubectl sc", &[]).line.as_deref(),
             Some("kubectl scale ")
         );
     }
@@ -112,11 +199,11 @@ mod tests {
     #[test]
     fn ambiguous_prefixes_extend_to_the_shared_part() {
         assert_eq!(
-            complete("kubectl get pe", &[]).as_deref(),
+            complete("kubectl get pe", &[]).line.as_deref(),
             Some("kubectl get persistentvolume")
         );
         assert_eq!(
-            complete("kubectl delete pod w", &names()).as_deref(),
+            complete("kubectl delete pod w", &names()).line.as_deref(),
             Some("kubectl delete pod web-")
         );
     }
@@ -124,18 +211,56 @@ mod tests {
     #[test]
     fn completes_object_names_after_the_resource_type() {
         assert_eq!(
-            complete("kubectl logs web-1", &names()).as_deref(),
+            complete("kubectl logs web-1", &names()).line.as_deref(),
             Some("kubectl logs web-1 ")
         );
         assert_eq!(
-            complete("kubectl get svc ng", &names()).as_deref(),
+            complete("kubectl get svc ng", &names()).line.as_deref(),
             Some("kubectl get svc nginx ")
         );
     }
 
     #[test]
     fn nothing_matching_or_nothing_new_gives_none() {
-        assert_eq!(complete("kubectl zz", &names()), None);
-        assert_eq!(complete("kubectl get p", &names()), None);
+        assert_eq!(complete("kubectl zz", &names()), Completion::default());
+        assert_eq!(complete("kubectl get p", &names()).line, None);
+    }
+
+    #[test]
+    fn ambiguous_words_list_their_choices() {
+        let c = complete("kubectl get p", &names());
+        assert!(c.choices.contains(&"pods".to_string()), "{c:?}");
+        assert!(c.choices.contains(&"pvc".to_string()), "{c:?}");
+        assert!(complete("kubectl get pods", &names()).choices.is_empty());
+    }
+
+    #[test]
+    fn flags_complete_from_the_subcommand() {
+        // `--replicas` takes a value: no space after the `=`.
+        assert_eq!(
+            complete("kubectl scale sts web --rep", &names())
+                .line
+                .as_deref(),
+            Some("kubectl scale sts web --replicas=")
+        );
+        assert_eq!(
+            complete("kubectl get pods --all-n", &names())
+                .line
+                .as_deref(),
+            Some("kubectl get pods --all-namespaces ")
+        );
+        // Global flags and their values do not hide the subcommand.
+        assert_eq!(
+            complete("kubectl -n demo run x --exp", &names())
+                .line
+                .as_deref(),
+            Some("kubectl -n demo run x --expose ")
+        );
+        let choices = complete("kubectl run x --im", &names()).choices;
+        assert_eq!(choices, ["--image-pull-policy=", "--image="]);
+        // Every command takes the global flags.
+        assert!(complete("kubectl version --", &names())
+            .choices
+            .contains(&"--namespace=".to_string()));
     }
 }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::completion::complete;
+use crate::completion::{complete, MAX_SHOWN_CHOICES};
 use crate::i18n::{t, Key, Lang};
 use crate::state::{LineKind, LoggedCommand, TermLine, STREAM_END};
 
@@ -38,6 +38,8 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let draft = use_state(String::new);
     // Position in the history while walking it with ↑/↓; None when editing a new line.
     let cursor = use_state(|| None::<usize>);
+    // What the last Tab could not decide between (bash lists them).
+    let choices = use_state(Vec::<String>::new);
     let transcript = use_node_ref();
     {
         let transcript = transcript.clone();
@@ -50,14 +52,17 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let oninput = {
         let draft = draft.clone();
         let cursor = cursor.clone();
+        let choices = choices.clone();
         Callback::from(move |e: InputEvent| {
             draft.set(e.target_unchecked_into::<HtmlInputElement>().value());
             cursor.set(None);
+            choices.set(Vec::new());
         })
     };
     let onkeydown = {
         let draft = draft.clone();
         let cursor = cursor.clone();
+        let choices = choices.clone();
         // Applied manifests are multi-line; the one-line input recalls typed lines only.
         let history: Vec<String> = props
             .history
@@ -74,6 +79,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             let recall = |i: usize| {
                 draft.set(history[i].clone());
                 cursor.set(Some(i));
+                choices.set(Vec::new());
             };
             match e.key().as_str() {
                 "c" if e.ctrl_key() && streaming => {
@@ -85,6 +91,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     on_run.emit((*draft).clone());
                     draft.set(String::new());
                     cursor.set(None);
+                    choices.set(Vec::new());
                 }
                 "ArrowUp" if len > 0 => {
                     e.prevent_default();
@@ -104,9 +111,11 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 // An empty line lets Tab move focus on, so the input is never a keyboard trap.
                 "Tab" if !draft.is_empty() => {
                     e.prevent_default();
-                    if let Some(done) = complete(&draft, &names) {
-                        draft.set(done);
+                    let completion = complete(&draft, &names);
+                    if let Some(line) = completion.line {
+                        draft.set(line);
                     }
+                    choices.set(completion.choices);
                 }
                 _ => {}
             }
@@ -124,6 +133,12 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     aria-label={t(props.lang, Key::CommandInput)} autocomplete="off"
                     autocapitalize="off" spellcheck="false" />
             </div>
+            if !choices.is_empty() {
+                <p class="hint choices" id="completions" role="status">
+                    { choices.iter().take(MAX_SHOWN_CHOICES).cloned().collect::<Vec<_>>().join("  ") }
+                    if choices.len() > MAX_SHOWN_CHOICES { { "  …" } }
+                </p>
+            }
             if props.streaming {
                 <p class="hint streaming" role="status">
                     { t(props.lang, Key::StreamingHint) }

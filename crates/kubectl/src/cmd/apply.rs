@@ -16,7 +16,7 @@ use super::{client_error, flag_error, format_api_error, namespace_of};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-const SPECS: &[FlagSpec] = &[
+pub(super) const SPECS: &[FlagSpec] = &[
     value("filename", Some('f')),
     value("output", Some('o')),
     value("dry-run", None),

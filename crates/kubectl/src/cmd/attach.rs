@@ -12,7 +12,7 @@ use crate::podshell;
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-const ATTACH_SPECS: &[FlagSpec] = &[
+pub(super) const ATTACH_SPECS: &[FlagSpec] = &[
     switch("stdin", Some('i')),
     switch("tty", Some('t')),
     value("container", Some('c')),
@@ -75,13 +75,15 @@ fn remote(spec: &str, default_ns: &str) -> Option<(String, String, String)> {
     Some((ns.to_string(), pod.to_string(), path.to_string()))
 }
 
+pub(super) const CP_SPECS: &[FlagSpec] =
+    &[value("container", Some('c')), switch("no-preserve", None)];
+
 /// `kubectl cp SRC DEST` between the working directory and a pod, files or
 /// whole directories (a directory of the working directory is the files
 /// whose names start with `DIR/`).
 #[inline(never)]
 pub fn cp(session: &mut Session, args: &[String], out: &mut CommandOutput) {
-    let specs = [value("container", Some('c')), switch("no-preserve", None)];
-    let parsed = match flags::parse(args, &specs) {
+    let parsed = match flags::parse(args, CP_SPECS) {
         Ok(p) => p,
         Err(e) => return flag_error("cp", &e, out),
     };

@@ -10,7 +10,7 @@ use super::{client_error, flag_error, format_api_error, namespace_of, watch, Sel
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-const SPECS: &[FlagSpec] = &[
+pub(super) const SPECS: &[FlagSpec] = &[
     value("filename", Some('f')),
     value("selector", Some('l')),
     value("field-selector", None),

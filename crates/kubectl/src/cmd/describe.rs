@@ -12,7 +12,7 @@ use crate::printers::PrintContext;
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-const SPECS: &[FlagSpec] = &[
+pub(super) const SPECS: &[FlagSpec] = &[
     value("selector", Some('l')),
     switch("all-namespaces", Some('A')),
     value("show-events", None),

@@ -14,7 +14,7 @@ use super::{client_error, flag_error, namespace_of};
 use crate::shell::Session;
 use crate::transcript::{align, CommandOutput};
 
-const SPECS: &[FlagSpec] = &[value("filename", Some('f')), value("server-side", None)];
+pub(super) const SPECS: &[FlagSpec] = &[value("filename", Some('f')), value("server-side", None)];
 
 /// `<group>.<version>.<Kind>.<namespace>.<name>`.
 fn file_name(obj: &Value, namespace: &str) -> String {

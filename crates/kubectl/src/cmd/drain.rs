@@ -16,7 +16,7 @@ use crate::transcript::CommandOutput;
 /// How long kubectl waits before retrying an eviction a budget refused (ms).
 const EVICTION_RETRY_MS: u64 = 5_000;
 
-const DRAIN_SPECS: &[FlagSpec] = &[
+pub(super) const DRAIN_SPECS: &[FlagSpec] = &[
     switch("ignore-daemonsets", None),
     switch("delete-emptydir-data", None),
     switch("force", None),

@@ -10,7 +10,7 @@
 use ordinal_model::kinds::ResourceInfo;
 use ordinal_model::Value;
 
-use super::flags::{self, value};
+use super::flags::{self, value, FlagSpec};
 use super::{api_error, client_error, flag_error, kind_slash_name, namespace_of, resolve};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
@@ -47,11 +47,13 @@ pub enum EditResult {
     Reopen(CommandOutput, EditBuffer),
 }
 
+pub(super) const EDIT_SPECS: &[FlagSpec] =
+    &[value("output", Some('o')), value("filename", Some('f'))];
+
 /// The object `kubectl edit ARGS` would open, or kubectl's error.
 pub fn begin(session: &Session, args: &[String]) -> Result<EditBuffer, CommandOutput> {
     let mut out = CommandOutput::default();
-    let specs = [value("output", Some('o')), value("filename", Some('f'))];
-    let parsed = match flags::parse(args, &specs) {
+    let parsed = match flags::parse(args, EDIT_SPECS) {
         Ok(p) => p,
         Err(e) => {
             flag_error("edit", &e, &mut out);

@@ -13,7 +13,7 @@ use crate::shell::Session;
 use crate::tabwriter::{format_table, TabWriter, KUBECTL_TABLE};
 use crate::transcript::CommandOutput;
 
-const SPECS: &[FlagSpec] = &[
+pub(super) const SPECS: &[FlagSpec] = &[
     value("for", None),
     value("types", None),
     switch("all-namespaces", Some('A')),

@@ -12,7 +12,7 @@ use crate::podshell;
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-const EXEC_SPECS: &[FlagSpec] = &[
+pub(super) const EXEC_SPECS: &[FlagSpec] = &[
     switch("stdin", Some('i')),
     switch("tty", Some('t')),
     value("container", Some('c')),
@@ -147,7 +147,7 @@ pub fn exec(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
 }
 
-const RUN_SPECS: &[FlagSpec] = &[
+pub(super) const RUN_SPECS: &[FlagSpec] = &[
     value("image", None),
     value("restart", None),
     switch("rm", None),
@@ -392,7 +392,7 @@ pub fn remove_run_pod(session: &mut Session, ns: &str, name: &str) -> CommandOut
     out
 }
 
-const LOGS_SPECS: &[FlagSpec] = &[
+pub(super) const LOGS_SPECS: &[FlagSpec] = &[
     switch("follow", Some('f')),
     value("container", Some('c')),
     value("tail", None),

@@ -15,7 +15,7 @@ use crate::docs::{indent as indent_text, wrap, Docs, SchemaField};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-const SPECS: &[FlagSpec] = &[
+pub(super) const SPECS: &[FlagSpec] = &[
     switch("recursive", None),
     value("api-version", None),
     value("output", Some('o')),

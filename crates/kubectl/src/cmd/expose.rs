@@ -12,7 +12,7 @@ use super::{api_error, client_error, flag_error, namespace_of, resolve};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-const SPECS: &[FlagSpec] = &[
+pub(super) const SPECS: &[FlagSpec] = &[
     value("port", None),
     value("target-port", None),
     value("name", None),

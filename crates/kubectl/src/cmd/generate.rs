@@ -12,7 +12,7 @@ use super::{api_error, client_error, flag_error, namespace_of};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-const SPECS: &[FlagSpec] = &[
+pub(super) const SPECS: &[FlagSpec] = &[
     value("from-literal", None),
     value("from-file", None),
     value("image", None),

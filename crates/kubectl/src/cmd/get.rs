@@ -14,7 +14,7 @@ use crate::shell::Session;
 use crate::tabwriter::{TabWriter, KUBECTL_TABLE};
 use crate::transcript::CommandOutput;
 
-const SPECS: &[FlagSpec] = &[
+pub(super) const SPECS: &[FlagSpec] = &[
     value("output", Some('o')),
     value("selector", Some('l')),
     switch("watch", Some('w')),

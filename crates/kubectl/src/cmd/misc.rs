@@ -34,7 +34,7 @@ fn target<'a>(
     Some((info, name, &args[2..]))
 }
 
-const SCALE_SPECS: &[FlagSpec] = &[
+pub(super) const SCALE_SPECS: &[FlagSpec] = &[
     value("replicas", None),
     value("current-replicas", None),
     value("resource-version", None),
@@ -109,7 +109,7 @@ pub fn version(session: &mut Session, args: &[String], out: &mut CommandOutput) 
     }
 }
 
-const LABEL_SPECS: &[FlagSpec] = &[
+pub(super) const LABEL_SPECS: &[FlagSpec] = &[
     switch("overwrite", None),
     switch("all", None),
     switch("all-namespaces", Some('A')),
@@ -336,7 +336,7 @@ fn change_metadata(
     Ok(verb)
 }
 
-const PATCH_SPECS: &[FlagSpec] = &[
+pub(super) const PATCH_SPECS: &[FlagSpec] = &[
     value("patch", Some('p')),
     value("type", None),
     value("output", Some('o')),
@@ -423,10 +423,12 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
 }
 
+pub(super) const SET_SPECS: &[FlagSpec] = &[switch("all", None), value("selector", Some('l'))];
+
 /// `kubectl set image TYPE/NAME CONTAINER=IMAGE...`.
 #[inline(never)]
 pub fn set(session: &mut Session, args: &[String], out: &mut CommandOutput) {
-    let parsed = match flags::parse(args, &[switch("all", None), value("selector", Some('l'))]) {
+    let parsed = match flags::parse(args, SET_SPECS) {
         Ok(p) => p,
         Err(e) => return flag_error("set image", &e, out),
     };

@@ -188,6 +188,44 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
     out
 }
 
+/// The long flags `kubectl COMMAND` takes (its own, then every command's),
+/// each with whether it takes a value, for completing a command line.
+pub fn flags_of(command: &str) -> Vec<(&'static str, bool)> {
+    let own: &[&[flags::FlagSpec]] = match command {
+        "get" => &[get::SPECS],
+        "describe" => &[describe::SPECS],
+        "apply" | "replace" => &[apply::SPECS],
+        "create" => &[apply::SPECS, generate::SPECS],
+        "delete" => &[delete::SPECS],
+        "scale" => &[misc::SCALE_SPECS],
+        "rollout" => &[rollout::SPECS],
+        "exec" => &[exec::EXEC_SPECS],
+        "run" => &[exec::RUN_SPECS],
+        "logs" => &[exec::LOGS_SPECS],
+        "label" | "annotate" => &[misc::LABEL_SPECS],
+        "patch" => &[misc::PATCH_SPECS],
+        "set" => &[misc::SET_SPECS],
+        "taint" => &[node::TAINT_SPECS],
+        "drain" => &[drain::DRAIN_SPECS],
+        "expose" => &[expose::SPECS],
+        "explain" => &[explain::SPECS],
+        "edit" => &[edit::EDIT_SPECS],
+        "attach" => &[attach::ATTACH_SPECS],
+        "cp" => &[attach::CP_SPECS],
+        "wait" => &[wait::SPECS],
+        "events" => &[events::SPECS],
+        "diff" => &[diff::SPECS],
+        _ => &[],
+    };
+    let mut names: Vec<(&'static str, bool)> = Vec::new();
+    for spec in own.iter().copied().flatten().chain(flags::GLOBAL) {
+        if !names.iter().any(|(n, _)| *n == spec.long) {
+            names.push((spec.long, spec.takes_value));
+        }
+    }
+    names
+}
+
 /// `kubectl help [COMMAND...]`, cobra's help command: the help of the
 /// deepest command the words name (further words ignored), the root help
 /// for none, and for words that name no command `Unknown help topic` and

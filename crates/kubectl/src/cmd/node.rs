@@ -9,7 +9,7 @@ use super::{api_error, client_error, flag_error};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-const TAINT_SPECS: &[FlagSpec] = &[
+pub(super) const TAINT_SPECS: &[FlagSpec] = &[
     switch("overwrite", None),
     switch("all", None),
     value("selector", Some('l')),

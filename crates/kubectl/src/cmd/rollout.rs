@@ -13,7 +13,7 @@ use crate::shell::Session;
 use crate::tabwriter::{Config, TabWriter};
 use crate::transcript::CommandOutput;
 
-const SPECS: &[FlagSpec] = &[
+pub(super) const SPECS: &[FlagSpec] = &[
     value("watch", Some('w')),
     value("timeout", None),
     value("revision", None),

@@ -12,7 +12,7 @@ use super::{
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
-const SPECS: &[FlagSpec] = &[
+pub(super) const SPECS: &[FlagSpec] = &[
     value("for", None),
     value("timeout", None),
     value("selector", Some('l')),

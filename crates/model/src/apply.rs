@@ -23,13 +23,34 @@ pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration
 /// object whose annotations map is always present, emptied of the annotation
 /// itself (so often `{}`), and a newline.
 pub fn last_applied_value(manifest: &Value) -> String {
+    format!("{}\n", json::to_compact(&without_last_applied(manifest)))
+}
+
+/// The annotation `kubectl create --save-config` stores on an object it
+/// built as its Go type (a generator's): keys in the Go structs' order.
+pub fn typed_last_applied_value(object: &Value) -> String {
+    let mut copy = object.clone();
+    copy.remove(&["metadata", "annotations", LAST_APPLIED]);
+    // An empty annotations map is left out of the Go struct's JSON.
+    if copy
+        .at(&["metadata", "annotations"])
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.is_empty())
+    {
+        copy.remove(&["metadata", "annotations"]);
+    }
+    format!("{}\n", json::to_compact_typed(&copy))
+}
+
+/// The manifest with an `annotations` map and without the last-applied one.
+fn without_last_applied(manifest: &Value) -> Value {
     let mut copy = manifest.clone();
     let annotations = copy.entry("metadata").entry("annotations");
     if !matches!(annotations, Value::Object(_)) {
         *annotations = Value::object();
     }
     copy.remove(&["metadata", "annotations", LAST_APPLIED]);
-    format!("{}\n", json::to_compact(&copy))
+    copy
 }
 
 /// The manifest with its last-applied annotation set (what `apply` sends).

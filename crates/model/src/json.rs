@@ -426,11 +426,19 @@ fn write_scalar(out: &mut String, v: &Value) {
 /// `json.Marshal`: compact, keys sorted.
 pub fn to_compact(v: &Value) -> String {
     let mut out = String::new();
-    compact(&mut out, v);
+    compact(&mut out, v, Fields::Sorted);
     out
 }
 
-fn compact(out: &mut String, v: &Value) {
+/// `json.Marshal` of an object kubectl holds as its Go type: compact, in
+/// the order of [`to_pretty_typed`].
+pub fn to_compact_typed(v: &Value) -> String {
+    let mut out = String::new();
+    compact(&mut out, v, Fields::of(v));
+    out
+}
+
+fn compact(out: &mut String, v: &Value, fields: Fields) {
     match v {
         Value::Array(a) => {
             out.push('[');
@@ -438,19 +446,21 @@ fn compact(out: &mut String, v: &Value) {
                 if i > 0 {
                     out.push(',');
                 }
-                compact(out, item);
+                compact(out, item, fields);
             }
             out.push(']');
         }
         Value::Object(m) => {
             out.push('{');
-            for (i, (k, item)) in m.iter().enumerate() {
+            for (i, k) in fields.keys(m).iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
                 write_string(out, k);
                 out.push(':');
-                compact(out, item);
+                if let Some(item) = m.get(*k) {
+                    compact(out, item, fields.child(k));
+                }
             }
             out.push('}');
         }
@@ -473,11 +483,7 @@ pub fn to_pretty(v: &Value) -> String {
 /// the schema does not model, print sorted.
 pub fn to_pretty_typed(v: &Value) -> String {
     let mut out = String::new();
-    let fields = match crate::schema::for_kind(v.str_at(&["kind"])) {
-        Some(top) => Fields::Top(top),
-        None => Fields::Sorted,
-    };
-    pretty(&mut out, v, 0, fields);
+    pretty(&mut out, v, 0, Fields::of(v));
     out.push('\n');
     out
 }
@@ -494,6 +500,14 @@ enum Fields {
 }
 
 impl Fields {
+    /// The order of a whole object of its `kind`.
+    fn of(v: &Value) -> Fields {
+        match crate::schema::for_kind(v.str_at(&["kind"])) {
+            Some(top) => Fields::Top(top),
+            None => Fields::Sorted,
+        }
+    }
+
     /// The keys of `m` in this order; keys the struct lacks come last, sorted.
     fn keys(self, m: &crate::value::Map) -> Vec<&str> {
         let (fields, first): (&[crate::schema::Field], &[&str]) = match self {

@@ -192,8 +192,10 @@ pub fn run(
             if info.namespaced {
                 obj.set(&["metadata", "namespace"], Value::from(ns.as_str()));
             }
+            // `create --save-config` stores what `apply` would.
+            let save_config = mode == Mode::Create && parsed.has("save-config");
             if dry_run.is_some() {
-                if mode_is_apply(command) {
+                if mode_is_apply(command) || save_config {
                     let annotation = last_applied_value(&obj);
                     obj.set(
                         &["metadata", "annotations", LAST_APPLIED],
@@ -245,7 +247,16 @@ pub fn run(
                         }
                     }
                 }
-                Mode::Create => session.sim.create(info.plural, &ns, obj).map(|_| "created"),
+                Mode::Create => {
+                    if save_config {
+                        let annotation = last_applied_value(&obj);
+                        obj.set(
+                            &["metadata", "annotations", LAST_APPLIED],
+                            Value::from(annotation),
+                        );
+                    }
+                    session.sim.create(info.plural, &ns, obj).map(|_| "created")
+                }
                 Mode::Replace => session
                     .sim
                     .update(info.plural, &ns, obj)

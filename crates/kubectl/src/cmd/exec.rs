@@ -168,6 +168,7 @@ pub(super) const RUN_SPECS: &[FlagSpec] = &[
     value("override-type", None),
     value("dry-run", None),
     value("output", Some('o')),
+    switch("save-config", None),
 ];
 
 /// Longest time `kubectl run -it` waits for its pod to start (ms).
@@ -224,13 +225,19 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         Some(_) => Ok(obj),
         None => session.sim.create(resource, &ns, obj),
     };
-    let created = match create(session, "pods", generated.pod) {
+    // createGeneratedObject: `--save-config` is applied to what is sent.
+    let (mut pod, mut service) = (generated.pod, generated.service);
+    if parsed.has("save-config") && dry_run != Some("client") {
+        super::generate::save_config(&mut pod);
+        if let Some(svc) = service.as_mut() {
+            super::generate::save_config(svc);
+        }
+    }
+    let created = match create(session, "pods", pod) {
         Ok(p) => p,
         Err(e) => return api_error(&e, out),
     };
-    let service = generated
-        .service
-        .map(|svc| create(session, "services", svc));
+    let service = service.map(|svc| create(session, "services", svc));
     if let Some(Err(e)) = &service {
         print_run_objects(output, dry_run, None, &created, out);
         return api_error(e, out);

@@ -179,6 +179,9 @@ fn service_for(obj: &Value, parsed: &flags::Parsed) -> Result<Value, String> {
     if let Some(a) = parsed.get("session-affinity") {
         svc.set(&["spec", "sessionAffinity"], Value::from(a));
     }
+    if let Some(ip) = parsed.get("external-ip").filter(|ip| !ip.is_empty()) {
+        svc.set(&["spec", "externalIPs"], Value::from(vec![Value::from(ip)]));
+    }
     Ok(svc)
 }
 

@@ -6,7 +6,7 @@
 
 use ordinal_model::Value;
 
-use super::flags::{self, value, FlagSpec};
+use super::flags::{self, switch, value, FlagSpec};
 use super::output;
 use super::{api_error, client_error, flag_error, namespace_of};
 use crate::shell::Session;
@@ -23,6 +23,7 @@ pub(super) const SPECS: &[FlagSpec] = &[
     value("node-port", None),
     value("dry-run", None),
     value("output", Some('o')),
+    switch("save-config", None),
 ];
 
 /// The generators `kubectl create` knows and whether they take a type word (`secret generic`).
@@ -231,6 +232,16 @@ fn build_service(name: &str, service_type: &str, parsed: &flags::Parsed) -> Resu
     Ok(svc)
 }
 
+/// `--save-config` (cmdutil `CreateOrUpdateAnnotation`): the object as
+/// built, in its Go type's JSON, stored as the last-applied configuration.
+pub(super) fn save_config(obj: &mut Value) {
+    let annotation = ordinal_model::apply::typed_last_applied_value(obj);
+    obj.set(
+        &["metadata", "annotations", super::apply::LAST_APPLIED],
+        Value::from(annotation),
+    );
+}
+
 /// `kubectl create GENERATOR ...`; `args` start with the generator word.
 pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
@@ -291,10 +302,13 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         }
         _ => build(session, &generator, name, &parsed),
     };
-    let (resource, obj) = match built {
+    let (resource, mut obj) = match built {
         Ok(b) => b,
         Err(e) => return client_error(&e, out),
     };
+    if parsed.has("save-config") {
+        save_config(&mut obj);
+    }
     let Some(info) = ordinal_model::kinds::by_name(resource) else {
         return;
     };

@@ -84,6 +84,16 @@ pub fn scale(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             );
         }
     }
+    // The scale subresource carries the object's resourceVersion.
+    if let Some(expected) = parsed.get("resource-version").filter(|v| !v.is_empty()) {
+        let actual = current.str_at(&["metadata", "resourceVersion"]);
+        if expected != actual {
+            return client_error(
+                &format!("Expected resource version to be {expected}, was {actual}"),
+                out,
+            );
+        }
+    }
     match session.sim.scale(info.plural, &ns, name, replicas) {
         Ok(_) => out.outln(&format!("{} scaled", kind_slash_name(info, name))),
         Err(e) => api_error(&e, out),
@@ -353,9 +363,28 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let Some((info, name, _)) = target(&parsed.args, out) else {
         return;
     };
-    let Some(text) = parsed.get("patch") else {
-        return client_error("must specify -p to patch", out);
+    let text = match (parsed.get("patch"), parsed.get("patch-file")) {
+        (Some(_), Some(_)) => {
+            return client_error("cannot specify --patch and --patch-file together", out)
+        }
+        (Some(text), None) => text.to_string(),
+        (None, Some(file)) => match session.files.get(file) {
+            Some(text) => text.clone(),
+            None => {
+                return client_error(
+                    &format!("unable to read patch file: open {file}: no such file or directory"),
+                    out,
+                )
+            }
+        },
+        (None, None) => {
+            return client_error(
+                "must specify --patch or --patch-file containing the contents of the patch",
+                out,
+            )
+        }
     };
+    let text = text.as_str();
     let requested = parsed.get("type").unwrap_or("strategic");
     let kind = match requested.to_lowercase().as_str() {
         "merge" => Some(PatchType::Merge),
@@ -417,7 +446,17 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             let unchanged = before.str_at(&["metadata", "resourceVersion"])
                 == after.str_at(&["metadata", "resourceVersion"]);
             let suffix = if unchanged { " (no change)" } else { "" };
-            out.outln(&format!("{} patched{suffix}", kind_slash_name(info, name)));
+            match parsed.get("output") {
+                Some(format) => super::output::print_result(
+                    Some(format),
+                    None,
+                    &info.qualified_singular(),
+                    &after,
+                    "patched",
+                    out,
+                ),
+                None => out.outln(&format!("{} patched{suffix}", kind_slash_name(info, name))),
+            }
         }
         Err(e) => api_error(&e, out),
     }

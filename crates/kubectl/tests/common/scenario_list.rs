@@ -205,6 +205,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/run-flags.txt"),
     ),
     (
+        "save-config-patch-file.txt",
+        include_str!("../../../../tests/scenarios/save-config-patch-file.txt"),
+    ),
+    (
         "seed-000-redis.txt",
         include_str!("../../../../tests/scenarios/seed-000-redis.txt"),
     ),

@@ -272,6 +272,19 @@ const FLAGS: &[&str] = &[
     "--no-headers",
     "--server-side",
     "--prune",
+    "--port=80 --expose",
+    "--env=A=1 --env=B",
+    "--annotations=a=b,c",
+    "--command",
+    "--privileged",
+    "--image-pull-policy=Never",
+    "--overrides='{\"spec\":{\"containers\":[{\"name\":\"x\"}]}}'",
+    "--override-type=json --overrides='[{\"op\":\"add\",\"path\":\"/spec/x\",\"value\":1}]'",
+    "--overrides='[1]'",
+    "--save-config",
+    "--patch-file=web.yaml",
+    "--external-ip=192.0.2.1",
+    "--resource-version=1",
 ];
 
 /// Shell punctuation and junk between words.

@@ -208,6 +208,18 @@ impl Sim {
         result
     }
 
+    /// Like [`Sim::update`] with `dryRun=All`: admission and validation run,
+    /// nothing is stored.
+    pub fn update_dry_run(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        obj: Value,
+    ) -> Result<Value, ApiError> {
+        let info = resource_info(resource)?;
+        self.update_object(info, namespace, obj, true)
+    }
+
     /// Replaces an object's `status` through the status subresource (PUT
     /// `.../status`): everything else is kept from the stored object, as the
     /// registries' status strategies do. A non-empty

@@ -18,7 +18,7 @@ pub const CLIENT_VERSION: &str = "v1.36.3";
 pub const KUSTOMIZE_VERSION: &str = "v5.8.1";
 
 /// Resolves `TYPE NAME` or `TYPE/NAME` from positional args.
-fn target<'a>(
+pub(super) fn target<'a>(
     args: &'a [String],
     out: &mut CommandOutput,
 ) -> Option<(&'static ResourceInfo, &'a str, &'a [String])> {
@@ -458,68 +458,6 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
                 None => out.outln(&format!("{} patched{suffix}", kind_slash_name(info, name))),
             }
         }
-        Err(e) => api_error(&e, out),
-    }
-}
-
-pub(super) const SET_SPECS: &[FlagSpec] = &[switch("all", None), value("selector", Some('l'))];
-
-/// `kubectl set image TYPE/NAME CONTAINER=IMAGE...`.
-#[inline(never)]
-pub fn set(session: &mut Session, args: &[String], out: &mut CommandOutput) {
-    let parsed = match flags::parse(args, SET_SPECS) {
-        Ok(p) => p,
-        Err(e) => return flag_error("set image", &e, out),
-    };
-    if parsed.args.first().map(String::as_str) != Some("image") {
-        return client_error("unknown command", out);
-    }
-    let Some((info, name, changes)) = target(&parsed.args[1..], out) else {
-        return;
-    };
-    let ns = namespace_of(&parsed);
-    let obj = match session.sim.get(info.plural, &ns, name) {
-        Ok(obj) => obj,
-        Err(e) => return api_error(&e, out),
-    };
-    let path: &[&str] = if info.kind == "Pod" {
-        &["spec"]
-    } else {
-        &["spec", "template", "spec"]
-    };
-    let containers = obj
-        .at(path)
-        .map(|s| s.array_at(&["containers"]).to_vec())
-        .unwrap_or_default();
-    let mut updated = containers.clone();
-    for change in changes {
-        let Some((container, image)) = change.split_once('=') else {
-            continue;
-        };
-        let mut found = false;
-        for c in updated.iter_mut() {
-            if container == "*" || c.str_at(&["name"]) == container {
-                c.set(&["image"], Value::from(image));
-                found = true;
-            }
-        }
-        if !found {
-            return client_error(
-                &format!("unable to find container named \"{container}\""),
-                out,
-            );
-        }
-    }
-    if updated == containers {
-        return;
-    }
-    let mut replacement = obj.clone();
-    let mut spec = obj.at(path).cloned().unwrap_or_default();
-    spec.set(&["containers"], Value::Array(updated));
-    replacement.set(path, spec);
-    replacement.set(&["metadata", "resourceVersion"], Value::from(""));
-    match session.sim.update(info.plural, &ns, replacement) {
-        Ok(_) => out.outln(&format!("{} image updated", kind_slash_name(info, name))),
         Err(e) => api_error(&e, out),
     }
 }

@@ -23,6 +23,7 @@ mod node;
 mod output;
 mod rollout;
 mod run_generator;
+mod set;
 mod wait;
 pub mod watch;
 
@@ -158,7 +159,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>) -> Comma
         "version" => misc::version(session, &rest, &mut out),
         "label" | "annotate" => misc::label(session, command, &rest, &mut out),
         "patch" => misc::patch(session, &rest, &mut out),
-        "set" => misc::set(session, &rest, &mut out),
+        "set" => set::set(session, &rest, &mut out),
         "cordon" | "uncordon" => misc::cordon(session, command, &rest, &mut out),
         "taint" => node::taint(session, &rest, &mut out),
         "drain" => drain::drain(session, &rest, &mut out),
@@ -204,7 +205,7 @@ pub fn flags_of(command: &str) -> Vec<(&'static str, bool)> {
         "logs" => &[exec::LOGS_SPECS],
         "label" | "annotate" => &[misc::LABEL_SPECS],
         "patch" => &[misc::PATCH_SPECS],
-        "set" => &[misc::SET_SPECS],
+        "set" => &[set::IMAGE_SPECS, set::ENV_SPECS, set::RESOURCES_SPECS],
         "taint" => &[node::TAINT_SPECS],
         "drain" => &[drain::DRAIN_SPECS],
         "expose" => &[expose::SPECS],

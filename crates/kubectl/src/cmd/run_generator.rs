@@ -30,7 +30,7 @@ pub(crate) struct Generated {
 }
 
 /// `validation.IsEnvVarName`: `[-._a-zA-Z][-._a-zA-Z0-9]*`.
-fn env_var_name(name: &str) -> bool {
+pub(super) fn env_var_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

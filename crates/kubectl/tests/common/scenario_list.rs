@@ -237,6 +237,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/services-multi-port.txt"),
     ),
     (
+        "set-env-resources.txt",
+        include_str!("../../../../tests/scenarios/set-env-resources.txt"),
+    ),
+    (
         "statefulset-storage-survives.txt",
         include_str!("../../../../tests/scenarios/statefulset-storage-survives.txt"),
     ),

@@ -1,0 +1,503 @@
+//! `kubectl set image|env|resources`: change the containers of a pod or a
+//! workload's pod template (kubectl pkg/cmd/set/set_image.go, set_env.go,
+//! set_resources.go), printing nothing when nothing changes, as kubectl
+//! does when its patch is empty.
+
+use ordinal_model::kinds::ResourceInfo;
+use ordinal_model::quantity::Quantity;
+use ordinal_model::Value;
+
+use super::flags::{self, switch, value, FlagSpec, Parsed};
+use super::output;
+use super::{api_error, client_error, flag_error, kind_slash_name, namespace_of};
+use crate::shell::Session;
+use crate::transcript::CommandOutput;
+
+pub(super) const IMAGE_SPECS: &[FlagSpec] = &[switch("all", None), value("selector", Some('l'))];
+
+pub(super) const ENV_SPECS: &[FlagSpec] = &[
+    value("env", Some('e')),
+    value("containers", Some('c')),
+    switch("list", None),
+    switch("overwrite", None),
+    value("dry-run", None),
+    value("output", Some('o')),
+];
+
+pub(super) const RESOURCES_SPECS: &[FlagSpec] = &[
+    value("limits", None),
+    value("requests", None),
+    value("containers", Some('c')),
+    value("dry-run", None),
+    value("output", Some('o')),
+];
+
+/// `kubectl set SUBCOMMAND ...`.
+#[inline(never)]
+pub fn set(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let sub = args.iter().position(|a| !a.starts_with('-'));
+    let rest: Vec<String> = match sub {
+        Some(i) => args[..i].iter().chain(&args[i + 1..]).cloned().collect(),
+        None => Vec::new(),
+    };
+    match sub.map(|i| args[i].as_str()) {
+        Some("image") => image(session, &rest, out),
+        Some("env") => env(session, &rest, out),
+        Some("resources") => resources(session, &rest, out),
+        Some(other @ ("selector" | "serviceaccount" | "sa" | "subject")) => client_error(
+            &format!("\"kubectl set {other}\" is not available in this simulated cluster"),
+            out,
+        ),
+        Some(_) => {
+            let words: Vec<&str> = args.iter().map(String::as_str).collect();
+            client_error(
+                &format!(
+                    "unknown command {:?}\nSee 'kubectl set -h' for help and examples",
+                    words.join(" ")
+                ),
+                out,
+            );
+        }
+        None => {
+            let words = ["set"];
+            if let Some(docs) = session.docs() {
+                if let Some(text) = docs.help(&words) {
+                    return out.out(text);
+                }
+            }
+            client_error(crate::docs::NOT_LOADED, out);
+        }
+    }
+}
+
+/// Where a kind keeps its pod spec.
+fn pod_spec_path(info: &ResourceInfo) -> &'static [&'static str] {
+    if info.kind == "Pod" {
+        &["spec"]
+    } else {
+        &["spec", "template", "spec"]
+    }
+}
+
+/// The object named by `args` (`TYPE/NAME` or `TYPE NAME`), the words
+/// after it, and the stored object; kubectl's error otherwise.
+fn fetch<'a>(
+    session: &Session,
+    parsed: &'a Parsed,
+    out: &mut CommandOutput,
+) -> Option<(&'static ResourceInfo, &'a str, &'a [String], Value)> {
+    let (info, name, rest) = super::misc::target(&parsed.args, out)?;
+    match session.sim.get(info.plural, &namespace_of(parsed), name) {
+        Ok(obj) => Some((info, name, rest, obj)),
+        Err(e) => {
+            api_error(&e, out);
+            None
+        }
+    }
+}
+
+/// Shell-style glob match of a container name (`-c`, `*` by default).
+fn glob(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((prefix, rest)) => {
+            name.starts_with(prefix)
+                && (0..=name.len() - prefix.len()).any(|i| glob(rest, &name[prefix.len() + i..]))
+        }
+    }
+}
+
+/// Stores `containers` in `obj`'s pod spec and prints what kubectl does:
+/// nothing when nothing changed, else `KIND/NAME WHAT updated` (or the
+/// object, under `-o` / `--dry-run`).
+fn save(
+    session: &mut Session,
+    parsed: &Parsed,
+    (info, name, obj): (&'static ResourceInfo, &str, Value),
+    containers: Vec<Value>,
+    what: &str,
+    out: &mut CommandOutput,
+) -> Result<(), ordinal_core::ApiError> {
+    let path = pod_spec_path(info);
+    if obj.at(path).map(|s| s.array_at(&["containers"])) == Some(containers.as_slice()) {
+        return Ok(());
+    }
+    let dry_run = match output::dry_run(parsed) {
+        Ok(d) => d,
+        Err(e) => {
+            client_error(&e, out);
+            return Ok(());
+        }
+    };
+    let mut replacement = obj.clone();
+    let mut spec = obj.at(path).cloned().unwrap_or_default();
+    spec.set(&["containers"], Value::Array(containers));
+    replacement.set(path, spec);
+    replacement.set(&["metadata", "resourceVersion"], Value::from(""));
+    let ns = namespace_of(parsed);
+    let saved = match dry_run {
+        Some("client") => replacement,
+        Some(_) => session.sim.update_dry_run(info.plural, &ns, replacement)?,
+        None => session.sim.update(info.plural, &ns, replacement)?,
+    };
+    match parsed.get("output") {
+        Some(format) => output::print_result(
+            Some(format),
+            dry_run,
+            &info.qualified_singular(),
+            &saved,
+            &format!("{what} updated"),
+            out,
+        ),
+        None => {
+            let suffix = match dry_run {
+                Some("server") => " (server dry run)",
+                Some(_) => " (dry run)",
+                None => "",
+            };
+            out.outln(&format!(
+                "{} {what} updated{suffix}",
+                kind_slash_name(info, name)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `kubectl set image TYPE/NAME CONTAINER=IMAGE...`.
+fn image(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, IMAGE_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("set image", &e, out),
+    };
+    let Some((info, name, changes, obj)) = fetch(session, &parsed, out) else {
+        return;
+    };
+    let mut containers = obj
+        .at(pod_spec_path(info))
+        .map(|s| s.array_at(&["containers"]).to_vec())
+        .unwrap_or_default();
+    for change in changes {
+        let Some((container, image)) = change.split_once('=') else {
+            continue;
+        };
+        let mut found = false;
+        for c in containers.iter_mut() {
+            if container == "*" || c.str_at(&["name"]) == container {
+                c.set(&["image"], Value::from(image));
+                found = true;
+            }
+        }
+        if !found {
+            return client_error(
+                &format!("unable to find container named \"{container}\""),
+                out,
+            );
+        }
+    }
+    let name = name.to_string();
+    if let Err(e) = save(
+        session,
+        &parsed,
+        (info, &name, obj),
+        containers,
+        "image",
+        out,
+    ) {
+        api_error(&e, out);
+    }
+}
+
+/// `validation.IsEnvVarName`'s message for a bad key.
+fn bad_env_key(key: &str) -> String {
+    format!("{key:?} is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')")
+}
+
+/// What `set env` asks for: variables to set (name, value) and names to remove.
+type EnvChanges = (Vec<(String, String)>, Vec<String>);
+
+/// The environment variables a container gets and those it loses
+/// (`KEY=VALUE` from the arguments and `-e`, `KEY-`), checked as kubectl does.
+fn env_changes(words: &[String], parsed: &Parsed) -> Result<EnvChanges, String> {
+    let mut set: Vec<(String, String)> = Vec::new();
+    let mut remove = Vec::new();
+    let flagged = parsed.flags.get("env").into_iter().flatten();
+    for word in words.iter().chain(flagged) {
+        let (key, value) = match word.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => match word.strip_suffix('-') {
+                Some(k) => (k, None),
+                None => return Err(format!("unknown environment variable: {word}")),
+            },
+        };
+        if !super::run_generator::env_var_name(key) {
+            return Err(bad_env_key(key));
+        }
+        match value {
+            Some(v) => set.push((key.to_string(), v.to_string())),
+            None => remove.push(key.to_string()),
+        }
+    }
+    Ok((set, remove))
+}
+
+/// kubectl's `updateEnv`: existing variables keep their place (replaced by
+/// a new value of the same name), removed ones go, new ones follow.
+fn update_env(existing: &[Value], set: &[(String, String)], remove: &[String]) -> Vec<Value> {
+    let entry = |(k, v): &(String, String)| {
+        Value::from([
+            ("name", Value::from(k.as_str())),
+            ("value", Value::from(v.as_str())),
+        ])
+    };
+    let mut covered: Vec<&str> = remove.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for e in existing {
+        let name = e.str_at(&["name"]);
+        if covered.contains(&name) {
+            continue;
+        }
+        match set.iter().rev().find(|(k, _)| k == name) {
+            Some(newer) => {
+                covered.push(newer.0.as_str());
+                out.push(entry(newer));
+            }
+            None => out.push(e.clone()),
+        }
+    }
+    for pair in set {
+        if !covered.contains(&pair.0.as_str()) {
+            covered.push(pair.0.as_str());
+            let last = set.iter().rev().find(|(k, _)| *k == pair.0).unwrap_or(pair);
+            out.push(entry(last));
+        }
+    }
+    out
+}
+
+/// `kubectl set env TYPE/NAME KEY=VALUE... KEY-... [-c CONTAINER] [--list]`.
+fn env(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, ENV_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("set env", &e, out),
+    };
+    // SplitEnvironmentFromResources: the environment starts at the first
+    // word with `=` or a trailing `-`.
+    let split = parsed
+        .args
+        .iter()
+        .position(|a| a.contains('=') || a.ends_with('-'))
+        .unwrap_or(parsed.args.len());
+    let target = Parsed {
+        args: parsed.args[..split].to_vec(),
+        ..parsed.clone()
+    };
+    let (set, remove) = match env_changes(&parsed.args[split..], &parsed) {
+        Ok(c) => c,
+        Err(e) => return client_error(&e, out),
+    };
+    let Some((info, name, _, obj)) = fetch(session, &target, out) else {
+        return;
+    };
+    let pattern = parsed.get("containers").unwrap_or("*");
+    let mut containers = obj
+        .at(pod_spec_path(info))
+        .map(|s| s.array_at(&["containers"]).to_vec())
+        .unwrap_or_default();
+    let matching = containers
+        .iter()
+        .filter(|c| glob(pattern, c.str_at(&["name"])))
+        .count();
+    if matching == 0 {
+        out.errln(&format!(
+            "Warning: {}/{name} does not have any containers matching {pattern:?}",
+            info.kind
+        ));
+        return;
+    }
+    if parsed.has("list") {
+        for c in containers
+            .iter()
+            .filter(|c| glob(pattern, c.str_at(&["name"])))
+        {
+            out.outln(&format!(
+                "# {} {name}, container {}",
+                info.kind,
+                c.str_at(&["name"])
+            ));
+            for e in c.array_at(&["env"]) {
+                match e.get("value") {
+                    Some(v) => out.outln(&format!(
+                        "{}={}",
+                        e.str_at(&["name"]),
+                        v.as_str().unwrap_or("")
+                    )),
+                    None => out.outln(&format!("# {} from {}", e.str_at(&["name"]), env_source(e))),
+                }
+            }
+        }
+        return;
+    }
+    let overwrite = parsed.get("overwrite").is_none_or(|v| v != "false");
+    for c in containers
+        .iter_mut()
+        .filter(|c| glob(pattern, c.str_at(&["name"])))
+    {
+        let existing = c.array_at(&["env"]).to_vec();
+        if !overwrite {
+            for (key, _) in &set {
+                if let Some(old) = existing.iter().find(|e| e.str_at(&["name"]) == key) {
+                    return client_error(
+                        &format!(
+                            "{}/{name} '{key}' already has a value ({}), and --overwrite is false",
+                            info.plural,
+                            old.str_at(&["value"])
+                        ),
+                        out,
+                    );
+                }
+            }
+        }
+        let updated = update_env(&existing, &set, &remove);
+        if updated.is_empty() {
+            c.remove(&["env"]);
+        } else {
+            c.set(&["env"], Value::Array(updated));
+        }
+    }
+    let name = name.to_string();
+    if let Err(e) = save(session, &parsed, (info, &name, obj), containers, "env", out) {
+        api_error(&e, out);
+    }
+}
+
+/// Where a `valueFrom` variable comes from, as `set env --list` names it.
+fn env_source(e: &Value) -> String {
+    let from = |path: &[&str]| e.str_at(&[&["valueFrom"], path].concat()).to_string();
+    if e.at(&["valueFrom", "fieldRef"]).is_some() {
+        format!("field path {}", from(&["fieldRef", "fieldPath"]))
+    } else if e.at(&["valueFrom", "configMapKeyRef"]).is_some() {
+        format!(
+            "configmap {}, key {}",
+            from(&["configMapKeyRef", "name"]),
+            from(&["configMapKeyRef", "key"])
+        )
+    } else if e.at(&["valueFrom", "secretKeyRef"]).is_some() {
+        format!(
+            "secret {}, key {}",
+            from(&["secretKeyRef", "name"]),
+            from(&["secretKeyRef", "key"])
+        )
+    } else {
+        "resource field".to_string()
+    }
+}
+
+/// `--limits` / `--requests` as `name=quantity,...`, each quantity checked.
+fn quantities(spec: Option<&str>) -> Result<Vec<(String, String)>, String> {
+    let mut list = Vec::new();
+    for pair in spec.unwrap_or("").split(',').filter(|p| !p.is_empty()) {
+        let (resource, amount) = pair.split_once('=').unwrap_or((pair, ""));
+        Quantity::parse(amount).map_err(|e| e.to_string())?;
+        list.push((resource.to_string(), amount.to_string()));
+    }
+    Ok(list)
+}
+
+/// `kubectl set resources TYPE/NAME --limits=... --requests=... [-c CONTAINER]`.
+fn resources(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, RESOURCES_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("set resources", &e, out),
+    };
+    if parsed.get("limits").unwrap_or("").is_empty()
+        && parsed.get("requests").unwrap_or("").is_empty()
+    {
+        return client_error(
+            "you must specify an update to requests or limits (in the form of --requests/--limits)",
+            out,
+        );
+    }
+    let (limits, requests) = match (
+        quantities(parsed.get("limits")),
+        quantities(parsed.get("requests")),
+    ) {
+        (Ok(l), Ok(r)) => (l, r),
+        (Err(e), _) | (_, Err(e)) => return client_error(&e, out),
+    };
+    let Some((info, name, _, obj)) = fetch(session, &parsed, out) else {
+        return;
+    };
+    let pattern = parsed.get("containers").unwrap_or("*");
+    let mut containers = obj
+        .at(pod_spec_path(info))
+        .map(|s| s.array_at(&["containers"]).to_vec())
+        .unwrap_or_default();
+    let mut found = false;
+    for c in containers
+        .iter_mut()
+        .filter(|c| glob(pattern, c.str_at(&["name"])))
+    {
+        found = true;
+        for (field, list) in [("limits", &limits), ("requests", &requests)] {
+            for (resource, amount) in list.iter() {
+                c.set(
+                    &["resources", field, resource],
+                    Value::from(amount.as_str()),
+                );
+            }
+        }
+    }
+    if !found {
+        return client_error(&format!("unable to find container named {pattern}"), out);
+    }
+    let name = name.to_string();
+    if let Err(e) = save(
+        session,
+        &parsed,
+        (info, &name, obj),
+        containers,
+        "resource requirements",
+        out,
+    ) {
+        client_error(
+            &format!(
+                "failed to patch resources update to pod template {}",
+                e.message
+            ),
+            out,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_globs_match_as_kubectl_does() {
+        assert!(glob("*", "nginx"));
+        assert!(glob("ng*", "nginx"));
+        assert!(glob("*x", "nginx"));
+        assert!(glob("n*i*x", "nginx"));
+        assert!(!glob("web", "nginx"));
+        assert!(!glob("ng*y", "nginx"));
+    }
+
+    #[test]
+    fn env_updates_keep_places_and_append_new_ones() {
+        let existing = vec![
+            Value::from([("name", Value::from("A")), ("value", Value::from("1"))]),
+            Value::from([("name", Value::from("B")), ("value", Value::from("2"))]),
+        ];
+        let set = vec![
+            ("C".to_string(), "3".to_string()),
+            ("A".to_string(), "9".to_string()),
+        ];
+        let names: Vec<String> = update_env(&existing, &set, &["B".to_string()])
+            .iter()
+            .map(|e| format!("{}={}", e.str_at(&["name"]), e.str_at(&["value"])))
+            .collect();
+        assert_eq!(names, ["A=9", "C=3"]);
+    }
+}

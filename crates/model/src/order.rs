@@ -84,18 +84,31 @@ fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
 /// kubectl sorts with `sort.Sort` (`kubectl events`) ties as kubectl's does.
 pub fn go_sort_by_key<T>(items: &mut [T], key: impl Fn(&T) -> u64) {
     let keys: Vec<u64> = items.iter().map(key).collect();
-    permute(items, go_sort_permutation(&keys));
+    permute(
+        items,
+        go_sort_permutation(keys.len(), &|a, b| keys[a] < keys[b]),
+    );
 }
 
-/// The order Go's `sort.Sort` leaves `0..keys.len()` in under `keys[a] <
-/// keys[b]` (src/sort/zsortinterface.go, `pdqsort` and its helpers).
-#[inline(never)]
-fn go_sort_permutation(keys: &[u64]) -> Vec<usize> {
-    let mut data = GoSort {
-        keys,
-        perm: (0..keys.len()).collect(),
+/// Sorts `items` as Go's `sort.Sort` does with the `Less` method `less`,
+/// even one that is not a strict order (kubectl's `--sort-by` calls every
+/// object without the field less than any other).
+pub fn go_sort_by<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    let order = {
+        let view: &[T] = items;
+        go_sort_permutation(view.len(), &|a, b| less(&view[a], &view[b]))
     };
-    let n = keys.len();
+    permute(items, order);
+}
+
+/// The order Go's `sort.Sort` leaves `0..n` in under `less` (on original
+/// positions; src/sort/zsortinterface.go, `pdqsort` and its helpers).
+#[inline(never)]
+fn go_sort_permutation(n: usize, less: &dyn Fn(usize, usize) -> bool) -> Vec<usize> {
+    let mut data = GoSort {
+        less,
+        perm: (0..n).collect(),
+    };
     if n > 1 {
         let limit = (usize::BITS - n.leading_zeros()) as usize;
         data.pdqsort(0, n, limit);
@@ -110,15 +123,15 @@ enum Hint {
     Decreasing,
 }
 
-/// Go's `sort.Interface` over a permutation of `keys`.
+/// Go's `sort.Interface` over a permutation of the items `less` compares.
 struct GoSort<'a> {
-    keys: &'a [u64],
+    less: &'a dyn Fn(usize, usize) -> bool,
     perm: Vec<usize>,
 }
 
 impl GoSort<'_> {
     fn less(&self, i: usize, j: usize) -> bool {
-        self.keys[self.perm[i]] < self.keys[self.perm[j]]
+        (self.less)(self.perm[i], self.perm[j])
     }
 
     fn swap(&mut self, i: usize, j: usize) {

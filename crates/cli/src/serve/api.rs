@@ -166,8 +166,17 @@ pub fn list_body(info: &ResourceInfo, items: Vec<Value>, offset_ms: i64) -> Valu
     ])
 }
 
-/// A `meta.k8s.io/v1` Table of `items`, cells from the kind's printer.
-pub fn table_body(info: &ResourceInfo, items: &[Value], now_ms: u64, offset_ms: i64) -> Value {
+/// A `meta.k8s.io/v1` Table of `items`, cells from the kind's printer; each
+/// row carries the object's metadata (`includeObject=Metadata`, the
+/// default) or, with `full_objects` (`includeObject=Object`, which kubectl
+/// asks for to `--sort-by`), the whole object.
+pub fn table_body(
+    info: &ResourceInfo,
+    items: &[Value],
+    now_ms: u64,
+    offset_ms: i64,
+    full_objects: bool,
+) -> Value {
     let def = table_for(info.kind);
     let ctx = PrintContext { now_ms };
     let columns = def
@@ -190,19 +199,18 @@ pub fn table_body(info: &ResourceInfo, items: &[Value], now_ms: u64, offset_ms: 
         .iter()
         .map(|obj| {
             let cells = (def.row)(obj, &ctx).into_iter().map(Value::from).collect();
-            let mut meta = obj.at(&["metadata"]).cloned().unwrap_or_else(Value::object);
-            shift_times(&mut meta, offset_ms);
-            Value::from([
-                ("cells", Value::Array(cells)),
-                (
-                    "object",
-                    Value::from([
-                        ("kind", Value::from("PartialObjectMetadata")),
-                        ("apiVersion", Value::from("meta.k8s.io/v1")),
-                        ("metadata", meta),
-                    ]),
-                ),
-            ])
+            let object = if full_objects {
+                outgoing(obj.clone(), offset_ms)
+            } else {
+                let mut meta = obj.at(&["metadata"]).cloned().unwrap_or_else(Value::object);
+                shift_times(&mut meta, offset_ms);
+                Value::from([
+                    ("kind", Value::from("PartialObjectMetadata")),
+                    ("apiVersion", Value::from("meta.k8s.io/v1")),
+                    ("metadata", meta),
+                ])
+            };
+            Value::from([("cells", Value::Array(cells)), ("object", object)])
         })
         .collect();
     Value::from([
@@ -369,6 +377,7 @@ fn respond(
             ));
         }
     }
+    let full_objects = request.param("includeObject") == Some("Object");
     match (
         request.method.as_str(),
         &target.name,
@@ -377,14 +386,20 @@ fn respond(
         ("GET", None, None) => {
             let items = list_objects(sim, target, request)?;
             Ok(match shape {
-                Shape::Table => (200, table_body(target.info, &items, now, offset_ms)),
+                Shape::Table => (
+                    200,
+                    table_body(target.info, &items, now, offset_ms, full_objects),
+                ),
                 Shape::Objects => (200, list_body(target.info, items, offset_ms)),
             })
         }
         ("GET", Some(name), None) => {
             let obj = sim.get(resource, ns, name)?;
             Ok(match shape {
-                Shape::Table => (200, table_body(target.info, &[obj], now, offset_ms)),
+                Shape::Table => (
+                    200,
+                    table_body(target.info, &[obj], now, offset_ms, full_objects),
+                ),
                 Shape::Objects => (200, outgoing(obj, offset_ms)),
             })
         }

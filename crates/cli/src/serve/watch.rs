@@ -60,7 +60,7 @@ impl Encoder<'_> {
         let object = match self.shape {
             Shape::Objects => api::outgoing(obj, offset_ms),
             Shape::Table => {
-                let mut table = api::table_body(self.target.info, &[obj], now_ms, offset_ms);
+                let mut table = api::table_body(self.target.info, &[obj], now_ms, offset_ms, false);
                 if self.headers_sent {
                     table.set(&["columnDefinitions"], Value::Array(Vec::new()));
                 }

@@ -213,8 +213,14 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
                 }
             }
         }
-        if let Some(path) = parsed.get("sort-by") {
-            sort_by(&mut objects, path);
+        if let Some(path) = parsed.get("sort-by").filter(|_| objects.len() > 1) {
+            match sort_by(&mut objects, path) {
+                Ok(()) => {}
+                // kubectl v1.36 prints a server Table none of whose rows has
+                // the field as if nothing were found (exit 0).
+                Err(_) if format.is_empty() || format == "wide" => objects.clear(),
+                Err(e) => return client_error(&e, out),
+            }
         }
         groups.push((request.info, objects));
     }
@@ -259,26 +265,33 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
 }
 
-fn sort_by(objects: &mut [Value], path: &str) {
+/// `--sort-by`: kubectl's `RuntimeSort` under Go's `sort.Sort` (ties fall
+/// as they do in kubectl), an object without the field less than any other,
+/// numbers by value and everything else as text (kubectl sorts the
+/// unstructured objects it decoded).
+fn sort_by(objects: &mut [Value], path: &str) -> Result<(), String> {
     let path = path
         .trim_start_matches('{')
         .trim_end_matches('}')
         .to_string();
-    ordinal_model::order::sort_by(objects, |a, b| {
-        let va = output::select(a, &path)
+    let first = |o: &Value| {
+        output::select(o, &path)
             .ok()
-            .and_then(|v| v.first().map(|x| (*x).clone()));
-        let vb = output::select(b, &path)
-            .ok()
-            .and_then(|v| v.first().map(|x| (*x).clone()));
-        match (va, vb) {
-            (Some(Value::Int(x)), Some(Value::Int(y))) => x.cmp(&y),
-            (Some(x), Some(y)) => jsonish(&x).cmp(&jsonish(&y)),
-            (None, Some(_)) => std::cmp::Ordering::Less,
-            (Some(_), None) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
+            .and_then(|v| v.first().map(|x| (*x).clone()))
+    };
+    if !objects.is_empty() && objects.iter().all(|o| first(o).is_none()) {
+        return Err(format!(
+            "couldn't find any field with path \"{{{path}}}\" in the list of objects"
+        ));
+    }
+    ordinal_model::order::go_sort_by(objects, |a, b| match (first(a), first(b)) {
+        (None, _) => true,
+        (_, None) => false,
+        (Some(Value::Int(x)), Some(Value::Int(y))) => x < y,
+        (Some(Value::Float(x)), Some(Value::Float(y))) => x < y,
+        (Some(x), Some(y)) => jsonish(&x) < jsonish(&y),
     });
+    Ok(())
 }
 
 fn jsonish(v: &Value) -> String {

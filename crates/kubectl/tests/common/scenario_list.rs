@@ -241,6 +241,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/set-env-resources.txt"),
     ),
     (
+        "sort-by.txt",
+        include_str!("../../../../tests/scenarios/sort-by.txt"),
+    ),
+    (
         "statefulset-storage-survives.txt",
         include_str!("../../../../tests/scenarios/statefulset-storage-survives.txt"),
     ),

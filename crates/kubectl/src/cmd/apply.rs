@@ -162,6 +162,9 @@ pub fn run(
         Ok(d) => d,
         Err(e) => return client_error(&e, out),
     };
+    if let Err(e) = output::check_object_format(parsed.get("output")) {
+        return client_error(&e, out);
+    }
     let mut errors: Vec<ApplyError> = Vec::new();
     for file in files {
         let (docs, decode_errors) = decode(session, &file, stdin);

@@ -207,6 +207,9 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         Ok(d) => d,
         Err(e) => return client_error(&e, out),
     };
+    if let Err(e) = output::check_object_format(parsed.get("output")) {
+        return client_error(&e, out);
+    }
     let words: Vec<String> = parsed.args.iter().chain(&parsed.rest).cloned().collect();
     let generated = match super::run_generator::generate(&parsed, &words) {
         Ok(g) => g,

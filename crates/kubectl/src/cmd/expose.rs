@@ -192,6 +192,9 @@ pub fn expose(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(p) => p,
         Err(e) => return flag_error("expose", &e, out),
     };
+    if let Err(e) = output::check_object_format(parsed.get("output")) {
+        return client_error(&e, out);
+    }
     let Some(first) = parsed.args.first() else {
         out.errln("error: You must provide one or more resources by argument or filename.");
         out.errln("Example resource specifications include:");

@@ -302,6 +302,9 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         }
         _ => build(session, &generator, name, &parsed),
     };
+    if let Err(e) = output::check_object_format(parsed.get("output")) {
+        return client_error(&e, out);
+    }
     let (resource, mut obj) = match built {
         Ok(b) => b,
         Err(e) => return client_error(&e, out),

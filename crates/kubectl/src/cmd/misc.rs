@@ -363,6 +363,9 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let Some((info, name, _)) = target(&parsed.args, out) else {
         return;
     };
+    if let Err(e) = super::output::check_object_format(parsed.get("output")) {
+        return client_error(&e, out);
+    }
     let text = match (parsed.get("patch"), parsed.get("patch-file")) {
         (Some(_), Some(_)) => {
             return client_error("cannot specify --patch and --patch-file together", out)

@@ -159,6 +159,29 @@ pub fn output_format(session: &Session, parsed: &Parsed) -> Result<String, Strin
     Ok(format.to_string())
 }
 
+/// Whether `-o FORMAT` names a printer a command that prints the object it
+/// sent or got back has (`create`, `run`, `expose`, `apply`, `patch`):
+/// cli-runtime's `PrintFlags` without the table printers, checked before
+/// anything is sent.
+pub fn check_object_format(format: Option<&str>) -> Result<(), String> {
+    let Some(format) = format else {
+        return Ok(());
+    };
+    let (name, value) = format.split_once('=').unwrap_or((format, ""));
+    match name {
+        "yaml" | "json" | "name" | "kyaml" if value.is_empty() => Ok(()),
+        "jsonpath" | "jsonpath-as-json" | "jsonpath-file" | "go-template"
+        | "go-template-file" | "template" | "templatefile" => {
+            if value.is_empty() {
+                Err("template format specified but no template given".to_string())
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(format!("unable to match a printer suitable for the output format \"{format}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,yaml")),
+    }
+}
+
 /// kubectl's error for an `-o` value no printer takes.
 pub fn no_printer(format: &str) -> String {
     format!("unable to match a printer suitable for the output format \"{format}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,wide,yaml")

@@ -356,13 +356,7 @@ pub(crate) fn print_groups(
             out.out(&ordinal_model::json::to_pretty(&document));
             out.out("\n");
         }
-        f if f.starts_with("jsonpath=") || f.starts_with("jsonpath-as-json=") => {
-            let template = f.split_once('=').map(|(_, t)| t).unwrap_or("");
-            match output::jsonpath(template, &document) {
-                Ok(text) => out.out(&text),
-                Err(e) => client_error(&format!("error executing jsonpath {template:?}: {e}"), out),
-            }
-        }
+        f if output::is_jsonpath(f) => output::print_jsonpath(f, &document, out),
         f if f.starts_with("go-template=") => output::print_template(
             &f["go-template=".len()..],
             &document,

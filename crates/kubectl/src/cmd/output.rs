@@ -61,15 +61,7 @@ fn print_object(
         Some("json") if typed => out.out(&ordinal_model::json::to_pretty_typed(obj)),
         Some("json") => out.out(&ordinal_model::json::to_pretty(obj)),
         Some("name") => out.outln(&format!("{qualified}/{name}")),
-        Some(f) if f.starts_with("jsonpath=") => {
-            let template = &f["jsonpath=".len()..];
-            match jsonpath(template, obj) {
-                Ok(text) => out.out(&text),
-                Err(e) => {
-                    super::client_error(&format!("error executing jsonpath {template:?}: {e}"), out)
-                }
-            }
-        }
+        Some(f) if is_jsonpath(f) => print_jsonpath(f, obj, out),
         Some(f) if inline_template(f).is_some() => match inline_template(f) {
             Some(Ok(source)) => print_template(source, obj, false, out),
             _ => super::client_error("template format specified but no template given", out),
@@ -484,10 +476,32 @@ impl<'a> Filter<'a> {
 
 /// Renders a kubectl jsonpath template (`{.items[*].metadata.name}`, `{range}`…`{end}`, `{"\n"}`).
 pub fn jsonpath(template: &str, root: &Value) -> Result<String, String> {
+    render_jsonpath(template, root, false)
+}
+
+/// Whether `-o FORMAT` is `jsonpath=T` or `jsonpath-as-json=T` (every
+/// node's results as an indented JSON array, one array per node, text nodes
+/// too, as client-go's JSONPath with `EnableJSONOutput` prints them).
+pub fn is_jsonpath(format: &str) -> bool {
+    format.starts_with("jsonpath=") || format.starts_with("jsonpath-as-json=")
+}
+
+/// Prints `root` through `-o jsonpath=T` or `-o jsonpath-as-json=T`, or
+/// kubectl's error for the template.
+pub fn print_jsonpath(format: &str, root: &Value, out: &mut CommandOutput) {
+    let (name, template) = format.split_once('=').unwrap_or((format, ""));
+    let printed = render_jsonpath(template, root, name == "jsonpath-as-json");
+    match printed {
+        Ok(text) => out.out(&text),
+        Err(e) => super::client_error(&format!("error executing jsonpath {template:?}: {e}"), out),
+    }
+}
+
+fn render_jsonpath(template: &str, root: &Value, json: bool) -> Result<String, String> {
     let template = template.trim_matches('\'');
     let mut out = String::new();
     let parts = split_template(template)?;
-    render_parts(&parts, root, &mut out)?;
+    render_parts(&parts, root, json, &mut out)?;
     Ok(out)
 }
 
@@ -540,18 +554,24 @@ fn split_template(template: &str) -> Result<Vec<Part>, String> {
     Ok(stack.pop().map(|s| s.1).unwrap_or_default())
 }
 
-fn render_parts(parts: &[Part], root: &Value, out: &mut String) -> Result<(), String> {
+fn render_parts(parts: &[Part], root: &Value, json: bool, out: &mut String) -> Result<(), String> {
+    let array = |items: Vec<Value>| ordinal_model::json::to_pretty(&Value::Array(items));
     for part in parts {
         match part {
+            Part::Text(t) if json => out.push_str(&array(vec![Value::from(t.as_str())])),
             Part::Text(t) => out.push_str(t),
             Part::Expr(e) => {
                 let values = select(root, e)?;
-                let texts: Vec<String> = values.iter().map(|v| jsonpath_text(v)).collect();
-                out.push_str(&texts.join(" "));
+                if json {
+                    out.push_str(&array(values.into_iter().cloned().collect()));
+                } else {
+                    let texts: Vec<String> = values.iter().map(|v| jsonpath_text(v)).collect();
+                    out.push_str(&texts.join(" "));
+                }
             }
             Part::Range(e, body) => {
                 for item in select(root, e)?.into_iter().take(MAX_JSONPATH_ITEMS) {
-                    render_parts(body, item, out)?;
+                    render_parts(body, item, json, out)?;
                 }
             }
         }

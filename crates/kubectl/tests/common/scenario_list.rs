@@ -105,6 +105,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/init-containers.txt"),
     ),
     (
+        "jsonpath-as-json.txt",
+        include_str!("../../../../tests/scenarios/jsonpath-as-json.txt"),
+    ),
+    (
         "jsonpath-filters.txt",
         include_str!("../../../../tests/scenarios/jsonpath-filters.txt"),
     ),

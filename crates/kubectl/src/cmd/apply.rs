@@ -162,9 +162,10 @@ pub fn run(
         Ok(d) => d,
         Err(e) => return client_error(&e, out),
     };
-    if let Err(e) = output::check_object_format(parsed.get("output")) {
-        return client_error(&e, out);
-    }
+    let format = match output::object_format(session, &parsed) {
+        Ok(f) => f,
+        Err(e) => return client_error(&e, out),
+    };
     let mut errors: Vec<ApplyError> = Vec::new();
     for file in files {
         let (docs, decode_errors) = decode(session, &file, stdin);
@@ -216,7 +217,7 @@ pub fn run(
                     }
                     _ => "created",
                 };
-                let output = parsed.get("output");
+                let output = format.as_deref();
                 output::print_result(output, dry_run, &qualified, &obj, verb, out);
                 continue;
             }

@@ -207,9 +207,10 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         Ok(d) => d,
         Err(e) => return client_error(&e, out),
     };
-    if let Err(e) = output::check_object_format(parsed.get("output")) {
-        return client_error(&e, out);
-    }
+    let format = match output::object_format(session, &parsed) {
+        Ok(f) => f,
+        Err(e) => return client_error(&e, out),
+    };
     let words: Vec<String> = parsed.args.iter().chain(&parsed.rest).cloned().collect();
     let generated = match super::run_generator::generate(&parsed, &words) {
         Ok(g) => g,
@@ -222,7 +223,7 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
         }
     };
     let ns = namespace_of(&parsed);
-    let output = parsed.get("output");
+    let output = format.as_deref();
     let create = |session: &mut Session, resource: &str, obj: Value| match dry_run {
         Some("server") => session.sim.create_dry_run(resource, &ns, obj),
         Some(_) => Ok(obj),

@@ -192,9 +192,10 @@ pub fn expose(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(p) => p,
         Err(e) => return flag_error("expose", &e, out),
     };
-    if let Err(e) = output::check_object_format(parsed.get("output")) {
-        return client_error(&e, out);
-    }
+    let format = match output::object_format(session, &parsed) {
+        Ok(f) => f,
+        Err(e) => return client_error(&e, out),
+    };
     let Some(first) = parsed.args.first() else {
         out.errln("error: You must provide one or more resources by argument or filename.");
         out.errln("Example resource specifications include:");
@@ -239,7 +240,7 @@ pub fn expose(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(d) => d,
         Err(e) => return client_error(&e, out),
     };
-    let output = parsed.get("output");
+    let output = format.as_deref();
     if dry_run.is_some() {
         let mut shown = svc;
         shown.set(&["status", "loadBalancer"], Value::object());

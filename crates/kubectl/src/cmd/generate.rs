@@ -302,9 +302,10 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         }
         _ => build(session, &generator, name, &parsed),
     };
-    if let Err(e) = output::check_object_format(parsed.get("output")) {
-        return client_error(&e, out);
-    }
+    let format = match output::object_format(session, &parsed) {
+        Ok(f) => f,
+        Err(e) => return client_error(&e, out),
+    };
     let (resource, mut obj) = match built {
         Ok(b) => b,
         Err(e) => return client_error(&e, out),
@@ -320,7 +321,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(d) => d,
         Err(e) => return client_error(&e, out),
     };
-    let output = parsed.get("output");
+    let output = format.as_deref();
     let service_type = obj.str_at(&["spec", "type"]).to_string();
     let namespace = namespace_of(&parsed);
     let created = match dry_run {

@@ -363,9 +363,10 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let Some((info, name, _)) = target(&parsed.args, out) else {
         return;
     };
-    if let Err(e) = super::output::check_object_format(parsed.get("output")) {
-        return client_error(&e, out);
-    }
+    let format = match super::output::object_format(session, &parsed) {
+        Ok(f) => f,
+        Err(e) => return client_error(&e, out),
+    };
     let text = match (parsed.get("patch"), parsed.get("patch-file")) {
         (Some(_), Some(_)) => {
             return client_error("cannot specify --patch and --patch-file together", out)
@@ -449,7 +450,7 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             let unchanged = before.str_at(&["metadata", "resourceVersion"])
                 == after.str_at(&["metadata", "resourceVersion"]);
             let suffix = if unchanged { " (no change)" } else { "" };
-            match parsed.get("output") {
+            match format.as_deref() {
                 Some(format) => super::output::print_result(
                     Some(format),
                     None,

@@ -62,10 +62,11 @@ fn print_object(
         Some("json") => out.out(&ordinal_model::json::to_pretty(obj)),
         Some("name") => out.outln(&format!("{qualified}/{name}")),
         Some(f) if is_jsonpath(f) => print_jsonpath(f, obj, out),
-        Some(f) if inline_template(f).is_some() => match inline_template(f) {
-            Some(Ok(source)) => print_template(source, obj, false, out),
-            _ => super::client_error("template format specified but no template given", out),
-        },
+        // Resolved by `object_format`: every Go template format, its text
+        // (possibly empty, from an empty file).
+        Some(f) if f.starts_with("go-template=") => {
+            print_template(&f["go-template=".len()..], obj, false, out)
+        }
         _ => {
             let suffix = match dry_run {
                 Some("server") => " (server dry run)",
@@ -97,14 +98,6 @@ const TEMPLATE_FORMATS: [&str; 4] = [
     "templatefile",
 ];
 
-/// The template of `-o go-template=T` / `-o template=T` (an error for an
-/// empty one); `None` for other formats.
-fn inline_template(format: &str) -> Option<Result<&str, ()>> {
-    let (name, value) = format.split_once('=').unwrap_or((format, ""));
-    matches!(name, "go-template" | "template")
-        .then(|| (!value.is_empty()).then_some(value).ok_or(()))
-}
-
 /// The output format with `--template` folded in, as cli-runtime's
 /// `PrintFlags.ToPrinter` reads the flags: `--template` alone means
 /// `go-template`, and with a template or jsonpath `-o` it is the template.
@@ -123,15 +116,20 @@ pub fn output_format(session: &Session, parsed: &Parsed) -> Result<String, Strin
     } else {
         (format, template)
     };
-    if TEMPLATE_FORMATS.contains(&name) {
+    if TEMPLATE_FORMATS.contains(&name) || name == "jsonpath-file" {
         if value.is_empty() {
             return Err("template format specified but no template given".to_string());
         }
+        let printer = if name == "jsonpath-file" {
+            "jsonpath"
+        } else {
+            "go-template"
+        };
         if !name.ends_with("file") {
-            return Ok(format!("go-template={value}"));
+            return Ok(format!("{printer}={value}"));
         }
         return match session.files.get(value) {
-            Some(text) => Ok(format!("go-template={text}")),
+            Some(text) => Ok(format!("{printer}={text}")),
             None => Err(format!(
                 "error reading --template {value}, open {value}: no such file or directory"
             )),
@@ -155,7 +153,7 @@ pub fn output_format(session: &Session, parsed: &Parsed) -> Result<String, Strin
 /// sent or got back has (`create`, `run`, `expose`, `apply`, `patch`):
 /// cli-runtime's `PrintFlags` without the table printers, checked before
 /// anything is sent.
-pub fn check_object_format(format: Option<&str>) -> Result<(), String> {
+fn check_object_format(format: Option<&str>) -> Result<(), String> {
     let Some(format) = format else {
         return Ok(());
     };
@@ -172,6 +170,14 @@ pub fn check_object_format(format: Option<&str>) -> Result<(), String> {
         }
         _ => Err(format!("unable to match a printer suitable for the output format \"{format}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,yaml")),
     }
+}
+
+/// The `-o` format of a command that prints the object it sent or got back,
+/// checked ([`check_object_format`]) and resolved ([`output_format`]: the
+/// `-file` forms read); `None` without `-o`.
+pub fn object_format(session: &Session, parsed: &Parsed) -> Result<Option<String>, String> {
+    check_object_format(parsed.get("output"))?;
+    output_format(session, parsed).map(|f| (!f.is_empty()).then_some(f))
 }
 
 /// kubectl's error for an `-o` value no printer takes.

@@ -213,16 +213,35 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
                 }
             }
         }
-        if let Some(path) = parsed.get("sort-by").filter(|_| objects.len() > 1) {
-            match sort_by(&mut objects, path) {
-                Ok(()) => {}
-                // kubectl v1.36 prints a server Table none of whose rows has
-                // the field as if nothing were found (exit 0).
-                Err(_) if format.is_empty() || format == "wide" => objects.clear(),
-                Err(e) => return client_error(&e, out),
+        // The server's Tables (the human-readable formats) are sorted one
+        // by one; kubectl v1.36 prints a Table none of whose rows has the
+        // field as if nothing were found (exit 0).
+        let table = format.is_empty() || format == "wide";
+        if let Some(path) = parsed.get("sort-by").filter(|_| table && objects.len() > 1) {
+            if sort_by(&mut objects, path, |o| o).is_err() {
+                objects.clear();
             }
         }
         groups.push((request.info, objects));
+    }
+    // Objects (the other formats) are sorted all together, kinds mixed.
+    let table = format.is_empty() || format == "wide";
+    let found: usize = groups.iter().map(|(_, o)| o.len()).sum();
+    if let Some(path) = parsed.get("sort-by").filter(|_| !table && found > 1) {
+        let mut all: Vec<(&'static ResourceInfo, Value)> = groups
+            .drain(..)
+            .flat_map(|(info, objects)| objects.into_iter().map(move |o| (info, o)))
+            .collect();
+        if let Err(e) = sort_by(&mut all, path, |(_, o)| o) {
+            return client_error(&e, out);
+        }
+        // Consecutive objects of one kind make one group, in the new order.
+        for (info, obj) in all {
+            match groups.last_mut() {
+                Some((last, objects)) if std::ptr::eq(*last, info) => objects.push(obj),
+                _ => groups.push((info, vec![obj])),
+            }
+        }
     }
     let total: usize = groups.iter().map(|(_, o)| o.len()).sum();
     // Rows name their kind when the objects found are of several kinds
@@ -269,22 +288,22 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
 /// as they do in kubectl), an object without the field less than any other,
 /// numbers by value and everything else as text (kubectl sorts the
 /// unstructured objects it decoded).
-fn sort_by(objects: &mut [Value], path: &str) -> Result<(), String> {
+fn sort_by<T>(items: &mut [T], path: &str, object: impl Fn(&T) -> &Value) -> Result<(), String> {
     let path = path
         .trim_start_matches('{')
         .trim_end_matches('}')
         .to_string();
-    let first = |o: &Value| {
-        output::select(o, &path)
+    let first = |item: &T| {
+        output::select(object(item), &path)
             .ok()
             .and_then(|v| v.first().map(|x| (*x).clone()))
     };
-    if !objects.is_empty() && objects.iter().all(|o| first(o).is_none()) {
+    if !items.is_empty() && items.iter().all(|o| first(o).is_none()) {
         return Err(format!(
             "couldn't find any field with path \"{{{path}}}\" in the list of objects"
         ));
     }
-    ordinal_model::order::go_sort_by(objects, |a, b| match (first(a), first(b)) {
+    ordinal_model::order::go_sort_by(items, |a, b| match (first(a), first(b)) {
         (None, _) => true,
         (_, None) => false,
         (Some(Value::Int(x)), Some(Value::Int(y))) => x < y,

@@ -2,6 +2,7 @@
 //! the related objects a describer needs, and prints the layouts of
 //! `crate::describe`, separated by blank lines when several objects match.
 
+use ordinal_model::kinds::ResourceInfo;
 use ordinal_model::labels::Selector;
 use ordinal_model::Value;
 
@@ -173,12 +174,73 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             match session.sim.get(info.plural, &namespace, name) {
                 Ok(obj) => objects.push(obj),
                 Err(e) => {
+                    if e.code == 404 && parsed.args.len() == 2 {
+                        return describe_matching(
+                            session, &parsed, info, &namespace, name, &e, out,
+                        );
+                    }
                     api_error(&e, out);
                 }
             }
         }
     }
-    let show_events = parsed.get("show-events") != Some("false");
+    // Events are shown by default for one object only (describe.go: off
+    // for several objects, or after an error), unless --show-events says.
+    let show_events = match parsed.get("show-events") {
+        Some(flag) => flag != "false",
+        None => objects.len() == 1 && out.exit_code == 0,
+    };
+    print_descriptions(session, info, &names, &objects, show_events, "\n\n", out);
+}
+
+/// `DescribeMatchingResources`: `describe TYPE NAME` where no object is
+/// named NAME describes every one whose name starts with it (events only
+/// with --show-events), each followed by a newline; none matching is the
+/// lookup's own error.
+fn describe_matching(
+    session: &Session,
+    parsed: &flags::Parsed,
+    info: &'static ResourceInfo,
+    namespace: &str,
+    prefix: &str,
+    not_found: &ordinal_core::ApiError,
+    out: &mut CommandOutput,
+) {
+    let matching: Vec<Value> = match session.sim.list(info.plural, Some(namespace), "", "") {
+        Ok(items) => items
+            .into_iter()
+            .filter(|o| o.str_at(&["metadata", "name"]).starts_with(prefix))
+            .collect(),
+        Err(e) => return api_error(&e, out),
+    };
+    if matching.is_empty() {
+        return api_error(not_found, out);
+    }
+    let show_events = parsed.get("show-events").is_some_and(|f| f != "false");
+    for obj in &matching {
+        print_descriptions(
+            session,
+            info,
+            &[],
+            std::slice::from_ref(obj),
+            show_events,
+            "",
+            out,
+        );
+        out.out("\n");
+    }
+}
+
+/// Each object's description, `separator` between them.
+fn print_descriptions(
+    session: &Session,
+    info: &'static ResourceInfo,
+    names: &[String],
+    objects: &[Value],
+    show_events: bool,
+    separator: &str,
+    out: &mut CommandOutput,
+) {
     // kubectl does not look up events about events when it lists them all.
     let listed_events = info.kind == "Event" && names.is_empty();
     let now_ms = session.sim.now();
@@ -186,11 +248,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         let related = related(session, obj);
         let ctx = Context {
             print: PrintContext { now_ms },
-            events: if show_events {
-                events_for(session, obj)
-            } else {
-                Vec::new()
-            },
+            events: show_events.then(|| events_for(session, obj)),
             related: &related,
         };
         let text = if listed_events {
@@ -199,7 +257,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             describe::describe(obj, &ctx)
         };
         if i > 0 {
-            out.out("\n\n");
+            out.out(separator);
         }
         out.out(&text);
     }

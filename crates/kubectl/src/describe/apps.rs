@@ -287,7 +287,7 @@ mod tests {
             print: PrintContext {
                 now_ms: start + 691 * 86_400_000,
             },
-            events,
+            events: Some(events),
             related: &related,
         };
         assert_eq!(describe(obj, &ctx), expected);

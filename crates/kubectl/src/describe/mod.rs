@@ -50,8 +50,9 @@ impl Writer {
 pub struct Context<'a> {
     /// Ages and timestamps.
     pub print: PrintContext,
-    /// Events about the object, in API order.
-    pub events: Vec<Value>,
+    /// Events about the object, in API order; `None` when they are not
+    /// shown (no `Events:` section at all).
+    pub events: Option<Vec<Value>>,
     /// Other objects the describer needs (pods of a set, pods using a claim, slices of a service).
     pub related: &'a [Value],
 }
@@ -177,11 +178,14 @@ pub fn multiline(w: &mut Writer, level: usize, title: &str, values: &[String]) {
 
 /// The `Events:` section (sorted by last timestamp, stable).
 pub fn events(w: &mut Writer, ctx: &Context) {
-    if ctx.events.is_empty() {
+    let Some(shown) = &ctx.events else {
+        return;
+    };
+    if shown.is_empty() {
         w.line(0, "Events:\t<none>");
         return;
     }
-    let mut events: Vec<&Value> = ctx.events.iter().collect();
+    let mut events: Vec<&Value> = shown.iter().collect();
     ordinal_model::order::sort_by_key(&mut events, |e| {
         let last = e.str_at(&["lastTimestamp"]);
         let stamp = if last.is_empty() {
@@ -360,7 +364,7 @@ Events:
         let now_ms = parse_timestamp("2025-01-01T10:01:00Z").unwrap_or(0);
         let ctx = Context {
             print: PrintContext { now_ms },
-            events: vec![event],
+            events: Some(vec![event]),
             related: &[],
         };
         assert_eq!(describe(&sts, &ctx), EXPECTED);
@@ -477,7 +481,7 @@ Events:          <none>
             .value;
         let ctx = Context {
             print: PrintContext { now_ms: 0 },
-            events: vec![],
+            events: Some(vec![]),
             related: &[],
         };
         assert_eq!(describe(&sts, &ctx), EXPECTED_WITH_INIT);

@@ -183,7 +183,7 @@ mod tests {
         };
         let ctx = Context {
             print: PrintContext { now_ms: 0 },
-            events: Vec::new(),
+            events: Some(Vec::new()),
             related: &[],
         };
         assert_eq!(describe(obj, &ctx), expected);

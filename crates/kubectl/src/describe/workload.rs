@@ -111,7 +111,7 @@ pub(super) fn pod_template(template: &Value, w: &mut Writer) {
     let print = PrintContext { now_ms: 0 };
     let ctx = Context {
         print,
-        events: Vec::new(),
+        events: None,
         related: &[],
     };
     w.line(0, "Pod Template:");

@@ -1,11 +1,14 @@
-//! Text filters learners pipe kubectl output into: `grep [-v] [-i] PATTERN`,
-//! `head [-n N]`, `tail [-n N]`, `wc -l`, `sort`. Patterns are plain substrings.
+//! Text filters learners pipe kubectl output into: `grep` (see
+//! [`super::grep`]), `head [-n N]`, `tail [-n N]`, `wc -l`, `sort`.
 
 use crate::transcript::CommandOutput;
 
 /// Runs a filter over `input`.
 #[inline(never)]
 pub fn run(args: &[String], input: &str) -> CommandOutput {
+    if args[0] == "grep" {
+        return super::grep::run(args, input);
+    }
     let mut out = CommandOutput::default();
     let lines: Vec<&str> = input.lines().collect();
     let count = |default: usize| {
@@ -21,36 +24,6 @@ pub fn run(args: &[String], input: &str) -> CommandOutput {
             .unwrap_or(default)
     };
     let selected: Vec<String> = match args[0].as_str() {
-        "grep" => {
-            let invert = args.iter().any(|a| a == "-v");
-            let ignore_case = args.iter().any(|a| a == "-i");
-            let Some(pattern) = args.iter().skip(1).find(|a| !a.starts_with('-')) else {
-                out.errln("Usage: grep [OPTION]... PATTERNS [FILE]...");
-                out.exit_code = 2;
-                return out;
-            };
-            let pattern = if ignore_case {
-                pattern.to_lowercase()
-            } else {
-                pattern.clone()
-            };
-            let found: Vec<String> = lines
-                .iter()
-                .filter(|l| {
-                    let hay = if ignore_case {
-                        l.to_lowercase()
-                    } else {
-                        l.to_string()
-                    };
-                    hay.contains(&pattern) != invert
-                })
-                .map(|l| l.to_string())
-                .collect();
-            if found.is_empty() {
-                out.exit_code = 1;
-            }
-            found
-        }
         "head" => lines
             .iter()
             .take(count(10))

@@ -6,6 +6,7 @@
 //! Virtual time only moves when a command waits (sleep, watch, delete).
 
 mod filters;
+pub mod grep;
 pub mod words;
 
 use std::collections::BTreeMap;

@@ -49,6 +49,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/describe-configmap.txt"),
     ),
     (
+        "describe-many.txt",
+        include_str!("../../../../tests/scenarios/describe-many.txt"),
+    ),
+    (
         "df-claim-capacity.txt",
         include_str!("../../../../tests/scenarios/df-claim-capacity.txt"),
     ),
@@ -91,6 +95,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     (
         "go-templates.txt",
         include_str!("../../../../tests/scenarios/go-templates.txt"),
+    ),
+    (
+        "grep-filters.txt",
+        include_str!("../../../../tests/scenarios/grep-filters.txt"),
     ),
     (
         "help-explain.txt",

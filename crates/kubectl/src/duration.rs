@@ -107,3 +107,96 @@ mod tests {
         assert_eq!(human_duration(-2000), "<invalid>");
     }
 }
+
+/// Go's `time.ParseDuration`: a signed sequence of decimal numbers, each
+/// with a unit (`ns`, `us`, `µs`, `ms`, `s`, `m`, `h`), e.g. `1h30m` or
+/// `1.5s`; nanoseconds, or Go's error text.
+pub fn parse_go_duration(text: &str) -> Result<i64, String> {
+    let invalid = || {
+        format!(
+            "time: invalid duration {}",
+            ordinal_model::validation::go_quote(text)
+        )
+    };
+    let (negative, rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if rest == "0" {
+        return Ok(0);
+    }
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    let mut total: f64 = 0.0;
+    let mut s = rest;
+    while !s.is_empty() {
+        let number_len = s
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(s.len());
+        let number = &s[..number_len];
+        if number.is_empty() || number == "." {
+            return Err(invalid());
+        }
+        let value: f64 = number.parse().map_err(|_| invalid())?;
+        s = &s[number_len..];
+        let unit_len = s
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(s.len());
+        let scale = match &s[..unit_len] {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            "" => {
+                return Err(format!(
+                    "time: missing unit in duration {}",
+                    ordinal_model::validation::go_quote(text)
+                ))
+            }
+            unit => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    ordinal_model::validation::go_quote(unit),
+                    ordinal_model::validation::go_quote(text)
+                ))
+            }
+        };
+        total += value * scale;
+        s = &s[unit_len..];
+    }
+    if total > i64::MAX as f64 {
+        return Err(invalid());
+    }
+    let ns = total.round() as i64;
+    Ok(if negative { -ns } else { ns })
+}
+
+#[cfg(test)]
+mod go_duration_tests {
+    use super::parse_go_duration;
+
+    #[test]
+    fn parses_as_go_does() {
+        assert_eq!(parse_go_duration("1h30m"), Ok(5_400_000_000_000));
+        assert_eq!(parse_go_duration("1.5s"), Ok(1_500_000_000));
+        assert_eq!(parse_go_duration("-5s"), Ok(-5_000_000_000));
+        assert_eq!(parse_go_duration("0"), Ok(0));
+        assert_eq!(parse_go_duration("300ms"), Ok(300_000_000));
+        assert_eq!(
+            parse_go_duration("abc"),
+            Err("time: invalid duration \"abc\"".to_string())
+        );
+        assert_eq!(
+            parse_go_duration("5"),
+            Err("time: missing unit in duration \"5\"".to_string())
+        );
+        assert_eq!(
+            parse_go_duration("5x"),
+            Err("time: unknown unit \"x\" in duration \"5x\"".to_string())
+        );
+    }
+}

@@ -316,7 +316,7 @@ fn answer(server: &Server, stream: &mut TcpStream, request: &Request) -> bool {
 }
 
 /// `GET pods/NAME/log`: the container's log as text (`container`, `previous`,
-/// `timestamps`, `tailLines`),
+/// `timestamps`, `tailLines`, `sinceSeconds`, `sinceTime`),
 /// or the API server's Status when the container has not started.
 fn pod_log(
     server: &Server,
@@ -332,7 +332,25 @@ fn pod_log(
     let result = {
         let mut world = server.lock();
         world.tick();
-        ordinal_kubectl::cmd::pod_log(&world.session, ns, name, container, previous, timestamps)
+        let now = world.session.sim.now();
+        // sinceSeconds, or sinceTime in the log's own (unshifted) timestamps.
+        let since = match (request.param("sinceSeconds"), request.param("sinceTime")) {
+            (Some(s), _) => s
+                .parse::<u64>()
+                .ok()
+                .map(|s| now.saturating_sub(s.saturating_mul(1000))),
+            (None, Some(t)) => ordinal_core::clock::parse_rfc3339(t),
+            (None, None) => None,
+        };
+        ordinal_kubectl::cmd::pod_log(
+            &world.session,
+            ns,
+            name,
+            container,
+            previous,
+            timestamps,
+            since,
+        )
     };
     match result {
         Ok(log) => {

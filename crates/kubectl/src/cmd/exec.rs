@@ -413,6 +413,8 @@ pub(super) const LOGS_SPECS: &[FlagSpec] = &[
     switch("all-containers", None),
     switch("prefix", None),
     value("max-log-requests", None),
+    value("since", None),
+    value("since-time", None),
 ];
 
 const LOGS_USAGE: &str = "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command";
@@ -490,6 +492,10 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             );
         }
     };
+    let since_ms = match since_cutoff(session, &parsed, out) {
+        Ok(cutoff) => cutoff,
+        Err(()) => return,
+    };
     let tail = match tail {
         None if !selector.is_empty() => Some(SELECTOR_TAIL),
         None | Some(-1) => None,
@@ -497,14 +503,9 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     };
     let ns = namespace_of(&parsed);
     let pods = if selector.is_empty() {
-        let name = parsed.args[0].as_str();
-        let name = name
-            .strip_prefix("pod/")
-            .or_else(|| name.strip_prefix("pods/"))
-            .unwrap_or(name);
-        match session.sim.get("pods", &ns, name) {
-            Ok(pod) => vec![pod],
-            Err(e) => return api_error(&e, out),
+        match pod_for_logs(session, &ns, &parsed.args[0], out) {
+            Some(pod) => vec![pod],
+            None => return,
         }
     } else {
         match session.sim.list("pods", Some(&ns), selector, "") {
@@ -581,7 +582,15 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         let request = &requests[0];
         let name = crate::printers::name(&request.pod).to_string();
         // The API server's answer when the container has not started.
-        let total = match pod_log(session, &ns, &name, Some(&request.container), false, false) {
+        let total = match pod_log(
+            session,
+            &ns,
+            &name,
+            Some(&request.container),
+            false,
+            false,
+            since_ms,
+        ) {
             Ok(log) => log.split_inclusive('\n').count(),
             Err(e) => return api_error(&e, out),
         };
@@ -607,6 +616,7 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             Some(&request.container),
             parsed.has("previous"),
             parsed.has("timestamps"),
+            since_ms,
         ) {
             Ok(log) => tail_lines(log, tail),
             Err(e) => return api_error(&e, out),
@@ -620,6 +630,191 @@ pub fn logs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             out.out(&log);
         }
     }
+}
+
+/// `--since DURATION` / `--since-time RFC3339` as the earliest log time
+/// kept (virtual ms), checked as kubectl's logs Complete/Validate do.
+fn since_cutoff(
+    session: &Session,
+    parsed: &flags::Parsed,
+    out: &mut CommandOutput,
+) -> Result<Option<u64>, ()> {
+    let since = match parsed.get("since") {
+        None => None,
+        Some(text) => match crate::duration::parse_go_duration(text) {
+            Ok(ns) => Some(ns),
+            Err(e) => {
+                flag_error(
+                    "logs",
+                    &format!("invalid argument \"{text}\" for \"--since\" flag: {e}"),
+                    out,
+                );
+                return Err(());
+            }
+        },
+    };
+    let since_time = parsed.get("since-time").filter(|t| !t.is_empty());
+    if since_time.is_some() && since.is_some_and(|ns| ns != 0) {
+        client_error(
+            "at most one of `sinceTime` or `sinceSeconds` may be specified",
+            out,
+        );
+        return Err(());
+    }
+    if let Some(text) = since_time {
+        return match ordinal_core::clock::parse_rfc3339(text) {
+            Some(at) => Ok(Some(at)),
+            None => {
+                client_error(
+                    &format!("parsing time \"{text}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"{text}\" as \"2006\""),
+                    out,
+                );
+                Err(())
+            }
+        };
+    }
+    match since {
+        Some(ns) if ns < 0 => {
+            client_error("--since must be greater than 0", out);
+            Err(())
+        }
+        // kubectl rounds the duration up to whole seconds.
+        Some(ns) if ns > 0 => {
+            let seconds = (ns as u64).div_ceil(1_000_000_000);
+            Ok(Some(
+                session
+                    .sim
+                    .now()
+                    .saturating_sub(seconds.saturating_mul(1000)),
+            ))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The pod `kubectl logs NAME` or `TYPE/NAME` reads: the pod itself, or for
+/// a workload or service the first of its pods in `podutils.ByLogging`
+/// order (polymorphichelpers `AttachablePodForObject` / `GetFirstPod`),
+/// saying which when there are several.
+fn pod_for_logs(
+    session: &Session,
+    ns: &str,
+    target: &str,
+    out: &mut CommandOutput,
+) -> Option<Value> {
+    let (kind, name) = target.split_once('/').unwrap_or(("pods", target));
+    let info = super::resolve(kind, out)?;
+    let obj = match session.sim.get(info.plural, ns, name) {
+        Ok(obj) => obj,
+        Err(e) => {
+            client_error(
+                &format!(
+                    "error from server ({}): {} in namespace \"{ns}\"",
+                    e.reason.as_str(),
+                    e.message
+                ),
+                out,
+            );
+            return None;
+        }
+    };
+    let selector = match info.kind {
+        "Pod" => return Some(obj),
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
+            obj.at(&["spec", "selector"]).cloned()
+        }
+        "Service" | "ReplicationController" => obj
+            .at(&["spec", "selector"])
+            .map(|m| Value::from([("matchLabels", m.clone())])),
+        other => {
+            client_error(
+                &format!("cannot get the logs from *v1.{other}: selector for *v1.{other} not implemented"),
+                out,
+            );
+            return None;
+        }
+    };
+    let selector = selector
+        .and_then(|s| ordinal_model::labels::Selector::from_label_selector(&s).ok())
+        .unwrap_or_default();
+    let mut pods: Vec<Value> = session
+        .sim
+        .list("pods", Some(ns), "", "")
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| selector.matches(p.at(&["metadata", "labels"])))
+        .collect();
+    if pods.is_empty() {
+        client_error("timed out waiting for the condition", out);
+        return None;
+    }
+    ordinal_model::order::go_sort_by(&mut pods, by_logging);
+    let found = pods.len();
+    let first = pods.swap_remove(0);
+    if found > 1 {
+        out.errln(&format!(
+            "Found {found} pods, using pod/{}",
+            crate::printers::name(&first)
+        ));
+    }
+    Some(first)
+}
+
+/// `podutils.ByLogging`: assigned before unassigned, Running before Unknown
+/// before Pending, ready before not, ready longer before shorter, more
+/// restarts before fewer, older before newer.
+fn by_logging(a: &Value, b: &Value) -> bool {
+    let node = |p: &Value| p.str_at(&["spec", "nodeName"]).to_string();
+    let (na, nb) = (node(a), node(b));
+    if na != nb && (na.is_empty() || nb.is_empty()) {
+        return !na.is_empty();
+    }
+    let phase = |p: &Value| match p.str_at(&["status", "phase"]) {
+        "Running" => 0,
+        "Unknown" => 1,
+        "Pending" => 2,
+        _ => 3,
+    };
+    if phase(a) != phase(b) {
+        return phase(a) < phase(b);
+    }
+    let ready = |p: &Value| {
+        p.array_at(&["status", "conditions"])
+            .iter()
+            .find(|c| c.str_at(&["type"]) == "Ready")
+            .filter(|c| c.str_at(&["status"]) == "True")
+            .map(|c| c.str_at(&["lastTransitionTime"]).to_string())
+    };
+    let (ra, rb) = (ready(a), ready(b));
+    if ra.is_some() != rb.is_some() {
+        return ra.is_some();
+    }
+    // afterOrZero(t1, t2): t1 is zero, or after t2.
+    let after_or_zero = |t1: &str, t2: &str| {
+        if t1.is_empty() || t2.is_empty() {
+            t1.is_empty()
+        } else {
+            t1 > t2
+        }
+    };
+    if let (Some(ta), Some(tb)) = (&ra, &rb) {
+        if ta != tb {
+            return after_or_zero(tb, ta);
+        }
+    }
+    let restarts = |p: &Value| {
+        p.array_at(&["status", "containerStatuses"])
+            .iter()
+            .filter_map(|c| c.i64_at(&["restartCount"]))
+            .max()
+            .unwrap_or(0)
+    };
+    if restarts(a) != restarts(b) {
+        return restarts(a) > restarts(b);
+    }
+    let created = |p: &Value| p.str_at(&["metadata", "creationTimestamp"]).to_string();
+    let (ca, cb) = (created(a), created(b));
+    ca != cb && after_or_zero(&cb, &ca)
 }
 
 /// The restart count of container `name` in `pod`'s status.
@@ -809,6 +1004,37 @@ pub fn tail_lines(log: String, tail: Option<usize>) -> String {
 /// last restart; `timestamps` to start each line with its time), or its
 /// BadRequest when the container has not started.
 pub fn pod_log(
+    session: &Session,
+    ns: &str,
+    name: &str,
+    container: Option<&str>,
+    previous: bool,
+    timestamps: bool,
+    since_ms: Option<u64>,
+) -> Result<String, ApiError> {
+    let stamped = pod_log_text(
+        session,
+        ns,
+        name,
+        container,
+        previous,
+        timestamps || since_ms.is_some(),
+    )?;
+    let Some(cutoff) = since_ms else {
+        return Ok(stamped);
+    };
+    // The kubelet keeps the lines written at or after the cutoff.
+    let mut kept = String::new();
+    for line in stamped.split_inclusive('\n') {
+        let (stamp, text) = line.split_once(' ').unwrap_or((line, ""));
+        if ordinal_core::clock::parse_rfc3339(stamp).is_some_and(|at| at >= cutoff) {
+            kept.push_str(if timestamps { line } else { text });
+        }
+    }
+    Ok(kept)
+}
+
+fn pod_log_text(
     session: &Session,
     ns: &str,
     name: &str,

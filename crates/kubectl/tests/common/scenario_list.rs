@@ -145,6 +145,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/label-annotate.txt"),
     ),
     (
+        "logs-targets-since.txt",
+        include_str!("../../../../tests/scenarios/logs-targets-since.txt"),
+    ),
+    (
         "mysql-replicated.txt",
         include_str!("../../../../tests/scenarios/mysql-replicated.txt"),
     ),

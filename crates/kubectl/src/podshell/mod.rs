@@ -65,6 +65,8 @@ struct PodCtx {
     /// Where a script's run stopped: the `sleep` ms and the rest of the
     /// script, or `None` after a program the shell does not model.
     stopped: RefCell<Option<Option<(u64, String)>>>,
+    /// Shell variables the script set (`i=0`), over the container's env.
+    vars: RefCell<BTreeMap<String, String>>,
 }
 
 impl PodCtx {
@@ -111,6 +113,7 @@ impl PodCtx {
             in_kubelet: false,
             script: false,
             stopped: RefCell::new(None),
+            vars: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -204,6 +207,9 @@ fn not_found(ctx: &PodCtx, tool: &str, out: &mut CommandOutput) {
 }
 
 /// Programs the shell knows, whether or not an image has them.
+/// Most shell variables one script may set.
+pub const MAX_SHELL_VARS: usize = 256;
+
 const MODELLED: &[&str] = &["bash", "nslookup", "ping", "curl", "wget", "redis-cli"];
 
 /// True when the pod's image has `program` on its PATH.
@@ -288,7 +294,16 @@ pub fn container_shell(
     let out = run_argv(sim, &ctx, argv);
     let end = match ctx.stopped.take() {
         None => ShellEnd::Exited(i64::from(out.exit_code)),
-        Some(Some((ms, rest))) => ShellEnd::Sleep(ms, vec!["sh".into(), "-c".into(), rest]),
+        // The rest of the script runs later in a new run: it starts by
+        // setting the variables this run set.
+        Some(Some((ms, rest))) => {
+            let mut resumed = String::new();
+            for (name, value) in ctx.vars.borrow().iter() {
+                resumed.push_str(&format!("{name}='{}'; ", value.replace('\'', "'\\''")));
+            }
+            resumed.push_str(&rest);
+            ShellEnd::Sleep(ms, vec!["sh".into(), "-c".into(), resumed])
+        }
         Some(None) => ShellEnd::Serving,
     };
     Some(ShellRun {
@@ -369,6 +384,19 @@ fn test(sim: &Sim, ctx: &PodCtx, args: &[String], bracket: bool) -> bool {
         ["-e", path] => file(path).is_some() || is_dir_in(sim, ctx, path),
         [a, "=" | "==", b] => a == b,
         [a, "!=", b] => a != b,
+        [a, op @ ("-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge"), b] => {
+            match (a.trim().parse::<i64>(), b.trim().parse::<i64>()) {
+                (Ok(a), Ok(b)) => match op {
+                    "-eq" => a == b,
+                    "-ne" => a != b,
+                    "-lt" => a < b,
+                    "-le" => a <= b,
+                    "-gt" => a > b,
+                    _ => a >= b,
+                },
+                _ => false,
+            }
+        }
         _ => false,
     };
     result != negate
@@ -436,7 +464,7 @@ fn substitute_commands(sim: &mut Sim, ctx: &PodCtx, text: &str) -> String {
         if c == '\'' {
             in_single = !in_single;
         }
-        if !in_single && rest.starts_with("$(") {
+        if !in_single && rest.starts_with("$(") && !rest.starts_with("$((") {
             if let Some(close) = rest.find(')') {
                 let inner = rest[2..close].to_string();
                 let result = run_script(sim, ctx, &inner);
@@ -590,7 +618,6 @@ fn run_loop(
 
 fn run_script(sim: &mut Sim, ctx: &PodCtx, script: &str) -> CommandOutput {
     let mut out = CommandOutput::default();
-    let vars: BTreeMap<String, String> = ctx.env.iter().cloned().collect();
     // Lines of a multi-line script run one after the other.
     let parts = split_list(&script.replace('\n', ";"));
     let mut i = 0;
@@ -621,11 +648,27 @@ fn run_script(sim: &mut Sim, ctx: &PodCtx, script: &str) -> CommandOutput {
             continue;
         }
         let part = substitute_commands(sim, ctx, part);
+        let vars: BTreeMap<String, String> = ctx
+            .env
+            .iter()
+            .cloned()
+            .chain(ctx.vars.borrow().clone())
+            .collect();
         let Ok(words) = split_words(&part, &vars) else {
             out.errln("sh: syntax error: unterminated quoted string");
             out.exit_code = 2;
             return out;
         };
+        if let Some(pairs) = crate::shell::words::assignments(&words) {
+            if ctx.vars.borrow().len() + pairs.len() > MAX_SHELL_VARS {
+                out.errln("sh: too many variables");
+                out.exit_code = 2;
+                return out;
+            }
+            ctx.vars.borrow_mut().extend(pairs);
+            out.exit_code = 0;
+            continue;
+        }
         if words.first().map(String::as_str) == Some("exit") {
             out.exit_code = words.get(1).and_then(|c| c.parse().ok()).unwrap_or(0);
             return out;

@@ -27,6 +27,8 @@ pub const MAX_FILES: usize = 256;
 pub const MAX_FILE_BYTES: usize = 1 << 20;
 /// Most iterations of one `for` loop.
 pub const MAX_LOOP_ITEMS: usize = 100;
+/// Most variables the terminal's shell holds.
+pub const MAX_VARS: usize = 1_000;
 /// Longest `sleep` or `timeout`, in seconds (one virtual day).
 pub const MAX_SLEEP_SECONDS: u64 = 86_400;
 /// Deepest nesting of `sh -c` / loops.
@@ -481,6 +483,16 @@ impl Session {
                 return out;
             }
         };
+        // `NAME=VALUE` words alone set shell variables.
+        if let Some(pairs) = words::assignments(&words) {
+            if self.vars.len() + pairs.len() > MAX_VARS {
+                out.errln("bash: too many variables");
+                out.exit_code = 1;
+                return out;
+            }
+            self.vars.extend(pairs);
+            return out;
+        }
         let mut args = Vec::new();
         let mut redirect: Option<(String, bool)> = None;
         let mut stderr_to_stdout = false;

@@ -257,6 +257,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/set-env-resources.txt"),
     ),
     (
+        "shell-variables.txt",
+        include_str!("../../../../tests/scenarios/shell-variables.txt"),
+    ),
+    (
         "sort-by.txt",
         include_str!("../../../../tests/scenarios/sort-by.txt"),
     ),

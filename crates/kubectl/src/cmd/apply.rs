@@ -158,12 +158,8 @@ pub fn run(
         return;
     }
     let namespace = namespace_of(&parsed);
-    let dry_run = match output::dry_run(&parsed) {
-        Ok(d) => d,
-        Err(e) => return client_error(&e, out),
-    };
-    let format = match output::object_format(session, &parsed) {
-        Ok(f) => f,
+    let (dry_run, format) = match output::send_options(session, &parsed) {
+        Ok(options) => options,
         Err(e) => return client_error(&e, out),
     };
     let mut errors: Vec<ApplyError> = Vec::new();

@@ -203,12 +203,8 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
     if parsed.get("image").is_none() {
         return client_error("required flag(s) \"image\" not set", out);
     }
-    let dry_run = match output::dry_run(&parsed) {
-        Ok(d) => d,
-        Err(e) => return client_error(&e, out),
-    };
-    let format = match output::object_format(session, &parsed) {
-        Ok(f) => f,
+    let (dry_run, format) = match output::send_options(session, &parsed) {
+        Ok(options) => options,
         Err(e) => return client_error(&e, out),
     };
     let words: Vec<String> = parsed.args.iter().chain(&parsed.rest).cloned().collect();

@@ -180,6 +180,15 @@ pub fn object_format(session: &Session, parsed: &Parsed) -> Result<Option<String
     output_format(session, parsed).map(|f| (!f.is_empty()).then_some(f))
 }
 
+/// `--dry-run` then `-o` ([`dry_run`], [`object_format`]), checked in that
+/// order as kubectl's Complete does, for a command that sends an object.
+pub fn send_options<'a>(
+    session: &Session,
+    parsed: &'a Parsed,
+) -> Result<(Option<&'a str>, Option<String>), String> {
+    Ok((dry_run(parsed)?, object_format(session, parsed)?))
+}
+
 /// kubectl's error for an `-o` value no printer takes.
 pub fn no_printer(format: &str) -> String {
     format!("unable to match a printer suitable for the output format \"{format}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,wide,yaml")

@@ -79,6 +79,20 @@ fn pod_spec_path(info: &ResourceInfo) -> &'static [&'static str] {
     }
 }
 
+/// The containers of `obj`'s pod spec, and the `-c` pattern that picks
+/// among them (`*` by default).
+fn containers_of<'a>(
+    info: &ResourceInfo,
+    obj: &Value,
+    parsed: &'a Parsed,
+) -> (Vec<Value>, &'a str) {
+    let containers = obj
+        .at(pod_spec_path(info))
+        .map(|s| s.array_at(&["containers"]).to_vec())
+        .unwrap_or_default();
+    (containers, parsed.get("containers").unwrap_or("*"))
+}
+
 /// The object named by `args` (`TYPE/NAME` or `TYPE NAME`), the words
 /// after it, and the stored object; kubectl's error otherwise.
 fn fetch<'a>(
@@ -173,10 +187,7 @@ fn image(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let Some((info, name, changes, obj)) = fetch(session, &parsed, out) else {
         return;
     };
-    let mut containers = obj
-        .at(pod_spec_path(info))
-        .map(|s| s.array_at(&["containers"]).to_vec())
-        .unwrap_or_default();
+    let (mut containers, _) = containers_of(info, &obj, &parsed);
     for change in changes {
         let Some((container, image)) = change.split_once('=') else {
             continue;
@@ -299,11 +310,7 @@ fn env(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let Some((info, name, _, obj)) = fetch(session, &target, out) else {
         return;
     };
-    let pattern = parsed.get("containers").unwrap_or("*");
-    let mut containers = obj
-        .at(pod_spec_path(info))
-        .map(|s| s.array_at(&["containers"]).to_vec())
-        .unwrap_or_default();
+    let (mut containers, pattern) = containers_of(info, &obj, &parsed);
     let matching = containers
         .iter()
         .filter(|c| glob(pattern, c.str_at(&["name"])))
@@ -428,11 +435,7 @@ fn resources(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let Some((info, name, _, obj)) = fetch(session, &parsed, out) else {
         return;
     };
-    let pattern = parsed.get("containers").unwrap_or("*");
-    let mut containers = obj
-        .at(pod_spec_path(info))
-        .map(|s| s.array_at(&["containers"]).to_vec())
-        .unwrap_or_default();
+    let (mut containers, pattern) = containers_of(info, &obj, &parsed);
     let mut found = false;
     for c in containers
         .iter_mut()

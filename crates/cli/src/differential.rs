@@ -158,7 +158,12 @@ fn invocation(line: &str) -> Option<Invocation> {
         return None;
     }
     let mut args = args.to_vec();
-    let waits_for_deletion = sub == "delete" && !args.iter().any(|a| a.starts_with("--wait"));
+    // A dry run deletes nothing, so there is nothing to wait for.
+    let dry_run = args
+        .iter()
+        .any(|a| a.starts_with("--dry-run") && a != "--dry-run=none");
+    let waits_for_deletion =
+        sub == "delete" && !dry_run && !args.iter().any(|a| a.starts_with("--wait"));
     if waits_for_deletion {
         args.push("--wait=false".to_string());
     }

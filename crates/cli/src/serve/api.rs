@@ -412,7 +412,18 @@ fn respond(
             let replicas = body
                 .i64_at(&["spec", "replicas"])
                 .ok_or_else(|| bad_request("spec.replicas is required".to_string()))?;
-            let obj = sim.scale(resource, ns, name, replicas)?;
+            // A dry run scales a copy of the cluster.
+            let obj = if request.param("dryRun").is_some() {
+                let live = sim.get(resource, ns, name)?;
+                let mut scaled = sim.clone().scale(resource, ns, name, replicas)?;
+                scaled.set(
+                    &["metadata"],
+                    live.at(&["metadata"]).cloned().unwrap_or_default(),
+                );
+                scaled
+            } else {
+                sim.scale(resource, ns, name, replicas)?
+            };
             Ok((200, scale_object(&obj, offset_ms)))
         }
         ("POST", Some(name), Some("eviction")) if resource == "pods" => {
@@ -460,7 +471,9 @@ fn respond(
             };
             Ok((201, outgoing(created, offset_ms)))
         }
-        ("PUT" | "PATCH", Some(name), None) if request.param("dryRun").is_some() => {
+        ("PUT" | "PATCH", Some(name), None | Some("scale"))
+            if request.param("dryRun").is_some() =>
+        {
             let live_version = sim
                 .get(resource, ns, name)?
                 .str_at(&["metadata", "resourceVersion"])

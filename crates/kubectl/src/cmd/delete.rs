@@ -24,6 +24,7 @@ pub(super) const SPECS: &[FlagSpec] = &[
     switch("ignore-not-found", None),
     value("output", Some('o')),
     switch("recursive", Some('R')),
+    value("dry-run", None),
 ];
 
 const NOTHING: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n";
@@ -90,30 +91,50 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
             )
         }
     };
+    let dry_run = match super::output::dry_run(&parsed) {
+        Ok(d) => d,
+        Err(e) => return client_error(&e, out),
+    };
     if force_now {
         out.errln(FORCE_WARNING);
     }
     let opts = DeleteOptions {
         grace_period_seconds: grace,
         propagation,
-        dry_run: false,
+        dry_run: dry_run == Some("server"),
+    };
+    let suffix = match dry_run {
+        Some("server") => " (server dry run)",
+        Some(_) => " (dry run)",
+        None => "",
     };
     let mut waiting = Vec::new();
     for (info, ns, name) in targets {
-        match session.sim.delete(info.plural, &ns, &name, &opts) {
+        // A client dry run only reads the object.
+        let result = match dry_run {
+            Some("client") => session.sim.get(info.plural, &ns, &name),
+            _ => session.sim.delete(info.plural, &ns, &name, &opts),
+        };
+        match result {
             Ok(deleted) => {
-                let verb = if force_now {
-                    "force deleted"
+                if parsed.get("output") == Some("name") {
+                    out.outln(&format!("{}/{name}", info.qualified_singular()));
                 } else {
-                    "deleted"
-                };
-                let mut line = format!("{} \"{name}\" {verb}", info.qualified_singular());
-                if info.namespaced && super::deleted_names_namespace(session) {
-                    line.push_str(&format!(" from {ns} namespace"));
+                    let verb = if force_now {
+                        "force deleted"
+                    } else {
+                        "deleted"
+                    };
+                    let mut line = format!("{} \"{name}\" {verb}", info.qualified_singular());
+                    if info.namespaced && super::deleted_names_namespace(session) {
+                        line.push_str(&format!(" from {ns} namespace"));
+                    }
+                    out.outln(&format!("{line}{suffix}"));
                 }
-                out.outln(&line);
-                let uid = deleted.str_at(&["metadata", "uid"]).to_string();
-                waiting.push((info.plural, ns, name, uid));
+                if dry_run.is_none() {
+                    let uid = deleted.str_at(&["metadata", "uid"]).to_string();
+                    waiting.push((info.plural, ns, name, uid));
+                }
             }
             Err(e) if e.code == 404 && parsed.has("ignore-not-found") => {}
             Err(e) => {
@@ -130,6 +151,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
         return;
     }
     if parsed.get("wait") == Some("false")
+        || dry_run.is_some()
         || propagation == Propagation::Orphan && waiting.is_empty()
     {
         return;

@@ -3,6 +3,7 @@
 //! pkg/cmd/ (scale/scale.go, version/version.go, label/label.go,
 //! annotate/annotate.go, patch/patch.go, set/set_image.go, drain/drain.go).
 
+use ordinal_core::apiserver::patch::apply_patch;
 use ordinal_core::PatchType;
 use ordinal_model::kinds::{self, ResourceInfo};
 use ordinal_model::Value;
@@ -42,6 +43,8 @@ pub(super) const SCALE_SPECS: &[FlagSpec] = &[
     value("selector", Some('l')),
     switch("all", None),
     value("timeout", None),
+    value("dry-run", None),
+    value("output", Some('o')),
 ];
 
 /// `kubectl scale`.
@@ -94,8 +97,31 @@ pub fn scale(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             );
         }
     }
-    match session.sim.scale(info.plural, &ns, name, replicas) {
-        Ok(_) => out.outln(&format!("{} scaled", kind_slash_name(info, name))),
+    let (dry_run, format) = match super::output::send_options(session, &parsed) {
+        Ok(options) => options,
+        Err(e) => return client_error(&e, out),
+    };
+    let scaled = match dry_run {
+        Some(mode) => {
+            let mut changed = current.clone();
+            changed.set(&["spec", "replicas"], Value::Int(replicas));
+            if mode == "server" {
+                session.sim.update_dry_run(info.plural, &ns, changed)
+            } else {
+                Ok(changed)
+            }
+        }
+        None => session.sim.scale(info.plural, &ns, name, replicas),
+    };
+    match scaled {
+        Ok(obj) => super::output::print_result(
+            format.as_deref(),
+            dry_run,
+            &info.qualified_singular(),
+            &obj,
+            "scaled",
+            out,
+        ),
         Err(e) => api_error(&e, out),
     }
 }
@@ -127,6 +153,7 @@ pub(super) const LABEL_SPECS: &[FlagSpec] = &[
     value("field-selector", None),
     switch("list", None),
     value("output", Some('o')),
+    value("dry-run", None),
 ];
 
 /// Splits `kubectl label|annotate` arguments into resources and changes
@@ -188,6 +215,10 @@ pub fn label(session: &mut Session, command: &str, args: &[String], out: &mut Co
     if pairs.is_empty() && !list {
         return client_error(&format!("at least one {noun} update is required"), out);
     }
+    let (dry_run, format) = match super::output::send_options(session, &parsed) {
+        Ok(options) => options,
+        Err(e) => return client_error(&e, out),
+    };
     let ns = namespace_of(&parsed);
     let Some((targets, list_errors)) = super::resource_targets(
         session,
@@ -216,14 +247,20 @@ pub fn label(session: &mut Session, command: &str, args: &[String], out: &mut Co
         }
         match change_metadata(
             session,
-            command,
-            info,
+            (command, info),
             &current,
             pairs,
-            parsed.has("overwrite"),
+            (parsed.has("overwrite"), dry_run),
             out,
         ) {
-            Ok(verb) => out.outln(&format!("{} {verb}", kind_slash_name(info, &name))),
+            Ok((verb, changed)) => super::output::print_result(
+                format.as_deref(),
+                dry_run,
+                &info.qualified_singular(),
+                &changed,
+                &verb,
+                out,
+            ),
             Err(e) => errors.push(e),
         }
     }
@@ -271,13 +308,12 @@ fn list_labels(obj: &Value, one: bool, out: &mut CommandOutput) {
 /// object (annotate names every conflicting key at once).
 fn change_metadata(
     session: &mut Session,
-    command: &str,
-    info: &'static ResourceInfo,
+    (command, info): (&str, &'static ResourceInfo),
     current: &Value,
     changes: &[String],
-    overwrite: bool,
+    (overwrite, dry_run): (bool, Option<&str>),
     out: &mut CommandOutput,
-) -> Result<String, String> {
+) -> Result<(String, Value), String> {
     let field = if command == "label" {
         "labels"
     } else {
@@ -334,16 +370,31 @@ fn change_metadata(
         (false, true) => format!("un{past}"),
         (false, false) => format!("not {past}"),
     };
-    if added || removed {
-        let ns = current.str_at(&["metadata", "namespace"]);
-        let name = current.str_at(&["metadata", "name"]);
-        let patch = Value::from([("metadata", Value::from([(field, patch_map)]))]);
-        session
+    if !added && !removed {
+        return Ok((verb, current.clone()));
+    }
+    let ns = current.str_at(&["metadata", "namespace"]);
+    let name = current.str_at(&["metadata", "name"]);
+    let patch = Value::from([("metadata", Value::from([(field, patch_map)]))]);
+    let changed = match dry_run {
+        // A client dry run patches its own copy; a server one is checked.
+        Some(mode) => {
+            let patched = apply_patch(current, &patch, PatchType::Merge);
+            if mode == "server" {
+                session
+                    .sim
+                    .update_dry_run(info.plural, ns, patched)
+                    .map_err(|e| super::format_api_error(&e))?
+            } else {
+                patched
+            }
+        }
+        None => session
             .sim
             .patch(info.plural, ns, name, &patch, PatchType::Merge)
-            .map_err(|e| super::format_api_error(&e))?;
-    }
-    Ok(verb)
+            .map_err(|e| super::format_api_error(&e))?,
+    };
+    Ok((verb, changed))
 }
 
 pub(super) const PATCH_SPECS: &[FlagSpec] = &[
@@ -466,11 +517,27 @@ pub fn patch(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
 }
 
+pub(super) const CORDON_SPECS: &[FlagSpec] =
+    &[value("dry-run", None), value("selector", Some('l'))];
+
 /// `kubectl cordon` / `uncordon`.
 #[inline(never)]
 pub fn cordon(session: &mut Session, command: &str, args: &[String], out: &mut CommandOutput) {
-    let Some(node) = args.iter().find(|a| !a.starts_with('-')) else {
-        return client_error("USAGE: cordon NODE [flags]", out);
+    let parsed = match flags::parse(args, CORDON_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error(command, &e, out),
+    };
+    let dry_run = match super::output::dry_run(&parsed) {
+        Ok(d) => d,
+        Err(e) => return client_error(&e, out),
+    };
+    let suffix = match dry_run {
+        Some("server") => " (server dry run)",
+        Some(_) => " (dry run)",
+        None => "",
+    };
+    let Some(node) = parsed.args.first() else {
+        return client_error(&format!("USAGE: {command} NODE [flags]"), out);
     };
     let unschedulable = command == "cordon";
     let current = match session.sim.get("nodes", "", node) {
@@ -482,7 +549,7 @@ pub fn cordon(session: &mut Session, command: &str, args: &[String], out: &mut C
         .and_then(Value::as_bool)
         == Some(true);
     if already == unschedulable {
-        out.outln(&format!("node/{node} already {command}ed"));
+        out.outln(&format!("node/{node} already {command}ed{suffix}"));
         return;
     }
     let value = if unschedulable {
@@ -491,11 +558,19 @@ pub fn cordon(session: &mut Session, command: &str, args: &[String], out: &mut C
         Value::Null
     };
     let patch = Value::from([("spec", Value::from([("unschedulable", value)]))]);
-    match session
-        .sim
-        .patch("nodes", "", node, &patch, PatchType::Merge)
-    {
-        Ok(_) => out.outln(&format!("node/{node} {command}ed")),
+    let result = match dry_run {
+        Some("client") => Ok(current),
+        Some(_) => {
+            session
+                .sim
+                .update_dry_run("nodes", "", apply_patch(&current, &patch, PatchType::Merge))
+        }
+        None => session
+            .sim
+            .patch("nodes", "", node, &patch, PatchType::Merge),
+    };
+    match result {
+        Ok(_) => out.outln(&format!("node/{node} {command}ed{suffix}")),
         Err(e) => api_error(&e, out),
     }
 }

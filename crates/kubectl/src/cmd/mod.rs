@@ -207,6 +207,7 @@ pub fn flags_of(command: &str) -> Vec<(&'static str, bool)> {
         "patch" => &[misc::PATCH_SPECS],
         "set" => &[set::IMAGE_SPECS, set::ENV_SPECS, set::RESOURCES_SPECS],
         "taint" => &[node::TAINT_SPECS],
+        "cordon" | "uncordon" => &[misc::CORDON_SPECS],
         "drain" => &[drain::DRAIN_SPECS],
         "expose" => &[expose::SPECS],
         "explain" => &[explain::SPECS],

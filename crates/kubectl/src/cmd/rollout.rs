@@ -154,7 +154,20 @@ fn status_of(info: &ResourceInfo, obj: &Value) -> Result<(String, bool), String>
 pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let parsed = match flags::parse(args, SPECS) {
         Ok(p) => p,
-        Err(e) => return flag_error("rollout", &e, out),
+        Err(e) => {
+            // cobra names the subcommand whose flags were wrong.
+            let command = match args
+                .iter()
+                .find(|a| !a.starts_with('-'))
+                .map(String::as_str)
+            {
+                Some(sub @ ("history" | "pause" | "restart" | "resume" | "status" | "undo")) => {
+                    format!("rollout {sub}")
+                }
+                _ => "rollout".to_string(),
+            };
+            return flag_error(&command, &e, out);
+        }
     };
     let Some(sub) = parsed.args.first().cloned() else {
         return client_error("Required resource not specified.", out);

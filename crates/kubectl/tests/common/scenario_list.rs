@@ -69,6 +69,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/dry-run-and-last-applied.txt"),
     ),
     (
+        "dry-run-and-output.txt",
+        include_str!("../../../../tests/scenarios/dry-run-and-output.txt"),
+    ),
+    (
         "edit-partition.txt",
         include_str!("../../../../tests/scenarios/edit-partition.txt"),
     ),

@@ -5,7 +5,7 @@
 //! pkg/cmd/apply/apply.go, pkg/cmd/create/create.go, pkg/cmd/replace/replace.go.
 
 use ordinal_core::ApplyOutcome;
-use ordinal_model::apply::last_applied_value;
+use ordinal_model::apply::with_last_applied;
 pub use ordinal_model::apply::LAST_APPLIED;
 use ordinal_model::kinds;
 use ordinal_model::Value;
@@ -192,16 +192,12 @@ pub fn run(
             if info.namespaced {
                 obj.set(&["metadata", "namespace"], Value::from(ns.as_str()));
             }
-            // `create --save-config` stores what `apply` would.
-            let save_config = mode == Mode::Create && parsed.has("save-config");
+            // `apply`, and `create --save-config`, send the last-applied
+            // configuration with the object.
+            if mode_is_apply(command) || mode == Mode::Create && parsed.has("save-config") {
+                obj = with_last_applied(&obj);
+            }
             if dry_run.is_some() {
-                if mode_is_apply(command) || save_config {
-                    let annotation = last_applied_value(&obj);
-                    obj.set(
-                        &["metadata", "annotations", LAST_APPLIED],
-                        Value::from(annotation),
-                    );
-                }
                 let live = session.sim.object(info.plural, &ns, &name);
                 let verb = match live {
                     Some(live) if mode_is_apply(command) => {
@@ -219,11 +215,6 @@ pub fn run(
             }
             let result = match mode {
                 Mode::Apply => {
-                    let annotation = last_applied_value(&obj);
-                    obj.set(
-                        &["metadata", "annotations", LAST_APPLIED],
-                        Value::from(annotation),
-                    );
                     let existed = session.sim.object(info.plural, &ns, &name).cloned();
                     if let Some(existing) = &existed {
                         if existing
@@ -247,16 +238,7 @@ pub fn run(
                         }
                     }
                 }
-                Mode::Create => {
-                    if save_config {
-                        let annotation = last_applied_value(&obj);
-                        obj.set(
-                            &["metadata", "annotations", LAST_APPLIED],
-                            Value::from(annotation),
-                        );
-                    }
-                    session.sim.create(info.plural, &ns, obj).map(|_| "created")
-                }
+                Mode::Create => session.sim.create(info.plural, &ns, obj).map(|_| "created"),
                 Mode::Replace => session
                     .sim
                     .update(info.plural, &ns, obj)

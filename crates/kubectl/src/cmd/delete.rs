@@ -103,11 +103,7 @@ pub fn run(session: &mut Session, args: &[String], stdin: Option<&str>, out: &mu
         propagation,
         dry_run: dry_run == Some("server"),
     };
-    let suffix = match dry_run {
-        Some("server") => " (server dry run)",
-        Some(_) => " (dry run)",
-        None => "",
-    };
+    let suffix = super::output::dry_run_suffix(dry_run);
     let mut waiting = Vec::new();
     for (info, ns, name) in targets {
         // A client dry run only reads the object.

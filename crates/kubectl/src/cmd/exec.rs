@@ -220,11 +220,6 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
     };
     let ns = namespace_of(&parsed);
     let output = format.as_deref();
-    let create = |session: &mut Session, resource: &str, obj: Value| match dry_run {
-        Some("server") => session.sim.create_dry_run(resource, &ns, obj),
-        Some(_) => Ok(obj),
-        None => session.sim.create(resource, &ns, obj),
-    };
     // createGeneratedObject: `--save-config` is applied to what is sent.
     let (mut pod, mut service) = (generated.pod, generated.service);
     if parsed.has("save-config") && dry_run != Some("client") {
@@ -233,11 +228,11 @@ pub fn run_pod(session: &mut Session, args: &[String], out: &mut CommandOutput) 
             super::generate::save_config(svc);
         }
     }
-    let created = match create(session, "pods", pod) {
+    let created = match super::create_as(session, dry_run, ("pods", &ns), pod) {
         Ok(p) => p,
         Err(e) => return api_error(&e, out),
     };
-    let service = service.map(|svc| create(session, "services", svc));
+    let service = service.map(|svc| super::create_as(session, dry_run, ("services", &ns), svc));
     if let Some(Err(e)) = &service {
         print_run_objects(output, dry_run, None, &created, out);
         return api_error(e, out);

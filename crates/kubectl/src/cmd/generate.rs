@@ -324,11 +324,7 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     let output = format.as_deref();
     let service_type = obj.str_at(&["spec", "type"]).to_string();
     let namespace = namespace_of(&parsed);
-    let created = match dry_run {
-        Some("server") => session.sim.create_dry_run(resource, &namespace, obj),
-        Some(_) => Ok(obj),
-        None => session.sim.create(resource, &namespace, obj),
-    };
+    let created = super::create_as(session, dry_run, (resource, &namespace), obj);
     match created {
         Ok(created) => {
             output::print_typed_result(output, dry_run, &qualified, &created, "created", out)

@@ -105,11 +105,7 @@ pub fn scale(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Some(mode) => {
             let mut changed = current.clone();
             changed.set(&["spec", "replicas"], Value::Int(replicas));
-            if mode == "server" {
-                session.sim.update_dry_run(info.plural, &ns, changed)
-            } else {
-                Ok(changed)
-            }
+            super::dry_run_update(session, mode, (info.plural, &ns), changed)
         }
         None => session.sim.scale(info.plural, &ns, name, replicas),
     };
@@ -378,17 +374,13 @@ fn change_metadata(
     let patch = Value::from([("metadata", Value::from([(field, patch_map)]))]);
     let changed = match dry_run {
         // A client dry run patches its own copy; a server one is checked.
-        Some(mode) => {
-            let patched = apply_patch(current, &patch, PatchType::Merge);
-            if mode == "server" {
-                session
-                    .sim
-                    .update_dry_run(info.plural, ns, patched)
-                    .map_err(|e| super::format_api_error(&e))?
-            } else {
-                patched
-            }
-        }
+        Some(mode) => super::dry_run_update(
+            session,
+            mode,
+            (info.plural, ns),
+            apply_patch(current, &patch, PatchType::Merge),
+        )
+        .map_err(|e| super::format_api_error(&e))?,
         None => session
             .sim
             .patch(info.plural, ns, name, &patch, PatchType::Merge)
@@ -531,11 +523,7 @@ pub fn cordon(session: &mut Session, command: &str, args: &[String], out: &mut C
         Ok(d) => d,
         Err(e) => return client_error(&e, out),
     };
-    let suffix = match dry_run {
-        Some("server") => " (server dry run)",
-        Some(_) => " (dry run)",
-        None => "",
-    };
+    let suffix = super::output::dry_run_suffix(dry_run);
     let Some(node) = parsed.args.first() else {
         return client_error(&format!("USAGE: {command} NODE [flags]"), out);
     };
@@ -559,12 +547,12 @@ pub fn cordon(session: &mut Session, command: &str, args: &[String], out: &mut C
     };
     let patch = Value::from([("spec", Value::from([("unschedulable", value)]))]);
     let result = match dry_run {
-        Some("client") => Ok(current),
-        Some(_) => {
-            session
-                .sim
-                .update_dry_run("nodes", "", apply_patch(&current, &patch, PatchType::Merge))
-        }
+        Some(mode) => super::dry_run_update(
+            session,
+            mode,
+            ("nodes", ""),
+            apply_patch(&current, &patch, PatchType::Merge),
+        ),
         None => session
             .sim
             .patch("nodes", "", node, &patch, PatchType::Merge),

@@ -35,6 +35,7 @@ pub use exec::{
 
 use ordinal_core::error::{ApiError, Reason};
 use ordinal_model::kinds::{self, ResourceInfo};
+use ordinal_model::Value;
 
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
@@ -572,6 +573,37 @@ pub(crate) fn namespace_of(parsed: &flags::Parsed) -> String {
 }
 
 /// `statefulset.apps/web` style name of an object.
+/// Sends a new object as `--dry-run` says: created, checked by the API
+/// server only (`server`), or not sent at all (`client`).
+pub(crate) fn create_as(
+    session: &mut Session,
+    dry_run: Option<&str>,
+    (resource, ns): (&str, &str),
+    obj: Value,
+) -> Result<Value, ApiError> {
+    match dry_run {
+        Some("server") => session.sim.create_dry_run(resource, ns, obj),
+        Some(_) => Ok(obj),
+        None => session.sim.create(resource, ns, obj),
+    }
+}
+
+/// A changed object under `--dry-run=client|server` (`mode`): kept as it
+/// is, or checked by the API server as an update. Without a dry run the
+/// caller writes it its own way (an update, a patch, a scale).
+pub(crate) fn dry_run_update(
+    session: &mut Session,
+    mode: &str,
+    (resource, ns): (&str, &str),
+    changed: Value,
+) -> Result<Value, ApiError> {
+    if mode == "server" {
+        session.sim.update_dry_run(resource, ns, changed)
+    } else {
+        Ok(changed)
+    }
+}
+
 pub(crate) fn kind_slash_name(info: &ResourceInfo, name: &str) -> String {
     format!("{}/{}", info.qualified_singular(), name)
 }

@@ -68,13 +68,18 @@ fn print_object(
             print_template(&f["go-template=".len()..], obj, false, out)
         }
         _ => {
-            let suffix = match dry_run {
-                Some("server") => " (server dry run)",
-                Some(_) => " (dry run)",
-                None => "",
-            };
+            let suffix = dry_run_suffix(dry_run);
             out.outln(&format!("{qualified}/{name} {verb}{suffix}"));
         }
+    }
+}
+
+/// What a result line ends with under `--dry-run=client|server`.
+pub fn dry_run_suffix(dry_run: Option<&str>) -> &'static str {
+    match dry_run {
+        Some("server") => " (server dry run)",
+        Some(_) => " (dry run)",
+        None => "",
     }
 }
 

@@ -9,7 +9,7 @@ use ordinal_model::Value;
 
 use super::flags::{self, switch, value, FlagSpec, Parsed};
 use super::output;
-use super::{api_error, client_error, flag_error, kind_slash_name, namespace_of};
+use super::{api_error, client_error, flag_error, namespace_of};
 use crate::shell::Session;
 use crate::transcript::CommandOutput;
 
@@ -122,12 +122,12 @@ fn glob(pattern: &str, name: &str) -> bool {
 }
 
 /// Stores `containers` in `obj`'s pod spec and prints what kubectl does:
-/// nothing when nothing changed, else `KIND/NAME WHAT updated` (or the
-/// object, under `-o` / `--dry-run`).
+/// nothing when nothing changed, else `KIND/NAME WHAT updated` (with the
+/// dry-run suffix), or the object under `-o`.
 fn save(
     session: &mut Session,
     parsed: &Parsed,
-    (info, name, obj): (&'static ResourceInfo, &str, Value),
+    (info, obj): (&'static ResourceInfo, Value),
     containers: Vec<Value>,
     what: &str,
     out: &mut CommandOutput,
@@ -150,31 +150,17 @@ fn save(
     replacement.set(&["metadata", "resourceVersion"], Value::from(""));
     let ns = namespace_of(parsed);
     let saved = match dry_run {
-        Some("client") => replacement,
-        Some(_) => session.sim.update_dry_run(info.plural, &ns, replacement)?,
+        Some(mode) => super::dry_run_update(session, mode, (info.plural, &ns), replacement)?,
         None => session.sim.update(info.plural, &ns, replacement)?,
     };
-    match parsed.get("output") {
-        Some(format) => output::print_result(
-            Some(format),
-            dry_run,
-            &info.qualified_singular(),
-            &saved,
-            &format!("{what} updated"),
-            out,
-        ),
-        None => {
-            let suffix = match dry_run {
-                Some("server") => " (server dry run)",
-                Some(_) => " (dry run)",
-                None => "",
-            };
-            out.outln(&format!(
-                "{} {what} updated{suffix}",
-                kind_slash_name(info, name)
-            ));
-        }
-    }
+    output::print_result(
+        parsed.get("output"),
+        dry_run,
+        &info.qualified_singular(),
+        &saved,
+        &format!("{what} updated"),
+        out,
+    );
     Ok(())
 }
 
@@ -184,7 +170,7 @@ fn image(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(p) => p,
         Err(e) => return flag_error("set image", &e, out),
     };
-    let Some((info, name, changes, obj)) = fetch(session, &parsed, out) else {
+    let Some((info, _, changes, obj)) = fetch(session, &parsed, out) else {
         return;
     };
     let (mut containers, _) = containers_of(info, &obj, &parsed);
@@ -206,15 +192,7 @@ fn image(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             );
         }
     }
-    let name = name.to_string();
-    if let Err(e) = save(
-        session,
-        &parsed,
-        (info, &name, obj),
-        containers,
-        "image",
-        out,
-    ) {
+    if let Err(e) = save(session, &parsed, (info, obj), containers, "image", out) {
         api_error(&e, out);
     }
 }
@@ -372,8 +350,7 @@ fn env(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             c.set(&["env"], Value::Array(updated));
         }
     }
-    let name = name.to_string();
-    if let Err(e) = save(session, &parsed, (info, &name, obj), containers, "env", out) {
+    if let Err(e) = save(session, &parsed, (info, obj), containers, "env", out) {
         api_error(&e, out);
     }
 }
@@ -432,7 +409,7 @@ fn resources(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         (Ok(l), Ok(r)) => (l, r),
         (Err(e), _) | (_, Err(e)) => return client_error(&e, out),
     };
-    let Some((info, name, _, obj)) = fetch(session, &parsed, out) else {
+    let Some((info, _, _, obj)) = fetch(session, &parsed, out) else {
         return;
     };
     let (mut containers, pattern) = containers_of(info, &obj, &parsed);
@@ -454,11 +431,10 @@ fn resources(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     if !found {
         return client_error(&format!("unable to find container named {pattern}"), out);
     }
-    let name = name.to_string();
     if let Err(e) = save(
         session,
         &parsed,
-        (info, &name, obj),
+        (info, obj),
         containers,
         "resource requirements",
         out,

@@ -11,7 +11,6 @@ use crate::transcript::CommandOutput;
 
 /// Longest pattern accepted (bytes); a longer one is refused.
 pub const MAX_PATTERN_LEN: usize = 1_000;
-/// Most backtracking steps one line may take before it counts as no match.
 
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
@@ -354,7 +353,7 @@ impl Regex {
         let n = self.program.len();
         let mut current: Vec<usize> = Vec::new();
         let mut seen = vec![usize::MAX; n];
-        self.add(&mut current, &mut seen, 0, start, text, start);
+        self.add(&mut current, &mut seen, 0, text, start);
         let mut best = None;
         let mut pos = start;
         loop {
@@ -374,7 +373,7 @@ impl Regex {
                     _ => false,
                 };
                 if ok {
-                    self.add(&mut next, &mut seen, pc + 1, pos + 1, text, pos + 1);
+                    self.add(&mut next, &mut seen, pc + 1, text, pos + 1);
                 }
             }
             current = next;
@@ -383,22 +382,15 @@ impl Regex {
     }
 
     /// Adds the thread at `pc` (following jumps, splits and assertions at
-    /// `pos`) to `list`, once per step (`seen` holds the step's mark).
-    fn add(
-        &self,
-        list: &mut Vec<usize>,
-        seen: &mut [usize],
-        pc: usize,
-        mark: usize,
-        text: &[char],
-        pos: usize,
-    ) {
+    /// `pos`) to `list`, once per step: `seen` holds the position each
+    /// instruction was last added at.
+    fn add(&self, list: &mut Vec<usize>, seen: &mut [usize], pc: usize, text: &[char], pos: usize) {
         let mut stack = vec![pc];
         while let Some(pc) = stack.pop() {
-            if seen[pc] == mark {
+            if seen[pc] == pos {
                 continue;
             }
-            seen[pc] = mark;
+            seen[pc] = pos;
             match &self.program[pc] {
                 Inst::Jmp(to) => stack.push(*to),
                 Inst::Split(a, b) => {

@@ -714,9 +714,23 @@ fn pod_for_logs(
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
             obj.at(&["spec", "selector"]).cloned()
         }
-        "Service" | "ReplicationController" => obj
-            .at(&["spec", "selector"])
-            .map(|m| Value::from([("matchLabels", m.clone())])),
+        "Service" | "ReplicationController" => {
+            let set = obj
+                .at(&["spec", "selector"])
+                .filter(|m| m.as_object().is_some_and(|m| !m.is_empty()));
+            if set.is_none() && info.kind == "Service" {
+                // polymorphichelpers.SelectorsForObject refuses a Service
+                // without a selector rather than matching every pod.
+                client_error(
+                    &format!(
+                        "cannot get the logs from *v1.Service: invalid service '{name}': Service is defined without a selector"
+                    ),
+                    out,
+                );
+                return None;
+            }
+            set.map(|m| Value::from([("matchLabels", m.clone())]))
+        }
         other => {
             client_error(
                 &format!("cannot get the logs from *v1.{other}: selector for *v1.{other} not implemented"),

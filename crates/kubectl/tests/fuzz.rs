@@ -11,54 +11,8 @@ use ordinal_core::SimConfig;
 use ordinal_kubectl::Session;
 use proptest::prelude::*;
 
-const MANIFEST: &str = "\
-apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-  labels:
-    app: nginx
-spec:
-  clusterIP: None
-  ports:
-  - port: 80
-    name: web
-  selector:
-    app: nginx
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  serviceName: nginx
-  replicas: 2
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.24
-        ports:
-        - containerPort: 80
-          name: web
-        volumeMounts:
-        - name: www
-          mountPath: /usr/share/nginx/html
-  volumeClaimTemplates:
-  - metadata:
-      name: www
-    spec:
-      accessModes: [ReadWriteOnce]
-      resources:
-        requests:
-          storage: 1Gi
-";
+/// The seed lesson's headless Service and StatefulSet, as the page's examples menu offers it.
+const MANIFEST: &str = include_str!("../../../web/examples/nginx-web.yaml");
 
 /// A cluster with the manifest applied and its pods running.
 fn cluster() -> Session {

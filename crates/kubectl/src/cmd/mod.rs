@@ -206,7 +206,12 @@ pub fn flags_of(command: &str) -> Vec<(&'static str, bool)> {
         "logs" => &[exec::LOGS_SPECS],
         "label" | "annotate" => &[misc::LABEL_SPECS],
         "patch" => &[misc::PATCH_SPECS],
-        "set" => &[set::IMAGE_SPECS, set::ENV_SPECS, set::RESOURCES_SPECS],
+        "set" => &[
+            set::IMAGE_SPECS,
+            set::ENV_SPECS,
+            set::RESOURCES_SPECS,
+            set::SELECTOR_SPECS,
+        ],
         "taint" => &[node::TAINT_SPECS],
         "cordon" | "uncordon" => &[misc::CORDON_SPECS],
         "drain" => &[drain::DRAIN_SPECS],

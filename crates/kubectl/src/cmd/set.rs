@@ -1,7 +1,9 @@
 //! `kubectl set image|env|resources`: change the containers of a pod or a
 //! workload's pod template (kubectl pkg/cmd/set/set_image.go, set_env.go,
 //! set_resources.go), printing nothing when nothing changes, as kubectl
-//! does when its patch is empty.
+//! does when its patch is empty; `kubectl set selector`: replace a
+//! Service's selector (set_selector.go, which always sends its patch and
+//! so always prints).
 
 use ordinal_model::kinds::ResourceInfo;
 use ordinal_model::quantity::Quantity;
@@ -32,6 +34,15 @@ pub(super) const RESOURCES_SPECS: &[FlagSpec] = &[
     value("output", Some('o')),
 ];
 
+pub(super) const SELECTOR_SPECS: &[FlagSpec] = &[
+    switch("all", None),
+    value("resource-version", None),
+    value("dry-run", None),
+    value("output", Some('o')),
+    switch("record", None),
+    value("field-manager", None),
+];
+
 /// `kubectl set SUBCOMMAND ...`.
 #[inline(never)]
 pub fn set(session: &mut Session, args: &[String], out: &mut CommandOutput) {
@@ -44,7 +55,8 @@ pub fn set(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Some("image") => image(session, &rest, out),
         Some("env") => env(session, &rest, out),
         Some("resources") => resources(session, &rest, out),
-        Some(other @ ("selector" | "serviceaccount" | "sa" | "subject")) => client_error(
+        Some("selector") => selector(session, &rest, out),
+        Some(other @ ("serviceaccount" | "sa" | "subject")) => client_error(
             &format!("\"kubectl set {other}\" is not available in this simulated cluster"),
             out,
         ),
@@ -194,6 +206,106 @@ fn image(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     }
     if let Err(e) = save(session, &parsed, (info, obj), containers, "image", out) {
         api_error(&e, out);
+    }
+}
+
+/// `metav1.ParseToLabelSelector`: equality requirements become
+/// `matchLabels`, the others the `{key Operator [values]}` text of their
+/// `matchExpressions` (Go's `%v`); `!=`, `>` and `<` are refused (those
+/// errors, unlike a syntax error, are not prefixed with the string).
+fn parse_to_label_selector(text: &str) -> Result<(Value, Vec<String>), String> {
+    use ordinal_model::labels::{Operator, Selector};
+    let fail = |e: String| format!("couldn't parse the selector string \"{text}\": {e}");
+    let parsed = Selector::parse(text).map_err(fail)?;
+    let mut labels = Value::object();
+    let mut expressions = Vec::new();
+    for r in parsed.requirements() {
+        let op = match r.operator {
+            Operator::Equals | Operator::DoubleEquals => {
+                labels.set(&[r.key.as_str()], Value::from(r.values[0].as_str()));
+                continue;
+            }
+            Operator::In => "In",
+            Operator::NotIn => "NotIn",
+            Operator::Exists => "Exists",
+            Operator::DoesNotExist => "DoesNotExist",
+            Operator::GreaterThan => return Err("\"gt\" isn't supported in label selectors".into()),
+            Operator::LessThan => return Err("\"lt\" isn't supported in label selectors".into()),
+            Operator::NotEquals => {
+                return Err("\"!=\" is not a valid label selector operator".into())
+            }
+        };
+        expressions.push(format!("{{{} {op} [{}]}}", r.key, r.values.join(" ")));
+    }
+    Ok((labels, expressions))
+}
+
+/// `kubectl set selector TYPE/NAME EXPRESSION`: a Service's `spec.selector`
+/// becomes the expression's `key=value` pairs (an empty expression removes
+/// it).
+fn selector(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, SELECTOR_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("set selector", &e, out),
+    };
+    let Some((expression, targets)) = parsed.args.split_last() else {
+        return client_error("one selector is required", out);
+    };
+    let (labels, expressions) = match parse_to_label_selector(expression) {
+        Ok(s) => s,
+        Err(e) => return client_error(&e, out),
+    };
+    if targets.is_empty() {
+        return client_error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'", out);
+    }
+    let (info, name, _) = match super::misc::target(targets, out) {
+        Some(t) => t,
+        None => return,
+    };
+    let ns = namespace_of(&parsed);
+    let obj = match session.sim.get(info.plural, &ns, name) {
+        Ok(obj) => obj,
+        Err(e) => return api_error(&e, out),
+    };
+    if info.kind != "Service" {
+        return client_error("setting a selector is only supported for Services", out);
+    }
+    if !expressions.is_empty() {
+        return client_error(
+            &format!(
+                "match expression [{}] not supported on this object",
+                expressions.join(" ")
+            ),
+            out,
+        );
+    }
+    let dry_run = match output::dry_run(&parsed) {
+        Ok(d) => d,
+        Err(e) => return client_error(&e, out),
+    };
+    let mut replacement = obj;
+    if labels.as_object().is_some_and(|m| m.is_empty()) {
+        replacement.remove(&["spec", "selector"]);
+    } else {
+        replacement.set(&["spec", "selector"], labels);
+    }
+    if let Some(version) = parsed.get("resource-version") {
+        replacement.set(&["metadata", "resourceVersion"], Value::from(version));
+    }
+    let saved = match dry_run {
+        Some(mode) => super::dry_run_update(session, mode, (info.plural, &ns), replacement),
+        None => session.sim.update(info.plural, &ns, replacement),
+    };
+    match saved {
+        Ok(saved) => output::print_result(
+            parsed.get("output"),
+            dry_run,
+            &info.qualified_singular(),
+            &saved,
+            "selector updated",
+            out,
+        ),
+        Err(e) => api_error(&e, out),
     }
 }
 

@@ -261,6 +261,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/set-env-resources.txt"),
     ),
     (
+        "set-selector.txt",
+        include_str!("../../../../tests/scenarios/set-selector.txt"),
+    ),
+    (
         "shell-variables.txt",
         include_str!("../../../../tests/scenarios/shell-variables.txt"),
     ),

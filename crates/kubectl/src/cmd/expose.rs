@@ -197,14 +197,7 @@ pub fn expose(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Err(e) => return client_error(&e, out),
     };
     let Some(first) = parsed.args.first() else {
-        out.errln("error: You must provide one or more resources by argument or filename.");
-        out.errln("Example resource specifications include:");
-        out.errln("   '-f rsrc.yaml'");
-        out.errln("   '--filename=rsrc.json'");
-        out.errln("   '<resource> <name>'");
-        out.errln("   '<resource>'");
-        out.exit_code = 1;
-        return;
+        return client_error(super::NO_RESOURCES, out);
     };
     let (kind, name) = match first.split_once('/') {
         Some((k, n)) => (k.to_string(), Some(n.to_string())),

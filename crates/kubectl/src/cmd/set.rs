@@ -256,7 +256,7 @@ fn selector(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Err(e) => return client_error(&e, out),
     };
     if targets.is_empty() {
-        return client_error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'", out);
+        return client_error(super::NO_RESOURCES, out);
     }
     let (info, name, _) = match super::misc::target(targets, out) {
         Some(t) => t,

@@ -288,6 +288,17 @@ pub fn pod_spec(spec: &mut Value) {
     if let Some(volumes) = spec.get_mut_array("volumes") {
         volumes.iter_mut().for_each(volume);
     }
+    // The v1 conversion (pkg/apis/core/v1/conversion.go): an empty
+    // serviceAccountName is taken from the deprecated serviceAccount, which
+    // then always repeats serviceAccountName.
+    let account = match spec.str_at(&["serviceAccountName"]) {
+        "" => spec.str_at(&["serviceAccount"]).to_string(),
+        name => name.to_string(),
+    };
+    if !account.is_empty() {
+        spec.set(&["serviceAccountName"], Value::from(account.as_str()));
+        spec.set(&["serviceAccount"], Value::from(account));
+    }
 }
 
 /// The pull policy the server picks from the image reference.

@@ -211,6 +211,7 @@ pub fn flags_of(command: &str) -> Vec<(&'static str, bool)> {
             set::ENV_SPECS,
             set::RESOURCES_SPECS,
             set::SELECTOR_SPECS,
+            set::SERVICE_ACCOUNT_SPECS,
         ],
         "taint" => &[node::TAINT_SPECS],
         "cordon" | "uncordon" => &[misc::CORDON_SPECS],

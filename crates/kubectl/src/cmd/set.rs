@@ -2,8 +2,9 @@
 //! workload's pod template (kubectl pkg/cmd/set/set_image.go, set_env.go,
 //! set_resources.go), printing nothing when nothing changes, as kubectl
 //! does when its patch is empty; `kubectl set selector`: replace a
-//! Service's selector (set_selector.go, which always sends its patch and
-//! so always prints).
+//! Service's selector (set_selector.go), and `kubectl set serviceaccount`:
+//! the pod spec's service account (set_serviceaccount.go); those two always
+//! send their patch, and so always print.
 
 use ordinal_model::kinds::ResourceInfo;
 use ordinal_model::quantity::Quantity;
@@ -43,6 +44,14 @@ pub(super) const SELECTOR_SPECS: &[FlagSpec] = &[
     value("field-manager", None),
 ];
 
+pub(super) const SERVICE_ACCOUNT_SPECS: &[FlagSpec] = &[
+    switch("all", None),
+    value("dry-run", None),
+    value("output", Some('o')),
+    switch("record", None),
+    value("field-manager", None),
+];
+
 /// `kubectl set SUBCOMMAND ...`.
 #[inline(never)]
 pub fn set(session: &mut Session, args: &[String], out: &mut CommandOutput) {
@@ -56,7 +65,8 @@ pub fn set(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Some("env") => env(session, &rest, out),
         Some("resources") => resources(session, &rest, out),
         Some("selector") => selector(session, &rest, out),
-        Some(other @ ("serviceaccount" | "sa" | "subject")) => client_error(
+        Some("serviceaccount" | "sa") => service_account(session, &rest, out),
+        Some(other @ "subject") => client_error(
             &format!("\"kubectl set {other}\" is not available in this simulated cluster"),
             out,
         ),
@@ -306,6 +316,78 @@ fn selector(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             out,
         ),
         Err(e) => api_error(&e, out),
+    }
+}
+
+/// The kinds `polymorphichelpers.updatePodSpecForObject` finds a pod spec in.
+fn has_pod_spec(info: &ResourceInfo) -> bool {
+    matches!(
+        info.kind,
+        "Pod"
+            | "ReplicationController"
+            | "Deployment"
+            | "DaemonSet"
+            | "ReplicaSet"
+            | "StatefulSet"
+            | "Job"
+    )
+}
+
+/// `kubectl set serviceaccount TYPE/NAME SERVICE_ACCOUNT`: the pod spec's
+/// `serviceAccountName` becomes the account (the API server copies it to
+/// the deprecated `serviceAccount`).
+fn service_account(session: &mut Session, args: &[String], out: &mut CommandOutput) {
+    let parsed = match flags::parse(args, SERVICE_ACCOUNT_SPECS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("set serviceaccount", &e, out),
+    };
+    let Some((account, targets)) = parsed.args.split_last() else {
+        return client_error("serviceaccount is required", out);
+    };
+    if targets.is_empty() {
+        return client_error(super::NO_RESOURCES, out);
+    }
+    let Some((info, name, _)) = super::misc::target(targets, out) else {
+        return;
+    };
+    let ns = namespace_of(&parsed);
+    let mut obj = match session.sim.get(info.plural, &ns, name) {
+        Ok(obj) => obj,
+        Err(e) => return api_error(&e, out),
+    };
+    if !has_pod_spec(info) {
+        return client_error(
+            &format!(
+                "error: {}/{name} the object is not a pod or does not have a pod template: *v1.{}\n",
+                info.plural, info.kind
+            ),
+            out,
+        );
+    }
+    let dry_run = match output::dry_run(&parsed) {
+        Ok(d) => d,
+        Err(e) => return client_error(&e, out),
+    };
+    let mut path = pod_spec_path(info).to_vec();
+    path.push("serviceAccountName");
+    obj.set(&path, Value::from(account.as_str()));
+    let saved = match dry_run {
+        Some(mode) => super::dry_run_update(session, mode, (info.plural, &ns), obj),
+        None => session.sim.update(info.plural, &ns, obj),
+    };
+    match saved {
+        Ok(saved) => output::print_result(
+            parsed.get("output"),
+            dry_run,
+            &info.qualified_singular(),
+            &saved,
+            "serviceaccount updated",
+            out,
+        ),
+        Err(e) => client_error(
+            &format!("failed to patch ServiceAccountName {}", e.message),
+            out,
+        ),
     }
 }
 

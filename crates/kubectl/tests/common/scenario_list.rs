@@ -265,6 +265,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/set-selector.txt"),
     ),
     (
+        "set-serviceaccount.txt",
+        include_str!("../../../../tests/scenarios/set-serviceaccount.txt"),
+    ),
+    (
         "shell-variables.txt",
         include_str!("../../../../tests/scenarios/shell-variables.txt"),
     ),

@@ -142,6 +142,7 @@ const DEPLOYMENT: &[Field] = &[
     (1, "metadata", Kind::Msg(OBJECT_META)),
     (2, "spec", Kind::Msg(DEPLOYMENT_SPEC)),
 ];
+const SERVICE_ACCOUNT: &[Field] = &[(1, "metadata", Kind::Msg(OBJECT_META))];
 const DELETE_OPTIONS: &[Field] = &[
     (1, "gracePeriodSeconds", Kind::PtrInt),
     (3, "orphanDependents", Kind::PtrBool),
@@ -160,6 +161,7 @@ fn schema(kind: &str) -> Option<&'static [Field]> {
         "ConfigMap" => CONFIG_MAP,
         "Secret" => SECRET,
         "Service" => SERVICE,
+        "ServiceAccount" => SERVICE_ACCOUNT,
         "Deployment" => DEPLOYMENT,
         "Eviction" => EVICTION,
         "DeleteOptions" => DELETE_OPTIONS,

@@ -1,7 +1,8 @@
-//! `kubectl create configmap|secret generic|deployment|service`: objects
-//! built from flags as kubectl's generators build them (kubectl
-//! pkg/cmd/create/create_configmap.go, create_secret.go,
-//! create_deployment.go, create_service.go), then created, or printed with
+//! `kubectl create configmap|secret generic|deployment|service|namespace|
+//! serviceaccount`: objects built from flags as kubectl's generators build
+//! them (kubectl pkg/cmd/create/create_configmap.go, create_secret.go,
+//! create_deployment.go, create_service.go, create_namespace.go,
+//! create_serviceaccount.go), then created, or printed with
 //! `--dry-run=client -o yaml`.
 
 use ordinal_model::Value;
@@ -39,6 +40,8 @@ pub fn is_generator(word: &str) -> bool {
             | "svc"
             | "namespace"
             | "ns"
+            | "serviceaccount"
+            | "sa"
     )
 }
 
@@ -177,6 +180,7 @@ fn build(
             ns.set(&["status"], Value::object());
             Ok(("namespaces", ns))
         }
+        "serviceaccount" | "sa" => Ok(("serviceaccounts", base("ServiceAccount", "v1", name))),
         _ => Err("Unexpected args".to_string()),
     }
 }
@@ -265,9 +269,18 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         return client_error("required flag(s) \"image\" not set", out);
     }
     let [name] = words.as_slice() else {
+        // cobra names the command, not the alias typed.
+        let canonical = match generator.as_str() {
+            "cm" => "configmap",
+            "deploy" => "deployment",
+            "svc" => "service",
+            "ns" => "namespace",
+            "sa" => "serviceaccount",
+            other => other,
+        };
         let command = match &sub {
-            Some(s) => format!("{generator} {s}"),
-            None => generator.clone(),
+            Some(s) => format!("{canonical} {s}"),
+            None => canonical.to_string(),
         };
         out.errln(&format!(
             "error: exactly one NAME is required, got {}",
@@ -332,6 +345,11 @@ pub fn run(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         // create_service.go wraps the server's error in its own.
         Err(e) if resource == "services" => client_error(
             &format!("failed to create {service_type} service: {}", e.message),
+            out,
+        ),
+        // create_serviceaccount.go wraps it too.
+        Err(e) if resource == "serviceaccounts" => client_error(
+            &format!("failed to create serviceaccount: {}", e.message),
             out,
         ),
         Err(e) => api_error(&e, out),

@@ -1,5 +1,6 @@
-//! `describe namespace`, `describe configmap` and `describe secret`
-//! (`NamespaceDescriber`, `ConfigMapDescriber`, `SecretDescriber` in kubectl
+//! `describe namespace`, `describe configmap`, `describe secret` and
+//! `describe serviceaccount` (`NamespaceDescriber`, `ConfigMapDescriber`,
+//! `SecretDescriber`, `ServiceAccountDescriber` in kubectl
 //! pkg/describe/describe.go).
 
 use ordinal_model::Value;
@@ -48,6 +49,35 @@ pub fn config_map(cm: &Value, ctx: &Context, w: &mut Writer) {
         }
     }
     w.line(0, "");
+    events(w, ctx);
+}
+
+/// `describe serviceaccount`: the names of its image pull secrets (kubectl
+/// v1.36 no longer lists mountable secrets or tokens).
+pub fn service_account(account: &Value, ctx: &Context, w: &mut Writer) {
+    w.line(
+        0,
+        &format!("Name:\t{}", account.str_at(&["metadata", "name"])),
+    );
+    w.line(
+        0,
+        &format!("Namespace:\t{}", account.str_at(&["metadata", "namespace"])),
+    );
+    labels_multiline(w, 0, "Labels", account.at(&["metadata", "labels"]));
+    annotations_multiline(
+        w,
+        0,
+        "Annotations",
+        account.at(&["metadata", "annotations"]),
+    );
+    let pull = account.array_at(&["imagePullSecrets"]);
+    if pull.is_empty() {
+        w.line(0, "Image pull secrets:\t<none>");
+    }
+    for (i, secret) in pull.iter().enumerate() {
+        let header = if i == 0 { "Image pull secrets:" } else { "" };
+        w.line(0, &format!("{header}\t{}", secret.str_at(&["name"])));
+    }
     events(w, ctx);
 }
 

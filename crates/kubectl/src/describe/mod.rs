@@ -74,6 +74,7 @@ pub fn describe(obj: &Value, ctx: &Context) -> String {
         "ReplicaSet" => apps::replica_set(obj, ctx, &mut w),
         "DaemonSet" => apps::daemon_set(obj, ctx, &mut w),
         "Secret" => config::secret(obj, ctx, &mut w),
+        "ServiceAccount" => config::service_account(obj, ctx, &mut w),
         "Endpoints" => network::endpoints(obj, ctx, &mut w),
         "EndpointSlice" => network::endpoint_slice(obj, ctx, &mut w),
         "PodDisruptionBudget" => network::pod_disruption_budget(obj, ctx, &mut w),

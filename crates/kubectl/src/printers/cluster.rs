@@ -153,6 +153,18 @@ pub const SECRET: TableDef = TableDef {
     },
 };
 
+/// `printServiceAccount`: the number of `secrets` references.
+pub const SERVICE_ACCOUNT: TableDef = TableDef {
+    columns: &[col("Name"), col("Secrets"), col("Age")],
+    row: |a, ctx| {
+        vec![
+            name(a).to_string(),
+            a.array_at(&["secrets"]).len().to_string(),
+            age(a, ctx),
+        ]
+    },
+};
+
 /// `kubectl get events`.
 pub const EVENT: TableDef = TableDef {
     columns: &[

@@ -80,6 +80,7 @@ pub fn table_for(kind: &str) -> TableDef {
         "Event" => cluster::EVENT,
         "ConfigMap" => cluster::CONFIG_MAP,
         "Secret" => cluster::SECRET,
+        "ServiceAccount" => cluster::SERVICE_ACCOUNT,
         "Lease" => cluster::LEASE,
         _ => DEFAULT,
     }

@@ -249,6 +249,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/seed-004-eureka.txt"),
     ),
     (
+        "serviceaccounts.txt",
+        include_str!("../../../../tests/scenarios/serviceaccounts.txt"),
+    ),
+    (
         "services-endpoints.txt",
         include_str!("../../../../tests/scenarios/services-endpoints.txt"),
     ),

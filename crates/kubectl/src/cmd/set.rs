@@ -119,10 +119,11 @@ fn containers_of<'a>(
 /// after it, and the stored object; kubectl's error otherwise.
 fn fetch<'a>(
     session: &Session,
-    parsed: &'a Parsed,
+    parsed: &Parsed,
+    args: &'a [String],
     out: &mut CommandOutput,
 ) -> Option<(&'static ResourceInfo, &'a str, &'a [String], Value)> {
-    let (info, name, rest) = super::misc::target(&parsed.args, out)?;
+    let (info, name, rest) = super::misc::target(args, out)?;
     match session.sim.get(info.plural, &namespace_of(parsed), name) {
         Ok(obj) => Some((info, name, rest, obj)),
         Err(e) => {
@@ -158,6 +159,32 @@ fn save(
     if obj.at(path).map(|s| s.array_at(&["containers"])) == Some(containers.as_slice()) {
         return Ok(());
     }
+    let mut replacement = obj.clone();
+    let mut spec = obj.at(path).cloned().unwrap_or_default();
+    spec.set(&["containers"], Value::Array(containers));
+    replacement.set(path, spec);
+    replacement.set(&["metadata", "resourceVersion"], Value::from(""));
+    send_change(
+        session,
+        parsed,
+        info,
+        replacement,
+        &format!("{what} updated"),
+        out,
+    )
+}
+
+/// Sends a `set` subcommand's change to `obj` (or dry-runs it, as
+/// `--dry-run` asks) and prints `KIND/NAME WHAT` or the object under `-o`;
+/// the error is the server's.
+fn send_change(
+    session: &mut Session,
+    parsed: &Parsed,
+    info: &'static ResourceInfo,
+    obj: Value,
+    what: &str,
+    out: &mut CommandOutput,
+) -> Result<(), ordinal_core::ApiError> {
     let dry_run = match output::dry_run(parsed) {
         Ok(d) => d,
         Err(e) => {
@@ -165,22 +192,17 @@ fn save(
             return Ok(());
         }
     };
-    let mut replacement = obj.clone();
-    let mut spec = obj.at(path).cloned().unwrap_or_default();
-    spec.set(&["containers"], Value::Array(containers));
-    replacement.set(path, spec);
-    replacement.set(&["metadata", "resourceVersion"], Value::from(""));
     let ns = namespace_of(parsed);
     let saved = match dry_run {
-        Some(mode) => super::dry_run_update(session, mode, (info.plural, &ns), replacement)?,
-        None => session.sim.update(info.plural, &ns, replacement)?,
+        Some(mode) => super::dry_run_update(session, mode, (info.plural, &ns), obj)?,
+        None => session.sim.update(info.plural, &ns, obj)?,
     };
     output::print_result(
         parsed.get("output"),
         dry_run,
         &info.qualified_singular(),
         &saved,
-        &format!("{what} updated"),
+        what,
         out,
     );
     Ok(())
@@ -192,7 +214,7 @@ fn image(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(p) => p,
         Err(e) => return flag_error("set image", &e, out),
     };
-    let Some((info, _, changes, obj)) = fetch(session, &parsed, out) else {
+    let Some((info, _, changes, obj)) = fetch(session, &parsed, &parsed.args, out) else {
         return;
     };
     let (mut containers, _) = containers_of(info, &obj, &parsed);
@@ -268,14 +290,8 @@ fn selector(session: &mut Session, args: &[String], out: &mut CommandOutput) {
     if targets.is_empty() {
         return client_error(super::NO_RESOURCES, out);
     }
-    let (info, name, _) = match super::misc::target(targets, out) {
-        Some(t) => t,
-        None => return,
-    };
-    let ns = namespace_of(&parsed);
-    let obj = match session.sim.get(info.plural, &ns, name) {
-        Ok(obj) => obj,
-        Err(e) => return api_error(&e, out),
+    let Some((info, _, _, mut obj)) = fetch(session, &parsed, targets, out) else {
+        return;
     };
     if info.kind != "Service" {
         return client_error("setting a selector is only supported for Services", out);
@@ -289,33 +305,16 @@ fn selector(session: &mut Session, args: &[String], out: &mut CommandOutput) {
             out,
         );
     }
-    let dry_run = match output::dry_run(&parsed) {
-        Ok(d) => d,
-        Err(e) => return client_error(&e, out),
-    };
-    let mut replacement = obj;
     if labels.as_object().is_some_and(|m| m.is_empty()) {
-        replacement.remove(&["spec", "selector"]);
+        obj.remove(&["spec", "selector"]);
     } else {
-        replacement.set(&["spec", "selector"], labels);
+        obj.set(&["spec", "selector"], labels);
     }
     if let Some(version) = parsed.get("resource-version") {
-        replacement.set(&["metadata", "resourceVersion"], Value::from(version));
+        obj.set(&["metadata", "resourceVersion"], Value::from(version));
     }
-    let saved = match dry_run {
-        Some(mode) => super::dry_run_update(session, mode, (info.plural, &ns), replacement),
-        None => session.sim.update(info.plural, &ns, replacement),
-    };
-    match saved {
-        Ok(saved) => output::print_result(
-            parsed.get("output"),
-            dry_run,
-            &info.qualified_singular(),
-            &saved,
-            "selector updated",
-            out,
-        ),
-        Err(e) => api_error(&e, out),
+    if let Err(e) = send_change(session, &parsed, info, obj, "selector updated", out) {
+        api_error(&e, out);
     }
 }
 
@@ -347,13 +346,8 @@ fn service_account(session: &mut Session, args: &[String], out: &mut CommandOutp
     if targets.is_empty() {
         return client_error(super::NO_RESOURCES, out);
     }
-    let Some((info, name, _)) = super::misc::target(targets, out) else {
+    let Some((info, name, _, mut obj)) = fetch(session, &parsed, targets, out) else {
         return;
-    };
-    let ns = namespace_of(&parsed);
-    let mut obj = match session.sim.get(info.plural, &ns, name) {
-        Ok(obj) => obj,
-        Err(e) => return api_error(&e, out),
     };
     if !has_pod_spec(info) {
         return client_error(
@@ -364,30 +358,14 @@ fn service_account(session: &mut Session, args: &[String], out: &mut CommandOutp
             out,
         );
     }
-    let dry_run = match output::dry_run(&parsed) {
-        Ok(d) => d,
-        Err(e) => return client_error(&e, out),
-    };
     let mut path = pod_spec_path(info).to_vec();
     path.push("serviceAccountName");
     obj.set(&path, Value::from(account.as_str()));
-    let saved = match dry_run {
-        Some(mode) => super::dry_run_update(session, mode, (info.plural, &ns), obj),
-        None => session.sim.update(info.plural, &ns, obj),
-    };
-    match saved {
-        Ok(saved) => output::print_result(
-            parsed.get("output"),
-            dry_run,
-            &info.qualified_singular(),
-            &saved,
-            "serviceaccount updated",
-            out,
-        ),
-        Err(e) => client_error(
+    if let Err(e) = send_change(session, &parsed, info, obj, "serviceaccount updated", out) {
+        client_error(
             &format!("failed to patch ServiceAccountName {}", e.message),
             out,
-        ),
+        );
     }
 }
 
@@ -471,15 +449,11 @@ fn env(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         .iter()
         .position(|a| a.contains('=') || a.ends_with('-'))
         .unwrap_or(parsed.args.len());
-    let target = Parsed {
-        args: parsed.args[..split].to_vec(),
-        ..parsed.clone()
-    };
     let (set, remove) = match env_changes(&parsed.args[split..], &parsed) {
         Ok(c) => c,
         Err(e) => return client_error(&e, out),
     };
-    let Some((info, name, _, obj)) = fetch(session, &target, out) else {
+    let Some((info, name, _, obj)) = fetch(session, &parsed, &parsed.args[..split], out) else {
         return;
     };
     let (mut containers, pattern) = containers_of(info, &obj, &parsed);
@@ -603,7 +577,7 @@ fn resources(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         (Ok(l), Ok(r)) => (l, r),
         (Err(e), _) | (_, Err(e)) => return client_error(&e, out),
     };
-    let Some((info, _, _, obj)) = fetch(session, &parsed, out) else {
+    let Some((info, _, _, obj)) = fetch(session, &parsed, &parsed.args, out) else {
         return;
     };
     let (mut containers, pattern) = containers_of(info, &obj, &parsed);

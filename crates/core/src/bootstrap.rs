@@ -26,6 +26,20 @@ pub const LOCAL_PATH_NAMESPACE: &str = "local-path-storage";
 /// Mixed into the seed of the random stream of the bootstrap objects added
 /// after the first ones (node Leases, `local-path-storage`, CoreDNS).
 const LATER_UID_STREAM: u64 = 0x1ea5_e000_1ea5_e000;
+/// Seeds the uids of kind's addon ServiceAccounts, a stream of their own so
+/// that the addons' pods keep their random names.
+const ACCOUNT_UID_STREAM: u64 = 0x5e7a_cc00_5e7a_cc00;
+/// The ServiceAccounts kind's addons run as (namespace, name); pods naming a
+/// missing account are refused.
+const ADDON_SERVICE_ACCOUNTS: [(&str, &str); 4] = [
+    ("kube-system", "coredns"),
+    ("kube-system", "kube-proxy"),
+    ("kube-system", "kindnet"),
+    (
+        LOCAL_PATH_NAMESPACE,
+        "local-path-provisioner-service-account",
+    ),
+];
 /// Name of the default StorageClass.
 pub const DEFAULT_STORAGE_CLASS: &str = "standard";
 /// Provisioner of the default StorageClass (kind's local-path provisioner).
@@ -449,6 +463,19 @@ impl Sim {
             .iter()
             .find(|n| n.name.ends_with("control-plane"))
             .map(|n| n.name.clone());
+        let accounts_rng = Rng::new(self.config.seed ^ ACCOUNT_UID_STREAM);
+        let rng = std::mem::replace(&mut self.rng, accounts_rng);
+        if let Some(info) = resources::by_plural("serviceaccounts") {
+            for (ns, name) in ADDON_SERVICE_ACCOUNTS {
+                let account = Value::from([
+                    ("apiVersion", Value::from("v1")),
+                    ("kind", Value::from("ServiceAccount")),
+                    ("metadata", Value::from([("name", Value::from(name))])),
+                ]);
+                let _ = self.create_object(info, ns, account, false);
+            }
+        }
+        self.rng = rng;
         for obj in crate::kind::addon_objects(minor) {
             let info = resources::by_kind(obj.str_at(&["apiVersion"]), obj.str_at(&["kind"]));
             let ns = obj.str_at(&["metadata", "namespace"]).to_string();

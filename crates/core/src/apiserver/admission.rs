@@ -234,6 +234,37 @@ impl Sim {
         Ok(())
     }
 
+    /// The ServiceAccount admission plugin's lookup
+    /// (plugin/pkg/admission/serviceaccount/admission.go): a pod, other than
+    /// a kubelet's mirror pod, is refused unless the account it names
+    /// (`default` when none) exists in its namespace. The refusal names the
+    /// pod as the request does, by `generateName` before a name is made.
+    pub(crate) fn check_service_account(&self, ns: &str, pod: &Value) -> Result<(), ApiError> {
+        if pod
+            .at(&["metadata", "annotations", crate::kind::MIRROR_ANNOTATION])
+            .is_some()
+        {
+            return Ok(());
+        }
+        let account = [["spec", "serviceAccountName"], ["spec", "serviceAccount"]]
+            .iter()
+            .map(|path| pod.str_at(path))
+            .find(|name| !name.is_empty())
+            .unwrap_or("default");
+        if self.store.get("serviceaccounts", ns, account).is_some() {
+            return Ok(());
+        }
+        let name = match pod.str_at(&["metadata", "name"]) {
+            "" => pod.str_at(&["metadata", "generateName"]),
+            name => name,
+        };
+        Err(ApiError::forbidden(
+            "Pod",
+            name,
+            format!("pods \"{name}\" is forbidden: error looking up service account {ns}/{account}: serviceaccount \"{account}\" not found"),
+        ))
+    }
+
     fn admit_pod(&mut self, pod: &mut Value) {
         // The ServiceAccount plugin leaves a kubelet's mirror pod alone.
         let mirror = pod

@@ -412,6 +412,9 @@ impl Sim {
         } else {
             String::new()
         };
+        if info.plural == "pods" {
+            self.check_service_account(&ns, &obj)?;
+        }
         if meta_str(&obj, "name").is_empty() {
             let prefix = meta_str(&obj, "generateName").to_string();
             if prefix.is_empty() {

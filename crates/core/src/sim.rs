@@ -19,6 +19,7 @@ use crate::controller::endpoints::{MemoTable, Part};
 use crate::kubelet::Kubelet;
 use crate::limits;
 use crate::rng::Rng;
+use crate::timing;
 
 /// A reconcile request for one controller and one key.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -137,6 +138,11 @@ pub struct Sim {
     /// The in-pod shell containers' commands and exec probes run in (the
     /// host's; see `kubelet::script`).
     pub(crate) shell: Option<crate::kubelet::script::ContainerShell>,
+    /// Set by a StatefulSet or ReplicaSet sync that failed to create a pod
+    /// or claim (the sync returns an error upstream).
+    pub(crate) sync_failed: bool,
+    /// Failures in a row of each work item, for the retry back-off.
+    sync_failures: BTreeMap<Work, u32>,
 }
 
 impl Sim {
@@ -172,6 +178,8 @@ impl Sim {
             joined_node: None,
             leader_identities: Vec::new(),
             shell: None,
+            sync_failed: false,
+            sync_failures: BTreeMap::new(),
         }
     }
 
@@ -335,15 +343,38 @@ impl Sim {
         }
     }
 
+    /// After a sync: one that failed to create something is retried after
+    /// the work queue's back-off for its item (`AddRateLimited`); one that
+    /// did not forgets the item's failures (`Forget`). Retries are
+    /// background timers, like the other retry loops.
+    fn retry_if_failed(&mut self, work: Work) {
+        if !std::mem::take(&mut self.sync_failed) {
+            self.sync_failures.remove(&work);
+            return;
+        }
+        let failures = self.sync_failures.entry(work.clone()).or_insert(0);
+        let delay = timing::SYNC_RETRY_BASE_MS
+            .saturating_mul(1 << (*failures).min(30))
+            .min(timing::SYNC_RETRY_MAX_MS);
+        *failures += 1;
+        self.enqueue_after(work, delay, true);
+    }
+
     /// Hands one work item to its controller. Each controller's sync is
     /// `#[inline(never)]`: in the browser, V8 compiles a wasm function whole
     /// on its first call, so a dispatcher with every controller inlined into
     /// it (about 100 KB) would be compiled in full on the page's start-up.
     fn reconcile(&mut self, work: Work) {
         match work {
-            Work::StatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
+            Work::StatefulSet(ref ns, ref name) => {
+                self.sync_stateful_set(ns, name);
+                self.retry_if_failed(work);
+            }
             Work::Deployment(ns, name) => self.sync_deployment(&ns, &name),
-            Work::ReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
+            Work::ReplicaSet(ref ns, ref name) => {
+                self.sync_replica_set(ns, name);
+                self.retry_if_failed(work);
+            }
             Work::DaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
             Work::Schedule(ns, name) => self.schedule_pod(&ns, &name),
             Work::Kubelet(ns, name) => self.sync_pod(&ns, &name),

@@ -12,6 +12,13 @@ pub const STATEFULSET_RESYNC_MS: u64 = 50;
 /// ReplicaSet controller: delay between a pod change and the resync it
 /// triggers (informer + workqueue latency; folds bursts of pod updates).
 pub const REPLICASET_RESYNC_MS: u64 = 50;
+/// A StatefulSet or ReplicaSet sync that failed to create a pod is retried
+/// after this, doubled for each failure of the same set in a row
+/// (`workqueue.DefaultControllerRateLimiter`'s per-item exponential
+/// back-off, `AddRateLimited`), up to [`SYNC_RETRY_MAX_MS`].
+pub const SYNC_RETRY_BASE_MS: u64 = 5;
+/// The longest retry back-off (1000 s).
+pub const SYNC_RETRY_MAX_MS: u64 = 1_000_000;
 /// Deployment controller: a rollout that shows no progress is checked again
 /// this long after its progress deadline (`requeueStuckDeployment` waits the
 /// remaining time plus a second, and at least a second).

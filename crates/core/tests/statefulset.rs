@@ -817,3 +817,39 @@ fn the_controller_reports_the_pod_its_sync_waits_for() {
     sim.advance(1_000);
     assert_eq!(blocker(&sim), None);
 }
+
+#[test]
+fn a_failed_create_is_retried_with_back_off_until_it_succeeds() {
+    let mut sim = Sim::default();
+    let mut set = sts("web", 1, "OrderedReady", "nginx:1.25");
+    set.set(
+        &["spec", "template", "spec", "serviceAccountName"],
+        Value::from("builder"),
+    );
+    sim.create("statefulsets", "default", set).expect("created");
+    let failures = |sim: &Sim| {
+        sim.events_for("StatefulSet", "default", "web")
+            .iter()
+            .find(|e| e.str_at(&["reason"]) == "FailedCreate")
+            .and_then(|e| e.i64_at(&["count"]))
+            .unwrap_or(0)
+    };
+    // Retries 5, 10, 20 ... ms after each failure: eleven attempts by 5.2 s
+    // (the last at 5.115 s), the twelfth at 10.235 s.
+    sim.advance(5_200);
+    assert_eq!(failures(&sim), 11);
+    sim.advance(10_000);
+    assert_eq!(failures(&sim), 12);
+    assert!(pods(&sim, "web").is_empty());
+    let account = Value::from([
+        ("apiVersion", Value::from("v1")),
+        ("kind", Value::from("ServiceAccount")),
+        ("metadata", Value::from([("name", Value::from("builder"))])),
+    ]);
+    sim.create("serviceaccounts", "default", account)
+        .expect("created");
+    // The thirteenth attempt, at 20.475 s, creates the pod.
+    sim.advance(20_000);
+    assert_eq!(pods(&sim, "web").len(), 1);
+    assert_eq!(failures(&sim), 12);
+}

@@ -411,6 +411,7 @@ impl Sim {
                 true
             }
             Err(e) => {
+                self.sync_failed = true;
                 self.record_event(
                     rs,
                     "",

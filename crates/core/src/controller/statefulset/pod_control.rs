@@ -98,6 +98,7 @@ impl Sim {
                     &format!("create Claim {claim_name} Pod {pod_name} in StatefulSet {set_name} success"),
                 ),
                 Err(e) => {
+                    self.sync_failed = true;
                     self.sts_event(
                         set,
                         WARNING,
@@ -154,6 +155,7 @@ impl Sim {
                 Ok(created)
             }
             Err(e) => {
+                self.sync_failed = true;
                 self.sts_event(
                     set,
                     WARNING,

@@ -142,7 +142,7 @@ pub struct Sim {
     /// or claim (the sync returns an error upstream).
     pub(crate) sync_failed: bool,
     /// Failures in a row of each work item, for the retry back-off.
-    sync_failures: BTreeMap<Work, u32>,
+    sync_failures: BTreeMap<Work, u64>,
 }
 
 impl Sim {
@@ -347,16 +347,17 @@ impl Sim {
     /// the work queue's back-off for its item (`AddRateLimited`); one that
     /// did not forgets the item's failures (`Forget`). Retries are
     /// background timers, like the other retry loops.
+    #[inline(never)]
     fn retry_if_failed(&mut self, work: Work) {
         if !std::mem::take(&mut self.sync_failed) {
             self.sync_failures.remove(&work);
             return;
         }
-        let failures = self.sync_failures.entry(work.clone()).or_insert(0);
+        let failures = self.sync_failures.get(&work).copied().unwrap_or(0);
         let delay = timing::SYNC_RETRY_BASE_MS
-            .saturating_mul(1 << (*failures).min(30))
+            .saturating_mul(1 << failures.min(30))
             .min(timing::SYNC_RETRY_MAX_MS);
-        *failures += 1;
+        self.sync_failures.insert(work.clone(), failures + 1);
         self.enqueue_after(work, delay, true);
     }
 
@@ -366,14 +367,14 @@ impl Sim {
     /// it (about 100 KB) would be compiled in full on the page's start-up.
     fn reconcile(&mut self, work: Work) {
         match work {
-            Work::StatefulSet(ref ns, ref name) => {
-                self.sync_stateful_set(ns, name);
-                self.retry_if_failed(work);
+            Work::StatefulSet(ns, name) => {
+                self.sync_stateful_set(&ns, &name);
+                self.retry_if_failed(Work::StatefulSet(ns, name));
             }
             Work::Deployment(ns, name) => self.sync_deployment(&ns, &name),
-            Work::ReplicaSet(ref ns, ref name) => {
-                self.sync_replica_set(ns, name);
-                self.retry_if_failed(work);
+            Work::ReplicaSet(ns, name) => {
+                self.sync_replica_set(&ns, &name);
+                self.retry_if_failed(Work::ReplicaSet(ns, name));
             }
             Work::DaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
             Work::Schedule(ns, name) => self.schedule_pod(&ns, &name),

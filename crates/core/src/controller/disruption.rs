@@ -167,7 +167,8 @@ impl Sim {
     /// owner), and the names of the pods without a controller, which are
     /// left out.
     fn expected_scale(&self, ns: &str, pods: &[Value]) -> Result<(i64, Vec<String>), String> {
-        let mut scales: BTreeMap<String, i64> = BTreeMap::new();
+        // usize values: the map type the EndpointSlice controller has already.
+        let mut scales: BTreeMap<String, usize> = BTreeMap::new();
         let mut unmanaged = Vec::new();
         for pod in pods {
             let Some(owner) = controller_ref(pod) else {
@@ -194,10 +195,10 @@ impl Sim {
             };
             scales.insert(
                 controller.str_at(&["metadata", "uid"]).to_string(),
-                controller.i64_at(&["spec", "replicas"]).unwrap_or(1),
+                controller.i64_at(&["spec", "replicas"]).unwrap_or(1).max(0) as usize,
             );
         }
-        Ok((scales.values().sum(), unmanaged))
+        Ok((scales.values().sum::<usize>() as i64, unmanaged))
     }
 
     /// `getExpectedPodCount`: expectedPods, desiredHealthy and the pods

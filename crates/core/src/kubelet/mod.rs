@@ -133,7 +133,8 @@ impl PodRuntime {
 pub(crate) struct Kubelet {
     pods: BTreeMap<(String, String), PodRuntime>,
     images: BTreeSet<(String, String)>,
-    next_ip: BTreeMap<String, u32>,
+    /// usize, not a narrower type: one `BTreeMap` instantiation less in the page.
+    next_ip: BTreeMap<String, usize>,
     live_ips: BTreeSet<String>,
     /// The static pods of every node (as their mirror pods are posted), by
     /// (namespace, mirror pod name).

@@ -53,6 +53,16 @@ fn strs(pairs: &[(&str, &str)]) -> Value {
     v
 }
 
+/// A ServiceAccount as the serviceaccounts controller and kind's addon
+/// manifests make one: a name and nothing else.
+pub(crate) fn service_account(name: &str) -> Value {
+    Value::from([
+        ("apiVersion", Value::from("v1")),
+        ("kind", Value::from("ServiceAccount")),
+        ("metadata", Value::from([("name", Value::from(name))])),
+    ])
+}
+
 fn namespace(name: &str) -> Value {
     Value::from([
         ("apiVersion", Value::from("v1")),
@@ -467,12 +477,7 @@ impl Sim {
         let rng = std::mem::replace(&mut self.rng, accounts_rng);
         if let Some(info) = resources::by_plural("serviceaccounts") {
             for (ns, name) in ADDON_SERVICE_ACCOUNTS {
-                let account = Value::from([
-                    ("apiVersion", Value::from("v1")),
-                    ("kind", Value::from("ServiceAccount")),
-                    ("metadata", Value::from([("name", Value::from(name))])),
-                ]);
-                let _ = self.create_object(info, ns, account, false);
+                let _ = self.create_object(info, ns, service_account(name), false);
             }
         }
         self.rng = rng;

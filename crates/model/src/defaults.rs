@@ -288,16 +288,21 @@ pub fn pod_spec(spec: &mut Value) {
     if let Some(volumes) = spec.get_mut_array("volumes") {
         volumes.iter_mut().for_each(volume);
     }
-    // The v1 conversion (pkg/apis/core/v1/conversion.go): an empty
-    // serviceAccountName is taken from the deprecated serviceAccount, which
-    // then always repeats serviceAccountName.
-    let account = match spec.str_at(&["serviceAccountName"]) {
-        "" => spec.str_at(&["serviceAccount"]).to_string(),
-        name => name.to_string(),
-    };
+    // The v1 conversion (pkg/apis/core/v1/conversion.go): the deprecated
+    // serviceAccount then always repeats serviceAccountName.
+    let account = service_account_name(spec).to_string();
     if !account.is_empty() {
         spec.set(&["serviceAccountName"], Value::from(account.as_str()));
         spec.set(&["serviceAccount"], Value::from(account));
+    }
+}
+
+/// The account a pod spec names: `serviceAccountName`, or when that is
+/// empty the deprecated `serviceAccount` (the v1 conversion); `""` for none.
+pub fn service_account_name(spec: &Value) -> &str {
+    match spec.str_at(&["serviceAccountName"]) {
+        "" => spec.str_at(&["serviceAccount"]),
+        name => name,
     }
 }
 

@@ -4,6 +4,7 @@
 //! StorageObjectInUseProtection) and `pkg/registry/*/strategy.go`
 //! (PrepareForCreate, graceful pod deletion).
 
+use ordinal_model::defaults;
 use ordinal_model::validation::{self, FieldError};
 use ordinal_model::Value;
 
@@ -125,6 +126,13 @@ pub fn qos_class(pod: &Value) -> &'static str {
     }
 }
 
+/// A kubelet's mirror of a static pod (the ServiceAccount plugin leaves
+/// those alone).
+fn is_mirror_pod(pod: &Value) -> bool {
+    pod.at(&["metadata", "annotations", crate::kind::MIRROR_ANNOTATION])
+        .is_some()
+}
+
 impl Sim {
     /// Mutating admission and PrepareForCreate (plus the service registry's
     /// IP and port allocation, which a dry run only pretends to do).
@@ -240,17 +248,13 @@ impl Sim {
     /// (`default` when none) exists in its namespace. The refusal names the
     /// pod as the request does, by `generateName` before a name is made.
     pub(crate) fn check_service_account(&self, ns: &str, pod: &Value) -> Result<(), ApiError> {
-        if pod
-            .at(&["metadata", "annotations", crate::kind::MIRROR_ANNOTATION])
-            .is_some()
-        {
+        if is_mirror_pod(pod) {
             return Ok(());
         }
-        let account = [["spec", "serviceAccountName"], ["spec", "serviceAccount"]]
-            .iter()
-            .map(|path| pod.str_at(path))
-            .find(|name| !name.is_empty())
-            .unwrap_or("default");
+        let account = match pod.get("spec").map(defaults::service_account_name) {
+            None | Some("") => "default",
+            Some(name) => name,
+        };
         if self.store.get("serviceaccounts", ns, account).is_some() {
             return Ok(());
         }
@@ -267,9 +271,7 @@ impl Sim {
 
     fn admit_pod(&mut self, pod: &mut Value) {
         // The ServiceAccount plugin leaves a kubelet's mirror pod alone.
-        let mirror = pod
-            .at(&["metadata", "annotations", crate::kind::MIRROR_ANNOTATION])
-            .is_some();
+        let mirror = is_mirror_pod(pod);
         if !mirror {
             pod.set_default(&["spec", "serviceAccountName"], Value::from("default"));
             let sa = pod.str_at(&["spec", "serviceAccountName"]).to_string();

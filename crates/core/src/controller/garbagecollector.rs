@@ -208,11 +208,7 @@ impl Sim {
     /// The default ServiceAccount and the `kube-root-ca.crt` ConfigMap every
     /// namespace gets (serviceaccounts-controller, root-ca-cert-publisher).
     pub(crate) fn populate_namespace(&mut self, ns: &str) {
-        let sa = Value::from([
-            ("apiVersion", Value::from("v1")),
-            ("kind", Value::from("ServiceAccount")),
-            ("metadata", Value::from([("name", Value::from("default"))])),
-        ]);
+        let sa = crate::bootstrap::service_account("default");
         let ca = Value::from([
             ("apiVersion", Value::from("v1")),
             ("kind", Value::from("ConfigMap")),

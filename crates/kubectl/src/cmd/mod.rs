@@ -339,7 +339,7 @@ pub(crate) fn flag_error(command: &str, message: &str, out: &mut CommandOutput) 
 
 /// Prints a client-side error (`error: ` prefix added if missing) and sets exit code 1.
 /// The resource builder's error when a command names no object
-/// (`expose`, `set selector`), with its examples.
+/// (`expose`, `set selector`, `set serviceaccount`), with its examples.
 pub(crate) const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 pub(crate) fn client_error(message: &str, out: &mut CommandOutput) {

@@ -133,6 +133,21 @@ fn fetch<'a>(
     }
 }
 
+/// [`fetch`] for `set selector` and `set serviceaccount`, whose resource
+/// builder refuses no object at all with its examples.
+fn fetch_named<'a>(
+    session: &Session,
+    parsed: &Parsed,
+    args: &'a [String],
+    out: &mut CommandOutput,
+) -> Option<(&'static ResourceInfo, &'a str, &'a [String], Value)> {
+    if args.is_empty() {
+        client_error(super::NO_RESOURCES, out);
+        return None;
+    }
+    fetch(session, parsed, args, out)
+}
+
 /// Shell-style glob match of a container name (`-c`, `*` by default).
 fn glob(pattern: &str, name: &str) -> bool {
     match pattern.split_once('*') {
@@ -287,10 +302,7 @@ fn selector(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         Ok(s) => s,
         Err(e) => return client_error(&e, out),
     };
-    if targets.is_empty() {
-        return client_error(super::NO_RESOURCES, out);
-    }
-    let Some((info, _, _, mut obj)) = fetch(session, &parsed, targets, out) else {
+    let Some((info, _, _, mut obj)) = fetch_named(session, &parsed, targets, out) else {
         return;
     };
     if info.kind != "Service" {
@@ -343,10 +355,7 @@ fn service_account(session: &mut Session, args: &[String], out: &mut CommandOutp
     let Some((account, targets)) = parsed.args.split_last() else {
         return client_error("serviceaccount is required", out);
     };
-    if targets.is_empty() {
-        return client_error(super::NO_RESOURCES, out);
-    }
-    let Some((info, name, _, mut obj)) = fetch(session, &parsed, targets, out) else {
+    let Some((info, name, _, mut obj)) = fetch_named(session, &parsed, targets, out) else {
         return;
     };
     if !has_pod_spec(info) {

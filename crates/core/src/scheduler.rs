@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ordinal_model::quantity::Quantity;
-use ordinal_model::Value;
+use ordinal_model::{Map, Value};
 
 use crate::clock::rfc3339;
 use crate::controller::claim_names;
@@ -56,12 +56,6 @@ pub fn pod_requests(pod: &Value) -> (i64, i64) {
         mem += bytes(get("memory"));
     }
     (cpu, mem)
-}
-
-fn tolerates(pod: &Value, taint: &Value) -> bool {
-    pod.array_at(&["spec", "tolerations"])
-        .iter()
-        .any(|t| toleration_matches(t, taint))
 }
 
 /// `Toleration.ToleratesTaint` (key, operator/value and effect).
@@ -132,40 +126,72 @@ impl Sim {
 /// `GetRequiredNodeAffinity(pod).Match`): any term whose expressions on the
 /// node's labels and fields on its name all hold.
 pub(crate) fn node_fits_pod(pod: &Value, node: &Value) -> bool {
-    let labels = node.at(&["metadata", "labels"]);
-    if let Some(sel) = pod.at(&["spec", "nodeSelector"]).and_then(Value::as_object) {
-        if !sel
-            .iter()
-            .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
-        {
-            return false;
+    PodPlacement::of(pod).fits(node)
+}
+
+/// What the Filter plugins read from the pod being scheduled, read once
+/// for all the nodes it is tried on.
+struct PodPlacement<'a> {
+    node_selector: Option<&'a Map>,
+    terms: Option<&'a [Value]>,
+    tolerations: &'a [Value],
+}
+
+impl<'a> PodPlacement<'a> {
+    fn of(pod: &'a Value) -> Self {
+        let spec = pod.get("spec");
+        let at = |path: &[&str]| spec.and_then(|s| s.at(path));
+        PodPlacement {
+            node_selector: at(&["nodeSelector"]).and_then(Value::as_object),
+            terms: at(&[
+                "affinity",
+                "nodeAffinity",
+                "requiredDuringSchedulingIgnoredDuringExecution",
+                "nodeSelectorTerms",
+            ])
+            .and_then(Value::as_array)
+            .map(Vec::as_slice),
+            tolerations: at(&["tolerations"])
+                .and_then(Value::as_array)
+                .map_or(&[], Vec::as_slice),
         }
     }
-    let Some(terms) = pod
-        .at(&[
-            "spec",
-            "affinity",
-            "nodeAffinity",
-            "requiredDuringSchedulingIgnoredDuringExecution",
-            "nodeSelectorTerms",
-        ])
-        .and_then(Value::as_array)
-    else {
-        return true;
-    };
-    let name = node.str_at(&["metadata", "name"]);
-    terms.iter().any(|term| {
-        let expressions = term.array_at(&["matchExpressions"]);
-        let fields = term.array_at(&["matchFields"]);
-        (!expressions.is_empty() || !fields.is_empty())
-            && expressions.iter().all(|r| {
-                let key = r.str_at(&["key"]);
-                requirement_holds(r, labels.and_then(|l| l.get(key)).and_then(Value::as_str))
-            })
-            && fields
+
+    /// The NodeAffinity filter on one node.
+    fn fits(&self, node: &Value) -> bool {
+        let labels = node.at(&["metadata", "labels"]);
+        if let Some(sel) = self.node_selector {
+            if !sel
                 .iter()
-                .all(|r| r.str_at(&["key"]) == "metadata.name" && requirement_holds(r, Some(name)))
-    })
+                .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+            {
+                return false;
+            }
+        }
+        let Some(terms) = self.terms else {
+            return true;
+        };
+        let name = node.str_at(&["metadata", "name"]);
+        terms.iter().any(|term| {
+            let expressions = term.array_at(&["matchExpressions"]);
+            let fields = term.array_at(&["matchFields"]);
+            (!expressions.is_empty() || !fields.is_empty())
+                && expressions.iter().all(|r| {
+                    let key = r.str_at(&["key"]);
+                    requirement_holds(r, labels.and_then(|l| l.get(key)).and_then(Value::as_str))
+                })
+                && fields.iter().all(|r| {
+                    r.str_at(&["key"]) == "metadata.name" && requirement_holds(r, Some(name))
+                })
+        })
+    }
+
+    /// True when a toleration of the pod matches `taint`.
+    fn tolerates(&self, taint: &Value) -> bool {
+        self.tolerations
+            .iter()
+            .any(|t| toleration_matches(t, taint))
+    }
 }
 
 /// One `NodeSelectorRequirement` against the value it names (`None`: absent).
@@ -191,7 +217,7 @@ fn requirement_holds(r: &Value, value: Option<&str>) -> bool {
 
 /// Reasons a node rejects a pod, as the Filter plugins word them.
 fn filter(
-    pod: &Value,
+    pod: &PodPlacement<'_>,
     (cpu, mem): (i64, i64),
     node: &Value,
     alloc: (i64, i64, i64),
@@ -208,12 +234,12 @@ fn filter(
         .array_at(&["spec", "taints"])
         .iter()
         .filter(|t| matches!(t.str_at(&["effect"]), "NoSchedule" | "NoExecute"))
-        .any(|t| !tolerates(pod, t));
+        .any(|t| !pod.tolerates(t));
     if untolerated {
         reasons.push("node(s) had untolerated taint(s)");
         return reasons;
     }
-    if !node_fits_pod(pod, node) {
+    if !pod.fits(node) {
         reasons.push("node(s) didn't match Pod's node affinity/selector");
         return reasons;
     }
@@ -305,10 +331,12 @@ impl Sim {
                 return self.fail_scheduling(&pod, format!("0/{total} nodes are available: pod has unbound immediate PersistentVolumeClaims. not found"));
             }
         }
-        let mut feasible: Vec<(i64, i64, String)> = Vec::new();
+        // The least requested feasible node (fewest pods, then name, on a tie).
+        let mut best: Option<(i64, i64, &str)> = None;
         let mut reasons: Vec<&'static str> = Vec::new();
         let mut post: Vec<&'static str> = Vec::new();
         let requests = pod_requests(&pod);
+        let placement = PodPlacement::of(&pod);
         let nodes: Vec<Arc<Value>> = self.store.iter_shared("nodes", None).cloned().collect();
         if self.allocatable.len() > nodes.len() {
             // Forget deleted nodes.
@@ -320,18 +348,21 @@ impl Sim {
                 .retain(|name, _| live.contains(&name.as_str()));
         }
         for node in &nodes {
-            let node_name = node.str_at(&["metadata", "name"]).to_string();
-            if self.joined_node.as_ref().is_some_and(|n| *n != node_name) {
+            let node_name = node.str_at(&["metadata", "name"]);
+            if self.joined_node.as_ref().is_some_and(|n| n != node_name) {
                 continue;
             }
             let alloc = self.allocatable_of(node);
-            let u = self.node_usage.get(&node_name).copied().unwrap_or_default();
-            let r = filter(&pod, requests, node, alloc, u, pv_node.as_deref());
+            let u = self.node_usage.get(node_name).copied().unwrap_or_default();
+            let r = filter(&placement, requests, node, alloc, u, pv_node.as_deref());
             if r.is_empty() {
                 let cpu_cap = alloc.1.max(1);
                 let mem_cap = alloc.2.max(1);
                 let score = (u.1 * 1000 / cpu_cap) + (u.2 * 1000 / mem_cap);
-                feasible.push((score, u.0, node_name));
+                let candidate = (score, u.0, node_name);
+                if best.is_none_or(|b| candidate < b) {
+                    best = Some(candidate);
+                }
             } else {
                 let resources_only = r.iter().all(|x| {
                     matches!(
@@ -347,8 +378,7 @@ impl Sim {
                 reasons.extend(r);
             }
         }
-        ordinal_model::order::sort(&mut feasible);
-        let Some((_, _, chosen)) = feasible.into_iter().next() else {
+        let Some(chosen) = best.map(|b| b.2.to_string()) else {
             let msg = format!(
                 "0/{total} nodes are available: {}. no new claims to deallocate, preemption: 0/{total} nodes are available: {}.",
                 histogram(&reasons),

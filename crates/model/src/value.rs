@@ -103,6 +103,15 @@ impl Map {
 
     /// Sets `key` to `value`, returning the value it replaces.
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        // Keys in order (built from sorted literals, printed trees) append.
+        if self
+            .0
+            .last()
+            .is_none_or(|(last, _)| last.as_str() < key.as_str())
+        {
+            Arc::make_mut(&mut self.0).push((key, value));
+            return None;
+        }
         match self.search(&key) {
             Ok(i) => Some(std::mem::replace(
                 &mut Arc::make_mut(&mut self.0)[i].1,
@@ -491,7 +500,7 @@ impl<const N: usize> From<[(&str, Value); N]> for Value {
 /// (collecting would instantiate an iterator adapter per call site).
 #[inline(never)]
 fn object_of(pairs: Vec<(&str, Value)>) -> Value {
-    let mut map = Map::new();
+    let mut map = Map(Arc::new(Vec::with_capacity(pairs.len())));
     for (key, value) in pairs {
         map.insert(key.to_string(), value);
     }

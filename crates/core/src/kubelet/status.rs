@@ -8,17 +8,41 @@ use super::{PodRuntime, Stage};
 use crate::clock::rfc3339;
 use crate::sim::Sim;
 
-fn condition(kind: &str, ok: bool, since: &str, reason: Option<(&str, String)>) -> Value {
+/// A pod condition of `kind`: the previous one of the same status kept as
+/// it is (its lastTransitionTime with it) when its reason and message are
+/// unchanged, else a new one that moved at `now`, or at the previous one's
+/// time when only the reason or message changed.
+fn condition(
+    previous: &[Value],
+    kind: &str,
+    ok: bool,
+    now: u64,
+    reason: Option<(&str, String)>,
+) -> Value {
+    let status = if ok { "True" } else { "False" };
+    let old = previous
+        .iter()
+        .find(|c| c.str_at(&["type"]) == kind && c.str_at(&["status"]) == status);
+    let (reason, message) = reason.map_or(("", String::new()), |(r, m)| (r, m));
+    if let Some(old) = old {
+        if old.str_at(&["reason"]) == reason && old.str_at(&["message"]) == message {
+            return old.clone();
+        }
+    }
+    let since = old.map_or_else(
+        || rfc3339(now),
+        |c| c.str_at(&["lastTransitionTime"]).to_string(),
+    );
     let mut c = Value::from([
         ("lastProbeTime", Value::Null),
         ("lastTransitionTime", Value::from(since)),
-        ("status", Value::from(if ok { "True" } else { "False" })),
+        ("status", Value::from(status)),
         ("type", Value::from(kind)),
     ]);
-    if let Some((r, m)) = reason {
-        c.set(&["reason"], Value::from(r));
-        if !m.is_empty() {
-            c.set(&["message"], Value::from(m));
+    if !reason.is_empty() {
+        c.set(&["reason"], Value::from(reason));
+        if !message.is_empty() {
+            c.set(&["message"], Value::from(message));
         }
     }
     c
@@ -46,14 +70,7 @@ impl Sim {
         let now = self.now;
         let no_status = Value::object();
         let previous = pod.get("status").unwrap_or(&no_status);
-        let old_since = |kind: &str, ok: bool| {
-            previous
-                .array_at(&["conditions"])
-                .iter()
-                .find(|c| c.str_at(&["type"]) == kind && (c.str_at(&["status"]) == "True") == ok)
-                .map(|c| c.str_at(&["lastTransitionTime"]).to_string())
-                .unwrap_or_else(|| rfc3339(now))
-        };
+        let old_conditions = previous.array_at(&["conditions"]);
         let terminating = rt.stop_deadline.is_some();
         // convertToAPIContainerStatuses: a pod with init containers shows
         // every container not yet created as PodInitializing.
@@ -271,29 +288,31 @@ impl Sim {
             )
         });
         let sandbox = rt.ip.is_some() && !(terminating && all_stopped) && !rt.terminal();
-        let scheduled = previous
-            .array_at(&["conditions"])
+        let scheduled = old_conditions
             .iter()
             .find(|c| c.str_at(&["type"]) == "PodScheduled")
             .cloned()
-            .unwrap_or_else(|| condition("PodScheduled", true, &rfc3339(now), None));
+            .unwrap_or_else(|| condition(&[], "PodScheduled", true, now, None));
         let conditions = vec![
             condition(
+                old_conditions,
                 "PodReadyToStartContainers",
                 sandbox,
-                &old_since("PodReadyToStartContainers", sandbox),
+                now,
                 None,
             ),
             initialized_condition(
+                old_conditions,
+                now,
                 &incomplete,
                 finished && all_succeeded,
                 main_started,
-                &old_since,
             ),
             condition(
+                old_conditions,
                 "Ready",
                 containers_ready,
-                &old_since("Ready", containers_ready),
+                now,
                 if containers_ready {
                     None
                 } else {
@@ -301,9 +320,10 @@ impl Sim {
                 },
             ),
             condition(
+                old_conditions,
                 "ContainersReady",
                 containers_ready,
-                &old_since("ContainersReady", containers_ready),
+                now,
                 if containers_ready { None } else { not_ready },
             ),
             scheduled,
@@ -360,10 +380,11 @@ impl Sim {
 /// exited 0 or a container of the pod has started; `PodCompleted` for a
 /// pod that succeeded; else False, naming the init containers not done.
 fn initialized_condition(
+    previous: &[Value],
+    now: u64,
     incomplete: &[String],
     succeeded: bool,
     main_started: bool,
-    old_since: &dyn Fn(&str, bool) -> String,
 ) -> Value {
     let done = succeeded || incomplete.is_empty() || main_started;
     let reason = if succeeded {
@@ -379,5 +400,5 @@ fn initialized_condition(
             ),
         ))
     };
-    condition("Initialized", done, &old_since("Initialized", done), reason)
+    condition(previous, "Initialized", done, now, reason)
 }

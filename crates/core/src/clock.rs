@@ -11,55 +11,53 @@ const MS_PER_DAY: u64 = 86_400_000;
 
 /// RFC 3339 text with second precision, as `metav1.Time` marshals (`2026-01-01T00:00:05Z`).
 pub fn rfc3339(ms: u64) -> String {
-    let mut out = String::with_capacity(20);
-    push_seconds(&mut out, ms);
-    out.push('Z');
-    out
+    let mut out = [0u8; 20];
+    write_seconds(&mut out, ms);
+    out[19] = b'Z';
+    ascii(&out)
 }
 
 /// RFC 3339 text with microseconds, as `metav1.MicroTime` marshals (event `eventTime`).
 pub fn rfc3339_micro(ms: u64) -> String {
-    let mut out = String::with_capacity(27);
-    push_seconds(&mut out, ms);
-    out.push('.');
-    push_padded(&mut out, (ms % 1000) * 1000, 6);
-    out.push('Z');
-    out
+    let mut out = [0u8; 27];
+    write_seconds(&mut out, ms);
+    out[19] = b'.';
+    write_padded(&mut out[20..26], (ms % 1000) * 1000);
+    out[26] = b'Z';
+    ascii(&out)
 }
 
-/// Appends `YYYY-MM-DDTHH:MM:SS` (every timestamp the objects carry is
-/// written here, so it avoids the formatting machinery).
-fn push_seconds(out: &mut String, ms: u64) {
+/// Text of ASCII digits and separators.
+fn ascii(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+/// Writes `YYYY-MM-DDTHH:MM:SS` into the first 19 bytes (every timestamp
+/// the objects carry is written here, so it avoids the formatting
+/// machinery and grows no string).
+fn write_seconds(out: &mut [u8], ms: u64) {
     let days = ms / MS_PER_DAY;
     let secs_of_day = (ms % MS_PER_DAY) / 1000;
     let (y, m, d) = civil_from_days(days as i64);
-    push_padded(out, y.unsigned_abs(), 4);
-    for (sep, n) in [
-        ('-', u64::from(m)),
-        ('-', u64::from(d)),
-        ('T', secs_of_day / 3600),
-        (':', (secs_of_day / 60) % 60),
-        (':', secs_of_day % 60),
+    write_padded(&mut out[..4], y.unsigned_abs());
+    for (at, sep, n) in [
+        (4, b'-', u64::from(m)),
+        (7, b'-', u64::from(d)),
+        (10, b'T', secs_of_day / 3600),
+        (13, b':', (secs_of_day / 60) % 60),
+        (16, b':', secs_of_day % 60),
     ] {
-        out.push(sep);
-        push_padded(out, n, 2);
+        out[at] = sep;
+        write_padded(&mut out[at + 1..at + 3], n);
     }
 }
 
-/// Appends `n` in decimal, zero-padded to at least `width` digits.
-fn push_padded(out: &mut String, mut n: u64, width: usize) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    while n > 0 || len == 0 {
-        digits[len] = b'0' + (n % 10) as u8;
+/// Writes `n` in decimal, zero-padded to fill `out` (its lowest digits
+/// when it has more).
+fn write_padded(out: &mut [u8], mut n: u64) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
         n /= 10;
-        len += 1;
-    }
-    for _ in len..width {
-        out.push('0');
-    }
-    for &digit in digits[..len].iter().rev() {
-        out.push(char::from(digit));
     }
 }
 

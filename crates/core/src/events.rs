@@ -383,45 +383,53 @@ impl Sim {
         if !field_path.is_empty() {
             involved_ref.set(&["fieldPath"], Value::from(field_path));
         }
-        let mut ev = Value::from([
-            ("apiVersion", Value::from("v1")),
-            ("kind", Value::from("Event")),
-            ("involvedObject", involved_ref),
-            ("message", Value::from(message)),
-            ("reason", Value::from(reason)),
-            ("reportingComponent", Value::from(component)),
-            ("reportingInstance", Value::from(instance)),
-            ("type", Value::from(event_type)),
-            (
-                "metadata",
-                Value::from([
-                    ("name", Value::from(event_name.as_str())),
-                    ("namespace", Value::from(ns.as_str())),
-                    ("uid", Value::from(self.rng.uuid())),
-                    ("creationTimestamp", Value::from(now_text.as_str())),
-                ]),
-            ),
+        let metadata = Value::from([
+            ("creationTimestamp", Value::from(now_text.as_str())),
+            ("name", Value::from(event_name.as_str())),
+            ("namespace", Value::from(ns.as_str())),
+            ("uid", Value::from(self.rng.uuid())),
         ]);
-        match recorder {
+        // Built in one go, keys in order.
+        let ev = match recorder {
             Recorder::Legacy(source) => {
                 let mut src = Value::from([("component", Value::from(source.component))]);
                 if !source.host.is_empty() {
                     src.set(&["host"], Value::from(source.host));
                 }
-                ev.set(&["count"], Value::Int(1));
-                ev.set(&["eventTime"], Value::Null);
-                ev.set(&["firstTimestamp"], Value::from(now_text.as_str()));
-                ev.set(&["lastTimestamp"], Value::from(now_text.as_str()));
-                ev.set(&["source"], src);
+                Value::from([
+                    ("apiVersion", Value::from("v1")),
+                    ("count", Value::Int(1)),
+                    ("eventTime", Value::Null),
+                    ("firstTimestamp", Value::from(now_text.as_str())),
+                    ("involvedObject", involved_ref),
+                    ("kind", Value::from("Event")),
+                    ("lastTimestamp", Value::from(now_text)),
+                    ("message", Value::from(message)),
+                    ("metadata", metadata),
+                    ("reason", Value::from(reason)),
+                    ("reportingComponent", Value::from(component)),
+                    ("reportingInstance", Value::from(instance)),
+                    ("source", src),
+                    ("type", Value::from(event_type)),
+                ])
             }
-            Recorder::EventsV1(reporter) => {
-                ev.set(&["action"], Value::from(reporter.action));
-                ev.set(&["eventTime"], Value::from(rfc3339_micro(self.now)));
-                ev.set(&["firstTimestamp"], Value::Null);
-                ev.set(&["lastTimestamp"], Value::Null);
-                ev.set(&["source"], Value::object());
-            }
-        }
+            Recorder::EventsV1(reporter) => Value::from([
+                ("action", Value::from(reporter.action)),
+                ("apiVersion", Value::from("v1")),
+                ("eventTime", Value::from(rfc3339_micro(self.now))),
+                ("firstTimestamp", Value::Null),
+                ("involvedObject", involved_ref),
+                ("kind", Value::from("Event")),
+                ("lastTimestamp", Value::Null),
+                ("message", Value::from(message)),
+                ("metadata", metadata),
+                ("reason", Value::from(reason)),
+                ("reportingComponent", Value::from(component)),
+                ("reportingInstance", Value::from(instance)),
+                ("source", Value::object()),
+                ("type", Value::from(event_type)),
+            ]),
+        };
         let info = resources::by_plural("events").expect("events are served");
         self.write(info, ev);
         self.events

@@ -3,7 +3,7 @@
 
 use ordinal_model::Value;
 
-use super::utils::{self, claims_for};
+use super::utils::{self, claim_names_for, claims_for};
 use crate::apiserver::DeleteOptions;
 use crate::events::{Source, NORMAL, WARNING};
 use crate::resources;
@@ -72,6 +72,16 @@ impl Sim {
         set: &Value,
         ordinal: i64,
     ) -> Result<(), String> {
+        let ns = set.str_at(&["metadata", "namespace"]);
+        // Nearly always every claim is there already: nothing to build.
+        let all_there = claim_names_for(set, ordinal).iter().all(|name| {
+            self.store
+                .get("persistentvolumeclaims", ns, name)
+                .is_some_and(|c| !utils::is_terminating(c))
+        });
+        if all_there {
+            return Ok(());
+        }
         let set_name = set.str_at(&["metadata", "name"]).to_string();
         let pod_name = utils::pod_name(&set_name, ordinal);
         let ns = set.str_at(&["metadata", "namespace"]).to_string();
@@ -116,13 +126,9 @@ impl Sim {
     /// on its way out (`PodClaimIsStale`).
     pub(crate) fn claim_is_stale(&self, set: &Value, ordinal: i64) -> bool {
         let ns = set.str_at(&["metadata", "namespace"]);
-        claims_for(set, ordinal).iter().any(|c| {
+        claim_names_for(set, ordinal).iter().any(|c| {
             self.store
-                .get(
-                    "persistentvolumeclaims",
-                    ns,
-                    c.str_at(&["metadata", "name"]),
-                )
+                .get("persistentvolumeclaims", ns, c)
                 .is_some_and(|existing| {
                     existing
                         .array_at(&["metadata", "ownerReferences"])
@@ -201,12 +207,8 @@ impl Sim {
         condemned: bool,
     ) -> bool {
         let ns = set.str_at(&["metadata", "namespace"]);
-        claims_for(set, ordinal).iter().all(|c| {
-            match self.store.get(
-                "persistentvolumeclaims",
-                ns,
-                c.str_at(&["metadata", "name"]),
-            ) {
+        claim_names_for(set, ordinal).iter().all(|c| {
+            match self.store.get("persistentvolumeclaims", ns, c) {
                 None => true,
                 Some(existing) => {
                     let want = desired_claim_refs(set, Some(pod), condemned, existing);
@@ -230,9 +232,11 @@ impl Sim {
         condemned: bool,
     ) {
         let ns = set.str_at(&["metadata", "namespace"]).to_string();
-        for c in claims_for(set, ordinal) {
-            let name = c.str_at(&["metadata", "name"]);
-            let Some(mut existing) = self.store.get("persistentvolumeclaims", &ns, name).cloned()
+        for name in claim_names_for(set, ordinal) {
+            let Some(mut existing) = self
+                .store
+                .get("persistentvolumeclaims", &ns, &name)
+                .cloned()
             else {
                 continue;
             };

@@ -39,12 +39,9 @@ pub(crate) fn count(
             }
         }
         if !is_terminating(pod) {
-            if revision_of(pod) == current {
-                c.current += 1;
-            }
-            if revision_of(pod) == update {
-                c.updated += 1;
-            }
+            let revision = revision_of(pod);
+            c.current += i64::from(revision == current);
+            c.updated += i64::from(revision == update);
         }
     }
     c

@@ -170,6 +170,16 @@ pub fn claims_for(set: &Value, ordinal: i64) -> Vec<Value> {
         .collect()
 }
 
+/// The names of the claims a pod of `set` at `ordinal` needs, without
+/// building them (most syncs only look the claims up).
+pub fn claim_names_for(set: &Value, ordinal: i64) -> Vec<String> {
+    let set_name = set.str_at(&["metadata", "name"]);
+    set.array_at(&["spec", "volumeClaimTemplates"])
+        .iter()
+        .map(|tpl| claim_name(tpl.str_at(&["metadata", "name"]), set_name, ordinal))
+        .collect()
+}
+
 /// The controller ownerReference to `set`.
 pub fn controller_owner_ref(set: &Value) -> Value {
     crate::controller::new_controller_ref(set, "StatefulSet")
@@ -235,10 +245,38 @@ pub fn update_identity_labels(pod: &mut Value, ordinal: i64) {
 /// True when name, namespace and identity labels match (`identityMatches`).
 pub fn identity_matches(set: &Value, pod: &Value, ordinal: i64) -> bool {
     let name = pod.str_at(&["metadata", "name"]);
-    name == pod_name(set.str_at(&["metadata", "name"]), ordinal)
+    // `name == pod_name(set, ordinal)`, read without building the name
+    // (every sync asks this of every pod).
+    let named = name
+        .strip_prefix(set.str_at(&["metadata", "name"]))
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|digits| is_decimal_of(digits, ordinal));
+    named
         && pod.str_at(&["metadata", "namespace"]) == set.str_at(&["metadata", "namespace"])
         && pod.str_at(&["metadata", "labels", POD_NAME_LABEL]) == name
-        && pod.str_at(&["metadata", "labels", POD_INDEX_LABEL]) == ordinal.to_string()
+        && is_decimal_of(
+            pod.str_at(&["metadata", "labels", POD_INDEX_LABEL]),
+            ordinal,
+        )
+}
+
+/// True when `text` is `n` as `n.to_string()` writes it.
+fn is_decimal_of(text: &str, n: i64) -> bool {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    match text.strip_prefix('-') {
+        Some(magnitude) if n < 0 => magnitude.as_bytes() == &digits[at..],
+        _ => n >= 0 && text.as_bytes() == &digits[at..],
+    }
 }
 
 /// A new pod for `ordinal` from a set whose template is the chosen revision's
@@ -300,6 +338,18 @@ mod tests {
         assert_eq!(parent_and_ordinal("web"), None);
         assert_eq!(parent_and_ordinal("web-x1"), None);
         assert_eq!(claim_name("data", "db", 2), "data-db-2");
+    }
+
+    #[test]
+    fn decimal_text_matches_only_the_ordinal_as_written() {
+        for n in [0, 7, 10, 12345, -3] {
+            assert!(is_decimal_of(&n.to_string(), n));
+        }
+        assert!(!is_decimal_of("01", 1), "a leading zero is another name");
+        assert!(!is_decimal_of("+1", 1));
+        assert!(!is_decimal_of("", 0));
+        assert!(!is_decimal_of("12", 1));
+        assert!(!is_decimal_of("-1", 1));
     }
 
     #[test]

@@ -27,9 +27,9 @@ pub fn rfc3339_micro(ms: u64) -> String {
     ascii(&out)
 }
 
-/// Text of ASCII digits and separators.
+/// Text of ASCII digits and separators (always UTF-8).
 fn ascii(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| char::from(b)).collect()
+    String::from_utf8(bytes.to_vec()).unwrap_or_default()
 }
 
 /// Writes `YYYY-MM-DDTHH:MM:SS` into the first 19 bytes (every timestamp

@@ -135,20 +135,21 @@ pub fn hex(bytes: &[u8]) -> String {
 /// 16 bytes as a version 4 UUID in its canonical text form (the version
 /// and variant bits set).
 pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex = hex(&bytes);
-    let mut out = String::with_capacity(36);
-    for (i, range) in [0..8, 8..12, 12..16, 16..20, 20..32]
-        .into_iter()
-        .enumerate()
-    {
-        if i > 0 {
-            out.push('-');
+    // Written into a fixed buffer: every object and event takes one.
+    let mut out = [b'-'; 36];
+    let mut at = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            at += 1;
         }
-        out.push_str(&hex[range]);
+        out[at] = DIGITS[usize::from(b >> 4)];
+        out[at + 1] = DIGITS[usize::from(b & 0x0f)];
+        at += 2;
     }
-    out
+    String::from_utf8(out.to_vec()).unwrap_or_default()
 }
 
 /// FNV-1a 128-bit of `bytes`, as the big-endian number `Sum` returns.

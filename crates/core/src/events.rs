@@ -494,8 +494,11 @@ impl Sim {
     }
 
     fn drop_event(&mut self, ns: &str, name: &str) {
-        let key = (ns.to_string(), name.to_string());
-        self.events.unwritten.remove(&key);
+        if !self.events.unwritten.is_empty() {
+            self.events
+                .unwritten
+                .remove(&(ns.to_string(), name.to_string()));
+        }
         if self.events.by_name.get(name).is_some_and(|(n, _)| n == ns) {
             if let Some((_, agg)) = self.events.by_name.remove(name) {
                 self.events.by_key.remove(&agg);

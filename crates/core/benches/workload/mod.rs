@@ -1,6 +1,7 @@
 //! The workloads the simulator's benchmarks run, natively (`scale.rs`) and
-//! in the browser (`wasm_scale.rs`): 100 Parallel StatefulSets of 100
-//! replicas on 50 large nodes, optionally each with a headless Service.
+//! in the browser (`wasm_scale.rs`), and `examples/ramp.rs` runs under a
+//! profiler: 100 Parallel StatefulSets of 100 replicas on 50 large nodes,
+//! optionally each with a headless Service.
 
 use crate::common;
 use ordinal_core::{NodeConfig, Sim, SimConfig, Value};
@@ -50,8 +51,14 @@ fn headless_service(name: &str) -> Value {
 }
 
 pub fn scale_to_ready(with_services: bool) -> Sim {
+    ramp(100, with_services)
+}
+
+/// `sets` Parallel StatefulSets of 100 replicas from nothing to all Ready
+/// (the benchmarks run 100; `examples/ramp.rs` fewer, under a profiler).
+pub fn ramp(sets: usize, with_services: bool) -> Sim {
     let mut sim = big_cluster();
-    for i in 0..100 {
+    for i in 0..sets {
         let name = format!("s{i}");
         if with_services {
             sim.create("services", "default", headless_service(&name))

@@ -1,7 +1,7 @@
 //! The pod status the kubelet reports (`generateAPIPodStatus`, `getPhase`,
 //! `convertToAPIContainerStatuses`).
 
-use ordinal_model::Value;
+use ordinal_model::{Map, Value};
 
 use super::images;
 use super::{PodRuntime, Stage};
@@ -22,10 +22,17 @@ fn condition(
     let status = if ok { "True" } else { "False" };
     let old = previous
         .iter()
-        .find(|c| c.str_at(&["type"]) == kind && c.str_at(&["status"]) == status);
+        .find(|c| c.str_at(&["type"]) == kind && (c.str_at(&["status"]) == "True") == ok);
     let (reason, message) = reason.map_or(("", String::new()), |(r, m)| (r, m));
     if let Some(old) = old {
-        if old.str_at(&["reason"]) == reason && old.str_at(&["message"]) == message {
+        // Exactly what would be built: no other field, none set otherwise.
+        let fields = 4 + usize::from(!reason.is_empty()) + usize::from(!message.is_empty());
+        if old.str_at(&["status"]) == status
+            && old.str_at(&["reason"]) == reason
+            && old.str_at(&["message"]) == message
+            && old.get("lastProbeTime") == Some(&Value::Null)
+            && old.as_object().map(Map::len) == Some(fields)
+        {
             return old.clone();
         }
     }

@@ -5,7 +5,7 @@
 
 use ordinal_model::Value;
 
-use super::{annotations_multiline, events, labels_multiline, Context, Writer};
+use super::{annotations_multiline, events, labels_multiline, meta_header, Context, Writer};
 
 /// `describe namespace` (the simulator serves no ResourceQuotas or LimitRanges).
 pub fn namespace(ns: &Value, _ctx: &Context, w: &mut Writer) {
@@ -21,13 +21,7 @@ pub fn namespace(ns: &Value, _ctx: &Context, w: &mut Writer) {
 
 /// `describe configmap`.
 pub fn config_map(cm: &Value, ctx: &Context, w: &mut Writer) {
-    w.line(0, &format!("Name:\t{}", cm.str_at(&["metadata", "name"])));
-    w.line(
-        0,
-        &format!("Namespace:\t{}", cm.str_at(&["metadata", "namespace"])),
-    );
-    labels_multiline(w, 0, "Labels", cm.at(&["metadata", "labels"]));
-    annotations_multiline(w, 0, "Annotations", cm.at(&["metadata", "annotations"]));
+    meta_header(cm, w);
     w.line(0, "");
     w.line(0, "Data");
     w.line(0, "====");
@@ -55,21 +49,7 @@ pub fn config_map(cm: &Value, ctx: &Context, w: &mut Writer) {
 /// `describe serviceaccount`: the names of its image pull secrets (kubectl
 /// v1.36 no longer lists mountable secrets or tokens).
 pub fn service_account(account: &Value, ctx: &Context, w: &mut Writer) {
-    w.line(
-        0,
-        &format!("Name:\t{}", account.str_at(&["metadata", "name"])),
-    );
-    w.line(
-        0,
-        &format!("Namespace:\t{}", account.str_at(&["metadata", "namespace"])),
-    );
-    labels_multiline(w, 0, "Labels", account.at(&["metadata", "labels"]));
-    annotations_multiline(
-        w,
-        0,
-        "Annotations",
-        account.at(&["metadata", "annotations"]),
-    );
+    meta_header(account, w);
     let pull = account.array_at(&["imagePullSecrets"]);
     if pull.is_empty() {
         w.line(0, "Image pull secrets:\t<none>");
@@ -89,16 +69,7 @@ fn decoded_len(encoded: &str) -> usize {
 
 /// `describe secret`: sizes only, never the values (`SecretDescriber`).
 pub fn secret(secret: &Value, _ctx: &Context, w: &mut Writer) {
-    w.line(
-        0,
-        &format!("Name:\t{}", secret.str_at(&["metadata", "name"])),
-    );
-    w.line(
-        0,
-        &format!("Namespace:\t{}", secret.str_at(&["metadata", "namespace"])),
-    );
-    labels_multiline(w, 0, "Labels", secret.at(&["metadata", "labels"]));
-    annotations_multiline(w, 0, "Annotations", secret.at(&["metadata", "annotations"]));
+    meta_header(secret, w);
     w.line(0, "");
     w.line(0, &format!("Type:\t{}", secret.str_at(&["type"])));
     w.line(0, "");

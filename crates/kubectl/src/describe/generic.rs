@@ -6,7 +6,7 @@
 
 use ordinal_model::Value;
 
-use super::{annotations_multiline, events, labels_multiline, Context, Writer};
+use super::{events, meta_header, Context, Writer};
 
 /// Fields the generic describer leaves out (printed above or never shown).
 const SKIPPED: &[&str] = &[
@@ -118,13 +118,7 @@ fn content(w: &mut Writer, level: usize, map: &ordinal_model::value::Map, prefix
 /// Describes any object field by field; `with_events` adds the Events table
 /// (kubectl leaves it out when it lists every Event of a namespace).
 pub fn generic(obj: &Value, ctx: &Context, with_events: bool, w: &mut Writer) {
-    w.line(0, &format!("Name:\t{}", obj.str_at(&["metadata", "name"])));
-    w.line(
-        0,
-        &format!("Namespace:\t{}", obj.str_at(&["metadata", "namespace"])),
-    );
-    labels_multiline(w, 0, "Labels", obj.at(&["metadata", "labels"]));
-    annotations_multiline(w, 0, "Annotations", obj.at(&["metadata", "annotations"]));
+    meta_header(obj, w);
     if let Some(map) = obj.as_object() {
         content(w, 0, map, "");
     }

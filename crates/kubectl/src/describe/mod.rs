@@ -143,6 +143,18 @@ pub fn annotations_multiline(
     multiline(w, level, title, &pairs);
 }
 
+/// The `Name:`, `Namespace:`, `Labels:` and `Annotations:` lines most
+/// describers open with.
+pub fn meta_header(obj: &Value, w: &mut Writer) {
+    w.line(0, &format!("Name:\t{}", obj.str_at(&["metadata", "name"])));
+    w.line(
+        0,
+        &format!("Namespace:\t{}", obj.str_at(&["metadata", "namespace"])),
+    );
+    labels_multiline(w, 0, "Labels", obj.at(&["metadata", "labels"]));
+    annotations_multiline(w, 0, "Annotations", obj.at(&["metadata", "annotations"]));
+}
+
 /// `Controlled By:  Kind/name` for the object's controller owner, if any.
 pub fn controlled_by(w: &mut Writer, obj: &Value) {
     if let Some(owner) = obj

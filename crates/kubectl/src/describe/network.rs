@@ -4,18 +4,8 @@
 
 use ordinal_model::Value;
 
-use super::{annotations_multiline, events, labels_multiline, Context, Writer};
+use super::{events, meta_header, Context, Writer};
 use crate::printers::format_label_selector;
-
-fn header(obj: &Value, w: &mut Writer) {
-    w.line(0, &format!("Name:\t{}", obj.str_at(&["metadata", "name"])));
-    w.line(
-        0,
-        &format!("Namespace:\t{}", obj.str_at(&["metadata", "namespace"])),
-    );
-    labels_multiline(w, 0, "Labels", obj.at(&["metadata", "labels"]));
-    annotations_multiline(w, 0, "Annotations", obj.at(&["metadata", "annotations"]));
-}
 
 /// The `Name Port Protocol` table at `level`.
 fn ports(ports: &[Value], level: usize, w: &mut Writer) {
@@ -38,7 +28,7 @@ fn ports(ports: &[Value], level: usize, w: &mut Writer) {
 
 /// `describe endpoints`.
 pub fn endpoints(ep: &Value, ctx: &Context, w: &mut Writer) {
-    header(ep, w);
+    meta_header(ep, w);
     w.line(0, "Subsets:");
     for subset in ep.array_at(&["subsets"]) {
         let ips = |field: &str| {
@@ -70,7 +60,7 @@ pub fn endpoints(ep: &Value, ctx: &Context, w: &mut Writer) {
 
 /// `describe endpointslice`.
 pub fn endpoint_slice(eps: &Value, ctx: &Context, w: &mut Writer) {
-    header(eps, w);
+    meta_header(eps, w);
     w.line(
         0,
         &format!("AddressType:\t{}", eps.str_at(&["addressType"])),

@@ -4,7 +4,9 @@
 use ordinal_model::Value;
 
 use super::pod::{containers, selectors_and_tolerations, volumes};
-use super::{annotations_multiline, events, labels_multiline, rfc1123z, Context, Writer};
+use super::{
+    annotations_multiline, events, labels_multiline, meta_header, rfc1123z, Context, Writer,
+};
 use crate::printers::{format_label_selector, PrintContext};
 
 /// `describe statefulset`; `ctx.related` holds the set's pods.
@@ -155,13 +157,7 @@ pub(super) fn pod_template(template: &Value, w: &mut Writer) {
 
 /// `describe service`; `ctx.related` holds the service's EndpointSlices.
 pub fn service(svc: &Value, ctx: &Context, w: &mut Writer) {
-    w.line(0, &format!("Name:\t{}", svc.str_at(&["metadata", "name"])));
-    w.line(
-        0,
-        &format!("Namespace:\t{}", svc.str_at(&["metadata", "namespace"])),
-    );
-    labels_multiline(w, 0, "Labels", svc.at(&["metadata", "labels"]));
-    annotations_multiline(w, 0, "Annotations", svc.at(&["metadata", "annotations"]));
+    meta_header(svc, w);
     w.line(
         0,
         &format!(

@@ -121,24 +121,16 @@ impl Sim {
     }
 }
 
-/// The NodeAffinity filter: the pod's `nodeSelector` and its required
-/// node affinity (component-helpers scheduling/corev1/nodeaffinity
-/// `GetRequiredNodeAffinity(pod).Match`): any term whose expressions on the
-/// node's labels and fields on its name all hold.
-pub(crate) fn node_fits_pod(pod: &Value, node: &Value) -> bool {
-    PodPlacement::of(pod).fits(node)
-}
-
-/// What the Filter plugins read from the pod being scheduled, read once
-/// for all the nodes it is tried on.
-struct PodPlacement<'a> {
+/// What the Filter plugins read from the pod being scheduled (or a
+/// DaemonSet's pod template), read once for all the nodes it is tried on.
+pub(crate) struct PodPlacement<'a> {
     node_selector: Option<&'a Map>,
     terms: Option<&'a [Value]>,
     tolerations: &'a [Value],
 }
 
 impl<'a> PodPlacement<'a> {
-    fn of(pod: &'a Value) -> Self {
+    pub(crate) fn of(pod: &'a Value) -> Self {
         let spec = pod.get("spec");
         let at = |path: &[&str]| spec.and_then(|s| s.at(path));
         PodPlacement {
@@ -157,8 +149,12 @@ impl<'a> PodPlacement<'a> {
         }
     }
 
-    /// The NodeAffinity filter on one node.
-    fn fits(&self, node: &Value) -> bool {
+    /// The NodeAffinity filter on one node: the pod's `nodeSelector` and
+    /// its required node affinity (component-helpers
+    /// scheduling/corev1/nodeaffinity `GetRequiredNodeAffinity(pod).Match`):
+    /// any term whose expressions on the node's labels and fields on its
+    /// name all hold.
+    pub(crate) fn fits(&self, node: &Value) -> bool {
         let labels = node.at(&["metadata", "labels"]);
         if let Some(sel) = self.node_selector {
             if !sel
@@ -187,7 +183,7 @@ impl<'a> PodPlacement<'a> {
     }
 
     /// True when a toleration of the pod matches `taint`.
-    fn tolerates(&self, taint: &Value) -> bool {
+    pub(crate) fn tolerates(&self, taint: &Value) -> bool {
         self.tolerations
             .iter()
             .any(|t| toleration_matches(t, taint))

@@ -26,7 +26,7 @@ use crate::apiserver::admission::template_generation;
 use crate::apiserver::DeleteOptions;
 use crate::events::{Source, NORMAL, WARNING};
 use crate::resources;
-use crate::scheduler::{node_fits_pod, toleration_matches};
+use crate::scheduler::PodPlacement;
 use crate::sim::{Sim, Work};
 
 const SOURCE: Source<'static> = Source {
@@ -84,14 +84,13 @@ fn template_hash(ds: &Value) -> String {
 /// node selector and affinity, then the NoSchedule and NoExecute taints,
 /// with the daemon tolerations added).
 fn placement(template: &Value, node: &Value) -> (bool, bool) {
-    if !node_fits_pod(template, node) {
+    let pod = PodPlacement::of(template);
+    if !pod.fits(node) {
         return (false, false);
     }
     let spec = template.get("spec").cloned().unwrap_or_default();
     let tolerates = |taint: &Value| {
-        spec.array_at(&["tolerations"])
-            .iter()
-            .any(|t| toleration_matches(t, taint))
+        pod.tolerates(taint)
             || DAEMON_TOLERATIONS.iter().any(|(key, effect, host_only)| {
                 (host_network(&spec) || !host_only)
                     && taint.str_at(&["key"]) == *key

@@ -84,13 +84,12 @@ impl Sim {
         }
         let set_name = set.str_at(&["metadata", "name"]).to_string();
         let pod_name = utils::pod_name(&set_name, ordinal);
-        let ns = set.str_at(&["metadata", "namespace"]).to_string();
         let Some(info) = resources::by_plural("persistentvolumeclaims") else {
             return Ok(());
         };
         for mut claim in claims_for(set, ordinal) {
             let claim_name = claim.str_at(&["metadata", "name"]).to_string();
-            if let Some(existing) = self.store.get("persistentvolumeclaims", &ns, &claim_name) {
+            if let Some(existing) = self.store.get("persistentvolumeclaims", ns, &claim_name) {
                 if utils::is_terminating(existing) {
                     return Err(format!("pvc {claim_name} is being deleted"));
                 }
@@ -100,7 +99,7 @@ impl Sim {
             if !refs.is_empty() {
                 claim.set(&["metadata", "ownerReferences"], Value::from(refs));
             }
-            match self.create_object(info, &ns, claim, false) {
+            match self.create_object(info, ns, claim, false) {
                 Ok(_) => self.sts_event(
                     set,
                     NORMAL,

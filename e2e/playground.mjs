@@ -24,9 +24,12 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
 });
 
+// E2E_ONLY=TEXT runs only the tests whose names contain TEXT.
+const only = process.env.E2E_ONLY;
 let passed = 0;
 let failed = 0;
 async function test(name, fn) {
+  if (only && !name.includes(only)) return;
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e}`));
@@ -117,10 +120,26 @@ await test('while the wasm loads the page says the cluster is starting; the play
     throw new Error(`placeholder while the wasm loads: ${JSON.stringify(waiting)}`);
   }
   await page.screenshot({ path: 'target/e2e/starting.png' });
+  // The stylesheet and the wasm-bindgen glue are in the page itself: the
+  // wasm is the only other request before the playground draws.
+  const loaded = page.__requests.map((u) => new URL(u).pathname.replace(/^.*\//, '/'));
+  if (loaded.length !== 2 || loaded[0] !== '/' || !loaded[1].endsWith('_bg.wasm')) {
+    throw new Error(`requests before the first frame: ${JSON.stringify(loaded)}`);
+  }
   release();
   await page.waitForSelector('[data-pod="web-0"]', { timeout: 20000 });
   if (await page.$('#boot')) throw new Error('the placeholder is still in the page beside the playground');
   if ((await page.$$('header.top')).length !== 1) throw new Error('more than one page header');
+});
+
+await test('a wasm that cannot be loaded is reported on the page instead of the placeholder', async (page, problems) => {
+  await page.route('**/*_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto(servedUrl);
+  await page.waitForFunction(() => document.body.textContent.includes('Ordinal could not start'), null, { timeout: 20000 });
+  // The browser's own report of the failed request is expected; nothing else.
+  const unexpected = problems.filter((p) => !p.includes('404'));
+  if (unexpected.length) throw new Error(unexpected.join('\n'));
+  problems.length = 0;
 });
 
 await test('switching to Chinese translates the page, and it survives a reload', async (page) => {

@@ -7,7 +7,8 @@ can start instantiating the wasm, which has been preloading all the while.
 On a loaded two-core machine that request took 30-80 ms of the first frame.
 This replaces the import with the module's text (an inline module script may
 hold `export` declarations; nothing imports them), removes the modulepreload
-link and the file, and keeps the wasm's preload link. The stylesheet is
+link and the file, and keeps the wasm's preload link; the template's HTML
+comments are dropped from the page (they explain the template). The stylesheet is
 inlined by Trunk itself (`data-inline` in index.html). A module that fails to
 load or instantiate says so on the page instead of leaving the placeholder up.
 
@@ -32,6 +33,9 @@ def main():
     dist = pathlib.Path(sys.argv[1])
     page = dist / "index.html"
     html = page.read_text()
+    # The template's comments are for its readers, not the learner's
+    # download (stripped before the glue goes in, which has none of its own).
+    html = re.sub(r"<!--.*?-->\s*", "", html, flags=re.S)
     m = LOADER.search(html)
     if not m:
         sys.exit(f"{page}: no Trunk module loader found (already inlined, or Trunk changed its template)")

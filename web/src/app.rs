@@ -1,12 +1,17 @@
 //! The page: header, time bar, editor, StatefulSet controls, cluster view,
 //! inspector, "why is it waiting?", events and terminal, with a timer that
 //! moves virtual time along with real time at the chosen speed. The terminal
-//! and events panels, below the fold, are drawn in the task after the first
-//! render, so the cluster shows sooner. This is the edge where the page meets
+//! and events panels, below the fold, and the ticks wait until the first frame
+//! is drawn, so the cluster shows sooner. This is the edge where the page meets
 //! the browser: autosave, the html `lang` attribute and the panic banner's
 //! language are kept in step here.
 
-use gloo_timers::callback::{Interval, Timeout};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::{
@@ -20,6 +25,15 @@ use ordinal_kubectl::docs::needs_docs;
 
 /// Real milliseconds between animation ticks.
 pub const TICK_MS: u32 = 100;
+
+/// `requestAnimationFrame(f)`, or nothing outside a window. Boxed, so that
+/// the page has one instance of the closure glue.
+fn request_frame(f: Box<dyn FnOnce()>) {
+    if let Some(window) = web_sys::window() {
+        let f = Closure::once_into_js(f);
+        let _ = window.request_animation_frame(f.unchecked_ref());
+    }
+}
 
 /// A callback that dispatches the action `make` builds from its argument.
 fn send<T: 'static>(
@@ -44,22 +58,35 @@ pub fn App() -> Html {
             None => playground,
         }
     });
-    {
-        let dispatcher = state.dispatcher();
-        use_effect_with((), move |_| {
-            let timer = Interval::new(TICK_MS, move || {
-                dispatcher.dispatch(Action::Tick(TICK_MS.into()))
-            });
-            move || drop(timer)
-        });
-    }
-    // The panels below the fold wait for the task after the first render.
+    // The panels below the fold and the ticks wait for the second animation
+    // frame: Chromium starts a frame only once the previous one's tiles are
+    // rasterised, so they no longer compete with the first frame's raster
+    // for the machine's cores. A page in a background tab draws no frames,
+    // and starts when it is shown.
     let below_fold = use_state_eq(|| false);
     {
+        let dispatcher = state.dispatcher();
         let below_fold = below_fold.clone();
         use_effect_with((), move |_| {
-            let later = Timeout::new(0, move || below_fold.set(true));
-            move || drop(later)
+            let timer = Rc::new(RefCell::new(None));
+            let started = timer.clone();
+            let live = Rc::new(Cell::new(true));
+            let alive = live.clone();
+            request_frame(Box::new(move || {
+                request_frame(Box::new(move || {
+                    if !alive.get() {
+                        return;
+                    }
+                    below_fold.set(true);
+                    *started.borrow_mut() = Some(Interval::new(TICK_MS, move || {
+                        dispatcher.dispatch(Action::Tick(TICK_MS.into()))
+                    }));
+                }))
+            }));
+            move || {
+                live.set(false);
+                drop(timer.borrow_mut().take());
+            }
         });
     }
     {

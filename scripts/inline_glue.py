@@ -9,8 +9,9 @@ This replaces the import with the module's text (an inline module script may
 hold `export` declarations; nothing imports them), removes the modulepreload
 link and the file, and keeps the wasm's preload link; the template's HTML
 comments are dropped from the page (they explain the template). The stylesheet is
-inlined by Trunk itself (`data-inline` in index.html). A module that fails to
-load or instantiate says so on the page instead of leaving the placeholder up.
+inlined by Trunk itself (`rel="inline"` in index.html). A module that fails to
+load or instantiate says so on the page instead of leaving the placeholder up
+(ON_START_FAILURE, which scripts/offline_html.py appends to its loader too).
 
 Usage: inline_glue.py DIST_DIR      (after `trunk build --release`). Stdlib only.
 """
@@ -24,6 +25,13 @@ LOADER = re.compile(
     r"const wasm = await init\(\{ module_or_path: '\./(?P<wasm>[\w.-]+_bg\.wasm)' \}\);"
     r".*?</script>",
     re.S,
+)
+
+# Appended to the promise that instantiates the wasm, in both pages.
+ON_START_FAILURE = (
+    ".catch((e) => {\n"
+    "  document.body.textContent = 'Ordinal could not start: ' + e;\n"
+    "});\n"
 )
 
 
@@ -48,10 +56,9 @@ def main():
     loader = (
         '<script type="module">\n'
         + glue
-        + f"\n__wbg_init({{ module_or_path: './{wasm}' }}).catch((e) => {{\n"
-        "  document.body.textContent = 'Ordinal could not start: ' + e;\n"
-        "});\n"
-        "</script>"
+        + f"\n__wbg_init({{ module_or_path: './{wasm}' }})"
+        + ON_START_FAILURE
+        + "</script>"
     )
     html = html[: m.start()] + loader + html[m.end() :]
     html, preloads = re.subn(r'<link rel="modulepreload" href="\./' + re.escape(js.name) + r'"[^>]*>', "", html)

@@ -23,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 
+from inline_glue import ON_START_FAILURE
+
 
 def run(*cmd):
     print("+", " ".join(map(str, cmd)), file=sys.stderr)
@@ -74,10 +76,9 @@ def main():
         "  bytes = new Uint8Array(text.length);\n"
         "  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);\n"
         "}\n"
-        "wasm_bindgen({ module_or_path: bytes }).catch((e) => {\n"
-        "  document.body.textContent = 'Ordinal could not start: ' + e;\n"
-        "});\n"
-        "</script>\n"
+        "wasm_bindgen({ module_or_path: bytes })"
+        + ON_START_FAILURE
+        + "</script>\n"
     )
     docs = pathlib.Path(a.docs).read_text()
     if "<\\/" in docs or "<\\!--" in docs:

@@ -86,9 +86,37 @@ pub(crate) fn node_share(pod: &Value) -> Option<(&str, (i64, i64, i64))> {
     Some((node, (1, cpu, mem)))
 }
 
-/// Each node's parsed allocatable (pods, cpu millis, memory bytes), with
-/// the version of the node it was read from.
-pub(crate) type AllocatableCache = BTreeMap<String, (Arc<Value>, (i64, i64, i64))>;
+/// What the Filter plugins read from one node, read once per stored
+/// version of it rather than once for every pod tried on it.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeFacts {
+    /// The version of the node these were read from.
+    node: Arc<Value>,
+    name: String,
+    /// Allocatable pods, cpu millis and memory bytes.
+    alloc: (i64, i64, i64),
+    unschedulable: bool,
+    /// The taints that keep pods off (`NoSchedule`, `NoExecute`).
+    taints: Vec<Value>,
+}
+
+impl NodeFacts {
+    fn of(node: &Arc<Value>) -> NodeFacts {
+        NodeFacts {
+            node: Arc::clone(node),
+            name: node.str_at(&["metadata", "name"]).to_string(),
+            alloc: allocatable(node),
+            unschedulable: node.at(&["spec", "unschedulable"]).and_then(Value::as_bool)
+                == Some(true),
+            taints: node
+                .array_at(&["spec", "taints"])
+                .iter()
+                .filter(|t| matches!(t.str_at(&["effect"]), "NoSchedule" | "NoExecute"))
+                .cloned()
+                .collect(),
+        }
+    }
+}
 
 /// A node's allocatable pods, cpu millis and memory bytes.
 fn allocatable(node: &Value) -> (i64, i64, i64) {
@@ -155,6 +183,9 @@ impl<'a> PodPlacement<'a> {
     /// any term whose expressions on the node's labels and fields on its
     /// name all hold.
     pub(crate) fn fits(&self, node: &Value) -> bool {
+        if self.node_selector.is_none() && self.terms.is_none() {
+            return true;
+        }
         let labels = node.at(&["metadata", "labels"]);
         if let Some(sel) = self.node_selector {
             if !sel
@@ -215,31 +246,25 @@ fn requirement_holds(r: &Value, value: Option<&str>) -> bool {
 fn filter(
     pod: &PodPlacement<'_>,
     (cpu, mem): (i64, i64),
-    node: &Value,
-    alloc: (i64, i64, i64),
+    node: &NodeFacts,
     used: (i64, i64, i64),
     pv_node: Option<&str>,
 ) -> Vec<&'static str> {
     let mut reasons = Vec::new();
-    let name = node.str_at(&["metadata", "name"]);
-    if node.at(&["spec", "unschedulable"]).and_then(Value::as_bool) == Some(true) {
+    let alloc = node.alloc;
+    if node.unschedulable {
         reasons.push("node(s) were unschedulable");
         return reasons;
     }
-    let untolerated = node
-        .array_at(&["spec", "taints"])
-        .iter()
-        .filter(|t| matches!(t.str_at(&["effect"]), "NoSchedule" | "NoExecute"))
-        .any(|t| !pod.tolerates(t));
-    if untolerated {
+    if node.taints.iter().any(|t| !pod.tolerates(t)) {
         reasons.push("node(s) had untolerated taint(s)");
         return reasons;
     }
-    if !pod.fits(node) {
+    if !pod.fits(&node.node) {
         reasons.push("node(s) didn't match Pod's node affinity/selector");
         return reasons;
     }
-    if pv_node.is_some_and(|n| n != name) {
+    if pv_node.is_some_and(|n| n != node.name) {
         reasons.push("node(s) had volume node affinity conflict");
         return reasons;
     }
@@ -333,24 +358,15 @@ impl Sim {
         let mut post: Vec<&'static str> = Vec::new();
         let requests = pod_requests(&pod);
         let placement = PodPlacement::of(&pod);
-        let nodes: Vec<Arc<Value>> = self.store.iter_shared("nodes", None).cloned().collect();
-        if self.allocatable.len() > nodes.len() {
-            // Forget deleted nodes.
-            let live: Vec<&str> = nodes
-                .iter()
-                .map(|n| n.str_at(&["metadata", "name"]))
-                .collect();
-            self.allocatable
-                .retain(|name, _| live.contains(&name.as_str()));
-        }
-        for node in &nodes {
-            let node_name = node.str_at(&["metadata", "name"]);
+        self.refresh_node_facts();
+        for node in &self.node_facts {
+            let node_name = node.name.as_str();
             if self.joined_node.as_ref().is_some_and(|n| n != node_name) {
                 continue;
             }
-            let alloc = self.allocatable_of(node);
+            let alloc = node.alloc;
             let u = self.node_usage.get(node_name).copied().unwrap_or_default();
-            let r = filter(&placement, requests, node, alloc, u, pv_node.as_deref());
+            let r = filter(&placement, requests, node, u, pv_node.as_deref());
             if r.is_empty() {
                 let cpu_cap = alloc.1.max(1);
                 let mem_cap = alloc.2.max(1);
@@ -408,18 +424,20 @@ impl Sim {
         self.bind(Value::clone(&pod), &chosen);
     }
 
-    /// [`allocatable`] of `node`, parsed once per stored version of it.
-    fn allocatable_of(&mut self, node: &Arc<Value>) -> (i64, i64, i64) {
-        let name = node.str_at(&["metadata", "name"]);
-        if let Some((seen, alloc)) = self.allocatable.get(name) {
-            if Arc::ptr_eq(seen, node) {
-                return *alloc;
+    /// Brings [`Sim::node_facts`] in step with the stored nodes (in name
+    /// order): a node whose stored version changed is read again.
+    fn refresh_node_facts(&mut self) {
+        let facts = &mut self.node_facts;
+        let mut count = 0;
+        for (i, node) in self.store.iter_shared("nodes", None).enumerate() {
+            count = i + 1;
+            match facts.get_mut(i) {
+                Some(f) if Arc::ptr_eq(&f.node, node) => {}
+                Some(f) => *f = NodeFacts::of(node),
+                None => facts.push(NodeFacts::of(node)),
             }
         }
-        let alloc = allocatable(node);
-        self.allocatable
-            .insert(name.to_string(), (Arc::clone(node), alloc));
-        alloc
+        facts.truncate(count);
     }
 
     /// An events.k8s.io event of kube-scheduler (schedule_one.go), whose

@@ -117,8 +117,8 @@ pub struct Sim {
     pub(crate) set_blockers: BTreeMap<(String, String), String>,
     /// Requests bound to each node: (pods, cpu millis, memory bytes).
     pub(crate) node_usage: BTreeMap<String, (i64, i64, i64)>,
-    /// Each node's parsed allocatable, for the scheduler.
-    pub(crate) allocatable: crate::scheduler::AllocatableCache,
+    /// What the scheduler read from each stored node, in name order.
+    pub(crate) node_facts: Vec<crate::scheduler::NodeFacts>,
     /// Node containers, node lifecycle and taint eviction state.
     pub(crate) nodes: crate::controller::nodelifecycle::NodeLifecycle,
     /// Trigger-time trackers of the Endpoints and EndpointSlice controllers.
@@ -167,7 +167,7 @@ impl Sim {
             provisioning: BTreeMap::new(),
             orphan_pods: BTreeSet::new(),
             node_usage: BTreeMap::new(),
-            allocatable: BTreeMap::new(),
+            node_facts: Vec::new(),
             set_blockers: BTreeMap::new(),
             nodes: Default::default(),
             endpoint_triggers: BTreeMap::new(),

@@ -13,6 +13,7 @@ pub mod watch;
 
 use std::sync::Arc;
 
+use ordinal_model::value::Key;
 use ordinal_model::Value;
 
 use crate::clock::rfc3339;
@@ -101,7 +102,7 @@ fn has_generation(resource: &str) -> bool {
 /// True when two objects differ outside `metadata` and `status` (the part
 /// whose change bumps `generation`).
 fn spec_changed(a: &Value, b: &Value) -> bool {
-    fn body(v: &Value) -> Vec<(&String, &Value)> {
+    fn body(v: &Value) -> Vec<(&Key, &Value)> {
         v.as_object()
             .into_iter()
             .flatten()

@@ -104,7 +104,7 @@ fn merge(kind: &str, path: &str, last: Option<&Value>, live: Option<&Value>, new
                     continue;
                 }
                 let child = if path.is_empty() {
-                    key.to_string()
+                    key.clone()
                 } else {
                     format!("{path}.{key}")
                 };

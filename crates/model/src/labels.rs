@@ -384,11 +384,7 @@ impl Selector {
         if let Some(labels) = selector.get("matchLabels").and_then(Value::as_object) {
             for (k, v) in labels {
                 let value = v.as_str().unwrap_or_default().to_string();
-                requirements.push(new_requirement(
-                    k.to_string(),
-                    Operator::Equals,
-                    vec![value],
-                )?);
+                requirements.push(new_requirement(k.clone(), Operator::Equals, vec![value])?);
             }
         }
         for expr in selector.array_at(&["matchExpressions"]) {
@@ -418,7 +414,7 @@ impl Selector {
             .map(|m| {
                 m.iter()
                     .map(|(k, v)| Requirement {
-                        key: k.to_string(),
+                        key: k.clone(),
                         operator: Operator::Equals,
                         values: vec![v.as_str().unwrap_or_default().to_string()],
                     })

@@ -12,10 +12,6 @@
 
 use std::sync::Arc;
 
-mod key;
-
-pub use key::Key;
-
 /// Maps up to this many keys are searched by a linear scan.
 const SMALL_MAP: usize = 32;
 
@@ -31,7 +27,7 @@ const SMALL_MAP: usize = 32;
 /// status write no longer copies its spec. Any mutable access first unshares
 /// this map.
 #[derive(Debug, Clone, Default)]
-pub struct Map(Arc<Vec<(Key, Value)>>);
+pub struct Map(Arc<Vec<(String, Value)>>);
 
 impl PartialEq for Map {
     /// Equal when shared (no walk) or when the contents are equal.
@@ -106,10 +102,13 @@ impl Map {
     }
 
     /// Sets `key` to `value`, returning the value it replaces.
-    pub fn insert(&mut self, key: impl Into<Key>, value: Value) -> Option<Value> {
-        let key: Key = key.into();
+    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
         // Keys in order (built from sorted literals, printed trees) append.
-        if self.0.last().is_none_or(|(last, _)| *last < key) {
+        if self
+            .0
+            .last()
+            .is_none_or(|(last, _)| last.as_str() < key.as_str())
+        {
             Arc::make_mut(&mut self.0).push((key, value));
             return None;
         }
@@ -132,8 +131,7 @@ impl Map {
     }
 
     /// The value under `key`, inserted as `Null` first when missing.
-    pub fn entry(&mut self, key: impl Into<Key>) -> Entry<'_> {
-        let key: Key = key.into();
+    pub fn entry(&mut self, key: String) -> Entry<'_> {
         let at = self.search(&key);
         Entry {
             pairs: Arc::make_mut(&mut self.0),
@@ -143,7 +141,7 @@ impl Map {
     }
 
     /// Keeps the pairs `keep` accepts.
-    pub fn retain(&mut self, mut keep: impl FnMut(&Key, &mut Value) -> bool) {
+    pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut Value) -> bool) {
         Arc::make_mut(&mut self.0).retain_mut(|(k, v)| keep(k, v));
     }
 
@@ -158,7 +156,7 @@ impl Map {
     }
 
     /// The keys in order.
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Key> + ExactSizeIterator {
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
         self.0.iter().map(|(k, _)| k)
     }
 
@@ -175,9 +173,9 @@ impl Map {
 
 /// A slot of a [`Map`], from [`Map::entry`].
 pub struct Entry<'a> {
-    pairs: &'a mut Vec<(Key, Value)>,
+    pairs: &'a mut Vec<(String, Value)>,
     at: Result<usize, usize>,
-    key: Key,
+    key: String,
 }
 
 impl<'a> Entry<'a> {
@@ -205,10 +203,10 @@ impl<'a> Entry<'a> {
 }
 
 /// A [`Map`]'s pairs in key order.
-pub struct Iter<'a>(std::slice::Iter<'a, (Key, Value)>);
+pub struct Iter<'a>(std::slice::Iter<'a, (String, Value)>);
 
 impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a Key, &'a Value);
+    type Item = (&'a String, &'a Value);
     fn next(&mut self) -> Option<Self::Item> {
         self.0.next().map(|(k, v)| (k, v))
     }
@@ -226,25 +224,25 @@ impl DoubleEndedIterator for Iter<'_> {
 impl ExactSizeIterator for Iter<'_> {}
 
 /// A [`Map`]'s pairs in key order, values mutable.
-pub struct IterMut<'a>(std::slice::IterMut<'a, (Key, Value)>);
+pub struct IterMut<'a>(std::slice::IterMut<'a, (String, Value)>);
 
 impl<'a> Iterator for IterMut<'a> {
-    type Item = (&'a Key, &'a mut Value);
+    type Item = (&'a String, &'a mut Value);
     fn next(&mut self) -> Option<Self::Item> {
         self.0.next().map(|(k, v)| (&*k, v))
     }
 }
 
-impl<K: Into<Key>> FromIterator<(K, Value)> for Map {
+impl FromIterator<(String, Value)> for Map {
     /// The pairs sorted by key, the last of equal keys kept (as inserting
     /// them in turn would). Sorted once rather than inserted one by one: a
     /// pasted manifest's map of many keys out of order would otherwise move
     /// the vector's tail on every insert.
-    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Map {
-        let mut pairs: Vec<(Key, Value)> = iter.into_iter().map(|(k, v)| (k.into(), v)).collect();
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Map {
+        let mut pairs: Vec<(String, Value)> = iter.into_iter().collect();
         // Stable, so equal keys stay in the order they came.
         crate::order::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
-        let mut unique: Vec<(Key, Value)> = Vec::with_capacity(pairs.len());
+        let mut unique: Vec<(String, Value)> = Vec::with_capacity(pairs.len());
         for pair in pairs {
             match unique.last_mut() {
                 Some(last) if last.0 == pair.0 => *last = pair,
@@ -256,15 +254,15 @@ impl<K: Into<Key>> FromIterator<(K, Value)> for Map {
 }
 
 impl IntoIterator for Map {
-    type Item = (Key, Value);
-    type IntoIter = std::vec::IntoIter<(Key, Value)>;
+    type Item = (String, Value);
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         Arc::unwrap_or_clone(self.0).into_iter()
     }
 }
 
 impl<'a> IntoIterator for &'a Map {
-    type Item = (&'a Key, &'a Value);
+    type Item = (&'a String, &'a Value);
     type IntoIter = Iter<'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
@@ -272,7 +270,7 @@ impl<'a> IntoIterator for &'a Map {
 }
 
 impl<'a> IntoIterator for &'a mut Map {
-    type Item = (&'a Key, &'a mut Value);
+    type Item = (&'a String, &'a mut Value);
     type IntoIter = IterMut<'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter_mut()
@@ -424,7 +422,7 @@ impl Value {
         for key in parents {
             node = node.entry(key);
         }
-        node.make_object().insert(*last, value);
+        node.make_object().insert((*last).to_string(), value);
     }
 
     /// Sets `path` to `value` only when nothing is there yet (defaulting).
@@ -442,7 +440,7 @@ impl Value {
 
     /// The member `key`, created as `Null` if missing; `self` becomes an object.
     pub fn entry(&mut self, key: &str) -> &mut Value {
-        self.make_object().entry(key).or_default()
+        self.make_object().entry(key.to_string()).or_default()
     }
 
     fn make_object(&mut self) -> &mut Map {
@@ -504,7 +502,7 @@ impl<const N: usize> From<[(&str, Value); N]> for Value {
 fn object_of(pairs: Vec<(&str, Value)>) -> Value {
     let mut map = Map(Arc::new(Vec::with_capacity(pairs.len())));
     for (key, value) in pairs {
-        map.insert(key, value);
+        map.insert(key.to_string(), value);
     }
     Value::Object(map)
 }
@@ -545,8 +543,11 @@ mod tests {
             for i in (0..n).map(|i| (i * 7) % n) {
                 map.insert(format!("k{i:02}"), Value::Int(i as i64));
             }
-            assert_eq!(map.insert("k01", Value::Int(-1)), Some(Value::Int(1)));
-            let keys: Vec<&str> = map.keys().map(Key::as_str).collect();
+            assert_eq!(
+                map.insert("k01".into(), Value::Int(-1)),
+                Some(Value::Int(1))
+            );
+            let keys: Vec<&String> = map.keys().collect();
             let mut sorted = keys.clone();
             sorted.sort();
             assert_eq!(keys, sorted);
@@ -556,8 +557,8 @@ mod tests {
             assert_eq!(map.get("k99"), None);
             assert_eq!(map.remove("k00"), Some(Value::Int(0)));
             assert!(!map.contains_key("k00"));
-            *map.entry("a").or_default() = Value::Int(7);
-            assert_eq!(map.iter().next(), Some((&Key::from("a"), &Value::Int(7))));
+            *map.entry("a".into()).or_default() = Value::Int(7);
+            assert_eq!(map.iter().next(), Some((&"a".to_string(), &Value::Int(7))));
             map.retain(|k, _| k.as_str() != "a");
             assert_eq!(map.len(), n - 1);
         }
@@ -569,11 +570,11 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), Value::Int(v)))
             .collect();
-        let pairs: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (&**k, v)).collect();
+        let pairs: Vec<(&String, &Value)> = map.iter().collect();
         let expected = [("a", 5), ("b", 3), ("c", 4)];
         assert_eq!(pairs.len(), expected.len());
         for ((k, v), (ek, ev)) in pairs.into_iter().zip(expected) {
-            assert_eq!((k, v), (ek, &Value::Int(ev)));
+            assert_eq!((k.as_str(), v), (ek, &Value::Int(ev)));
         }
     }
 

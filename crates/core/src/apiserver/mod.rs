@@ -13,7 +13,6 @@ pub mod watch;
 
 use std::sync::Arc;
 
-use ordinal_model::value::Key;
 use ordinal_model::Value;
 
 use crate::clock::rfc3339;
@@ -102,7 +101,7 @@ fn has_generation(resource: &str) -> bool {
 /// True when two objects differ outside `metadata` and `status` (the part
 /// whose change bumps `generation`).
 fn spec_changed(a: &Value, b: &Value) -> bool {
-    fn body(v: &Value) -> Vec<(&Key, &Value)> {
+    fn body(v: &Value) -> Vec<(&String, &Value)> {
         v.as_object()
             .into_iter()
             .flatten()

@@ -56,7 +56,7 @@ fn merge(target: &Value, patch: &Value, strategic: Option<&str>, path: &str) -> 
             continue;
         }
         let child = if path.is_empty() {
-            k.to_string()
+            k.clone()
         } else {
             format!("{path}.{k}")
         };

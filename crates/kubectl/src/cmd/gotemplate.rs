@@ -1875,12 +1875,7 @@ impl<'t> Exec<'t> {
             V::Json(Value::Object(map)) => {
                 for (key, item) in map.iter() {
                     ran = true;
-                    self.iteration(
-                        c,
-                        mark,
-                        Val::new(V::Str(key.to_string())),
-                        Val::element(item),
-                    )?;
+                    self.iteration(c, mark, Val::new(V::Str(key.clone())), Val::element(item))?;
                 }
             }
             V::Int(_) | V::Json(Value::Int(_)) | V::Byte(_) => {
@@ -2856,7 +2851,7 @@ fn format_map(m: &Map, verb: char, spec: &Spec) -> String {
         .map(|(k, item)| {
             format!(
                 "{}:{}",
-                format_verb(&V::Str(k.to_string()), verb, spec),
+                format_verb(&V::Str(k.clone()), verb, spec),
                 format_verb(&Val::element(item).v, verb, spec)
             )
         })

@@ -144,7 +144,7 @@ pub fn format_label_selector(selector: Option<&Value>) -> String {
     let mut parts: Vec<(String, String)> = labels
         .and_then(Value::as_object)
         .into_iter()
-        .flat_map(|m| m.keys().map(|k| k.to_string()))
+        .flat_map(|m| m.keys().cloned())
         .zip(key_value_pairs(labels))
         .collect();
     for expr in selector.array_at(&["matchExpressions"]) {

@@ -18,7 +18,7 @@ use super::go_quote;
 use super::go_text::{compact, expanded, Rec, Text};
 use super::go_types::{field_value, map_type_of, struct_fields};
 use crate::quantity::{Format, Quantity};
-use crate::value::{Key, Value};
+use crate::value::Value;
 
 /// Records of unchanged context printed around each change.
 const CONTEXT: usize = 2;
@@ -102,7 +102,7 @@ fn shape<'a>(x: Option<&'a Value>, y: Option<&'a Value>, ty: &'static str) -> Sh
     };
     match (x, y) {
         (Some(Value::Object(a)), Some(Value::Object(b))) => {
-            let keys: std::collections::BTreeSet<&Key> = a.keys().chain(b.keys()).collect();
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             let is_map = map_elem.is_some();
             let children = keys
                 .into_iter()

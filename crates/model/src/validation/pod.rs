@@ -6,7 +6,7 @@
 use super::{nonnegative, pod_rules, FieldError};
 use crate::names;
 use crate::quantity::Quantity;
-use crate::value::{Key, Value};
+use crate::value::Value;
 use std::collections::BTreeSet;
 
 const PORT_RANGE: &str = "must be between 1 and 65535, inclusive";
@@ -115,7 +115,7 @@ fn volumes(spec: &Value, path: &str, errs: &mut Vec<FieldError>) -> BTreeSet<Str
                 errs.push(FieldError::duplicate(&format!("{p}.name"), name.into()));
             }
         }
-        let sources: Vec<&Key> = v
+        let sources: Vec<&String> = v
             .as_object()
             .map(|m| m.keys().filter(|k| k.as_str() != "name").collect())
             .unwrap_or_default();

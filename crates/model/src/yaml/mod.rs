@@ -469,7 +469,7 @@ impl Composer {
                                 .to_string(),
                         ));
                     };
-                    entries.extend(m.into_iter().map(|(k, v)| (String::from(k), v)));
+                    entries.extend(m);
                 }
                 continue;
             }

@@ -121,13 +121,15 @@ pub fn md5(bytes: &[u8]) -> [u8; 16] {
     out
 }
 
+/// The lowercase hexadecimal digits.
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// Lowercase hexadecimal text of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 0x0f)] as char);
+        out.push(HEX_DIGITS[usize::from(b >> 4)] as char);
+        out.push(HEX_DIGITS[usize::from(b & 0x0f)] as char);
     }
     out
 }
@@ -135,7 +137,6 @@ pub fn hex(bytes: &[u8]) -> String {
 /// 16 bytes as a version 4 UUID in its canonical text form (the version
 /// and variant bits set).
 pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     // Written into a fixed buffer: every object and event takes one.
@@ -145,8 +146,8 @@ pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
         if matches!(i, 4 | 6 | 8 | 10) {
             at += 1;
         }
-        out[at] = DIGITS[usize::from(b >> 4)];
-        out[at + 1] = DIGITS[usize::from(b & 0x0f)];
+        out[at] = HEX_DIGITS[usize::from(b >> 4)];
+        out[at + 1] = HEX_DIGITS[usize::from(b & 0x0f)];
         at += 2;
     }
     String::from_utf8(out.to_vec()).unwrap_or_default()

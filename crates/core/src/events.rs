@@ -23,6 +23,7 @@
 //! (`PopAny`); here the smallest goes, to stay deterministic.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::{Arc, OnceLock};
 
 use ordinal_model::Value;
 
@@ -62,6 +63,151 @@ enum Recorder<'a> {
     Legacy(Source<'a>),
     /// events.k8s.io `tools/events` (eventTime, action, series).
     EventsV1(Reporter<'a>),
+}
+
+/// The object an event is about (`involvedObject`), as the recorder saw it.
+#[derive(Debug, Clone)]
+struct Involved {
+    api_version: String,
+    kind: String,
+    name: String,
+    /// Empty for a cluster-scoped object.
+    namespace: String,
+    uid: String,
+    resource_version: String,
+    field_path: String,
+}
+
+/// Who wrote an event, owned.
+#[derive(Debug, Clone)]
+enum Writer {
+    Legacy {
+        component: String,
+        host: String,
+    },
+    EventsV1 {
+        controller: String,
+        instance: String,
+        action: String,
+    },
+}
+
+/// A new event as a recorder wrote it, stored typed: tens of thousands are
+/// written while a large set starts, and most are dropped or expire without
+/// ever being read, so the object is built only when something reads it
+/// ([`Recorded::object`]). A repeat is written as an object
+/// ([`Sim::repeat_event`]), which replaces the record.
+#[derive(Debug)]
+pub(crate) struct Recorded {
+    name: String,
+    namespace: String,
+    uid: String,
+    /// When it was written (ms).
+    at: u64,
+    resource_version: u64,
+    involved: Involved,
+    event_type: String,
+    reason: String,
+    message: String,
+    writer: Writer,
+    object: OnceLock<Arc<Value>>,
+}
+
+impl Recorded {
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The event object, built on first use.
+    pub(crate) fn object(&self) -> &Arc<Value> {
+        self.object.get_or_init(|| Arc::new(self.build()))
+    }
+
+    /// When it was last written, as [`last_written`] reads it from the
+    /// object (core/v1 timestamps have whole seconds).
+    fn last_written(&self) -> u64 {
+        match self.writer {
+            Writer::Legacy { .. } => self.at / 1_000 * 1_000,
+            Writer::EventsV1 { .. } => self.at,
+        }
+    }
+
+    fn build(&self) -> Value {
+        let i = &self.involved;
+        let mut involved = Value::from([
+            ("apiVersion", Value::from(i.api_version.as_str())),
+            ("kind", Value::from(i.kind.as_str())),
+            ("name", Value::from(i.name.as_str())),
+            ("uid", Value::from(i.uid.as_str())),
+            ("resourceVersion", Value::from(i.resource_version.as_str())),
+        ]);
+        if !i.namespace.is_empty() {
+            involved.set(&["namespace"], Value::from(self.namespace.as_str()));
+        }
+        if !i.field_path.is_empty() {
+            involved.set(&["fieldPath"], Value::from(i.field_path.as_str()));
+        }
+        let now_text = rfc3339(self.at);
+        let metadata = Value::from([
+            ("creationTimestamp", Value::from(now_text.as_str())),
+            ("name", Value::from(self.name.as_str())),
+            ("namespace", Value::from(self.namespace.as_str())),
+            (
+                "resourceVersion",
+                Value::from(self.resource_version.to_string()),
+            ),
+            ("uid", Value::from(self.uid.as_str())),
+        ]);
+        // Built in one go, keys in order.
+        match &self.writer {
+            Writer::Legacy { component, host } => {
+                let mut src = Value::from([("component", Value::from(component.as_str()))]);
+                if !host.is_empty() {
+                    src.set(&["host"], Value::from(host.as_str()));
+                }
+                Value::from([
+                    ("apiVersion", Value::from("v1")),
+                    ("count", Value::Int(1)),
+                    ("eventTime", Value::Null),
+                    ("firstTimestamp", Value::from(now_text.as_str())),
+                    ("involvedObject", involved),
+                    ("kind", Value::from("Event")),
+                    ("lastTimestamp", Value::from(now_text)),
+                    ("message", Value::from(self.message.as_str())),
+                    ("metadata", metadata),
+                    ("reason", Value::from(self.reason.as_str())),
+                    ("reportingComponent", Value::from(component.as_str())),
+                    ("reportingInstance", Value::from(host.as_str())),
+                    ("source", src),
+                    ("type", Value::from(self.event_type.as_str())),
+                ])
+            }
+            Writer::EventsV1 {
+                controller,
+                instance,
+                action,
+            } => Value::from([
+                ("action", Value::from(action.as_str())),
+                ("apiVersion", Value::from("v1")),
+                ("eventTime", Value::from(rfc3339_micro(self.at))),
+                ("firstTimestamp", Value::Null),
+                ("involvedObject", involved),
+                ("kind", Value::from("Event")),
+                ("lastTimestamp", Value::Null),
+                ("message", Value::from(self.message.as_str())),
+                ("metadata", metadata),
+                ("reason", Value::from(self.reason.as_str())),
+                ("reportingComponent", Value::from(controller.as_str())),
+                ("reportingInstance", Value::from(instance.as_str())),
+                ("source", Value::object()),
+                ("type", Value::from(self.event_type.as_str())),
+            ]),
+        }
+    }
 }
 
 /// How often the events.k8s.io recorder writes the growing `series` of an
@@ -366,72 +512,40 @@ impl Sim {
             }
         }
         let event_name = self.event_name(name);
-        let now_text = rfc3339(self.now);
-        let mut involved_ref = Value::from([
-            ("apiVersion", Value::from(involved.str_at(&["apiVersion"]))),
-            ("kind", Value::from(kind)),
-            ("name", Value::from(name)),
-            ("uid", Value::from(uid)),
-            (
-                "resourceVersion",
-                Value::from(involved.str_at(&["metadata", "resourceVersion"])),
-            ),
-        ]);
-        if !involved.str_at(&["metadata", "namespace"]).is_empty() {
-            involved_ref.set(&["namespace"], Value::from(ns.as_str()));
-        }
-        if !field_path.is_empty() {
-            involved_ref.set(&["fieldPath"], Value::from(field_path));
-        }
-        let metadata = Value::from([
-            ("creationTimestamp", Value::from(now_text.as_str())),
-            ("name", Value::from(event_name.as_str())),
-            ("namespace", Value::from(ns.as_str())),
-            ("uid", Value::from(self.rng.uuid())),
-        ]);
-        // Built in one go, keys in order.
-        let ev = match recorder {
-            Recorder::Legacy(source) => {
-                let mut src = Value::from([("component", Value::from(source.component))]);
-                if !source.host.is_empty() {
-                    src.set(&["host"], Value::from(source.host));
-                }
-                Value::from([
-                    ("apiVersion", Value::from("v1")),
-                    ("count", Value::Int(1)),
-                    ("eventTime", Value::Null),
-                    ("firstTimestamp", Value::from(now_text.as_str())),
-                    ("involvedObject", involved_ref),
-                    ("kind", Value::from("Event")),
-                    ("lastTimestamp", Value::from(now_text)),
-                    ("message", Value::from(message)),
-                    ("metadata", metadata),
-                    ("reason", Value::from(reason)),
-                    ("reportingComponent", Value::from(component)),
-                    ("reportingInstance", Value::from(instance)),
-                    ("source", src),
-                    ("type", Value::from(event_type)),
-                ])
-            }
-            Recorder::EventsV1(reporter) => Value::from([
-                ("action", Value::from(reporter.action)),
-                ("apiVersion", Value::from("v1")),
-                ("eventTime", Value::from(rfc3339_micro(self.now))),
-                ("firstTimestamp", Value::Null),
-                ("involvedObject", involved_ref),
-                ("kind", Value::from("Event")),
-                ("lastTimestamp", Value::Null),
-                ("message", Value::from(message)),
-                ("metadata", metadata),
-                ("reason", Value::from(reason)),
-                ("reportingComponent", Value::from(component)),
-                ("reportingInstance", Value::from(instance)),
-                ("source", Value::object()),
-                ("type", Value::from(event_type)),
-            ]),
+        let record = Recorded {
+            name: event_name.clone(),
+            namespace: ns.clone(),
+            uid: self.rng.uuid(),
+            at: self.now,
+            resource_version: self.store.bump_version(),
+            involved: Involved {
+                api_version: involved.str_at(&["apiVersion"]).to_string(),
+                kind: kind.to_string(),
+                name: name.to_string(),
+                namespace: involved.str_at(&["metadata", "namespace"]).to_string(),
+                uid: uid.to_string(),
+                resource_version: involved
+                    .str_at(&["metadata", "resourceVersion"])
+                    .to_string(),
+                field_path: field_path.to_string(),
+            },
+            event_type: event_type.to_string(),
+            reason: reason.to_string(),
+            message: message.to_string(),
+            writer: match recorder {
+                Recorder::Legacy(s) => Writer::Legacy {
+                    component: s.component.to_string(),
+                    host: s.host.to_string(),
+                },
+                Recorder::EventsV1(r) => Writer::EventsV1 {
+                    controller: r.controller.to_string(),
+                    instance: r.instance.to_string(),
+                    action: r.action.to_string(),
+                },
+            },
+            object: OnceLock::new(),
         };
-        let info = resources::by_plural("events").expect("events are served");
-        self.write(info, ev);
+        self.write_recorded(record);
         self.events
             .by_key
             .insert(key.clone(), (ns.clone(), event_name.clone()));
@@ -485,11 +599,26 @@ impl Sim {
 
     /// Drops an event whose last occurrence is older than the TTL.
     pub(crate) fn expire_event(&mut self, ns: &str, name: &str) {
-        let Some(ev) = self.store.get("events", ns, name) else {
-            return;
+        let written = match self.store.recorded(ns, name) {
+            Some(record) => record.last_written(),
+            None => match self.store.get("events", ns, name) {
+                Some(ev) => last_written(ev),
+                None => return,
+            },
         };
-        if last_written(ev) + timing::EVENT_TTL_MS <= self.now {
+        if written + timing::EVENT_TTL_MS <= self.now {
             self.drop_event(ns, name);
+        }
+    }
+
+    /// Stores a new event, telling the watches that see it; controllers
+    /// have nothing to do for an event.
+    fn write_recorded(&mut self, record: Recorded) {
+        let record = Arc::new(record);
+        let old = self.store.put_recorded(Arc::clone(&record));
+        if self.watches.covers("events", record.namespace()) {
+            self.watches
+                .notify("events", old.as_deref(), Some(record.object()), self.now);
         }
     }
 
@@ -504,8 +633,22 @@ impl Sim {
                 self.events.by_key.remove(&agg);
             }
         }
-        let info = resources::by_plural("events").expect("events are served");
-        self.erase(info, ns, name);
+        let Some(record) = self.store.remove_recorded(ns, name) else {
+            let info = resources::by_plural("events").expect("events are served");
+            self.erase(info, ns, name);
+            return;
+        };
+        // As `erase` does, without building an object nobody watches.
+        let rv = self.store.bump_version();
+        if self.watches.covers("events", ns) {
+            let mut old = Value::clone(record.object());
+            old.set(
+                &["metadata", "resourceVersion"],
+                Value::from(rv.to_string()),
+            );
+            self.watches.notify("events", Some(&old), None, self.now);
+        }
+        self.react_gone(&record.uid);
     }
 
     /// Events about one object (`involvedObject.kind` and `.name`) in a

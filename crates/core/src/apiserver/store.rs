@@ -4,7 +4,10 @@
 //! index (namespace, key, value → pod names) so a selector with an equality
 //! requirement reads only the pods it can match. Objects are shared
 //! (`Arc`): a controller holding a pod across its own writes copies a pointer,
-//! not the tree, and every write stores a new object.
+//! not the tree, and every write stores a new object. Events the recorders
+//! write are kept as typed records ([`Recorded`]) and turned into objects
+//! the first time something reads them: most are never read before they are
+//! dropped or expire.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -12,12 +15,39 @@ use std::sync::Arc;
 use ordinal_model::labels::{Operator, Selector};
 use ordinal_model::Value;
 
+use crate::events::Recorded;
+
 /// A dependent's address in the owner index.
 pub(crate) type DependentKey = (&'static str, String, String);
 
+/// A stored object: a tree, or an event a recorder wrote, kept typed until
+/// it is read.
+#[derive(Debug, Clone)]
+enum Stored {
+    Object(Arc<Value>),
+    Event(Arc<Recorded>),
+}
+
+impl Stored {
+    /// The object (an event's is built on first use and kept).
+    fn shared(&self) -> &Arc<Value> {
+        match self {
+            Stored::Object(o) => o,
+            Stored::Event(e) => e.object(),
+        }
+    }
+
+    fn into_shared(self) -> Arc<Value> {
+        match self {
+            Stored::Object(o) => o,
+            Stored::Event(e) => Arc::clone(e.object()),
+        }
+    }
+}
+
 /// The objects of one resource: namespace → name → object, so that a
 /// lookup borrows its key instead of building one.
-type Objects = BTreeMap<String, BTreeMap<String, Arc<Value>>>;
+type Objects = BTreeMap<String, BTreeMap<String, Stored>>;
 
 /// All stored objects.
 #[derive(Debug, Clone, Default)]
@@ -62,7 +92,50 @@ impl Store {
 
     /// The object as a shared pointer (cheap to keep across writes).
     pub fn shared(&self, resource: &str, ns: &str, name: &str) -> Option<&Arc<Value>> {
-        self.objects.get(resource)?.get(ns)?.get(name)
+        self.objects
+            .get(resource)?
+            .get(ns)?
+            .get(name)
+            .map(Stored::shared)
+    }
+
+    /// A recorded event as its recorder wrote it; `None` when absent or
+    /// replaced through the API since.
+    pub fn recorded(&self, ns: &str, name: &str) -> Option<&Arc<Recorded>> {
+        match self.objects.get("events")?.get(ns)?.get(name)? {
+            Stored::Event(e) => Some(e),
+            Stored::Object(_) => None,
+        }
+    }
+
+    /// Stores an event a recorder wrote (no owners, no labels); returns the
+    /// object it replaces.
+    pub fn put_recorded(&mut self, event: Arc<Recorded>) -> Option<Arc<Value>> {
+        let (ns, name) = (event.namespace().to_string(), event.name().to_string());
+        self.objects
+            .entry("events")
+            .or_default()
+            .entry(ns)
+            .or_default()
+            .insert(name, Stored::Event(event))
+            .map(Stored::into_shared)
+    }
+
+    /// Removes a recorded event still as its recorder wrote it; an event
+    /// replaced through the API is left for [`Store::remove`].
+    pub fn remove_recorded(&mut self, ns: &str, name: &str) -> Option<Arc<Recorded>> {
+        self.recorded(ns, name)?;
+        let in_ns = self.objects.get_mut("events")?.get_mut(ns)?;
+        let removed = in_ns.remove(name);
+        if in_ns.is_empty() {
+            if let Some(map) = self.objects.get_mut("events") {
+                map.remove(ns);
+            }
+        }
+        match removed? {
+            Stored::Event(e) => Some(e),
+            Stored::Object(_) => None,
+        }
     }
 
     /// Objects of one resource, optionally in one namespace, in key order.
@@ -84,8 +157,13 @@ impl Store {
             return Box::new(std::iter::empty());
         };
         match ns {
-            Some(ns) => Box::new(map.get(ns).into_iter().flat_map(BTreeMap::values)),
-            None => Box::new(map.values().flat_map(BTreeMap::values)),
+            Some(ns) => Box::new(
+                map.get(ns)
+                    .into_iter()
+                    .flat_map(BTreeMap::values)
+                    .map(Stored::shared),
+            ),
+            None => Box::new(map.values().flat_map(BTreeMap::values).map(Stored::shared)),
         }
     }
 
@@ -122,7 +200,8 @@ impl Store {
             .or_default()
             .entry(key.0)
             .or_default()
-            .insert(key.1, Arc::clone(&obj));
+            .insert(key.1, Stored::Object(Arc::clone(&obj)))
+            .map(Stored::into_shared);
         if resource == "pods" {
             self.index_labels(&dep.1, &dep.2, old.as_deref(), Some(&obj));
         }
@@ -193,7 +272,7 @@ impl Store {
     /// Removes an object; returns it.
     pub fn remove(&mut self, resource: &'static str, ns: &str, name: &str) -> Option<Arc<Value>> {
         let in_ns = self.objects.get_mut(resource)?.get_mut(ns)?;
-        let old = in_ns.remove(name)?;
+        let old = in_ns.remove(name)?.into_shared();
         if in_ns.is_empty() {
             if let Some(map) = self.objects.get_mut(resource) {
                 map.remove(ns);

@@ -339,10 +339,7 @@ impl Sim {
                 let uid = owner.str_at(&["uid"]).to_string();
                 self.enqueue(Work::Dependents(uid));
             }
-            let uid = meta(any, "uid").to_string();
-            if !uid.is_empty() && !self.store.dependents(&uid).is_empty() {
-                self.enqueue(Work::Dependents(uid));
-            }
+            self.react_gone(meta(any, "uid"));
             if !ns.is_empty() && resource != "events" {
                 let terminating = self
                     .store
@@ -450,6 +447,13 @@ impl Sim {
                 self.enqueue(Work::Claim(ns.clone(), claim));
             }
             self.retry_unscheduled(None);
+        }
+    }
+
+    /// An object with `uid` is gone: its dependents are collected.
+    pub(crate) fn react_gone(&mut self, uid: &str) {
+        if !uid.is_empty() && !self.store.dependents(uid).is_empty() {
+            self.enqueue(Work::Dependents(uid.to_string()));
         }
     }
 

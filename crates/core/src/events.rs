@@ -28,7 +28,7 @@ use std::sync::{Arc, OnceLock};
 use ordinal_model::Value;
 
 use crate::clock::{parse_rfc3339, rfc3339, rfc3339_micro};
-use crate::keymap::KeyMap;
+use crate::hash::fingerprint;
 use crate::limits;
 use crate::resources;
 use crate::sim::{Action, Sim};
@@ -237,21 +237,27 @@ struct Group {
     last: u64,
 }
 
+/// A correlation key: the [`fingerprint`] of the parts upstream joins into
+/// a string (the object's uid first, so keys of different objects differ
+/// at once). Kept instead of the string: an event's keys run to a few
+/// hundred bytes, and a large set writes tens of thousands of events.
+type Key = u128;
+
 /// A correlator cache: entries by key, forgetting the least recently used
 /// beyond [`limits::MAX_EVENT_CORRELATION_KEYS`] (an LRU cache upstream).
 #[derive(Debug, Clone)]
 struct Lru<T> {
     /// Each entry with the use it was last touched at.
-    entries: KeyMap<(u64, T)>,
+    entries: BTreeMap<Key, (u64, T)>,
     /// Keys by their last use, oldest first.
-    order: BTreeMap<u64, String>,
+    order: BTreeMap<u64, Key>,
     uses: u64,
 }
 
 impl<T> Default for Lru<T> {
     fn default() -> Self {
         Lru {
-            entries: KeyMap::default(),
+            entries: BTreeMap::new(),
             order: BTreeMap::new(),
             uses: 0,
         }
@@ -261,24 +267,23 @@ impl<T> Default for Lru<T> {
 impl<T> Lru<T> {
     /// The entry for `key` (made by `new` when absent), now the most
     /// recently used.
-    fn touch(&mut self, key: &str, new: impl FnOnce() -> T) -> &mut T {
+    fn touch(&mut self, key: Key, new: impl FnOnce() -> T) -> &mut T {
         self.uses += 1;
         let uses = self.uses;
-        if let Some(entry) = self.entries.get_mut(key) {
+        if let Some(entry) = self.entries.get_mut(&key) {
             let last = std::mem::replace(&mut entry.0, uses);
-            let key = self.order.remove(&last).unwrap_or_else(|| key.to_string());
-            self.order.insert(uses, key);
+            self.order.remove(&last);
         } else {
-            self.entries.insert(key.to_string(), (uses, new()));
+            self.entries.insert(key, (uses, new()));
             while self.entries.len() > limits::MAX_EVENT_CORRELATION_KEYS {
                 let Some((_, oldest)) = self.order.pop_first() else {
                     break;
                 };
                 self.entries.remove(&oldest);
             }
-            self.order.insert(uses, key.to_string());
         }
-        &mut self.entries.get_mut(key).expect("just touched").1
+        self.order.insert(uses, key);
+        &mut self.entries.get_mut(&key).expect("just touched").1
     }
 }
 
@@ -290,28 +295,15 @@ pub(crate) struct EventIndex {
     /// Aggregation groups by source, object, type and reason.
     groups: Lru<Group>,
     /// Stored events by correlation key: (namespace, name).
-    by_key: KeyMap<(String, String)>,
-    /// Correlation keys by event name (unique: names carry their creation
-    /// stamp), with the event's namespace.
-    by_name: KeyMap<(String, String)>,
+    by_key: BTreeMap<Key, (String, String)>,
+    /// Correlation keys by the fingerprint of the event's name (unique:
+    /// names carry their creation stamp), with the event's namespace.
+    by_name: BTreeMap<Key, (String, Key)>,
     fifo: VecDeque<(String, String)>,
     /// Occurrences of series events not written yet: count and last seen.
     unwritten: BTreeMap<(String, String), (i64, u64)>,
     /// The UnixNano stamp of the newest event name (names sort in creation order).
     last_stamp: u64,
-}
-
-/// A correlation key: `parts` joined by `|` (built by hand: several a
-/// second, and `format!` with a dozen arguments costs a multiple of this).
-fn joined(parts: &[&str]) -> String {
-    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            key.push('|');
-        }
-        key.push_str(part);
-    }
-    key
 }
 
 /// When an event was last written: its series, lastTimestamp or eventTime.
@@ -460,7 +452,7 @@ impl Sim {
         };
         // Correlation keys start with the object's uid, which tells keys
         // apart at once (their order is never used).
-        let mut key = joined(&[
+        let mut key = fingerprint(&[
             uid, &ns, kind, name, field_path, event_type, reason, message, component, instance,
             action,
         ]);
@@ -468,22 +460,15 @@ impl Sim {
         let mut message = message;
         let mut accepted = true;
         if let Recorder::Legacy(_) = recorder {
-            let object = joined(&[
-                uid,
-                component,
-                instance,
-                kind,
-                &ns,
-                name,
-                involved.str_at(&["apiVersion"]),
-            ]);
-            let group = joined(&[&object, event_type, reason]);
-            if self.aggregate(&group, message) {
+            let api_version = involved.str_at(&["apiVersion"]);
+            let object = [uid, component, instance, kind, &ns, name, api_version];
+            let group = [&object[..], &[event_type, reason]].concat();
+            if self.aggregate(fingerprint(&group), message) {
                 combined = format!("{COMBINED_PREFIX}{message}");
                 message = &combined;
-                key = joined(&[&group, COMBINED_PREFIX]);
+                key = fingerprint(&[&group[..], &[COMBINED_PREFIX]].concat());
             }
-            accepted = self.spam_accept(&object);
+            accepted = self.spam_accept(fingerprint(&object));
         }
         if let Some((ens, ename)) = self.events.by_key.get(&key).cloned() {
             if let Some(existing) = self.store.get("events", &ens, &ename).cloned() {
@@ -548,10 +533,10 @@ impl Sim {
         self.write_recorded(record);
         self.events
             .by_key
-            .insert(key.clone(), (ns.clone(), event_name.clone()));
+            .insert(key, (ns.clone(), event_name.clone()));
         self.events
             .by_name
-            .insert(event_name.clone(), (ns.clone(), key));
+            .insert(fingerprint(&[&event_name]), (ns.clone(), key));
         self.events.fifo.push_back((ns.clone(), event_name.clone()));
         self.schedule_at(
             self.now + timing::EVENT_TTL_MS,
@@ -563,7 +548,7 @@ impl Sim {
     /// The aggregator: notes `message` in its group and says whether the
     /// group holds [`AGGREGATE_MAX_EVENTS`] different messages, so that this
     /// occurrence is combined (`EventAggregate`).
-    fn aggregate(&mut self, group: &str, message: &str) -> bool {
+    fn aggregate(&mut self, group: Key, message: &str) -> bool {
         let now = self.now;
         let entry = self.events.groups.touch(group, Group::default);
         if now.saturating_sub(entry.last) > timing::EVENT_AGGREGATE_WINDOW_MS {
@@ -580,7 +565,7 @@ impl Sim {
 
     /// The spam filter: takes a token from the bucket of a source and
     /// object, or says the event is dropped (`EventSourceObjectSpamFilter`).
-    fn spam_accept(&mut self, object: &str) -> bool {
+    fn spam_accept(&mut self, object: Key) -> bool {
         let now = self.now;
         let cost = timing::EVENT_SPAM_REFILL_MS;
         let full = SPAM_BURST * cost;
@@ -628,9 +613,10 @@ impl Sim {
                 .unwritten
                 .remove(&(ns.to_string(), name.to_string()));
         }
-        if self.events.by_name.get(name).is_some_and(|(n, _)| n == ns) {
-            if let Some((_, agg)) = self.events.by_name.remove(name) {
-                self.events.by_key.remove(&agg);
+        let id = fingerprint(&[name]);
+        if self.events.by_name.get(&id).is_some_and(|(n, _)| n == ns) {
+            if let Some((_, key)) = self.events.by_name.remove(&id) {
+                self.events.by_key.remove(&key);
             }
         }
         let Some(record) = self.store.remove_recorded(ns, name) else {
@@ -684,14 +670,14 @@ mod tests {
         let mut cache = super::Lru::<u32>::default();
         let max = crate::limits::MAX_EVENT_CORRELATION_KEYS;
         for i in 0..max {
-            *cache.touch(&format!("k{i}"), || 0) += 1;
+            *cache.touch(i as super::Key, || 0) += 1;
         }
-        // k0 is used again, so k1 is now the least recently used.
-        *cache.touch("k0", || 0) += 1;
-        cache.touch("new", || 0);
+        // Key 0 is used again, so key 1 is now the least recently used.
+        *cache.touch(0, || 0) += 1;
+        cache.touch(u128::MAX, || 0);
         assert_eq!(cache.entries.len(), max);
-        assert!(!cache.entries.contains_key("k1"));
-        assert_eq!(cache.entries.get("k0").map(|e| e.1), Some(2));
+        assert!(!cache.entries.contains_key(&1));
+        assert_eq!(cache.entries.get(&0).map(|e| e.1), Some(2));
         assert_eq!(cache.order.len(), max);
     }
 

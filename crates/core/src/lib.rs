@@ -47,7 +47,6 @@ pub mod dns;
 pub mod error;
 pub mod events;
 pub mod hash;
-mod keymap;
 pub mod kind;
 pub mod kubelet;
 pub mod limits;

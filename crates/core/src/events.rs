@@ -294,12 +294,15 @@ pub(crate) struct EventIndex {
     buckets: Lru<Bucket>,
     /// Aggregation groups by source, object, type and reason.
     groups: Lru<Group>,
-    /// Stored events by correlation key: (namespace, name).
-    by_key: BTreeMap<Key, (String, String)>,
-    /// Correlation keys by the fingerprint of the event's name (unique:
-    /// names carry their creation stamp), with the event's namespace.
-    by_name: BTreeMap<Key, (String, Key)>,
-    fifo: VecDeque<(String, String)>,
+    /// The events the recorders wrote, by id (the [`fingerprint`] of the
+    /// name, unique since names carry their creation stamp): namespace,
+    /// name and correlation key.
+    written: BTreeMap<Key, (String, String, Key)>,
+    /// Event ids by correlation key.
+    by_key: BTreeMap<Key, Key>,
+    /// Event ids in creation order, the oldest dropped first at
+    /// [`limits::MAX_EVENTS`].
+    fifo: VecDeque<Key>,
     /// Occurrences of series events not written yet: count and last seen.
     unwritten: BTreeMap<(String, String), (i64, u64)>,
     /// The UnixNano stamp of the newest event name (names sort in creation order).
@@ -371,6 +374,7 @@ impl Sim {
     /// then only every [`SERIES_REFRESH_MS`].
     fn repeat_event(
         &mut self,
+        id: Key,
         ns: String,
         name: String,
         existing: Value,
@@ -415,7 +419,7 @@ impl Sim {
         self.write(info, ev);
         self.schedule_at(
             self.now + timing::EVENT_TTL_MS,
-            Action::ExpireEvent(ns, name),
+            Action::ExpireEvent(id),
             true,
         );
     }
@@ -470,10 +474,14 @@ impl Sim {
             }
             accepted = self.spam_accept(fingerprint(&object));
         }
-        if let Some((ens, ename)) = self.events.by_key.get(&key).cloned() {
+        let known = self.events.by_key.get(&key).and_then(|id| {
+            let (ens, ename, _) = self.events.written.get(id)?;
+            Some((*id, ens.clone(), ename.clone()))
+        });
+        if let Some((id, ens, ename)) = known {
             if let Some(existing) = self.store.get("events", &ens, &ename).cloned() {
                 if accepted {
-                    self.repeat_event(ens, ename, existing, message, recorder);
+                    self.repeat_event(id, ens, ename, existing, message, recorder);
                 } else {
                     // Counted by the correlator's log, written with the next
                     // occurrence the filter lets through.
@@ -492,8 +500,8 @@ impl Sim {
             return;
         }
         if self.store.count("events") >= limits::MAX_EVENTS {
-            if let Some((ons, oname)) = self.events.fifo.pop_front() {
-                self.drop_event(&ons, &oname);
+            if let Some(oldest) = self.events.fifo.pop_front() {
+                self.drop_event(oldest);
             }
         }
         let event_name = self.event_name(name);
@@ -531,16 +539,13 @@ impl Sim {
             object: OnceLock::new(),
         };
         self.write_recorded(record);
-        self.events
-            .by_key
-            .insert(key, (ns.clone(), event_name.clone()));
-        self.events
-            .by_name
-            .insert(fingerprint(&[&event_name]), (ns.clone(), key));
-        self.events.fifo.push_back((ns.clone(), event_name.clone()));
+        let id = fingerprint(&[&event_name]);
+        self.events.written.insert(id, (ns, event_name, key));
+        self.events.by_key.insert(key, id);
+        self.events.fifo.push_back(id);
         self.schedule_at(
             self.now + timing::EVENT_TTL_MS,
-            Action::ExpireEvent(ns, event_name),
+            Action::ExpireEvent(id),
             true,
         );
     }
@@ -583,7 +588,10 @@ impl Sim {
     }
 
     /// Drops an event whose last occurrence is older than the TTL.
-    pub(crate) fn expire_event(&mut self, ns: &str, name: &str) {
+    pub(crate) fn expire_event(&mut self, id: Key) {
+        let Some((ns, name, _)) = self.events.written.get(&id) else {
+            return;
+        };
         let written = match self.store.recorded(ns, name) {
             Some(record) => record.last_written(),
             None => match self.store.get("events", ns, name) {
@@ -592,7 +600,7 @@ impl Sim {
             },
         };
         if written + timing::EVENT_TTL_MS <= self.now {
-            self.drop_event(ns, name);
+            self.drop_event(id);
         }
     }
 
@@ -607,17 +615,21 @@ impl Sim {
         }
     }
 
-    fn drop_event(&mut self, ns: &str, name: &str) {
+    /// Forgets a written event and removes it from the store.
+    fn drop_event(&mut self, id: Key) {
+        let Some((ns, name, key)) = self.events.written.remove(&id) else {
+            return;
+        };
+        // A key written again since (after the event was deleted) belongs
+        // to the newer event.
+        if self.events.by_key.get(&key) == Some(&id) {
+            self.events.by_key.remove(&key);
+        }
+        let (ns, name) = (ns.as_str(), name.as_str());
         if !self.events.unwritten.is_empty() {
             self.events
                 .unwritten
                 .remove(&(ns.to_string(), name.to_string()));
-        }
-        let id = fingerprint(&[name]);
-        if self.events.by_name.get(&id).is_some_and(|(n, _)| n == ns) {
-            if let Some((_, key)) = self.events.by_name.remove(&id) {
-                self.events.by_key.remove(&key);
-            }
         }
         let Some(record) = self.store.remove_recorded(ns, name) else {
             let info = resources::by_plural("events").expect("events are served");
@@ -717,6 +729,40 @@ mod tests {
             ["Scheduled", "Pulling", "Pulled", "Created", "Started"],
             "listing by name gives the order the events happened in"
         );
+    }
+
+    #[test]
+    fn a_deleted_event_written_again_keeps_counting_after_the_first_expires() {
+        let mut sim = Sim::new(SimConfig::default());
+        sim.create("pods", "default", pod("a")).expect("created");
+        let pod = sim.get("pods", "default", "a").expect("stored");
+        let source = super::Source {
+            component: "test",
+            host: "",
+        };
+        let warn = |sim: &mut Sim| {
+            sim.record_event(&pod, "", super::WARNING, "Odd", "odd", source);
+        };
+        let odd = |sim: &Sim| -> Vec<Value> {
+            sim.list("events", Some("default"), "", "")
+                .expect("events")
+                .into_iter()
+                .filter(|e| e.str_at(&["reason"]) == "Odd")
+                .collect()
+        };
+        warn(&mut sim);
+        let first = odd(&sim)[0].str_at(&["metadata", "name"]).to_string();
+        sim.delete("events", "default", &first, &Default::default())
+            .expect("deleted");
+        sim.advance(1_800_000);
+        warn(&mut sim);
+        // The first event's TTL passes; the second is still counted.
+        sim.advance(1_900_000);
+        warn(&mut sim);
+        let events = odd(&sim);
+        assert_eq!(events.len(), 1);
+        assert_ne!(events[0].str_at(&["metadata", "name"]), first);
+        assert_eq!(events[0].i64_at(&["count"]), Some(2));
     }
 
     #[test]

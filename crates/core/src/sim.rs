@@ -73,8 +73,8 @@ pub(crate) enum Work {
 pub(crate) enum Action {
     /// Enqueue reconcile work.
     Enqueue(Work),
-    /// Drop an Event object whose TTL passed.
-    ExpireEvent(String, String),
+    /// Drop a recorded event (by id) if its TTL passed.
+    ExpireEvent(u128),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -314,7 +314,7 @@ impl Sim {
                 }
                 self.enqueue(work)
             }
-            Action::ExpireEvent(ns, name) => self.expire_event(&ns, &name),
+            Action::ExpireEvent(id) => self.expire_event(id),
         }
     }
 

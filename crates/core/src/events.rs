@@ -499,10 +499,12 @@ impl Sim {
         if !accepted {
             return;
         }
-        if self.store.count("events") >= limits::MAX_EVENTS {
-            if let Some(oldest) = self.events.fifo.pop_front() {
-                self.drop_event(oldest);
-            }
+        // The queue's oldest ids may name events already gone.
+        while self.store.count("events") >= limits::MAX_EVENTS {
+            let Some(oldest) = self.events.fifo.pop_front() else {
+                break;
+            };
+            self.drop_event(oldest);
         }
         let event_name = self.event_name(name);
         let record = Recorded {
@@ -593,14 +595,20 @@ impl Sim {
             return;
         };
         let written = match self.store.recorded(ns, name) {
-            Some(record) => record.last_written(),
-            None => match self.store.get("events", ns, name) {
-                Some(ev) => last_written(ev),
-                None => return,
-            },
+            Some(record) => Some(record.last_written()),
+            None => self.store.get("events", ns, name).map(last_written),
         };
-        if written + timing::EVENT_TTL_MS <= self.now {
+        // One deleted through the API is forgotten at its TTL too.
+        if written.is_none_or(|at| at + timing::EVENT_TTL_MS <= self.now) {
             self.drop_event(id);
+        }
+        // Events expire in about the order they were written: the ids of
+        // those gone leave the front of the creation-order queue.
+        while let Some(front) = self.events.fifo.front() {
+            if self.events.written.contains_key(front) {
+                break;
+            }
+            self.events.fifo.pop_front();
         }
     }
 
@@ -763,6 +771,35 @@ mod tests {
         assert_eq!(events.len(), 1);
         assert_ne!(events[0].str_at(&["metadata", "name"]), first);
         assert_eq!(events[0].i64_at(&["count"]), Some(2));
+    }
+
+    #[test]
+    fn the_event_cap_holds_when_the_oldest_event_was_deleted() {
+        let mut sim = Sim::new(SimConfig::default());
+        let object = |i: usize| {
+            let mut p = pod(&format!("p{i}"));
+            p.set(&["kind"], "Pod".into());
+            p.set(&["metadata", "namespace"], "capped".into());
+            p.set(&["metadata", "uid"], Value::from(format!("uid-{i}")));
+            p
+        };
+        let source = super::Source {
+            component: "test",
+            host: "",
+        };
+        sim.record_event(&object(0), "", super::NORMAL, "First", "first", source);
+        let first = sim.list("events", Some("capped"), "", "").expect("events")[0]
+            .str_at(&["metadata", "name"])
+            .to_string();
+        sim.delete("events", "capped", &first, &Default::default())
+            .expect("deleted");
+        let all = |sim: &Sim| sim.list_refs("events", None, "", "").expect("events").len();
+        let before = all(&sim);
+        let max = crate::limits::MAX_EVENTS;
+        for i in 1..=(max - before + 60) {
+            sim.record_event(&object(i), "", super::NORMAL, "Next", "next", source);
+        }
+        assert_eq!(all(&sim), max);
     }
 
     #[test]

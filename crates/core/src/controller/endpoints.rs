@@ -258,16 +258,15 @@ pub(crate) fn managed_selector(svc: &Value) -> Option<Selector> {
 /// True when the change can move the pod in or out of endpoints
 /// (`podEndpointsChanged` or a label / hostname change).
 pub(crate) fn pod_endpoints_changed(old: &Value, new: &Value) -> bool {
-    let at = |v: &Value, path: &[&str]| v.at(path).cloned();
-    at(old, &["metadata", "labels"]) != at(new, &["metadata", "labels"])
-        || at(old, &["spec", "hostname"]) != at(new, &["spec", "hostname"])
-        || at(old, &["spec", "subdomain"]) != at(new, &["spec", "subdomain"])
-        || at(old, &["metadata", "deletionTimestamp"])
-            != at(new, &["metadata", "deletionTimestamp"])
+    let differs = |path: &[&str]| old.at(path) != new.at(path);
+    differs(&["metadata", "labels"])
+        || differs(&["spec", "hostname"])
+        || differs(&["spec", "subdomain"])
+        || differs(&["metadata", "deletionTimestamp"])
         || pod_ready(old) != pod_ready(new)
-        || at(old, &["status", "podIPs"]) != at(new, &["status", "podIPs"])
-        || at(old, &["status", "podIP"]) != at(new, &["status", "podIP"])
-        || at(old, &["status", "phase"]) != at(new, &["status", "phase"])
+        || differs(&["status", "podIPs"])
+        || differs(&["status", "podIP"])
+        || differs(&["status", "phase"])
 }
 
 /// Addresses keyed by (IP, pod uid), which is also `LessEndpointAddress`

@@ -138,8 +138,9 @@ pub struct Sim {
     /// The in-pod shell containers' commands and exec probes run in (the
     /// host's; see `kubelet::script`).
     pub(crate) shell: Option<crate::kubelet::script::ContainerShell>,
-    /// Set by a StatefulSet or ReplicaSet sync that failed to create a pod
-    /// or claim (the sync returns an error upstream).
+    /// Set by a StatefulSet, ReplicaSet, DaemonSet or Deployment sync that
+    /// failed to create a pod, claim or ReplicaSet (the sync returns an
+    /// error upstream).
     pub(crate) sync_failed: bool,
     /// Failures in a row of each work item, for the retry back-off.
     sync_failures: BTreeMap<Work, u64>,
@@ -371,12 +372,18 @@ impl Sim {
                 self.sync_stateful_set(&ns, &name);
                 self.retry_if_failed(Work::StatefulSet(ns, name));
             }
-            Work::Deployment(ns, name) => self.sync_deployment(&ns, &name),
+            Work::Deployment(ns, name) => {
+                self.sync_deployment(&ns, &name);
+                self.retry_if_failed(Work::Deployment(ns, name));
+            }
             Work::ReplicaSet(ns, name) => {
                 self.sync_replica_set(&ns, &name);
                 self.retry_if_failed(Work::ReplicaSet(ns, name));
             }
-            Work::DaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
+            Work::DaemonSet(ns, name) => {
+                self.sync_daemon_set(&ns, &name);
+                self.retry_if_failed(Work::DaemonSet(ns, name));
+            }
             Work::Schedule(ns, name) => self.schedule_pod(&ns, &name),
             Work::Kubelet(ns, name) => self.sync_pod(&ns, &name),
             Work::Claim(ns, name) => self.sync_claim(&ns, &name),

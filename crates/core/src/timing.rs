@@ -12,8 +12,9 @@ pub const STATEFULSET_RESYNC_MS: u64 = 50;
 /// ReplicaSet controller: delay between a pod change and the resync it
 /// triggers (informer + workqueue latency; folds bursts of pod updates).
 pub const REPLICASET_RESYNC_MS: u64 = 50;
-/// A StatefulSet or ReplicaSet sync that failed to create a pod is retried
-/// after this, doubled for each failure of the same set in a row
+/// A StatefulSet, ReplicaSet or DaemonSet sync that failed to create a pod
+/// (a Deployment's, its ReplicaSet) is retried after this, doubled for each
+/// failure of the same object in a row
 /// (`workqueue.DefaultControllerRateLimiter`'s per-item exponential
 /// back-off, `AddRateLimited`), up to [`SYNC_RETRY_MAX_MS`].
 pub const SYNC_RETRY_BASE_MS: u64 = 5;

@@ -268,6 +268,7 @@ impl Sim {
                 self.record_event(ds, "", NORMAL, "SuccessfulCreate", &message, SOURCE);
             }
             Err(e) => {
+                self.sync_failed = true;
                 let message = format!("Error creating: {e}");
                 self.record_event(ds, "", WARNING, "FailedCreate", &message, SOURCE);
             }

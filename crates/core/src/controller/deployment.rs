@@ -26,7 +26,7 @@ use super::{controller_ref, new_controller_ref};
 use crate::apiserver::DeleteOptions;
 use crate::clock::{parse_rfc3339, rfc3339};
 use crate::error::Reason;
-use crate::events::{Source, NORMAL};
+use crate::events::{Source, NORMAL, WARNING};
 use crate::limits;
 use crate::resources;
 use crate::sim::{Sim, Work};
@@ -680,8 +680,18 @@ impl Sim {
                 }
             }
             Err(e) => {
+                // The sync fails and is retried; in a namespace being
+                // terminated every create fails, and nothing is reported.
+                self.sync_failed = true;
+                let terminating = self
+                    .store
+                    .get("namespaces", "", &ns)
+                    .is_some_and(|n| !n.str_at(&["metadata", "deletionTimestamp"]).is_empty());
+                if terminating {
+                    return None;
+                }
+                let msg = format!("Failed to create new replica set {rs_name:?}: {e}");
                 if has_progress_deadline(d) {
-                    let msg = format!("Failed to create new replica set {rs_name:?}: {e}");
                     set_condition(
                         d.entry("status"),
                         condition(
@@ -694,6 +704,7 @@ impl Sim {
                     );
                     *d = self.write_deployment(d);
                 }
+                self.record_event(d, "", WARNING, "ReplicaSetCreateError", &msg, SOURCE);
                 return None;
             }
         };

@@ -33,8 +33,16 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/curl-wget.txt"),
     ),
     (
+        "daemonset-retry.txt",
+        include_str!("../../../../tests/scenarios/daemonset-retry.txt"),
+    ),
+    (
         "deployment-contrast.txt",
         include_str!("../../../../tests/scenarios/deployment-contrast.txt"),
+    ),
+    (
+        "deployment-replicaset-create-error.txt",
+        include_str!("../../../../tests/scenarios/deployment-replicaset-create-error.txt"),
     ),
     (
         "deployment-rollout-history.txt",

@@ -53,14 +53,6 @@ impl Rng {
             .map(|_| SAFE_ALPHABET[self.below(SAFE_ALPHABET.len() as u64) as usize] as char)
             .collect()
     }
-
-    /// `n` lowercase alphanumeric characters (`kube-api-access-xxxxx`).
-    pub fn alnum(&mut self, n: usize) -> String {
-        const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-        (0..n)
-            .map(|_| ALNUM[self.below(ALNUM.len() as u64) as usize] as char)
-            .collect()
-    }
 }
 
 #[cfg(test)]

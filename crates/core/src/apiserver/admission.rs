@@ -272,10 +272,31 @@ impl Sim {
     fn admit_pod(&mut self, pod: &mut Value) {
         // The ServiceAccount plugin leaves a kubelet's mirror pod alone.
         let mirror = is_mirror_pod(pod);
+        // The account's `automountServiceAccountToken`, which the pod's own
+        // overrides (`shouldAutomount`).
+        let mut account_automount = None;
         if !mirror {
             pod.set_default(&["spec", "serviceAccountName"], Value::from("default"));
             let sa = pod.str_at(&["spec", "serviceAccountName"]).to_string();
-            pod.set(&["spec", "serviceAccount"], Value::from(sa));
+            pod.set(&["spec", "serviceAccount"], Value::from(sa.as_str()));
+            let ns = pod.str_at(&["metadata", "namespace"]);
+            if let Some(account) = self.store.get("serviceaccounts", ns, &sa) {
+                account_automount = account
+                    .get("automountServiceAccountToken")
+                    .and_then(Value::as_bool);
+                // A pod naming no pull secrets gets the account's.
+                let secrets = account.array_at(&["imagePullSecrets"]);
+                if pod.array_at(&["spec", "imagePullSecrets"]).is_empty() && !secrets.is_empty() {
+                    let names: Vec<Value> = secrets
+                        .iter()
+                        .map(|s| match s.str_at(&["name"]) {
+                            "" => Value::object(),
+                            name => Value::from([("name", Value::from(name))]),
+                        })
+                        .collect();
+                    pod.set(&["spec", "imagePullSecrets"], Value::from(names));
+                }
+            }
         }
         let mut tolerations = pod.array_at(&["spec", "tolerations"]).to_vec();
         for (index, key) in NODE_PROBLEM_TAINTS.into_iter().enumerate() {
@@ -289,13 +310,14 @@ impl Sim {
             }
         }
         pod.set(&["spec", "tolerations"], Value::from(tolerations));
-        if !mirror
-            && pod
-                .at(&["spec", "automountServiceAccountToken"])
-                .and_then(Value::as_bool)
-                != Some(false)
-        {
-            let name = format!("kube-api-access-{}", self.rng.alnum(5));
+        let automount = pod
+            .at(&["spec", "automountServiceAccountToken"])
+            .and_then(Value::as_bool)
+            .or(account_automount)
+            .unwrap_or(true);
+        if !mirror && automount {
+            // names.SimpleNameGenerator: 5 characters of utilrand's alphabet.
+            let name = format!("kube-api-access-{}", self.rng.suffix(5));
             let mut volumes = pod.array_at(&["spec", "volumes"]).to_vec();
             volumes.push(token_volume(&name));
             pod.set(&["spec", "volumes"], Value::from(volumes));

@@ -439,6 +439,13 @@ impl Sim {
             .or(new)
             .is_some_and(|p| !p.str_at(&["spec", "nodeName"]).is_empty())
             || new.is_some_and(|p| !p.str_at(&["spec", "nodeName"]).is_empty());
+        // A pod bound to a node that does not exist (pod GC's `gcOrphaned`).
+        if let Some(node) = new.map(|p| p.str_at(&["spec", "nodeName"])) {
+            let rebound = old.is_none_or(|o| o.str_at(&["spec", "nodeName"]) != node);
+            if rebound && !node.is_empty() && self.store.get("nodes", "", node).is_none() {
+                self.quarantine_missing_node(node.to_string());
+            }
+        }
         if node_work && bound {
             self.enqueue(Work::Kubelet(ns.clone(), name.clone()));
         }

@@ -75,7 +75,8 @@ pub(crate) struct NodeLifecycle {
     taint_queue: Vec<String>,
     /// When the tainting limiter last let a node through.
     last_tainted: Option<u64>,
-    /// Names of deleted nodes whose pods the pod GC still has to remove.
+    /// Names of missing nodes (deleted, or never there) whose pods the pod
+    /// GC still has to remove.
     deleted: BTreeSet<String>,
     /// When kube-controller-manager last started (its node health data
     /// starts empty: every node gets a full grace period from then).
@@ -646,13 +647,7 @@ impl Sim {
         let Some(any) = new.or(old) else { return };
         let name = any.str_at(&["metadata", "name"]).to_string();
         let Some(new) = new else {
-            if self.nodes.deleted.insert(name) {
-                let due = next_tick(
-                    self.now + timing::POD_GC_QUARANTINE_MS,
-                    timing::POD_GC_PERIOD_MS,
-                );
-                self.enqueue_after(Work::PodGc, due - self.now, false);
-            }
+            self.quarantine_missing_node(name);
             return;
         };
         self.nodes.deleted.remove(&name);
@@ -817,6 +812,19 @@ impl Sim {
     /// quarantine time are marked Failed with a DisruptionTarget condition
     /// (`markFailedAndDeletePodWithCondition`) and deleted at once.
     #[inline(never)]
+    /// `gcOrphaned` found pods bound to a node its informer does not have:
+    /// the node is quarantined, and its pods are removed at the first pass
+    /// [`timing::POD_GC_QUARANTINE_MS`] later if it is still missing.
+    pub(crate) fn quarantine_missing_node(&mut self, name: String) {
+        if self.nodes.deleted.insert(name) {
+            let due = next_tick(
+                self.now + timing::POD_GC_QUARANTINE_MS,
+                timing::POD_GC_PERIOD_MS,
+            );
+            self.enqueue_after(Work::PodGc, due - self.now, false);
+        }
+    }
+
     pub(crate) fn gc_orphaned_pods(&mut self) {
         if !self.api_server_up() {
             return;

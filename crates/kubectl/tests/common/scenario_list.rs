@@ -209,6 +209,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../../../tests/scenarios/pdb-unmanaged-pods.txt"),
     ),
     (
+        "pod-gc-missing-node.txt",
+        include_str!("../../../../tests/scenarios/pod-gc-missing-node.txt"),
+    ),
+    (
         "pod-shell-tools.txt",
         include_str!("../../../../tests/scenarios/pod-shell-tools.txt"),
     ),

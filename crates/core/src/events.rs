@@ -237,11 +237,11 @@ struct Group {
     last: u64,
 }
 
-/// A correlation key: the [`fingerprint`] of the parts upstream joins into
-/// a string (the object's uid first, so keys of different objects differ
+/// A correlation key: the 64-bit [`fingerprint`] of the parts upstream
+/// joins into a string (the object's uid first, so keys of different objects differ
 /// at once). Kept instead of the string: an event's keys run to a few
 /// hundred bytes, and a large set writes tens of thousands of events.
-type Key = u128;
+type Key = u64;
 
 /// A correlator cache: entries by key, forgetting the least recently used
 /// beyond [`limits::MAX_EVENT_CORRELATION_KEYS`] (an LRU cache upstream).
@@ -694,7 +694,7 @@ mod tests {
         }
         // Key 0 is used again, so key 1 is now the least recently used.
         *cache.touch(0, || 0) += 1;
-        cache.touch(u128::MAX, || 0);
+        cache.touch(u64::MAX, || 0);
         assert_eq!(cache.entries.len(), max);
         assert!(!cache.entries.contains_key(&1));
         assert_eq!(cache.entries.get(&0).map(|e| e.1), Some(2));

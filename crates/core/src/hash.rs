@@ -162,32 +162,34 @@ pub fn fnv1a_128(bytes: &[u8]) -> u128 {
         .fold(OFFSET, |h, b| (h ^ u128::from(*b)).wrapping_mul(PRIME))
 }
 
-/// A 128-bit fingerprint of `parts` (two 64-bit multiply-xorshift lanes
-/// over 8-byte words, with the parts' lengths mixed in so that no two lists
-/// of parts read as one another): a fixed key for long, often-repeated
+/// A 64-bit fingerprint of `parts` (multiply-xorshift over 8-byte words,
+/// with the parts' lengths mixed in so that no two lists of parts read as
+/// one another, and a final avalanche): a fixed key for long, often-repeated
 /// strings such as the event correlator's, found without keeping the string.
-/// Deterministic, not cryptographic.
-pub fn fingerprint(parts: &[&str]) -> u128 {
-    const K1: u64 = 0x9e37_79b9_7f4a_7c15;
-    const K2: u64 = 0xc2b2_ae3d_27d4_eb4f;
-    let mix = |h: u64, word: u64, k: u64| {
-        let x = (h ^ word).wrapping_mul(k);
+/// Deterministic, not cryptographic: among the few thousand keys alive at
+/// once, two collide with a chance of about one in 10^11.
+pub fn fingerprint(parts: &[&str]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |h: u64, word: u64| {
+        let x = (h ^ word).wrapping_mul(K);
         x ^ (x >> 29)
     };
-    let (mut a, mut b) = (0x243f_6a88_85a3_08d3_u64, 0x1319_8a2e_0370_7344_u64);
+    let mut h = 0x243f_6a88_85a3_08d3_u64;
     for part in parts {
         let bytes = part.as_bytes();
-        a = mix(a, bytes.len() as u64, K1);
-        b = mix(b, bytes.len() as u64, K2);
+        h = mix(h, bytes.len() as u64);
         for chunk in bytes.chunks(8) {
             let mut word = [0u8; 8];
             word[..chunk.len()].copy_from_slice(chunk);
-            let word = u64::from_le_bytes(word);
-            a = mix(a, word, K1);
-            b = mix(b, word.rotate_left(32), K2);
+            h = mix(h, u64::from_le_bytes(word));
         }
     }
-    (u128::from(mix(a, b, K2)) << 64) | u128::from(mix(b, a, K1))
+    // murmur3's fmix64.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 #[cfg(test)]

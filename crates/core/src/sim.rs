@@ -74,7 +74,7 @@ pub(crate) enum Action {
     /// Enqueue reconcile work.
     Enqueue(Work),
     /// Drop a recorded event (by id) if its TTL passed.
-    ExpireEvent(u128),
+    ExpireEvent(u64),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

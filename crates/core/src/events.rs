@@ -71,8 +71,9 @@ struct Involved {
     api_version: String,
     kind: String,
     name: String,
-    /// Empty for a cluster-scoped object.
-    namespace: String,
+    /// False for a cluster-scoped object (the event's own namespace is
+    /// `default` then).
+    namespaced: bool,
     uid: String,
     resource_version: String,
     field_path: String,
@@ -145,7 +146,7 @@ impl Recorded {
             ("uid", Value::from(i.uid.as_str())),
             ("resourceVersion", Value::from(i.resource_version.as_str())),
         ]);
-        if !i.namespace.is_empty() {
+        if i.namespaced {
             involved.set(&["namespace"], Value::from(self.namespace.as_str()));
         }
         if !i.field_path.is_empty() {
@@ -238,9 +239,8 @@ struct Group {
 }
 
 /// A correlation key: the 64-bit [`fingerprint`] of the parts upstream
-/// joins into a string (the object's uid first, so keys of different objects differ
-/// at once). Kept instead of the string: an event's keys run to a few
-/// hundred bytes, and a large set writes tens of thousands of events.
+/// joins into a string. Kept instead of the string: an event's keys run to
+/// a few hundred bytes, and a large set writes tens of thousands of events.
 type Key = u64;
 
 /// A correlator cache: entries by key, forgetting the least recently used
@@ -454,8 +454,8 @@ impl Sim {
             Recorder::Legacy(s) => (s.component, s.host, ""),
             Recorder::EventsV1(r) => (r.controller, r.instance, r.action),
         };
-        // Correlation keys start with the object's uid, which tells keys
-        // apart at once (their order is never used).
+        // The parts of upstream's keys: `getEventKey`, the aggregator's
+        // (`EventAggregatorByReasonFunc`) and the spam filter's (`getSpamKey`).
         let mut key = fingerprint(&[
             uid, &ns, kind, name, field_path, event_type, reason, message, component, instance,
             action,
@@ -517,7 +517,7 @@ impl Sim {
                 api_version: involved.str_at(&["apiVersion"]).to_string(),
                 kind: kind.to_string(),
                 name: name.to_string(),
-                namespace: involved.str_at(&["metadata", "namespace"]).to_string(),
+                namespaced: !involved.str_at(&["metadata", "namespace"]).is_empty(),
                 uid: uid.to_string(),
                 resource_version: involved
                     .str_at(&["metadata", "resourceVersion"])

@@ -125,17 +125,21 @@ impl Store {
     /// replaced through the API is left for [`Store::remove`].
     pub fn remove_recorded(&mut self, ns: &str, name: &str) -> Option<Arc<Recorded>> {
         self.recorded(ns, name)?;
-        let in_ns = self.objects.get_mut("events")?.get_mut(ns)?;
-        let removed = in_ns.remove(name);
-        if in_ns.is_empty() {
-            if let Some(map) = self.objects.get_mut("events") {
-                map.remove(ns);
-            }
-        }
-        match removed? {
+        match self.take("events", ns, name)? {
             Stored::Event(e) => Some(e),
             Stored::Object(_) => None,
         }
+    }
+
+    /// Takes an entry out, dropping its namespace's map when it empties.
+    fn take(&mut self, resource: &str, ns: &str, name: &str) -> Option<Stored> {
+        let by_ns = self.objects.get_mut(resource)?;
+        let in_ns = by_ns.get_mut(ns)?;
+        let taken = in_ns.remove(name)?;
+        if in_ns.is_empty() {
+            by_ns.remove(ns);
+        }
+        Some(taken)
     }
 
     /// Objects of one resource, optionally in one namespace, in key order.
@@ -271,13 +275,7 @@ impl Store {
 
     /// Removes an object; returns it.
     pub fn remove(&mut self, resource: &'static str, ns: &str, name: &str) -> Option<Arc<Value>> {
-        let in_ns = self.objects.get_mut(resource)?.get_mut(ns)?;
-        let old = in_ns.remove(name)?.into_shared();
-        if in_ns.is_empty() {
-            if let Some(map) = self.objects.get_mut(resource) {
-                map.remove(ns);
-            }
-        }
+        let old = self.take(resource, ns, name)?.into_shared();
         let dep: DependentKey = (resource, ns.to_string(), name.to_string());
         if resource == "pods" {
             self.index_labels(ns, name, Some(&old), None);

@@ -683,11 +683,7 @@ impl Sim {
                 // The sync fails and is retried; in a namespace being
                 // terminated every create fails, and nothing is reported.
                 self.sync_failed = true;
-                let terminating = self
-                    .store
-                    .get("namespaces", "", &ns)
-                    .is_some_and(|n| !n.str_at(&["metadata", "deletionTimestamp"]).is_empty());
-                if terminating {
+                if self.namespace_terminating(&ns) {
                     return None;
                 }
                 let msg = format!("Failed to create new replica set {rs_name:?}: {e}");

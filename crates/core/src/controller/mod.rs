@@ -340,14 +340,8 @@ impl Sim {
                 self.enqueue(Work::Dependents(uid));
             }
             self.react_gone(meta(any, "uid"));
-            if !ns.is_empty() && resource != "events" {
-                let terminating = self
-                    .store
-                    .get("namespaces", "", &ns)
-                    .is_some_and(|n| !meta(n, "deletionTimestamp").is_empty());
-                if terminating {
-                    self.enqueue(Work::Namespace(ns));
-                }
+            if !ns.is_empty() && resource != "events" && self.namespace_terminating(&ns) {
+                self.enqueue(Work::Namespace(ns));
             }
         }
     }
@@ -455,6 +449,13 @@ impl Sim {
             }
             self.retry_unscheduled(None);
         }
+    }
+
+    /// True when namespace `ns` is being deleted.
+    pub(crate) fn namespace_terminating(&self, ns: &str) -> bool {
+        self.store
+            .get("namespaces", "", ns)
+            .is_some_and(|n| !meta(n, "deletionTimestamp").is_empty())
     }
 
     /// An object with `uid` is gone: its dependents are collected.

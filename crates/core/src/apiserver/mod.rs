@@ -7,6 +7,7 @@
 pub mod admission;
 pub mod fields;
 pub mod patch;
+pub mod pod_facts;
 pub mod services;
 pub(crate) mod store;
 pub mod watch;

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use ordinal_model::labels::{Operator, Selector};
 use ordinal_model::Value;
 
+use super::pod_facts::PodFacts;
 use crate::events::Recorded;
 
 /// A dependent's address in the owner index.
@@ -55,6 +56,11 @@ pub(crate) struct Store {
     objects: BTreeMap<&'static str, Objects>,
     owners: BTreeMap<String, BTreeSet<DependentKey>>,
     pod_labels: BTreeMap<(String, String, String), BTreeSet<String>>,
+    /// Each stored pod's summary, by the address of its shared tree: a
+    /// holder of the stored `Arc` finds it without reading the pod (an
+    /// address is reused only after the store let go of it, and its entry
+    /// with it).
+    pod_facts: BTreeMap<usize, Arc<PodFacts>>,
     resource_version: u64,
 }
 
@@ -69,6 +75,11 @@ fn label_pairs(obj: &Value) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The address of a shared tree, the key of its pod summary.
+fn address(obj: &Arc<Value>) -> usize {
+    Arc::as_ptr(obj) as usize
 }
 
 fn owner_uids(obj: &Value) -> impl Iterator<Item = &str> {
@@ -139,7 +150,15 @@ impl Store {
         if in_ns.is_empty() {
             by_ns.remove(ns);
         }
+        if let (Stored::Object(pod), "pods") = (&taken, resource) {
+            self.pod_facts.remove(&address(pod));
+        }
         Some(taken)
+    }
+
+    /// The summary of a stored pod, given the stored version's pointer.
+    pub fn pod_facts(&self, pod: &Arc<Value>) -> Option<&Arc<PodFacts>> {
+        self.pod_facts.get(&address(pod))
     }
 
     /// Objects of one resource, optionally in one namespace, in key order.
@@ -208,6 +227,11 @@ impl Store {
             .map(Stored::into_shared);
         if resource == "pods" {
             self.index_labels(&dep.1, &dep.2, old.as_deref(), Some(&obj));
+            if let Some(old) = &old {
+                self.pod_facts.remove(&address(old));
+            }
+            self.pod_facts
+                .insert(address(&obj), Arc::new(PodFacts::of(&obj)));
         }
         if let Some(old) = &old {
             self.unindex_stale(&dep, old, &obj);

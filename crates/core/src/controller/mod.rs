@@ -143,7 +143,10 @@ impl Sim {
         self.store
             .owned_shared(resource, uid)
             .into_iter()
-            .filter(|o| controller_ref(o).is_some_and(|r| r.str_at(&["uid"]) == uid))
+            .filter(|o| match self.store.pod_facts(o) {
+                Some(facts) => facts.controller_uid.as_deref() == Some(uid),
+                None => controller_ref(o).is_some_and(|r| r.str_at(&["uid"]) == uid),
+            })
             .cloned()
             .collect()
     }
@@ -165,15 +168,15 @@ impl Sim {
             Some(s) if !s.is_null() => Selector::from_label_selector(s).ok(),
             _ => None,
         };
-        let matches = |o: &Value| {
+        let matches = |labels: Option<&Value>| {
             selector
                 .as_ref()
-                .is_some_and(|s| !s.is_empty() && s.matches(o.at(&["metadata", "labels"])))
+                .is_some_and(|s| !s.is_empty() && s.matches(labels))
         };
         let adoptable = |o: &Value| {
             controller_ref(o).is_none()
                 && meta(o, "deletionTimestamp").is_empty()
-                && matches(o)
+                && matches(o.at(&["metadata", "labels"]))
                 && can_adopt(o)
         };
         let orphans: Vec<Value> = if resource == "pods" {
@@ -202,7 +205,11 @@ impl Sim {
         let mut owned: Vec<Arc<Value>> = Vec::new();
         let mut release: Vec<Value> = Vec::new();
         for obj in self.controlled(resource, &uid) {
-            if matches(&obj) {
+            let labels = match self.store.pod_facts(&obj) {
+                Some(facts) => facts.labels.as_ref(),
+                None => obj.at(&["metadata", "labels"]),
+            };
+            if matches(labels) {
                 owned.push(obj);
             } else {
                 release.push(Value::clone(&obj));

@@ -8,22 +8,35 @@ use std::sync::Arc;
 
 use ordinal_model::Value;
 
-use super::utils::{self, *};
+use super::utils::*;
+use crate::apiserver::pod_facts::PodFacts;
 use crate::controller::history::{template_of, Revisions};
 use crate::sim::Sim;
+
+/// A pod the set owns, with its summary.
+pub(crate) type Claimed = (Arc<Value>, Arc<PodFacts>);
 
 /// One slot of `replicas[]`: a stored pod, or a pod still to create.
 #[derive(Debug, Clone)]
 pub(crate) enum Slot {
-    Existing(Arc<Value>),
+    Existing(Claimed),
     Missing(Value),
 }
 
 impl Slot {
-    fn pod(&self) -> &Value {
+    /// The pod's name.
+    fn name(&self) -> &str {
         match self {
-            Slot::Existing(p) => p,
-            Slot::Missing(p) => p,
+            Slot::Existing((_, facts)) => &facts.name,
+            Slot::Missing(p) => p.str_at(&["metadata", "name"]),
+        }
+    }
+
+    /// Running, ready and not terminating (a pod still to create is not).
+    fn is_healthy(&self) -> bool {
+        match self {
+            Slot::Existing((_, facts)) => facts.is_healthy(),
+            Slot::Missing(p) => is_healthy(p),
         }
     }
 }
@@ -37,7 +50,7 @@ impl Sim {
         &mut self,
         set: &Value,
         revs: &Revisions,
-        pods: Vec<Arc<Value>>,
+        pods: Vec<Claimed>,
     ) -> Option<String> {
         let set_name = set.str_at(&["metadata", "name"]).to_string();
         let start = start_ordinal(set);
@@ -53,10 +66,10 @@ impl Sim {
             .is_some();
         let current_replicas = set.i64_at(&["status", "currentReplicas"]).unwrap_or(0);
 
-        let mut slots: Vec<Option<Arc<Value>>> = vec![None; count as usize];
-        let mut condemned: Vec<Arc<Value>> = Vec::new();
+        let mut slots: Vec<Option<Claimed>> = vec![None; count as usize];
+        let mut condemned: Vec<Claimed> = Vec::new();
         for pod in pods {
-            let Some(ord) = ordinal_of(&set_name, &pod) else {
+            let Some(ord) = pod.1.ordinal_in(&set_name) else {
                 continue;
             };
             if (start..end).contains(&ord) {
@@ -84,27 +97,31 @@ impl Sim {
                 }
             })
             .collect();
-        ordinal_model::order::sort_by_key(&mut condemned, |p| {
-            std::cmp::Reverse(ordinal_of(&set_name, p).unwrap_or(0))
+        ordinal_model::order::sort_by_key(&mut condemned, |(_, facts)| {
+            std::cmp::Reverse(facts.ordinal_in(&set_name).unwrap_or(0))
         });
 
         let first_unhealthy: Option<String> = slots
             .iter()
-            .map(Slot::pod)
-            .chain(condemned.iter().map(Arc::as_ref))
-            .find(|p| !is_healthy(p))
-            .map(|p| p.str_at(&["metadata", "name"]).to_string());
+            .find(|slot| !slot.is_healthy())
+            .map(Slot::name)
+            .or_else(|| {
+                condemned
+                    .iter()
+                    .find(|(_, facts)| !facts.is_healthy())
+                    .map(|(_, facts)| facts.name.as_str())
+            })
+            .map(str::to_string);
 
         if is_terminating(set) {
             return None;
         }
-        let name_of = |p: &Value| p.str_at(&["metadata", "name"]).to_string();
         let monotonic = is_monotonic(set);
         let min_ready = min_ready_ms(set);
-        let mut replicas_now: Vec<Arc<Value>> = Vec::with_capacity(slots.len());
+        let mut replicas_now: Vec<Claimed> = Vec::with_capacity(slots.len());
         for (i, slot) in slots.into_iter().enumerate() {
             let ord = start + i as i64;
-            let wanted = name_of(slot.pod());
+            let wanted = slot.name().to_string();
             let (stop, pod) = self.process_replica(set, slot, ord, monotonic, min_ready);
             if let Some(p) = pod {
                 replicas_now.push(p);
@@ -113,24 +130,24 @@ impl Sim {
                 return Some(wanted);
             }
         }
-        for pod in &condemned {
-            let ord = ordinal_of(&set_name, pod).unwrap_or(0);
+        for (pod, facts) in &condemned {
+            let ord = facts.ordinal_in(&set_name).unwrap_or(0);
             if !self.claims_match_retention(set, pod, ord, true) {
                 self.fix_claim_retention(set, pod, ord, true);
             }
         }
-        for pod in &condemned {
+        for claimed in &condemned {
+            let facts = &claimed.1;
             let unhealthy = first_unhealthy.as_deref();
             // An unready condemned pod that is not the first unhealthy one
             // waits for that one; otherwise the sync stops at this pod.
-            let waits_for_first = !is_terminating(pod)
-                && unhealthy != Some(pod.str_at(&["metadata", "name"]))
-                && (!is_running_and_ready(pod)
-                    || !is_running_and_available(pod, min_ready, self.now));
-            if self.process_condemned(set, pod, unhealthy, monotonic, min_ready) && monotonic {
+            let waits_for_first = !facts.terminating
+                && unhealthy != Some(facts.name.as_str())
+                && !facts.is_available(min_ready, self.now);
+            if self.process_condemned(set, claimed, unhealthy, monotonic, min_ready) && monotonic {
                 return Some(match (waits_for_first, unhealthy) {
                     (true, Some(first)) => first.to_string(),
-                    _ => name_of(pod),
+                    _ => facts.name.clone(),
                 });
             }
         }
@@ -138,13 +155,13 @@ impl Sim {
             return None;
         }
         let update_min = if rolling_block { partition(set) } else { 0 } as usize;
-        for pod in replicas_now.iter().skip(update_min).rev() {
-            if revision_of(pod) != update_name && !is_terminating(pod) {
+        for (pod, facts) in replicas_now.iter().skip(update_min).rev() {
+            if facts.revision != update_name && !facts.terminating {
                 self.delete_stateful_pod(set, pod);
-                return Some(name_of(pod));
+                return Some(facts.name.clone());
             }
-            if !is_healthy(pod) || !is_running_and_available(pod, min_ready, self.now) {
-                return Some(name_of(pod));
+            if !facts.is_healthy() || !facts.is_available(min_ready, self.now) {
+                return Some(facts.name.clone());
             }
         }
         None
@@ -158,62 +175,60 @@ impl Sim {
         ord: i64,
         monotonic: bool,
         min_ready: u64,
-    ) -> (bool, Option<Arc<Value>>) {
-        let pod = match slot {
+    ) -> (bool, Option<Claimed>) {
+        let (pod, facts) = match slot {
             Slot::Missing(pod) => {
                 if self.claim_is_stale(set, ord) {
                     return (true, None);
                 }
                 return match self.create_stateful_pod(set, pod, ord) {
-                    Ok(created) => (monotonic, Some(Arc::new(created))),
+                    Ok(created) => {
+                        let facts = Arc::new(PodFacts::of(&created));
+                        (monotonic, Some((Arc::new(created), facts)))
+                    }
                     Err(_) => (true, None),
                 };
             }
-            Slot::Existing(pod) => pod,
+            Slot::Existing(claimed) => claimed,
         };
-        if is_failed(&pod) || is_succeeded(&pod) {
-            if !is_terminating(&pod) {
+        if facts.is_finished() {
+            if !facts.terminating {
                 self.delete_stateful_pod(set, &pod);
             }
-            return (true, Some(pod));
+            return (true, Some((pod, facts)));
         }
-        if phase(&pod) == "Pending" && self.create_missing_claims(set, ord).is_err() {
-            return (true, Some(pod));
+        if facts.phase == "Pending" && self.create_missing_claims(set, ord).is_err() {
+            return (true, Some((pod, facts)));
         }
-        if monotonic
-            && (is_terminating(&pod)
-                || !is_running_and_ready(&pod)
-                || !is_running_and_available(&pod, min_ready, self.now))
-        {
-            return (true, Some(pod));
+        if monotonic && (facts.terminating || !facts.is_available(min_ready, self.now)) {
+            return (true, Some((pod, facts)));
         }
         let retention_match = self.claims_match_retention(set, &pod, ord, false);
-        if !(utils::identity_matches(set, &pod, ord)
-            && storage_matches(set, &pod, ord)
+        let set_name = set.str_at(&["metadata", "name"]);
+        let templates = claim_templates(set);
+        if !(facts.identity_matches(set_name, set.str_at(&["metadata", "namespace"]), ord)
+            && facts.storage_matches(&templates, set_name, ord)
             && retention_match)
         {
             self.update_stateful_pod(set, &pod, ord);
         }
-        (false, Some(pod))
+        (false, Some((pod, facts)))
     }
 
     /// `processCondemned`: returns true when this sync must stop.
     fn process_condemned(
         &mut self,
         set: &Value,
-        pod: &Value,
+        (pod, facts): &Claimed,
         first_unhealthy: Option<&str>,
         monotonic: bool,
         min_ready: u64,
     ) -> bool {
-        if is_terminating(pod) {
+        if facts.terminating {
             return monotonic;
         }
-        let is_first_unhealthy = first_unhealthy == Some(pod.str_at(&["metadata", "name"]));
-        if monotonic
-            && !is_first_unhealthy
-            && (!is_running_and_ready(pod) || !is_running_and_available(pod, min_ready, self.now))
-        {
+        let is_first_unhealthy = first_unhealthy == Some(facts.name.as_str());
+        if monotonic && !is_first_unhealthy && !facts.is_available(min_ready, self.now) {
             return true;
         }
         self.delete_stateful_pod(set, pod);

@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use ordinal_model::Value;
 
+use crate::apiserver::pod_facts::PodFacts;
 use crate::sim::{Sim, Work};
+use control::Claimed;
 use utils::*;
 
 impl Sim {
@@ -28,16 +30,33 @@ impl Sim {
             .map(String::as_str)
     }
 
-    /// The pods this set owns (`ClaimPods`), sorted by ordinal.
-    fn claim_pods(&mut self, set: &Value) -> Vec<Arc<Value>> {
+    /// The pods this set owns (`ClaimPods`) with their summaries, sorted by
+    /// ordinal.
+    fn claim_pods(&mut self, set: &Value) -> Vec<Claimed> {
         let set_name = set.str_at(&["metadata", "name"]).to_string();
-        let mut owned = self.claim_objects("pods", set, "StatefulSet", &|p: &Value| {
+        let owned = self.claim_objects("pods", set, "StatefulSet", &|p: &Value| {
             ordinal_of(&set_name, p).is_some()
         });
-        ordinal_model::order::sort_by_key(&mut owned, |p| {
-            ordinal_of(&set_name, p).unwrap_or(i64::MAX)
+        let mut owned: Vec<Claimed> = owned
+            .into_iter()
+            .map(|pod| {
+                let facts = self.pod_facts(&pod);
+                (pod, facts)
+            })
+            .collect();
+        ordinal_model::order::sort_by_key(&mut owned, |(_, facts)| {
+            facts.ordinal_in(&set_name).unwrap_or(i64::MAX)
         });
         owned
+    }
+
+    /// The summary of a pod: the store's when `pod` is the stored version,
+    /// else read from the tree.
+    pub(crate) fn pod_facts(&self, pod: &Arc<Value>) -> Arc<PodFacts> {
+        self.store
+            .pod_facts(pod)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(PodFacts::of(pod)))
     }
 
     /// Syncs one StatefulSet.
@@ -69,22 +88,21 @@ impl Sim {
         let current = revs.current.str_at(&["metadata", "name"]).to_string();
         let update = revs.update.str_at(&["metadata", "name"]).to_string();
         let min_ready = min_ready_ms(&set);
-        let pods: Vec<&Value> = self
+        let pods: Vec<Arc<PodFacts>> = self
             .store
-            .owned("pods", &uid)
+            .owned_shared("pods", &uid)
             .into_iter()
-            .filter(|p| ordinal_of(name, p).is_some())
+            .map(|p| self.pod_facts(p))
+            .filter(|p| p.ordinal_in(name).is_some())
             .collect();
         let counts = status::count(&pods, &current, &update, min_ready, self.now);
-        let live_revisions: Vec<String> = pods.iter().map(|p| revision_of(p).to_string()).collect();
+        let live_revisions: Vec<String> = pods.iter().map(|p| p.revision.clone()).collect();
         // Only minReadySeconds makes a ready pod wait to become available.
         let wake = (min_ready > 0)
             .then(|| {
                 pods.iter()
-                    .filter(|p| {
-                        is_running_and_ready(p) && !is_running_and_available(p, min_ready, self.now)
-                    })
-                    .filter_map(|p| available_at(p, min_ready))
+                    .filter(|p| p.running_and_ready && !p.is_available(min_ready, self.now))
+                    .filter_map(|p| p.available_at(min_ready))
                     .min()
             })
             .flatten();

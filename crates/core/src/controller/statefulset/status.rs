@@ -3,9 +3,12 @@
 //! `inconsistentStatus` in stateful_set_control.go and
 //! stateful_set_status_updater.go.
 
+use std::sync::Arc;
+
 use ordinal_model::Value;
 
 use super::utils::*;
+use crate::apiserver::pod_facts::PodFacts;
 use crate::sim::Sim;
 
 /// The counters of `status`.
@@ -20,7 +23,7 @@ pub(crate) struct Counts {
 
 /// Counts pods the way `computeReplicaStatus` does.
 pub(crate) fn count(
-    pods: &[&Value],
+    pods: &[Arc<PodFacts>],
     current: &str,
     update: &str,
     min_ready_ms: u64,
@@ -28,20 +31,19 @@ pub(crate) fn count(
 ) -> Counts {
     let mut c = Counts::default();
     for pod in pods {
-        if phase(pod).is_empty() {
+        if pod.phase.is_empty() {
             continue;
         }
         c.replicas += 1;
-        if is_running_and_ready(pod) {
+        if pod.running_and_ready {
             c.ready += 1;
-            if is_running_and_available(pod, min_ready_ms, now) {
+            if pod.is_available(min_ready_ms, now) {
                 c.available += 1;
             }
         }
-        if !is_terminating(pod) {
-            let revision = revision_of(pod);
-            c.current += i64::from(revision == current);
-            c.updated += i64::from(revision == update);
+        if !pod.terminating {
+            c.current += i64::from(pod.revision == current);
+            c.updated += i64::from(pod.revision == update);
         }
     }
     c

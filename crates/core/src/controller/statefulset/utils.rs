@@ -170,6 +170,14 @@ pub fn claims_for(set: &Value, ordinal: i64) -> Vec<Value> {
         .collect()
 }
 
+/// The names of the set's volumeClaimTemplates.
+pub fn claim_templates(set: &Value) -> Vec<&str> {
+    set.array_at(&["spec", "volumeClaimTemplates"])
+        .iter()
+        .map(|t| t.str_at(&["metadata", "name"]))
+        .collect()
+}
+
 /// The names of the claims a pod of `set` at `ordinal` needs, without
 /// building them (most syncs only look the claims up).
 pub fn claim_names_for(set: &Value, ordinal: i64) -> Vec<String> {
@@ -189,11 +197,7 @@ pub fn controller_owner_ref(set: &Value) -> Value {
 /// template volumes of the same name are replaced, others kept.
 pub fn update_storage(set: &Value, pod: &mut Value, ordinal: i64) {
     let set_name = set.str_at(&["metadata", "name"]);
-    let templates: Vec<String> = set
-        .array_at(&["spec", "volumeClaimTemplates"])
-        .iter()
-        .map(|t| t.str_at(&["metadata", "name"]).to_string())
-        .collect();
+    let templates = claim_templates(set);
     if templates.is_empty() {
         return;
     }
@@ -201,7 +205,7 @@ pub fn update_storage(set: &Value, pod: &mut Value, ordinal: i64) {
         .iter()
         .map(|t| {
             Value::from([
-                ("name", Value::from(t.as_str())),
+                ("name", Value::from(*t)),
                 (
                     "persistentVolumeClaim",
                     Value::from([("claimName", Value::from(claim_name(t, set_name, ordinal)))]),
@@ -210,26 +214,48 @@ pub fn update_storage(set: &Value, pod: &mut Value, ordinal: i64) {
         })
         .collect();
     for v in pod.array_at(&["spec", "volumes"]) {
-        if !templates.iter().any(|t| t == v.str_at(&["name"])) {
+        if !templates.contains(&v.str_at(&["name"])) {
             volumes.push(v.clone());
         }
     }
     pod.set(&["spec", "volumes"], Value::from(volumes));
 }
 
+/// A pod's volumes that name a claim: (volume, claimName).
+pub fn claim_volumes(pod: &Value) -> Vec<(String, String)> {
+    pod.array_at(&["spec", "volumes"])
+        .iter()
+        .filter_map(|v| {
+            let claim = v.at(&["persistentVolumeClaim", "claimName"])?.as_str()?;
+            Some((v.str_at(&["name"]).to_string(), claim.to_string()))
+        })
+        .collect()
+}
+
+/// True when `volumes` (a pod's [`claim_volumes`]) point the volumes named
+/// after `templates` at the claims of the set `set` at `ordinal`
+/// (`storageMatches`).
+pub fn volumes_match_claims(
+    volumes: &[(String, String)],
+    templates: &[&str],
+    set: &str,
+    ordinal: i64,
+) -> bool {
+    templates.iter().all(|tpl| {
+        volumes
+            .iter()
+            .any(|(volume, claim)| volume == tpl && *claim == claim_name(tpl, set, ordinal))
+    })
+}
+
 /// True when the claim volumes already point at this ordinal's claims (`storageMatches`).
 pub fn storage_matches(set: &Value, pod: &Value, ordinal: i64) -> bool {
-    let set_name = set.str_at(&["metadata", "name"]);
-    set.array_at(&["spec", "volumeClaimTemplates"])
-        .iter()
-        .all(|t| {
-            let tpl = t.str_at(&["metadata", "name"]);
-            pod.array_at(&["spec", "volumes"]).iter().any(|v| {
-                v.str_at(&["name"]) == tpl
-                    && v.str_at(&["persistentVolumeClaim", "claimName"])
-                        == claim_name(tpl, set_name, ordinal)
-            })
-        })
+    volumes_match_claims(
+        &claim_volumes(pod),
+        &claim_templates(set),
+        set.str_at(&["metadata", "name"]),
+        ordinal,
+    )
 }
 
 /// Sets the identity labels (`initIdentity` / `updateIdentity` labels part).
@@ -242,26 +268,8 @@ pub fn update_identity_labels(pod: &mut Value, ordinal: i64) {
     );
 }
 
-/// True when name, namespace and identity labels match (`identityMatches`).
-pub fn identity_matches(set: &Value, pod: &Value, ordinal: i64) -> bool {
-    let name = pod.str_at(&["metadata", "name"]);
-    // `name == pod_name(set, ordinal)`, read without building the name
-    // (every sync asks this of every pod).
-    let named = name
-        .strip_prefix(set.str_at(&["metadata", "name"]))
-        .and_then(|rest| rest.strip_prefix('-'))
-        .is_some_and(|digits| is_decimal_of(digits, ordinal));
-    named
-        && pod.str_at(&["metadata", "namespace"]) == set.str_at(&["metadata", "namespace"])
-        && pod.str_at(&["metadata", "labels", POD_NAME_LABEL]) == name
-        && is_decimal_of(
-            pod.str_at(&["metadata", "labels", POD_INDEX_LABEL]),
-            ordinal,
-        )
-}
-
 /// True when `text` is `n` as `n.to_string()` writes it.
-fn is_decimal_of(text: &str, n: i64) -> bool {
+pub(crate) fn is_decimal_of(text: &str, n: i64) -> bool {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut rest = n.unsigned_abs();
@@ -379,6 +387,9 @@ mod tests {
             "db-abc"
         );
         assert!(storage_matches(&set, &pod, 1));
-        assert!(identity_matches(&set, &pod, 1));
+        let facts = crate::apiserver::pod_facts::PodFacts::of(&pod);
+        assert!(facts.identity_matches("db", "default", 1));
+        assert!(!facts.identity_matches("db", "default", 2));
+        assert!(!facts.identity_matches("db", "other", 1));
     }
 }

@@ -116,3 +116,80 @@ impl PodFacts {
         self.phase == "Failed" || self.phase == "Succeeded"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::rfc3339;
+
+    fn pod(phase: &str, ready: Option<(&str, u64)>) -> Value {
+        let mut pod = Value::object();
+        pod.set(&["metadata", "name"], "web-2".into());
+        pod.set(&["metadata", "namespace"], "default".into());
+        pod.set(&["metadata", "labels", POD_NAME_LABEL], "web-2".into());
+        pod.set(&["metadata", "labels", POD_INDEX_LABEL], "2".into());
+        pod.set(
+            &["metadata", "labels", utils::REVISION_LABEL],
+            "web-abc".into(),
+        );
+        pod.set(
+            &["spec", "volumes"],
+            Value::from(vec![Value::from([
+                ("name", Value::from("www")),
+                (
+                    "persistentVolumeClaim",
+                    Value::from([("claimName", Value::from("www-web-2"))]),
+                ),
+            ])]),
+        );
+        pod.set(&["status", "phase"], phase.into());
+        if let Some((status, since)) = ready {
+            pod.set(
+                &["status", "conditions"],
+                Value::from(vec![Value::from([
+                    ("lastTransitionTime", Value::from(rfc3339(since))),
+                    ("status", Value::from(status)),
+                    ("type", Value::from("Ready")),
+                ])]),
+            );
+        }
+        pod
+    }
+
+    #[test]
+    fn a_ready_pod_reads_as_its_tree_does() {
+        let facts = PodFacts::of(&pod("Running", Some(("True", 5_000))));
+        assert_eq!(facts.ordinal_in("web"), Some(2));
+        assert_eq!(facts.ordinal_in("we"), None);
+        assert!(facts.is_healthy());
+        assert_eq!(facts.revision, "web-abc");
+        assert!(facts.identity_matches("web", "default", 2));
+        assert!(!facts.identity_matches("web", "default", 3));
+        assert!(facts.storage_matches(&["www"], "web", 2));
+        assert!(!facts.storage_matches(&["www", "data"], "web", 2));
+        // minReadySeconds: available 10 s after it became ready.
+        assert!(!facts.is_available(10_000, 14_999));
+        assert!(facts.is_available(10_000, 15_000));
+        assert_eq!(facts.available_at(10_000), Some(15_000));
+        assert!(facts.is_available(0, 0));
+    }
+
+    #[test]
+    fn unready_finished_and_mislabelled_pods_are_told_apart() {
+        let unready = PodFacts::of(&pod("Running", Some(("False", 1_000))));
+        assert!(!unready.running_and_ready && !unready.is_available(0, 9_000));
+        assert!(!PodFacts::of(&pod("Pending", None)).is_healthy());
+        assert!(PodFacts::of(&pod("Failed", None)).is_finished());
+        assert!(PodFacts::of(&pod("Succeeded", None)).is_finished());
+        let mut wrong_index = pod("Running", None);
+        wrong_index.set(&["metadata", "labels", POD_INDEX_LABEL], "02".into());
+        assert!(!PodFacts::of(&wrong_index).identity_matches("web", "default", 2));
+        let mut terminating = pod("Running", Some(("True", 0)));
+        terminating.set(
+            &["metadata", "deletionTimestamp"],
+            Value::from(rfc3339(1_000)),
+        );
+        let terminating = PodFacts::of(&terminating);
+        assert!(terminating.terminating && !terminating.is_healthy());
+    }
+}

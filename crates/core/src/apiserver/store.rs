@@ -401,6 +401,32 @@ mod tests {
         assert!(s.dependents("u2").is_empty());
     }
 
+    #[test]
+    fn a_pod_summary_belongs_to_the_stored_version_only() {
+        let mut s = Store::default();
+        let first = Arc::new(obj("a", "web-0", Some("u1")));
+        s.put("pods", Arc::clone(&first));
+        let facts = s.pod_facts(&first).expect("summary of the stored pod");
+        assert_eq!(
+            (facts.name.as_str(), facts.ordinal_in("web")),
+            ("web-0", Some(0))
+        );
+        let second = Arc::new(obj("a", "web-0", None));
+        s.put("pods", Arc::clone(&second));
+        assert!(
+            s.pod_facts(&first).is_none(),
+            "the replaced version has none"
+        );
+        assert!(s.pod_facts(&second).is_some());
+        s.remove("pods", "a", "web-0");
+        assert!(s.pod_facts(&second).is_none());
+        assert!(s.pod_facts.is_empty());
+        // Other resources have none.
+        let set = Arc::new(obj("a", "web", None));
+        s.put("statefulsets", Arc::clone(&set));
+        assert!(s.pod_facts(&set).is_none());
+    }
+
     fn labelled(ns: &str, name: &str, app: &str, tier: &str) -> Arc<Value> {
         let mut v = obj(ns, name, None);
         v.set(&["metadata", "labels", "app"], app.into());

@@ -3,8 +3,6 @@
 
 use ordinal_model::Value;
 
-use crate::clock::parse_rfc3339;
-
 /// Label holding the name of the ControllerRevision a pod was built from.
 pub const REVISION_LABEL: &str = "controller-revision-hash";
 /// Label holding the pod's own name.
@@ -84,16 +82,6 @@ pub fn is_terminating(pod: &Value) -> bool {
     !pod.str_at(&["metadata", "deletionTimestamp"]).is_empty()
 }
 
-/// Phase Failed.
-pub fn is_failed(pod: &Value) -> bool {
-    phase(pod) == "Failed"
-}
-
-/// Phase Succeeded.
-pub fn is_succeeded(pod: &Value) -> bool {
-    phase(pod) == "Succeeded"
-}
-
 /// The pod's Ready condition, if present.
 pub fn ready_condition(pod: &Value) -> Option<&Value> {
     pod.array_at(&["status", "conditions"])
@@ -104,27 +92,6 @@ pub fn ready_condition(pod: &Value) -> Option<&Value> {
 /// Phase Running and condition Ready true (`isRunningAndReady`).
 pub fn is_running_and_ready(pod: &Value) -> bool {
     phase(pod) == "Running" && ready_condition(pod).is_some_and(|c| c.str_at(&["status"]) == "True")
-}
-
-/// Ready for at least `min_ready_ms` (`isRunningAndAvailable`).
-pub fn is_running_and_available(pod: &Value, min_ready_ms: u64, now: u64) -> bool {
-    if !is_running_and_ready(pod) {
-        return false;
-    }
-    if min_ready_ms == 0 {
-        return true;
-    }
-    let since = ready_condition(pod)
-        .and_then(|c| parse_rfc3339(c.str_at(&["lastTransitionTime"])))
-        .unwrap_or(now);
-    since + min_ready_ms <= now
-}
-
-/// When a ready pod becomes available (for requeueing).
-pub fn available_at(pod: &Value, min_ready_ms: u64) -> Option<u64> {
-    let since =
-        ready_condition(pod).and_then(|c| parse_rfc3339(c.str_at(&["lastTransitionTime"])))?;
-    Some(since + min_ready_ms)
 }
 
 /// Running, ready and not terminating (`isHealthy`).

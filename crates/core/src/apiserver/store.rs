@@ -21,11 +21,15 @@ use crate::events::Recorded;
 /// A dependent's address in the owner index.
 pub(crate) type DependentKey = (&'static str, String, String);
 
-/// A stored object: a tree, or an event a recorder wrote, kept typed until
-/// it is read.
+/// A stored object and, for a pod, the summary of that version.
+pub(crate) type Entry<'a> = (&'a Arc<Value>, Option<&'a Arc<PodFacts>>);
+
+/// A stored object: a tree (a pod's with the summary of that version), or
+/// an event a recorder wrote, kept typed until it is read.
 #[derive(Debug, Clone)]
 enum Stored {
     Object(Arc<Value>),
+    Pod(Arc<Value>, Arc<PodFacts>),
     Event(Arc<Recorded>),
 }
 
@@ -33,15 +37,23 @@ impl Stored {
     /// The object (an event's is built on first use and kept).
     fn shared(&self) -> &Arc<Value> {
         match self {
-            Stored::Object(o) => o,
+            Stored::Object(o) | Stored::Pod(o, _) => o,
             Stored::Event(e) => e.object(),
         }
     }
 
     fn into_shared(self) -> Arc<Value> {
         match self {
-            Stored::Object(o) => o,
+            Stored::Object(o) | Stored::Pod(o, _) => o,
             Stored::Event(e) => Arc::clone(e.object()),
+        }
+    }
+
+    /// A pod's summary.
+    fn facts(&self) -> Option<&Arc<PodFacts>> {
+        match self {
+            Stored::Pod(_, facts) => Some(facts),
+            _ => None,
         }
     }
 }
@@ -56,11 +68,6 @@ pub(crate) struct Store {
     objects: BTreeMap<&'static str, Objects>,
     owners: BTreeMap<String, BTreeSet<DependentKey>>,
     pod_labels: BTreeMap<(String, String, String), BTreeSet<String>>,
-    /// Each stored pod's summary, by the address of its shared tree: a
-    /// holder of the stored `Arc` finds it without reading the pod (an
-    /// address is reused only after the store let go of it, and its entry
-    /// with it).
-    pod_facts: BTreeMap<usize, Arc<PodFacts>>,
     resource_version: u64,
 }
 
@@ -75,11 +82,6 @@ fn label_pairs(obj: &Value) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// The address of a shared tree, the key of its pod summary.
-fn address(obj: &Arc<Value>) -> usize {
-    Arc::as_ptr(obj) as usize
 }
 
 fn owner_uids(obj: &Value) -> impl Iterator<Item = &str> {
@@ -115,7 +117,7 @@ impl Store {
     pub fn recorded(&self, ns: &str, name: &str) -> Option<&Arc<Recorded>> {
         match self.objects.get("events")?.get(ns)?.get(name)? {
             Stored::Event(e) => Some(e),
-            Stored::Object(_) => None,
+            _ => None,
         }
     }
 
@@ -138,7 +140,7 @@ impl Store {
         self.recorded(ns, name)?;
         match self.take("events", ns, name)? {
             Stored::Event(e) => Some(e),
-            Stored::Object(_) => None,
+            _ => None,
         }
     }
 
@@ -150,15 +152,7 @@ impl Store {
         if in_ns.is_empty() {
             by_ns.remove(ns);
         }
-        if let (Stored::Object(pod), "pods") = (&taken, resource) {
-            self.pod_facts.remove(&address(pod));
-        }
         Some(taken)
-    }
-
-    /// The summary of a stored pod, given the stored version's pointer.
-    pub fn pod_facts(&self, pod: &Arc<Value>) -> Option<&Arc<PodFacts>> {
-        self.pod_facts.get(&address(pod))
     }
 
     /// Objects of one resource, optionally in one namespace, in key order.
@@ -217,21 +211,21 @@ impl Store {
                 }
             }
         }
+        let stored = if resource == "pods" {
+            Stored::Pod(Arc::clone(&obj), Arc::new(PodFacts::of(&obj)))
+        } else {
+            Stored::Object(Arc::clone(&obj))
+        };
         let old = self
             .objects
             .entry(resource)
             .or_default()
             .entry(key.0)
             .or_default()
-            .insert(key.1, Stored::Object(Arc::clone(&obj)))
+            .insert(key.1, stored)
             .map(Stored::into_shared);
         if resource == "pods" {
             self.index_labels(&dep.1, &dep.2, old.as_deref(), Some(&obj));
-            if let Some(old) = &old {
-                self.pod_facts.remove(&address(old));
-            }
-            self.pod_facts
-                .insert(address(&obj), Arc::new(PodFacts::of(&obj)));
         }
         if let Some(old) = &old {
             self.unindex_stale(&dep, old, &obj);
@@ -348,12 +342,24 @@ impl Store {
 
     /// Dependents of `uid` of one resource, as shared pointers.
     pub fn owned_shared<'a>(&'a self, resource: &'a str, uid: &str) -> Vec<&'a Arc<Value>> {
+        self.owned_entries(resource, uid)
+            .into_iter()
+            .map(|(obj, _)| obj)
+            .collect()
+    }
+
+    /// Dependents of `uid` of one resource, each with its summary when it
+    /// is a pod.
+    pub fn owned_entries<'a>(&'a self, resource: &'a str, uid: &str) -> Vec<Entry<'a>> {
         self.owners
             .get(uid)
             .into_iter()
             .flatten()
             .filter(|(r, _, _)| *r == resource)
-            .filter_map(|(r, ns, name)| self.shared(r, ns, name))
+            .filter_map(|(r, ns, name)| {
+                let stored = self.objects.get(r)?.get(ns)?.get(name)?;
+                Some((stored.shared(), stored.facts()))
+            })
             .collect()
     }
 }
@@ -402,29 +408,28 @@ mod tests {
     }
 
     #[test]
-    fn a_pod_summary_belongs_to_the_stored_version_only() {
+    fn a_pod_is_stored_with_the_summary_of_that_version() {
         let mut s = Store::default();
-        let first = Arc::new(obj("a", "web-0", Some("u1")));
-        s.put("pods", Arc::clone(&first));
-        let facts = s.pod_facts(&first).expect("summary of the stored pod");
-        assert_eq!(
-            (facts.name.as_str(), facts.ordinal_in("web")),
-            ("web-0", Some(0))
-        );
-        let second = Arc::new(obj("a", "web-0", None));
-        s.put("pods", Arc::clone(&second));
-        assert!(
-            s.pod_facts(&first).is_none(),
-            "the replaced version has none"
-        );
-        assert!(s.pod_facts(&second).is_some());
-        s.remove("pods", "a", "web-0");
-        assert!(s.pod_facts(&second).is_none());
-        assert!(s.pod_facts.is_empty());
+        s.put("pods", Arc::new(obj("a", "web-0", Some("u1"))));
+        let facts = |s: &Store| -> Vec<(String, Option<String>)> {
+            s.owned_entries("pods", "u1")
+                .into_iter()
+                .map(|(_, f)| {
+                    let f = f.expect("a pod's summary");
+                    let app = f.labels.as_ref().map(|l| l.str_at(&["app"]).to_string());
+                    (f.name.clone(), app)
+                })
+                .collect()
+        };
+        assert_eq!(facts(&s), [("web-0".to_string(), None)]);
+        let mut relabelled = obj("a", "web-0", Some("u1"));
+        relabelled.set(&["metadata", "labels", "app"], "web".into());
+        s.put("pods", Arc::new(relabelled));
+        assert_eq!(facts(&s), [("web-0".to_string(), Some("web".to_string()))]);
         // Other resources have none.
-        let set = Arc::new(obj("a", "web", None));
-        s.put("statefulsets", Arc::clone(&set));
-        assert!(s.pod_facts(&set).is_none());
+        s.put("statefulsets", Arc::new(obj("a", "web", Some("u1"))));
+        let (_, set_facts) = s.owned_entries("statefulsets", "u1")[0];
+        assert!(set_facts.is_none());
     }
 
     fn labelled(ns: &str, name: &str, app: &str, tier: &str) -> Arc<Value> {

@@ -19,8 +19,13 @@ use std::sync::Arc;
 use ordinal_model::labels::Selector;
 use ordinal_model::Value;
 
+use crate::apiserver::pod_facts::PodFacts;
 use crate::sim::{Sim, Work};
 use crate::timing;
+
+/// An object a controller owns and, for a pod, the summary of its stored
+/// version.
+pub(crate) type Owned = (Arc<Value>, Option<Arc<PodFacts>>);
 
 fn meta<'a>(obj: &'a Value, key: &str) -> &'a str {
     obj.str_at(&["metadata", key])
@@ -140,14 +145,23 @@ pub(crate) fn claim_names(pod: &Value) -> Vec<String> {
 impl Sim {
     /// The `resource` objects whose controller reference names `uid`.
     pub(crate) fn controlled(&self, resource: &str, uid: &str) -> Vec<Arc<Value>> {
-        self.store
-            .owned_shared(resource, uid)
+        self.controlled_entries(resource, uid)
             .into_iter()
-            .filter(|o| match self.store.pod_facts(o) {
+            .map(|(obj, _)| obj)
+            .collect()
+    }
+
+    /// Like [`Sim::controlled`], each pod with its summary (read instead
+    /// of the pod's references).
+    fn controlled_entries(&self, resource: &str, uid: &str) -> Vec<Owned> {
+        self.store
+            .owned_entries(resource, uid)
+            .into_iter()
+            .filter(|(obj, facts)| match facts {
                 Some(facts) => facts.controller_uid.as_deref() == Some(uid),
-                None => controller_ref(o).is_some_and(|r| r.str_at(&["uid"]) == uid),
+                None => controller_ref(obj).is_some_and(|r| r.str_at(&["uid"]) == uid),
             })
-            .cloned()
+            .map(|(obj, facts)| (Arc::clone(obj), facts.cloned()))
             .collect()
     }
 
@@ -162,6 +176,20 @@ impl Sim {
         kind: &str,
         can_adopt: &dyn Fn(&Value) -> bool,
     ) -> Vec<Arc<Value>> {
+        self.claim_entries(resource, owner, kind, can_adopt)
+            .into_iter()
+            .map(|(obj, _)| obj)
+            .collect()
+    }
+
+    /// Like [`Sim::claim_objects`], each pod with its summary.
+    pub(crate) fn claim_entries(
+        &mut self,
+        resource: &str,
+        owner: &Value,
+        kind: &str,
+        can_adopt: &dyn Fn(&Value) -> bool,
+    ) -> Vec<Owned> {
         let uid = meta(owner, "uid").to_string();
         let ns = meta(owner, "namespace").to_string();
         let selector = match owner.at(&["spec", "selector"]) {
@@ -202,15 +230,15 @@ impl Sim {
                 self.write_status(resource, orphan);
             }
         }
-        let mut owned: Vec<Arc<Value>> = Vec::new();
+        let mut owned: Vec<Owned> = Vec::new();
         let mut release: Vec<Value> = Vec::new();
-        for obj in self.controlled(resource, &uid) {
-            let labels = match self.store.pod_facts(&obj) {
+        for (obj, facts) in self.controlled_entries(resource, &uid) {
+            let labels = match &facts {
                 Some(facts) => facts.labels.as_ref(),
                 None => obj.at(&["metadata", "labels"]),
             };
             if matches(labels) {
-                owned.push(obj);
+                owned.push((obj, facts));
             } else {
                 release.push(Value::clone(&obj));
             }

@@ -34,13 +34,13 @@ impl Sim {
     /// ordinal.
     fn claim_pods(&mut self, set: &Value) -> Vec<Claimed> {
         let set_name = set.str_at(&["metadata", "name"]).to_string();
-        let owned = self.claim_objects("pods", set, "StatefulSet", &|p: &Value| {
+        let owned = self.claim_entries("pods", set, "StatefulSet", &|p: &Value| {
             ordinal_of(&set_name, p).is_some()
         });
         let mut owned: Vec<Claimed> = owned
             .into_iter()
-            .map(|pod| {
-                let facts = self.pod_facts(&pod);
+            .map(|(pod, facts)| {
+                let facts = facts.unwrap_or_else(|| Arc::new(PodFacts::of(&pod)));
                 (pod, facts)
             })
             .collect();
@@ -48,15 +48,6 @@ impl Sim {
             facts.ordinal_in(&set_name).unwrap_or(i64::MAX)
         });
         owned
-    }
-
-    /// The summary of a pod: the store's when `pod` is the stored version,
-    /// else read from the tree.
-    pub(crate) fn pod_facts(&self, pod: &Arc<Value>) -> Arc<PodFacts> {
-        self.store
-            .pod_facts(pod)
-            .cloned()
-            .unwrap_or_else(|| Arc::new(PodFacts::of(pod)))
     }
 
     /// Syncs one StatefulSet.
@@ -90,9 +81,9 @@ impl Sim {
         let min_ready = min_ready_ms(&set);
         let pods: Vec<Arc<PodFacts>> = self
             .store
-            .owned_shared("pods", &uid)
+            .owned_entries("pods", &uid)
             .into_iter()
-            .map(|p| self.pod_facts(p))
+            .filter_map(|(_, facts)| facts.cloned())
             .filter(|p| p.ordinal_in(name).is_some())
             .collect();
         let counts = status::count(&pods, &current, &update, min_ready, self.now);

@@ -10,10 +10,10 @@
 use ordinal_model::Value;
 
 use crate::clock::parse_rfc3339;
-use crate::controller::controller_ref;
 use crate::controller::statefulset::utils::{
     self, is_decimal_of, parent_and_ordinal, POD_INDEX_LABEL, POD_NAME_LABEL,
 };
+use crate::controller::{controller_ref, ready_condition};
 
 /// The summary of one stored version of a pod.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +63,7 @@ impl PodFacts {
             terminating: utils::is_terminating(pod),
             phase: utils::phase(pod).to_string(),
             running_and_ready: utils::is_running_and_ready(pod),
-            ready_since: utils::ready_condition(pod)
+            ready_since: ready_condition(pod)
                 .and_then(|c| parse_rfc3339(c.str_at(&["lastTransitionTime"]))),
             revision: utils::revision_of(pod).to_string(),
             identity_labels,

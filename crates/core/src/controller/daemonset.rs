@@ -21,7 +21,8 @@ use std::sync::Arc;
 
 use ordinal_model::Value;
 
-use super::replicaset::{is_pod_ready, pod_from_template};
+use super::is_pod_ready;
+use super::replicaset::pod_from_template;
 use crate::apiserver::admission::template_generation;
 use crate::apiserver::DeleteOptions;
 use crate::events::{Source, NORMAL, WARNING};

@@ -27,7 +27,7 @@ use ordinal_model::Value;
 
 use crate::clock::{parse_rfc3339, rfc3339};
 use crate::controller::controller_ref;
-use crate::controller::replicaset::is_pod_ready;
+use crate::controller::is_pod_ready;
 use crate::error::ApiError;
 use crate::events::{Source, NORMAL};
 use crate::sim::{Sim, Work};

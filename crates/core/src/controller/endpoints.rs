@@ -16,6 +16,7 @@ use std::sync::Arc;
 use ordinal_model::labels::Selector;
 use ordinal_model::Value;
 
+use super::{is_pod_ready, ready_condition};
 use crate::resources;
 use crate::sim::Sim;
 
@@ -170,17 +171,6 @@ pub(crate) fn trigger_time(
     }
 }
 
-fn ready_condition(pod: &Value) -> Option<&Value> {
-    pod.array_at(&["status", "conditions"])
-        .iter()
-        .find(|c| c.str_at(&["type"]) == "Ready")
-}
-
-/// `IsPodReady`.
-pub(crate) fn pod_ready(pod: &Value) -> bool {
-    ready_condition(pod).is_some_and(|c| c.str_at(&["status"]) == "True")
-}
-
 /// `ShouldPodBeInEndpoints`: not terminal, has an IP, and not terminating
 /// unless terminating pods are wanted.
 pub(crate) fn pod_in_endpoints(pod: &Value, include_terminating: bool) -> bool {
@@ -263,7 +253,7 @@ pub(crate) fn pod_endpoints_changed(old: &Value, new: &Value) -> bool {
         || differs(&["spec", "hostname"])
         || differs(&["spec", "subdomain"])
         || differs(&["metadata", "deletionTimestamp"])
-        || pod_ready(old) != pod_ready(new)
+        || is_pod_ready(old) != is_pod_ready(new)
         || differs(&["status", "podIPs"])
         || differs(&["status", "podIP"])
         || differs(&["status", "phase"])
@@ -294,7 +284,7 @@ fn endpoint_parts(pod: &Value, svc: &Value, publish: bool) -> Vec<Part> {
     if let Some(h) = endpoint_hostname(pod, svc) {
         address.set(&["hostname"], Value::from(h));
     }
-    let ready = publish || pod_ready(pod);
+    let ready = publish || is_pod_ready(pod);
     let svc_ports = svc.array_at(&["spec", "ports"]);
     if svc_ports.is_empty() {
         if svc.str_at(&["spec", "clusterIP"]) == "None" {

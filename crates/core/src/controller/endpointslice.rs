@@ -13,9 +13,10 @@ use std::sync::Arc;
 use ordinal_model::Value;
 
 use super::endpoints::{
-    endpoint_hostname, find_port, managed_selector, pod_in_endpoints, pod_ready, service_ip_set,
+    endpoint_hostname, find_port, managed_selector, pod_in_endpoints, service_ip_set,
     set_annotation, target_ref, Members, MemoPass, HEADLESS_LABEL, TRIGGER_TIME_ANNOTATION,
 };
+use super::is_pod_ready;
 use crate::apiserver::DeleteOptions;
 use crate::resources;
 use crate::sim::Sim;
@@ -66,7 +67,7 @@ fn slice_labels(slice: Option<&Value>, svc: &Value) -> (Value, bool) {
 
 /// `podToEndpoint`.
 fn pod_to_endpoint(pod: &Value, node: Option<&Value>, svc: &Value, publish: bool) -> Value {
-    let serving = pod_ready(pod);
+    let serving = is_pod_ready(pod);
     let terminating = pod.at(&["metadata", "deletionTimestamp"]).is_some();
     let ready = publish || (serving && !terminating);
     let mut ep = Value::from([

@@ -27,6 +27,18 @@ use crate::timing;
 /// version.
 pub(crate) type Owned = (Arc<Value>, Option<Arc<PodFacts>>);
 
+/// The pod's Ready condition, if present.
+pub(crate) fn ready_condition(pod: &Value) -> Option<&Value> {
+    pod.array_at(&["status", "conditions"])
+        .iter()
+        .find(|c| c.str_at(&["type"]) == "Ready")
+}
+
+/// `podutil.IsPodReady`: condition Ready is True (the phase is not looked at).
+pub(crate) fn is_pod_ready(pod: &Value) -> bool {
+    ready_condition(pod).is_some_and(|c| c.str_at(&["status"]) == "True")
+}
+
 fn meta<'a>(obj: &'a Value, key: &str) -> &'a str {
     obj.str_at(&["metadata", key])
 }

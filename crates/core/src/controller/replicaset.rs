@@ -15,8 +15,8 @@ use std::sync::Arc;
 use ordinal_model::labels::Selector;
 use ordinal_model::Value;
 
-use super::controller_ref;
 use super::new_controller_ref;
+use super::{controller_ref, is_pod_ready, ready_condition};
 use crate::apiserver::DeleteOptions;
 use crate::clock::parse_rfc3339;
 use crate::events::{Source, NORMAL, WARNING};
@@ -31,18 +31,6 @@ const SOURCE: Source<'static> = Source {
 
 /// `SlowStartInitialBatchSize`: the first create batch; each next one doubles.
 const SLOW_START_INITIAL_BATCH: usize = 1;
-
-/// The pod's Ready condition, if present.
-fn ready_condition(pod: &Value) -> Option<&Value> {
-    pod.array_at(&["status", "conditions"])
-        .iter()
-        .find(|c| c.str_at(&["type"]) == "Ready")
-}
-
-/// `podutil.IsPodReady`: condition Ready is True (the phase is not looked at).
-pub(crate) fn is_pod_ready(pod: &Value) -> bool {
-    ready_condition(pod).is_some_and(|c| c.str_at(&["status"]) == "True")
-}
 
 /// When the pod turned Ready (`podReadyTime`), if it is.
 fn ready_since(pod: &Value) -> Option<u64> {

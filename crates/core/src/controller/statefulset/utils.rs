@@ -82,16 +82,9 @@ pub fn is_terminating(pod: &Value) -> bool {
     !pod.str_at(&["metadata", "deletionTimestamp"]).is_empty()
 }
 
-/// The pod's Ready condition, if present.
-pub fn ready_condition(pod: &Value) -> Option<&Value> {
-    pod.array_at(&["status", "conditions"])
-        .iter()
-        .find(|c| c.str_at(&["type"]) == "Ready")
-}
-
 /// Phase Running and condition Ready true (`isRunningAndReady`).
 pub fn is_running_and_ready(pod: &Value) -> bool {
-    phase(pod) == "Running" && ready_condition(pod).is_some_and(|c| c.str_at(&["status"]) == "True")
+    phase(pod) == "Running" && crate::controller::is_pod_ready(pod)
 }
 
 /// Running, ready and not terminating (`isHealthy`).

@@ -8,6 +8,10 @@
 //! cargo build --release -p ordinal-core --example ramp
 //! valgrind --tool=callgrind target/release/examples/ramp 25
 //! ```
+//!
+//! A second argument `services` gives each set a headless Service, as the
+//! benchmark's second workload does (the Endpoints and EndpointSlice
+//! controllers then follow every pod).
 
 #[path = "../tests/common/mod.rs"]
 #[allow(dead_code)]
@@ -21,7 +25,8 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(100);
-    let sim = workload::ramp(sets, false);
+    let services = std::env::args().nth(2).as_deref() == Some("services");
+    let sim = workload::ramp(sets, services);
     // The cluster's teardown is not part of the ramp.
     std::mem::forget(sim);
 }

@@ -808,10 +808,6 @@ impl Sim {
         self.delete_pod(pod, None);
     }
 
-    /// `gcOrphaned`: pods bound to a node that stayed deleted for the
-    /// quarantine time are marked Failed with a DisruptionTarget condition
-    /// (`markFailedAndDeletePodWithCondition`) and deleted at once.
-    #[inline(never)]
     /// `gcOrphaned` found pods bound to a node its informer does not have:
     /// the node is quarantined, and its pods are removed at the first pass
     /// [`timing::POD_GC_QUARANTINE_MS`] later if it is still missing.
@@ -825,6 +821,10 @@ impl Sim {
         }
     }
 
+    /// `gcOrphaned`: pods bound to a node that stayed missing for the
+    /// quarantine time are marked Failed with a DisruptionTarget condition
+    /// (`markFailedAndDeletePodWithCondition`) and deleted at once.
+    #[inline(never)]
     pub(crate) fn gc_orphaned_pods(&mut self) {
         if !self.api_server_up() {
             return;

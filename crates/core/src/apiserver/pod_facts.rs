@@ -52,7 +52,7 @@ impl PodFacts {
         let parent_ordinal = parent_and_ordinal(name).map(|(p, n)| (p.to_string(), n));
         let identity_labels = pod.str_at(&["metadata", "labels", POD_NAME_LABEL]) == name
             && parent_ordinal.as_ref().is_some_and(|(_, n)| {
-                pod.str_at(&["metadata", "labels", POD_INDEX_LABEL]) == n.to_string()
+                is_decimal_of(pod.str_at(&["metadata", "labels", POD_INDEX_LABEL]), *n)
             });
         PodFacts {
             name: name.to_string(),

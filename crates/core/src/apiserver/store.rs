@@ -105,17 +105,17 @@ impl Store {
 
     /// The object as a shared pointer (cheap to keep across writes).
     pub fn shared(&self, resource: &str, ns: &str, name: &str) -> Option<&Arc<Value>> {
-        self.objects
-            .get(resource)?
-            .get(ns)?
-            .get(name)
-            .map(Stored::shared)
+        self.stored(resource, ns, name).map(Stored::shared)
+    }
+
+    fn stored(&self, resource: &str, ns: &str, name: &str) -> Option<&Stored> {
+        self.objects.get(resource)?.get(ns)?.get(name)
     }
 
     /// A recorded event as its recorder wrote it; `None` when absent or
     /// replaced through the API since.
     pub fn recorded(&self, ns: &str, name: &str) -> Option<&Arc<Recorded>> {
-        match self.objects.get("events")?.get(ns)?.get(name)? {
+        match self.stored("events", ns, name)? {
             Stored::Event(e) => Some(e),
             _ => None,
         }
@@ -357,7 +357,7 @@ impl Store {
             .flatten()
             .filter(|(r, _, _)| *r == resource)
             .filter_map(|(r, ns, name)| {
-                let stored = self.objects.get(r)?.get(ns)?.get(name)?;
+                let stored = self.stored(r, ns, name)?;
                 Some((stored.shared(), stored.facts()))
             })
             .collect()

@@ -118,11 +118,13 @@ impl Sim {
         }
         let monotonic = is_monotonic(set);
         let min_ready = min_ready_ms(set);
+        let templates = claim_templates(set);
         let mut replicas_now: Vec<Claimed> = Vec::with_capacity(slots.len());
         for (i, slot) in slots.into_iter().enumerate() {
             let ord = start + i as i64;
             let wanted = slot.name().to_string();
-            let (stop, pod) = self.process_replica(set, slot, ord, monotonic, min_ready);
+            let (stop, pod) =
+                self.process_replica(set, &templates, slot, ord, monotonic, min_ready);
             if let Some(p) = pod {
                 replicas_now.push(p);
             }
@@ -168,9 +170,11 @@ impl Sim {
     }
 
     /// `processReplica`: returns (stop, the pod now in this slot).
+    /// `templates` are the set's claim template names.
     fn process_replica(
         &mut self,
         set: &Value,
+        templates: &[&str],
         slot: Slot,
         ord: i64,
         monotonic: bool,
@@ -205,9 +209,8 @@ impl Sim {
         }
         let retention_match = self.claims_match_retention(set, &pod, ord, false);
         let set_name = set.str_at(&["metadata", "name"]);
-        let templates = claim_templates(set);
         if !(facts.identity_matches(set_name, set.str_at(&["metadata", "namespace"]), ord)
-            && facts.storage_matches(&templates, set_name, ord)
+            && facts.storage_matches(templates, set_name, ord)
             && retention_match)
         {
             self.update_stateful_pod(set, &pod, ord);

@@ -65,62 +65,95 @@ enum Recorder<'a> {
     EventsV1(Reporter<'a>),
 }
 
-/// The object an event is about (`involvedObject`), as the recorder saw it.
-#[derive(Debug, Clone)]
-struct Involved {
-    api_version: String,
-    kind: String,
-    name: String,
-    /// False for a cluster-scoped object (the event's own namespace is
-    /// `default` then).
-    namespaced: bool,
-    uid: String,
-    resource_version: String,
-    field_path: String,
-}
+/// The texts of a [`Recorded`] event, one per [`Text`] in its order.
+const TEXTS: usize = 15;
 
-/// Who wrote an event, owned.
-#[derive(Debug, Clone)]
-enum Writer {
-    Legacy {
-        component: String,
-        host: String,
-    },
-    EventsV1 {
-        controller: String,
-        instance: String,
-        action: String,
-    },
+/// Which text of a [`Recorded`] event: its own name, namespace and uid; the
+/// object it is about (`involvedObject`) as the recorder saw it; what it
+/// says; and who wrote it (`source` of a core/v1 recorder, or the
+/// events.k8s.io reporter's controller, instance and action).
+#[derive(Debug, Clone, Copy)]
+enum Text {
+    Name,
+    Namespace,
+    Uid,
+    ApiVersion,
+    Kind,
+    Object,
+    ObjectUid,
+    ObjectVersion,
+    FieldPath,
+    Type,
+    Reason,
+    Message,
+    /// `source.component`, or the reporting controller.
+    Component,
+    /// `source.host`, or the reporting instance.
+    Host,
+    /// The events.k8s.io `action` (empty for core/v1).
+    Action,
 }
 
 /// A new event as a recorder wrote it, stored typed: tens of thousands are
 /// written while a large set starts, and most are dropped or expire without
 /// ever being read, so the object is built only when something reads it
-/// ([`Recorded::object`]). A repeat is written as an object
-/// ([`Sim::repeat_event`]), which replaces the record.
+/// ([`Recorded::object`]), and its texts share one allocation. A repeat is
+/// written as an object ([`Sim::repeat_event`]), which replaces the record.
 #[derive(Debug)]
 pub(crate) struct Recorded {
-    name: String,
-    namespace: String,
-    uid: String,
+    /// The texts, one after another in [`Text`] order.
+    texts: Box<str>,
+    /// Where each text ends in `texts`.
+    ends: [u32; TEXTS],
     /// When it was written (ms).
     at: u64,
     resource_version: u64,
-    involved: Involved,
-    event_type: String,
-    reason: String,
-    message: String,
-    writer: Writer,
+    /// False for an event about a cluster-scoped object (the event's own
+    /// namespace is `default` then).
+    namespaced: bool,
+    /// Written by a core/v1 recorder (count, firstTimestamp, source), not
+    /// an events.k8s.io one (eventTime, action).
+    legacy: bool,
     object: OnceLock<Arc<Value>>,
 }
 
 impl Recorded {
+    fn new(
+        texts: [&str; TEXTS],
+        at: u64,
+        resource_version: u64,
+        namespaced: bool,
+        legacy: bool,
+    ) -> Recorded {
+        let mut all = String::with_capacity(texts.iter().map(|t| t.len()).sum());
+        let mut ends = [0; TEXTS];
+        for (end, text) in ends.iter_mut().zip(texts) {
+            all.push_str(text);
+            *end = u32::try_from(all.len()).unwrap_or(u32::MAX);
+        }
+        Recorded {
+            texts: all.into_boxed_str(),
+            ends,
+            at,
+            resource_version,
+            namespaced,
+            legacy,
+            object: OnceLock::new(),
+        }
+    }
+
+    fn text(&self, which: Text) -> &str {
+        let i = which as usize;
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
+        self.texts.get(start..self.ends[i] as usize).unwrap_or("")
+    }
+
     pub(crate) fn name(&self) -> &str {
-        &self.name
+        self.text(Text::Name)
     }
 
     pub(crate) fn namespace(&self) -> &str {
-        &self.namespace
+        self.text(Text::Namespace)
     }
 
     /// The event object, built on first use.
@@ -131,82 +164,78 @@ impl Recorded {
     /// When it was last written, as [`last_written`] reads it from the
     /// object (core/v1 timestamps have whole seconds).
     fn last_written(&self) -> u64 {
-        match self.writer {
-            Writer::Legacy { .. } => self.at / 1_000 * 1_000,
-            Writer::EventsV1 { .. } => self.at,
+        if self.legacy {
+            self.at / 1_000 * 1_000
+        } else {
+            self.at
         }
     }
 
     fn build(&self) -> Value {
-        let i = &self.involved;
+        let text = |which| Value::from(self.text(which));
         let mut involved = Value::from([
-            ("apiVersion", Value::from(i.api_version.as_str())),
-            ("kind", Value::from(i.kind.as_str())),
-            ("name", Value::from(i.name.as_str())),
-            ("uid", Value::from(i.uid.as_str())),
-            ("resourceVersion", Value::from(i.resource_version.as_str())),
+            ("apiVersion", text(Text::ApiVersion)),
+            ("kind", text(Text::Kind)),
+            ("name", text(Text::Object)),
+            ("uid", text(Text::ObjectUid)),
+            ("resourceVersion", text(Text::ObjectVersion)),
         ]);
-        if i.namespaced {
-            involved.set(&["namespace"], Value::from(self.namespace.as_str()));
+        if self.namespaced {
+            involved.set(&["namespace"], text(Text::Namespace));
         }
-        if !i.field_path.is_empty() {
-            involved.set(&["fieldPath"], Value::from(i.field_path.as_str()));
+        if !self.text(Text::FieldPath).is_empty() {
+            involved.set(&["fieldPath"], text(Text::FieldPath));
         }
         let now_text = rfc3339(self.at);
         let metadata = Value::from([
             ("creationTimestamp", Value::from(now_text.as_str())),
-            ("name", Value::from(self.name.as_str())),
-            ("namespace", Value::from(self.namespace.as_str())),
+            ("name", text(Text::Name)),
+            ("namespace", text(Text::Namespace)),
             (
                 "resourceVersion",
                 Value::from(self.resource_version.to_string()),
             ),
-            ("uid", Value::from(self.uid.as_str())),
+            ("uid", text(Text::Uid)),
         ]);
         // Built in one go, keys in order.
-        match &self.writer {
-            Writer::Legacy { component, host } => {
-                let mut src = Value::from([("component", Value::from(component.as_str()))]);
-                if !host.is_empty() {
-                    src.set(&["host"], Value::from(host.as_str()));
-                }
-                Value::from([
-                    ("apiVersion", Value::from("v1")),
-                    ("count", Value::Int(1)),
-                    ("eventTime", Value::Null),
-                    ("firstTimestamp", Value::from(now_text.as_str())),
-                    ("involvedObject", involved),
-                    ("kind", Value::from("Event")),
-                    ("lastTimestamp", Value::from(now_text)),
-                    ("message", Value::from(self.message.as_str())),
-                    ("metadata", metadata),
-                    ("reason", Value::from(self.reason.as_str())),
-                    ("reportingComponent", Value::from(component.as_str())),
-                    ("reportingInstance", Value::from(host.as_str())),
-                    ("source", src),
-                    ("type", Value::from(self.event_type.as_str())),
-                ])
+        if self.legacy {
+            let mut src = Value::from([("component", text(Text::Component))]);
+            if !self.text(Text::Host).is_empty() {
+                src.set(&["host"], text(Text::Host));
             }
-            Writer::EventsV1 {
-                controller,
-                instance,
-                action,
-            } => Value::from([
-                ("action", Value::from(action.as_str())),
+            Value::from([
+                ("apiVersion", Value::from("v1")),
+                ("count", Value::Int(1)),
+                ("eventTime", Value::Null),
+                ("firstTimestamp", Value::from(now_text.as_str())),
+                ("involvedObject", involved),
+                ("kind", Value::from("Event")),
+                ("lastTimestamp", Value::from(now_text)),
+                ("message", text(Text::Message)),
+                ("metadata", metadata),
+                ("reason", text(Text::Reason)),
+                ("reportingComponent", text(Text::Component)),
+                ("reportingInstance", text(Text::Host)),
+                ("source", src),
+                ("type", text(Text::Type)),
+            ])
+        } else {
+            Value::from([
+                ("action", text(Text::Action)),
                 ("apiVersion", Value::from("v1")),
                 ("eventTime", Value::from(rfc3339_micro(self.at))),
                 ("firstTimestamp", Value::Null),
                 ("involvedObject", involved),
                 ("kind", Value::from("Event")),
                 ("lastTimestamp", Value::Null),
-                ("message", Value::from(self.message.as_str())),
+                ("message", text(Text::Message)),
                 ("metadata", metadata),
-                ("reason", Value::from(self.reason.as_str())),
-                ("reportingComponent", Value::from(controller.as_str())),
-                ("reportingInstance", Value::from(instance.as_str())),
+                ("reason", text(Text::Reason)),
+                ("reportingComponent", text(Text::Component)),
+                ("reportingInstance", text(Text::Host)),
                 ("source", Value::object()),
-                ("type", Value::from(self.event_type.as_str())),
-            ]),
+                ("type", text(Text::Type)),
+            ])
         }
     }
 }
@@ -507,39 +536,31 @@ impl Sim {
             self.drop_event(oldest);
         }
         let event_name = self.event_name(name);
-        let record = Recorded {
-            name: event_name.clone(),
-            namespace: ns.clone(),
-            uid: self.rng.uuid(),
-            at: self.now,
-            resource_version: self.store.bump_version(),
-            involved: Involved {
-                api_version: involved.str_at(&["apiVersion"]).to_string(),
-                kind: kind.to_string(),
-                name: name.to_string(),
-                namespaced: !involved.str_at(&["metadata", "namespace"]).is_empty(),
-                uid: uid.to_string(),
-                resource_version: involved
-                    .str_at(&["metadata", "resourceVersion"])
-                    .to_string(),
-                field_path: field_path.to_string(),
-            },
-            event_type: event_type.to_string(),
-            reason: reason.to_string(),
-            message: message.to_string(),
-            writer: match recorder {
-                Recorder::Legacy(s) => Writer::Legacy {
-                    component: s.component.to_string(),
-                    host: s.host.to_string(),
-                },
-                Recorder::EventsV1(r) => Writer::EventsV1 {
-                    controller: r.controller.to_string(),
-                    instance: r.instance.to_string(),
-                    action: r.action.to_string(),
-                },
-            },
-            object: OnceLock::new(),
-        };
+        let uid_text = self.rng.uuid();
+        let resource_version = self.store.bump_version();
+        let record = Recorded::new(
+            [
+                &event_name,
+                &ns,
+                &uid_text,
+                involved.str_at(&["apiVersion"]),
+                kind,
+                name,
+                uid,
+                involved.str_at(&["metadata", "resourceVersion"]),
+                field_path,
+                event_type,
+                reason,
+                message,
+                component,
+                instance,
+                action,
+            ],
+            self.now,
+            resource_version,
+            !involved.str_at(&["metadata", "namespace"]).is_empty(),
+            matches!(recorder, Recorder::Legacy(_)),
+        );
         self.write_recorded(record);
         let id = fingerprint(&[&event_name]);
         self.events.written.insert(id, (ns, event_name, key));
@@ -654,7 +675,7 @@ impl Sim {
             );
             self.watches.notify("events", Some(&old), None, self.now);
         }
-        self.react_gone(&record.uid);
+        self.react_gone(record.text(Text::Uid));
     }
 
     /// Events about one object (`involvedObject.kind` and `.name`) in a
@@ -737,6 +758,70 @@ mod tests {
             ["Scheduled", "Pulling", "Pulled", "Created", "Started"],
             "listing by name gives the order the events happened in"
         );
+    }
+
+    #[test]
+    fn a_recorded_event_reads_back_each_text_in_its_place() {
+        let mut sim = Sim::new(SimConfig::default());
+        sim.create("pods", "default", pod("a")).expect("created");
+        let pod = sim.get("pods", "default", "a").expect("stored");
+        let source = super::Source {
+            component: "kubelet",
+            host: "",
+        };
+        sim.record_event(
+            &pod,
+            "spec.containers{c}",
+            super::WARNING,
+            "Odd",
+            "odd one",
+            source,
+        );
+        let reporter = super::Reporter {
+            controller: "default-scheduler",
+            instance: "sched-1",
+            action: "Binding",
+        };
+        sim.record_event_v1(&pod, super::NORMAL, "Even", "even one", reporter);
+        let events = sim.list("events", Some("default"), "", "").expect("events");
+        let find = |reason: &str| {
+            events
+                .iter()
+                .find(|e| e.str_at(&["reason"]) == reason)
+                .expect("recorded")
+                .clone()
+        };
+        let odd = find("Odd");
+        let uid = pod.str_at(&["metadata", "uid"]);
+        for (path, want) in [
+            (&["type"][..], "Warning"),
+            (&["message"], "odd one"),
+            (&["involvedObject", "name"], "a"),
+            (&["involvedObject", "namespace"], "default"),
+            (&["involvedObject", "uid"], uid),
+            (&["involvedObject", "fieldPath"], "spec.containers{c}"),
+            (&["involvedObject", "kind"], "Pod"),
+            (&["involvedObject", "apiVersion"], "v1"),
+            (&["source", "component"], "kubelet"),
+            (&["reportingComponent"], "kubelet"),
+            (&["reportingInstance"], ""),
+        ] {
+            assert_eq!(odd.str_at(path), want, "{path:?}");
+        }
+        assert!(odd.at(&["source", "host"]).is_none(), "no empty host");
+        assert!(odd.str_at(&["metadata", "name"]).starts_with("a."));
+        assert_eq!(odd.str_at(&["metadata", "uid"]).len(), 36);
+        let even = find("Even");
+        for (path, want) in [
+            (&["type"][..], "Normal"),
+            (&["message"], "even one"),
+            (&["action"], "Binding"),
+            (&["reportingComponent"], "default-scheduler"),
+            (&["reportingInstance"], "sched-1"),
+        ] {
+            assert_eq!(even.str_at(path), want, "{path:?}");
+        }
+        assert!(even.at(&["involvedObject", "fieldPath"]).is_none());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 // Usage: node e2e/playground.mjs SERVED_URL OFFLINE_FILE_URL
 // For each page: it must render, start the simulated cluster, scale the
 // StatefulSet when the learner clicks, and print help and explain texts
-// (loaded only when asked for); no console error, and no request may
+// (loaded only when asked for); no console error or warning, and no request may
 // leave the page's own origin (the offline file must make none at all besides
 // file: and data: URLs). Screenshots go to target/e2e/. Ends with
 // `e2e: N passed, M failed`.
@@ -33,7 +33,9 @@ async function test(name, fn) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
   page.__requests = [];
   page.on('request', (r) => page.__requests.push(r.url()));
   try {

@@ -5,7 +5,9 @@
 // StatefulSet when the learner clicks, and print help and explain texts
 // (loaded only when asked for); no console error or warning, and no request may
 // leave the page's own origin (the offline file must make none at all besides
-// file: and data: URLs). Screenshots go to target/e2e/. Ends with
+// file: and data: URLs). One test checks accessibility in both themes: AA
+// contrast of all text, keyboard reach and focus rings, the live region and
+// reduced motion. Screenshots go to target/e2e/. Ends with
 // `e2e: N passed, M failed`.
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -441,6 +443,146 @@ async function helpScenario(page, url) {
   await typed('kubectl scale --help',
     'Set a new size for a deployment, replica set, replication controller, or stateful set.', 'help text');
 }
+
+// WCAG 2 contrast of every piece of visible text on the page, computed in the
+// page: each text's colour over the backgrounds behind it (translucent ones
+// blended, up to the first opaque one), 4.5:1 for normal text and 3:1 for
+// large text (24px, or 18.66px bold). Disabled controls and text hidden from
+// sight (screen-reader-only, transparent) are exempt, as in WCAG 1.4.3.
+// Returns the texts that fall short, with their colours and ratio.
+const contrastFailures = (page) => page.evaluate(() => {
+  const rgba = (c) => {
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, bottom) => {
+    const a = top[3];
+    return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a)).concat(1);
+  };
+  const luminance = (c) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  const ratio = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c && c[3] > 0) {
+        layers.push(c);
+        if (c[3] >= 1) break;
+      }
+    }
+    let bg = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) bg = over(layer, bg);
+    return bg;
+  };
+  const hidden = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.visibility === 'hidden' || s.display === 'none' || s.clip === 'rect(0px, 0px, 0px, 0px)'
+        || Number(s.opacity) === 0) return true;
+    }
+    return el.getClientRects().length === 0;
+  };
+  const failures = [];
+  const seen = new Set();
+  const check = (el, text) => {
+    if (seen.has(el) || hidden(el) || el.closest(':disabled')) return;
+    seen.add(el);
+    const s = getComputedStyle(el);
+    const fg = rgba(s.color);
+    if (!fg || fg[3] === 0) return;
+    const bg = background(el);
+    const r = ratio(over(fg, bg), bg);
+    const size = parseFloat(s.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+    if (r < (large ? 3 : 4.5)) {
+      failures.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} ${JSON.stringify(text.slice(0, 30))}: ${s.color} on rgb(${bg.slice(0, 3).map(Math.round)}) = ${r.toFixed(2)}:1`);
+    }
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.textContent.trim()) check(n.parentElement, n.textContent.trim());
+  }
+  // Typed-in and chosen values (a range or a checkbox shows no text).
+  for (const el of document.querySelectorAll('input[type="text"], input[type="number"], input:not([type]), select')) {
+    if (el.value) check(el, el.value);
+  }
+  return failures;
+});
+
+// The controls a keyboard user must reach: every visible, enabled one (those
+// in a closed <details> are not on screen until its summary opens it).
+const controls = (page) => page.evaluate(() => [...document.querySelectorAll(
+  'button, input, select, textarea, summary, a[href], [tabindex="0"]',
+)].filter((e) => !e.disabled && e.checkVisibility({ visibilityProperty: true }))
+  .map((e) => e.id || `${e.tagName.toLowerCase()}:${(e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40)}`));
+
+await test('accessibility: AA contrast in light and dark themes, every control reached and visibly focused by keyboard, reduced motion', async (page) => {
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await page.goto(servedUrl);
+    await page.waitForSelector('#scale-up', { timeout: 20000 });
+    await page.click('#speed-fast');
+    await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+    await page.fill('#command', 'kubectl get pods');
+    await page.press('#command', 'Enter');
+    await page.waitForSelector('#events-title', { timeout: 10000 });
+    const failures = await contrastFailures(page);
+    if (failures.length) throw new Error(`${scheme} theme, text below AA contrast:\n${failures.join('\n')}`);
+    await page.screenshot({ path: `target/e2e/contrast-${scheme}.png`, fullPage: true });
+  }
+  // Keyboard: from the top of the page, Tab reaches every control, each
+  // shows a focus ring (its own outline or box shadow, or its frame's), and
+  // the scale button works from the keyboard.
+  await page.click('#play');
+  const wanted = await controls(page);
+  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  const reached = new Set();
+  const unringed = [];
+  for (let i = 0; i < wanted.length + 20; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return null;
+      const ring = (x) => {
+        const s = getComputedStyle(x);
+        return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+      };
+      const ringed = [e, e.parentElement, e.parentElement?.parentElement].some((x) => x && ring(x));
+      return { id: e.id || `${e.tagName.toLowerCase()}:${(e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40)}`, ringed };
+    });
+    if (!focused) continue;
+    reached.add(focused.id);
+    if (!focused.ringed && !unringed.includes(focused.id)) unringed.push(focused.id);
+  }
+  const missed = wanted.filter((c) => !reached.has(c));
+  if (missed.length) throw new Error(`not reached with Tab: ${missed.join(', ')}`);
+  if (unringed.length) throw new Error(`no visible focus ring on: ${unringed.join(', ')}`);
+  await page.focus('#scale-up');
+  await page.keyboard.press('Enter');
+  const replicas = await page.textContent('#replicas');
+  if (!replicas.includes('3')) throw new Error(`Enter on the focused + button: replicas ${replicas}`);
+  // The live region announces what just happened.
+  await page.click('#play');
+  await page.waitForFunction(() => /web-2/.test(document.querySelector('.events [aria-live]')?.textContent || ''), null, { timeout: 10000 })
+    .catch(async () => { throw new Error(`live region says ${JSON.stringify(await page.textContent('.events [aria-live]'))}`); });
+  // Reduced motion: new cards and DNS rows do not animate; without the
+  // preference they do.
+  const animated = () => page.evaluate(() => [...document.querySelectorAll('li.pod, li.claim, table.dns tr')]
+    .filter((e) => getComputedStyle(e).animationName !== 'none').length);
+  if (await animated()) throw new Error('cards animate although the learner asked for reduced motion');
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
+  await page.click('#scale-up');
+  await page.waitForSelector('li.pod.entering', { timeout: 10000 });
+  if (!(await animated())) throw new Error('no animation without the reduced-motion preference: the check above proves nothing');
+});
 
 await test('served page loads help and explain texts on demand', async (page) => {
   await helpScenario(page, servedUrl);

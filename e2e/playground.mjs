@@ -447,7 +447,8 @@ async function helpScenario(page, url) {
 // WCAG 2 contrast of every piece of visible text on the page, computed in the
 // page: each text's colour over the backgrounds behind it (translucent ones
 // blended, up to the first opaque one), 4.5:1 for normal text and 3:1 for
-// large text (24px, or 18.66px bold). Disabled controls and text hidden from
+// large text (24px, or 18.66px bold), translucent ancestors counted.
+// Disabled controls and text hidden from
 // sight (screen-reader-only, transparent) are exempt, as in WCAG 1.4.3.
 // Returns the texts that fall short, with their colours and ratio.
 const contrastFailures = (page) => page.evaluate(() => {
@@ -490,6 +491,13 @@ const contrastFailures = (page) => page.evaluate(() => {
     }
     return el.getClientRects().length === 0;
   };
+  // A translucent ancestor (a card fading out) shows its text that much
+  // paler over what is behind it.
+  const opacity = (el) => {
+    let o = 1;
+    for (let e = el; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+    return o;
+  };
   const failures = [];
   const seen = new Set();
   const check = (el, text) => {
@@ -498,6 +506,7 @@ const contrastFailures = (page) => page.evaluate(() => {
     const s = getComputedStyle(el);
     const fg = rgba(s.color);
     if (!fg || fg[3] === 0) return;
+    fg[3] *= opacity(el);
     const bg = background(el);
     const r = ratio(over(fg, bg), bg);
     const size = parseFloat(s.fontSize);
@@ -527,6 +536,9 @@ const controls = (page) => page.evaluate(() => [...document.querySelectorAll(
 await test('accessibility: AA contrast in light and dark themes, every control reached and visibly focused by keyboard, reduced motion', async (page) => {
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    // A fresh playground each time (the page saves the learner's commands).
+    await page.goto(servedUrl);
+    await page.evaluate(() => localStorage.clear());
     await page.goto(servedUrl);
     await page.waitForSelector('#scale-up', { timeout: 20000 });
     await page.click('#speed-fast');
@@ -536,6 +548,12 @@ await test('accessibility: AA contrast in light and dark themes, every control r
     await page.waitForSelector('#events-title', { timeout: 10000 });
     const failures = await contrastFailures(page);
     if (failures.length) throw new Error(`${scheme} theme, text below AA contrast:\n${failures.join('\n')}`);
+    // A pod on its way out (its card dimmed) is as readable.
+    await page.click('#speed-1x');
+    await page.click('#scale-down');
+    await page.waitForSelector('[data-pod="web-1"][data-status="Terminating"]', { timeout: 10000 });
+    const leaving = await contrastFailures(page);
+    if (leaving.length) throw new Error(`${scheme} theme, a Terminating pod's card below AA contrast:\n${leaving.join('\n')}`);
     await page.screenshot({ path: `target/e2e/contrast-${scheme}.png`, fullPage: true });
   }
   // Keyboard: from the top of the page, Tab reaches every control, each
@@ -565,13 +583,14 @@ await test('accessibility: AA contrast in light and dark themes, every control r
   const missed = wanted.filter((c) => !reached.has(c));
   if (missed.length) throw new Error(`not reached with Tab: ${missed.join(', ')}`);
   if (unringed.length) throw new Error(`no visible focus ring on: ${unringed.join(', ')}`);
+  const count = async () => Number((await page.textContent('#replicas')).match(/\d+/)[0]);
+  const before = await count();
   await page.focus('#scale-up');
   await page.keyboard.press('Enter');
-  const replicas = await page.textContent('#replicas');
-  if (!replicas.includes('3')) throw new Error(`Enter on the focused + button: replicas ${replicas}`);
-  // The live region announces what just happened.
+  if ((await count()) !== before + 1) throw new Error(`Enter on the focused + button: replicas ${before} -> ${await count()}`);
+  // The live region announces what just happened: the new pod's events.
   await page.click('#play');
-  await page.waitForFunction(() => /web-2/.test(document.querySelector('.events [aria-live]')?.textContent || ''), null, { timeout: 10000 })
+  await page.waitForFunction((pod) => document.querySelector('.events [aria-live]')?.textContent.includes(pod), `web-${before}`, { timeout: 10000 })
     .catch(async () => { throw new Error(`live region says ${JSON.stringify(await page.textContent('.events [aria-live]'))}`); });
   // Reduced motion: new cards and DNS rows do not animate; without the
   // preference they do.

@@ -536,9 +536,12 @@ const controls = (page) => page.evaluate(() => [...document.querySelectorAll(
 await test('accessibility: AA contrast in light and dark themes, every control reached and visibly focused by keyboard, reduced motion', async (page) => {
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-    // A fresh playground each time (the page saves the learner's commands).
-    await page.goto(servedUrl);
-    await page.evaluate(() => localStorage.clear());
+    // A fresh playground each time (the page saves the learner's commands):
+    // the page is left first, so that nothing it saves comes after the clear.
+    await page.goto('about:blank');
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(servedUrl).origin, storageTypes: 'local_storage' });
+    await cdp.detach();
     await page.goto(servedUrl);
     await page.waitForSelector('#scale-up', { timeout: 20000 });
     await page.click('#speed-fast');
@@ -554,6 +557,14 @@ await test('accessibility: AA contrast in light and dark themes, every control r
     await page.waitForSelector('[data-pod="web-1"][data-status="Terminating"]', { timeout: 10000 });
     const leaving = await contrastFailures(page);
     if (leaving.length) throw new Error(`${scheme} theme, a Terminating pod's card below AA contrast:\n${leaving.join('\n')}`);
+    // The editor marking a mistake, and the inspector open.
+    await page.fill('#manifest', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containrs: []\n');
+    await page.waitForSelector('#problems li', { timeout: 5000 });
+    await page.click('#inspect-set');
+    await page.waitForFunction(() => document.querySelector('#inspect-output')?.textContent.includes('kind: StatefulSet'), null, { timeout: 5000 });
+    const states = await contrastFailures(page);
+    if (states.length) throw new Error(`${scheme} theme, editor problems or the inspector below AA contrast:\n${states.join('\n')}`);
+    await page.screenshot({ path: `target/e2e/contrast-states-${scheme}.png`, fullPage: true });
     await page.screenshot({ path: `target/e2e/contrast-${scheme}.png`, fullPage: true });
   }
   // Keyboard: from the top of the page, Tab reaches every control, each
@@ -601,6 +612,15 @@ await test('accessibility: AA contrast in light and dark themes, every control r
   await page.click('#scale-up');
   await page.waitForSelector('li.pod.entering', { timeout: 10000 });
   if (!(await animated())) throw new Error('no animation without the reduced-motion preference: the check above proves nothing');
+  // A powered-off node's lane, in both themes.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.click('.lane[data-node="kind-control-plane"] .power');
+  await page.waitForSelector('.lane.down[data-node="kind-control-plane"]', { timeout: 5000 });
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const down = await contrastFailures(page);
+    if (down.length) throw new Error(`${scheme} theme, a stopped node's lane below AA contrast:\n${down.join('\n')}`);
+  }
 });
 
 await test('served page loads help and explain texts on demand', async (page) => {

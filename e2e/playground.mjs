@@ -623,6 +623,118 @@ await test('accessibility: AA contrast in light and dark themes, every control r
   }
 });
 
+// The terminal's text, and a wait for a line in it.
+const terminalText = (page) => page.textContent('#terminal');
+async function waitForTerminal(page, text, timeout = 10000) {
+  await page.waitForFunction((t) => document.querySelector('#terminal').textContent.includes(t), text, { timeout })
+    .catch(async () => { throw new Error(`terminal never showed ${JSON.stringify(text)}; it ends ${JSON.stringify((await terminalText(page)).slice(-300))}`); });
+}
+const clock = async (page) => Number((await page.textContent('.clock')).match(/\d+/)[0]);
+
+await test('time controls: pause, step to the next event, speeds, and rewinding the timeline to before a scale', async (page) => {
+  await page.goto(servedUrl);
+  await page.waitForSelector('#scale-up', { timeout: 20000 });
+  await page.click('#speed-fast');
+  if ((await page.getAttribute('#speed-fast', 'aria-pressed')) !== 'true') throw new Error('20x is not shown pressed');
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  // A snapshot of the running pods, to come back to.
+  const max = () => page.$eval('#timeline', (el) => Number(el.max));
+  const before = await max();
+  await page.waitForFunction((m) => Number(document.querySelector('#timeline').max) > m, before, { timeout: 20000 });
+  const running = await max();
+  await page.click('#play');
+  if ((await page.textContent('#play')).trim() !== 'Play') throw new Error(`paused, the button reads ${await page.textContent('#play')}`);
+  const paused = await clock(page);
+  await page.waitForTimeout(1500);
+  if ((await clock(page)) !== paused) throw new Error('the clock moved while paused');
+  // Step: the next event happens (scaling up creates web-2), the clock moves
+  // to it and stays paused.
+  await page.click('#scale-up');
+  await page.click('#step');
+  const stepped = await clock(page);
+  await page.waitForTimeout(1000);
+  if ((await clock(page)) !== stepped) throw new Error('the clock runs on after a step');
+  await waitForPods(page, ['web-0:Running', 'web-1:Running', 'web-2:Pending']);
+  // Half speed: a virtual second takes two real ones.
+  await page.click('#speed-half');
+  if ((await page.getAttribute('#speed-half', 'aria-pressed')) !== 'true') throw new Error('0.5x is not shown pressed');
+  await page.click('#play');
+  const from = await clock(page);
+  await page.waitForTimeout(4200);
+  const moved = (await clock(page)) - from;
+  if (moved < 1 || moved > 3) throw new Error(`at 0.5x, 4.2 s of real time moved the clock ${moved} s`);
+  // Rewind to the snapshot of the two running pods: before the scale, which
+  // leaves the terminal and the log. Moving the slider reads its time out.
+  await page.click('#speed-fast');
+  await waitForPods(page, ['web-0:Running', 'web-1:Running', 'web-2:Running']);
+  await page.waitForFunction((m) => Number(document.querySelector('#timeline').max) > m, running, { timeout: 20000 });
+  const times = await page.$eval('#timeline', (el, index) => {
+    const last = el.getAttribute('aria-valuetext');
+    el.value = String(index);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    return [last, el.getAttribute('aria-valuetext')];
+  }, running);
+  if (times[0] === times[1] || !/^t = \d+s$/.test(times[1])) throw new Error(`the slider's spoken time while moving: ${times}`);
+  await page.$eval('#timeline', (el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  if ((await page.textContent('#play')).trim() !== 'Play') throw new Error('a rewound playground is not paused');
+  if ((await terminalText(page)).includes('kubectl scale')) throw new Error('the scale command stayed in the terminal after rewinding to before it');
+  if ((await page.textContent('#replicas')).match(/\d+/)[0] !== '2') throw new Error('replicas after rewinding');
+});
+
+await test('workload controls: partition, image, undo, strategy and deleting the StatefulSet run kubectl and act', async (page) => {
+  await page.goto(servedUrl);
+  await page.waitForSelector('#scale-up', { timeout: 20000 });
+  await page.click('#speed-fast');
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  await page.fill('#partition-input', '1');
+  await page.click('#set-partition');
+  await waitForTerminal(page, `$ kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":1}}}}'`);
+  await page.fill('#image-input', 'registry.k8s.io/nginx-slim:0.27');
+  await page.click('#update-image');
+  await waitForTerminal(page, '$ kubectl set image statefulset/web nginx=registry.k8s.io/nginx-slim:0.27');
+  // Only the pod at or above the partition is replaced; the other waits,
+  // and the page says why.
+  const images = 'kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image';
+  await page.waitForFunction(() => /web-1 is below the partition|partition/.test(document.querySelector('#waiting').textContent), null, { timeout: 30000 })
+    .catch(async () => { throw new Error(`why is it waiting: ${await page.textContent('#waiting')}`); });
+  await page.waitForTimeout(2000);
+  await page.fill('#command', images);
+  await page.press('#command', 'Enter');
+  await waitForTerminal(page, 'web-0   registry.k8s.io/nginx-slim:0.24\nweb-1   registry.k8s.io/nginx-slim:0.27');
+  await page.click('#undo');
+  await waitForTerminal(page, '$ kubectl rollout undo statefulset/web\n');
+  await waitForTerminal(page, 'statefulset.apps/web rolled back');
+  await page.selectOption('#strategy', 'OnDelete');
+  await waitForTerminal(page, `$ kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}'`);
+  // Delete with --cascade=orphan: the pods and their claims stay.
+  await page.click('details.danger summary');
+  await page.check('#cascade-orphan');
+  await page.click('#delete-set');
+  await waitForTerminal(page, '$ kubectl delete statefulset web --cascade=orphan\nstatefulset.apps "web" deleted');
+  await page.waitForTimeout(3000);
+  const left = (await pods(page)).map((p) => p.split(':')[0]);
+  if (left.join(',') !== 'web-0,web-1') throw new Error(`pods after an orphaning delete: ${left}`);
+  const claims = await page.$$eval('li.claim', (els) => els.length);
+  if (claims !== 2) throw new Error(`claims after an orphaning delete: ${claims}`);
+  await page.screenshot({ path: 'target/e2e/orphaned.png', fullPage: true });
+});
+
+await test('deleting the StatefulSet in the background removes its pods and keeps their claims', async (page) => {
+  await page.goto(servedUrl);
+  await page.waitForSelector('#scale-up', { timeout: 20000 });
+  await page.click('#speed-fast');
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  await page.click('details.danger summary');
+  await page.check('#cascade-background');
+  await page.click('#delete-set');
+  await waitForTerminal(page, '$ kubectl delete statefulset web\nstatefulset.apps "web" deleted');
+  await page.waitForFunction(() => document.querySelectorAll('[data-pod]').length === 0, null, { timeout: 30000 })
+    .catch(async () => { throw new Error(`pods left: ${await pods(page)}`); });
+  const claims = await page.$$eval('li.claim', (els) => els.map((e) => e.textContent));
+  if (claims.length !== 2 || !claims.every((c) => c.includes('Bound'))) throw new Error(`claims after the delete: ${JSON.stringify(claims)}`);
+});
+
 await test('served page loads help and explain texts on demand', async (page) => {
   await helpScenario(page, servedUrl);
   const own = new URL(servedUrl).origin;

@@ -53,6 +53,21 @@ pub fn TimeBar(props: &TimeBarProps) -> Html {
             }
         })
     };
+    // While the slider moves, screen readers read the time it points at.
+    let point = {
+        let times = props.snapshots.clone();
+        Callback::from(move |e: InputEvent| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let at = input
+                .value()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| times.get(i));
+            if let Some(at) = at {
+                let _ = input.set_attribute("aria-valuetext", &format!("t = {at}s"));
+            }
+        })
+    };
     let play_label = t(lang, if props.paused { Key::Play } else { Key::Pause });
     html! {
         <section class="panel time" aria-label={t(lang, Key::Time)}>
@@ -68,7 +83,7 @@ pub fn TimeBar(props: &TimeBarProps) -> Html {
                 </span>
                 <label for="timeline">{ t(lang, Key::Timeline) }</label>
                 <input id="timeline" type="range" min="0" max={last.to_string()} value={last.to_string()}
-                    step="1" onchange={rewind} class="grow"
+                    step="1" onchange={rewind} oninput={point} class="grow"
                     aria-valuetext={props.snapshots.get(last).map(|s| format!("t = {s}s"))} />
             </div>
         </section>

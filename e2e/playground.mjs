@@ -67,6 +67,14 @@ async function waitForPods(page, expected, timeout = 30000) {
   });
 }
 
+// Opens the playground and runs it at 20x until the sample's two pods run.
+async function startRunning(page) {
+  await page.goto(servedUrl);
+  await page.waitForSelector('#scale-up', { timeout: 20000 });
+  await page.click('#speed-fast');
+  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+}
+
 function checkOrigins(page, allowed) {
   const outside = page.__requests.filter((u) => !allowed(new URL(u)));
   if (outside.length) throw new Error(`requests outside the page's origin: ${outside.join(', ')}`);
@@ -249,10 +257,7 @@ await test('learner scenario: example, scale 5 then 2, delete web-0, update imag
 });
 
 await test('a typed watch streams live until Ctrl+C; editor text and strategy survive a reload', async (page) => {
-  await page.goto(servedUrl);
-  await page.waitForSelector('#scale-up', { timeout: 20000 });
-  await page.click('#speed-fast');
-  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  await startRunning(page);
   await page.fill('#command', 'kubectl get pods -w');
   await page.press('#command', 'Enter');
   const term = () => page.textContent('#terminal');
@@ -683,10 +688,7 @@ await test('time controls: pause, step to the next event, speeds, and rewinding 
 });
 
 await test('workload controls: partition, image, undo, strategy and deleting the StatefulSet run kubectl and act', async (page) => {
-  await page.goto(servedUrl);
-  await page.waitForSelector('#scale-up', { timeout: 20000 });
-  await page.click('#speed-fast');
-  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  await startRunning(page);
   await page.fill('#partition-input', '1');
   await page.click('#set-partition');
   await waitForTerminal(page, `$ kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":1}}}}'`);
@@ -721,10 +723,7 @@ await test('workload controls: partition, image, undo, strategy and deleting the
 });
 
 await test('deleting the StatefulSet in the background removes its pods and keeps their claims', async (page) => {
-  await page.goto(servedUrl);
-  await page.waitForSelector('#scale-up', { timeout: 20000 });
-  await page.click('#speed-fast');
-  await waitForPods(page, ['web-0:Running', 'web-1:Running']);
+  await startRunning(page);
   await page.click('details.danger summary');
   await page.check('#cascade-background');
   await page.click('#delete-set');

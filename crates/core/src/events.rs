@@ -735,6 +735,14 @@ mod tests {
         p
     }
 
+    /// A new cluster with pod `a` created, and the pod as stored.
+    fn cluster_with_pod_a() -> (Sim, Value) {
+        let mut sim = Sim::new(SimConfig::default());
+        sim.create("pods", "default", pod("a")).expect("created");
+        let pod = sim.get("pods", "default", "a").expect("stored");
+        (sim, pod)
+    }
+
     #[test]
     fn names_sort_in_creation_order_within_one_instant() {
         let mut sim = Sim::new(SimConfig::default());
@@ -762,9 +770,7 @@ mod tests {
 
     #[test]
     fn a_recorded_event_reads_back_each_text_in_its_place() {
-        let mut sim = Sim::new(SimConfig::default());
-        sim.create("pods", "default", pod("a")).expect("created");
-        let pod = sim.get("pods", "default", "a").expect("stored");
+        let (mut sim, pod) = cluster_with_pod_a();
         let source = super::Source {
             component: "kubelet",
             host: "",
@@ -826,9 +832,7 @@ mod tests {
 
     #[test]
     fn a_deleted_event_written_again_keeps_counting_after_the_first_expires() {
-        let mut sim = Sim::new(SimConfig::default());
-        sim.create("pods", "default", pod("a")).expect("created");
-        let pod = sim.get("pods", "default", "a").expect("stored");
+        let (mut sim, pod) = cluster_with_pod_a();
         let source = super::Source {
             component: "test",
             host: "",

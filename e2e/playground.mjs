@@ -709,6 +709,17 @@ await test('workload controls: partition, image, undo, strategy and deleting the
   await waitForTerminal(page, 'statefulset.apps/web rolled back');
   await page.selectOption('#strategy', 'OnDelete');
   await waitForTerminal(page, `$ kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}'`);
+  // The headless Service and the node open in the inspector too.
+  const inspected = async (target, tab, text) => {
+    await page.click(`[data-inspect="${target}"]`);
+    await page.click(`#inspect-tab-${tab}`);
+    await page.waitForFunction((t) => document.querySelector('#inspect-output')?.textContent.includes(t), text, { timeout: 5000 })
+      .catch(async () => { throw new Error(`inspecting ${target}: ${(await page.textContent('#inspect-output')).slice(0, 300)}`); });
+  };
+  await inspected('service/nginx', 1, '$ kubectl describe service nginx\nName:                     nginx');
+  await inspected('service/nginx', 1, 'Endpoints:                10.244.0.');
+  await inspected('node/kind-control-plane', 0, '$ kubectl get node kind-control-plane -o yaml\napiVersion: v1\nkind: Node');
+  await inspected('node/kind-control-plane', 1, 'Non-terminated Pods:');
   // Delete with --cascade=orphan: the pods and their claims stay.
   await page.click('details.danger summary');
   await page.check('#cascade-orphan');

@@ -76,10 +76,13 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                         class={classes!("lane", node.filter(|n| !n.running).map(|_| "down"))}
                         data-node={title.clone()} data-node-status={node.map(|n| n.status.clone())}>
                         <h4>
-                            { title }
                             if let Some(node) = node {
+                                { inspect_button(format!("node/{}", node.name), &node.name, lang,
+                                    send(Action::Inspect("node".into(), node.name.clone()))) }
                                 <span class="node-status">{ &node.status }</span>
                                 { power(node, lang, &props.on_action) }
+                            } else {
+                                { title }
                             }
                         </h4>
                         <ul class="pods">{ for pods.iter().map(|p| html! {
@@ -103,9 +106,14 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             if let (Some(set), true) = (set, is_sts) {
                 <h3>{ t(lang, Key::Service) }</h3>
                 <p class="meta">
-                    <code>{ format!("service/{}", set.service) }</code>
-                    { " " }
-                    if set.service_exists { <span>{ "clusterIP: None" }</span> } else { <span class="warn">{ t(lang, Key::NoService) }</span> }
+                    if set.service_exists {
+                        { inspect_button(format!("service/{}", set.service), &format!("service/{}", set.service), lang,
+                            send(Action::Inspect("service".into(), set.service.clone()))) }
+                        { " " }<span>{ "clusterIP: None" }</span>
+                    } else {
+                        <code>{ format!("service/{}", set.service) }</code>
+                        { " " }<span class="warn">{ t(lang, Key::NoService) }</span>
+                    }
                 </p>
                 if set.service_exists && view.pods.iter().any(PodCard::has_dns) {
                     <table id="dns" class="dns">
@@ -227,6 +235,16 @@ fn power(node: &NodeLane, lang: Lang, on_action: &Callback<Action>) -> Html {
     html! {
         <button class="power" {onclick} title={format!("docker {verb} {}", node.name)}
             aria-label={format!("{} {}", t(lang, key), node.name)}>{ t(lang, key) }</button>
+    }
+}
+
+/// A node's or the Service's name (`object`, as `RESOURCE/NAME`) as a
+/// button that opens it in the inspector (`kubectl get -o yaml`, `kubectl
+/// describe`).
+fn inspect_button(object: String, text: &str, lang: Lang, onclick: Callback<MouseEvent>) -> Html {
+    html! {
+        <button class="link inspect" aria-label={format!("{} {object}", t(lang, Key::InspectLabel))}
+            data-inspect={object} {onclick}><code>{ text }</code></button>
     }
 }
 

@@ -65,8 +65,9 @@ enum Recorder<'a> {
     EventsV1(Reporter<'a>),
 }
 
-/// The texts of a [`Recorded`] event, one per [`Text`] in its order.
-const TEXTS: usize = 15;
+/// The texts of a [`Recorded`] event, one per [`Text`] in its order
+/// (`Action` is the last).
+const TEXTS: usize = Text::Action as usize + 1;
 
 /// Which text of a [`Recorded`] event: its own name, namespace and uid; the
 /// object it is about (`involvedObject`) as the recorder saw it; what it

@@ -625,6 +625,28 @@ await test('accessibility: AA contrast in light and dark themes, every control r
   }
 });
 
+await test('accessibility: AA contrast of Deployment, bare and failing pods\' cards and of the Chinese page, in both themes', async (page) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await startRunning(page);
+  await page.selectOption('#example', 'deployment-contrast');
+  await page.click('#apply');
+  await page.fill('#command', 'kubectl run bad --image=nginx:doesnotexist');
+  await page.press('#command', 'Enter');
+  await page.fill('#command', 'kubectl run crash --image=busybox -- sh -c "exit 1"');
+  await page.press('#command', 'Enter');
+  await page.waitForSelector('[data-pod="bad"][data-status="ImagePullBackOff"]', { timeout: 30000 });
+  await page.waitForSelector('[data-pod="crash"][data-status="CrashLoopBackOff"]', { timeout: 30000 });
+  await page.waitForSelector('li.pod.deployment', { timeout: 5000 });
+  for (const lang of ['en', 'zh']) {
+    if (lang === 'zh') await page.click('#lang-switch');
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const failures = await contrastFailures(page);
+      if (failures.length) throw new Error(`${lang}, ${scheme} theme, below AA contrast:\n${failures.join('\n')}`);
+    }
+  }
+});
+
 // The terminal's text, and a wait for a line in it.
 const terminalText = (page) => page.textContent('#terminal');
 async function waitForTerminal(page, text, timeout = 10000) {

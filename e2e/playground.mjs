@@ -106,6 +106,11 @@ async function scaleScenario(page, url, shot) {
   const choices = await page.textContent('#completions');
   if (!choices.includes('--image=') || !choices.includes('--image-pull-policy=')) throw new Error(`Tab listed ${JSON.stringify(choices)}`);
   if ((await page.inputValue('#command')) !== 'kubectl run x --image') throw new Error('Tab did not extend the flag to the choices\' shared part');
+  // Names complete from the type asked for: the StatefulSet, not its pods.
+  await page.fill('#command', 'kubectl get statefulsets w');
+  await page.press('#command', 'Tab');
+  const named = await page.inputValue('#command');
+  if (named !== 'kubectl get statefulsets web ') throw new Error(`Tab completed a StatefulSet's name to ${JSON.stringify(named)}`);
   await page.screenshot({ path: `target/e2e/${shot}.png`, fullPage: true });
   await page.fill('#command', '');
   if (await page.$('#completions')) throw new Error('the choices stay after the line changed');

@@ -1,7 +1,8 @@
 //! Tab completion for the terminal's command line: prefix completion of
 //! kubectl subcommands, resource types, each command's flags and the names
-//! of existing objects, listing the choices when several remain, like the
-//! shell completion `kubectl completion bash` installs.
+//! of existing objects of the type asked for (`get sts w`, `logs w`,
+//! `svc/n`), listing the choices when several remain, like the shell
+//! completion `kubectl completion bash` installs.
 
 /// Programs the first word completes to.
 const PROGRAMS: &[&str] = &["kubectl", "sleep", "cat", "echo", "for"];
@@ -127,24 +128,58 @@ fn flag_candidates(earlier: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// The resource whose names the next word takes: the pod of `logs`, `exec`,
+/// `attach` and `cp`, else the last resource type named on the line (`get
+/// sts`, `rollout status statefulset`), as `kubectl completion bash` offers
+/// only the names of the type asked for.
+fn named_resource(earlier: &[&str]) -> Option<&'static str> {
+    if matches!(subcommand(earlier), Some("logs" | "exec" | "attach" | "cp")) {
+        return Some("pods");
+    }
+    earlier
+        .iter()
+        .skip(1)
+        .rev()
+        .filter(|w| !w.starts_with('-'))
+        .find_map(|w| ordinal_model::kinds::by_name(w))
+        .map(|r| r.plural)
+}
+
+/// The names among `names` (each `plural/name`) of the resource `plural`.
+fn names_of<'a>(names: &'a [String], plural: &'a str) -> impl Iterator<Item = &'a str> {
+    names
+        .iter()
+        .filter_map(move |n| n.strip_prefix(plural)?.strip_prefix('/'))
+}
+
 /// Completes the last word of `line` as far as the candidates agree (a space
 /// follows a unique word, not a `--flag=`), and lists the candidates when
-/// several remain. `names` are the existing objects' names (pods,
-/// statefulsets, services).
+/// several remain. `names` are the existing objects, each `plural/name`
+/// (pods, StatefulSets, Deployments, Services, claims): a word after a
+/// resource type completes to the names of that type, and a `TYPE/` word to
+/// `TYPE/NAME`.
 pub fn complete(line: &str, names: &[String]) -> Completion {
     let start = line.rfind(' ').map_or(0, |i| i + 1);
     let (head, word) = line.split_at(start);
     let earlier: Vec<&str> = head.split_whitespace().collect();
+    let typed = word
+        .split_once('/')
+        .and_then(|(kind, _)| Some((kind, ordinal_model::kinds::by_name(kind)?)));
     let candidates: Vec<String> = match earlier.as_slice() {
         [] => PROGRAMS.iter().map(|p| p.to_string()).collect(),
         ["kubectl", ..] if word.starts_with('-') => flag_candidates(&earlier),
         ["kubectl"] => SUBCOMMANDS.iter().map(|p| p.to_string()).collect(),
-        ["kubectl", ..] => RESOURCE_TYPES
+        ["kubectl", ..] => match (typed, named_resource(&earlier)) {
+            (Some((kind, r)), _) => names_of(names, r.plural)
+                .map(|n| format!("{kind}/{n}"))
+                .collect(),
+            (None, Some(plural)) => names_of(names, plural).map(str::to_string).collect(),
+            (None, None) => RESOURCE_TYPES.iter().map(|p| p.to_string()).collect(),
+        },
+        _ => names
             .iter()
-            .map(|p| p.to_string())
-            .chain(names.iter().cloned())
+            .filter_map(|n| Some(n.split_once('/')?.1.to_string()))
             .collect(),
-        _ => names.to_vec(),
     };
     let mut matching: Vec<String> = candidates
         .into_iter()
@@ -184,7 +219,14 @@ mod tests {
     use super::*;
 
     fn names() -> Vec<String> {
-        vec!["web-0".into(), "web-1".into(), "nginx".into()]
+        [
+            "pods/web-0",
+            "pods/web-1",
+            "services/nginx",
+            "statefulsets/web",
+        ]
+        .map(String::from)
+        .to_vec()
     }
 
     #[test]
@@ -218,6 +260,37 @@ mod tests {
             complete("kubectl get svc ng", &names()).line.as_deref(),
             Some("kubectl get svc nginx ")
         );
+    }
+
+    #[test]
+    fn names_are_those_of_the_type_asked_for() {
+        // A StatefulSet's name only, not its pods'.
+        assert_eq!(
+            complete("kubectl get statefulsets w", &names())
+                .line
+                .as_deref(),
+            Some("kubectl get statefulsets web ")
+        );
+        assert_eq!(
+            complete("kubectl rollout status sts w", &names())
+                .line
+                .as_deref(),
+            Some("kubectl rollout status sts web ")
+        );
+        // logs and exec take a pod.
+        let c = complete("kubectl exec -it w", &names());
+        assert_eq!(c.choices, ["web-0", "web-1"]);
+        // TYPE/NAME.
+        assert_eq!(
+            complete("kubectl describe svc/n", &names()).line.as_deref(),
+            Some("kubectl describe svc/nginx ")
+        );
+        assert_eq!(
+            complete("kubectl delete pod/", &names()).choices,
+            ["pod/web-0", "pod/web-1"]
+        );
+        // Before a type, the types.
+        assert!(complete("kubectl get w", &names()).line.is_none());
     }
 
     #[test]

@@ -251,7 +251,8 @@ pub struct ClusterView {
     pub waiting: Vec<Waiting>,
     /// The namespace's newest events, oldest first.
     pub events: Vec<EventRow>,
-    /// Names of pods, StatefulSets and Services, for tab completion.
+    /// Pods, StatefulSets, Deployments, Services and claims as
+    /// `plural/name`, for tab completion.
     pub names: Rc<Vec<String>>,
 }
 
@@ -425,13 +426,20 @@ pub fn view_of(
     let names = match earlier {
         Some(view) => Rc::clone(&view.names),
         None => {
-            let mut names: Vec<String> = ["statefulsets", "deployments", "services"]
-                .iter()
-                .flat_map(|resource| list(resource))
-                .chain(all_pods.iter().copied())
-                .chain(all_claims.iter().copied())
-                .map(|obj| name_of(obj).to_string())
-                .collect();
+            let mut names: Vec<String> = Vec::new();
+            for (resource, objects) in [
+                ("statefulsets", list("statefulsets")),
+                ("deployments", list("deployments")),
+                ("services", list("services")),
+                ("pods", all_pods.clone()),
+                ("persistentvolumeclaims", all_claims.clone()),
+            ] {
+                names.extend(
+                    objects
+                        .iter()
+                        .map(|obj| format!("{resource}/{}", name_of(obj))),
+                );
+            }
             ordinal_model::order::sort(&mut names);
             names.dedup();
             Rc::new(names)

@@ -642,6 +642,13 @@ await test('accessibility: AA contrast of Deployment, bare and failing pods\' ca
   await page.waitForSelector('[data-pod="bad"][data-status="ImagePullBackOff"]', { timeout: 30000 });
   await page.waitForSelector('[data-pod="crash"][data-status="CrashLoopBackOff"]', { timeout: 30000 });
   await page.waitForSelector('li.pod.deployment', { timeout: 5000 });
+  // A Deployment's pods on their way out are set apart from its running one.
+  await page.click('#speed-1x');
+  await page.fill('#command', 'kubectl scale deployment nginx --replicas=1');
+  await page.press('#command', 'Enter');
+  await page.waitForSelector('li.pod.deployment.leaving', { timeout: 10000 });
+  const styles = await page.$$eval('li.pod.deployment', (els) => els.map((e) => `${e.classList.contains('leaving')}:${getComputedStyle(e).borderTopStyle}`));
+  if (!styles.includes('true:dashed') || !styles.includes('false:dotted')) throw new Error(`Deployment cards' borders: ${styles}`);
   for (const lang of ['en', 'zh']) {
     if (lang === 'zh') await page.click('#lang-switch');
     for (const scheme of ['light', 'dark']) {

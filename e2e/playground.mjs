@@ -740,7 +740,8 @@ await test('workload controls: partition, image, undo, strategy and deleting the
   await waitForTerminal(page, 'statefulset.apps/web rolled back');
   await page.selectOption('#strategy', 'OnDelete');
   await waitForTerminal(page, `$ kubectl patch statefulset web -p '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}'`);
-  // The headless Service and the node open in the inspector too.
+  // The headless Service, the node and a claim's volume open in the
+  // inspector too.
   const inspected = async (target, tab, text) => {
     await page.click(`[data-inspect="${target}"]`);
     await page.click(`#inspect-tab-${tab}`);
@@ -751,6 +752,8 @@ await test('workload controls: partition, image, undo, strategy and deleting the
   await inspected('service/nginx', 1, 'Endpoints:                10.244.0.');
   await inspected('node/kind-control-plane', 0, '$ kubectl get node kind-control-plane -o yaml\napiVersion: v1\nkind: Node');
   await inspected('node/kind-control-plane', 1, 'Non-terminated Pods:');
+  const volume = await page.getAttribute('[data-claim="www-web-0"] [data-inspect^="pv/"]', 'data-inspect');
+  await inspected(volume, 1, 'Claim:             default/www-web-0');
   // Delete with --cascade=orphan: the pods and their claims stay.
   await page.click('details.danger summary');
   await page.check('#cascade-orphan');

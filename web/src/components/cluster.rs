@@ -99,7 +99,8 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                     <p class="empty">{ t(lang, Key::NoClaims) }</p>
                 } else {
                     <ul id="claims" class="claims">
-                        { for view.claims.iter().map(|c| claim(c, lang, send(Action::Inspect("pvc".into(), c.name.clone())))) }
+                        { for view.claims.iter().map(|c| claim(c, lang, send(Action::Inspect("pvc".into(), c.name.clone())),
+                            (!c.volume.is_empty()).then(|| send(Action::Inspect("pv".into(), c.volume.clone()))))) }
                     </ul>
                 }
             }
@@ -248,7 +249,14 @@ fn inspect_button(object: String, text: &str, lang: Lang, onclick: Callback<Mous
     }
 }
 
-fn claim(c: &ClaimCard, lang: Lang, onclick: Callback<MouseEvent>) -> Html {
+/// A claim's card (opens the claim in the inspector) and, once it is bound,
+/// a button that opens its volume (`inspect_volume`).
+fn claim(
+    c: &ClaimCard,
+    lang: Lang,
+    onclick: Callback<MouseEvent>,
+    inspect_volume: Option<Callback<MouseEvent>>,
+) -> Html {
     let bound = c.phase == "Bound";
     let volume = if c.volume.is_empty() {
         "—".to_string()
@@ -272,6 +280,9 @@ fn claim(c: &ClaimCard, lang: Lang, onclick: Callback<MouseEvent>) -> Html {
                 <span class="meta">{ volume }</span>
                 <span class="meta">{ user }</span>
             </button>
+            if let Some(onclick) = inspect_volume {
+                { inspect_button(format!("pv/{}", c.volume), "PV", lang, onclick) }
+            }
         </li>
     }
 }

@@ -426,13 +426,16 @@ pub fn view_of(
     let names = match earlier {
         Some(view) => Rc::clone(&view.names),
         None => {
+            let sets = list("statefulsets");
+            let deployments = list("deployments");
+            let services = list("services");
             let mut names: Vec<String> = Vec::new();
             for (resource, objects) in [
-                ("statefulsets", list("statefulsets")),
-                ("deployments", list("deployments")),
-                ("services", list("services")),
-                ("pods", all_pods.clone()),
-                ("persistentvolumeclaims", all_claims.clone()),
+                ("statefulsets", &sets),
+                ("deployments", &deployments),
+                ("services", &services),
+                ("pods", &all_pods),
+                ("persistentvolumeclaims", &all_claims),
             ] {
                 names.extend(
                     objects

@@ -334,17 +334,9 @@ impl Store {
 
     /// Dependents of `uid` of one resource, as objects.
     pub fn owned<'a>(&'a self, resource: &'a str, uid: &str) -> Vec<&'a Value> {
-        self.owned_shared(resource, uid)
-            .into_iter()
-            .map(Arc::as_ref)
-            .collect()
-    }
-
-    /// Dependents of `uid` of one resource, as shared pointers.
-    pub fn owned_shared<'a>(&'a self, resource: &'a str, uid: &str) -> Vec<&'a Arc<Value>> {
         self.owned_entries(resource, uid)
             .into_iter()
-            .map(|(obj, _)| obj)
+            .map(|(obj, _)| obj.as_ref())
             .collect()
     }
 
